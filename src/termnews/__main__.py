@@ -1,0 +1,5 @@
+"""Allow ``python -m termnews``."""
+
+from termnews.cli import main
+
+raise SystemExit(main())

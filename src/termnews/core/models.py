@@ -1,0 +1,158 @@
+"""Typed, immutable domain objects shared by the core, the CLI and the UI.
+
+The UI and the CLI hold these, never raw feedparser dicts or database rows, so
+that the storage layer and the parsers can change without touching the views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+DEFAULT_SECTION = "General"
+"""Section a feed lands in when the user names none."""
+
+
+class VirtualSection(StrEnum):
+    """Sections computed from article state rather than stored feeds."""
+
+    ALL = "All"
+    UNREAD = "Unread"
+    STARRED = "Starred"
+    TRENDING = "Trending"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A named group of feeds, with counts for the section list."""
+
+    name: str
+    total: int = 0
+    unread: int = 0
+    virtual: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A subscription: a URL or a local path, in one section, with fetch state."""
+
+    id: int
+    url: str
+    title: str
+    section: str
+    kind: str = "feed"
+    """``feed`` for RSS/Atom/JSON feeds, ``articles`` for a folder/file of article pages."""
+    site_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_checked: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+    next_check: datetime | None = None
+    dead: bool = False
+    full_text: bool = False
+    total: int = 0
+    unread: int = 0
+
+    @property
+    def is_local(self) -> bool:
+        """True for sources read from the file system rather than HTTP."""
+        return not self.url.startswith(("http://", "https://"))
+
+    @property
+    def failing(self) -> bool:
+        """True when the last refresh of this feed failed."""
+        return self.failures > 0 or self.dead
+
+
+@dataclass(frozen=True, slots=True)
+class EntryData:
+    """One item as parsed from a source, before it is stored.
+
+    ``content`` and ``summary`` are already cleaned: Markdown for ``content``,
+    plain text for ``summary``. Parsers produce these so that cleaning happens
+    once, at ingest, and never again at display time.
+    """
+
+    guid: str | None
+    link: str | None
+    title: str
+    author: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    summary: str = ""
+    content: str = ""
+    categories: tuple[str, ...] = ()
+    image: str | None = None
+    enclosures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A whole parsed source: its own metadata plus its entries."""
+
+    title: str
+    entries: tuple[EntryData, ...]
+    link: str | None = None
+    ttl_minutes: int | None = None
+    """The feed's own refresh hint (RSS ``ttl`` or ``sy:updatePeriod``)."""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cached article as the reader sees it."""
+
+    id: int
+    feed_id: int
+    feed_title: str
+    section: str
+    guid: str
+    link: str | None
+    title: str
+    author: str | None
+    published: datetime | None
+    updated: datetime | None
+    summary: str
+    content: str
+    categories: tuple[str, ...] = ()
+    image: str | None = None
+    enclosures: tuple[str, ...] = ()
+    read: bool = False
+    starred: bool = False
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    full_content: str | None = None
+    """Main text fetched from the article page for teaser-only feeds (Markdown)."""
+    full_error: str | None = None
+    """Why fetching the full text failed, shown beside the feed's own text."""
+    story_id: int | None = None
+    """Same-story group: articles from several feeds that report one event share it."""
+
+    @property
+    def when(self) -> datetime:
+        """The best date to sort and show: published, else updated, else fetched."""
+        return self.published or self.updated or self.fetched_at
+
+    @property
+    def body(self) -> str:
+        """The text to read: the full text when we have it, else the feed's content."""
+        return self.full_content or self.content or self.summary
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """The few fields the headline list needs; cheap to load by the thousand."""
+
+    id: int
+    feed_id: int
+    feed_title: str
+    section: str
+    title: str
+    published: datetime | None
+    read: bool
+    starred: bool
+    story_id: int | None = None
+    sources: int = 1
+    """How many feeds tell this story (same-story group size)."""

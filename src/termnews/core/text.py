@@ -1,0 +1,57 @@
+"""Neutralising hostile text from feeds before it is stored or shown.
+
+Feed text is written by strangers. Anything that a terminal would interpret
+(C0/C1 controls, ESC-introduced CSI/OSC/DCS sequences, bidi overrides) is removed
+at ingest *and* again at every output edge, because a cache written by an older
+version, or a title typed into an OPML file, must not reach the terminal raw.
+Rich markup is never built from these strings: views wrap them in ``Text``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST),
+# DCS/SOS/PM/APC (ESC P/X/^/_ ... ST) and two-character escapes.
+_ESCAPE_SEQUENCES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]            # CSI
+    | \x1b[\]PX^_].*?(?:\x07|\x1b\\|\x9c|$)  # OSC, DCS, SOS, PM, APC up to BEL/ST
+    | \x9b[0-?]*[ -/]*[@-~]            # 8-bit CSI
+    | [\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x1b\\|\x9c|$)  # 8-bit OSC/DCS/...
+    | \x1b[@-Z\\-_]?                   # any other escape
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+# Controls except TAB and LF, C1 controls, DEL, bidi embeddings/overrides/isolates,
+# and other invisible format characters that can reorder or hide text.
+_CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u206a-\u206f\ufeff\ufff9-\ufffb]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+
+
+def strip_unsafe(text: str) -> str:
+    """Remove escape sequences and control/bidi characters; keep TAB and LF."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCES.sub("", text)
+    return _CONTROL_CHARS.sub("", text)
+
+
+def clean_line(text: str | None) -> str:
+    """A single display line: safe, NFC-normalised, whitespace collapsed."""
+    if not text:
+        return ""
+    text = strip_unsafe(unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+
+
+def clean_block(text: str | None) -> str:
+    """Multi-line text: safe and NFC-normalised, line breaks kept."""
+    if not text:
+        return ""
+    return strip_unsafe(unicodedata.normalize("NFC", text)).strip()
