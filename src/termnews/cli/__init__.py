@@ -1,0 +1,88 @@
+"""The ``termnews`` command line: argparse entry point, exit codes, error edge.
+
+Headless commands import only :mod:`termnews.core` so that scripts and cron jobs
+start fast; the TUI (and Textual) is imported only when it is opened.
+
+Exit codes: 0 success, 1 some sources failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from termnews import __version__
+from termnews.cli.context import EXIT_INPUT, Context
+from termnews.cli.output import error_line
+from termnews.core.errors import TermnewsError
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "termnews.cli.feed_commands",
+    "termnews.cli.article_commands",
+)
+"""Each module has ``register(subparsers, parents)`` adding its subcommands."""
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help="cache directory (env TERMNEWS_DATA_DIR; default: the user data dir)")
+    parser.add_argument("--config", metavar="FILE", default=default,
+                        help="config file (env TERMNEWS_CONFIG; default: the user config dir)")
+    parser.add_argument("--offline", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="never open a network connection; read from the cache")
+    parser.add_argument("--demo", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="use the bundled sample feeds in a throwaway cache")  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser: global flags work before or after the subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="termnews",
+        description="A fast terminal news reader. With no command, opens the reader.",
+        epilog="Run 'termnews COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"termnews {__version__}")
+    _global_options(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    tui = sub.add_parser("tui", parents=[common], help="open the reader (the default)")
+    tui.set_defaults(func=_run_tui)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, [common])
+    return parser
+
+
+def _run_tui(ctx: Context) -> int:
+    from termnews.cli.tui_launch import run_tui
+
+    return run_tui(ctx)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run termnews; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    func = getattr(args, "func", _run_tui)
+    try:
+        return int(func(ctx))
+    except TermnewsError as exc:
+        error_line(str(exc))
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        error_line("interrupted")
+        return 130
+    except BrokenPipeError:
+        # `termnews articles | head`: the reader went away; not an error.
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        finally:
+            return 0
+    finally:
+        ctx.close()

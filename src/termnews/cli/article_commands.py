@@ -1,0 +1,147 @@
+"""Reading commands: articles, show, read, unread, star, unstar."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
+from termnews.cli.output import age, article_json, error_line, print_json
+from termnews.core.models import Article
+from termnews.core.text import clean_line
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _article_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"article ids are numbers, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"no article has id {value}")
+    return value
+
+
+def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the reading subcommands."""
+    p = sub.add_parser("articles", parents=parents, help="list cached articles, newest first")
+    p.add_argument("--section", help="only this section (or All, Unread, Starred)")
+    p.add_argument("--feed", help="only this feed (id, URL, path or title)")
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--starred", action="store_true", help="only starred articles")
+    p.add_argument("--limit", type=_positive, default=50, help="at most N articles (default 50)")
+    p.add_argument("--json", action="store_true", help="print JSON (see README)")
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("show", parents=parents, help="print an article as readable text")
+    p.add_argument("article", type=_article_id, metavar="ARTICLE_ID")
+    p.add_argument("--json", action="store_true", help="print JSON with the body")
+    p.add_argument("--keep-unread", action="store_true", help="do not mark it read")
+    p.set_defaults(func=cmd_show)
+
+    for name, column, value, text in (
+        ("read", "read", True, "mark articles read"),
+        ("unread", "read", False, "mark articles unread"),
+        ("star", "starred", True, "star articles"),
+        ("unstar", "starred", False, "unstar articles"),
+    ):
+        p = sub.add_parser(name, parents=parents, help=text)
+        p.add_argument("ids", nargs="+", type=_article_id, metavar="ARTICLE_ID")
+        p.set_defaults(func=cmd_flag, column=column, value=value)
+
+
+def cmd_articles(ctx: Context) -> int:
+    """``termnews articles``: newest first, filtered."""
+    args = ctx.args
+    feed_id = ctx.store.find_feed(args.feed).id if args.feed else None
+    section = args.section
+    if section:
+        names = {s.name.lower(): s.name for s in ctx.store.sections()}
+        if section.lower() not in names:
+            error_line(f"no section named {section!r} (have: {', '.join(names.values())})")
+            return EXIT_INPUT
+        section = names[section.lower()]
+    articles = ctx.store.articles(section=section, feed_id=feed_id, unread=args.unread,
+                                  starred=args.starred, limit=args.limit)  # fmt: skip
+    if args.json:
+        print_json([article_json(a) for a in articles])
+        return EXIT_OK
+    out = sys.stdout
+    for a in articles:
+        flags = ("*" if a.starred else " ") + ("N" if not a.read else " ")
+        out.write(
+            f"{a.id:>7} {flags} {age(a.published or a.updated):>6}  "
+            f"{clean_line(a.section)[:12]:<12} {clean_line(a.feed_title)[:18]:<18} "
+            f"{clean_line(a.title)}\n"
+        )
+    if not articles:
+        print("No articles. Add a feed with: termnews add URL_OR_PATH", file=sys.stderr)
+    return EXIT_OK
+
+
+def render_article(article: Article) -> None:
+    """Print an article like a news page: section, headline, byline, body."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.text import Text
+
+    from termnews.core.content import reading_time_minutes as reading_time
+
+    console = Console(highlight=False, soft_wrap=False)
+    meta = " · ".join(
+        p
+        for p in (
+            clean_line(article.section).upper(),
+            clean_line(article.feed_title),
+            clean_line(article.author),
+            article.when.astimezone().strftime("%a %d %b %Y %H:%M"),
+            f"{reading_time(article.body)} min read",
+        )
+        if p
+    )
+    console.print(Text(meta, style="dim"))
+    console.print(Text(clean_line(article.title), style="bold"))
+    console.print()
+    console.print(Markdown(article.body or "(no text)", hyperlinks=False))
+    if article.full_error:
+        console.print(Text(f"(full text unavailable: {clean_line(article.full_error)})", style="dim"))
+    if article.link:
+        console.print()
+        console.print(Text(f"Original: {clean_line(article.link)}", style="dim"))
+
+
+def cmd_show(ctx: Context) -> int:
+    """``termnews show``: the article as readable text (marks it read)."""
+    article = ctx.store.article(ctx.args.article)
+    if not ctx.args.keep_unread and not article.read:
+        ctx.store.set_read([article.id], True)
+    if ctx.args.json:
+        print_json(article_json(article, with_body=True))
+    else:
+        render_article(article)
+    return EXIT_OK
+
+
+def cmd_flag(ctx: Context) -> int:
+    """``termnews read|unread|star|unstar``."""
+    ids: list[int] = ctx.args.ids
+    found = ctx.store.existing_ids(ids)
+    missing = [i for i in ids if i not in found]
+    if ctx.args.column == "read":
+        ctx.store.set_read(found, ctx.args.value)
+    else:
+        ctx.store.set_starred(found, ctx.args.value)
+    if missing:
+        error_line(f"no article with id {', '.join(map(str, missing))}")
+        return EXIT_INPUT
+    return EXIT_OK

@@ -1,0 +1,171 @@
+"""Subscription commands: add, remove, feeds, refresh."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
+from termnews.cli.output import error_line, feed_json, iso, print_json
+from termnews.core.errors import SourceError
+from termnews.core.models import Feed
+from termnews.core.refresh import STATUS_FAILED, FeedOutcome, RefreshReport, refresh
+from termnews.core.sources.local import KIND_ARTICLES, discover_local, is_local_ref
+from termnews.core.text import clean_line
+
+
+def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add the subscription subcommands."""
+    p = sub.add_parser("add", parents=parents, help="subscribe to a feed URL, file or directory")
+    p.add_argument("source", metavar="URL_OR_PATH", help="feed URL, web page, feed file, "
+                   "article file (.html .md .txt) or a directory of them")  # fmt: skip
+    p.add_argument("--section", help="section to put it in (default: General, or the "
+                   "directory's name for a folder of articles)")  # fmt: skip
+    p.add_argument("--title", help="title to show instead of the feed's own")
+    p.add_argument("--json", action="store_true", help="print the added feeds as JSON")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", parents=parents, help="unsubscribe (cached articles go too)")
+    p.add_argument("feeds", nargs="+", metavar="FEED", help="feed id, URL, path or title")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("feeds", parents=parents, help="list subscriptions and their status")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_feeds)
+
+    p = sub.add_parser("refresh", parents=parents, help="fetch new articles")
+    p.add_argument("feeds", nargs="*", metavar="FEED", help="feed id, URL, path or title "
+                   "(default: all)")  # fmt: skip
+    p.add_argument("--force", action="store_true",
+                   help="ignore caching hints and Retry-After; re-read everything")
+    p.add_argument("--json", action="store_true", help="print per-feed outcomes as JSON")
+    p.set_defaults(func=cmd_refresh)
+
+
+def _add_local(ctx: Context, ref: str, section: str | None, title: str | None) -> list[Feed]:
+    sources = discover_local(ref)
+    added: list[Feed] = []
+    for source in sources:
+        default_section = source.path.name if source.kind == KIND_ARTICLES and source.path.is_dir() else None
+        feed, _new = ctx.store.add_feed(
+            source.url,
+            title=title if len(sources) == 1 else None,
+            section=section or default_section,
+            kind=source.kind,
+        )
+        added.append(feed)
+    return added
+
+
+def cmd_add(ctx: Context) -> int:
+    """``termnews add``: subscribe and read the new feed(s) right away."""
+    args = ctx.args
+    ref: str = args.source
+    if is_local_ref(ref):
+        feeds = _add_local(ctx, ref, args.section, args.title)
+    else:
+        from termnews.core.subscribe import add_remote
+
+        feeds = add_remote(ctx.store, ref, section=args.section, title=args.title,
+                           offline=ctx.offline, settings=ctx.config)  # fmt: skip
+    report = refresh(ctx.store, feeds, offline=ctx.offline, settings=ctx.config)
+    by_id = {f.id: f for f in ctx.store.feeds()}
+    if args.json:
+        print_json({"feeds": [feed_json(by_id[f.id]) for f in feeds if f.id in by_id],
+                    "refresh": report_json(report)})  # fmt: skip
+    else:
+        for outcome in report.outcomes:
+            feed = by_id.get(outcome.feed_id)
+            name = clean_line(feed.title if feed else outcome.title)
+            where = clean_line(feed.section if feed else "")
+            if outcome.status == STATUS_FAILED:
+                error_line(f"{outcome.url}: {outcome.error}")
+            else:
+                print(f"added [{outcome.feed_id}] {name} in {where}: {outcome.new} new articles")
+            for warning in outcome.warnings:
+                print(f"  warning: {clean_line(warning)}", file=sys.stderr)
+    return EXIT_SOURCES_FAILED if report.failed else EXIT_OK
+
+
+def cmd_remove(ctx: Context) -> int:
+    """``termnews remove``: unsubscribe from one or more feeds."""
+    feeds = [ctx.store.find_feed(ref) for ref in ctx.args.feeds]
+    for feed in feeds:
+        n = ctx.store.remove_feed(feed.id)
+        print(f"removed [{feed.id}] {clean_line(feed.title)} ({n} cached articles)")
+    return EXIT_OK
+
+
+def cmd_feeds(ctx: Context) -> int:
+    """``termnews feeds``: subscriptions with counts and last status."""
+    feeds = ctx.store.feeds()
+    if ctx.args.json:
+        print_json([feed_json(f) for f in feeds])
+        return EXIT_OK
+    if not feeds:
+        print("No subscriptions yet. Add one with: termnews add URL_OR_PATH [--section NAME]")
+        return EXIT_OK
+    section = None
+    for f in feeds:
+        if f.section != section:
+            section = f.section
+            print(f"{clean_line(section)}")
+        if f.dead:
+            status = "DEAD (410 Gone)"
+        elif f.failures:
+            status = f"FAILING x{f.failures}: {clean_line(f.last_error)}"
+        elif f.last_success:
+            status = f"ok {iso(f.last_success)}"
+        else:
+            status = "never refreshed"
+        print(f"  [{f.id}] {clean_line(f.title)}  ({f.unread}/{f.total} unread)  {status}")
+        print(f"       {clean_line(f.url)}")
+    return EXIT_OK
+
+
+def outcome_json(o: FeedOutcome) -> dict[str, Any]:
+    """The documented JSON shape of one feed's refresh outcome."""
+    return {
+        "feed_id": o.feed_id,
+        "title": o.title,
+        "url": o.url,
+        "status": o.status,
+        "new": o.new,
+        "updated": o.updated,
+        "error": o.error,
+        "warnings": list(o.warnings),
+    }
+
+
+def report_json(report: RefreshReport) -> dict[str, Any]:
+    """The documented JSON shape of ``termnews refresh --json``."""
+    return {"feeds": [outcome_json(o) for o in report.outcomes], "totals": report.totals()}
+
+
+def cmd_refresh(ctx: Context) -> int:
+    """``termnews refresh``: read every (or the named) source and report per feed."""
+    args = ctx.args
+    try:
+        feeds = [ctx.store.find_feed(ref) for ref in args.feeds] if args.feeds else None
+    except SourceError as exc:
+        error_line(str(exc))
+        return EXIT_INPUT
+    from termnews.cli.progress import refresh_progress
+
+    with refresh_progress(enabled=not args.json and sys.stderr.isatty()) as progress:
+        report = refresh(ctx.store, feeds, force=args.force, offline=ctx.offline,
+                         progress=progress, settings=ctx.config)  # fmt: skip
+    if args.json:
+        print_json(report_json(report))
+    else:
+        for o in report.outcomes:
+            if o.status == STATUS_FAILED:
+                error_line(f"{clean_line(o.title)} ({clean_line(o.url)}): {o.error}")
+        t = report.totals()
+        print(
+            f"{t['feeds']} feeds: {t['new_articles']} new articles, {t['updated_articles']} "
+            f"updated, {t['not_modified']} not modified, {t['failed']} failed"
+            + (f", {t['skipped']} skipped (offline)" if t["skipped"] else "")
+        )
+    return EXIT_SOURCES_FAILED if report.failed else EXIT_OK

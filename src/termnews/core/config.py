@@ -1,0 +1,182 @@
+"""The config file: TOML read with ``tomllib`` into a typed, documented schema.
+
+Every option is declared once, here, with its type, default and a docstring-like
+``help`` used by README and ``termnews config``. Unknown keys and wrong types give
+one line naming the key and the file; a missing file simply means defaults.
+termnews never writes this file (comments and layout stay the user's), which is
+why it is read with ``tomllib`` and there is no writer.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from termnews.core.errors import ConfigError
+
+
+def _opt(default: Any, help: str) -> Any:
+    if isinstance(default, dict | list):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class GeneralConfig:
+    """[general]"""
+
+    theme: str = _opt("", "Textual theme name (e.g. 'textual-dark', 'nord'); empty keeps the last used.")
+    auto_refresh_minutes: int = _opt(0, "Refresh everything every N minutes while the TUI runs; 0 = off.")
+    unread_only: bool = _opt(False, "Start with the headline list showing unread articles only.")
+    show_related: bool = _opt(True, "Show the 'You may also like' related-stories panel.")
+    browser: str = _opt("", "Command used by 'o' to open links; empty = the system default browser.")
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """[network]"""
+
+    concurrency: int = _opt(16, "Feeds fetched at once, overall.")
+    per_host: int = _opt(4, "Feeds fetched at once from one host.")
+    connect_timeout: float = _opt(10.0, "Seconds to establish a connection.")
+    read_timeout: float = _opt(20.0, "Seconds to wait for data on an open connection.")
+    total_timeout: float = _opt(60.0, "Seconds one feed may take in all, body included.")
+    max_bytes: int = _opt(20 * 1024 * 1024, "Largest feed or page body accepted, in bytes (after decompression).")
+    max_redirects: int = _opt(8, "Redirects followed before giving up.")
+    user_agent: str = _opt("", "User-Agent header; empty = 'termnews/VERSION (+project URL)'.")
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    """[retention]"""
+
+    max_age_days: int = _opt(0, "'termnews cleanup' removes read, unstarred articles older than this; 0 = keep.")
+    max_per_feed: int = _opt(0, "Keep at most this many articles per feed (starred always kept); 0 = no limit.")
+    keep_unread_days: int = _opt(30, "Unread articles younger than this are never removed.")
+
+
+@dataclass(frozen=True)
+class RelatedConfig:
+    """[related]"""
+
+    trending_hours: int = _opt(24, "Window for the Trending section: stories from the last N hours.")
+    limit: int = _opt(6, "How many related stories the panel shows.")
+
+
+@dataclass(frozen=True)
+class FullTextConfig:
+    """[fulltext]"""
+
+    feeds: list[str] = _opt([], "Feeds (URL or title) whose article pages are fetched for full text on refresh.")
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """[search]"""
+
+    saved: dict[str, str] = _opt({}, "Saved searches shown as sections: name = \"query\".")
+    mute: list[str] = _opt([], "Queries whose matches are hidden everywhere (e.g. \"sponsored\").")
+    mute_mark_read: bool = _opt(False, "Mark muted articles read on arrival instead of hiding them.")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole config file."""
+
+    general: GeneralConfig = field(default_factory=GeneralConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+    related: RelatedConfig = field(default_factory=RelatedConfig)
+    fulltext: FullTextConfig = field(default_factory=FullTextConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
+    keys: dict[str, str] = field(default_factory=dict, metadata={"help": "Key remapping: binding id = \"key\" (see the help screen for ids)."})
+    source: Path | None = None
+
+
+def _check(value: Any, expected: Any, where: str) -> Any:
+    origin = getattr(expected, "__origin__", None)
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if expected is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        if value < 0:
+            raise ConfigError(f"{where}: must not be negative, got {value}")
+        return value
+    if expected is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        if value <= 0:
+            raise ConfigError(f"{where}: must be positive, got {value}")
+        return float(value)
+    if expected is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")
+        return value
+    if origin is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        return value
+    if origin is dict:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"{where}: expected a table of strings, got {value!r}")
+        return value
+    raise ConfigError(f"{where}: unsupported option type")  # pragma: no cover
+
+
+def _build(cls: Any, data: dict[str, Any], path: Path, prefix: str) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name: f for f in fields(cls) if f.name != "source"}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        where = f"{path}: {prefix}{key}"
+        if key not in known:
+            choices = ", ".join(sorted(known))
+            raise ConfigError(f"{where}: unknown option (known: {choices})")
+        expected = hints[key]
+        if is_dataclass(expected):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: expected a [{key}] table")
+            values[key] = _build(expected, value, path, f"{key}.")
+        else:
+            values[key] = _check(value, expected, where)
+    return cls(**values)
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate the config file; a missing file gives the defaults."""
+    if path is None or not path.exists():
+        return Config(source=None)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: config is not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    config: Config = _build(Config, data, path, "")
+    return replace(config, source=path)
+
+
+def describe_options() -> list[tuple[str, str, str]]:
+    """(key, default, help) for every option, for README and ``termnews config``."""
+    rows: list[tuple[str, str, str]] = []
+    for f in fields(Config):
+        if f.name == "source":
+            continue
+        hints = get_type_hints(Config)
+        sub = hints[f.name]
+        if is_dataclass(sub):
+            for g in fields(sub):
+                default = g.default if g.default is not MISSING else g.default_factory()  # type: ignore[misc]
+                rows.append((f"{f.name}.{g.name}", repr(default), g.metadata.get("help", "")))
+        else:
+            rows.append((f.name, "{}", f.metadata.get("help", "")))
+    return rows

@@ -1,0 +1,73 @@
+"""Lenient date parsing for feed timestamps.
+
+Feeds use RFC 822, ISO 8601 and worse. Dates are normalised to aware UTC; a date
+more than a day in the future is clamped to "now" at ingest time by the caller
+so a broken clock on a server cannot pin an item to the top forever.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import feedparser
+
+_MIN_YEAR = 1970
+_MAX_YEAR = 2200
+
+
+def from_struct(value: time.struct_time | None) -> datetime | None:
+    """feedparser's UTC ``struct_time`` to an aware datetime (None if absurd)."""
+    if value is None:
+        return None
+    try:
+        if not _MIN_YEAR <= value.tm_year <= _MAX_YEAR:
+            return None
+        return datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """Parse an ISO 8601 or RFC 822 date string to aware UTC, or None."""
+    if not text or not isinstance(text, str):
+        return None
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+    if value is None:
+        try:
+            value = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            value = None
+    if value is None:
+        parsed = feedparser._parse_date(text)  # type: ignore[attr-defined]
+        return from_struct(parsed) if parsed else None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if not _MIN_YEAR <= value.year <= _MAX_YEAR:
+        return None
+    return value.astimezone(UTC)
+
+
+def short_age(value: datetime | None, now: datetime | None = None) -> str:
+    """Compact age as a news site shows it: now, 5m, 3h, Tue, 12 Mar, 2024."""
+    if value is None:
+        return ""
+    now = now or datetime.now(UTC)
+    seconds = (now - value).total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    local = value.astimezone()
+    if seconds < 6 * 86400:
+        return local.strftime("%a")
+    if local.year == now.astimezone().year:
+        return local.strftime("%d %b").lstrip("0")
+    return local.strftime("%Y")

@@ -1,0 +1,187 @@
+"""Refresh orchestration: read every due source, ingest it, report per feed.
+
+One failing source never stops the others: each outcome carries its own
+one-line error, and whatever was cached before stays. The FTS index is brought
+up to date once, in one batch, after all sources are ingested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from termnews.core.errors import SourceError, StoreError
+from termnews.core.models import Feed
+from termnews.core.sources.local import KIND_ARTICLES, read_article_source, read_feed_file
+from termnews.core.store import IngestResult, Store
+
+STATUS_NEW = "new"
+STATUS_UPDATED = "updated"
+STATUS_UNCHANGED = "unchanged"
+STATUS_NOT_MODIFIED = "not_modified"
+STATUS_FAILED = "failed"
+STATUS_SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What refreshing one feed did."""
+
+    feed_id: int
+    title: str
+    url: str
+    status: str
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    new_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshReport:
+    """Every feed's outcome plus totals, as ``termnews refresh --json`` prints it."""
+
+    outcomes: tuple[FeedOutcome, ...] = field(default_factory=tuple)
+
+    @property
+    def failed(self) -> int:
+        """How many feeds failed."""
+        return sum(1 for o in self.outcomes if o.status == STATUS_FAILED)
+
+    @property
+    def new(self) -> int:
+        """How many new articles arrived."""
+        return sum(o.new for o in self.outcomes)
+
+    @property
+    def updated(self) -> int:
+        """How many cached articles changed."""
+        return sum(o.updated for o in self.outcomes)
+
+    def totals(self) -> dict[str, int]:
+        """Counts by status plus article totals."""
+        counts = {s: 0 for s in (STATUS_NEW, STATUS_UPDATED, STATUS_UNCHANGED,
+                                 STATUS_NOT_MODIFIED, STATUS_FAILED, STATUS_SKIPPED)}  # fmt: skip
+        for o in self.outcomes:
+            counts[o.status] = counts.get(o.status, 0) + 1
+        return {
+            "feeds": len(self.outcomes),
+            **counts,
+            "new_articles": self.new,
+            "updated_articles": self.updated,
+        }
+
+
+ProgressCallback = Callable[[FeedOutcome, int, int], None]
+"""Called after each feed with (outcome, done, total)."""
+
+
+def status_for(result: IngestResult) -> str:
+    """Summarise an ingest as a feed status."""
+    if result.new:
+        return STATUS_NEW
+    if result.updated:
+        return STATUS_UPDATED
+    return STATUS_UNCHANGED
+
+
+def record_success(store: Store, feed: Feed, **extra: object) -> None:
+    """Note a successful check on a feed (clears its error state)."""
+    now = datetime.now(UTC)
+    store.update_feed(
+        feed.id, last_checked=now, last_success=now, last_error=None, failures=0, dead=0, **extra
+    )
+
+
+def record_failure(store: Store, feed: Feed, error: str, **extra: object) -> None:
+    """Note a failed check on a feed; cached articles are left alone."""
+    store.update_feed(
+        feed.id,
+        last_checked=datetime.now(UTC),
+        last_error=error,
+        failures=feed.failures + 1,
+        **extra,
+    )
+
+
+def refresh_local(store: Store, feed: Feed, force: bool = False) -> FeedOutcome:
+    """Re-read a local feed file or article source and ingest what changed."""
+    path = Path(feed.url)
+    try:
+        if feed.kind == KIND_ARTICLES:
+            parsed, fingerprint, warnings = read_article_source(path)
+        else:
+            parsed, fingerprint = read_feed_file(path)
+            warnings = list(parsed.warnings)
+        if not force and fingerprint == store.feed_source_hash(feed.id):
+            record_success(store, feed)
+            return FeedOutcome(feed.id, feed.title, feed.url, STATUS_UNCHANGED)
+        result = store.ingest(feed.id, parsed, source_hash=fingerprint)
+        extra: dict[str, object] = {}
+        if feed.title == feed.url and parsed.title:
+            extra["title"] = parsed.title
+        if parsed.link and not feed.site_url:
+            extra["site_url"] = parsed.link
+        record_success(store, feed, **extra)
+        return FeedOutcome(
+            feed.id,
+            str(extra.get("title", feed.title)),
+            feed.url,
+            status_for(result),
+            result.new,
+            result.updated,
+            warnings=tuple(warnings),
+            new_ids=result.new_ids,
+        )
+    except SourceError as exc:
+        record_failure(store, feed, exc.reason)
+        return FeedOutcome(feed.id, feed.title, feed.url, STATUS_FAILED, error=exc.reason)
+
+
+def refresh(
+    store: Store,
+    feeds: Sequence[Feed] | None = None,
+    *,
+    force: bool = False,
+    offline: bool = False,
+    progress: ProgressCallback | None = None,
+    settings: object | None = None,
+) -> RefreshReport:
+    """Refresh ``feeds`` (all by default): local sources here, HTTP via the fetcher.
+
+    With ``offline`` no network connection is opened: HTTP feeds are skipped.
+    """
+    feeds = list(store.feeds() if feeds is None else feeds)
+    local = [f for f in feeds if f.is_local]
+    remote = [f for f in feeds if not f.is_local]
+    total = len(feeds)
+    outcomes: list[FeedOutcome] = []
+
+    def done(outcome: FeedOutcome) -> None:
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome, len(outcomes), total)
+
+    for feed in local:
+        try:
+            done(refresh_local(store, feed, force))
+        except StoreError as exc:
+            done(FeedOutcome(feed.id, feed.title, feed.url, STATUS_FAILED, error=str(exc)))
+    if remote:
+        if offline:
+            for feed in remote:
+                done(FeedOutcome(feed.id, feed.title, feed.url, STATUS_SKIPPED, error="offline"))
+        else:
+            from termnews.core.http_refresh import refresh_remote
+
+            refresh_remote(store, remote, force=force, on_outcome=done, settings=settings)
+    after_ingest(store, [i for o in outcomes for i in o.new_ids])
+    return RefreshReport(tuple(outcomes))
+
+
+def after_ingest(store: Store, new_ids: Sequence[int]) -> None:
+    """Work done once per refresh, in batches: the FTS index (and related data)."""
+    store.index_pending()

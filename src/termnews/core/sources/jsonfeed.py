@@ -1,0 +1,120 @@
+"""JSON Feed 1.0 / 1.1 parser.
+
+feedparser 6 returns no entries for JSON Feed, so termnews reads it itself. The
+spec is small; real feeds still get types wrong (numbers as ids, a string where
+a list belongs), so every field is read defensively and a wrong type is skipped
+rather than trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from termnews.core.content import html_to_markdown, html_to_text
+from termnews.core.dates import parse_date
+from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.text import clean_block, clean_line
+
+JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
+
+
+def looks_like_json_feed(data: bytes) -> bool:
+    """Cheap sniff: a JSON object mentioning the jsonfeed.org version URL."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"{") and b"jsonfeed.org/version" in data[:65536]
+
+
+def _str(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _author(item: dict[str, Any], feed: dict[str, Any]) -> str | None:
+    for source in (item, feed):
+        authors = source.get("authors")
+        if isinstance(authors, list):
+            names = [
+                clean_line(_str(a.get("name")))
+                for a in authors
+                if isinstance(a, dict) and _str(a.get("name"))
+            ]
+            if names:
+                return ", ".join(names)
+        author = source.get("author")
+        if isinstance(author, dict) and _str(author.get("name")):
+            return clean_line(_str(author.get("name")))
+    return None
+
+
+def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
+    """Parse JSON Feed bytes; raises ``ValueError`` with a readable reason."""
+    try:
+        doc = json.loads(data.decode("utf-8-sig", errors="replace"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"malformed JSON at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+    if not isinstance(doc, dict):
+        raise ValueError("JSON Feed must be an object")
+    version = _str(doc.get("version")) or ""
+    if not version.startswith("https://jsonfeed.org/version/"):
+        raise ValueError("not a JSON Feed (no jsonfeed.org version)")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        raise ValueError("JSON Feed has no items list")
+    home = _str(doc.get("home_page_url"))
+    base = home or _str(doc.get("feed_url")) or base_url
+    entries: list[EntryData] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        link = _str(item.get("url")) or _str(item.get("external_url"))
+        html = _str(item.get("content_html"))
+        text = _str(item.get("content_text"))
+        summary_src = _str(item.get("summary"))
+        content = html_to_markdown(html, link or base) if html else clean_block(text)
+        summary = clean_line(summary_src) if summary_src else html_to_text(html or text or "")
+        title = clean_line(_str(item.get("title")))
+        if not title:
+            title = summary[:80] or "(untitled)"
+        tags = item.get("tags")
+        categories = (
+            tuple(clean_line(t) for t in tags if isinstance(t, str) and t.strip())
+            if isinstance(tags, list)
+            else ()
+        )
+        attachments = item.get("attachments")
+        enclosures = (
+            tuple(
+                a["url"]
+                for a in attachments
+                if isinstance(a, dict) and isinstance(a.get("url"), str)
+            )
+            if isinstance(attachments, list)
+            else ()
+        )
+        image = _str(item.get("image")) or _str(item.get("banner_image"))
+        entries.append(
+            EntryData(
+                guid=_str(item.get("id")),
+                link=link,
+                title=title,
+                author=_author(item, doc),
+                published=parse_date(_str(item.get("date_published"))),
+                updated=parse_date(_str(item.get("date_modified"))),
+                summary=summary[:1000],
+                content=content,
+                categories=categories,
+                image=image,
+                enclosures=enclosures,
+            )
+        )
+    return ParsedFeed(
+        title=clean_line(_str(doc.get("title"))) or "(untitled feed)",
+        entries=tuple(entries),
+        link=home,
+    )

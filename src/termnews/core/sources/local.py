@@ -1,0 +1,198 @@
+"""Local sources: feed files, directories of them, and article files.
+
+A local path is subscribed like a URL and read through the same parse and
+ingest path. Two kinds exist:
+
+* ``feed``: one RSS/Atom/RDF/JSON Feed file (gzip-compressed files are read too);
+* ``articles``: one article file (``.html``, ``.md``, ``.txt``) or a directory of
+  them; each file becomes an article and a refresh picks up new and changed files.
+
+A directory holding feed files subscribes each feed file on its own.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from termnews.core.errors import SourceError
+from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
+from termnews.core.text import clean_line
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""A local feed or article file larger than this is refused, not read into memory."""
+
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".feed", ".gz"})
+ARTICLE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".md", ".markdown", ".txt"})
+KIND_FEED = "feed"
+KIND_ARTICLES = "articles"
+
+
+@dataclass(frozen=True, slots=True)
+class LocalSource:
+    """A subscribable local path and its kind."""
+
+    path: Path
+    kind: str
+
+    @property
+    def url(self) -> str:
+        """What the store keeps as the feed's URL: the absolute path."""
+        return str(self.path)
+
+
+def is_local_ref(ref: str) -> bool:
+    """True for anything that is not an http(s) URL."""
+    return not ref.startswith(("http://", "https://"))
+
+
+def _display(path: Path) -> str:
+    return str(path)
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a file, refusing huge ones and inflating gzip (with the same cap)."""
+    try:
+        if not path.exists():
+            raise SourceError(_display(path), "no such file or directory")
+        if path.is_dir():
+            raise SourceError(_display(path), "is a directory, not a file")
+        size = path.stat().st_size
+        if size > limit:
+            raise SourceError(_display(path), f"file too large ({size // 1048576} MiB)")
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise SourceError(_display(path), "permission denied") from exc
+    except OSError as exc:
+        raise SourceError(_display(path), exc.strerror or str(exc)) from exc
+    if data[:2] == b"\x1f\x8b":
+        try:
+            inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+            out = inflater.decompress(data, limit + 1)
+            if len(out) > limit or inflater.unconsumed_tail:
+                raise SourceError(_display(path), "gzip data inflates beyond the size limit")
+            data = out
+        except (zlib.error, gzip.BadGzipFile, EOFError) as exc:
+            raise SourceError(_display(path), f"corrupt gzip data: {exc}") from exc
+    return data
+
+
+def discover_local(ref: str) -> list[LocalSource]:
+    """What subscribing ``ref`` means: one or more feed files and/or an article source.
+
+    Raises :class:`SourceError` when the path is missing or holds nothing readable.
+    """
+    path = Path(ref).expanduser()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise SourceError(ref, f"cannot resolve path: {exc}") from exc
+    if not path.exists():
+        raise SourceError(ref, "no such file or directory")
+    if path.is_file():
+        suffix = path.suffix.lower()
+        if suffix in ARTICLE_SUFFIXES and not _sniff_feed_file(path):
+            return [LocalSource(path, KIND_ARTICLES)]
+        return [LocalSource(path, KIND_FEED)]
+    if not path.is_dir():
+        raise SourceError(ref, "not a regular file or directory")
+    try:
+        children = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    except OSError as exc:
+        raise SourceError(ref, exc.strerror or str(exc)) from exc
+    feeds = [LocalSource(p, KIND_FEED) for p in children if p.suffix.lower() in FEED_SUFFIXES]
+    has_articles = any(
+        p.suffix.lower() in ARTICLE_SUFFIXES and not _sniff_feed_file(p) for p in children
+    )
+    sources = feeds + ([LocalSource(path, KIND_ARTICLES)] if has_articles else [])
+    if not sources:
+        raise SourceError(ref, "directory holds no feed files (.xml .rss .atom .json) or "
+                          "article files (.html .md .txt)")  # fmt: skip
+    return sources
+
+
+def _sniff_feed_file(path: Path) -> bool:
+    """An .html/.txt file may really be a feed; look at its first bytes."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024).lstrip().lower()
+    except OSError:
+        return False
+    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
+
+
+def source_hash(data: bytes) -> str:
+    """Fingerprint of a source's bytes: an unchanged file is not parsed again."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_feed_file(path: Path) -> tuple[ParsedFeed, str]:
+    """Parse a local feed file; returns the feed and its source hash."""
+    data = read_bytes(path)
+    try:
+        parsed = parse_feed_bytes(data, path.as_uri())
+    except FeedParseError as exc:
+        raise SourceError(_display(path), str(exc)) from exc
+    return parsed, source_hash(data)
+
+
+def _article_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    try:
+        return sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file()
+            and not p.name.startswith(".")
+            and p.suffix.lower() in ARTICLE_SUFFIXES
+            and not _sniff_feed_file(p)
+        )
+    except OSError as exc:
+        raise SourceError(_display(path), exc.strerror or str(exc)) from exc
+
+
+def read_article_source(path: Path) -> tuple[ParsedFeed, str, list[str]]:
+    """Read an article file or a directory of them.
+
+    Returns the feed, a hash over file names, sizes and mtimes (so an unchanged
+    directory costs one ``stat`` per file), and one warning line per bad file:
+    a bad file is skipped, the others still load.
+    """
+    from termnews.core.sources.articlefile import parse_article_file
+
+    if not path.exists():
+        raise SourceError(_display(path), "no such file or directory")
+    files = _article_files(path)
+    fingerprint = hashlib.blake2b(digest_size=16)
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        fingerprint.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    entries: list[EntryData] = []
+    warnings: list[str] = []
+    for f in files:
+        try:
+            entries.append(parse_article_file(f))
+        except SourceError as exc:
+            warnings.append(str(exc))
+    if path.is_file() and warnings:
+        raise SourceError(_display(path), warnings[0].split(": ", 1)[-1])
+    title = clean_line(path.stem if path.is_file() else path.name) or str(path)
+    parsed = ParsedFeed(title=title, entries=tuple(entries), link=path.as_uri())
+    return parsed, fingerprint.hexdigest(), warnings
+
+
+def file_mtime(path: Path) -> datetime | None:
+    """A file's modification time as aware UTC."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        return None

@@ -1,0 +1,187 @@
+"""Turning feed bytes (RSS, Atom, RDF, JSON Feed) into a :class:`ParsedFeed`.
+
+feedparser is the reference parser. Its HTML sanitiser and relative-URI pass
+are most of its run time on long items, and termnews cleans every body itself
+(HTML to Markdown, see :mod:`termnews.core.content`), so both are turned off:
+each body is cleaned exactly once. JSON Feed, which feedparser cannot read,
+goes to :mod:`termnews.core.sources.jsonfeed`.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import feedparser
+
+from termnews.core.content import html_to_markdown, html_to_text
+from termnews.core.dates import from_struct
+from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
+from termnews.core.text import clean_line
+
+_FUTURE_SLACK = timedelta(days=1)
+_SUMMARY_CHARS = 600
+
+
+class FeedParseError(ValueError):
+    """The bytes are not a feed termnews can read; the message says why."""
+
+
+def _sniff_html(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or (
+        b"<html" in head and b"<rss" not in head and b"<feed" not in head
+    )
+
+
+def _clamp(value: datetime | None, now: datetime) -> datetime | None:
+    """A date from a broken server clock must not pin an item to the top forever."""
+    if value is not None and value > now + _FUTURE_SLACK:
+        return now
+    return value
+
+
+def _is_html(detail: Any) -> bool:
+    ctype = str(detail.get("type", "")) if hasattr(detail, "get") else ""
+    return "html" in ctype or "xml" in ctype
+
+
+def _body(entry: Any, base: str | None) -> tuple[str, str]:
+    """(content as Markdown, summary as plain text) for one feedparser entry."""
+    content_html = ""
+    contents = entry.get("content") or []
+    for part in contents:
+        value = part.get("value") or ""
+        if len(value) > len(content_html):
+            content_html = value
+            if not _is_html(part):
+                content_html = _escape_plain(value)
+    summary_src = entry.get("summary") or ""
+    summary_detail = entry.get("summary_detail") or {}
+    if summary_src and not _is_html(summary_detail):
+        summary_src = _escape_plain(summary_src)
+    if not content_html:
+        content_html = summary_src
+    content = html_to_markdown(content_html, base) if content_html else ""
+    summary = html_to_text(summary_src or content_html)
+    if len(summary) > _SUMMARY_CHARS:
+        summary = summary[: _SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return content, summary
+
+
+def _escape_plain(text: str) -> str:
+    """Plain-text bodies go through the HTML path as escaped paragraphs."""
+    paragraphs = [p.strip() for p in text.replace("\r", "").split("\n\n") if p.strip()]
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+
+
+def _first_image(entry: Any) -> str | None:
+    for key in ("media_thumbnail", "media_content"):
+        for media in entry.get(key) or []:
+            url = media.get("url")
+            if isinstance(url, str) and url:
+                return url
+    image = entry.get("image")
+    if isinstance(image, dict) and isinstance(image.get("href"), str):
+        return str(image["href"])
+    return None
+
+
+def _entry(entry: Any, feed_link: str | None, now: datetime) -> EntryData:
+    link = entry.get("link") or None
+    base = link or feed_link
+    content, summary = _body(entry, base)
+    title = clean_line(entry.get("title"))
+    if not title:
+        title = (summary[:80].rsplit(" ", 1)[0] + "…") if len(summary) > 80 else summary
+        title = title or "(untitled)"
+    categories = tuple(
+        dict.fromkeys(
+            clean_line(t.get("term") or t.get("label")) for t in entry.get("tags") or []
+        ).keys()
+    )
+    enclosures = tuple(
+        str(e["href"])
+        for e in entry.get("enclosures") or []
+        if isinstance(e.get("href"), str) and e.get("href")
+    )
+    published = _clamp(from_struct(entry.get("published_parsed")), now)
+    updated = _clamp(from_struct(entry.get("updated_parsed")), now)
+    return EntryData(
+        guid=clean_line(entry.get("id")) or None,
+        link=clean_line(link) or None,
+        title=title,
+        author=clean_line(entry.get("author")) or None,
+        published=published,
+        updated=updated,
+        summary=summary,
+        content=content,
+        categories=tuple(c for c in categories if c),
+        image=_first_image(entry),
+        enclosures=enclosures,
+    )
+
+
+def _ttl(feed: Any) -> int | None:
+    ttl = feed.get("ttl")
+    try:
+        if ttl:
+            return max(0, int(str(ttl).strip()))
+    except ValueError:
+        pass
+    period = str(feed.get("sy_updateperiod", "")).strip().lower()
+    minutes = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
+    if period in minutes:
+        try:
+            frequency = max(1, int(str(feed.get("sy_updatefrequency", "1")).strip()))
+        except ValueError:
+            frequency = 1
+        return minutes[period] // frequency
+    return None
+
+
+def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
+    """Parse a feed document; raise :class:`FeedParseError` if it is not a usable feed."""
+    if not data.strip():
+        raise FeedParseError("empty document")
+    if looks_like_json_feed(data):
+        try:
+            return parse_json_feed(data, url)
+        except ValueError as exc:
+            raise FeedParseError(str(exc)) from exc
+    if data.lstrip()[:1] in (b"{", b"["):
+        raise FeedParseError("JSON but not a JSON Feed (no jsonfeed.org version)")
+    if _sniff_html(data):
+        raise FeedParseError("not a feed: looks like an HTML page")
+    try:
+        doc = feedparser.parse(
+            data,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+            response_headers={"content-location": url} if url else None,
+        )
+    except Exception as exc:  # feedparser is meant never to raise; be safe anyway
+        raise FeedParseError(f"parser failed: {exc}") from exc
+    feed = doc.get("feed", {})
+    raw_entries = doc.get("entries", [])
+    version = doc.get("version", "")
+    if not raw_entries and not version:
+        reason = doc.get("bozo_exception")
+        detail = clean_line(str(reason)) if reason else "no RSS, Atom or RDF root element"
+        raise FeedParseError(f"not a feed: {detail}")
+    now = datetime.now(UTC)
+    feed_link = feed.get("link") or None
+    warnings: list[str] = []
+    if doc.get("bozo") and doc.get("bozo_exception") is not None:
+        warnings.append(clean_line(str(doc["bozo_exception"]))[:200])
+    entries = tuple(_entry(e, feed_link, now) for e in raw_entries)
+    return ParsedFeed(
+        title=clean_line(feed.get("title")) or "(untitled feed)",
+        entries=entries,
+        link=clean_line(feed_link) or None,
+        ttl_minutes=_ttl(feed),
+        warnings=tuple(warnings),
+    )
+

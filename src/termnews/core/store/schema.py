@@ -1,0 +1,91 @@
+"""The cache schema and its forward migrations, versioned with ``PRAGMA user_version``.
+
+Each migration is a list of SQL statements applied in one transaction; the list
+index + 1 is the schema version it produces. Migrations are only ever appended:
+a cache written by any earlier termnews is brought forward on open.
+
+Design notes (why the schema looks like this):
+
+* ``articles.section`` duplicates the feed's section so that "headlines of a
+  section, newest first" and "unread per section" are single index range scans
+  at 100,000 articles; moving a feed updates its articles' section too.
+* The FTS5 index uses external content (no second copy of the text) and is
+  filled in batches after a refresh rather than by triggers: triggers made a
+  cold refresh 2.7x slower on this kind of machine (shared PERF-NOTES).
+  ``meta.fts_indexed_upto`` is the highest article id already indexed.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x544E5753  # "TNWS": marks a file as a termnews cache.
+
+MIGRATIONS: list[list[str]] = [
+    # 1: feeds, articles, FTS index, meta.
+    [
+        """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+        """CREATE TABLE sections (
+            name TEXT PRIMARY KEY,
+            position INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            section TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'feed',
+            site_url TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_checked REAL,
+            last_success REAL,
+            last_error TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_check REAL,
+            dead INTEGER NOT NULL DEFAULT 0,
+            full_text INTEGER NOT NULL DEFAULT 0,
+            ttl_minutes INTEGER,
+            source_hash TEXT,
+            added_at REAL NOT NULL
+        )""",
+        """CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            section TEXT NOT NULL,
+            guid TEXT NOT NULL,
+            link TEXT,
+            title TEXT NOT NULL,
+            author TEXT,
+            published REAL,
+            updated REAL,
+            sort_ts REAL NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            content TEXT NOT NULL DEFAULT '',
+            categories TEXT NOT NULL DEFAULT '',
+            image TEXT,
+            enclosures TEXT NOT NULL DEFAULT '',
+            content_hash TEXT NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0,
+            fetched_at REAL NOT NULL,
+            full_content TEXT,
+            full_error TEXT,
+            story_id INTEGER,
+            UNIQUE (feed_id, guid)
+        )""",
+        "CREATE INDEX idx_articles_section_ts ON articles(section, sort_ts DESC)",
+        "CREATE INDEX idx_articles_feed_ts ON articles(feed_id, sort_ts DESC)",
+        "CREATE INDEX idx_articles_ts ON articles(sort_ts DESC)",
+        "CREATE INDEX idx_articles_unread ON articles(section, feed_id) WHERE read = 0",
+        "CREATE INDEX idx_articles_starred ON articles(sort_ts DESC) WHERE starred = 1",
+        "CREATE INDEX idx_articles_link ON articles(feed_id, link)",
+        "CREATE INDEX idx_articles_story ON articles(story_id) WHERE story_id IS NOT NULL",
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, summary, content,
+            content='articles', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        )""",
+        "INSERT INTO meta(key, value) VALUES ('fts_indexed_upto', '0')",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,675 @@
+"""The cache store: feeds, articles, read/starred state and the FTS index.
+
+One :class:`Store` wraps one SQLite connection and must be used from the thread
+that opened it (open one per worker thread). All writes that belong together
+run in one ``BEGIN IMMEDIATE`` transaction so a crash never leaves half a feed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from termnews.core.errors import NotFoundError, StoreError
+from termnews.core.models import (
+    DEFAULT_SECTION,
+    Article,
+    EntryData,
+    Feed,
+    Headline,
+    ParsedFeed,
+    Section,
+    VirtualSection,
+)
+from termnews.core.store.db import open_connection
+from termnews.core.text import clean_line
+
+_HEADLINE_COLUMNS = (
+    "a.id, a.feed_id, f.title AS feed_title, a.section, a.title, a.published, a.updated,"
+    " a.fetched_at, a.read, a.starred, a.story_id"
+)
+_ARTICLE_COLUMNS = "a.*, f.title AS feed_title"
+
+
+def _ts(value: datetime | None) -> float | None:
+    return value.timestamp() if value is not None else None
+
+
+def _dt(value: float | None) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+def _now() -> float:
+    return time.time()
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one ingest of a parsed feed changed."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_ids: tuple[int, ...] = ()
+
+
+def entry_key(entry: EntryData) -> str:
+    """The dedupe key within a feed: guid, else link, else a hash of the text."""
+    if entry.guid and entry.guid.strip():
+        return entry.guid.strip()
+    if entry.link and entry.link.strip():
+        return entry.link.strip()
+    digest = hashlib.sha1(
+        f"{entry.title}\n{entry.summary}\n{entry.content}".encode("utf-8", "replace")
+    )
+    return "sha1:" + digest.hexdigest()
+
+
+def _content_hash(entry: EntryData) -> str:
+    h = hashlib.blake2b(digest_size=12)
+    for part in (entry.title, entry.summary, entry.content, entry.link or "", entry.author or ""):
+        h.update(part.encode("utf-8", "replace"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+class Store:
+    """Access to one cache file through one connection (one thread)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+        self.conn = conn
+        self.path = path
+        self.notices: list[str] = []
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open or create the cache at ``path``; corrupt files are moved aside (see notices)."""
+        path = Path(path)
+        notices: list[str] = []
+        try:
+            conn = open_connection(path, notices)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open cache {path}: {exc}") from exc
+        store = cls(conn, path)
+        store.notices = notices
+        return store
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the write lock up front (no upgrade deadlocks)."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self.conn.execute("ROLLBACK")
+                raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+
+    # ----------------------------------------------------------------- meta
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        """A value from the meta table."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a meta value (outside or inside a transaction)."""
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # ---------------------------------------------------------------- feeds
+
+    @staticmethod
+    def _feed(row: sqlite3.Row) -> Feed:
+        keys = row.keys()
+        return Feed(
+            id=row["id"],
+            url=row["url"],
+            title=row["title"],
+            section=row["section"],
+            kind=row["kind"],
+            site_url=row["site_url"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            last_checked=_dt(row["last_checked"]),
+            last_success=_dt(row["last_success"]),
+            last_error=row["last_error"],
+            failures=row["failures"],
+            next_check=_dt(row["next_check"]),
+            dead=bool(row["dead"]),
+            full_text=bool(row["full_text"]),
+            total=row["total"] if "total" in keys else 0,
+            unread=row["unread"] if "unread" in keys else 0,
+        )
+
+    def add_feed(
+        self,
+        url: str,
+        title: str | None = None,
+        section: str | None = None,
+        kind: str = "feed",
+        site_url: str | None = None,
+    ) -> tuple[Feed, bool]:
+        """Subscribe to ``url``; returns the feed and whether it was new.
+
+        Adding a URL that is already subscribed keeps the existing feed (and moves
+        it to ``section`` if one is given), so imports can be re-run safely.
+        """
+        section = clean_line(section) or DEFAULT_SECTION
+        title = clean_line(title) or url
+        with self.transaction() as conn:
+            row = conn.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row is not None:
+                return self._feed(row), False
+            conn.execute(
+                "INSERT INTO feeds(url, title, section, kind, site_url, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (url, title, section, kind, site_url, _now()),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO sections(name, position) "
+                "VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM sections))",
+                (section,),
+            )
+            row = conn.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        return self._feed(row), True
+
+    def feeds(self) -> list[Feed]:
+        """All feeds with article and unread counts, by section then title."""
+        rows = self.conn.execute(
+            "SELECT f.*, "
+            " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS total,"
+            " (SELECT count(*) FROM articles a INDEXED BY idx_articles_unread"
+            "   WHERE a.read = 0 AND a.section = f.section AND a.feed_id = f.id) AS unread "
+            "FROM feeds f LEFT JOIN sections s ON s.name = f.section "
+            "ORDER BY coalesce(s.position, 1e9), f.section, lower(f.title)"
+        ).fetchall()
+        return [self._feed(r) for r in rows]
+
+    def feed(self, feed_id: int) -> Feed:
+        """One feed by id."""
+        row = self.conn.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no feed with id {feed_id}")
+        return self._feed(row)
+
+    def find_feed(self, ref: str) -> Feed:
+        """A feed by id, exact URL/path, or case-insensitive title."""
+        ref = ref.strip()
+        if ref.isdigit():
+            row = self.conn.execute("SELECT * FROM feeds WHERE id = ?", (int(ref),)).fetchone()
+            if row is not None:
+                return self._feed(row)
+        candidates = [ref]
+        if not ref.startswith(("http://", "https://")):
+            try:
+                candidates.append(str(Path(ref).expanduser().resolve()))
+            except (OSError, RuntimeError):
+                pass
+        for cand in candidates:
+            row = self.conn.execute("SELECT * FROM feeds WHERE url = ?", (cand,)).fetchone()
+            if row is not None:
+                return self._feed(row)
+        rows = self.conn.execute(
+            "SELECT * FROM feeds WHERE lower(title) = lower(?)", (ref,)
+        ).fetchall()
+        if len(rows) == 1:
+            return self._feed(rows[0])
+        if len(rows) > 1:
+            raise NotFoundError(f"{len(rows)} feeds are titled {ref!r}; use the feed id")
+        raise NotFoundError(f"no feed matches {ref!r} (give an id, URL, path or title)")
+
+    def remove_feed(self, feed_id: int) -> int:
+        """Unsubscribe; returns how many cached articles went with it."""
+        with self.transaction() as conn:
+            self._fts_forget(conn, "feed_id = ?", (feed_id,))
+            n = conn.execute("DELETE FROM articles WHERE feed_id = ?", (feed_id,)).rowcount
+            conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+            conn.execute("DELETE FROM sections WHERE name NOT IN (SELECT section FROM feeds)")
+        return int(n)
+
+    def set_feed_section(self, feed_id: int, section: str) -> None:
+        """Move a feed (and its articles) to another section."""
+        section = clean_line(section) or DEFAULT_SECTION
+        with self.transaction() as conn:
+            conn.execute("UPDATE feeds SET section = ? WHERE id = ?", (section, feed_id))
+            conn.execute("UPDATE articles SET section = ? WHERE feed_id = ?", (section, feed_id))
+            conn.execute(
+                "INSERT OR IGNORE INTO sections(name, position) "
+                "VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM sections))",
+                (section,),
+            )
+            conn.execute("DELETE FROM sections WHERE name NOT IN (SELECT section FROM feeds)")
+
+    def update_feed(self, feed_id: int, **fields: Any) -> None:
+        """Update fetch-state columns of a feed (etag, last_error, failures, ...)."""
+        allowed = {
+            "url", "title", "site_url", "etag", "last_modified", "last_checked",
+            "last_success", "last_error", "failures", "next_check", "dead", "full_text",
+            "ttl_minutes", "source_hash",
+        }  # fmt: skip
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"unknown feed fields: {sorted(bad)}")
+        if not fields:
+            return
+        values = [
+            _ts(v) if isinstance(v, datetime) else v for v in fields.values()
+        ]
+        assignments = ", ".join(f"{k} = ?" for k in fields)
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values, feed_id))
+
+    def feed_source_hash(self, feed_id: int) -> str | None:
+        """Hash of the last ingested source bytes (skip re-parsing unchanged files)."""
+        row = self.conn.execute(
+            "SELECT source_hash FROM feeds WHERE id = ?", (feed_id,)
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    # ------------------------------------------------------------- sections
+
+    def sections(self) -> list[Section]:
+        """Virtual sections (All, Unread, Starred) then the user's, with counts."""
+        per_section = {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT f.section, "
+                " (SELECT count(*) FROM articles a WHERE a.section = f.section),"
+                " (SELECT count(*) FROM articles a INDEXED BY idx_articles_unread"
+                "   WHERE a.section = f.section AND a.read = 0) "
+                "FROM (SELECT DISTINCT section FROM feeds) f"
+            )
+        }
+        ordered = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT f.section FROM feeds f LEFT JOIN sections s "
+                "ON s.name = f.section ORDER BY coalesce(s.position, 1e9), f.section"
+            )
+        ]
+        total = sum(t for t, _ in per_section.values())
+        unread = sum(u for _, u in per_section.values())
+        starred = self.conn.execute(
+            "SELECT count(*) FROM articles INDEXED BY idx_articles_starred WHERE starred = 1"
+        ).fetchone()[0]
+        result = [
+            Section(VirtualSection.ALL.value, total, unread, virtual=True),
+            Section(VirtualSection.UNREAD.value, unread, unread, virtual=True),
+            Section(VirtualSection.STARRED.value, starred, 0, virtual=True),
+        ]
+        result += [Section(name, *per_section.get(name, (0, 0))) for name in ordered]
+        return result
+
+    # ------------------------------------------------------------- ingest
+
+    def ingest(self, feed_id: int, parsed: ParsedFeed, source_hash: str | None = None) -> IngestResult:
+        """Insert or update a parsed feed's entries, keeping read/starred state.
+
+        Idempotent: entries are deduplicated on (feed, key) where the key is the
+        guid, else the link, else a content hash; an entry whose text did not
+        change is not written at all.
+        """
+        now = _now()
+        new_ids: list[int] = []
+        updated = unchanged = 0
+        with self.transaction() as conn:
+            frow = conn.execute("SELECT section FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+            if frow is None:
+                raise NotFoundError(f"no feed with id {feed_id}")
+            section = frow[0]
+            existing: dict[str, tuple[int, str]] = {
+                r[0]: (r[1], r[2])
+                for r in conn.execute(
+                    "SELECT guid, id, content_hash FROM articles WHERE feed_id = ?", (feed_id,)
+                )
+            }
+            seen: set[str] = set()
+            for index, entry in enumerate(parsed.entries):
+                key = entry_key(entry)
+                if key in seen:
+                    continue
+                seen.add(key)
+                chash = _content_hash(entry)
+                published = _ts(entry.published)
+                updated_ts = _ts(entry.updated)
+                # Undated entries keep feed order: newer first, a hair apart.
+                sort_ts = published or updated_ts or (now - index * 1e-3)
+                old = existing.get(key)
+                if old is None:
+                    cur = conn.execute(
+                        "INSERT INTO articles(feed_id, section, guid, link, title, author,"
+                        " published, updated, sort_ts, summary, content, categories, image,"
+                        " enclosures, content_hash, fetched_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            feed_id, section, key, entry.link, entry.title, entry.author,
+                            published, updated_ts, sort_ts, entry.summary, entry.content,
+                            json.dumps(list(entry.categories)) if entry.categories else "",
+                            entry.image,
+                            json.dumps(list(entry.enclosures)) if entry.enclosures else "",
+                            chash, now,
+                        ),
+                    )  # fmt: skip
+                    assert cur.lastrowid is not None
+                    new_ids.append(cur.lastrowid)
+                elif old[1] != chash:
+                    self._fts_forget(conn, "id = ?", (old[0],))
+                    conn.execute(
+                        "UPDATE articles SET link = ?, title = ?, author = ?, published = ?,"
+                        " updated = ?, sort_ts = CASE WHEN ? IS NULL THEN sort_ts ELSE ? END,"
+                        " summary = ?, content = ?, categories = ?, image = ?, enclosures = ?,"
+                        " content_hash = ? WHERE id = ?",
+                        (
+                            entry.link, entry.title, entry.author, published, updated_ts,
+                            published or updated_ts, published or updated_ts,
+                            entry.summary, entry.content,
+                            json.dumps(list(entry.categories)) if entry.categories else "",
+                            entry.image,
+                            json.dumps(list(entry.enclosures)) if entry.enclosures else "",
+                            chash, old[0],
+                        ),
+                    )  # fmt: skip
+                    self._fts_add(conn, "id = ?", (old[0],))
+                    updated += 1
+                else:
+                    unchanged += 1
+            if source_hash is not None:
+                conn.execute(
+                    "UPDATE feeds SET source_hash = ? WHERE id = ?", (source_hash, feed_id)
+                )
+        return IngestResult(len(new_ids), updated, unchanged, tuple(new_ids))
+
+    # ---------------------------------------------------------------- FTS
+
+    @staticmethod
+    def _fts_forget(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> None:
+        """Remove already-indexed rows from the external-content FTS index."""
+        upto = int(conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0])
+        conn.execute(
+            "INSERT INTO articles_fts(articles_fts, rowid, title, summary, content) "
+            f"SELECT 'delete', id, title, summary, content FROM articles WHERE {where} AND id <= ?",
+            (*params, upto),
+        )
+
+    @staticmethod
+    def _fts_add(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> None:
+        upto = int(conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0])
+        conn.execute(
+            "INSERT INTO articles_fts(rowid, title, summary, content) "
+            f"SELECT id, title, summary, content FROM articles WHERE {where} AND id <= ?",
+            (*params, upto),
+        )
+
+    def index_pending(self) -> int:
+        """Add every article not yet in the FTS index, in one batch; returns how many."""
+        with self.transaction() as conn:
+            upto = int(self.get_meta("fts_indexed_upto", "0") or 0)
+            top = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+            if top <= upto:
+                return 0
+            cur = conn.execute(
+                "INSERT INTO articles_fts(rowid, title, summary, content) "
+                "SELECT id, title, summary, content FROM articles WHERE id > ? AND id <= ?",
+                (upto, top),
+            )
+            self.set_meta("fts_indexed_upto", str(top))
+            return int(cur.rowcount)
+
+    # ------------------------------------------------------------ reading
+
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        return Article(
+            id=row["id"],
+            feed_id=row["feed_id"],
+            feed_title=row["feed_title"],
+            section=row["section"],
+            guid=row["guid"],
+            link=row["link"],
+            title=row["title"],
+            author=row["author"],
+            published=_dt(row["published"]),
+            updated=_dt(row["updated"]),
+            summary=row["summary"],
+            content=row["content"],
+            categories=tuple(json.loads(row["categories"])) if row["categories"] else (),
+            image=row["image"],
+            enclosures=tuple(json.loads(row["enclosures"])) if row["enclosures"] else (),
+            read=bool(row["read"]),
+            starred=bool(row["starred"]),
+            fetched_at=_dt(row["fetched_at"]) or datetime.now(UTC),
+            full_content=row["full_content"],
+            full_error=row["full_error"],
+            story_id=row["story_id"],
+        )
+
+    @staticmethod
+    def _headline(row: sqlite3.Row) -> Headline:
+        return Headline(
+            id=row["id"],
+            feed_id=row["feed_id"],
+            feed_title=row["feed_title"],
+            section=row["section"],
+            title=row["title"],
+            published=_dt(row["published"] or row["updated"] or row["fetched_at"]),
+            read=bool(row["read"]),
+            starred=bool(row["starred"]),
+            story_id=row["story_id"],
+        )
+
+    def article(self, article_id: int) -> Article:
+        """One article by id."""
+        row = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            "WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        return self._article(row)
+
+    def articles_by_ids(self, ids: Iterable[int]) -> list[Article]:
+        """Several articles, in the order of ``ids`` (missing ids skipped)."""
+        wanted = list(ids)
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            f"WHERE a.id IN ({marks})",
+            wanted,
+        ).fetchall()
+        by_id = {r["id"]: self._article(r) for r in rows}
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def _filter(
+        self,
+        section: str | None,
+        feed_id: int | None,
+        unread: bool,
+        starred: bool,
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if section == VirtualSection.UNREAD.value:
+            unread = True
+        elif section == VirtualSection.STARRED.value:
+            starred = True
+        elif section and section != VirtualSection.ALL.value:
+            clauses.append("a.section = ?")
+            params.append(section)
+        if feed_id is not None:
+            clauses.append("a.feed_id = ?")
+            params.append(feed_id)
+        if unread:
+            clauses.append("a.read = 0")
+        if starred:
+            clauses.append("a.starred = 1")
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return where, params
+
+    def headlines(
+        self,
+        section: str | None = None,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[Headline]:
+        """A page of headlines, newest first (cheap rows for the headline list)."""
+        where, params = self._filter(section, feed_id, unread, starred)
+        rows = self.conn.execute(
+            f"SELECT {_HEADLINE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            f"{where} ORDER BY a.sort_ts DESC, a.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [self._headline(r) for r in rows]
+
+    def count(
+        self,
+        section: str | None = None,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+    ) -> int:
+        """How many articles a headline query would list in total."""
+        where, params = self._filter(section, feed_id, unread, starred)
+        return int(self.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0])
+
+    def articles(
+        self,
+        section: str | None = None,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Article]:
+        """Whole articles, newest first (for the CLI)."""
+        where, params = self._filter(section, feed_id, unread, starred)
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            f"{where} ORDER BY a.sort_ts DESC, a.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [self._article(r) for r in rows]
+
+    def section_names(self) -> list[str]:
+        """The user's sections in display order."""
+        return [s.name for s in self.sections() if not s.virtual]
+
+    # -------------------------------------------------------------- state
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> int:
+        """Mark articles read or unread; returns how many changed."""
+        return self._set_flag("read", ids, read)
+
+    def set_starred(self, ids: Iterable[int], starred: bool = True) -> int:
+        """Star or unstar articles; returns how many changed."""
+        return self._set_flag("starred", ids, starred)
+
+    def _set_flag(self, column: str, ids: Iterable[int], value: bool) -> int:
+        wanted = list(ids)
+        if not wanted:
+            return 0
+        changed = 0
+        with self.transaction() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                changed += conn.execute(
+                    f"UPDATE articles SET {column} = ? WHERE id IN ({marks}) AND {column} != ?",
+                    (int(value), *chunk, int(value)),
+                ).rowcount
+        return changed
+
+    def mark_all_read(self, section: str | None = None, feed_id: int | None = None) -> int:
+        """Mark every unread article of a section (or feed, or everything) read."""
+        where, params = self._filter(section, feed_id, True, False)
+        with self.transaction() as conn:
+            n = conn.execute(
+                f"UPDATE articles SET read = 1 WHERE id IN (SELECT a.id FROM articles a {where})",
+                params,
+            ).rowcount
+        return int(n)
+
+    def existing_ids(self, ids: Iterable[int]) -> set[int]:
+        """Which of ``ids`` exist (to report unknown ids to the user)."""
+        wanted = list(ids)
+        found: set[int] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            )
+        return found
+
+    def set_full_text(self, article_id: int, markdown: str | None, error: str | None) -> None:
+        """Store the fetched full text of an article (or why it failed)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET full_content = coalesce(?, full_content), full_error = ? "
+                "WHERE id = ?",
+                (markdown, error, article_id),
+            )
+
+    def stats(self) -> dict[str, int]:
+        """Counts and the cache's size on disk."""
+        c = self.conn
+        size = 0
+        if self.path is not None:
+            for suffix in ("", "-wal"):
+                p = self.path.with_name(self.path.name + suffix)
+                if p.exists():
+                    size += p.stat().st_size
+        return {
+            "feeds": c.execute("SELECT count(*) FROM feeds").fetchone()[0],
+            "sections": c.execute("SELECT count(DISTINCT section) FROM feeds").fetchone()[0],
+            "articles": c.execute("SELECT count(*) FROM articles").fetchone()[0],
+            "unread": c.execute(
+                "SELECT count(*) FROM articles INDEXED BY idx_articles_unread WHERE read = 0"
+            ).fetchone()[0],
+            "starred": c.execute(
+                "SELECT count(*) FROM articles INDEXED BY idx_articles_starred WHERE starred = 1"
+            ).fetchone()[0],
+            "failing_feeds": c.execute(
+                "SELECT count(*) FROM feeds WHERE failures > 0 OR dead = 1"
+            ).fetchone()[0],
+            "bytes": size,
+        }

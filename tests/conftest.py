@@ -1,0 +1,35 @@
+"""Shared fixtures: every test gets its own data and config locations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches a real home directory."""
+    monkeypatch.setenv("TERMNEWS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TERMNEWS_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def feeds_dir() -> Path:
+    """Hand-written fixture feeds."""
+    return DATA / "feeds"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A fresh cache file path."""
+    return tmp_path / "cache" / "termnews.db"

@@ -1,0 +1,209 @@
+"""The SQLite cache: migrations, idempotent ingest, state kept, counts, FTS."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from termnews.core.errors import NotFoundError, StoreError
+from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.store import Store
+from termnews.core.store.schema import SCHEMA_VERSION
+
+
+def _entry(n: int, **kw: object) -> EntryData:
+    base: dict[str, object] = {
+        "guid": f"g{n}",
+        "link": f"https://e.example/{n}",
+        "title": f"Title {n}",
+        "published": datetime(2026, 11, 1 + n % 20, tzinfo=UTC),
+        "summary": f"summary {n}",
+        "content": f"content number {n}",
+    }
+    base.update(kw)
+    return EntryData(**base)  # type: ignore[arg-type]
+
+
+def _feed(*entries: EntryData) -> ParsedFeed:
+    return ParsedFeed(title="F", entries=entries)
+
+
+def test_new_cache_is_migrated_and_marked(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # Reopening is a no-op migration.
+    with Store.open(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_migration_from_older_version_keeps_data(db_path: Path) -> None:
+    from termnews.core.store import schema
+
+    with Store.open(db_path) as store:
+        feed, _ = store.add_feed("https://a.example/rss", "A", "World")
+        store.ingest(feed.id, _feed(_entry(1)))
+    extra = ["CREATE TABLE extra_for_test (x INTEGER)"]
+    schema.MIGRATIONS.append(extra)
+    try:
+        from termnews.core.store import db as dbmod
+
+        old = dbmod.SCHEMA_VERSION
+        dbmod.SCHEMA_VERSION = len(schema.MIGRATIONS)
+        try:
+            with Store.open(db_path) as store:
+                assert store.conn.execute("PRAGMA user_version").fetchone()[0] == old + 1
+                store.conn.execute("SELECT count(*) FROM extra_for_test").fetchone()
+                assert len(store.articles()) == 1
+        finally:
+            dbmod.SCHEMA_VERSION = old
+    finally:
+        schema.MIGRATIONS.pop()
+
+
+def test_newer_schema_is_refused(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    with pytest.raises(StoreError, match="newer"):
+        Store.open(db_path)
+
+
+def test_ingest_is_idempotent_and_keeps_state(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        feed, new = store.add_feed("https://a.example/rss", "A", "World")
+        assert new
+        first = store.ingest(feed.id, _feed(_entry(1), _entry(2), _entry(3)))
+        assert (first.new, first.updated, first.unchanged) == (3, 0, 0)
+        ids = [a.id for a in store.articles()]
+        store.set_read(ids[:1])
+        store.set_starred(ids[1:2])
+        again = store.ingest(feed.id, _feed(_entry(1), _entry(2), _entry(3)))
+        assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
+        changed = store.ingest(feed.id, _feed(_entry(1, title="New title"), _entry(2), _entry(3)))
+        assert (changed.new, changed.updated) == (0, 1)
+        arts = {a.id: a for a in store.articles()}
+        assert len(arts) == 3
+        assert arts[ids[0]].read and arts[ids[1]].starred
+        assert any(a.title == "New title" for a in arts.values())
+
+
+def test_dedupe_fallbacks_link_then_hash(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        feed, _ = store.add_feed("https://a.example/rss")
+        no_guid = _entry(1, guid=None)
+        nothing = _entry(2, guid=None, link=None)
+        dup_in_feed = _entry(3)
+        r = store.ingest(feed.id, _feed(no_guid, nothing, dup_in_feed, dup_in_feed))
+        assert r.new == 3
+        r = store.ingest(feed.id, _feed(no_guid, nothing, dup_in_feed))
+        assert r.new == 0
+        guids = sorted(a.guid for a in store.articles())
+        assert "https://e.example/1" in guids
+        assert any(g.startswith("sha1:") for g in guids)
+
+
+def test_same_guid_in_two_feeds_is_two_articles(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        a, _ = store.add_feed("https://a.example/rss")
+        b, _ = store.add_feed("https://b.example/rss")
+        store.ingest(a.id, _feed(_entry(1)))
+        store.ingest(b.id, _feed(_entry(1)))
+        assert len(store.articles()) == 2
+
+
+def test_sections_counts_and_virtual(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        w, _ = store.add_feed("https://w.example/rss", "W", "World")
+        t, _ = store.add_feed("https://t.example/rss", "T", "Tech")
+        store.ingest(w.id, _feed(_entry(1), _entry(2)))
+        store.ingest(t.id, _feed(_entry(3)))
+        store.set_read([store.articles(section="World")[0].id])
+        store.set_starred([store.articles(section="Tech")[0].id])
+        sections = {s.name: s for s in store.sections()}
+        assert [s.name for s in store.sections()][:3] == ["All", "Unread", "Starred"]
+        assert (sections["All"].total, sections["All"].unread) == (3, 2)
+        assert sections["Starred"].total == 1
+        assert (sections["World"].total, sections["World"].unread) == (2, 1)
+        assert store.count(section="Unread") == 2
+        assert [h.title for h in store.headlines(section="Starred")] == ["Title 3"]
+        assert store.mark_all_read(section="World") == 1
+        assert store.count(section="World", unread=True) == 0
+
+
+def test_headlines_newest_first_with_paging(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        f, _ = store.add_feed("https://a.example/rss", "A", "World")
+        store.ingest(f.id, _feed(*(_entry(n) for n in range(1, 15))))
+        page1 = store.headlines(section="World", limit=5)
+        page2 = store.headlines(section="World", limit=5, offset=5)
+        dates = [h.published for h in page1 + page2]
+        assert dates == sorted(dates, reverse=True)
+        assert not {h.id for h in page1} & {h.id for h in page2}
+
+
+def test_fts_index_batches_and_follows_updates(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        f, _ = store.add_feed("https://a.example/rss")
+        store.ingest(f.id, _feed(_entry(1, content="zebra crossing"), _entry(2)))
+        assert store.index_pending() == 2
+        assert store.index_pending() == 0
+
+        def match(q: str) -> int:
+            sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+            return int(store.conn.execute(sql, (q,)).fetchone()[0])
+
+        assert match("zebra") == 1
+        store.ingest(f.id, _feed(_entry(1, content="giraffe crossing"), _entry(2)))
+        assert match("zebra") == 0 and match("giraffe") == 1
+        store.remove_feed(f.id)
+        assert match("giraffe") == 0
+        store.conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+
+
+def test_remove_feed_and_find(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        f, _ = store.add_feed("https://a.example/rss", "Alpha", "World")
+        assert store.find_feed("alpha").id == f.id
+        assert store.find_feed(str(f.id)).id == f.id
+        assert store.find_feed("https://a.example/rss").id == f.id
+        store.ingest(f.id, _feed(_entry(1)))
+        assert store.remove_feed(f.id) == 1
+        with pytest.raises(NotFoundError):
+            store.find_feed("alpha")
+        assert [s.name for s in store.sections()] == ["All", "Unread", "Starred"]
+
+
+def test_adding_same_url_twice_keeps_one_feed(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        a, new_a = store.add_feed("https://a.example/rss")
+        b, new_b = store.add_feed("https://a.example/rss", section="Other")
+        assert new_a and not new_b and a.id == b.id
+        assert len(store.feeds()) == 1
+
+
+def test_corrupt_cache_is_moved_aside(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"this is not a database at all" * 100)
+    with Store.open(db_path) as store:
+        assert store.notices and "moved it to" in store.notices[0]
+        assert store.feeds() == []
+    moved = [p for p in db_path.parent.iterdir() if ".broken-" in p.name]
+    assert len(moved) == 1 and moved[0].read_bytes().startswith(b"this is not")
+
+
+def test_foreign_sqlite_file_is_moved_aside(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute("CREATE TABLE bookmarks (url TEXT)")
+    conn.execute("INSERT INTO bookmarks VALUES ('x')")
+    conn.commit()
+    conn.close()
+    with Store.open(db_path) as store:
+        assert store.notices
+    moved = [p for p in db_path.parent.iterdir() if ".broken-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    assert moved
+    check = sqlite3.connect(moved[0])
+    assert check.execute("SELECT url FROM bookmarks").fetchone() == ("x",)
