@@ -46,7 +46,11 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 def _add_local(ctx: Context, ref: str, section: str | None, title: str | None) -> list[Feed]:
     sources = discover_local(ref)
     added: list[Feed] = []
+    known = {f.url for f in ctx.store.feeds()}
     for source in sources:
+        if source.url in known:
+            print(f"already subscribed: {clean_line(source.url)}", file=sys.stderr)
+            continue
         default_section = source.path.name if source.kind == KIND_ARTICLES and source.path.is_dir() else None
         feed, _new = ctx.store.add_feed(
             source.url,
@@ -62,6 +66,7 @@ def cmd_add(ctx: Context) -> int:
     """``termnews add``: subscribe and read the new feed(s) right away."""
     args = ctx.args
     ref: str = args.source
+    before = {f.id for f in ctx.store.feeds()}
     if is_local_ref(ref):
         feeds = _add_local(ctx, ref, args.section, args.title)
     else:
@@ -70,6 +75,11 @@ def cmd_add(ctx: Context) -> int:
         feeds = add_remote(ctx.store, ref, section=args.section, title=args.title,
                            offline=ctx.offline, settings=ctx.config)  # fmt: skip
     report = refresh(ctx.store, feeds, offline=ctx.offline, settings=ctx.config)
+    if is_local_ref(ref):
+        # A local file that cannot be read is not worth a subscription: undo it.
+        for outcome in report.outcomes:
+            if outcome.status == STATUS_FAILED and outcome.feed_id not in before:
+                ctx.store.remove_feed(outcome.feed_id)
     by_id = {f.id: f for f in ctx.store.feeds()}
     if args.json:
         print_json({"feeds": [feed_json(by_id[f.id]) for f in feeds if f.id in by_id],
@@ -80,7 +90,7 @@ def cmd_add(ctx: Context) -> int:
             name = clean_line(feed.title if feed else outcome.title)
             where = clean_line(feed.section if feed else "")
             if outcome.status == STATUS_FAILED:
-                error_line(f"{outcome.url}: {outcome.error}")
+                error_line(f"{outcome.url}: {outcome.error} (not added)")
             else:
                 print(f"added [{outcome.feed_id}] {name} in {where}: {outcome.new} new articles")
             for warning in outcome.warnings:

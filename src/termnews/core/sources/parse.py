@@ -10,8 +10,10 @@ goes to :mod:`termnews.core.sources.jsonfeed`.
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -89,8 +91,11 @@ def _first_image(entry: Any) -> str | None:
     return None
 
 
-def _entry(entry: Any, feed_link: str | None, now: datetime) -> EntryData:
+def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) -> EntryData:
     link = entry.get("link") or None
+    if link and "://" not in link[:12]:
+        # Relative item links are resolved against the feed's own address.
+        link = urljoin(feed_link or url or "", link) or link
     base = link or feed_link
     content, summary = _body(entry, base)
     title = clean_line(entry.get("title"))
@@ -108,7 +113,7 @@ def _entry(entry: Any, feed_link: str | None, now: datetime) -> EntryData:
         if isinstance(e.get("href"), str) and e.get("href")
     )
     published = _clamp(from_struct(entry.get("published_parsed")), now)
-    updated = _clamp(from_struct(entry.get("updated_parsed")), now)
+    updated = _clamp(from_struct(dict.get(entry, "updated_parsed")), now)
     return EntryData(
         guid=clean_line(entry.get("id")) or None,
         link=clean_line(link) or None,
@@ -142,6 +147,24 @@ def _ttl(feed: Any) -> int | None:
     return None
 
 
+_SAX_POSITION = re.compile(r"^<unknown>:(\d+):(\d+): (.*)$")
+
+
+def describe_bozo(exc: object) -> str:
+    """feedparser's "<unknown>:2:0: syntax error" as "syntax error at line 2, column 0"."""
+    text = clean_line(str(exc))[:200]
+    match = _SAX_POSITION.match(text)
+    if match:
+        return f"{match.group(3)} at line {match.group(1)}, column {match.group(2)}"
+    return text or type(exc).__name__
+
+
+def _is_syntax_error(exc: object) -> bool:
+    """XML syntax errors matter to a user; feedparser's encoding/content-type notes do not."""
+    name = type(exc).__name__
+    return name not in {"CharacterEncodingOverride", "NonXMLContentType", "CharacterEncodingUnknown"}
+
+
 def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
     """Parse a feed document; raise :class:`FeedParseError` if it is not a usable feed."""
     if not data.strip():
@@ -160,7 +183,6 @@ def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
             data,
             sanitize_html=False,
             resolve_relative_uris=False,
-            response_headers={"content-location": url} if url else None,
         )
     except Exception as exc:  # feedparser is meant never to raise; be safe anyway
         raise FeedParseError(f"parser failed: {exc}") from exc
@@ -169,14 +191,17 @@ def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
     version = doc.get("version", "")
     if not raw_entries and not version:
         reason = doc.get("bozo_exception")
-        detail = clean_line(str(reason)) if reason else "no RSS, Atom or RDF root element"
+        detail = describe_bozo(reason) if reason else "no RSS, Atom or RDF root element"
         raise FeedParseError(f"not a feed: {detail}")
+    bozo = doc.get("bozo_exception") if doc.get("bozo") else None
+    if not raw_entries and bozo is not None and _is_syntax_error(bozo):
+        raise FeedParseError(f"malformed XML: {describe_bozo(bozo)}")
     now = datetime.now(UTC)
     feed_link = feed.get("link") or None
     warnings: list[str] = []
-    if doc.get("bozo") and doc.get("bozo_exception") is not None:
-        warnings.append(clean_line(str(doc["bozo_exception"]))[:200])
-    entries = tuple(_entry(e, feed_link, now) for e in raw_entries)
+    if bozo is not None and _is_syntax_error(bozo):
+        warnings.append(f"malformed XML, read what could be read: {describe_bozo(bozo)}")
+    entries = tuple(_entry(e, feed_link, now, url) for e in raw_entries)
     return ParsedFeed(
         title=clean_line(feed.get("title")) or "(untitled feed)",
         entries=entries,

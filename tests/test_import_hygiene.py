@@ -1,0 +1,21 @@
+"""The core and the headless CLI never import Textual (they must start fast)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_core_and_headless_cli_do_not_import_textual() -> None:
+    code = (
+        "import sys, pkgutil, importlib\n"
+        "import termnews.core, termnews.cli\n"
+        "for m in pkgutil.walk_packages(termnews.core.__path__, 'termnews.core.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "from termnews.cli import build_parser\n"
+        "build_parser()\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"textual imported by the core: {out.stdout}"

@@ -1,0 +1,177 @@
+"""The headless CLI as a user runs it: exit codes, --json shape, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from termnews.cli import main
+
+ARTICLE_KEYS = {"id", "feed", "section", "title", "link", "published", "read", "starred"}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_then_articles_json(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
+    code, out, _ = run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    assert code == 0 and "3 new articles" in out
+    code, out, _ = run(capsys, "articles", "--json")
+    assert code == 0
+    articles = json.loads(out)
+    assert len(articles) == 3
+    assert all(ARTICLE_KEYS <= set(a) for a in articles)
+    assert {a["section"] for a in articles} == {"World"}
+    assert articles[0]["title"] == "Harbour bridge reopens after repairs"
+
+
+def test_refresh_adds_no_duplicates_and_keeps_state(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes((feeds_dir / "world.xml").read_bytes())
+    run(capsys, "add", str(feed))
+    ids = [a["id"] for a in json.loads(run(capsys, "articles", "--json")[1])]
+    assert run(capsys, "read", str(ids[0]))[0] == 0
+    assert run(capsys, "star", str(ids[1]))[0] == 0
+    # Change the file so it is re-parsed, not skipped by its fingerprint.
+    feed.write_text(feed.read_text().replace("six months", "seven months"))
+    code, out, _ = run(capsys, "refresh", "--json")
+    report = json.loads(out)
+    assert code == 0
+    assert report["totals"]["new_articles"] == 0 and report["totals"]["updated_articles"] == 1
+    after = {a["id"]: a for a in json.loads(run(capsys, "articles", "--json")[1])}
+    assert len(after) == 3
+    assert after[ids[0]]["read"] and after[ids[1]]["starred"]
+    code, out, _ = run(capsys, "articles", "--starred", "--json")
+    assert [a["id"] for a in json.loads(out)] == [ids[1]]
+    code, out, _ = run(capsys, "articles", "--unread", "--json")
+    assert ids[0] not in [a["id"] for a in json.loads(out)]
+
+
+def test_directory_of_feeds_with_bad_files(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
+    code, out, err = run(capsys, "add", str(feeds_dir), "--section", "Mixed")
+    assert code == 1  # some sources failed
+    assert "malformed.xml" in err and "notafeed.xml" in err
+    assert "Traceback" not in err
+    feeds = json.loads(run(capsys, "feeds", "--json")[1])
+    assert sorted(f["title"] for f in feeds) == ["Fixture JSON", "Fixture Tech", "Fixture World"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["add", "/no/such/file.xml"], "no such file"),
+        (["show", "12345"], "no article with id 12345"),
+        (["remove", "nothing-like-this"], "no feed matches"),
+        (["articles", "--section", "Nope"], "no section named"),
+        (["articles", "--feed", "Nope"], "no feed matches"),
+        (["star", "999"], "no article with id 999"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["articles", "--limit", "x"], ["show", "abc"], ["bogus-command"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+        assert "Traceback" not in capsys.readouterr().err
+
+
+def test_show_renders_and_marks_read(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    first = json.loads(run(capsys, "articles", "--json")[1])[0]
+    code, out, _ = run(capsys, "show", str(first["id"]))
+    assert code == 0
+    assert "Harbour bridge reopens after repairs" in out
+    assert "Traffic returns" in out and "Two lanes each way" in out
+    assert "https://fixture.example/repairs" in out  # relative link resolved
+    again = json.loads(run(capsys, "show", str(first["id"]), "--json")[1])
+    assert again["read"] is True and "content" in again
+
+
+def test_hostile_text_never_reaches_terminal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    feed = tmp_path / "evil.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Evil &#x1b;[31m</title>'
+        "<item><guid>e1</guid><title>[bold]Bold[/] &#x1b;]52;c;aGk=&#x7; \u202egnp.exe</title>"
+        "<description>&lt;p&gt;body &#x1b;[2J wipe&lt;/p&gt;</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    run(capsys, "add", str(feed))
+    code, out, _ = run(capsys, "articles")
+    assert code == 0
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "[bold]Bold[/]" in out
+    aid = json.loads(run(capsys, "articles", "--json")[1])[0]["id"]
+    code, out, _ = run(capsys, "show", str(aid))
+    assert "\x1b" not in out and "[bold]Bold[/]" in out
+
+
+def test_remove_feed(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
+    run(capsys, "add", str(feeds_dir / "tech.atom"))
+    code, out, _ = run(capsys, "remove", "Fixture Tech")
+    assert code == 0 and "removed" in out
+    assert json.loads(run(capsys, "feeds", "--json")[1]) == []
+
+
+def test_offline_refresh_skips_http(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from termnews.core.store import Store
+
+    with Store.open(tmp_path / "data" / "termnews.db") as store:
+        store.add_feed("http://127.0.0.1:9/feed.xml", "Nowhere", "World")
+    code, out, _ = run(capsys, "--offline", "refresh", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["feeds"][0]["status"] == "skipped"
+
+
+def test_global_flags_after_subcommand(capsys: pytest.CaptureFixture[str], feeds_dir: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    run(capsys, "add", str(feeds_dir / "tech.atom"), "--data-dir", str(other))
+    assert (other / "termnews.db").exists()
+    assert len(json.loads(run(capsys, "--data-dir", str(other), "articles", "--json")[1])) == 2
+
+
+def test_bad_config_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("[network]\nconcurrency = 'many'\n")
+    code, _, err = run(capsys, "--config", str(cfg), "refresh")
+    assert code == 2
+    assert "network.concurrency" in err and str(cfg) in err and len(err.strip().splitlines()) == 1
+
+
+def test_demo_articles_without_network(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--demo", "articles", "--limit", "500", "--json")
+    assert code == 0
+    articles = json.loads(out)
+    sections = {a["section"] for a in articles}
+    assert "Guide" in sections
+    assert len([a for a in articles if a["section"] != "Guide"]) >= 40
+    assert len(sections - {"Guide"}) >= 4
+
+
+def test_version_and_help_run_as_processes() -> None:
+    env = {**os.environ}
+    out = subprocess.run([sys.executable, "-m", "termnews", "--version"], capture_output=True,
+                         text=True, env=env, check=True)  # fmt: skip
+    assert out.stdout.startswith("termnews ")
+    for cmd in ("add", "remove", "feeds", "refresh", "articles", "show", "read", "star"):
+        res = subprocess.run([sys.executable, "-m", "termnews", cmd, "--help"],
+                             capture_output=True, text=True, env=env)  # fmt: skip
+        assert res.returncode == 0 and "usage:" in res.stdout

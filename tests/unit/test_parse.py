@@ -1,0 +1,91 @@
+"""Feed parsing: RSS, Atom, JSON Feed (our own parser), and bad documents."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from termnews.core.errors import SourceError
+from termnews.core.sources.jsonfeed import parse_json_feed
+from termnews.core.sources.local import discover_local, read_feed_file
+from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
+
+
+def test_rss_fields(feeds_dir: Path) -> None:
+    feed, _ = read_feed_file(feeds_dir / "world.xml")
+    assert feed.title == "Fixture World" and feed.ttl_minutes == 30
+    first = feed.entries[0]
+    assert first.guid == "fixture-world-1"
+    assert first.published is not None and first.published.year == 2026
+    assert first.categories == ("Transport",)
+    assert "## Traffic returns" in first.content
+    assert "https://fixture.example/repairs" in first.content
+    assert "<" not in first.summary
+    assert "🎉" in feed.entries[1].title and "日本語" in feed.entries[1].content
+
+
+def test_atom_fields(feeds_dir: Path) -> None:
+    feed, _ = read_feed_file(feeds_dir / "tech.atom")
+    assert [e.title for e in feed.entries][1] == "[bold]Markup[/] in a title stays text"
+    assert feed.entries[0].author == "Sam Reyes"
+
+
+def test_json_feed(feeds_dir: Path) -> None:
+    feed = parse_json_feed((feeds_dir / "news.json").read_bytes())
+    assert feed.title == "Fixture JSON"
+    one, two, three = feed.entries
+    assert one.categories == ("Science", "Space") and one.published is not None
+    assert "https://fixture.example/x" in one.content  # relative link resolved
+    assert two.guid == "2" and two.title.startswith("Untitled text item") and two.author == "Item Author"
+    assert two.updated is not None and two.updated.hour == 8  # +01:00 normalised to UTC
+    assert three.title == "42" and three.categories == () and three.enclosures == ("https://fixture.example/a.mp3",)
+    assert feed.entries[0].author == "JSON Desk"  # feed-level author falls through
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"{not json", "JSON"),
+        (b'{"version": "https://jsonfeed.org/version/1.1", "items": 5}', "no items"),
+        (b'{"version": "https://jsonfeed.org/version/1", "items": [', "malformed JSON"),
+        (b'{"title": "x"}', "not a JSON Feed"),
+        (b"<!DOCTYPE html><html><body>hi</body></html>", "HTML page"),
+        (b"\x00\x01\x02binary", "not a feed"),
+    ],
+)
+def test_bad_documents_have_reasons(data: bytes, reason: str) -> None:
+    with pytest.raises(FeedParseError, match=reason):
+        parse_feed_bytes(data)
+
+
+def test_gzip_feed_file(tmp_path: Path, feeds_dir: Path) -> None:
+    gz = tmp_path / "world.xml.gz"
+    gz.write_bytes(gzip.compress((feeds_dir / "world.xml").read_bytes()))
+    feed, _ = read_feed_file(gz)
+    assert len(feed.entries) == 3
+
+
+def test_local_errors(tmp_path: Path, feeds_dir: Path) -> None:
+    with pytest.raises(SourceError, match="no such file"):
+        discover_local(str(tmp_path / "missing.xml"))
+    with pytest.raises(SourceError, match="malformed XML"):
+        read_feed_file(feeds_dir / "malformed.xml")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SourceError, match="holds no feed files"):
+        discover_local(str(tmp_path / "empty"))
+    png = tmp_path / "image.xml"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(SourceError):
+        read_feed_file(png)
+
+
+def test_future_dates_are_clamped() -> None:
+    data = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid>1</guid>'
+        b"<title>x</title><pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    entry = parse_feed_bytes(data).entries[0]
+    assert entry.published is not None and entry.published.year < 2100
