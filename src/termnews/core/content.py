@@ -1,0 +1,875 @@
+"""Feed and page HTML to clean Markdown (article pane, ``termnews show``) and plain text.
+
+Why our own lxml walker rather than a converter library: it was measured against
+html-to-markdown 3.x (Rust core) and markdownify 1.2 on the 4,764 item bodies of
+``shared/corpus/feeds-real`` (see ``benchmarks/content_conversion.py``). markdownify
+costs ~1.2 ms for a 3 KB body, above our budget. html-to-markdown is fast, but
+feed HTML needs cleaning that it does not do and that would need a second parse
+anyway: it keeps ``data:`` links, tracking pixels (feedburner ``~r``, Medium stat
+beacons), empty share links and feedflare blocks, does not escape Markdown
+characters in text, and silently drops the rest of a document nested too deeply.
+Sanitising has to happen once, while walking the tree, so the walker below does
+both: lxml (already a dependency) parses, one pass renders and cleans.
+
+The walker is recursive but depth-capped (libxml2 itself stops at 255 levels),
+so hostile nesting cannot hit Python's recursion limit; a document that trips
+libxml2's depth limit is re-parsed without its wrapper tags so no text is lost.
+Every public function here returns a string and never raises.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import math
+import re
+import threading
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from termnews.core.text import clean_block, clean_line, strip_unsafe
+
+__all__ = [
+    "escape_markdown",
+    "html_to_markdown",
+    "html_to_text",
+    "reading_time_minutes",
+    "safe_url",
+]
+
+MAX_INPUT_CHARS = 2_000_000
+"""Bodies longer than this are cut before parsing: no news item is that long, and a
+hostile feed must not make ingest slow."""
+
+_MAX_DEPTH = 120
+"""Element depth past which a subtree is rendered as flat text (recursion guard)."""
+
+WORDS_PER_MINUTE = 230
+_CJK_CHARS_PER_MINUTE = 500
+
+# --- element classes -------------------------------------------------------------
+
+_DROP_TAGS = frozenset(
+    """script style noscript iframe frame frameset object embed applet form input button select
+    textarea option optgroup datalist output label svg math canvas template head title meta
+    link base nav audio video source track map area param dialog""".split()  # noqa: SIM905
+)
+_BLOCK_TAGS = frozenset(
+    """address article aside blockquote body center dd details dir div dl dt fieldset
+    figcaption figure footer h1 h2 h3 h4 h5 h6 header hgroup hr html legend li listing main
+    menu ol p plaintext pre section summary table tbody td tfoot th thead tr ul xmp
+    caption""".split()  # noqa: SIM905
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_STRONG = frozenset({"b", "strong"})
+_EMPHASIS = frozenset({"i", "em", "cite", "dfn", "var"})
+_STRIKE = frozenset({"del", "s", "strike"})
+_CODE = frozenset({"code", "kbd", "samp", "tt"})
+
+_SHARE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social-?(?:links|share|icons|buttons)|"
+    r"addtoany|addthis|sharethis|feedflare|jp-relatedposts|wpcnt|mf-viral|"
+    r"post-share|share-?buttons|printfriendly|subscribe-box)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Trackers and share buttons are recognised by host and path prefix (``_host_path``:
+# lower case, no scheme, no "www."): a tuple ``startswith`` is ~50x faster than a
+# big regex alternation, and ingest checks every link and image of every item.
+_TRACKER_PREFIXES = (
+    "feeds.feedburner.com/~",
+    "feedproxy.google.com/~",
+    "feedads.g.doubleclick.net",
+    "feedads.googleadservices.com",
+    "feeds.wordpress.com/1.0/",
+    "pixel.wp.com",
+    "stats.wordpress.com",
+    "medium.com/_/stat",
+    "google-analytics.com",
+    "ssl.google-analytics.com",
+    "cpx.golem.de",
+    "slashdot.org/slashdot-it",
+    "assoc-amazon.com/e/ir",
+    "feeds.feedblitz.com/~/i/",
+    "feedpress.me/",
+    "pixel.quantserve.com",
+    "sb.scorecardresearch.com",
+    "b.scorecardresearch.com",
+    "counter.",
+    "pixel.",
+    "track.",
+    "tracking.",
+)
+_TRACKER_HOST_SUFFIXES = (
+    ".doubleclick.net",
+    ".pheedo.com",
+    ".feedsportal.com",
+    ".bluekai.com",
+    ".adsrvr.org",
+    ".scorecardresearch.com",
+    ".quantserve.com",
+)
+_PIXEL_NAME = re.compile(r"(?:^|[/_-])(?:pixel|spacer|blank|transparent|1x1|beacon)\.(?:gif|png)$")
+_SHARE_PREFIXES = (
+    "twitter.com/intent/",
+    "twitter.com/share",
+    "twitter.com/home?status",
+    "x.com/intent/",
+    "facebook.com/sharer",
+    "facebook.com/share.php",
+    "plus.google.com/share",
+    "linkedin.com/sharearticle",
+    "linkedin.com/sharing/",
+    "reddit.com/submit",
+    "pinterest.com/pin/create",
+    "digg.com/submit",
+    "del.icio.us/post",
+    "delicious.com/save",
+    "delicious.com/post",
+    "stumbleupon.com/submit",
+    "addtoany.com/share",
+    "addtoany.com/add_to",
+    "addthis.com/bookmark",
+    "news.ycombinator.com/submitlink",
+    "wa.me/?text",
+    "t.me/share",
+    "tumblr.com/share",
+    "feeds.feedburner.com/~ff/",
+    "feeds.feedburner.com/~f/",
+    "feeds.feedburner.com/~a/",
+    "feedads.g.doubleclick.net",
+    "feeds.wordpress.com/1.0/go",
+    "blogger.com/share-post",
+    "flattr.com/submit",
+)
+
+
+def _host_path(url: str) -> str:
+    """``url`` without scheme and ``www.``, lower-cased, for prefix checks."""
+    rest = url.split("://", 1)[-1].lower()
+    return rest[4:] if rest.startswith("www.") else rest
+
+
+def _is_tracker(url: str) -> bool:
+    rest = _host_path(url)
+    if rest.startswith(_TRACKER_PREFIXES):
+        return True
+    host, _, path = rest.partition("/")
+    if ("." + host).endswith(_TRACKER_HOST_SUFFIXES):
+        return True
+    name = path.split("?", 1)[0].rsplit("/", 1)[-1]
+    return bool(name) and _PIXEL_NAME.search(name) is not None
+
+
+def _is_share_link(href: str) -> bool:
+    if href.startswith("mailto:?"):
+        return True  # "share by e-mail": a mailto with no recipient
+    rest = _host_path(href)
+    return rest.startswith(_SHARE_PREFIXES) or ("." + rest.partition("/")[0]).endswith(
+        (".pheedo.com",)
+    )
+
+
+_LINK_SCHEMES = frozenset(
+    """http https ftp ftps mailto tel magnet irc ircs gemini gopher news nntp xmpp sms""".split()  # noqa: SIM905
+)
+_IMAGE_SCHEMES = frozenset({"http", "https"})
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_URL_JUNK = re.compile(r"[\x00-\x1f\x7f]")
+_URL_ESCAPES = str.maketrans(
+    {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "\\": "%5C"}
+)
+
+# --- whitespace and escaping -------------------------------------------------------
+
+_SPECIAL_HINT = re.compile(r"[\\`*\[\]_<&~]")
+_INLINE_SPECIAL = re.compile(r"[\\`*\[\]]|(?<!\w)_|_(?!\w)|<(?=[A-Za-z/!?])|&(?=#?\w+;)|~(?=~)")
+_LINE_START = re.compile(
+    r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|=+\s*$|-{2,}\s*$)"
+)
+_HARD_BREAK = "  \n"
+_BR_MARK = "\ue000"
+"""Stands for ``<br>`` while inline text is collapsed; becomes a hard break."""
+_LOOKS_LIKE_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|!--)")
+_WRAPPER_TAGS = re.compile(
+    r"</?(?:div|span|section|article|font|center|main|header|footer|aside|b|i|em|strong|u)\b[^>]*>",
+    re.IGNORECASE,
+)
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_BACKTICKS = re.compile(r"`+")
+_CODE_LANG = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]{1,24})")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape characters that would turn plain text into Markdown formatting.
+
+    Intraword ``_`` (snake_case) is left alone: CommonMark ignores it and the
+    backslash would only be noise in ``termnews show``.
+    """
+    if _SPECIAL_HINT.search(text) is None:
+        return text
+    return _INLINE_SPECIAL.sub(r"\\\g<0>", text)
+
+
+def _escape_line_starts(text: str) -> str:
+    """Escape block markers (``# ``, ``> ``, ``- ``, ``1. ``) at the start of each line."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        match = _LINE_START.match(line)
+        if match:
+            lines[i] = "\\" + line if not line[:1].isdigit() else _escape_number(line)
+    return "\n".join(lines)
+
+
+def _escape_number(line: str) -> str:
+    digits = len(line) - len(line.lstrip("0123456789"))
+    return line[:digits] + "\\" + line[digits:]
+
+
+def safe_url(href: str | None, base_url: str | None = None, *, image: bool = False) -> str | None:
+    """``href`` resolved against ``base_url`` if its scheme is safe to show, else None.
+
+    ``javascript:``, ``data:``, ``file:``, ``vbscript:`` and unknown schemes are
+    refused (an allowlist, because browsers accept odd spellings); relative URLs
+    without a base are refused too, since nothing could open them.
+    """
+    if not href:
+        return None
+    url = _URL_JUNK.sub("", href.strip()).strip()
+    if not url or url.startswith("#"):
+        return None
+    try:
+        if url.startswith("//"):
+            url = urljoin(base_url, url) if base_url else "https:" + url
+        elif not _SCHEME.match(url):
+            if not base_url:
+                return None
+            url = urljoin(_URL_JUNK.sub("", base_url.strip()), url)
+    except ValueError:
+        return None
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        return None
+    allowed = _IMAGE_SCHEMES if image else _LINK_SCHEMES
+    if scheme.group(1).lower() not in allowed:
+        return None
+    return url.translate(_URL_ESCAPES)
+
+
+# --- parsing -------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _parser() -> lxml_html.HTMLParser:
+    """One parser per thread: lxml parsers must not be shared between threads."""
+    parser: lxml_html.HTMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = lxml_html.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+        )
+        _local.parser = parser
+    return parser
+
+
+def _too_deep(parser: lxml_html.HTMLParser) -> bool:
+    return any(err.type_name == "ERR_RESOURCE_LIMIT" for err in parser.error_log)
+
+
+def _fromstring(markup: str, parser: lxml_html.HTMLParser) -> etree._Element | None:
+    try:
+        return etree.fromstring(markup.encode("utf-8", "replace"), parser)
+    except (etree.XMLSyntaxError, etree.ParserError, ValueError):
+        return None
+
+
+def _parse(markup: str) -> etree._Element | None:
+    """The ``<body>`` (or root) of ``markup``; wrappers flattened if nesting is absurd."""
+    parser = _parser()
+    root = _fromstring(markup, parser)
+    if _too_deep(parser):
+        # libxml2 stops at 255 levels and drops everything after: strip the
+        # wrapper tags that such nesting is made of, and try once more.
+        root = _fromstring(_WRAPPER_TAGS.sub(" ", markup), parser)
+        if _too_deep(parser):
+            return None
+    if root is None:
+        return None
+    body = root.find("body")
+    return body if body is not None else root
+
+
+# Every escape sequence starts with ESC or a C1 control, so text without any of
+# these characters has nothing for strip_unsafe to do (a 10x cheaper check).
+_UNSAFE_HINT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def _prepare(markup: str) -> str:
+    if len(markup) > MAX_INPUT_CHARS:
+        markup = markup[:MAX_INPUT_CHARS]
+    if _UNSAFE_HINT.search(markup) is not None:
+        markup = strip_unsafe(markup)
+    # An XML declaration or BOM confuses the HTML parser's encoding detection.
+    if markup.startswith("<?xml"):
+        end = markup.find("?>")
+        markup = markup[end + 2 :] if end != -1 else markup
+    return markup
+
+
+# --- the renderer --------------------------------------------------------------------
+
+
+def _int_attr(value: str | None) -> int | None:
+    if not value:
+        return None
+    digits = value.strip().removesuffix("px").strip()
+    try:
+        return int(float(digits))
+    except ValueError:
+        return None
+
+
+def _classes(el: etree._Element) -> str:
+    return (el.get("class") or "") + " " + (el.get("id") or "")
+
+
+def _is_unwanted(el: etree._Element, tag: str) -> bool:
+    """Scripts, forms, hidden blocks and share widgets: nothing a reader wants."""
+    if tag in _DROP_TAGS:
+        return True
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    if tag not in ("p", "img", "a", "b", "i", "em", "strong", "span", "br"):
+        attrs = _classes(el)
+        if attrs.strip() and _SHARE_CLASS.search(attrs):
+            return True
+    return False
+
+
+def _tag(el: etree._Element) -> str:
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def _collapse(text: str) -> str:
+    """Runs of whitespace to one space, keeping one at either end if there was one."""
+    if not text:
+        return text
+    core = " ".join(text.split())
+    if not core:
+        return " "
+    lead = " " if text[0].isspace() else ""
+    trail = " " if text[-1].isspace() else ""
+    return lead + core + trail
+
+
+def _inline_text(parts: list[str]) -> str:
+    """Join inline pieces into one paragraph: whitespace collapsed, breaks kept."""
+    text = _collapse("".join(parts))
+    if _BR_MARK in text:
+        lines = [line.strip() for line in text.split(_BR_MARK)]
+        while lines and not lines[0]:
+            lines.pop(0)
+        while lines and not lines[-1]:
+            lines.pop()
+        text = _HARD_BREAK.join(line for line in lines if line)
+    else:
+        text = text.strip()
+    return _escape_line_starts(text) if text else ""
+
+
+class _Block:
+    """A rendered block: its Markdown and whether it is a list (for tight nesting)."""
+
+    __slots__ = ("kind", "text")
+
+    def __init__(self, text: str, kind: str = "p") -> None:
+        self.text = text
+        self.kind = kind
+
+
+class _Renderer:
+    """Walks one parsed tree and renders Markdown blocks."""
+
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.in_strong = False
+        self.in_em = False
+        self.in_strike = False
+
+    # -- blocks --
+
+    def blocks(self, el: etree._Element, depth: int) -> list[_Block]:
+        """Render the children of ``el`` (and its text) as a list of blocks."""
+        out: list[_Block] = []
+        inline: list[str] = []
+        if depth > _MAX_DEPTH:
+            text = _inline_text([escape_markdown(t) for t in el.itertext()])
+            return [_Block(text)] if text else []
+        if el.text:
+            inline.append(escape_markdown(el.text))
+        for child in el:
+            tag = _tag(child)
+            if tag and not _is_unwanted(child, tag):
+                if tag in _BLOCK_TAGS:
+                    self._flush(inline, out)
+                    out.extend(self.block(child, tag, depth + 1))
+                else:
+                    self.inline(child, tag, inline, depth + 1)
+            if child.tail:
+                inline.append(escape_markdown(child.tail))
+        self._flush(inline, out)
+        return out
+
+    @staticmethod
+    def _flush(inline: list[str], out: list[_Block]) -> None:
+        if inline:
+            text = _inline_text(inline)
+            inline.clear()
+            if text:
+                out.append(_Block(text))
+
+    def block(self, el: etree._Element, tag: str, depth: int) -> list[_Block]:
+        if tag in _HEADINGS:
+            return self._heading(el, _HEADINGS[tag], depth)
+        if tag in ("ul", "ol", "menu", "dir"):
+            return self._list(el, tag == "ol", depth)
+        if tag == "blockquote":
+            inner = self._join(self.blocks(el, depth))
+            if not inner:
+                return []
+            quoted = "\n".join("> " + line if line else ">" for line in inner.split("\n"))
+            return [_Block(quoted, "quote")]
+        if tag in ("pre", "listing", "xmp", "plaintext"):
+            return self._pre(el)
+        if tag == "table":
+            return self._table(el, depth)
+        if tag == "hr":
+            return [_Block("---", "hr")]
+        if tag in ("figcaption", "caption", "summary", "dt", "legend"):
+            text = self._inline_only(el, depth)
+            if not text:
+                return []
+            wrap = "**" if tag in ("summary", "dt") else "*"
+            return [_Block(f"{wrap}{text}{wrap}")]
+        return self.blocks(el, depth)
+
+    @staticmethod
+    def _join(blocks: list[_Block]) -> str:
+        return "\n\n".join(b.text for b in blocks if b.text)
+
+    def _inline_only(self, el: etree._Element, depth: int) -> str:
+        """The text of ``el`` as one line, whatever blocks it holds."""
+        text = " ".join(b.text for b in self.blocks(el, depth))
+        return text.replace(_HARD_BREAK, " ").replace("\n", " ").strip()
+
+    def _heading(self, el: etree._Element, level: int, depth: int) -> list[_Block]:
+        text = self._inline_only(el, depth)
+        if not text:
+            return []
+        if text.startswith("\\") and _LINE_START.match(text[1:]):
+            text = text[1:]  # "## 1. Intro" needs no escape after the hashes
+        if text.endswith("#"):
+            text = text[:-1] + "\\#"
+        return [_Block("#" * level + " " + text, "h")]
+
+    def _list(self, el: etree._Element, ordered: bool, depth: int) -> list[_Block]:
+        start = _int_attr(el.get("start")) if ordered else None
+        number = start if start is not None and 0 <= start < 10**8 else 1
+        items: list[str] = []
+        for child in el:
+            tag = _tag(child)
+            if not tag or _is_unwanted(child, tag):
+                continue
+            if tag in ("ul", "ol") and items:
+                # A list nested directly in a list (invalid, common): indent it
+                # under the previous item.
+                nested = self._join(self._list(child, tag == "ol", depth + 1))
+                if nested:
+                    items[-1] += "\n" + _indent(nested, "  ")
+                continue
+            if tag == "li":
+                blocks = self.blocks(child, depth + 1)
+            elif tag in _BLOCK_TAGS:
+                blocks = self.block(child, tag, depth + 1)
+            else:  # stray inline content between items
+                blocks = self._loose_inline(child, tag, depth + 1)
+            blocks = [b for b in blocks if b.text]
+            if not blocks:
+                continue
+            tight = all(b.kind == "list" for b in blocks[1:])
+            body = ("\n" if tight else "\n\n").join(b.text for b in blocks)
+            marker = f"{number}. " if ordered else "- "
+            items.append(marker + _indent(body, " " * len(marker), first=False))
+            number += 1
+        if not items:
+            return []
+        return [_Block("\n".join(items), "list")]
+
+    def _loose_inline(self, el: etree._Element, tag: str, depth: int) -> list[_Block]:
+        parts: list[str] = []
+        self.inline(el, tag, parts, depth)
+        text = _inline_text(parts)
+        return [_Block(text)] if text else []
+
+    def _pre(self, el: etree._Element) -> list[_Block]:
+        parts: list[str] = []
+        for event, node in etree.iterwalk(el, events=("start", "end")):
+            tag = _tag(node)
+            if event == "start":
+                if tag == "br":
+                    parts.append("\n")
+                elif node.text and tag not in _DROP_TAGS:
+                    parts.append(node.text)
+            elif node is not el and node.tail:
+                parts.append(node.tail)
+        code = "".join(parts).replace("\r\n", "\n").strip("\n")
+        if not code.strip():
+            return []
+        runs = [len(m) for m in _BACKTICKS.findall(code)]
+        fence = "`" * max(3, max(runs, default=0) + 1)
+        lang = ""
+        for node in (el, *el.iterchildren("code")):
+            match = _CODE_LANG.search(node.get("class") or "")
+            if match:
+                lang = match.group(1)
+                break
+        return [_Block(f"{fence}{lang}\n{code}\n{fence}", "pre")]
+
+    def _table(self, el: etree._Element, depth: int) -> list[_Block]:
+        rows: list[list[tuple[list[_Block], int]]] = []
+        layout = False
+        for tr in _table_rows(el):
+            row: list[tuple[list[_Block], int]] = []
+            for cell in tr:
+                tag = _tag(cell)
+                if tag not in ("td", "th") or _is_unwanted(cell, tag):
+                    continue
+                if cell.find(".//table") is not None:
+                    layout = True
+                blocks = [b for b in self.blocks(cell, depth + 2) if b.text]
+                if len(blocks) > 1 or any(b.kind != "p" for b in blocks):
+                    layout = True
+                span = _int_attr(cell.get("colspan")) or 1
+                row.append((blocks, max(1, min(span, 50))))
+            if any(blocks for blocks, _ in row):
+                rows.append(row)
+        caption_el = el.find("caption")
+        caption = self._inline_only(caption_el, depth + 1) if caption_el is not None else ""
+        width = max((sum(span for _, span in row) for row in rows), default=0)
+        out: list[_Block] = [_Block(f"*{caption}*")] if caption else []
+        if layout or width < 2 or len(rows) < 2:
+            # A layout table (or a one-row/one-column one): its cells read as blocks.
+            for row in rows:
+                for blocks, _ in row:
+                    out.extend(blocks)
+            return out
+        lines = []
+        for i, row in enumerate(rows):
+            cells: list[str] = []
+            for blocks, span in row:
+                text = " ".join(b.text for b in blocks).replace(_HARD_BREAK, " ").replace("\n", " ")
+                cells.append(text.replace("|", "\\|").strip())
+                cells.extend([""] * (span - 1))
+            cells.extend([""] * (width - len(cells)))
+            lines.append("| " + " | ".join(cells) + " |")
+            if i == 0:
+                lines.append("|" + " --- |" * width)
+        out.append(_Block("\n".join(lines), "table"))
+        return out
+
+    # -- inline --
+
+    def inline(self, el: etree._Element, tag: str, out: list[str], depth: int) -> None:
+        """Append the inline Markdown of ``el`` (not its tail) to ``out``."""
+        if tag == "br":
+            out.append(_BR_MARK)
+            return
+        if tag == "img":
+            out.append(self._image(el))
+            return
+        if tag == "a":
+            self._link(el, out, depth)
+            return
+        if tag in _STRONG and not self.in_strong:
+            self._wrapped(el, "**", "in_strong", out, depth)
+        elif tag in _EMPHASIS and not self.in_em:
+            self._wrapped(el, "*", "in_em", out, depth)
+        elif tag in _STRIKE and not self.in_strike:
+            self._wrapped(el, "~~", "in_strike", out, depth)
+        elif tag in _CODE:
+            code = _collapse("".join(el.itertext())).strip()
+            if code:
+                longest = max((len(m) for m in _BACKTICKS.findall(code)), default=0)
+                tick = "`" * (longest + 1)
+                pad = " " if code.startswith("`") or code.endswith("`") else ""
+                out.append(f"{tick}{pad}{code}{pad}{tick}")
+        elif tag == "q":
+            out.append("“")
+            self._children_inline(el, out, depth)
+            out.append("”")
+        else:
+            self._children_inline(el, out, depth)
+
+    def _children_inline(self, el: etree._Element, out: list[str], depth: int) -> None:
+        if depth > _MAX_DEPTH:
+            out.append(escape_markdown(" ".join(el.itertext())))
+            return
+        if el.text:
+            out.append(escape_markdown(el.text))
+        for child in el:
+            tag = _tag(child)
+            if tag and not _is_unwanted(child, tag):
+                if tag in _BLOCK_TAGS:
+                    # A block inside an inline element (<a><div>..</div></a>):
+                    # keep its text on the line.
+                    text = self._inline_only_block(child, tag, depth + 1)
+                    if text:
+                        out.append(" " + text + " ")
+                else:
+                    self.inline(child, tag, out, depth + 1)
+            if child.tail:
+                out.append(escape_markdown(child.tail))
+
+    def _inline_only_block(self, el: etree._Element, tag: str, depth: int) -> str:
+        blocks = self.block(el, tag, depth)
+        return " ".join(b.text for b in blocks).replace(_HARD_BREAK, _BR_MARK).replace("\n", " ")
+
+    def _wrapped(
+        self, el: etree._Element, mark: str, flag: str, out: list[str], depth: int
+    ) -> None:
+        inner: list[str] = []
+        setattr(self, flag, True)
+        try:
+            self._children_inline(el, inner, depth)
+        finally:
+            setattr(self, flag, False)
+        text = "".join(inner)
+        core = text.strip()
+        if not core or core == _BR_MARK:
+            out.append(text)
+            return
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        out.append(f"{lead}{mark}{core}{mark}{trail}")
+
+    def _link(self, el: etree._Element, out: list[str], depth: int) -> None:
+        href = el.get("href")
+        if href and _is_share_link(href):
+            return  # "share on ..." buttons and feed-ad links: drop, text and all
+        inner: list[str] = []
+        self._children_inline(el, inner, depth)
+        text = _collapse("".join(inner).replace(_BR_MARK, " ")).strip()
+        url = safe_url(href, self.base_url)
+        if not text:
+            return
+        if url is None:
+            out.append("".join(inner).replace(_BR_MARK, " "))
+            return
+        out.append(f"[{text}]({url})")
+
+    def _image(self, el: etree._Element) -> str:
+        alt = _collapse(el.get("alt") or el.get("title") or "").strip()
+        src = el.get("src") or ""
+        if not src or src.startswith("data:"):
+            src = el.get("data-src") or el.get("data-lazy-src") or el.get("data-original") or ""
+            if not src:
+                srcset = el.get("srcset") or el.get("data-srcset") or ""
+                src = srcset.strip().split(" ", 1)[0].rstrip(",")
+        width, height = _int_attr(el.get("width")), _int_attr(el.get("height"))
+        if (width is not None and width <= 1) or (height is not None and height <= 1):
+            return ""
+        if src and _is_tracker(src):
+            return ""
+        cls = el.get("class") or ""
+        if alt and ("emoji" in cls or "smiley" in cls or "/emoji/" in src):
+            return escape_markdown(alt)
+        url = safe_url(src, self.base_url, image=True)
+        if url is None:
+            return escape_markdown(alt)
+        return f"![{escape_markdown(alt)}]({url})"
+
+
+def _table_rows(table: etree._Element) -> Iterator[etree._Element]:
+    """The rows of ``table`` itself, not of tables nested in it."""
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            for row in child:
+                if _tag(row) == "tr":
+                    yield row
+
+
+def _indent(text: str, prefix: str, *, first: bool = True) -> str:
+    lines = text.split("\n")
+    out = [
+        (prefix + line if line else line) if (first or i) else line for i, line in enumerate(lines)
+    ]
+    return "\n".join(out)
+
+
+# --- plain text input --------------------------------------------------------------------
+
+_PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,9}[.)])\s")
+
+
+def _plain_to_markdown(text: str) -> str:
+    """Plain text to Markdown paragraphs, with nothing in it read as formatting.
+
+    Line breaks inside a paragraph are kept when the lines look deliberate
+    (short lines, list-like lines); hard-wrapped prose is joined.
+    """
+    text = html_lib.unescape(text).replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = []
+    for para in _PARAGRAPH_SPLIT.split(text):
+        lines = [_collapse(line).strip() for line in para.split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            continue
+        escaped = [_escape_line_starts(escape_markdown(line)) for line in lines]
+        if len(lines) > 1 and not _hard_wrapped(lines):
+            paragraphs.append(_HARD_BREAK.join(escaped))
+        else:
+            paragraphs.append(_escape_line_starts(" ".join(escape_markdown(x) for x in lines)))
+    return "\n\n".join(paragraphs)
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    if any(_LIST_LINE.match(line) for line in lines):
+        return False
+    longest = max(len(line) for line in lines)
+    return longest >= 50 and all(len(line) >= longest * 0.6 for line in lines[:-1])
+
+
+# --- public API ------------------------------------------------------------------------
+
+
+def html_to_markdown(html: str, base_url: str | None = None) -> str:
+    """Clean Markdown for ``html`` (a feed body or page fragment); never raises.
+
+    Relative links and images resolve against ``base_url``; unsafe links keep
+    only their text; scripts, forms, embeds, tracking pixels and share widgets
+    are dropped. Text without tags is treated as plain text.
+    """
+    if not html or not isinstance(html, str):
+        return ""
+    try:
+        markup = _prepare(html)
+        if not markup.strip():
+            return ""
+        if not _LOOKS_LIKE_HTML.search(markup):
+            return clean_block(_plain_to_markdown(markup))
+        root = _parse(markup)
+        if root is None:
+            return clean_block(_plain_to_markdown(_strip_tags(markup)))
+        text = _Renderer(base_url).blocks(root, 0)
+        result = "\n\n".join(b.text for b in text if b.text)
+        if "\n\n\n" in result:
+            result = _MANY_NEWLINES.sub("\n\n", result)
+        return clean_block(result)
+    except Exception:
+        # Last resort for inputs that break the parser in ways not seen yet: the
+        # reader still gets the words, and ingest never stops on one item.
+        try:
+            return clean_block(_plain_to_markdown(_strip_tags(html[:MAX_INPUT_CHARS])))
+        except Exception:
+            return ""
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_TAG = re.compile(
+    r"<\s*/?\s*(?:p|div|br|li|h[1-6]|tr|blockquote|pre|section|article|table|ul|ol|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
+_DROP_CONTENT = re.compile(
+    r"<(script|style|noscript|template|svg|math)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+
+
+def _strip_tags(markup: str) -> str:
+    markup = _DROP_CONTENT.sub(" ", markup)
+    markup = _BLOCK_TAG.sub("\n\n", markup)
+    return _TAG.sub(" ", markup)
+
+
+_TEXT_BLOCKS = _BLOCK_TAGS | {"br", "img"}
+
+
+def html_to_text(html: str, max_chars: int | None = None) -> str:
+    """Plain text of ``html`` on one line (summaries, full-text search); never raises.
+
+    Whitespace is collapsed, scripts/forms/share widgets dropped, controls
+    removed. ``max_chars`` cuts at a word boundary and adds an ellipsis.
+    """
+    if not html or not isinstance(html, str):
+        return ""
+    try:
+        markup = _prepare(html)
+        if not _LOOKS_LIKE_HTML.search(markup):
+            text = clean_line(html_lib.unescape(markup))
+        else:
+            root = _parse(markup)
+            text = clean_line(_text_of(root) if root is not None else _strip_tags(markup))
+    except Exception:
+        try:
+            text = clean_line(_strip_tags(html[:MAX_INPUT_CHARS]))
+        except Exception:
+            return ""
+    if max_chars is not None and len(text) > max_chars:
+        cut = text[: max(0, max_chars - 1)]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
+    return text
+
+
+def _text_of(root: etree._Element) -> str:
+    parts: list[str] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = _tag(el)
+        if event == "start":
+            if not tag or (el is not root and _is_unwanted(el, tag)):
+                walker.skip_subtree()
+                # skip_subtree suppresses the "end" event: keep the tail here.
+                if el.tail and el is not root:
+                    parts.append(el.tail)
+                continue
+            if tag in _TEXT_BLOCKS:
+                parts.append(" ")
+            if el.text:
+                parts.append(el.text)
+        else:
+            if tag in _TEXT_BLOCKS:
+                parts.append(" ")
+            if el.tail and el is not root:
+                parts.append(el.tail)
+    return "".join(parts)
+
+
+_MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def reading_time_minutes(markdown: str) -> int:
+    """Minutes to read ``markdown`` at ~230 words a minute (at least 1).
+
+    Link and image targets are not words. Chinese, Japanese and Korean text has
+    no spaces between words, so its characters count at ~500 a minute.
+    """
+    if not markdown:
+        return 1
+    text = _MD_LINK_TARGET.sub("]", markdown)
+    words = len(_WORD.findall(text))
+    cjk = len(_CJK.findall(text))
+    minutes = words / WORDS_PER_MINUTE + cjk / _CJK_CHARS_PER_MINUTE
+    return max(1, math.floor(minutes + 0.5))
