@@ -21,6 +21,7 @@ from termnews.core.errors import TermnewsError
 COMMAND_MODULES: tuple[str, ...] = (
     "termnews.cli.feed_commands",
     "termnews.cli.article_commands",
+    "termnews.cli.maintenance_commands",
 )
 """Each module has ``register(subparsers, parents)`` adding its subcommands."""
 

@@ -424,6 +424,11 @@ class Store:
             (*params, upto),
         )
 
+    def fts_forget_ids(self, conn: sqlite3.Connection, ids: Sequence[int]) -> None:
+        """Drop these articles from the FTS index before they are deleted."""
+        marks = ",".join("?" * len(ids))
+        self._fts_forget(conn, f"id IN ({marks})", ids)
+
     @staticmethod
     def _fts_add(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> None:
         upto = int(conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0])

@@ -1,0 +1,81 @@
+"""Cache maintenance: stats, cleanup, and a look at the config options."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from termnews.cli.context import EXIT_OK, Context
+from termnews.cli.output import print_json
+from termnews.core.config import describe_options
+from termnews.core.retention import cleanup
+
+
+def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add stats, cleanup and config."""
+    p = sub.add_parser("stats", parents=parents, help="cache size and counts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("cleanup", parents=parents,
+                       help="apply the [retention] rules and compact the cache")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--no-vacuum", action="store_true", help="do not compact the file")
+    p.set_defaults(func=cmd_cleanup)
+
+    p = sub.add_parser("config", parents=parents, help="show where files are and every option")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_config)
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1048576:.1f} MiB"
+
+
+def cmd_stats(ctx: Context) -> int:
+    """``termnews stats``."""
+    stats = ctx.store.stats()
+    data = {**stats, "path": str(ctx.locations.db_path)}
+    if ctx.args.json:
+        print_json(data)
+        return EXIT_OK
+    print(f"cache      {ctx.locations.db_path}")
+    print(f"size       {_mib(stats['bytes'])}")
+    print(f"feeds      {stats['feeds']} in {stats['sections']} sections"
+          f" ({stats['failing_feeds']} failing)")  # fmt: skip
+    print(f"articles   {stats['articles']} ({stats['unread']} unread, {stats['starred']} starred)")
+    return EXIT_OK
+
+
+def cmd_cleanup(ctx: Context) -> int:
+    """``termnews cleanup``: retention rules from the config, then VACUUM."""
+    rules = ctx.config.retention
+    result = cleanup(ctx.store, rules, vacuum=not ctx.args.no_vacuum)
+    if ctx.args.json:
+        print_json({"removed": result.removed, "bytes_before": result.bytes_before,
+                    "bytes_after": result.bytes_after})  # fmt: skip
+        return EXIT_OK
+    if not rules.max_age_days and not rules.max_per_feed:
+        print("No retention rules set ([retention] max_age_days / max_per_feed); compacted only.")
+    print(f"removed {result.removed} articles; cache {_mib(result.bytes_before)} -> "
+          f"{_mib(result.bytes_after)}")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_config(ctx: Context) -> int:
+    """``termnews config``: file locations and every option with its default."""
+    config = ctx.config
+    rows = describe_options()
+    if ctx.args.json:
+        print_json({"config_file": str(ctx.locations.config_file),
+                    "config_loaded": config.source is not None,
+                    "data_dir": str(ctx.locations.data_dir),
+                    "options": [{"key": k, "default": d, "help": h} for k, d, h in rows]})  # fmt: skip
+        return EXIT_OK
+    state = "found" if config.source else "not present (defaults in use)"
+    print(f"config file  {ctx.locations.config_file}  [{state}]")
+    print(f"data dir     {ctx.locations.data_dir}")
+    print()
+    for key, default, text in rows:
+        print(f"  {key:<30} default {default:<12} {text}")
+    return EXIT_OK
