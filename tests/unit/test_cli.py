@@ -28,7 +28,7 @@ def test_add_then_articles_json(capsys: pytest.CaptureFixture[str], feeds_dir: P
     assert code == 0
     articles = json.loads(out)
     assert len(articles) == 3
-    assert all(ARTICLE_KEYS <= set(a) for a in articles)
+    assert all(set(a) >= ARTICLE_KEYS for a in articles)
     assert {a["section"] for a in articles} == {"World"}
     assert articles[0]["title"] == "Harbour bridge reopens after repairs"
 
@@ -57,8 +57,10 @@ def test_refresh_adds_no_duplicates_and_keeps_state(
     assert ids[0] not in [a["id"] for a in json.loads(out)]
 
 
-def test_directory_of_feeds_with_bad_files(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
-    code, out, err = run(capsys, "add", str(feeds_dir), "--section", "Mixed")
+def test_directory_of_feeds_with_bad_files(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    code, _, err = run(capsys, "add", str(feeds_dir), "--section", "Mixed")
     assert code == 1  # some sources failed
     assert "malformed.xml" in err and "notafeed.xml" in err
     assert "Traceback" not in err
@@ -106,7 +108,9 @@ def test_show_renders_and_marks_read(capsys: pytest.CaptureFixture[str], feeds_d
     assert again["read"] is True and "content" in again
 
 
-def test_hostile_text_never_reaches_terminal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_hostile_text_never_reaches_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     feed = tmp_path / "evil.xml"
     feed.write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Evil &#x1b;[31m</title>'
@@ -141,7 +145,9 @@ def test_offline_refresh_skips_http(capsys: pytest.CaptureFixture[str], tmp_path
     assert code == 0 and report["feeds"][0]["status"] == "skipped"
 
 
-def test_global_flags_after_subcommand(capsys: pytest.CaptureFixture[str], feeds_dir: Path, tmp_path: Path) -> None:
+def test_global_flags_after_subcommand(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path, tmp_path: Path
+) -> None:
     other = tmp_path / "elsewhere"
     run(capsys, "add", str(feeds_dir / "tech.atom"), "--data-dir", str(other))
     assert (other / "termnews.db").exists()
@@ -168,10 +174,19 @@ def test_demo_articles_without_network(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_version_and_help_run_as_processes() -> None:
     env = {**os.environ}
-    out = subprocess.run([sys.executable, "-m", "termnews", "--version"], capture_output=True,
-                         text=True, env=env, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "termnews", "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     assert out.stdout.startswith("termnews ")
     for cmd in ("add", "remove", "feeds", "refresh", "articles", "show", "read", "star"):
-        res = subprocess.run([sys.executable, "-m", "termnews", cmd, "--help"],
-                             capture_output=True, text=True, env=env)  # fmt: skip
+        res = subprocess.run(
+            [sys.executable, "-m", "termnews", cmd, "--help"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         assert res.returncode == 0 and "usage:" in res.stdout

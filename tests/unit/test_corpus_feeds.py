@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import CORPUS, needs_corpus
+
 from termnews.core.errors import SourceError
 from termnews.core.sources.local import read_feed_file
 from termnews.core.store import Store

@@ -38,9 +38,17 @@ def test_json_feed(feeds_dir: Path) -> None:
     one, two, three = feed.entries
     assert one.categories == ("Science", "Space") and one.published is not None
     assert "https://fixture.example/x" in one.content  # relative link resolved
-    assert two.guid == "2" and two.title.startswith("Untitled text item") and two.author == "Item Author"
+    assert (
+        two.guid == "2"
+        and two.title.startswith("Untitled text item")
+        and two.author == "Item Author"
+    )
     assert two.updated is not None and two.updated.hour == 8  # +01:00 normalised to UTC
-    assert three.title == "42" and three.categories == () and three.enclosures == ("https://fixture.example/a.mp3",)
+    assert (
+        three.title == "42"
+        and three.categories == ()
+        and three.enclosures == ("https://fixture.example/a.mp3",)
+    )
     assert feed.entries[0].author == "JSON Desk"  # feed-level author falls through
 
 

@@ -17,8 +17,13 @@ def _entries(days_old: list[int]) -> ParsedFeed:
     return ParsedFeed(
         title="F",
         entries=tuple(
-            EntryData(guid=f"g{i}", link=None, title=f"T{i}", content="x " * 200,
-                      published=now - timedelta(days=d))  # fmt: skip
+            EntryData(
+                guid=f"g{i}",
+                link=None,
+                title=f"T{i}",
+                content="x " * 200,
+                published=now - timedelta(days=d),
+            )
             for i, d in enumerate(days_old)
         ),
     )

@@ -203,7 +203,11 @@ def test_foreign_sqlite_file_is_moved_aside(db_path: Path) -> None:
     conn.close()
     with Store.open(db_path) as store:
         assert store.notices
-    moved = [p for p in db_path.parent.iterdir() if ".broken-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    moved = [
+        p
+        for p in db_path.parent.iterdir()
+        if ".broken-" in p.name and not p.name.endswith(("-wal", "-shm"))
+    ]
     assert moved
     check = sqlite3.connect(moved[0])
     assert check.execute("SELECT url FROM bookmarks").fetchone() == ("x",)

@@ -28,16 +28,30 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--data-dir", metavar="DIR", default=default,
-                        help="cache directory (env TERMNEWS_DATA_DIR; default: the user data dir)")
-    parser.add_argument("--config", metavar="FILE", default=default,
-                        help="config file (env TERMNEWS_CONFIG; default: the user config dir)")
-    parser.add_argument("--offline", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="never open a network connection; read from the cache")
-    parser.add_argument("--demo", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="use the bundled sample feeds in a throwaway cache")  # fmt: skip
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="cache directory (env TERMNEWS_DATA_DIR; default: the user data dir)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        default=default,
+        help="config file (env TERMNEWS_CONFIG; default: the user config dir)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="never open a network connection; read from the cache",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="use the bundled sample feeds in a throwaway cache",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,10 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         error_line("interrupted")
         return 130
     except BrokenPipeError:
-        # `termnews articles | head`: the reader went away; not an error.
-        try:
-            sys.stdout = None  # type: ignore[assignment]
-        finally:
-            return 0
+        # `termnews articles | head`: the reader went away; not an error. Point stdout
+        # at devnull so the interpreter's final flush does not raise again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     finally:
         ctx.close()

@@ -71,8 +71,9 @@ def cmd_articles(ctx: Context) -> int:
             error_line(f"no section named {section!r} (have: {', '.join(names.values())})")
             return EXIT_INPUT
         section = names[section.lower()]
-    articles = ctx.store.articles(section=section, feed_id=feed_id, unread=args.unread,
-                                  starred=args.starred, limit=args.limit)  # fmt: skip
+    articles = ctx.store.articles(
+        section=section, feed_id=feed_id, unread=args.unread, starred=args.starred, limit=args.limit
+    )
     if args.json:
         print_json([article_json(a) for a in articles])
         return EXIT_OK
@@ -114,7 +115,9 @@ def render_article(article: Article) -> None:
     console.print()
     console.print(Markdown(article.body or "(no text)", hyperlinks=False))
     if article.full_error:
-        console.print(Text(f"(full text unavailable: {clean_line(article.full_error)})", style="dim"))
+        console.print(
+            Text(f"(full text unavailable: {clean_line(article.full_error)})", style="dim")
+        )
     if article.link:
         console.print()
         console.print(Text(f"Original: {clean_line(article.link)}", style="dim"))

@@ -18,10 +18,16 @@ from termnews.core.text import clean_line
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add the subscription subcommands."""
     p = sub.add_parser("add", parents=parents, help="subscribe to a feed URL, file or directory")
-    p.add_argument("source", metavar="URL_OR_PATH", help="feed URL, web page, feed file, "
-                   "article file (.html .md .txt) or a directory of them")  # fmt: skip
-    p.add_argument("--section", help="section to put it in (default: General, or the "
-                   "directory's name for a folder of articles)")  # fmt: skip
+    p.add_argument(
+        "source",
+        metavar="URL_OR_PATH",
+        help="feed URL, web page, feed file, article file (.html .md .txt) or a directory of them",
+    )
+    p.add_argument(
+        "--section",
+        help="section to put it in (default: General, or the "
+        "directory's name for a folder of articles)",
+    )
     p.add_argument("--title", help="title to show instead of the feed's own")
     p.add_argument("--json", action="store_true", help="print the added feeds as JSON")
     p.set_defaults(func=cmd_add)
@@ -35,10 +41,14 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_feeds)
 
     p = sub.add_parser("refresh", parents=parents, help="fetch new articles")
-    p.add_argument("feeds", nargs="*", metavar="FEED", help="feed id, URL, path or title "
-                   "(default: all)")  # fmt: skip
-    p.add_argument("--force", action="store_true",
-                   help="ignore caching hints and Retry-After; re-read everything")
+    p.add_argument(
+        "feeds", nargs="*", metavar="FEED", help="feed id, URL, path or title (default: all)"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="ignore caching hints and Retry-After; re-read everything",
+    )
     p.add_argument("--json", action="store_true", help="print per-feed outcomes as JSON")
     p.set_defaults(func=cmd_refresh)
 
@@ -51,7 +61,9 @@ def _add_local(ctx: Context, ref: str, section: str | None, title: str | None) -
         if source.url in known:
             print(f"already subscribed: {clean_line(source.url)}", file=sys.stderr)
             continue
-        default_section = source.path.name if source.kind == KIND_ARTICLES and source.path.is_dir() else None
+        default_section = (
+            source.path.name if source.kind == KIND_ARTICLES and source.path.is_dir() else None
+        )
         feed, _new = ctx.store.add_feed(
             source.url,
             title=title if len(sources) == 1 else None,
@@ -72,8 +84,14 @@ def cmd_add(ctx: Context) -> int:
     else:
         from termnews.core.subscribe import add_remote
 
-        feeds = add_remote(ctx.store, ref, section=args.section, title=args.title,
-                           offline=ctx.offline, settings=ctx.config)  # fmt: skip
+        feeds = add_remote(
+            ctx.store,
+            ref,
+            section=args.section,
+            title=args.title,
+            offline=ctx.offline,
+            settings=ctx.config,
+        )
     report = refresh(ctx.store, feeds, offline=ctx.offline, settings=ctx.config)
     if is_local_ref(ref):
         # A local file that cannot be read is not worth a subscription: undo it.
@@ -82,8 +100,12 @@ def cmd_add(ctx: Context) -> int:
                 ctx.store.remove_feed(outcome.feed_id)
     by_id = {f.id: f for f in ctx.store.feeds()}
     if args.json:
-        print_json({"feeds": [feed_json(by_id[f.id]) for f in feeds if f.id in by_id],
-                    "refresh": report_json(report)})  # fmt: skip
+        print_json(
+            {
+                "feeds": [feed_json(by_id[f.id]) for f in feeds if f.id in by_id],
+                "refresh": report_json(report),
+            }
+        )
     else:
         for outcome in report.outcomes:
             feed = by_id.get(outcome.feed_id)
@@ -164,8 +186,14 @@ def cmd_refresh(ctx: Context) -> int:
     from termnews.cli.progress import refresh_progress
 
     with refresh_progress(enabled=not args.json and sys.stderr.isatty()) as progress:
-        report = refresh(ctx.store, feeds, force=args.force, offline=ctx.offline,
-                         progress=progress, settings=ctx.config)  # fmt: skip
+        report = refresh(
+            ctx.store,
+            feeds,
+            force=args.force,
+            offline=ctx.offline,
+            progress=progress,
+            settings=ctx.config,
+        )
     if args.json:
         print_json(report_json(report))
     else:

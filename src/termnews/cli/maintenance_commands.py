@@ -17,8 +17,9 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("cleanup", parents=parents,
-                       help="apply the [retention] rules and compact the cache")  # fmt: skip
+    p = sub.add_parser(
+        "cleanup", parents=parents, help="apply the [retention] rules and compact the cache"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--no-vacuum", action="store_true", help="do not compact the file")
     p.set_defaults(func=cmd_cleanup)
@@ -41,8 +42,10 @@ def cmd_stats(ctx: Context) -> int:
         return EXIT_OK
     print(f"cache      {ctx.locations.db_path}")
     print(f"size       {_mib(stats['bytes'])}")
-    print(f"feeds      {stats['feeds']} in {stats['sections']} sections"
-          f" ({stats['failing_feeds']} failing)")  # fmt: skip
+    print(
+        f"feeds      {stats['feeds']} in {stats['sections']} sections"
+        f" ({stats['failing_feeds']} failing)"
+    )
     print(f"articles   {stats['articles']} ({stats['unread']} unread, {stats['starred']} starred)")
     return EXIT_OK
 
@@ -52,13 +55,20 @@ def cmd_cleanup(ctx: Context) -> int:
     rules = ctx.config.retention
     result = cleanup(ctx.store, rules, vacuum=not ctx.args.no_vacuum)
     if ctx.args.json:
-        print_json({"removed": result.removed, "bytes_before": result.bytes_before,
-                    "bytes_after": result.bytes_after})  # fmt: skip
+        print_json(
+            {
+                "removed": result.removed,
+                "bytes_before": result.bytes_before,
+                "bytes_after": result.bytes_after,
+            }
+        )
         return EXIT_OK
     if not rules.max_age_days and not rules.max_per_feed:
         print("No retention rules set ([retention] max_age_days / max_per_feed); compacted only.")
-    print(f"removed {result.removed} articles; cache {_mib(result.bytes_before)} -> "
-          f"{_mib(result.bytes_after)}")  # fmt: skip
+    print(
+        f"removed {result.removed} articles; cache {_mib(result.bytes_before)} -> "
+        f"{_mib(result.bytes_after)}"
+    )
     return EXIT_OK
 
 
@@ -67,10 +77,14 @@ def cmd_config(ctx: Context) -> int:
     config = ctx.config
     rows = describe_options()
     if ctx.args.json:
-        print_json({"config_file": str(ctx.locations.config_file),
-                    "config_loaded": config.source is not None,
-                    "data_dir": str(ctx.locations.data_dir),
-                    "options": [{"key": k, "default": d, "help": h} for k, d, h in rows]})  # fmt: skip
+        print_json(
+            {
+                "config_file": str(ctx.locations.config_file),
+                "config_loaded": config.source is not None,
+                "data_dir": str(ctx.locations.data_dir),
+                "options": [{"key": k, "default": d, "help": h} for k, d, h in rows],
+            }
+        )
         return EXIT_OK
     state = "found" if config.source else "not present (defaults in use)"
     print(f"config file  {ctx.locations.config_file}  [{state}]")

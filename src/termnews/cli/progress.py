@@ -37,6 +37,8 @@ def refresh_progress(enabled: bool) -> Iterator[ProgressCallback | None]:
         def update(outcome: FeedOutcome, done: int, total: int) -> None:
             counts["new"] += outcome.new
             counts["failed"] += outcome.status == STATUS_FAILED
-            bar.update(task, completed=done, total=total, new=counts["new"], failed=counts["failed"])
+            bar.update(
+                task, completed=done, total=total, new=counts["new"], failed=counts["failed"]
+            )
 
         yield update

@@ -27,11 +27,17 @@ def _opt(default: Any, help: str) -> Any:
 class GeneralConfig:
     """[general]"""
 
-    theme: str = _opt("", "Textual theme name (e.g. 'textual-dark', 'nord'); empty keeps the last used.")
-    auto_refresh_minutes: int = _opt(0, "Refresh everything every N minutes while the TUI runs; 0 = off.")
+    theme: str = _opt(
+        "", "Textual theme name (e.g. 'textual-dark', 'nord'); empty keeps the last used."
+    )
+    auto_refresh_minutes: int = _opt(
+        0, "Refresh everything every N minutes while the TUI runs; 0 = off."
+    )
     unread_only: bool = _opt(False, "Start with the headline list showing unread articles only.")
     show_related: bool = _opt(True, "Show the 'You may also like' related-stories panel.")
-    browser: str = _opt("", "Command used by 'o' to open links; empty = the system default browser.")
+    browser: str = _opt(
+        "", "Command used by 'o' to open links; empty = the system default browser."
+    )
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,9 @@ class NetworkConfig:
     connect_timeout: float = _opt(10.0, "Seconds to establish a connection.")
     read_timeout: float = _opt(20.0, "Seconds to wait for data on an open connection.")
     total_timeout: float = _opt(60.0, "Seconds one feed may take in all, body included.")
-    max_bytes: int = _opt(20 * 1024 * 1024, "Largest feed or page body accepted, in bytes (after decompression).")
+    max_bytes: int = _opt(
+        20 * 1024 * 1024, "Largest feed or page body accepted, in bytes (after decompression)."
+    )
     max_redirects: int = _opt(8, "Redirects followed before giving up.")
     user_agent: str = _opt("", "User-Agent header; empty = 'termnews/VERSION (+project URL)'.")
 
@@ -52,8 +60,12 @@ class NetworkConfig:
 class RetentionConfig:
     """[retention]"""
 
-    max_age_days: int = _opt(0, "'termnews cleanup' removes read, unstarred articles older than this; 0 = keep.")
-    max_per_feed: int = _opt(0, "Keep at most this many articles per feed (starred always kept); 0 = no limit.")
+    max_age_days: int = _opt(
+        0, "'termnews cleanup' removes read, unstarred articles older than this; 0 = keep."
+    )
+    max_per_feed: int = _opt(
+        0, "Keep at most this many articles per feed (starred always kept); 0 = no limit."
+    )
     keep_unread_days: int = _opt(30, "Unread articles younger than this are never removed.")
 
 
@@ -61,7 +73,9 @@ class RetentionConfig:
 class RelatedConfig:
     """[related]"""
 
-    trending_hours: int = _opt(24, "Window for the Trending section: stories from the last N hours.")
+    trending_hours: int = _opt(
+        24, "Window for the Trending section: stories from the last N hours."
+    )
     limit: int = _opt(6, "How many related stories the panel shows.")
 
 
@@ -69,16 +83,20 @@ class RelatedConfig:
 class FullTextConfig:
     """[fulltext]"""
 
-    feeds: list[str] = _opt([], "Feeds (URL or title) whose article pages are fetched for full text on refresh.")
+    feeds: list[str] = _opt(
+        [], "Feeds (URL or title) whose article pages are fetched for full text on refresh."
+    )
 
 
 @dataclass(frozen=True)
 class SearchConfig:
     """[search]"""
 
-    saved: dict[str, str] = _opt({}, "Saved searches shown as sections: name = \"query\".")
-    mute: list[str] = _opt([], "Queries whose matches are hidden everywhere (e.g. \"sponsored\").")
-    mute_mark_read: bool = _opt(False, "Mark muted articles read on arrival instead of hiding them.")
+    saved: dict[str, str] = _opt({}, 'Saved searches shown as sections: name = "query".')
+    mute: list[str] = _opt([], 'Queries whose matches are hidden everywhere (e.g. "sponsored").')
+    mute_mark_read: bool = _opt(
+        False, "Mark muted articles read on arrival instead of hiding them."
+    )
 
 
 @dataclass(frozen=True)
@@ -91,7 +109,10 @@ class Config:
     related: RelatedConfig = field(default_factory=RelatedConfig)
     fulltext: FullTextConfig = field(default_factory=FullTextConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
-    keys: dict[str, str] = field(default_factory=dict, metadata={"help": "Key remapping: binding id = \"key\" (see the help screen for ids)."})
+    keys: dict[str, str] = field(
+        default_factory=dict,
+        metadata={"help": 'Key remapping: binding id = "key" (see the help screen for ids).'},
+    )
     source: Path | None = None
 
 
@@ -175,7 +196,7 @@ def describe_options() -> list[tuple[str, str, str]]:
         sub = hints[f.name]
         if is_dataclass(sub):
             for g in fields(sub):
-                default = g.default if g.default is not MISSING else g.default_factory()  # type: ignore[misc]
+                default = g.default if g.default_factory is MISSING else g.default_factory()
                 rows.append((f"{f.name}.{g.name}", repr(default), g.metadata.get("help", "")))
         else:
             rows.append((f.name, "{}", f.metadata.get("help", "")))

@@ -44,7 +44,7 @@ def parse_date(text: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             value = None
     if value is None:
-        parsed = feedparser._parse_date(text)  # type: ignore[attr-defined]
+        parsed = feedparser._parse_date(text)
         return from_struct(parsed) if parsed else None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)

@@ -43,7 +43,9 @@ class Locations:
         return self.data_dir
 
 
-def resolve_locations(data_dir: str | Path | None = None, config: str | Path | None = None) -> Locations:
+def resolve_locations(
+    data_dir: str | Path | None = None, config: str | Path | None = None
+) -> Locations:
     """Resolve locations: explicit argument, then environment, then platform default."""
     data = data_dir or os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir(APP_NAME)
     cfg = (

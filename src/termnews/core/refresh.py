@@ -63,8 +63,17 @@ class RefreshReport:
 
     def totals(self) -> dict[str, int]:
         """Counts by status plus article totals."""
-        counts = {s: 0 for s in (STATUS_NEW, STATUS_UPDATED, STATUS_UNCHANGED,
-                                 STATUS_NOT_MODIFIED, STATUS_FAILED, STATUS_SKIPPED)}  # fmt: skip
+        counts = {
+            s: 0
+            for s in (
+                STATUS_NEW,
+                STATUS_UPDATED,
+                STATUS_UNCHANGED,
+                STATUS_NOT_MODIFIED,
+                STATUS_FAILED,
+                STATUS_SKIPPED,
+            )
+        }
         for o in self.outcomes:
             counts[o.status] = counts.get(o.status, 0) + 1
         return {

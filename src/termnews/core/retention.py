@@ -51,7 +51,9 @@ def _removable_ids(store: Store, rules: RetentionConfig, now: float) -> list[int
     return sorted(ids)
 
 
-def cleanup(store: Store, rules: RetentionConfig, vacuum: bool = True, now: float | None = None) -> CleanupResult:
+def cleanup(
+    store: Store, rules: RetentionConfig, vacuum: bool = True, now: float | None = None
+) -> CleanupResult:
     """Apply the retention rules, then vacuum so the file really shrinks."""
     before = store.stats()["bytes"]
     ids = _removable_ids(store, rules, time.time() if now is None else now)

@@ -111,8 +111,11 @@ def discover_local(ref: str) -> list[LocalSource]:
     )
     sources = feeds + ([LocalSource(path, KIND_ARTICLES)] if has_articles else [])
     if not sources:
-        raise SourceError(ref, "directory holds no feed files (.xml .rss .atom .json) or "
-                          "article files (.html .md .txt)")  # fmt: skip
+        raise SourceError(
+            ref,
+            "directory holds no feed files (.xml .rss .atom .json) or "
+            "article files (.html .md .txt)",
+        )
     return sources
 
 

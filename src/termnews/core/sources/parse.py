@@ -162,7 +162,11 @@ def describe_bozo(exc: object) -> str:
 def _is_syntax_error(exc: object) -> bool:
     """XML syntax errors matter to a user; feedparser's encoding/content-type notes do not."""
     name = type(exc).__name__
-    return name not in {"CharacterEncodingOverride", "NonXMLContentType", "CharacterEncodingUnknown"}
+    return name not in {
+        "CharacterEncodingOverride",
+        "NonXMLContentType",
+        "CharacterEncodingUnknown",
+    }
 
 
 def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
@@ -209,4 +213,3 @@ def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
         ttl_minutes=_ttl(feed),
         warnings=tuple(warnings),
     )
-

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,10 +104,8 @@ class Store:
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
-        try:
+        with suppress(sqlite3.Error):
             self.conn.close()
-        except sqlite3.Error:
-            pass
 
     def __enter__(self) -> Store:
         return self
@@ -234,10 +232,8 @@ class Store:
                 return self._feed(row)
         candidates = [ref]
         if not ref.startswith(("http://", "https://")):
-            try:
+            with suppress(OSError, RuntimeError):
                 candidates.append(str(Path(ref).expanduser().resolve()))
-            except (OSError, RuntimeError):
-                pass
         for cand in candidates:
             row = self.conn.execute("SELECT * FROM feeds WHERE url = ?", (cand,)).fetchone()
             if row is not None:
@@ -276,27 +272,34 @@ class Store:
     def update_feed(self, feed_id: int, **fields: Any) -> None:
         """Update fetch-state columns of a feed (etag, last_error, failures, ...)."""
         allowed = {
-            "url", "title", "site_url", "etag", "last_modified", "last_checked",
-            "last_success", "last_error", "failures", "next_check", "dead", "full_text",
-            "ttl_minutes", "source_hash",
-        }  # fmt: skip
+            "url",
+            "title",
+            "site_url",
+            "etag",
+            "last_modified",
+            "last_checked",
+            "last_success",
+            "last_error",
+            "failures",
+            "next_check",
+            "dead",
+            "full_text",
+            "ttl_minutes",
+            "source_hash",
+        }
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"unknown feed fields: {sorted(bad)}")
         if not fields:
             return
-        values = [
-            _ts(v) if isinstance(v, datetime) else v for v in fields.values()
-        ]
+        values = [_ts(v) if isinstance(v, datetime) else v for v in fields.values()]
         assignments = ", ".join(f"{k} = ?" for k in fields)
         with self.transaction() as conn:
             conn.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values, feed_id))
 
     def feed_source_hash(self, feed_id: int) -> str | None:
         """Hash of the last ingested source bytes (skip re-parsing unchanged files)."""
-        row = self.conn.execute(
-            "SELECT source_hash FROM feeds WHERE id = ?", (feed_id,)
-        ).fetchone()
+        row = self.conn.execute("SELECT source_hash FROM feeds WHERE id = ?", (feed_id,)).fetchone()
         return str(row[0]) if row and row[0] else None
 
     # ------------------------------------------------------------- sections
@@ -335,7 +338,9 @@ class Store:
 
     # ------------------------------------------------------------- ingest
 
-    def ingest(self, feed_id: int, parsed: ParsedFeed, source_hash: str | None = None) -> IngestResult:
+    def ingest(
+        self, feed_id: int, parsed: ParsedFeed, source_hash: str | None = None
+    ) -> IngestResult:
         """Insert or update a parsed feed's entries, keeping read/starred state.
 
         Idempotent: entries are deduplicated on (feed, key) where the key is the
@@ -375,14 +380,24 @@ class Store:
                         " enclosures, content_hash, fetched_at)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
-                            feed_id, section, key, entry.link, entry.title, entry.author,
-                            published, updated_ts, sort_ts, entry.summary, entry.content,
+                            feed_id,
+                            section,
+                            key,
+                            entry.link,
+                            entry.title,
+                            entry.author,
+                            published,
+                            updated_ts,
+                            sort_ts,
+                            entry.summary,
+                            entry.content,
                             json.dumps(list(entry.categories)) if entry.categories else "",
                             entry.image,
                             json.dumps(list(entry.enclosures)) if entry.enclosures else "",
-                            chash, now,
+                            chash,
+                            now,
                         ),
-                    )  # fmt: skip
+                    )
                     assert cur.lastrowid is not None
                     new_ids.append(cur.lastrowid)
                 elif old[1] != chash:
@@ -393,15 +408,22 @@ class Store:
                         " summary = ?, content = ?, categories = ?, image = ?, enclosures = ?,"
                         " content_hash = ? WHERE id = ?",
                         (
-                            entry.link, entry.title, entry.author, published, updated_ts,
-                            published or updated_ts, published or updated_ts,
-                            entry.summary, entry.content,
+                            entry.link,
+                            entry.title,
+                            entry.author,
+                            published,
+                            updated_ts,
+                            published or updated_ts,
+                            published or updated_ts,
+                            entry.summary,
+                            entry.content,
                             json.dumps(list(entry.categories)) if entry.categories else "",
                             entry.image,
                             json.dumps(list(entry.enclosures)) if entry.enclosures else "",
-                            chash, old[0],
+                            chash,
+                            old[0],
                         ),
-                    )  # fmt: skip
+                    )
                     self._fts_add(conn, "id = ?", (old[0],))
                     updated += 1
                 else:
@@ -417,7 +439,9 @@ class Store:
     @staticmethod
     def _fts_forget(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> None:
         """Remove already-indexed rows from the external-content FTS index."""
-        upto = int(conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0])
+        upto = int(
+            conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0]
+        )
         conn.execute(
             "INSERT INTO articles_fts(articles_fts, rowid, title, summary, content) "
             f"SELECT 'delete', id, title, summary, content FROM articles WHERE {where} AND id <= ?",
@@ -431,7 +455,9 @@ class Store:
 
     @staticmethod
     def _fts_add(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> None:
-        upto = int(conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0])
+        upto = int(
+            conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0]
+        )
         conn.execute(
             "INSERT INTO articles_fts(rowid, title, summary, content) "
             f"SELECT id, title, summary, content FROM articles WHERE {where} AND id <= ?",
@@ -573,7 +599,9 @@ class Store:
     ) -> int:
         """How many articles a headline query would list in total."""
         where, params = self._filter(section, feed_id, unread, starred)
-        return int(self.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0])
+        return int(
+            self.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
+        )
 
     def articles(
         self,
