@@ -1,0 +1,464 @@
+"""HTTP fetching for feeds, OPML files and web pages: one shared, polite async client.
+
+Why it looks like this:
+
+* **One** ``httpx.AsyncClient`` per refresh, so connections to a host are reused
+  (keep-alive) and the pool is bounded; concurrency is capped overall *and* per
+  host (``[network] concurrency`` / ``per_host``), so a big subscription list
+  never hammers one server and one slow host never holds every slot.
+* **Every fetch has a deadline** (``asyncio.timeout`` around the whole exchange,
+  redirects and body included) on top of httpx's connect and read timeouts: a
+  server that trickles a byte every few seconds cannot stall a refresh.
+* **Redirects are followed here**, not by httpx, to know whether every hop was
+  permanent (301/308: the caller then stores the new URL), to detect loops and
+  to apply ``max_redirects``.
+* **The body is decompressed here** (gzip, deflate) from the raw stream with a
+  cap on the *decompressed* size, so neither an endless body nor a gzip bomb
+  can fill memory: the cap is checked on every chunk, before it is kept.
+  Brotli is not offered because it is not a dependency.
+* Failures are **values, not exceptions**: :class:`FetchResult.error` holds one
+  readable line (DNS failure, timeout, HTTP 404, too large, TLS error...) so a
+  refresh of hundreds of feeds can report each one and carry on.
+
+Proxies come from the environment (``HTTPS_PROXY``, ``NO_PROXY``...) as httpx
+does by default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from termnews import __version__
+from termnews.core.config import NetworkConfig
+from termnews.core.errors import SourceError
+
+__all__ = [
+    "FEED_ACCEPT",
+    "HTML_ACCEPT",
+    "FetchResult",
+    "Fetcher",
+    "default_user_agent",
+    "describe_exception",
+    "fetch_once",
+    "fetch_result",
+]
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml,"
+    " application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.5, */*;q=0.3"
+)
+"""Accept header for feed requests: feeds first, but a page is welcome (discovery)."""
+
+HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+"""Accept header for web pages (full text, discovery)."""
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_MAX_RETRY_AFTER = 24 * 3600.0
+"""A Retry-After longer than a day is treated as a day: the user can still --force."""
+
+
+def default_user_agent() -> str:
+    """``termnews/VERSION``: servers can tell who asks and how often."""
+    return f"termnews/{__version__} (terminal news reader)"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one GET (after redirects) gave: a body, a 304, or one line of error."""
+
+    url: str
+    """The URL asked for."""
+    final_url: str
+    """The URL that answered, after redirects."""
+    status: int = 0
+    """The last HTTP status seen (0 when no response arrived)."""
+    body: bytes | None = None
+    """The decompressed body of a 2xx answer."""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_url: str | None = None
+    """Set when every redirect hop was permanent (301/308): the feed's new address."""
+    retry_after: float | None = None
+    """Seconds the server asked us to wait (429/503 ``Retry-After``)."""
+    error: str | None = None
+    """One readable line when the fetch failed."""
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304 answer to a conditional GET."""
+        return self.status == 304 and self.error is None
+
+    @property
+    def ok(self) -> bool:
+        """True when a body arrived."""
+        return self.error is None and self.body is not None
+
+    @property
+    def gone(self) -> bool:
+        """True for 410 Gone: the publisher removed the feed for good."""
+        return self.status == 410
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BadEncoding(Exception):
+    pass
+
+
+class _Decoder:
+    """Incremental Content-Encoding decoder with a hard cap on its output."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._raw_deflate_tried = False
+        self._first = True
+        if encoding in ("", "identity"):
+            self._z: zlib._Decompress | None = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._z = zlib.decompressobj()
+        else:
+            raise _BadEncoding(f"unsupported Content-Encoding {encoding!r}")
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """Decode ``data``; raise :class:`_TooLarge` if it inflates past ``room`` bytes."""
+        if self._z is None:
+            if len(data) > room:
+                raise _TooLarge
+            return data
+        out = bytearray()
+        while data:
+            try:
+                chunk = self._z.decompress(data, room - len(out) + 1)
+            except zlib.error as exc:
+                if self.encoding == "deflate" and self._first and not self._raw_deflate_tried:
+                    # Some servers send raw deflate without the zlib wrapper.
+                    self._raw_deflate_tried = True
+                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise _BadEncoding(f"corrupt {self.encoding} data: {exc}") from exc
+            self._first = False
+            out += chunk
+            if len(out) > room or self._z.unconsumed_tail:
+                raise _TooLarge
+            data = b""
+            if self._z.eof and self._z.unused_data:
+                # Concatenated gzip members (allowed by RFC 1952).
+                data = self._z.unused_data
+                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return bytes(out)
+
+    def flush(self, room: int) -> bytes:
+        if self._z is None:
+            return b""
+        tail = self._z.flush()
+        if len(tail) > room:
+            raise _TooLarge
+        return tail
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    seconds: float | None
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
+
+
+def _status_line(status: int) -> str:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    return f"HTTP {status} {phrase}".rstrip()
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1048576:.1f} MiB" if n >= 1048576 else f"{n // 1024} KiB"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 10:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def describe_exception(exc: BaseException, network: NetworkConfig | None = None) -> str:
+    """One readable line for a transport-level failure (DNS, refused, TLS, timeout...)."""
+    net = network or NetworkConfig()
+    chain = _chain(exc)
+    for cause in chain:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS error: certificate verify failed ({cause.verify_message})"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS error: {cause.reason or cause}"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"timed out connecting (no connection within {net.connect_timeout:g} s)"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"timed out waiting for the server (no data for {net.read_timeout:g} s)"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    text = " ".join(str(c) for c in chain).lower()
+    if isinstance(exc, httpx.ConnectError):
+        if any(
+            s in text
+            for s in ("name or service not known", "name resolution", "nodename nor servname",
+                      "no address associated", "getaddrinfo")
+        ):  # fmt: skip
+            return "DNS lookup failed (host not found)"
+        if "refused" in text:
+            return "connection refused"
+        if "unreachable" in text:
+            return "network unreachable"
+        return f"cannot connect: {str(exc) or type(exc).__name__}"
+    if isinstance(exc, httpx.ProxyError):
+        return f"proxy error: {exc}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        if any(s in text for s in ("incomplete", "peer closed", "without sending", "closed")):
+            return "connection closed before the response was complete"
+        return f"invalid HTTP response: {exc}"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return "connection lost while reading the response"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return f"invalid URL: {exc}"
+    if isinstance(exc, httpx.HTTPError):
+        return f"HTTP error: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _check_url(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"unsupported URL scheme {parts.scheme!r} (only http and https)"
+    if not parts.hostname:
+        return "URL has no host name"
+    return None
+
+
+class Fetcher:
+    """Fetch many URLs through one client with bounded concurrency (an async context).
+
+    Use inside one event loop::
+
+        async with Fetcher(config.network) as fetcher:
+            result = await fetcher.fetch(url, etag=..., last_modified=...)
+    """
+
+    def __init__(
+        self,
+        network: NetworkConfig | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.network = network or NetworkConfig()
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._overall = asyncio.Semaphore(max(1, self.network.concurrency))
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        net = self.network
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(
+                connect=net.connect_timeout,
+                read=net.read_timeout,
+                write=net.read_timeout,
+                pool=net.total_timeout,
+            ),
+            limits=httpx.Limits(
+                max_connections=max(1, net.concurrency),
+                max_keepalive_connections=max(1, net.concurrency),
+            ),
+            headers={
+                "User-Agent": net.user_agent or default_user_agent(),
+                "Accept-Encoding": "gzip, deflate",
+            },
+            follow_redirects=False,
+            transport=self._transport,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    @asynccontextmanager
+    async def _slot(self, url: str) -> AsyncIterator[None]:
+        """Hold a per-host slot, then an overall one (host first: no idle global slots)."""
+        host = (urlsplit(url).hostname or "").lower()
+        sem = self._hosts.get(host)
+        if sem is None:
+            sem = self._hosts[host] = asyncio.Semaphore(max(1, self.network.per_host))
+        async with sem, self._overall:
+            yield
+
+    async def fetch(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = FEED_ACCEPT,
+    ) -> FetchResult:
+        """GET ``url`` (conditionally when validators are given); never raises for I/O."""
+        problem = _check_url(url)
+        if problem:
+            return FetchResult(url, url, error=problem)
+        async with self._slot(url):
+            total = self.network.total_timeout
+            try:
+                async with asyncio.timeout(total):
+                    return await self._fetch(url, etag, last_modified, accept)
+            except TimeoutError:
+                return FetchResult(url, url, error=f"timed out (took longer than {total:g} s)")
+            except httpx.HTTPError as exc:
+                return FetchResult(url, url, error=describe_exception(exc, self.network))
+            except (OSError, ssl.SSLError) as exc:
+                return FetchResult(url, url, error=describe_exception(exc, self.network))
+
+    async def _fetch(
+        self, url: str, etag: str | None, last_modified: str | None, accept: str
+    ) -> FetchResult:
+        assert self._client is not None, "use Fetcher as 'async with'"
+        net = self.network
+        current = url
+        seen = {url}
+        permanent = True
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        for _hop in range(net.max_redirects + 1):
+            request = self._client.build_request("GET", current, headers=headers)
+            response = await self._client.send(request, stream=True)
+            try:
+                status = response.status_code
+                location = response.headers.get("location")
+                if status in _REDIRECTS and location:
+                    permanent = permanent and status in _PERMANENT
+                    target = urljoin(current, location.strip())
+                    problem = _check_url(target)
+                    if problem:
+                        return FetchResult(url, current, status, error=f"redirect: {problem}")
+                    if target in seen:
+                        return FetchResult(url, current, status, error="redirect loop")
+                    seen.add(target)
+                    current = target
+                    continue
+                result = FetchResult(
+                    url,
+                    current,
+                    status,
+                    content_type=response.headers.get("content-type"),
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
+                    permanent_url=current if current != url and permanent else None,
+                )
+                if status == 304:
+                    return result
+                if status >= 300:
+                    wait = _retry_after(response.headers.get("retry-after"))
+                    line = _status_line(status)
+                    if wait is not None and status in (429, 503):
+                        line += f" (retry after {wait:.0f} s)"
+                    return replace(result, retry_after=wait, error=line)
+                body, error = await self._read(response)
+                return replace(result, body=body, error=error)
+            finally:
+                await response.aclose()
+        return FetchResult(
+            url, current, error=f"too many redirects (more than {net.max_redirects})"
+        )
+
+    async def _read(self, response: httpx.Response) -> tuple[bytes | None, str | None]:
+        """The decompressed body, capped at ``max_bytes``; or (None, reason)."""
+        limit = self.network.max_bytes
+        too_large = f"response too large (over {_mib(limit)})"
+        try:
+            declared = int(response.headers.get("content-length", ""))
+        except ValueError:
+            declared = -1
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        if declared > limit and encoding in ("", "identity"):
+            return None, too_large
+        try:
+            decoder = _Decoder(encoding)
+            parts: list[bytes] = []
+            size = 0
+            async for raw in response.aiter_raw():
+                out = decoder.feed(raw, limit - size)
+                size += len(out)
+                parts.append(out)
+            tail = decoder.flush(limit - size)
+            parts.append(tail)
+        except _TooLarge:
+            return None, too_large
+        except _BadEncoding as exc:
+            return None, str(exc)
+        return b"".join(parts), None
+
+
+async def _fetch_with(network: NetworkConfig | None, url: str, accept: str) -> FetchResult:
+    async with Fetcher(network) as fetcher:
+        return await fetcher.fetch(url, accept=accept)
+
+
+def fetch_once(
+    url: str,
+    network: NetworkConfig | None = None,
+    accept: str = FEED_ACCEPT,
+) -> bytes:
+    """Fetch one URL synchronously (OPML import, discovery); raises :class:`SourceError`.
+
+    Runs its own event loop, so it works from any thread that has none running.
+    """
+    result = asyncio.run(_fetch_with(network, url, accept))
+    if result.error:
+        raise SourceError(url, result.error)
+    if result.body is None:
+        raise SourceError(url, _status_line(result.status))
+    return result.body
+
+
+def fetch_result(
+    url: str, network: NetworkConfig | None = None, accept: str = FEED_ACCEPT
+) -> FetchResult:
+    """Like :func:`fetch_once` but returns the whole :class:`FetchResult`."""
+    return asyncio.run(_fetch_with(network, url, accept))
