@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +37,24 @@ _HEADLINE_COLUMNS = (
     " a.fetched_at, a.read, a.starred, a.story_id"
 )
 _ARTICLE_COLUMNS = "a.*, f.title AS feed_title"
+_FEED_STATE_COLUMNS = frozenset(
+    {
+        "url",
+        "title",
+        "site_url",
+        "etag",
+        "last_modified",
+        "last_checked",
+        "last_success",
+        "last_error",
+        "failures",
+        "next_check",
+        "dead",
+        "full_text",
+        "ttl_minutes",
+        "source_hash",
+    }
+)
 
 
 def _ts(value: datetime | None) -> float | None:
@@ -269,33 +287,48 @@ class Store:
             )
             conn.execute("DELETE FROM sections WHERE name NOT IN (SELECT section FROM feeds)")
 
-    def update_feed(self, feed_id: int, **fields: Any) -> None:
-        """Update fetch-state columns of a feed (etag, last_error, failures, ...)."""
-        allowed = {
-            "url",
-            "title",
-            "site_url",
-            "etag",
-            "last_modified",
-            "last_checked",
-            "last_success",
-            "last_error",
-            "failures",
-            "next_check",
-            "dead",
-            "full_text",
-            "ttl_minutes",
-            "source_hash",
-        }
-        bad = set(fields) - allowed
+    @staticmethod
+    def _feed_assignments(fields: Mapping[str, Any]) -> tuple[str, list[Any]]:
+        """SQL ``col = ?`` list and values for fetch-state columns (names checked)."""
+        bad = set(fields) - _FEED_STATE_COLUMNS
         if bad:
             raise ValueError(f"unknown feed fields: {sorted(bad)}")
+        values = [_ts(v) if isinstance(v, datetime) else v for v in fields.values()]
+        return ", ".join(f"{k} = ?" for k in fields), values
+
+    def update_feed(self, feed_id: int, **fields: Any) -> None:
+        """Update fetch-state columns of a feed (etag, last_error, failures, ...)."""
         if not fields:
             return
-        values = [_ts(v) if isinstance(v, datetime) else v for v in fields.values()]
-        assignments = ", ".join(f"{k} = ?" for k in fields)
+        assignments, values = self._feed_assignments(fields)
         with self.transaction() as conn:
             conn.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values, feed_id))
+
+    def update_feeds(self, updates: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+        """Update several feeds' fetch state in one transaction.
+
+        A refresh where most feeds answer 304 writes their "checked" stamps here,
+        once, instead of one transaction per feed.
+        """
+        pending = [(feed_id, fields) for feed_id, fields in updates if fields]
+        if not pending:
+            return
+        with self.transaction() as conn:
+            for feed_id, fields in pending:
+                assignments, values = self._feed_assignments(fields)
+                conn.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values, feed_id))
+
+    def fetch_states(self) -> dict[int, tuple[str | None, int | None]]:
+        """``{feed id: (source_hash, ttl_minutes)}``: what a refresh needs beyond :class:`Feed`."""
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute("SELECT id, source_hash, ttl_minutes FROM feeds")
+        }
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        """The feed subscribed at exactly ``url``, if any."""
+        row = self.conn.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        return self._feed(row) if row is not None else None
 
     def feed_source_hash(self, feed_id: int) -> str | None:
         """Hash of the last ingested source bytes (skip re-parsing unchanged files)."""
@@ -339,13 +372,19 @@ class Store:
     # ------------------------------------------------------------- ingest
 
     def ingest(
-        self, feed_id: int, parsed: ParsedFeed, source_hash: str | None = None
+        self,
+        feed_id: int,
+        parsed: ParsedFeed,
+        source_hash: str | None = None,
+        feed_fields: Mapping[str, Any] | None = None,
     ) -> IngestResult:
         """Insert or update a parsed feed's entries, keeping read/starred state.
 
         Idempotent: entries are deduplicated on (feed, key) where the key is the
         guid, else the link, else a content hash; an entry whose text did not
-        change is not written at all.
+        change is not written at all. ``feed_fields`` (fetch state: etag,
+        last_success, ...) are written in the same transaction, so a refresh
+        costs one transaction per changed feed.
         """
         now = _now()
         new_ids: list[int] = []
@@ -432,6 +471,9 @@ class Store:
                 conn.execute(
                     "UPDATE feeds SET source_hash = ? WHERE id = ?", (source_hash, feed_id)
                 )
+            if feed_fields:
+                assignments, values = self._feed_assignments(feed_fields)
+                conn.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values, feed_id))
         return IngestResult(len(new_ids), updated, unchanged, tuple(new_ids))
 
     # ---------------------------------------------------------------- FTS
