@@ -197,6 +197,7 @@ _WRAPPER_TAGS = re.compile(
     r"</?(?:div|span|section|article|font|center|main|header|footer|aside|b|i|em|strong|u)\b[^>]*>",
     re.IGNORECASE,
 )
+_EDGES = re.compile(rf"^([\s{_BR_MARK}]*)(.*?)([\s{_BR_MARK}]*)$", re.DOTALL)
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _BACKTICKS = re.compile(r"`+")
 _CODE_LANG = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]{1,24})")
@@ -403,6 +404,8 @@ class _Renderer:
         self.in_strong = False
         self.in_em = False
         self.in_strike = False
+        self.last_wrap: tuple[int, int] | None = None
+        """Where the last emphasis ended, to merge it with one right after it."""
 
     # -- blocks --
 
@@ -652,13 +655,17 @@ class _Renderer:
         finally:
             setattr(self, flag, False)
         text = "".join(inner)
-        core = text.strip()
-        if not core or core == _BR_MARK:
+        lead, core, trail = _EDGES.match(text).groups()  # type: ignore[union-attr]
+        if not core:
             out.append(text)
             return
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()) :]
-        out.append(f"{lead}{mark}{core}{mark}{trail}")
+        if not lead and out and out[-1].endswith(mark) and self.last_wrap == (id(out), len(out)):
+            # <i>a</i><i>b</i>: "*a**b*" would read as bold; merge into "*ab*".
+            out[-1] = out[-1][: -len(mark)]
+            out.append(f"{core}{mark}{trail}")
+        else:
+            out.append(f"{lead}{mark}{core}{mark}{trail}")
+        self.last_wrap = (id(out), len(out)) if not trail else None
 
     def _link(self, el: etree._Element, out: list[str], depth: int) -> None:
         href = el.get("href")

@@ -1,0 +1,180 @@
+"""Main-text extraction from a full web page (full text for teaser feeds, local .html files).
+
+Two proven extractors are run and one is chosen, because each fails differently:
+
+* **readability-lxml** (a port of the algorithm behind Firefox Reader View) keeps
+  the article whole, subheadings, figures and lists included; on the 30 news
+  pages of ``shared/corpus/html-articles/mozilla-readability`` its text has the
+  best word F1 (see ``benchmarks/EXTRACTION.md``).
+* **trafilatura** rarely picks the wrong block and reads the page's metadata
+  (title, author, date via htmldate) better than anything else we tried.
+
+The body is readability's unless it is less than half as long as trafilatura's
+(readability then latched onto a fragment: a gallery, a comment); trafilatura's
+is the fallback, and the whole page (minus scripts, forms, navigation) the last
+resort. Metadata comes from trafilatura, then from the page's own tags. Both
+extractors only ever see the string given: nothing here touches the network.
+
+Both libraries are imported on first use: together they cost ~0.25 s to import,
+which ``termnews --help`` and the TUI's first paint should not pay.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from termnews.core.content import html_to_markdown, html_to_text
+from termnews.core.dates import parse_date
+from termnews.core.text import clean_line
+
+__all__ = ["ExtractedArticle", "extract_article"]
+
+MAX_PAGE_CHARS = 5_000_000
+"""Pages longer than this are cut before extraction (bounded time on hostile input)."""
+
+_FALLBACK_SHARE = 0.5
+"""readability's body is kept unless it has fewer words than this share of trafilatura's."""
+
+for _name in ("trafilatura", "readability", "htmldate", "courlan", "justext"):
+    # These libraries log warnings about odd pages; with no handler configured,
+    # Python would print them on stderr, in the middle of the TUI.
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedArticle:
+    """The readable part of a web page."""
+
+    title: str
+    author: str | None
+    published: datetime | None
+    markdown: str
+    """The body as Markdown (subheadings, lists, links, images), title not repeated."""
+    text: str
+    """The body as plain text on one line, for summaries and search."""
+
+
+def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
+    """Extract title, byline, date and main text from a whole page; never raises.
+
+    ``url`` resolves relative links and images and helps the extractors read
+    the page's metadata; it is never fetched.
+    """
+    if not html or not isinstance(html, str) or not html.strip():
+        return ExtractedArticle(title="", author=None, published=None, markdown="", text="")
+    page = html[:MAX_PAGE_CHARS]
+    meta, traf_body = _trafilatura(page, url)
+    read_body = _readability(page)
+    body = _choose(read_body, traf_body)
+    if not body:
+        body = page  # neither found an article: show the page without its chrome
+    title = clean_line(meta.get("title")) or _page_title(page)
+    markdown = _drop_leading_title(html_to_markdown(body, url), title)
+    author = clean_line(meta.get("author")) or None
+    return ExtractedArticle(
+        title=title,
+        author=author,
+        published=parse_date(meta.get("date")),
+        markdown=markdown,
+        text=html_to_text(body),
+    )
+
+
+def _trafilatura(page: str, url: str | None) -> tuple[dict[str, str], str]:
+    """(metadata, body HTML) from trafilatura; empty when it finds nothing or fails."""
+    try:
+        import trafilatura
+
+        output = trafilatura.extract(
+            page,
+            url=url,
+            output_format="html",
+            with_metadata=True,
+            include_links=True,
+            include_images=True,
+            include_formatting=True,
+            include_tables=True,
+            include_comments=False,
+        )
+    except Exception:  # a third-party parser on hostile input: any failure means "nothing"
+        return {}, ""
+    if not output:
+        return {}, ""
+    meta: dict[str, str] = {}
+    try:
+        root = lxml_html.document_fromstring(output)
+    except (etree.ParserError, ValueError):
+        return meta, output
+    for tag in root.iterfind("head/meta"):
+        name, content = tag.get("name"), tag.get("content")
+        if name and content:
+            meta[name] = content
+    body = root.find("body")
+    if body is None or not "".join(body.itertext()).strip():
+        return meta, ""
+    return meta, etree.tostring(body, encoding="unicode")
+
+
+def _readability(page: str) -> str:
+    """Body HTML from readability-lxml; empty when it fails.
+
+    No ``url`` is passed: html_to_markdown resolves links itself, and
+    readability's own link rewriting costs a fifth of its run time.
+    """
+    try:
+        from readability import Document
+
+        doc: Any = Document(page)
+        return str(doc.summary(html_partial=True))
+    except Exception:  # readability raises its own Unparseable and lxml errors
+        return ""
+
+
+def _word_count(body: str) -> int:
+    return len(html_to_text(body).split()) if body else 0
+
+
+def _choose(read_body: str, traf_body: str) -> str:
+    read_words = _word_count(read_body)
+    traf_words = _word_count(traf_body)
+    if read_words and read_words >= _FALLBACK_SHARE * traf_words:
+        return read_body
+    return traf_body if traf_words else read_body if read_words else ""
+
+
+_TITLE_TAGS = ("//meta[@property='og:title']/@content", "//title/text()", "//h1//text()")
+
+
+def _page_title(page: str) -> str:
+    try:
+        root = lxml_html.document_fromstring(page[:500_000])
+    except (etree.ParserError, ValueError):
+        return ""
+    for path in _TITLE_TAGS:
+        found = root.xpath(path)
+        if isinstance(found, list):
+            text = clean_line(" ".join(str(x) for x in found))
+            if text:
+                return text
+    return ""
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _drop_leading_title(markdown: str, title: str) -> str:
+    """The pane shows the title above the body: drop a first heading that repeats it."""
+    if not title or not markdown.startswith("#"):
+        return markdown
+    first, _, rest = markdown.partition("\n\n")
+    heading = first.lstrip("#").strip()
+    if _NON_WORD.sub("", heading.lower()) == _NON_WORD.sub("", title.lower()):
+        return rest
+    return markdown
