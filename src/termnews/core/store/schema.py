@@ -86,6 +86,23 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "INSERT INTO meta(key, value) VALUES ('fts_indexed_upto', '0')",
     ],
+    # 2 (search): mute rules and saved searches.
+    # ``muted`` is set by termnews.core.search.mute for articles a mute rule matches;
+    # lists and counts hide them. Muted articles are few, so the partial index is
+    # tiny and lets counts subtract them instead of checking ``muted`` row by row
+    # (which would make the covering count indexes useless).
+    [
+        "ALTER TABLE articles ADD COLUMN muted INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX idx_articles_muted ON articles(section, feed_id, read, starred, sort_ts)"
+        " WHERE muted = 1",
+        """CREATE TABLE saved_searches (
+            name TEXT PRIMARY KEY,
+            query TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            created REAL NOT NULL
+        )""",
+        "INSERT INTO meta(key, value) VALUES ('mute_applied_upto', '0')",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
