@@ -15,8 +15,9 @@ For the benchmark scenarios it also has:
 * ``latency_ms``: a pause before each feed response (slow sites; answered in parallel, each
   connection has its own thread);
 * a **mode**, server-wide or per request with ``?mode=``:
-  ``normal`` (conditional requests honoured), ``full`` (always 200 with the same body:
-  "same content again"), ``changed`` (always 200, and every guid and link is rewritten, so
+  ``normal`` (conditional requests honoured), ``full`` (always 200 with the same body and
+  no ETag or Last-Modified: "same content again", which the client must download and find
+  unchanged itself), ``changed`` (always 200, and every guid and link is rewritten, so
   every item is new; each switch to ``changed`` makes a new generation) and ``304`` (every
   feed request answered 304, whatever the client sent);
 * counters (requests, statuses, bytes, peak concurrency) at ``/_stats``, and ``/_control``
@@ -145,6 +146,12 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024
     feed_server: FeedServer
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up mid-response (a killed run) is normal here, not news."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -217,6 +224,10 @@ class _Handler(BaseHTTPRequestHandler):
             "Cache-Control": "no-cache",
             "Vary": "Accept-Encoding",
         }
+        if mode == "full":
+            # No validators at all: with the ETag it stored, newsboat skips parsing a 200
+            # whose ETag is unchanged, which would turn "same content again" into a no-op.
+            del headers["ETag"], headers["Last-Modified"]
         if mode == "304" or (mode == "normal" and self._not_modified(rep)):
             self.send_response(304)
             for key, value in headers.items():
