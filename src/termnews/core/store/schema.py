@@ -103,6 +103,23 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "INSERT INTO meta(key, value) VALUES ('mute_applied_upto', '0')",
     ],
+    # 3: related stories (core/related.py): per-article term signatures, document
+    # frequencies of terms, and the watermark of articles already indexed. Rows of
+    # deleted articles go with them; document frequencies keep counting every article
+    # ever seen (like the count in meta), so idf stays consistent.
+    [
+        """CREATE TABLE related_docs (
+            article_id INTEGER PRIMARY KEY,
+            sig BLOB NOT NULL,
+            dup_key INTEGER NOT NULL
+        )""",
+        "CREATE TABLE related_df (term INTEGER PRIMARY KEY, df INTEGER NOT NULL)",
+        """CREATE TRIGGER related_docs_gc AFTER DELETE ON articles BEGIN
+            DELETE FROM related_docs WHERE article_id = old.id;
+        END""",
+        "INSERT INTO meta(key, value) VALUES ('related_indexed_upto', '0')",
+        "INSERT INTO meta(key, value) VALUES ('related_docs_seen', '0')",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
