@@ -21,6 +21,7 @@ from termnews.core.content import html_to_markdown, html_to_text
 from termnews.core.dates import from_struct
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
+from termnews.core.sources.xml_guard import UnsafeXMLError, check_xml_declarations
 from termnews.core.text import clean_line
 
 _FUTURE_SLACK = timedelta(days=1)
@@ -182,6 +183,10 @@ def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
         raise FeedParseError("JSON but not a JSON Feed (no jsonfeed.org version)")
     if _sniff_html(data):
         raise FeedParseError("not a feed: looks like an HTML page")
+    try:
+        check_xml_declarations(data)
+    except UnsafeXMLError as exc:
+        raise FeedParseError(f"refused: {exc}") from exc
     try:
         doc = feedparser.parse(
             data,
