@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from termnews.core.content import html_to_markdown, html_to_text
+from termnews.core.content import html_to_markdown, html_to_text, safe_url
 from termnews.core.dates import parse_date
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.text import clean_block, clean_line
@@ -66,13 +66,15 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
     items = doc.get("items")
     if not isinstance(items, list):
         raise ValueError("JSON Feed has no items list")
-    home = _str(doc.get("home_page_url"))
-    base = home or _str(doc.get("feed_url")) or base_url
+    home = safe_url(_str(doc.get("home_page_url")), base_url)
+    base = home or safe_url(_str(doc.get("feed_url")), base_url) or base_url
     entries: list[EntryData] = []
     for item in items:
         if not isinstance(item, dict):
             continue
-        link = _str(item.get("url")) or _str(item.get("external_url"))
+        # Links a reader must never open (javascript:, file:, ...) are dropped.
+        url = safe_url(_str(item.get("url")), base)
+        link = clean_line(url or safe_url(_str(item.get("external_url")), base)) or None
         html = _str(item.get("content_html"))
         text = _str(item.get("content_text"))
         summary_src = _str(item.get("summary"))
@@ -90,17 +92,18 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
         attachments = item.get("attachments")
         enclosures = (
             tuple(
-                a["url"]
+                url
                 for a in attachments
-                if isinstance(a, dict) and isinstance(a.get("url"), str)
+                if isinstance(a, dict) and (url := safe_url(_str(a.get("url")), base))
             )
             if isinstance(attachments, list)
             else ()
         )
-        image = _str(item.get("image")) or _str(item.get("banner_image"))
+        image = safe_url(_str(item.get("image")) or _str(item.get("banner_image")), base,
+                         image=True)  # fmt: skip
         entries.append(
             EntryData(
-                guid=_str(item.get("id")),
+                guid=clean_line(_str(item.get("id"))) or None,
                 link=link,
                 title=title,
                 author=_author(item, doc),

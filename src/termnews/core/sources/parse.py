@@ -13,11 +13,10 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 
-from termnews.core.content import html_to_markdown, html_to_text
+from termnews.core.content import html_to_markdown, html_to_text, safe_url
 from termnews.core.dates import from_struct
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
@@ -93,10 +92,9 @@ def _first_image(entry: Any) -> str | None:
 
 
 def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) -> EntryData:
-    link = entry.get("link") or None
-    if link and "://" not in link[:12]:
-        # Relative item links are resolved against the feed's own address.
-        link = urljoin(feed_link or url or "", link) or link
+    # Relative item links are resolved against the feed's own address; links a
+    # reader must never open (javascript:, file:, data:, ...) are dropped here.
+    link = clean_line(safe_url(entry.get("link"), feed_link or url)) or None
     base = link or feed_link
     content, summary = _body(entry, base)
     title = clean_line(entry.get("title"))
@@ -109,15 +107,15 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
         ).keys()
     )
     enclosures = tuple(
-        str(e["href"])
+        href
         for e in entry.get("enclosures") or []
-        if isinstance(e.get("href"), str) and e.get("href")
+        if isinstance(e.get("href"), str) and (href := safe_url(e["href"], base))
     )
     published = _clamp(from_struct(entry.get("published_parsed")), now)
     updated = _clamp(from_struct(dict.get(entry, "updated_parsed")), now)
     return EntryData(
         guid=clean_line(entry.get("id")) or None,
-        link=clean_line(link) or None,
+        link=link,
         title=title,
         author=clean_line(entry.get("author")) or None,
         published=published,
@@ -125,7 +123,7 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
         summary=summary,
         content=content,
         categories=tuple(c for c in categories if c),
-        image=_first_image(entry),
+        image=safe_url(_first_image(entry), base, image=True),
         enclosures=enclosures,
     )
 
@@ -206,7 +204,7 @@ def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
     if not raw_entries and bozo is not None and _is_syntax_error(bozo):
         raise FeedParseError(f"malformed XML: {describe_bozo(bozo)}")
     now = datetime.now(UTC)
-    feed_link = feed.get("link") or None
+    feed_link = safe_url(feed.get("link"), url)
     warnings: list[str] = []
     if bozo is not None and _is_syntax_error(bozo):
         warnings.append(f"malformed XML, read what could be read: {describe_bozo(bozo)}")
