@@ -411,15 +411,17 @@ class FeedServer:
 
     def start(self) -> str:
         """Serve in a daemon thread; return the base URL."""
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="feedserver", daemon=True
-        )
+        self._thread = threading.Thread(target=self._serve, name="feedserver", daemon=True)
         self._serving = True
         self._thread.start()
         self._deadline = threading.Timer(self.max_seconds, self.stop)
         self._deadline.daemon = True
         self._deadline.start()
         return self.base_url
+
+    def _serve(self) -> None:
+        # A short poll interval only makes stop() quick (shutdown waits for the next poll).
+        self._httpd.serve_forever(poll_interval=0.05)
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until stop() or the deadline."""
@@ -428,7 +430,7 @@ class FeedServer:
         self._deadline.start()
         self._serving = True
         try:
-            self._httpd.serve_forever()
+            self._serve()
         finally:
             self._httpd.server_close()
             self.stopped.set()
