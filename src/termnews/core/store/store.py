@@ -13,7 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -232,7 +232,28 @@ class Store:
             "FROM feeds f LEFT JOIN sections s ON s.name = f.section "
             "ORDER BY coalesce(s.position, 1e9), f.section, lower(f.title)"
         ).fetchall()
-        return [self._feed(r) for r in rows]
+        feeds = [self._feed(r) for r in rows]
+        muted = {r[0]: (r[1], r[2]) for r in self._muted_counts("feed_id")}
+        if muted:  # Hidden by a mute rule: not counted (search helper, core/search/mute.py).
+            feeds = [
+                replace(f, total=f.total - muted[f.id][0], unread=f.unread - muted[f.id][1])
+                if f.id in muted
+                else f
+                for f in feeds
+            ]
+        return feeds
+
+    def _muted_counts(self, column: str) -> list[sqlite3.Row]:
+        """(key, total, unread, starred) of muted articles per section or feed_id.
+
+        Counts subtract these rather than test ``muted`` on every row, which would
+        make the covering count indexes useless; muted articles are few and have
+        a small partial index of their own.
+        """
+        return self.conn.execute(
+            f"SELECT {column}, count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0)"
+            f" FROM articles INDEXED BY idx_articles_muted WHERE muted = 1 GROUP BY {column}"
+        ).fetchall()
 
     def feed(self, feed_id: int) -> Feed:
         """One feed by id."""
@@ -356,11 +377,16 @@ class Store:
                 "ON s.name = f.section ORDER BY coalesce(s.position, 1e9), f.section"
             )
         ]
-        total = sum(t for t, _ in per_section.values())
-        unread = sum(u for _, u in per_section.values())
         starred = self.conn.execute(
             "SELECT count(*) FROM articles INDEXED BY idx_articles_starred WHERE starred = 1"
         ).fetchone()[0]
+        for name, m_total, m_unread, m_starred in self._muted_counts("section"):
+            if name in per_section:
+                t, u = per_section[name]
+                per_section[name] = (t - m_total, u - m_unread)
+            starred -= m_starred
+        total = sum(t for t, _ in per_section.values())
+        unread = sum(u for _, u in per_section.values())
         result = [
             Section(VirtualSection.ALL.value, total, unread, virtual=True),
             Section(VirtualSection.UNREAD.value, unread, unread, virtual=True),
@@ -594,6 +620,7 @@ class Store:
         feed_id: int | None,
         unread: bool,
         starred: bool,
+        include_muted: bool = False,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -611,6 +638,8 @@ class Store:
             clauses.append("a.read = 0")
         if starred:
             clauses.append("a.starred = 1")
+        if not include_muted:
+            clauses.append("a.muted = 0")  # Hidden by a mute rule (core/search/mute.py).
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params
 
@@ -622,9 +651,13 @@ class Store:
         starred: bool = False,
         limit: int = 200,
         offset: int = 0,
+        include_muted: bool = False,
     ) -> list[Headline]:
-        """A page of headlines, newest first (cheap rows for the headline list)."""
-        where, params = self._filter(section, feed_id, unread, starred)
+        """A page of headlines, newest first (cheap rows for the headline list).
+
+        ``include_muted`` shows articles hidden by mute rules too ("show muted").
+        """
+        where, params = self._filter(section, feed_id, unread, starred, include_muted)
         rows = self.conn.execute(
             f"SELECT {_HEADLINE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
             f"{where} ORDER BY a.sort_ts DESC, a.id DESC LIMIT ? OFFSET ?",
@@ -638,12 +671,20 @@ class Store:
         feed_id: int | None = None,
         unread: bool = False,
         starred: bool = False,
+        include_muted: bool = False,
     ) -> int:
         """How many articles a headline query would list in total."""
-        where, params = self._filter(section, feed_id, unread, starred)
-        return int(
-            self.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0]
-        )
+        where, params = self._filter(section, feed_id, unread, starred, include_muted=True)
+        n = int(self.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0])
+        if not include_muted:  # Subtract, so the covering indexes still serve the count.
+            muted = f"{where} AND a.muted = 1" if where else "WHERE a.muted = 1"
+            n -= int(
+                self.conn.execute(
+                    f"SELECT count(*) FROM articles a INDEXED BY idx_articles_muted {muted}",
+                    params,
+                ).fetchone()[0]
+            )
+        return n
 
     def articles(
         self,
@@ -653,9 +694,10 @@ class Store:
         starred: bool = False,
         limit: int = 50,
         offset: int = 0,
+        include_muted: bool = False,
     ) -> list[Article]:
         """Whole articles, newest first (for the CLI)."""
-        where, params = self._filter(section, feed_id, unread, starred)
+        where, params = self._filter(section, feed_id, unread, starred, include_muted)
         rows = self.conn.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
             f"{where} ORDER BY a.sort_ts DESC, a.id DESC LIMIT ? OFFSET ?",
