@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import hashlib
 import json
 import subprocess
@@ -85,11 +84,26 @@ class Representation:
         return self.etag[:-1] + '-gz"'
 
 
-def _represent(body: bytes, last_modified: float) -> Representation:
+def _represent(body: bytes, last_modified: float, gzipped: bytes | None = None) -> Representation:
     digest = hashlib.sha1(body).hexdigest()[:20]
-    # mtime=0 keeps gzip output identical across runs (the header embeds a timestamp).
-    gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    if gzipped is None:
+        gzipped = gen_corpus.gzip_body(body)
     return Representation(body, gzipped, f'"{digest}"', float(int(last_modified)))
+
+
+def _sidecar_gzip(path: Path, body: bytes, mtime: float) -> bytes | None:
+    """The generator's pre-compressed copy of ``path``, if it is there and matches."""
+    sidecar = path.parent.parent / gen_corpus.GZIP_DIR / f"{path.name}.gz"
+    try:
+        if sidecar.stat().st_mtime != mtime:
+            return None
+        data = sidecar.read_bytes()
+    except OSError:
+        return None
+    # The gzip trailer ends with the uncompressed size (mod 2**32): a cheap consistency check.
+    if len(data) < 18 or int.from_bytes(data[-4:], "little") != len(body) % 2**32:
+        return None
+    return data
 
 
 class _Stats:
@@ -388,7 +402,9 @@ class FeedServer:
         if generation:
             body = body.replace(GUID_MARKER, GUID_MARKER + b"g%d-" % generation)
             mtime = max(mtime, self._generation_time)
-        rep = _represent(body, mtime)
+            rep = _represent(body, mtime)
+        else:
+            rep = _represent(body, mtime, _sidecar_gzip(path, body, mtime))
         with self._lock:
             self._cache[key] = rep
         return rep

@@ -79,6 +79,8 @@ def test_generated_feeds_are_valid_and_match_the_truth(corpus: Path) -> None:
             assert 1000 <= len(body) <= 6000
             assert "<p>" in body
             assert entry.tags
+        gz = corpus / gen_corpus.GZIP_DIR / f"{path.name}.gz"
+        assert gzip.decompress(gz.read_bytes()) == path.read_bytes()
     assert guids == set(truth["items"])
     for meta in truth["items"].values():
         assert truth["stories"][meta["story"]]["topic"] == meta["topic"]
