@@ -1,0 +1,534 @@
+"""Related stories, same-story grouping and trending, over the user's own cache.
+
+No model, no network: every article gets a small term *signature* when it
+arrives (see :mod:`termnews.core.related_text`), and relatedness is the cosine
+of two signatures.
+
+* **Related stories** (:func:`related_articles`): the article's rarest heavy
+  terms form one full-text query (FTS5, bm25) that proposes candidates; the
+  candidates are re-scored by signature cosine. Keeping only terms found in
+  few articles is what makes the query fast at 100,000 articles (shared
+  PERF-NOTES); re-scoring is what makes it good. Other versions of the same
+  story come first, then the rest by score; recency only breaks ties. The
+  article itself and exact duplicates of it (same link, or the same normalised
+  title and text) are never listed.
+* **Same-story grouping** (:func:`index_new_articles`, run once per refresh
+  from ``refresh.after_ingest``): each new article is compared with articles
+  published within ``GROUP_WINDOW_HOURS`` of it; if the best match scores at
+  least ``GROUP_THRESHOLD`` it joins that match's story, otherwise it stands
+  alone (``story_id`` NULL). Only the new articles and that recent window are
+  read, so a refresh costs the same with 1,000 or 100,000 cached articles, and
+  start-up does no work at all.
+* **Trending** (:func:`trending`): stories told by the most distinct feeds in
+  the last hours.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from termnews.core.errors import NotFoundError
+from termnews.core.models import Headline
+from termnews.core.related_text import (
+    DocTerms,
+    batch_document_frequencies,
+    cosine,
+    doc_terms,
+    lead_text,
+    pack,
+    signature,
+    surface_forms,
+    unpack,
+)
+from termnews.core.store import Store
+
+GROUP_THRESHOLD = 0.40
+"""Signature cosine from which two articles are taken to tell the same story."""
+GROUP_WINDOW_HOURS = 72.0
+"""Articles further apart in time than this are never grouped (one event, not a topic)."""
+GROUP_KEYS = 12
+"""Heaviest terms of a new article used to find grouping candidates."""
+GROUP_CANDIDATES = 300
+"""At most this many candidates (most shared key terms first) are scored per new article."""
+QUERY_TERMS = 12
+"""Terms in the full-text query that proposes related candidates."""
+RARE_FRACTION = 0.02
+RARE_MIN_DF = 200
+"""A query term must be in at most max(RARE_MIN_DF, RARE_FRACTION * articles) articles."""
+CANDIDATES = 100
+"""Candidates the full-text query proposes for re-scoring."""
+BACKFILL_LIMIT = 20_000
+"""A cache older than this feature has its newest articles indexed once, on the next refresh."""
+
+_META_UPTO = "related_indexed_upto"
+_META_SEEN = "related_docs_seen"
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedItem:
+    """One related article, as the related panel and ``termnews related`` show it."""
+
+    article_id: int
+    title: str
+    section: str
+    feed_title: str
+    feed_id: int
+    published: datetime | None
+    score: float
+    """Signature cosine with the article asked about, 0..1."""
+    same_story: bool
+    """True when both articles are grouped as one story."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendingStory:
+    """A story told by several sources recently, shown through one of its articles."""
+
+    story_id: int
+    article_id: int
+    """The representative: the story's most recent article in the window."""
+    title: str
+    section: str
+    feed_title: str
+    sources: int
+    """Distinct feeds that told the story in the window."""
+    articles: int
+    latest: datetime
+
+
+def _dt(ts: float | None) -> datetime | None:
+    return datetime.fromtimestamp(ts, UTC) if ts is not None else None
+
+
+def _chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _norm_link(link: str | None) -> str | None:
+    """A link without scheme, fragment, query, ``www.`` or trailing slash (for duplicates)."""
+    if not link:
+        return None
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return link.strip()
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" or None
+
+
+# ------------------------------------------------------------------ indexing
+
+
+def _df_update(conn: sqlite3.Connection, batch: Mapping[int, int]) -> dict[int, int]:
+    """Add a batch's document frequencies to ``related_df``; return their new totals."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS related_batch (term INTEGER PRIMARY KEY, n INT)")
+    conn.execute("DELETE FROM temp.related_batch")
+    conn.executemany("INSERT INTO temp.related_batch(term, n) VALUES (?, ?)", batch.items())
+    conn.execute(
+        "INSERT INTO related_df(term, df) SELECT term, n FROM temp.related_batch WHERE true "
+        "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df"
+    )
+    return dict(
+        conn.execute(
+            "SELECT b.term, d.df FROM temp.related_batch b JOIN related_df d USING (term)"
+        ).fetchall()
+    )
+
+
+def _df_lookup(conn: sqlite3.Connection, terms: Sequence[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for chunk in _chunks(terms):
+        found.update(
+            conn.execute(
+                f"SELECT term, df FROM related_df WHERE term IN ({_marks(len(chunk))})", chunk
+            ).fetchall()
+        )
+    return found
+
+
+def _pending_ids(store: Store, new_ids: Iterable[int]) -> list[int]:
+    """New ids plus anything past the watermark (a refresh that died before indexing)."""
+    upto = int(store.get_meta(_META_UPTO, "0") or 0)
+    ids = set(new_ids)
+    ids.update(
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM articles WHERE id > ? ORDER BY id DESC LIMIT ?",
+            (upto, BACKFILL_LIMIT),
+        )
+    )
+    if not ids:
+        return []
+    pending = sorted(ids)[-BACKFILL_LIMIT:]
+    done: set[int] = set()
+    for chunk in _chunks(pending):
+        done.update(
+            r[0]
+            for r in store.conn.execute(
+                f"SELECT article_id FROM related_docs WHERE article_id IN ({_marks(len(chunk))})",
+                chunk,
+            )
+        )
+    return [i for i in pending if i not in done]
+
+
+@dataclass(slots=True)
+class _Doc:
+    id: int
+    feed_id: int
+    ts: float
+    story_id: int | None
+    sig: dict[int, float]
+
+
+def index_new_articles(store: Store, new_ids: Sequence[int]) -> int:
+    """Give new articles their signatures and join them to stories; returns how many.
+
+    Called once per refresh (``refresh.after_ingest``) with the ids that refresh
+    added. Articles past the ``related_indexed_upto`` watermark are picked up as
+    well, so an interrupted refresh heals on the next one.
+    """
+    ids = _pending_ids(store, new_ids)
+    if not ids:
+        return 0
+    rows: list[tuple[int, int, float, str, str, str]] = []
+    for chunk in _chunks(ids):
+        rows.extend(
+            store.conn.execute(
+                "SELECT id, feed_id, sort_ts, title, summary, content FROM articles "
+                f"WHERE id IN ({_marks(len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
+    rows.sort(key=lambda r: (r[2], r[0]))
+    terms: list[DocTerms] = [doc_terms(r[3], lead_text(r[4], r[5])) for r in rows]
+    batch_df = batch_document_frequencies(terms)
+    with store.transaction() as conn:
+        seen = int(store.get_meta(_META_SEEN, "0") or 0) + len(rows)
+        df = _df_update(conn, batch_df)
+        new_docs = [
+            _Doc(r[0], r[1], r[2], None, signature(t, df, seen))
+            for r, t in zip(rows, terms, strict=True)
+        ]
+        conn.executemany(
+            "INSERT OR REPLACE INTO related_docs(article_id, sig, dup_key) VALUES (?, ?, ?)",
+            [(d.id, pack(d.sig), t.dup_key) for d, t in zip(new_docs, terms, strict=True)],
+        )
+        changes = _group(conn, new_docs)
+        conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", changes)
+        store.set_meta(_META_SEEN, str(seen))
+        upto = int(store.get_meta(_META_UPTO, "0") or 0)
+        store.set_meta(_META_UPTO, str(max(upto, max(ids))))
+    return len(rows)
+
+
+def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, int]]:
+    """Assign stories to ``new_docs`` (sorted by time); returns (story_id, article id) updates.
+
+    Candidates come from a small in-memory inverted index over the new
+    articles' key terms, filled from the articles in the time window: only
+    articles sharing a heavy term with a new one are ever scored.
+    """
+    if not new_docs:
+        return []
+    window = GROUP_WINDOW_HOURS * 3600.0
+    lo = new_docs[0].ts - window
+    hi = new_docs[-1].ts + window
+    keys: set[int] = set()
+    for d in new_docs:
+        keys.update(list(d.sig)[:GROUP_KEYS])
+    new_ids = {d.id for d in new_docs}
+    docs: list[_Doc] = []
+    postings: dict[int, list[int]] = {}
+    for aid, feed_id, ts, story_id, blob in conn.execute(
+        "SELECT a.id, a.feed_id, a.sort_ts, a.story_id, d.sig FROM articles a "
+        "JOIN related_docs d ON d.article_id = a.id WHERE a.sort_ts BETWEEN ? AND ?",
+        (lo, hi),
+    ):
+        if aid in new_ids:
+            continue
+        sig = unpack(blob)
+        shared = keys.intersection(sig)
+        if not shared:
+            continue
+        index = len(docs)
+        docs.append(_Doc(aid, feed_id, ts, story_id, sig))
+        for h in shared:
+            postings.setdefault(h, []).append(index)
+    changes: dict[int, int] = {}
+    for doc in new_docs:
+        hits: dict[int, int] = {}
+        for h in list(doc.sig)[:GROUP_KEYS]:
+            for index in postings.get(h, ()):
+                hits[index] = hits.get(index, 0) + 1
+        best: _Doc | None = None
+        best_score = GROUP_THRESHOLD
+        ranked = sorted(hits.items(), key=lambda kv: -kv[1])[:GROUP_CANDIDATES]
+        for index, _ in ranked:
+            other = docs[index]
+            if abs(other.ts - doc.ts) > window:
+                continue
+            score = cosine(doc.sig, other.sig)
+            if score >= best_score:
+                best, best_score = other, score
+        if best is not None:
+            if best.story_id is None:
+                best.story_id = best.id
+                changes[best.id] = best.id
+            doc.story_id = best.story_id
+            changes[doc.id] = best.story_id
+        index = len(docs)
+        docs.append(doc)
+        for h in keys.intersection(doc.sig):
+            postings.setdefault(h, []).append(index)
+    return [(story, aid) for aid, story in changes.items()]
+
+
+# ------------------------------------------------------------------ querying
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    id: int
+    feed_id: int
+    link: str | None
+    story_id: int | None
+    sig: dict[int, float]
+    dup_key: int | None
+    forms: dict[int, str]
+
+
+def _load_query(store: Store, article_id: int) -> _Query:
+    row = store.conn.execute(
+        "SELECT a.id, a.feed_id, a.link, a.story_id, a.title, a.summary, a.content, d.sig,"
+        " d.dup_key FROM articles a LEFT JOIN related_docs d ON d.article_id = a.id "
+        "WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"no article with id {article_id}")
+    body = lead_text(row[5], row[6])
+    if row[7] is not None:
+        sig, dup = unpack(row[7]), row[8]
+    else:
+        # Not indexed yet (older than the backfill): weigh it now, read-only.
+        terms = doc_terms(row[4], body)
+        seen = max(1, int(store.get_meta(_META_SEEN, "0") or 0))
+        sig = signature(terms, _df_lookup(store.conn, list(terms.weights)), seen)
+        dup = terms.dup_key
+    return _Query(row[0], row[1], row[2], row[3], sig, dup, surface_forms(row[4], body))
+
+
+def _fts_candidates(store: Store, q: _Query) -> list[int]:
+    """Articles sharing the query's rare heavy terms, best bm25 first."""
+    ranked = [h for h in q.sig if h in q.forms][: QUERY_TERMS * 2]
+    if not ranked:
+        return []
+    seen = max(1, int(store.get_meta(_META_SEEN, "0") or 0))
+    cap = max(RARE_MIN_DF, RARE_FRACTION * seen)
+    df = _df_lookup(store.conn, ranked)
+    rare = [h for h in ranked if df.get(h, 0) <= cap][:QUERY_TERMS]
+    if len(rare) < 3:
+        rare = sorted(ranked, key=lambda h: df.get(h, 0))[:3]
+    match = " OR ".join(f'"{q.forms[h]}"' for h in rare)
+    try:
+        return [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                (match, CANDIDATES),
+            )
+        ]
+    except sqlite3.OperationalError:
+        return []
+
+
+def _candidates(store: Store, q: _Query, ids: Iterable[int]) -> list[tuple[RelatedItem, float]]:
+    """Score candidates; drop the article, its duplicates and duplicates among themselves."""
+    wanted = sorted(set(ids) - {q.id})
+    link = _norm_link(q.link)
+    scored: list[tuple[RelatedItem, float, int]] = []
+    for chunk in _chunks(wanted):
+        rows = store.conn.execute(
+            "SELECT a.id, a.title, a.section, a.feed_id, f.title, a.published, a.updated,"
+            " a.sort_ts, a.link, a.story_id, d.sig, d.dup_key FROM articles a"
+            " JOIN feeds f ON f.id = a.feed_id"
+            " JOIN related_docs d ON d.article_id = a.id"
+            f" WHERE a.id IN ({_marks(len(chunk))})",
+            chunk,
+        ).fetchall()
+        for aid, title, section, feed_id, feed_title, pub, upd, ts, clink, story, blob, dup in rows:
+            if link is not None and _norm_link(clink) == link:
+                continue
+            score = cosine(q.sig, unpack(blob))
+            same = q.story_id is not None and story == q.story_id
+            item = RelatedItem(
+                aid, title, section, feed_title, feed_id, _dt(pub or upd), score, same
+            )
+            scored.append((item, ts, dup))
+    # Duplicates of the article, and among the candidates: keep the best-scored copy.
+    scored.sort(key=lambda t: -t[0].score)
+    seen_dups = {q.dup_key} if q.dup_key is not None else set()
+    kept: list[tuple[RelatedItem, float]] = []
+    for item, ts, dup in scored:
+        if dup in seen_dups:
+            continue
+        seen_dups.add(dup)
+        kept.append((item, ts))
+    return kept
+
+
+def _rank(pairs: list[tuple[RelatedItem, float]]) -> list[RelatedItem]:
+    """Same story first, then by score; recency breaks ties (scores equal to 3 places)."""
+    pairs.sort(key=lambda p: (not p[0].same_story, -round(p[0].score, 3), -p[1], -p[0].article_id))
+    return [item for item, _ in pairs]
+
+
+def related_articles(store: Store, article_id: int, limit: int = 6) -> list[RelatedItem]:
+    """Other cached articles most related to ``article_id``, most related first."""
+    q = _load_query(store, article_id)
+    ids = set(_fts_candidates(store, q))
+    if q.story_id is not None:
+        ids.update(
+            r[0]
+            for r in store.conn.execute("SELECT id FROM articles WHERE story_id = ?", (q.story_id,))
+        )
+    return [
+        item for item in _rank(_candidates(store, q, ids)) if item.score > 0 or item.same_story
+    ][:limit]
+
+
+def story_group(store: Store, article_id: int) -> list[RelatedItem]:
+    """The other sources' versions of this article's story: one per other feed, best first."""
+    q = _load_query(store, article_id)
+    if q.story_id is None:
+        return []
+    ids = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM articles WHERE story_id = ? AND feed_id != ?", (q.story_id, q.feed_id)
+        )
+    ]
+    best: dict[int, RelatedItem] = {}
+    for item in _rank(_candidates(store, q, ids)):
+        best.setdefault(item.feed_id, item)
+    return list(best.values())
+
+
+def article_similarity(store: Store, first: int, second: int) -> float:
+    """The relatedness score of two cached articles (signature cosine, 0..1)."""
+    return cosine(_load_query(store, first).sig, _load_query(store, second).sig)
+
+
+# ------------------------------------------------------------- story counts
+
+
+def story_sources(store: Store, story_ids: Iterable[int | None]) -> dict[int, int]:
+    """Distinct feeds per story id (for "N sources" in the headline list)."""
+    wanted = sorted({s for s in story_ids if s is not None})
+    counts: dict[int, int] = {}
+    for chunk in _chunks(wanted):
+        counts.update(
+            store.conn.execute(
+                "SELECT story_id, count(DISTINCT feed_id) FROM articles "
+                f"WHERE story_id IN ({_marks(len(chunk))}) GROUP BY story_id",
+                chunk,
+            ).fetchall()
+        )
+    return counts
+
+
+def with_sources(store: Store, headlines: Sequence[Headline]) -> list[Headline]:
+    """The headlines with ``sources`` filled in from their stories."""
+    counts = story_sources(store, (h.story_id for h in headlines))
+    return [
+        replace(h, sources=counts[h.story_id]) if h.story_id in counts else h for h in headlines
+    ]
+
+
+def trending(
+    store: Store, hours: float = 24, limit: int = 30, now: float | None = None
+) -> list[TrendingStory]:
+    """Stories told by the most distinct feeds in the last ``hours`` (at least two)."""
+    since = (time.time() if now is None else now) - hours * 3600.0
+    groups = store.conn.execute(
+        "SELECT story_id, count(DISTINCT feed_id) AS n, count(*), max(sort_ts) AS latest "
+        "FROM articles WHERE sort_ts >= ? AND story_id IS NOT NULL "
+        "GROUP BY story_id HAVING n >= 2 ORDER BY n DESC, latest DESC LIMIT ?",
+        (since, limit),
+    ).fetchall()
+    if not groups:
+        return []
+    stories = [g[0] for g in groups]
+    reps: dict[int, tuple[int, str, str, str]] = {}
+    for row in store.conn.execute(
+        "SELECT a.story_id, a.id, a.title, a.section, f.title FROM articles a "
+        "JOIN feeds f ON f.id = a.feed_id "
+        f"WHERE a.story_id IN ({_marks(len(stories))}) AND a.sort_ts >= ? "
+        "ORDER BY a.sort_ts DESC, a.id DESC",
+        (*stories, since),
+    ):
+        reps.setdefault(row[0], (row[1], row[2], row[3], row[4]))
+    out = []
+    for story, n, count, latest in groups:
+        aid, title, section, feed_title = reps[story]
+        out.append(
+            TrendingStory(
+                story,
+                aid,
+                title,
+                section,
+                feed_title,
+                n,
+                count,
+                datetime.fromtimestamp(latest, UTC),
+            )
+        )
+    return out
+
+
+def trending_headlines(
+    store: Store, hours: float = 24, limit: int = 30, now: float | None = None
+) -> list[Headline]:
+    """The Trending virtual section as headlines (one per story, ``sources`` filled in)."""
+    stories = trending(store, hours, limit, now)
+    by_id = {h.id: h for h in _headlines_by_ids(store, [s.article_id for s in stories])}
+    return [
+        replace(by_id[s.article_id], sources=s.sources) for s in stories if s.article_id in by_id
+    ]
+
+
+def _headlines_by_ids(store: Store, ids: Sequence[int]) -> list[Headline]:
+    if not ids:
+        return []
+    rows = store.conn.execute(
+        "SELECT a.id, a.feed_id, f.title, a.section, a.title, a.published, a.updated,"
+        " a.fetched_at, a.read, a.starred, a.story_id FROM articles a"
+        f" JOIN feeds f ON f.id = a.feed_id WHERE a.id IN ({_marks(len(ids))})",
+        list(ids),
+    ).fetchall()
+    return [
+        Headline(
+            id=r[0],
+            feed_id=r[1],
+            feed_title=r[2],
+            section=r[3],
+            title=r[4],
+            published=_dt(r[5] or r[6] or r[7]),
+            read=bool(r[8]),
+            starred=bool(r[9]),
+            story_id=r[10],
+        )
+        for r in rows
+    ]
