@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from termnews.core.config import Config
 from termnews.core.errors import SourceError, StoreError
 from termnews.core.models import Feed
 from termnews.core.sources.local import KIND_ARTICLES, read_article_source, read_feed_file
@@ -187,10 +188,14 @@ def refresh(
             from termnews.core.http_refresh import refresh_remote
 
             refresh_remote(store, remote, force=force, on_outcome=done, settings=settings)
-    after_ingest(store, [i for o in outcomes for i in o.new_ids])
+    after_ingest(store, [i for o in outcomes for i in o.new_ids], settings)
     return RefreshReport(tuple(outcomes))
 
 
-def after_ingest(store: Store, new_ids: Sequence[int]) -> None:
+def after_ingest(store: Store, new_ids: Sequence[int], settings: object | None = None) -> None:
     """Work done once per refresh, in batches: the FTS index (and related data)."""
     store.index_pending()
+    # Mute rules need the FTS index; ``settings`` (a Config) says what they are.
+    from termnews.core.search.mute import sync_mute_rules
+
+    sync_mute_rules(store, settings if isinstance(settings, Config) else None)

@@ -1,0 +1,303 @@
+"""Running a :class:`Query` against the cache: ranked hits, counts, matching ids.
+
+Queries with words go through the FTS5 index (``articles_fts``) and are ranked by
+bm25 with the title weighted well above the summary and the body, so an article
+*about* a thing outranks one that mentions it. Filter-only queries never touch
+the FTS index: they are ordinary index scans on ``articles``, newest first.
+
+Hits are found in two steps. The first selects only ids and ranks, with the
+LIMIT applied; the second fetches titles, highlights and snippets for that page
+alone. One step would make SQLite compute a snippet for every matching article
+before sorting (tens of thousands for a common word) and then throw them away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from termnews.core.models import Headline
+from termnews.core.search.highlight import (
+    END,
+    START,
+    Spans,
+    lead_snippet,
+    marked_line,
+    marked_title,
+)
+from termnews.core.search.query import Query, parse_query
+from termnews.core.search.where import Where, build_where
+from termnews.core.store import Store
+from termnews.core.text import clean_line
+
+BM25_WEIGHTS = (10.0, 2.0, 1.0)
+"""Column weights for bm25 over (title, summary, content): a title match counts most."""
+_BM25 = f"bm25(articles_fts, {', '.join(map(str, BM25_WEIGHTS))})"
+SNIPPET_TOKENS = 24
+"""Words of context in a snippet."""
+
+Order = Literal["relevance", "newest"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One article found by a search, with what the result list shows.
+
+    ``title_spans`` and ``snippet_spans`` are ``(start, end)`` character offsets of
+    the matched words in ``title`` and ``snippet``, so a view can highlight them
+    without building markup from feed text.
+    """
+
+    article_id: int
+    title: str
+    title_spans: Spans
+    feed_id: int
+    feed_title: str
+    section: str
+    published: datetime | None
+    read: bool
+    starred: bool
+    muted: bool
+    score: float
+    """Relevance, higher is better (negated bm25); 0.0 for filter-only queries."""
+    snippet: str
+    snippet_spans: Spans
+    link: str | None = None
+    author: str | None = None
+    story_id: int | None = None
+
+    def headline(self) -> Headline:
+        """This hit as a headline-list row."""
+        return Headline(
+            id=self.article_id,
+            feed_id=self.feed_id,
+            feed_title=self.feed_title,
+            section=self.section,
+            title=self.title,
+            published=self.published,
+            read=self.read,
+            starred=self.starred,
+            story_id=self.story_id,
+        )
+
+
+def _as_query(query: Query | str) -> Query:
+    return parse_query(query) if isinstance(query, str) else query
+
+
+def _dt(value: float | None) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+def _text_source(query: Query, w: Where) -> tuple[str, list[Any]] | None:
+    """FROM/WHERE for a query, with parameters; None when it cannot match anything.
+
+    Text queries drive from the FTS index (``CROSS JOIN`` keeps SQLite from
+    scanning ``articles`` and probing the index once per row); exclusions without
+    any positive word become a ``NOT IN`` over the FTS matches.
+    """
+    if w.impossible:
+        return None
+    match = query.fts_match()
+    if match is not None:
+        return (
+            "FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid "
+            f"WHERE articles_fts MATCH ? {w.sql('AND')}",
+            [match, *w.params],
+        )
+    clauses = list(w.clauses)
+    params = list(w.params)
+    excluded = query.excluded_match()
+    if excluded is not None:
+        clauses.append("a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(excluded)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return f"FROM articles a {where}", params
+
+
+def _ranked_ids(
+    store: Store,
+    query: Query,
+    w: Where,
+    limit: int,
+    offset: int,
+    order: Order,
+) -> list[tuple[int, float]]:
+    source = _text_source(query, w)
+    if source is None:
+        return []
+    from_where, params = source
+    if query.has_text:
+        rank = f"{_BM25}"
+        order_by = "rank, a.sort_ts DESC" if order == "relevance" else "a.sort_ts DESC, a.id DESC"
+    else:
+        rank = "0.0"
+        order_by = "a.sort_ts DESC, a.id DESC"
+    rows = store.conn.execute(
+        f"SELECT a.id, {rank} AS rank {from_where} ORDER BY {order_by} LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    ).fetchall()
+    return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def _highlights(store: Store, query: Query, ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+    """Marked title, summary snippet and content snippet per id (text queries only)."""
+    match = query.positive_match()
+    if match is None:
+        return {}
+    out: dict[int, tuple[str, str, str]] = {}
+    sql = (
+        "SELECT highlight(articles_fts, 0, :s, :e),"
+        f" snippet(articles_fts, 1, :s, :e, '…', {SNIPPET_TOKENS}),"
+        f" snippet(articles_fts, 2, :s, :e, '…', {SNIPPET_TOKENS})"
+        " FROM articles_fts WHERE articles_fts MATCH :m AND rowid = :id"
+    )
+    for article_id in ids:
+        row = store.conn.execute(
+            sql, {"s": START, "e": END, "m": match, "id": article_id}
+        ).fetchone()
+        if row is not None:
+            out[article_id] = (row[0] or "", row[1] or "", row[2] or "")
+    return out
+
+
+def _snippet(marks: tuple[str, str, str] | None, summary: str, content: str) -> tuple[str, Spans]:
+    """The summary's best passage if it matched, else the body's, else the summary's start."""
+    if marks is not None:
+        for marked in (marks[1], marks[2]):
+            if START in marked:
+                return marked_line(marked)
+    return lead_snippet(summary or content), ()
+
+
+def search(
+    store: Store,
+    query: Query | str,
+    limit: int = 50,
+    offset: int = 0,
+    *,
+    order: Order = "relevance",
+    include_muted: bool = False,
+    now: datetime | None = None,
+) -> list[SearchHit]:
+    """A page of articles matching ``query``: best first (or newest first)."""
+    q = _as_query(query)
+    w = build_where(store, q, now or datetime.now(UTC), include_muted=include_muted)
+    ranked = _ranked_ids(store, q, w, limit, offset, order)
+    if not ranked:
+        return []
+    ids = [i for i, _ in ranked]
+    marks = _highlights(store, q, ids)
+    rows = {
+        int(r["id"]): r
+        for r in store.conn.execute(
+            "SELECT a.id, a.title, a.feed_id, f.title AS feed_title, a.section, a.published,"
+            " a.updated, a.fetched_at, a.read, a.starred, a.muted, a.link, a.author, a.story_id,"
+            " substr(a.summary, 1, 600) AS summary,"
+            " CASE WHEN a.summary = '' THEN substr(a.content, 1, 600) ELSE '' END AS content"
+            " FROM articles a JOIN feeds f ON f.id = a.feed_id"
+            f" WHERE a.id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
+    }
+    hits: list[SearchHit] = []
+    for article_id, rank in ranked:
+        r = rows.get(article_id)
+        if r is None:
+            continue
+        mark = marks.get(article_id)
+        if mark is not None and mark[0]:
+            title, title_spans = marked_title(mark[0])
+        else:
+            title, title_spans = clean_line(r["title"]), ()
+        snippet, snippet_spans = _snippet(mark, r["summary"], r["content"])
+        hits.append(
+            SearchHit(
+                article_id=article_id,
+                title=title,
+                title_spans=title_spans,
+                feed_id=r["feed_id"],
+                feed_title=clean_line(r["feed_title"]),
+                section=r["section"],
+                published=_dt(r["published"] or r["updated"] or r["fetched_at"]),
+                read=bool(r["read"]),
+                starred=bool(r["starred"]),
+                muted=bool(r["muted"]),
+                score=-rank if rank else 0.0,
+                snippet=snippet,
+                snippet_spans=snippet_spans,
+                link=r["link"],
+                author=clean_line(r["author"]) or None,
+                story_id=r["story_id"],
+            )
+        )
+    return hits
+
+
+def counts(
+    store: Store,
+    query: Query | str,
+    *,
+    include_muted: bool = False,
+    now: datetime | None = None,
+) -> tuple[int, int]:
+    """(total, unread) articles matching ``query``, in one pass."""
+    q = _as_query(query)
+    w = build_where(store, q, now or datetime.now(UTC), include_muted=include_muted)
+    source = _text_source(q, w)
+    if source is None:
+        return 0, 0
+    from_where, params = source
+    row = store.conn.execute(
+        f"SELECT count(*), coalesce(sum(a.read = 0), 0) {from_where}", params
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def count(
+    store: Store,
+    query: Query | str,
+    unread_only: bool = True,
+    *,
+    include_muted: bool = False,
+    now: datetime | None = None,
+) -> int:
+    """How many articles match ``query`` (only unread ones by default, as badges show)."""
+    q = _as_query(query)
+    w = build_where(store, q, now or datetime.now(UTC), include_muted=include_muted)
+    if unread_only and q.unread is None:
+        w.add("a.read = 0")
+    source = _text_source(q, w)
+    if source is None:
+        return 0
+    from_where, params = source
+    return int(store.conn.execute(f"SELECT count(*) {from_where}", params).fetchone()[0])
+
+
+def matching_ids(
+    store: Store,
+    query: Query,
+    *,
+    id_range: tuple[int, int] | None = None,
+    include_muted: bool = True,
+    now: datetime | None = None,
+) -> list[int]:
+    """Every article id matching ``query`` (optionally only ids in ``id_range``, inclusive)."""
+    w = build_where(store, query, now or datetime.now(UTC), include_muted=include_muted)
+    if id_range is not None:
+        # On the FTS side FTS5 itself skips rowids outside the range.
+        column = "articles_fts.rowid" if query.has_text else "a.id"
+        w.add(f"{column} BETWEEN ? AND ?", *id_range)
+    source = _text_source(query, w)
+    if source is None:
+        return []
+    from_where, params = source
+    return [int(r[0]) for r in store.conn.execute(f"SELECT a.id {from_where}", params)]
+
+
+def query_warnings(store: Store, query: Query | str, now: datetime | None = None) -> list[str]:
+    """Why filters match nothing ("no section matches 'wrld'"), for a notice beside results."""
+    q = _as_query(query)
+    return build_where(store, q, now or datetime.now(UTC)).warnings

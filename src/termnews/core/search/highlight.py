@@ -1,0 +1,81 @@
+"""Highlight spans and snippets: FTS5's markers turned into plain text plus offsets.
+
+FTS5's ``highlight()`` and ``snippet()`` wrap matches in marker strings. We use
+two private-use characters as markers (feed text has no business containing them,
+and :mod:`termnews.core.text` keeps them), clean the text for the terminal, and
+then replace the markers by ``(start, end)`` offsets. The UI styles those ranges
+with ``Text.stylize``: no markup is ever built from feed text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from termnews.core.text import clean_line
+
+START = "\ue000"
+END = "\ue001"
+ELLIPSIS = "…"
+
+Spans = tuple[tuple[int, int], ...]
+
+# Markdown syntax that reads as noise in a one-line snippet (content is Markdown).
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)?")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)?")
+_DANGLING_LINK = re.compile(r"\]\([^)\s]*\)?|\(https?://[^)\s]*\)?|https?://\S+")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`+|~~)")
+_LINE_MARKUP = re.compile(r"(^|\n)\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)")
+
+
+def spans_from_markers(marked: str) -> tuple[str, Spans]:
+    """Remove START/END markers and return the plain text with the marked ranges.
+
+    Unpaired markers are dropped; adjacent ranges are merged so a highlighted phrase
+    is one span.
+    """
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    open_at: int | None = None
+    for ch in marked:
+        if ch == START:
+            open_at = length
+        elif ch == END:
+            if open_at is not None and length > open_at:
+                if spans and not "".join(out[spans[-1][1] : open_at]).strip():
+                    spans[-1] = (spans[-1][0], length)
+                else:
+                    spans.append((open_at, length))
+            open_at = None
+        else:
+            out.append(ch)
+            length += 1
+    return "".join(out), tuple(spans)
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown syntax removed so a snippet reads as prose (markers are kept)."""
+    text = _LINE_MARKUP.sub(r"\1", text)
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _DANGLING_LINK.sub("", text)
+    return _EMPHASIS.sub("", text)
+
+
+def marked_line(marked: str) -> tuple[str, Spans]:
+    """FTS5 output (title or snippet) to one clean display line with spans."""
+    return spans_from_markers(clean_line(strip_markdown(marked)))
+
+
+def marked_title(marked: str) -> tuple[str, Spans]:
+    """A highlighted title: cleaned, never de-Markdowned (titles are plain text)."""
+    return spans_from_markers(clean_line(marked))
+
+
+def lead_snippet(text: str, max_chars: int = 200) -> str:
+    """The start of an article's text, cut at a word boundary (no match to show)."""
+    line = clean_line(strip_markdown(text))
+    if len(line) <= max_chars:
+        return line
+    cut = line.rfind(" ", 0, max_chars)
+    return line[: cut if cut > max_chars // 2 else max_chars].rstrip(" ,.;:") + ELLIPSIS
