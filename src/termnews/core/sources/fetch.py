@@ -320,14 +320,22 @@ class Fetcher:
             self._client = None
 
     @asynccontextmanager
-    async def _slot(self, url: str) -> AsyncIterator[None]:
-        """Hold a per-host slot, then an overall one (host first: no idle global slots)."""
+    async def _slot(self, url: str, reserve: asyncio.Semaphore | None) -> AsyncIterator[None]:
+        """Hold a per-host slot, then an overall one (host first: no idle global slots).
+
+        ``reserve`` is acquired between the two and left held for the caller, who
+        releases it when the fetched body has been dealt with: that bounds how many
+        bodies wait in memory for the parser without letting one busy host block it.
+        """
         host = (urlsplit(url).hostname or "").lower()
         sem = self._hosts.get(host)
         if sem is None:
             sem = self._hosts[host] = asyncio.Semaphore(max(1, self.network.per_host))
-        async with sem, self._overall:
-            yield
+        async with sem:
+            if reserve is not None:
+                await reserve.acquire()
+            async with self._overall:
+                yield
 
     async def fetch(
         self,
@@ -335,12 +343,19 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
+        reserve: asyncio.Semaphore | None = None,
     ) -> FetchResult:
-        """GET ``url`` (conditionally when validators are given); never raises for I/O."""
+        """GET ``url`` (conditionally when validators are given); never raises for I/O.
+
+        ``reserve``, if given, is acquired once the host has a free slot and is
+        left held (also on error): the caller releases it.
+        """
         problem = _check_url(url)
         if problem:
+            if reserve is not None:
+                await reserve.acquire()
             return FetchResult(url, url, error=problem)
-        async with self._slot(url):
+        async with self._slot(url, reserve):
             total = self.network.total_timeout
             try:
                 async with asyncio.timeout(total):

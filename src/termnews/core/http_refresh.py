@@ -1,0 +1,345 @@
+"""Refreshing HTTP feeds: fetch concurrently, parse on every core, write in one thread.
+
+The pipeline has three stages, each where it runs best:
+
+1. **Fetch** on an asyncio event loop in a helper thread, through one shared
+   :class:`~termnews.core.sources.fetch.Fetcher` (bounded overall and per host,
+   conditional GET with the stored ETag / Last-Modified, a deadline per feed).
+2. **Parse** in a process pool (:mod:`termnews.core.parse_pool`), so parsing
+   never blocks the loop and uses both cores. A 200 whose body hashes the same
+   as the last one ingested is not parsed at all ("unchanged").
+3. **Write** in the calling thread, which owns the :class:`Store` (a SQLite
+   connection belongs to one thread): a single writer takes results as they
+   complete, one transaction per changed feed. 304s, unchanged bodies and
+   failures touch no article; their fetch state (``last_checked``,
+   ``last_success``, errors) is written for all of them in **one** small
+   transaction at the end, so an all-304 refresh costs the same whatever the
+   size of the cache.
+
+Because the loop runs in its own thread via :func:`asyncio.run`, this works the
+same from the CLI's main thread and from a TUI worker thread. One failing feed
+never delays the others: each fetch has its own deadline, a slow host holds
+only its own per-host slots, and every error becomes that feed's outcome.
+
+Politeness: a feed is not fetched before its ``next_check`` (set from the
+feed's own ``ttl`` / ``sy:updatePeriod``, capped at a day, or from a 429/503
+``Retry-After``), and a feed that answered 410 Gone is kept, marked dead and
+not fetched again; ``force`` overrides all of that and also sends no validators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from termnews.core.config import Config, NetworkConfig
+from termnews.core.models import Feed, ParsedFeed
+from termnews.core.parse_pool import MIN_FEEDS_FOR_PROCESSES, ParsePool, parse_job
+from termnews.core.refresh import (
+    STATUS_FAILED,
+    STATUS_NOT_MODIFIED,
+    STATUS_SKIPPED,
+    STATUS_UNCHANGED,
+    FeedOutcome,
+    status_for,
+)
+from termnews.core.sources.fetch import Fetcher, FetchResult
+from termnews.core.store import Store
+
+__all__ = ["MAX_TTL_MINUTES", "refresh_remote"]
+
+MAX_TTL_MINUTES = 24 * 60
+"""A feed asking to be polled less than daily is still checked daily."""
+
+_POLL_SECONDS = 0.2
+"""How often the writer looks at the cancel event while waiting for results."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """One feed's trip through fetch and parse, handed to the writer."""
+
+    feed: Feed
+    result: FetchResult
+    parsed: ParsedFeed | None = None
+    parse_error: str | None = None
+    body_hash: str | None = None
+    unchanged: bool = False
+
+
+@dataclass
+class _LoopHandle:
+    """Lets the writer thread cancel the fetch loop."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+    task: asyncio.Task[None] | None = None
+
+    def cancel(self) -> None:
+        if self.loop is not None and self.task is not None and not self.loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                self.loop.call_soon_threadsafe(self.task.cancel)
+
+
+def _body_hash(data: bytes) -> str:
+    return "http:" + hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+async def _pipeline(
+    feeds: Sequence[Feed],
+    hashes: dict[int, str | None],
+    network: NetworkConfig,
+    force: bool,
+    emit: Callable[[_Fetched, Callable[[], None]], None],
+    handle: _LoopHandle,
+) -> None:
+    handle.loop = asyncio.get_running_loop()
+    handle.task = asyncio.current_task()
+    loop = handle.loop
+    pool = ParsePool(processes=len(feeds) >= MIN_FEEDS_FOR_PROCESSES)
+    # Bodies fetched but not yet written: bounded so memory does not grow with
+    # the number of feeds when parsing is slower than the network.
+    backlog = asyncio.Semaphore(max(1, network.concurrency) + 2 * pool.workers)
+
+    def release() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop may have finished already
+            loop.call_soon_threadsafe(backlog.release)
+
+    try:
+        async with Fetcher(network) as fetcher:
+
+            async def one(feed: Feed) -> None:
+                try:
+                    result = await fetcher.fetch(
+                        feed.url,
+                        etag=None if force else feed.etag,
+                        last_modified=None if force else feed.last_modified,
+                        reserve=backlog,
+                    )
+                    if result.body is None or result.error:
+                        emit(_Fetched(feed, result), release)
+                        return
+                    digest = _body_hash(result.body)
+                    if not force and digest == hashes.get(feed.id):
+                        emit(_Fetched(feed, replace(result, body=None), unchanged=True), release)
+                        return
+                    parsed, error = await loop.run_in_executor(
+                        pool.executor(), parse_job, result.body, result.final_url
+                    )
+                    emit(_Fetched(feed, replace(result, body=None), parsed, error, digest), release)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # one feed's bug must not stop the others
+                    failed = FetchResult(feed.url, feed.url, error=f"internal error: {exc}")
+                    emit(_Fetched(feed, failed), release)
+
+            await asyncio.gather(*(one(f) for f in feeds))
+    finally:
+        pool.close()
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _skip_reason(feed: Feed, now: datetime) -> str | None:
+    if feed.dead:
+        return "gone (HTTP 410): kept but not fetched; use --force to try again"
+    if feed.next_check is not None and feed.next_check > now:
+        return f"not due before {_when(feed.next_check)} (feed TTL or Retry-After); use --force"
+    return None
+
+
+class _Writer:
+    """Turns fetch/parse results into store writes and outcomes (calling thread)."""
+
+    def __init__(self, store: Store, states: dict[int, tuple[str | None, int | None]]) -> None:
+        self.store = store
+        self.states = states
+        self.deferred: list[tuple[int, dict[str, Any]]] = []
+
+    @staticmethod
+    def _next_check(ttl: int | None, now: datetime) -> datetime | None:
+        if ttl and ttl > 0:
+            return now + timedelta(minutes=min(ttl, MAX_TTL_MINUTES))
+        return None
+
+    def _success_fields(self, feed: Feed, result: FetchResult, now: datetime) -> dict[str, Any]:
+        fields: dict[str, Any] = {"last_checked": now, "last_success": now}
+        if feed.failures or feed.last_error or feed.dead:
+            fields.update(last_error=None, failures=0, dead=0)
+        if result.etag and result.etag != feed.etag:
+            fields["etag"] = result.etag
+        if result.last_modified and result.last_modified != feed.last_modified:
+            fields["last_modified"] = result.last_modified
+        return fields
+
+    def _move(self, feed: Feed, result: FetchResult, warnings: list[str]) -> str:
+        """Store a permanent redirect's target as the feed's URL (unless taken)."""
+        new_url = result.permanent_url
+        if not new_url or new_url == feed.url:
+            return feed.url
+        other = self.store.feed_by_url(new_url)
+        if other is not None:
+            warnings.append(
+                f"moved permanently to {new_url}, already subscribed as feed {other.id}"
+            )
+            return feed.url
+        self.store.update_feed(feed.id, url=new_url)
+        warnings.append(f"moved permanently; feed URL updated to {new_url}")
+        return new_url
+
+    def write(self, item: _Fetched) -> FeedOutcome:
+        feed, result = item.feed, item.result
+        now = datetime.now(UTC)
+        error = result.error or item.parse_error
+        if error:
+            fields: dict[str, Any] = {
+                "last_checked": now,
+                "last_error": error,
+                "failures": feed.failures + 1,
+            }
+            if result.gone:
+                fields["dead"] = 1
+            if result.retry_after:
+                fields["next_check"] = now + timedelta(seconds=result.retry_after)
+            self.deferred.append((feed.id, fields))
+            return FeedOutcome(feed.id, feed.title, feed.url, STATUS_FAILED, error=error)
+        warnings: list[str] = []
+        url = self._move(feed, result, warnings)
+        _hash, ttl = self.states.get(feed.id, (None, None))
+        fields = self._success_fields(feed, result, now)
+        if item.parsed is None:
+            next_check = self._next_check(ttl, now)
+            if next_check is not None:
+                fields["next_check"] = next_check
+            self.deferred.append((feed.id, fields))
+            status = STATUS_UNCHANGED if item.unchanged else STATUS_NOT_MODIFIED
+            return FeedOutcome(feed.id, feed.title, url, status, warnings=tuple(warnings))
+        parsed = item.parsed
+        fields["ttl_minutes"] = parsed.ttl_minutes
+        fields["next_check"] = self._next_check(parsed.ttl_minutes, now)
+        title = feed.title
+        if parsed.title and feed.title in (feed.url, url, "") and parsed.title != "(untitled feed)":
+            title = fields["title"] = parsed.title
+        if parsed.link and not feed.site_url:
+            fields["site_url"] = parsed.link
+        ingest = self.store.ingest(feed.id, parsed, source_hash=item.body_hash, feed_fields=fields)
+        warnings.extend(parsed.warnings)
+        return FeedOutcome(
+            feed.id,
+            title,
+            url,
+            status_for(ingest),
+            ingest.new,
+            ingest.updated,
+            warnings=tuple(warnings),
+            new_ids=ingest.new_ids,
+        )
+
+    def flush(self) -> None:
+        """Write every deferred fetch-state update in one transaction."""
+        deferred, self.deferred = self.deferred, []
+        self.store.update_feeds(deferred)
+
+
+def refresh_remote(
+    store: Store,
+    feeds: Sequence[Feed],
+    *,
+    force: bool = False,
+    on_outcome: Callable[[FeedOutcome], None],
+    settings: object | None = None,
+    cancel: threading.Event | None = None,
+) -> None:
+    """Refresh HTTP ``feeds`` into ``store``, calling ``on_outcome`` once per feed.
+
+    Runs in (and writes from) the calling thread; fetching happens on an event
+    loop in a helper thread. ``cancel``, when set, stops the refresh soon: feeds
+    not yet done are reported as skipped ("cancelled").
+    """
+    config = settings if isinstance(settings, Config) else Config()
+    now = datetime.now(UTC)
+    due: list[Feed] = []
+    for feed in feeds:
+        reason = None if force else _skip_reason(feed, now)
+        if reason:
+            on_outcome(FeedOutcome(feed.id, feed.title, feed.url, STATUS_SKIPPED, error=reason))
+        else:
+            due.append(feed)
+    if not due:
+        return
+    states = store.fetch_states()
+    hashes = {feed_id: state[0] for feed_id, state in states.items()}
+    results: queue.Queue[tuple[_Fetched, Callable[[], None]] | None] = queue.Queue()
+    handle = _LoopHandle()
+    failure: list[BaseException] = []
+
+    def run_loop() -> None:
+        try:
+            asyncio.run(
+                _pipeline(
+                    due,
+                    hashes,
+                    config.network,
+                    force,
+                    lambda item, done: results.put((item, done)),
+                    handle,
+                )
+            )
+        except asyncio.CancelledError:
+            pass
+        except BaseException as exc:  # reported by the writer thread
+            failure.append(exc)
+        finally:
+            results.put(None)
+
+    thread = threading.Thread(target=run_loop, name="termnews-fetch", daemon=True)
+    writer = _Writer(store, states)
+    pending = {feed.id: feed for feed in due}
+    thread.start()
+    try:
+        while True:
+            try:
+                entry = results.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                if cancel is not None and cancel.is_set():
+                    handle.cancel()
+                continue
+            if entry is None:
+                break
+            item, done = entry
+            try:
+                outcome = writer.write(item)
+            except Exception as exc:  # a store error costs this feed only
+                outcome = FeedOutcome(
+                    item.feed.id, item.feed.title, item.feed.url, STATUS_FAILED, error=str(exc)
+                )
+            finally:
+                done()
+            pending.pop(item.feed.id, None)
+            on_outcome(outcome)
+            if cancel is not None and cancel.is_set():
+                handle.cancel()
+    except BaseException:
+        handle.cancel()
+        thread.join(timeout=5)
+        raise
+    finally:
+        writer.flush()
+    thread.join()
+    reason = "cancelled" if cancel is not None and cancel.is_set() else None
+    if failure and reason is None:
+        reason = f"refresh stopped: {type(failure[0]).__name__}: {failure[0]}"
+    for feed in pending.values():
+        on_outcome(
+            FeedOutcome(
+                feed.id, feed.title, feed.url, STATUS_SKIPPED, error=reason or "not fetched"
+            )
+        )

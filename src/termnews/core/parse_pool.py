@@ -1,0 +1,77 @@
+"""Parsing fetched feeds off the event loop, on every core.
+
+Parsing is the most expensive step of a refresh (feedparser, then HTML to
+Markdown for every item), and it is CPU-bound Python: threads would share one
+core through the GIL. A refresh of many feeds therefore parses in a process
+pool, so a 2-core machine parses two feeds at once while the main process
+downloads and writes SQLite. :func:`parse_job` returns frozen dataclasses,
+which pickle cheaply back to the writer.
+
+The pool uses the ``forkserver`` start method: a refresh may run in a worker
+thread of the TUI, and forking a process that has other threads running can
+copy a lock held by one of them into the child (and deadlock it). The fork
+server starts once per termnews process with the parser modules preloaded, so
+each later pool starts in a few milliseconds. A refresh of only a few feeds
+parses in a thread instead: starting processes would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+
+from termnews.core.models import ParsedFeed
+from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
+
+__all__ = ["MIN_FEEDS_FOR_PROCESSES", "ParsePool", "parse_job", "parse_workers"]
+
+MIN_FEEDS_FOR_PROCESSES = 4
+"""Below this many feeds to fetch, parsing runs in a thread (no process start-up)."""
+
+_PRELOAD = ["termnews.core.parse_pool"]
+
+
+def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
+    """Parse one feed body: ``(parsed, None)`` or ``(None, one-line reason)``; never raises."""
+    try:
+        return parse_feed_bytes(data, url), None
+    except FeedParseError as exc:
+        return None, str(exc)
+    except Exception as exc:  # a parser bug must cost one feed, not the refresh
+        return None, f"parser failed: {type(exc).__name__}: {exc}"
+
+
+def parse_workers() -> int:
+    """How many parse processes: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+class ParsePool:
+    """A lazily started executor: processes for big refreshes, a thread for small ones."""
+
+    def __init__(self, processes: bool) -> None:
+        self.processes = processes and parse_workers() > 1
+        self._executor: Executor | None = None
+
+    @property
+    def workers(self) -> int:
+        """How many parses can run at once."""
+        return parse_workers() if self.processes else 1
+
+    def executor(self) -> Executor:
+        """The executor, started on first use (a refresh of all-304s never starts it)."""
+        if self._executor is None:
+            if self.processes:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(_PRELOAD)
+                self._executor = ProcessPoolExecutor(parse_workers(), mp_context=context)
+            else:
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="termnews-parse")
+        return self._executor
+
+    def close(self) -> None:
+        """Stop the workers (pending parses are dropped when cancelled)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
