@@ -7,6 +7,7 @@ up to date once, in one batch, after all sources are ingested.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -159,10 +160,13 @@ def refresh(
     offline: bool = False,
     progress: ProgressCallback | None = None,
     settings: object | None = None,
+    cancel: threading.Event | None = None,
 ) -> RefreshReport:
     """Refresh ``feeds`` (all by default): local sources here, HTTP via the fetcher.
 
     With ``offline`` no network connection is opened: HTTP feeds are skipped.
+    Setting ``cancel`` (e.g. from the UI thread) stops an HTTP refresh early;
+    feeds not reached are reported as skipped.
     """
     feeds = list(store.feeds() if feeds is None else feeds)
     local = [f for f in feeds if f.is_local]
@@ -187,15 +191,20 @@ def refresh(
         else:
             from termnews.core.http_refresh import refresh_remote
 
-            refresh_remote(store, remote, force=force, on_outcome=done, settings=settings)
+            refresh_remote(
+                store, remote, force=force, on_outcome=done, settings=settings, cancel=cancel
+            )
     after_ingest(store, [i for o in outcomes for i in o.new_ids], settings)
     return RefreshReport(tuple(outcomes))
 
 
 def after_ingest(store: Store, new_ids: Sequence[int], settings: object | None = None) -> None:
-    """Work done once per refresh, in batches: the FTS index (and related data)."""
+    """Work done once per refresh, in batches: the FTS index, then related-story data."""
+    from termnews.core.related import index_new_articles
+
     store.index_pending()
     # Mute rules need the FTS index; ``settings`` (a Config) says what they are.
     from termnews.core.search.mute import sync_mute_rules
 
     sync_mute_rules(store, settings if isinstance(settings, Config) else None)
+    index_new_articles(store, new_ids)
