@@ -33,6 +33,7 @@ from termnews.core.text import clean_block, clean_line, strip_unsafe
 
 __all__ = [
     "escape_markdown",
+    "escape_paragraph",
     "html_to_markdown",
     "html_to_text",
     "reading_time_minutes",
@@ -212,6 +213,15 @@ def escape_markdown(text: str) -> str:
     if _SPECIAL_HINT.search(text) is None:
         return text
     return _INLINE_SPECIAL.sub(r"\\\g<0>", text)
+
+
+def escape_paragraph(text: str) -> str:
+    """Plain text as one Markdown paragraph that renders exactly as written.
+
+    Inline characters are escaped and so are block markers at the start of a
+    line, so "2024. A year" or "- not a list" stay text.
+    """
+    return _escape_line_starts(escape_markdown(text))
 
 
 def _escape_line_starts(text: str) -> str:

@@ -83,7 +83,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         author=author,
         published=parse_date(meta.get("date")),
         markdown=markdown,
-        text=html_to_text(body),
+        text=_drop_title_text(html_to_text(body), title),
     )
 
 
@@ -167,14 +167,33 @@ def _page_title(page: str) -> str:
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+_BYLINE = re.compile(r"^[*_]{0,2}(?:by|von|par|por|di|door)\s+\w", re.IGNORECASE)
+
+
+def _same_words(a: str, b: str) -> bool:
+    return _NON_WORD.sub("", a.lower()) == _NON_WORD.sub("", b.lower())
 
 
 def _drop_leading_title(markdown: str, title: str) -> str:
-    """The pane shows the title above the body: drop a first heading that repeats it."""
-    if not title or not markdown.startswith("#"):
-        return markdown
-    first, _, rest = markdown.partition("\n\n")
-    heading = first.lstrip("#").strip()
-    if _NON_WORD.sub("", heading.lower()) == _NON_WORD.sub("", title.lower()):
-        return rest
-    return markdown
+    """The pane shows title and byline above the body: drop them from its top.
+
+    Only the first two blocks are looked at: a heading repeating the title and
+    a short "By ..." line.
+    """
+    blocks = markdown.split("\n\n")
+    kept = 0
+    while kept < min(2, len(blocks)):
+        block = blocks[kept]
+        repeats_title = block.startswith("#") and _same_words(block.lstrip("#"), title)
+        byline = _BYLINE.match(block) and len(block.split()) <= 12 and "\n" not in block
+        if (title and repeats_title) or byline:
+            blocks.pop(kept)
+        else:
+            kept += 1
+    return "\n\n".join(blocks)
+
+
+def _drop_title_text(text: str, title: str) -> str:
+    if title and text.startswith(title):
+        return text[len(title) :].lstrip()
+    return text

@@ -1,0 +1,580 @@
+"""One local article file (``.html``, ``.md``, ``.txt``) as an :class:`EntryData`.
+
+* ``.html``/``.htm``: the main text is extracted as from a fetched page
+  (:func:`termnews.core.extract.extract_article`).
+* ``.md``/``.markdown``: the body as written; the title from front matter
+  (``title:``), else the first ``# heading``, else the file name.
+* ``.txt``: often a web page saved or scraped as plain text, chrome and all. It is
+  read as a page (:func:`text_page_to_article`): the headline found, the body kept
+  with its subheadings turned into ``##`` headings, and menus, teaser blocks
+  ("You May Also Like", "Trending now"), "Advertisement" lines and social,
+  newsletter and copyright footers left out. The rules are generic, built on
+  what such pages share: prose is long and ends in sentence punctuation;
+  headings are short, unpunctuated and come right before prose; menus and
+  teaser labels are runs of short lines; teasers are cut off with "...".
+
+The file's guid is ``file:`` plus its resolved path, so moving a file makes a new
+article and editing one updates it; the date is one found in the header of the
+text, else the file's modification time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from termnews.core.content import escape_markdown, escape_paragraph
+from termnews.core.errors import SourceError
+from termnews.core.extract import extract_article
+from termnews.core.models import EntryData
+from termnews.core.text import clean_block, clean_line, strip_unsafe
+
+__all__ = ["MAX_ARTICLE_BYTES", "TextArticle", "parse_article_file", "text_page_to_article"]
+
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+"""An article file larger than this is refused rather than read into memory."""
+
+SUMMARY_CHARS = 600
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+
+
+def parse_article_file(path: Path) -> EntryData:
+    """Read one article file; raises :class:`SourceError` if it is unreadable or empty."""
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in HTML_SUFFIXES | MARKDOWN_SUFFIXES | TEXT_SUFFIXES:
+        raise SourceError(source, f"not an article file ({suffix or 'no extension'})")
+    try:
+        resolved = path.resolve()
+        stat = resolved.stat()
+        if stat.st_size > MAX_ARTICLE_BYTES:
+            raise SourceError(source, f"too large ({stat.st_size // (1024 * 1024)} MiB)")
+        with resolved.open("rb") as handle:
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(source, exc.strerror or str(exc)) from exc
+    if not data.strip():
+        raise SourceError(source, "empty file")
+    text = _decode(data, source)
+    mtime = datetime.fromtimestamp(stat.st_mtime, UTC)
+    uri = resolved.as_uri()
+    if suffix in HTML_SUFFIXES:
+        article = _from_html(text, uri)
+    elif suffix in MARKDOWN_SUFFIXES:
+        article = _from_markdown(text)
+    else:
+        article = text_page_to_article(text)
+    if not article.markdown.strip():
+        raise SourceError(source, "no article text found")
+    return EntryData(
+        guid="file:" + str(resolved),
+        link=uri,
+        title=clean_line(article.title) or _title_from_name(path),
+        author=clean_line(article.author) or None,
+        published=article.published or mtime,
+        updated=mtime,
+        summary=article.summary or _summary(article.markdown),
+        content=clean_block(article.markdown),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TextArticle:
+    """What a file reader found: title, byline, date and the body as Markdown."""
+
+    title: str
+    markdown: str
+    author: str | None = None
+    published: datetime | None = None
+    summary: str = ""
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _decode(data: bytes, source: str) -> str:
+    """Bytes to text: UTF-8 (or UTF-16 with a BOM), else Windows-1252; binary refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        if b"\x00" in data[:8192]:
+            raise SourceError(source, "not a text file (binary data)")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
+    if controls > len(sample) // 100 + 2:
+        raise SourceError(source, "not a text file (binary data)")
+    return strip_unsafe(text)
+
+
+def _title_from_name(path: Path) -> str:
+    """``my-first_post.md`` -> "My first post"."""
+    name = re.sub(r"[-_]+", " ", path.stem).strip()
+    return clean_line(name[:1].upper() + name[1:]) or path.name
+
+
+def _from_html(text: str, uri: str) -> TextArticle:
+    article = extract_article(text, uri)
+    return TextArticle(
+        title=article.title,
+        markdown=article.markdown,
+        author=article.author,
+        published=article.published,
+        summary=_summary(article.markdown),
+    )
+
+
+# --- Markdown ------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(
+    r"\A(?:---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.S
+)
+_FRONT_KEY = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$")
+_ATX_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def _from_markdown(text: str) -> TextArticle:
+    meta: dict[str, str] = {}
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = _FRONT_MATTER.match(body)
+    if match:
+        for line in match.group(1).split("\n"):
+            kv = _FRONT_KEY.match(line)
+            if kv:
+                meta[kv.group(1).lower()] = kv.group(2).strip("\"'")
+        body = body[match.end() :]
+    title = meta.get("title", "") or _first_h1(body)
+    return TextArticle(
+        title=title,
+        markdown=body.strip(),
+        author=meta.get("author") or None,
+        published=_find_date(meta.get("date", "")),
+    )
+
+
+def _first_h1(markdown: str) -> str:
+    in_fence = False
+    for line in markdown.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence:
+            match = _ATX_H1.match(line)
+            if match:
+                return _unmark(match.group(1))
+    return ""
+
+
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_LINE_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,9}[.)]\s+)", re.M)
+_MD_INLINE = re.compile(r"\\(?=[^\w\s])|[*_`~]{1,3}(?=\S)|(?<=\S)[*_`~]{1,3}")
+
+
+def _unmark(markdown: str) -> str:
+    """Markdown to rough plain text (summaries): markers and link targets removed."""
+    text = _MD_IMAGE.sub("", markdown)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_LINE_MARK.sub("", text)
+    return clean_line(_MD_INLINE.sub("", text))
+
+
+def _summary(markdown: str) -> str:
+    """The opening text, without headings or code blocks."""
+    lines: list[str] = []
+    in_fence = False
+    for line in markdown.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and not line.lstrip().startswith("#"):
+            lines.append(line)
+    return _truncate(_unmark("\n".join(lines)[: SUMMARY_CHARS * 4]))
+
+
+def _truncate(text: str) -> str:
+    text = clean_line(text)
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    return text[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+# --- plain-text web pages ---------------------------------------------------------------
+
+_AUTHOR_END = re.compile(r"\s*[|,•·]\s*|\s+[-–—]\s+|\s+(?:on|for|in)\s+|\s+(?=\d)")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*$")
+_NO_HEADING_END = re.compile(r"[.,;:]$")
+_BULLET = re.compile(r"^(?:[-*+•▪◦·]|\d{1,3}[.)])\s+")
+_RULE = re.compile(r"^\s*([=\-_*~#])\1{2,}\s*$")
+_BYLINE = re.compile(r"^(?:by|written by|posted by|words by|author:)\s+(.{2,80})$", re.I)
+_CHROME_PREFIX = re.compile(
+    r"^(?:read more|read also|also read|see also|related|recommended|more|watch|listen|"
+    r"read next|continue reading|click here|tags?|topics|filed under|categories|posted in|"
+    r"image|photo|source|credit)\b\s*[:|»›>\-–—]",
+    re.I,
+)
+"""A short line like "Read more: <headline>" or "Tags: a, b": a link, not text."""
+_SEPARATORS = re.compile(r"\s+(?:[|›»>•·/]|::)\s+")
+_DATE_WORDS = re.compile(
+    r"\b(?:published|updated|posted|last|modified|on|at|am|pm|utc|gmt|[ecmp][sd]t|date)\b|[\d:|,.\-–—]",
+    re.I,
+)
+
+_BOILERPLATE_LINES = frozenset(
+    phrase.strip()
+    for phrase in """
+    advertisement|advertisements|advertising|ad|sponsored|sponsored content|promoted|
+    skip to content|skip to main content|skip to navigation|jump to content|menu|main menu|
+    toggle navigation|navigation|search|search for|hi, what are you looking for?|
+    what are you looking for?|type to search|close|open menu|log in|login|sign in|sign up|
+    register|subscribe|subscribe now|home|share|share this|share this article|
+    share this story|share on facebook|share on twitter|share on x|share on linkedin|
+    share via email|tweet|email|print|facebook|twitter|x|linkedin|whatsapp|reddit|
+    pinterest|instagram|youtube|telegram|copy link|link copied|like this|like|loading|
+    click to share on facebook|click to share on twitter|click to print|click to email|
+    back to top|scroll to top|go to top|top|previous|next|previous article|next article|
+    continue reading|read more|comments|leave a comment|leave a reply|reply|cancel reply|
+    like loading|loading comments|show comments|view comments|
+    tags|filed under|categories|posted in|listen to this article|listen|
+    print this article|save|save article|photo|image|video|watch now|view gallery|
+    enlarge image|advertisement - scroll to continue|story continues below advertisement|
+    article continues below advertisement|continue reading below
+    """.replace("\n", "").split("|")
+    if phrase.strip()
+)
+"""Whole lines that are page chrome wherever they stand (compared lower-cased)."""
+_SECTION_STARTS = re.compile(
+    r"""^(?:
+      you\ (?:may|might|will)\ also\ (?:like|enjoy) | also\ on\ \w+ | related(?:\ \w+){0,2}
+    | more\ (?:from|on|in|stories|news|articles|to\ read|like\ this|top\ stories)(?:\ \w+){0,3}
+    | trending(?:\ now|\ stories|\ news|\ today)? | most\ (?:popular|read|viewed|shared|recent)
+    | popular(?:\ posts|\ stories|\ articles|\ now)? | recommended(?:\ \w+){0,2}
+    | latest(?:\ news|\ stories|\ posts|\ articles|\ headlines)? | top\ stories | editor'?s\ picks?
+    | don'?t\ miss | up\ next | what\ to\ read\ next | read\ next | in\ case\ you\ missed\ it
+    | from\ around\ the\ web | promoted\ stories | sponsored\ stories | around\ the\ web
+    | comments?(?:\ \(\d+\))? | \d+\ comments? | join\ the\ conversation
+    | leave\ a\ (?:reply|comment)
+    | about\ the\ author | share\ this(?:\ \w+)? | tags? | topics
+    | connect\ with\ us | follow\ us(?:\ on\ \w+)? | stay\ connected | find\ us\ on\ \w+
+    | (?:sign\ up\ for|subscribe\ to|get)\ (?:our|the)\ (?:\w+\ )?newsletters? | newsletters?
+    | copyright\b.* | ©.* | \(c\)\ \d{4}.* | all\ rights\ reserved.* | privacy\ policy
+    | terms\ of\ (?:use|service) | cookie\ (?:policy|settings) | contact\ us | about\ us
+    )[\s:.!]*$""",
+    re.I | re.X,
+)
+"""Labels that open a teaser block or a footer: the article is over (for now)."""
+_FOOTERISH = re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_PATTERNS = (
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
+    re.compile(
+        rf"\b(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>(?:19|20)\d\d)\b",
+        re.I,
+    ),
+)
+
+
+def _find_date(text: str) -> datetime | None:
+    """The first plausible calendar date in ``text`` (midnight UTC), or None."""
+    if not text:
+        return None
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            month = int(parts["m"]) if parts.get("m") else _MONTHS[parts["mon"].lower().rstrip(".")]
+            try:
+                value = datetime(int(parts["y"]), month, int(parts["d"]), tzinfo=UTC)
+            except ValueError:
+                continue
+            if value <= datetime.now(UTC) + timedelta(days=1):
+                return value
+    return None
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" .:!|-–—»›")
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One paragraph or line of the page, with the features the rules look at."""
+
+    text: str
+    words: int
+    rule_below: str = ""
+    """``=`` or ``-`` when the next line underlines this one (setext heading)."""
+
+    @property
+    def is_boilerplate(self) -> bool:
+        return (self.words <= 8 and _norm(self.text) in _BOILERPLATE_LINES) or (
+            self.words <= 25 and _FOOTERISH.search(self.text) is not None
+        )
+
+    @property
+    def opens_section(self) -> bool:
+        """A label like "You May Also Like" or "Connect with us": teasers or footer follow."""
+        return self.words <= 10 and _SECTION_STARTS.match(_norm(self.text)) is not None
+
+    @property
+    def truncated(self) -> bool:
+        return _TRUNCATED.search(self.text) is not None
+
+    @property
+    def is_prose(self) -> bool:
+        """A paragraph of running text: long enough and ending like a sentence."""
+        if self.truncated or self.is_boilerplate:
+            return False
+        return (self.words >= 12 and _SENTENCE_END.search(self.text) is not None) or (
+            self.words >= 40
+        )
+
+    @property
+    def is_bullet(self) -> bool:
+        return _BULLET.match(self.text) is not None
+
+    @property
+    def heading_like(self) -> bool:
+        """Short, unpunctuated, starting with a capital: a headline or subheading."""
+        text = self.text
+        if not 1 <= self.words <= 24 or len(text) > 200 or self.truncated or self.is_bullet:
+            return False
+        if _NO_HEADING_END.search(text) or (text.endswith(".") and not text.endswith("..")):
+            return False
+        first = text.lstrip("\"'“‘¿¡(")[:1]
+        return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
+
+    @property
+    def is_short_label(self) -> bool:
+        """A menu entry or section tag: a few words, no sentence."""
+        return self.words <= 4 and _SENTENCE_END.search(self.text) is None
+
+    @property
+    def is_link_row(self) -> bool:
+        """A menu or breadcrumb on one line: "World | Business | Tech", "Home › Science"."""
+        parts = _SEPARATORS.split(self.text)
+        return len(parts) >= 2 and all(1 <= len(part.split()) <= 3 for part in parts)
+
+    @property
+    def is_dateline(self) -> bool:
+        """A line that is a date and little else ("Published 12 April 2024, 10:05")."""
+        if self.words > 10 or _find_date(self.text) is None:
+            return False
+        rest = self.text
+        for pattern in _DATE_PATTERNS:
+            rest = pattern.sub(" ", rest)
+        return len(_DATE_WORDS.sub(" ", rest).split()) <= 2
+
+
+def _units(text: str) -> list[_Unit]:
+    """Paragraphs (blank-line separated, hard wraps joined) or, in a block of short
+    lines (a menu pasted as text), one unit per line."""
+    units: list[_Unit] = []
+    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            continue
+        if len(lines) > 1 and _is_wrapped_paragraph(lines):
+            units.append(_Unit(" ".join(lines), _words(" ".join(lines))))
+            continue
+        for line in lines:
+            rule = _RULE.match(line)
+            if rule and units and rule.group(1) in "=-" and not units[-1].rule_below:
+                last = units[-1]
+                units[-1] = _Unit(last.text, last.words, rule.group(1))
+            elif not rule:
+                units.append(_Unit(line, _words(line)))
+    return units
+
+
+def _is_wrapped_paragraph(lines: list[str]) -> bool:
+    """Lines of one paragraph broken at a fixed width (the last may be short)."""
+    if any(_BULLET.match(line) or _RULE.match(line) for line in lines):
+        return False
+    longest = max(len(line) for line in lines)
+    return longest >= 40 and all(len(line) >= 0.55 * longest for line in lines[:-1])
+
+
+def _nav_runs(units: list[_Unit]) -> set[int]:
+    """Indexes of units in runs of 3+ short labels: menus, tag lists, link lists."""
+    found: set[int] = set()
+    run: list[int] = []
+    for i, unit in enumerate([*units, _Unit(".", 1)]):
+        if i < len(units) and unit.is_link_row:
+            found.add(i)
+        elif i < len(units) and unit.is_short_label and not unit.rule_below:
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            found.update(run)
+        run = []
+    return found
+
+
+def _find_headline(
+    units: list[_Unit], end: int, skip: set[int], *, after_menus: bool = True
+) -> int | None:
+    """Index of the headline among ``units[:end]``.
+
+    Candidates are heading-like lines of 3+ words that are not chrome, after the
+    last menu if any (site name and tagline come before the menu). A line
+    repeated further down (pages print the headline twice, the second time
+    often run into an image caption) wins; else the longest, since a site
+    name, a tagline or a subheading is shorter than a headline.
+    """
+    after_menu = max((i + 1 for i in skip if i < end), default=0) if after_menus else 0
+    candidates = [
+        i
+        for i in range(after_menu, end)
+        if i not in skip
+        and units[i].heading_like
+        and units[i].words >= 3
+        and not units[i].is_boilerplate
+        and not units[i].opens_section
+        and not _BYLINE.match(units[i].text)
+    ]
+    underlined = [i for i in candidates if units[i].rule_below == "="]
+    if underlined:
+        return underlined[0]
+    for i in candidates:
+        head = _norm(units[i].text)
+        if any(_norm(u.text).startswith(head) for u in units[i + 1 :]):
+            return i
+    if not candidates:
+        return _find_headline(units, end, skip, after_menus=False) if after_menu else None
+    return max(candidates, key=lambda i: (units[i].words, -i))
+
+
+def text_page_to_article(text: str) -> TextArticle:
+    """A web page saved as plain text, read as an article (see the module docstring)."""
+    units = _units(strip_unsafe(text))
+    if not units:
+        return TextArticle(title="", markdown="")
+    nav = _nav_runs(units)
+    first_prose = next((i for i, u in enumerate(units) if i not in nav and u.is_prose), len(units))
+    headline = _find_headline(units, first_prose, nav)
+    title = units[headline].text if headline is not None else ""
+    start = headline + 1 if headline is not None else 0
+
+    author: str | None = None
+    published: datetime | None = None
+    head_norm = _norm(title)
+    blocks: list[str] = []
+    in_teasers = False
+    for i in range(start, len(units)):
+        unit = units[i]
+        before_body = i < first_prose
+        byline = _BYLINE.match(unit.text) if unit.words <= 16 else None
+        if byline or unit.is_dateline:
+            # "By Jane Doe | June 7, 2023", "Published 12 April 2024": metadata.
+            if byline and author is None:
+                author = _AUTHOR_END.split(byline.group(1))[0].strip() or None
+            published = published or _find_date(unit.text)
+            continue
+        if before_body:
+            # Header: a repeat of the headline (often run into a caption), labels.
+            if published is None and unit.words <= 30:
+                published = _find_date(unit.text)
+            if head_norm and _norm(unit.text).startswith(head_norm):
+                continue
+        if in_teasers:
+            # Past a "You May Also Like" / footer label: skip teasers and labels
+            # until running text clearly resumes (two full paragraphs in a row).
+            following = units[i + 1] if i + 1 < len(units) else None
+            if not (unit.is_prose and unit.words >= 15 and following and following.is_prose):
+                continue
+            in_teasers = False
+        if unit.opens_section and not before_body:
+            in_teasers = True
+            continue
+        if i in nav or unit.is_boilerplate or unit.opens_section:
+            continue
+        if unit.words <= 25 and _CHROME_PREFIX.match(unit.text):
+            continue
+        if unit.is_prose:
+            blocks.append(escape_paragraph(unit.text))
+        elif unit.is_bullet:
+            marker = _BULLET.match(unit.text)
+            number = marker.group(0).strip()[:-1] if marker else ""
+            item = escape_paragraph(_BULLET.sub("", unit.text))
+            blocks.append(f"{number}. {item}" if number.isdigit() else f"- {item}")
+        elif (unit.heading_like or unit.rule_below) and _prose_follows(units, i, nav):
+            level = "# " if unit.rule_below == "=" and headline is None and not blocks else "## "
+            blocks.append(level + escape_markdown(unit.text))
+        elif before_body:
+            continue  # a caption or label above the first paragraph
+        else:
+            blocks.append(escape_paragraph(unit.text))
+    return TextArticle(
+        title=title, markdown=_join_blocks(blocks), author=author, published=published
+    )
+
+
+def _prose_follows(units: list[_Unit], i: int, nav: set[int]) -> bool:
+    """True if the next unit that is not chrome is running text or a list."""
+    for j in range(i + 1, min(i + 4, len(units))):
+        if units[j].is_boilerplate or j in nav:
+            continue
+        return units[j].is_prose or units[j].is_bullet
+    return False
+
+
+def _join_blocks(blocks: list[str]) -> str:
+    """Paragraphs apart by a blank line; consecutive list items stay one list."""
+    out: list[str] = []
+    previous = ""
+    for block in blocks:
+        kind = _list_kind(block)
+        if out and kind and kind == previous:
+            out[-1] += "\n" + block
+        else:
+            out.append(block)
+        previous = kind
+    return "\n\n".join(out)
+
+
+_ORDERED_ITEM = re.compile(r"^\d{1,3}\. ")
+
+
+def _list_kind(block: str) -> str:
+    if block.startswith("- "):
+        return "-"
+    return "1." if _ORDERED_ITEM.match(block) else ""
