@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "termnews.cli.feed_commands",
     "termnews.cli.article_commands",
     "termnews.cli.maintenance_commands",
+    "termnews.cli.search_commands",
 )
 """Each module has ``register(subparsers, parents)`` adding its subcommands."""
 

@@ -25,6 +25,8 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)?")
 _DANGLING_LINK = re.compile(r"\]\([^)\s]*\)?|\(https?://[^)\s]*\)?|https?://\S+")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`+|~~)")
 _LINE_MARKUP = re.compile(r"(^|\n)\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)")
+# Summaries should be plain text, but some parsers leave HTML tags in them.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 def spans_from_markers(marked: str) -> tuple[str, Spans]:
@@ -55,6 +57,7 @@ def spans_from_markers(marked: str) -> tuple[str, Spans]:
 
 def strip_markdown(text: str) -> str:
     """Markdown syntax removed so a snippet reads as prose (markers are kept)."""
+    text = _TAG.sub(" ", text)
     text = _LINE_MARKUP.sub(r"\1", text)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)

@@ -158,7 +158,8 @@ def sync_mute_rules(store: Store, settings: Config | SearchConfig | None) -> Mut
     fingerprint = rules_fingerprint(rules, mark_read)
     indexed = int(store.get_meta("fts_indexed_upto", "0") or 0)
     applied = int(store.get_meta(APPLIED_KEY, "0") or 0)
-    changed = store.get_meta(RULES_KEY) != fingerprint
+    previous = store.get_meta(RULES_KEY)
+    changed = previous != fingerprint
     if not changed and applied >= indexed:
         return MuteReport()
     report = MuteReport()
@@ -173,7 +174,9 @@ def sync_mute_rules(store: Store, settings: Config | SearchConfig | None) -> Mut
                 "SELECT id FROM articles WHERE id > ? AND id <= ?", (applied, indexed)
             )
         ]
-        if mark_read or not changed:
+        # The first check ever has no "arrival" to speak of: a cache from before
+        # mute rules existed must not have its old articles marked read.
+        if (mark_read and previous is not None) or not changed:
             arrived = apply_mute_rules(store, rules, mark_read=mark_read, new_ids=ids)
     with store.transaction():
         store.set_meta(RULES_KEY, fingerprint)

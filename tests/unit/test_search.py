@@ -1,0 +1,330 @@
+"""Searching a real cache: ranking, filters, highlights, counts, hostile input."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from termnews.core.errors import QueryError
+from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.search import count, counts, parse_query, query_warnings, search
+from termnews.core.store import Store
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+FILLER = [
+    "Local bakery wins a prize",
+    "Council approves new bus timetable",
+    "Museum opens a modern art wing",
+    "Football club signs a young striker",
+    "Heavy snow closes mountain passes",
+    "Library extends its opening hours",
+]
+
+
+def entry(
+    guid: str,
+    title: str,
+    summary: str = "",
+    content: str = "",
+    *,
+    author: str | None = None,
+    hours_ago: float = 1,
+) -> EntryData:
+    return EntryData(
+        guid=guid,
+        link=f"https://news.example/{guid}",
+        title=title,
+        author=author,
+        published=NOW - timedelta(hours=hours_ago),
+        summary=summary,
+        content=content,
+    )
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as s:
+        world, _ = s.add_feed("https://world.example/rss", "World Desk", "World")
+        tech, _ = s.add_feed("https://tech.example/atom", "Tech Daily", "Tech")
+        s.ingest(
+            world.id,
+            ParsedFeed(
+                "World",
+                (
+                    entry(
+                        "body",
+                        "Markets slide on rate fears",
+                        "Analysts also mentioned volcano risk in passing.",
+                        hours_ago=2,
+                    ),
+                    entry(
+                        "title",
+                        "Volcano erupts near coastal town",
+                        "Residents were moved to safety.",
+                        "Ash from the eruption reached the capital.",
+                        author="Ana Lopez",
+                        hours_ago=30,
+                    ),
+                    entry(
+                        "phrase",
+                        "Sea level rise threatens ports",
+                        "Rising sea level data from satellites.",
+                        hours_ago=5,
+                    ),
+                    entry(
+                        "reversed",
+                        "Level crossing at sea front closes",
+                        "The level of the sea front road is unchanged.",
+                        hours_ago=6,
+                    ),
+                    *(entry(f"f{i}", t, "Nothing to see.", hours_ago=50 + i)
+                      for i, t in enumerate(FILLER)),
+                ),
+            ),
+        )  # fmt: skip
+        s.ingest(
+            tech.id,
+            ParsedFeed(
+                "Tech",
+                (
+                    entry(
+                        "rust",
+                        "Rust compiler gets faster",
+                        "The **Rust** team [announced](https://rust.example/blog) a release.",
+                        "## Details\n\nThe compiler is faster on large crates.",
+                        author="Jane Smith",
+                        hours_ago=3,
+                    ),
+                    entry(
+                        "economy",
+                        "Economics of chip making",
+                        "Economists study fabs.",
+                        author="Bot Writer",
+                        hours_ago=80,
+                    ),
+                    entry(
+                        "hostile",
+                        "Volcano \u202ewatch\x07 [bold]live[/]",
+                        "Updates about the volcano.",
+                        hours_ago=4,
+                    ),
+                ),
+            ),
+        )
+        s.index_pending()
+        yield s
+
+
+def ids(store: Store, text: str, **kw: object) -> list[str]:
+    hits = search(store, parse_query(text, now=NOW), now=NOW, **kw)  # type: ignore[arg-type]
+    guids = {r[0]: r[1] for r in store.conn.execute("SELECT id, guid FROM articles").fetchall()}
+    return [guids[h.article_id] for h in hits]
+
+
+def test_title_match_outranks_body_match(store: Store) -> None:
+    found = ids(store, "volcano")
+    assert set(found) == {"title", "body", "hostile"}
+    assert found.index("title") < found.index("body")
+    assert found.index("hostile") < found.index("body")
+
+
+def test_scores_are_positive_and_descending(store: Store) -> None:
+    hits = search(store, "volcano", now=NOW)
+    scores = [h.score for h in hits]
+    assert all(s > 0 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_phrase_needs_words_together_in_order(store: Store) -> None:
+    assert ids(store, '"sea level"') == ["phrase"]
+    assert set(ids(store, "sea level")) == {"phrase", "reversed"}
+
+
+def test_stemming_matches_word_forms(store: Store) -> None:
+    assert "title" in ids(store, "eruptions")
+
+
+def test_prefix_and_or(store: Store) -> None:
+    assert set(ids(store, "econom*")) == {"economy"}
+    assert set(ids(store, "rust OR volcano")) == {"rust", "title", "body", "hostile"}
+
+
+def test_exclusions(store: Store) -> None:
+    assert set(ids(store, "volcano -markets")) == {"title", "hostile"}
+    assert set(ids(store, 'volcano -"coastal town"')) == {"body", "hostile"}
+    # Only exclusions: everything else, newest first.
+    found = ids(store, "-volcano")
+    assert "title" not in found and "body" not in found and "rust" in found
+    assert len(found) == 13 - 3
+
+
+def test_section_feed_author_filters(store: Store) -> None:
+    assert set(ids(store, "volcano section:world")) == {"title", "body"}
+    assert set(ids(store, "volcano -section:World")) == {"hostile"}
+    assert set(ids(store, "section:Te")) == {"rust", "economy", "hostile"}  # prefix
+    assert set(ids(store, "feed:daily")) == {"rust", "economy", "hostile"}
+    assert set(ids(store, "feed:tech.example volcano")) == {"hostile"}
+    assert ids(store, "author:SMITH") == ["rust"]
+    assert "economy" not in ids(store, "section:tech -author:bot")
+
+
+def test_section_virtual_names(store: Store) -> None:
+    store.set_starred(
+        [store.conn.execute("SELECT id FROM articles WHERE guid='rust'").fetchone()[0]]
+    )
+    assert ids(store, "section:starred") == ["rust"]
+    assert len(ids(store, "section:all")) == 13
+
+
+def test_state_filters(store: Store) -> None:
+    rust = store.conn.execute("SELECT id FROM articles WHERE guid = 'rust'").fetchone()[0]
+    store.set_read([rust])
+    store.set_starred([rust])
+    assert ids(store, "is:read") == ["rust"]
+    assert "rust" not in ids(store, "is:unread")
+    assert ids(store, "is:starred") == ["rust"]
+    assert "rust" not in ids(store, "-is:starred")
+
+
+def test_time_filters(store: Store) -> None:
+    assert set(ids(store, "since:4h")) == {"body", "rust", "hostile"}
+    assert set(ids(store, "volcano before:1d")) == {"title"}
+    assert set(ids(store, "since:2d before:1d")) == {"title"}
+
+
+def test_filter_only_queries_are_newest_first_without_fts(store: Store) -> None:
+    found = ids(store, "section:World")
+    assert found[:4] == ["body", "phrase", "reversed", "title"]
+    # Not yet in the FTS index, yet found: filter-only queries do not use it.
+    feed = store.find_feed("World Desk")
+    store.ingest(feed.id, ParsedFeed("World", (entry("fresh", "Just in", hours_ago=0.1),)))
+    assert ids(store, "section:World")[0] == "fresh"
+    assert ids(store, "just") == []
+
+
+def test_newest_order_for_text_queries(store: Store) -> None:
+    assert ids(store, "volcano", order="newest") == ["body", "hostile", "title"]
+
+
+def test_unknown_names_match_nothing_and_say_why(store: Store) -> None:
+    assert ids(store, "section:Sprot") == []
+    assert query_warnings(store, "section:Sprot feed:nope") == [
+        "no section matches 'Sprot'",
+        "no feed matches 'nope'",
+    ]
+
+
+def test_paging(store: Store) -> None:
+    every = ids(store, "section:World", limit=100)
+    assert ids(store, "section:World", limit=3, offset=2) == every[2:5]
+
+
+def test_title_spans_mark_the_matched_words(store: Store) -> None:
+    hit = search(store, '"sea level" threatens', now=NOW)[0]
+    assert [hit.title[s:e] for s, e in hit.title_spans] == ["Sea level", "threatens"]
+    prefix = search(store, parse_query("volc", partial=True), now=NOW)
+    assert all(h.title[s:e].lower() == "volcano" for h in prefix for s, e in h.title_spans)
+
+
+def test_snippet_prefers_the_matching_passage_without_markdown(store: Store) -> None:
+    hit = search(store, "announced", now=NOW)[0]
+    assert "**" not in hit.snippet and "](" not in hit.snippet
+    assert [hit.snippet[s:e] for s, e in hit.snippet_spans] == ["announced"]
+    body = search(store, "crates", now=NOW)[0]
+    assert "##" not in body.snippet
+    assert [body.snippet[s:e] for s, e in body.snippet_spans] == ["crates"]
+
+
+def test_filter_only_hits_show_the_summary_start(store: Store) -> None:
+    hit = search(store, "author:smith", now=NOW)[0]
+    assert hit.snippet == "The Rust team announced a release."
+    assert hit.title_spans == () and hit.snippet_spans == () and hit.score == 0.0
+
+
+def test_hostile_titles_come_back_clean(store: Store) -> None:
+    hit = next(h for h in search(store, "watch", now=NOW))
+    assert "\u202e" not in hit.title and "\x07" not in hit.title
+    assert hit.title == "Volcano watch [bold]live[/]"
+    assert [hit.title[s:e] for s, e in hit.title_spans] == ["watch"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NEAR(a b)",
+        "volcano AND",
+        "^start",
+        "col:umn",
+        '"',
+        'he said "hi',
+        "(unbalanced",
+        "a*b*",
+        '""',
+        "***",
+        "- -- -",
+        'x"y"z',
+        "title:*",
+        "\x1b[31mred",
+        "volcano NOT",
+        "{title}: x",
+        "NEAR/3",
+        "'single' quotes",
+        "\\",
+        "%_",
+        "author:%",
+    ],
+)
+def test_user_typed_fts_syntax_never_raises_a_database_error(store: Store, text: str) -> None:
+    for partial in (False, True):
+        try:
+            query = parse_query(text, partial=partial, now=NOW)
+        except QueryError:
+            continue
+        try:
+            search(store, query, now=NOW)
+            counts(store, query, now=NOW)
+        except sqlite3.Error as exc:  # pragma: no cover - the failure being tested for
+            pytest.fail(f"{text!r} raised {exc!r}")
+
+
+def test_author_like_wildcards_are_literal(store: Store) -> None:
+    assert ids(store, "author:%") == []
+    assert ids(store, "author:_") == []
+
+
+def test_counts_and_unread_count(store: Store) -> None:
+    title = store.conn.execute("SELECT id FROM articles WHERE guid = 'title'").fetchone()[0]
+    store.set_read([title])
+    assert counts(store, "volcano", now=NOW) == (3, 2)
+    assert count(store, "volcano", now=NOW) == 2
+    assert count(store, "volcano", unread_only=False, now=NOW) == 3
+    assert counts(store, "section:Tech", now=NOW) == (3, 3)
+    assert counts(store, "section:Nowhere", now=NOW) == (0, 0)
+    assert count(store, "is:read", now=NOW) == 1
+
+
+def test_empty_query_lists_everything(store: Store) -> None:
+    assert len(ids(store, "", limit=100)) == 13
+
+
+def test_articles_not_yet_indexed_are_found_after_index_pending(store: Store) -> None:
+    feed = store.find_feed("World Desk")
+    store.ingest(feed.id, ParsedFeed("World", (entry("late", "Glacier retreat measured"),)))
+    assert ids(store, "glacier") == []
+    store.index_pending()
+    assert ids(store, "glacier") == ["late"]
+
+
+def test_hit_converts_to_a_headline(store: Store) -> None:
+    hit = search(store, "rust", now=NOW)[0]
+    headline = hit.headline()
+    assert (headline.id, headline.title, headline.feed_title) == (
+        hit.article_id,
+        hit.title,
+        "Tech Daily",
+    )

@@ -1,0 +1,118 @@
+"""``termnews search``: results, JSON shape, saved searches, mute rules, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from termnews.cli import main
+
+HIT_KEYS = {
+    "id", "title", "title_spans", "feed", "feed_id", "section", "published", "link",
+    "author", "read", "starred", "muted", "score", "snippet", "snippet_spans",
+}  # fmt: skip
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def subscribed(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
+    assert run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")[0] == 0
+    assert run(capsys, "add", str(feeds_dir / "tech.atom"), "--section", "Tech")[0] == 0
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_search_json_shape_and_spans(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "bridge", "--json")
+    assert code == 0
+    hits = json.loads(out)
+    assert [h["title"] for h in hits] == ["Harbour bridge reopens after repairs"]
+    hit = hits[0]
+    assert set(hit) == HIT_KEYS
+    assert [hit["title"][s:e] for s, e in hit["title_spans"]] == ["bridge"]
+    assert hit["section"] == "World" and hit["score"] > 0
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_search_text_output_and_words_joined(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "section:tech", "processor")
+    assert code == 0
+    assert "Chipmaker unveils low-power processor" in out
+    assert "The new processor uses half the power." in out
+    assert "<p>" not in out
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    hits = json.loads(run(capsys, "search", "is:unread", "--limit", "2", "--json")[1])
+    assert len(hits) == 2
+
+
+@pytest.mark.usefixtures("subscribed")
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"sea level', "unbalanced quote"),
+        ("tag:x", 'unknown filter "tag:"'),
+        ("since:soon", "since: expects an age"),
+        ("", "nothing to search for"),
+    ],
+)
+def test_bad_queries_are_one_line_errors(
+    capsys: pytest.CaptureFixture[str], query: str, message: str
+) -> None:
+    code, out, err = run(capsys, "search", query)
+    assert code == 2 and out == ""
+    assert err.startswith("termnews: error: ") and message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_fts_syntax_typed_by_a_user_is_not_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "search", "NEAR(bridge* ^x) AND {title}:")
+    assert code == 0 and "error" not in err
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_unknown_section_gets_a_notice(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "search", "section:Sprot", "--json")
+    assert code == 0 and json.loads(out) == []
+    assert "no section matches 'Sprot'" in err
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_saved_searches_from_config_and_cli(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    Path(os.environ["TERMNEWS_CONFIG"]).write_text(
+        '[search.saved]\nBridges = "bridge"\nBroken = "tag:x"\n'
+    )
+    assert run(capsys, "search", "processor", "--save", "Chips")[0] == 0
+    code, out, _ = run(capsys, "search", "--saved", "--json")
+    assert code == 0
+    saved = {s["name"]: s for s in json.loads(out)}
+    assert saved["Bridges"]["total"] == 1 and saved["Bridges"]["source"] == "config"
+    assert saved["Chips"]["unread"] == 1 and saved["Chips"]["source"] == "cache"
+    assert "unknown filter" in saved["Broken"]["error"]
+    assert run(capsys, "search", "--forget", "Chips")[0] == 0
+    code, _, err = run(capsys, "search", "--forget", "Bridges")
+    assert code == 2 and "config file" in err
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_mute_rules_from_config_hide_results(capsys: pytest.CaptureFixture[str]) -> None:
+    Path(os.environ["TERMNEWS_CONFIG"]).write_text('[search]\nmute = ["bridge", "tag:bad"]\n')
+    code, out, err = run(capsys, "search", "bridge", "--json")
+    assert code == 0 and json.loads(out) == []
+    assert "mute rule 'tag:bad'" in err
+    shown = json.loads(run(capsys, "search", "bridge", "--show-muted", "--json")[1])
+    assert [h["muted"] for h in shown] == [True]
+    listed = json.loads(run(capsys, "articles", "--json")[1])
+    assert "Harbour bridge reopens after repairs" not in [a["title"] for a in listed]
