@@ -24,7 +24,7 @@ import math
 import re
 import threading
 from collections.abc import Iterator
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -263,9 +263,15 @@ def safe_url(href: str | None, base_url: str | None = None, *, image: bool = Fal
     scheme = _SCHEME.match(url)
     if scheme is None:
         return None
-    allowed = _IMAGE_SCHEMES if image else _LINK_SCHEMES
-    if scheme.group(1).lower() not in allowed:
+    name = scheme.group(1).lower()
+    if name not in (_IMAGE_SCHEMES if image else _LINK_SCHEMES):
         return None
+    if name in _IMAGE_SCHEMES:
+        try:
+            if not urlsplit(url).netloc:
+                return None  # "http:foo" or "https:///x": nowhere to go
+        except ValueError:
+            return None  # a malformed host such as "http://[::1"
     return url.translate(_URL_ESCAPES)
 
 
@@ -855,10 +861,7 @@ def _text_of(root: etree._Element) -> str:
         tag = _tag(el)
         if event == "start":
             if not tag or (el is not root and _is_unwanted(el, tag)):
-                walker.skip_subtree()
-                # skip_subtree suppresses the "end" event: keep the tail here.
-                if el.tail and el is not root:
-                    parts.append(el.tail)
+                walker.skip_subtree()  # its "end" event still comes, with the tail
                 continue
             if tag in _TEXT_BLOCKS:
                 parts.append(" ")

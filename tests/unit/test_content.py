@@ -1,0 +1,542 @@
+"""HTML to Markdown and plain text (termnews.core.content).
+
+Most checks render the Markdown with markdown-it's "gfm-like" preset, the parser
+Textual's Markdown widget uses, and assert on the HTML it produces: that is what
+a reader sees, whatever the exact spacing of the Markdown.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from markdown_it import MarkdownIt
+from tests.conftest import CORPUS, needs_corpus
+
+from termnews.core.content import (
+    escape_paragraph,
+    html_to_markdown,
+    html_to_text,
+    reading_time_minutes,
+    safe_url,
+)
+
+BASE = "https://news.example.com/world/story.html"
+_md = MarkdownIt("gfm-like")
+
+
+def render(markdown: str) -> str:
+    return _md.render(markdown)
+
+
+def md_html(fragment: str, base: str | None = BASE) -> str:
+    return render(html_to_markdown(fragment, base))
+
+
+# --- block constructs ---------------------------------------------------------------
+
+
+def test_headings_keep_their_level() -> None:
+    out = md_html("<h1>One</h1><h2>Two</h2><h3>Three</h3><h6>Six</h6>")
+    assert "<h1>One</h1>" in out
+    assert "<h2>Two</h2>" in out
+    assert "<h3>Three</h3>" in out
+    assert "<h6>Six</h6>" in out
+
+
+def test_heading_text_that_looks_like_a_list_stays_a_heading() -> None:
+    assert "<h2>1. Introduction</h2>" in md_html("<h2>1. Introduction</h2>")
+
+
+def test_paragraphs_are_separate_and_whitespace_collapsed() -> None:
+    md = html_to_markdown("<p>First\n   para</p>\n\n<p>  Second   para </p>")
+    assert md == "First para\n\nSecond para"
+
+
+def test_text_between_blocks_becomes_its_own_paragraph() -> None:
+    md = html_to_markdown("<div>loose text<p>para</p>tail text</div>")
+    assert md == "loose text\n\npara\n\ntail text"
+
+
+def test_nested_lists_keep_their_nesting() -> None:
+    out = md_html(
+        "<ul><li>fruit<ul><li>apple</li><li>pear<ol><li>conference</li></ol></li></ul></li>"
+        "<li>veg</li></ul>"
+    )
+    tree = etree.fromstring(f"<root>{out}</root>")
+    top = tree.find("ul")
+    assert top is not None
+    items = top.findall("li")
+    assert [i.text.strip() for i in items] == ["fruit", "veg"]
+    nested = items[0].find("ul")
+    assert nested is not None
+    assert [li.text.strip() for li in nested.findall("li")] == ["apple", "pear"]
+    deepest = nested.findall("li")[1].find("ol")
+    assert deepest is not None and deepest.find("li").text == "conference"
+
+
+def test_ordered_list_keeps_its_start_number() -> None:
+    assert '<ol start="3">' in md_html('<ol start="3"><li>c</li><li>d</li></ol>')
+
+
+def test_list_item_with_paragraphs_keeps_them() -> None:
+    out = md_html("<ul><li><p>first para</p><p>second para</p></li></ul>")
+    assert "<li>\n<p>first para</p>\n<p>second para</p>\n</li>" in out
+
+
+def test_blockquotes_nest() -> None:
+    out = md_html("<blockquote><p>outer</p><blockquote><p>inner</p></blockquote></blockquote>")
+    assert re.search(
+        r"<blockquote>\s*<p>outer</p>\s*<blockquote>\s*<p>inner</p>\s*</blockquote>", out
+    )
+
+
+def test_pre_keeps_code_verbatim_with_its_language() -> None:
+    md = html_to_markdown(
+        '<pre><code class="language-python">def f(x):\n    return x &lt; 2  # *not* emphasis\n'
+        "</code></pre>"
+    )
+    out = render(md)
+    assert '<code class="language-python">' in out
+    assert "    return x &lt; 2  # *not* emphasis" in out
+
+
+def test_code_containing_backticks_gets_a_longer_fence() -> None:
+    md = html_to_markdown("<pre>use ``` to fence\nok</pre>")
+    assert md.startswith("````\n")
+    assert "<code>use ``` to fence\nok\n</code>" in render(md)
+
+
+def test_inline_code() -> None:
+    out = md_html("<p>call <code>a_b*c</code> and <code>x`y</code></p>")
+    assert "<code>a_b*c</code>" in out
+    assert "<code>x`y</code>" in out
+
+
+def test_simple_table_becomes_a_markdown_table() -> None:
+    out = md_html(
+        "<table><thead><tr><th>Team</th><th>Score</th></tr></thead>"
+        "<tbody><tr><td>Reds</td><td>2|1</td></tr><tr><td colspan='2'>final</td></tr></tbody>"
+        "</table>"
+    )
+    assert "<th>Team</th>" in out and "<th>Score</th>" in out
+    assert "<td>Reds</td>" in out
+    assert "<td>2|1</td>" in out
+    assert "<td>final</td>" in out
+
+
+def test_layout_table_reads_as_blocks() -> None:
+    out = md_html(
+        "<table><tr><td><p>Column one text.</p><p>More.</p></td>"
+        "<td><ul><li>item</li></ul></td></tr></table>"
+    )
+    assert "<table>" not in out
+    assert "<p>Column one text.</p>" in out
+    assert "<li>item</li>" in out
+
+
+def test_table_caption_is_kept() -> None:
+    out = md_html(
+        "<table><caption>Results</caption><tr><th>a</th><th>b</th></tr>"
+        "<tr><td>1</td><td>2</td></tr></table>"
+    )
+    assert "<em>Results</em>" in out
+    assert "<td>1</td>" in out
+
+
+def test_horizontal_rule_and_definition_list() -> None:
+    out = md_html("<p>a</p><hr><dl><dt>Term</dt><dd>Meaning</dd></dl>")
+    assert "<hr />" in out
+    assert "<strong>Term</strong>" in out
+    assert "<p>Meaning</p>" in out
+
+
+# --- inline constructs ----------------------------------------------------------------
+
+
+def test_emphasis_strong_and_strike() -> None:
+    out = md_html(
+        "<p><b>bold</b>, <em>it</em>, <del>gone</del> and <strong><b>once</b></strong></p>"
+    )
+    assert "<strong>bold</strong>" in out
+    assert "<em>it</em>" in out
+    assert "<s>gone</s>" in out
+    assert "<strong>once</strong>" in out
+    assert "<strong><strong>" not in out
+
+
+def test_adjacent_emphasis_does_not_turn_bold() -> None:
+    out = md_html("<p><i>Get it</i><i>.]</i> and <i>a</i> <i>b</i></p>")
+    assert "<em>Get it.]</em>" in out
+    assert "<em>a</em> <em>b</em>" in out
+    assert "<strong>" not in out
+
+
+def test_line_breaks_are_hard_breaks() -> None:
+    out = md_html("<p>line one<br>line two<br/><br/>line three</p>")
+    assert "line one<br />\nline two<br />\nline three" in out
+
+
+def test_links_keep_text_and_resolve_relative_urls() -> None:
+    out = md_html(
+        '<p><a href="/politics/vote">the vote</a>, <a href="next.html">next</a>, '
+        '<a href="//cdn.example.org/x">cdn</a>, <a href="https://other.org/a b">space</a></p>'
+    )
+    assert '<a href="https://news.example.com/politics/vote">the vote</a>' in out
+    assert '<a href="https://news.example.com/world/next.html">next</a>' in out
+    assert '<a href="https://cdn.example.org/x">cdn</a>' in out
+    assert '<a href="https://other.org/a%20b">space</a>' in out
+
+
+def test_url_with_parentheses_stays_one_link() -> None:
+    out = md_html('<a href="https://en.wikipedia.org/wiki/Mercury_(planet)">Mercury</a>')
+    assert 'href="https://en.wikipedia.org/wiki/Mercury_%28planet%29"' in out
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " java\tscript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "#section",
+    ],
+)
+def test_unsafe_links_keep_only_their_text(href: str) -> None:
+    md = html_to_markdown(f'<p>click <a href="{href}">here</a> now</p>', BASE)
+    assert md == "click here now"
+
+
+def test_relative_link_without_base_keeps_only_text() -> None:
+    assert html_to_markdown('<a href="/x">text</a>') == "text"
+
+
+def test_hostile_base_url_does_not_make_links_unsafe() -> None:
+    assert html_to_markdown('<a href="x">text</a>', "javascript:alert(1)//") == "text"
+
+
+def test_safe_url() -> None:
+    assert safe_url("a/b", "https://h.org/c/d") == "https://h.org/c/a/b"
+    assert safe_url("mailto:ed@example.org") == "mailto:ed@example.org"
+    assert safe_url("https://h.org/x", image=True) == "https://h.org/x"
+    assert safe_url("ftp://h.org/x", image=True) is None
+    assert safe_url("http://[::1") is None
+    assert safe_url(None) is None
+
+
+def test_images_become_markdown_images_with_alt() -> None:
+    out = md_html('<p><img src="/img/a.jpg" alt="A [quoted] cat"></p>')
+    assert '<img src="https://news.example.com/img/a.jpg" alt="A [quoted] cat" />' in out
+
+
+def test_lazy_loaded_image_uses_its_real_source() -> None:
+    md = html_to_markdown(
+        '<img src="data:image/gif;base64,R0lGOD" alt="x"'
+        ' data-src="https://cdn.example.org/real.jpg">'
+    )
+    assert md == "![x](https://cdn.example.org/real.jpg)"
+
+
+def test_image_with_data_or_unsafe_source_keeps_its_alt_text() -> None:
+    assert html_to_markdown('<img src="data:image/png;base64,AAA" alt="chart">') == "chart"
+    assert html_to_markdown('<img src="javascript:x" alt="chart">') == "chart"
+
+
+def test_emoji_images_become_their_character() -> None:
+    md = html_to_markdown(
+        '<p>Go <img class="wp-smiley" src="https://s.w.org/1f483.png" alt="💃"></p>'
+    )
+    assert md == "Go 💃"
+
+
+def test_linked_image_is_a_link_around_the_image() -> None:
+    out = md_html('<a href="/big.jpg"><img src="/small.jpg" alt="pic"></a>')
+    assert '<a href="https://news.example.com/big.jpg"><img src=' in out
+
+
+def test_figure_caption_follows_its_image() -> None:
+    md = html_to_markdown(
+        '<figure><img src="https://e.org/i.jpg" alt="Harbour"><figcaption>The harbour at '
+        "<b>dawn</b></figcaption></figure>"
+    )
+    assert md == "![Harbour](https://e.org/i.jpg)\n\n*The harbour at **dawn***"
+    assert "<em>The harbour at <strong>dawn</strong></em>" in render(md)
+
+
+# --- what is dropped --------------------------------------------------------------------
+
+
+def test_scripts_styles_iframes_and_forms_are_dropped() -> None:
+    md = html_to_markdown(
+        "<p>keep</p><script>alert('x')</script><style>p{color:red}</style>"
+        '<iframe src="https://evil.example/"></iframe><noscript>enable js</noscript>'
+        "<form><label>Email</label><input name=e><button>Go</button></form>"
+        "<svg><text>vector</text></svg><object data=x>obj</object>"
+    )
+    assert md == "keep"
+
+
+@pytest.mark.parametrize(
+    "pixel",
+    [
+        '<img src="https://stats.example.com/p.gif" width="1" height="1">',
+        '<img src="https://x.org/t.gif" width="0" height="0" style="display:none">',
+        '<img src="http://feeds.feedburner.com/~r/Example/~4/abc123">',
+        '<img src="http://feeds.feedburner.com/~ff/Example?d=yIl2AUoC8zA" border="0">',
+        '<img src="https://medium.com/_/stat?event=post.clientViewed&postId=1">',
+        '<img src="http://feedads.g.doubleclick.net/~at/xyz/0/di">',
+        '<img src="https://example.org/images/pixel.gif">',
+        '<img src="https://pixel.wp.com/b.gif?host=x">',
+    ],
+)
+def test_tracking_pixels_are_dropped(pixel: str) -> None:
+    assert html_to_markdown(f"<p>story{pixel}</p>") == "story"
+
+
+def test_share_widgets_and_feedflare_are_dropped() -> None:
+    md = html_to_markdown(
+        "<p>body text</p>"
+        '<div class="sharedaddy"><h3>Share this:</h3><a href="https://x.org">Twitter</a></div>'
+        '<div class="feedflare"><a href="http://feeds.feedburner.com/~ff/X?a=1">'
+        '<img src="http://feeds.feedburner.com/~ff/X?i=1"></a></div>'
+        '<p><a href="https://twitter.com/intent/tweet?url=x">Tweet this</a>'
+        '<a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a>'
+        '<a rel="nofollow" href="http://feeds.wordpress.com/1.0/gocomments/x/1/"></a></p>',
+        BASE,
+    )
+    assert md == "body text"
+
+
+def test_empty_wrappers_leave_nothing() -> None:
+    md = html_to_markdown("<div><div><span> </span><p></p><p>&nbsp;</p></div></div><p>after</p>")
+    assert md == "after"
+
+
+def test_hidden_blocks_are_dropped() -> None:
+    md = html_to_markdown('<p>shown</p><div hidden>secret</div><p style="display: none">x</p>')
+    assert md == "shown"
+
+
+# --- text, entities, escaping ------------------------------------------------------------
+
+
+def test_entities_are_decoded_and_spaces_normalised() -> None:
+    md = html_to_markdown("<p>Tom&nbsp;&amp;&nbsp;Jerry&#8217;s &lt;tag&gt; &copy; &#x263A;</p>")
+    assert md == "Tom & Jerry’s \\<tag> © ☺"
+    assert "Tom &amp; Jerry’s &lt;tag&gt; © ☺" in render(md)
+
+
+def test_markdown_characters_in_html_text_are_not_formatting() -> None:
+    out = md_html("<p>*stars* and _under_ and [a](b) and `tick` and ~~strike~~</p>")
+    assert "<em>" not in out and "<a " not in out and "<code>" not in out and "<s>" not in out
+    assert "*stars* and _under_ and [a](b) and `tick` and ~~strike~~" in out
+
+
+def test_text_that_looks_like_blocks_stays_a_paragraph() -> None:
+    for text in ("# not a heading", "- not a list", "1. not a list", "> not a quote", "---"):
+        out = md_html(f"<p>{text}</p>")
+        assert out.startswith("<p>"), (text, out)
+
+
+def test_snake_case_is_not_escaped() -> None:
+    assert html_to_markdown("<p>use snake_case_names here</p>") == "use snake_case_names here"
+
+
+def test_escape_paragraph() -> None:
+    assert render(escape_paragraph("2024. A year of *change*")) == (
+        "<p>2024. A year of *change*</p>\n"
+    )
+
+
+def test_plain_text_comes_through_as_paragraphs() -> None:
+    md = html_to_markdown("First paragraph\nwith a soft break.\n\nSecond *para* & more")
+    out = render(md)
+    assert out.count("<p>") == 2
+    assert "<em>" not in out
+    assert "Second *para* &amp; more" in out
+
+
+def test_plain_text_list_lines_keep_their_breaks() -> None:
+    md = html_to_markdown("Shopping:\n- eggs\n- milk")
+    out = render(md)
+    assert "<li>" not in out
+    assert "- eggs<br />" in out
+
+
+def test_plain_text_entities_are_decoded() -> None:
+    assert html_to_markdown("Fish &amp; chips") == "Fish & chips"
+
+
+# --- hostile input ----------------------------------------------------------------------------
+
+
+def test_escape_sequences_and_controls_are_removed() -> None:
+    md = html_to_markdown(
+        "<p>red \x1b[31mALERT\x1b[0m \x1b]8;;https://evil.example\x07link\x1b]8;;\x07 "
+        "bell\x07 nul\x00 bidi\u202eevil\u202c c1\x9b31m</p>"
+    )
+    assert "\x1b" not in md and "\x07" not in md and "\x00" not in md
+    assert "\u202e" not in md and "\x9b" not in md
+    assert "evil.example" not in md
+    assert md.startswith("red ALERT link bell nul bidievil")
+
+
+def test_escape_sequences_in_attributes_do_not_survive() -> None:
+    md = html_to_markdown(
+        '<a href="https://e.org/\x1b[2J">x</a><img src="https://e.org/i\x07.png" alt="a\x1b[1mb">'
+    )
+    assert "\x1b" not in md and "\x07" not in md
+
+
+def test_one_megabyte_body_converts() -> None:
+    body = "<p>" + ("word " * 40 + "</p><p>") * 5_000 + "end</p>"
+    assert len(body) > 1_000_000
+    md = html_to_markdown(body)
+    assert md.endswith("end")
+    assert md.count("\n\n") == 5_000
+
+
+def test_five_thousand_nested_divs_keep_their_text() -> None:
+    body = "<div>" * 5_000 + "deep text" + "</div>" * 5_000 + "<p>after the nest</p>"
+    md = html_to_markdown(body)
+    assert "deep text" in md
+    assert "after the nest" in md
+    assert "deep text" in html_to_text(body)
+
+
+@pytest.mark.parametrize(
+    "opener",
+    ["<ul><li>", "<blockquote>", "<table><tr><td>", "<b><i>", "<span>", "<a href='/x'>"],
+)
+def test_deep_nesting_of_any_kind_does_not_crash(opener: str) -> None:
+    body = opener * 5_000 + "deep text"
+    assert "deep text" in html_to_markdown(body, BASE)
+    assert "deep text" in html_to_text(body)
+
+
+def test_conversion_needs_little_stack() -> None:
+    """Called from deep inside an application, conversion must not hit the recursion limit."""
+    limit = sys.getrecursionlimit()
+
+    def descend(n: int, body: str) -> str:
+        return descend(n - 1, body) if n else html_to_markdown(body)
+
+    nested = "<div>" * 110 + "<ul><li>" * 2 + "<p><b>deep</b></p>" + "</li></ul>" * 2
+    assert "**deep**" in descend(limit - 450, nested)
+    deeper = "<div>" * 240 + "<ul><li>" * 2 + "<p><b>deeper</b></p>" + "</li></ul>" * 2
+    assert "deeper" in descend(limit - 450, deeper)
+
+
+def test_broken_markup_is_recovered() -> None:
+    md = html_to_markdown("<p>unclosed <b>bold <i>both</p> tail <a href='https://e.org'>link")
+    assert "**bold *both***" in md
+    assert "[link](https://e.org)" in md
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "   \n\t ",
+        None,
+        "<",
+        "<<<>>>",
+        "<!-- only a comment -->",
+        "<?xml version='1.0' encoding='utf-8'?><p>xml decl</p>",
+        "\ufeff<p>bom</p>",
+        "<html><head><title>t</title></head></html>",
+        "\x00\x01\x02\xff\xfe binary",
+        "<p>" + "\udcff" + "lone surrogate</p>",
+        "<![CDATA[ cdata ]]>",
+        "&#0; &#xD800; &#99999999;",
+    ],
+)
+def test_junk_never_raises(junk: str) -> None:
+    assert isinstance(html_to_markdown(junk), str)  # type: ignore[arg-type]
+    assert isinstance(html_to_text(junk), str)  # type: ignore[arg-type]
+
+
+def test_random_markup_never_raises() -> None:
+    rng = random.Random(20240601)
+    pieces = [
+        "<", ">", "</", "<p>", "<a href='", "javascript:", "'>", "&", "&#", "&amp;", "x", " ",
+        "<table>", "<td>", "<li>", "<ul>", "<pre>", "<![CDATA[", "<!--", "-->", "<svg>", "<b>",
+        "<img src=", "\x1b[", "\x00", "é", "中", "\n", "*", "_", "`", "#", "|", "</table>",
+    ]  # fmt: skip
+    for _ in range(300):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 400)))
+        md = html_to_markdown(body, BASE)
+        assert "\x1b" not in md and "\x00" not in md
+        html_to_text(body)
+
+
+def test_xml_declaration_is_ignored() -> None:
+    assert html_to_markdown("<?xml version='1.0' encoding='utf-8'?><p>hi</p>") == "hi"
+
+
+# --- plain text ---------------------------------------------------------------------------
+
+
+def test_html_to_text_is_one_clean_line() -> None:
+    text = html_to_text(
+        "<h1>Title</h1><p>Para&nbsp;one\n with <b>bold</b>.</p><script>var x=1;</script>"
+        "<ul><li>a</li><li>b</li></ul><div class='share'>Share</div>text\x1b[31m end"
+    )
+    assert text == "Title Para one with bold. a b text end"
+
+
+def test_html_to_text_cuts_at_a_word() -> None:
+    text = html_to_text("<p>" + "alpha beta gamma " * 20 + "</p>", max_chars=30)
+    assert len(text) <= 30
+    assert text.endswith("…")
+    assert text == "alpha beta gamma alpha beta…"
+
+
+def test_html_to_text_of_plain_text() -> None:
+    assert html_to_text("Fish &amp; chips\n\nand   peas") == "Fish & chips and peas"
+
+
+# --- reading time -----------------------------------------------------------------------------
+
+
+def test_reading_time() -> None:
+    assert reading_time_minutes("") == 1
+    assert reading_time_minutes("word " * 100) == 1
+    assert reading_time_minutes("word " * 2300) == 10
+    assert reading_time_minutes("word " * 575) == 3  # 2.5 rounds up
+
+
+def test_reading_time_ignores_link_targets() -> None:
+    link = "[a](https://example.org/" + "/".join(["segment"] * 500) + ")"
+    assert reading_time_minutes(link) == 1
+
+
+def test_reading_time_counts_cjk_characters() -> None:
+    assert reading_time_minutes("中" * 5_000) == 10
+
+
+# --- real feed bodies -----------------------------------------------------------------------
+
+
+@needs_corpus
+def test_real_feed_bodies_convert_cleanly() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import content_conversion
+
+    bodies = content_conversion.load_bodies(CORPUS / "feeds-real")
+    assert len(bodies) > 4_000
+    trackers = re.compile(r"feeds\.feedburner\.com/~r/|doubleclick\.net|medium\.com/_/stat")
+    for body in bodies:
+        md = html_to_markdown(body, "https://feed.example.org/")
+        assert "javascript:" not in md.lower()
+        assert "](data:" not in md
+        assert not trackers.search(md) or "<" not in body  # only text mentions survive
+        assert "\x1b" not in md
