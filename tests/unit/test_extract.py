@@ -1,0 +1,124 @@
+"""Main-text extraction from whole pages (termnews.core.extract)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from tests.conftest import CORPUS, needs_corpus
+
+from termnews.core.extract import ExtractedArticle, extract_article
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to turn the old freight yard into a park, ending a "
+    "decade of arguments over what should happen to the land beside the river.",
+    "The plan keeps the two brick warehouses, which will become a market hall and a "
+    "community workshop, and replaces the rest of the yard with meadows and a playground.",
+    "Work is due to start next spring and the first part of the park should open the "
+    "following summer, if the council can raise the rest of the money in time.",
+    "Residents who had campaigned for a park since the yard closed said the vote was the "
+    "result of years of meetings, petitions and public walks across the site.",
+]
+
+PAGE = f"""<!DOCTYPE html>
+<html><head>
+<title>Old Freight Yard Will Become a Park | City Courier</title>
+<meta property="og:title" content="Old Freight Yard Will Become a Park">
+<meta name="author" content="Tomás Ferreira">
+<meta property="article:published_time" content="2024-05-14T09:30:00+00:00">
+<script>document.write("tracking code");</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/city">City</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Old Freight Yard Will Become a Park</h1>
+<p>By Tomás Ferreira</p>
+<p>{PARAGRAPHS[0]}</p>
+<p>{PARAGRAPHS[1]} See <a href="/plans/freight-yard.pdf">the plans</a>.</p>
+<h2>What Happens Next</h2>
+<p>{PARAGRAPHS[2]}</p>
+<ul><li>Spring: demolition of the sheds</li><li>Summer: planting</li></ul>
+<p>{PARAGRAPHS[3]}</p>
+</article>
+<footer>© 2024 City Courier. Subscribe to our newsletter.</footer>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def article() -> ExtractedArticle:
+    return extract_article(PAGE, "https://courier.example.org/city/freight-yard")
+
+
+def test_metadata_is_read(article: ExtractedArticle) -> None:
+    assert article.title == "Old Freight Yard Will Become a Park"
+    assert article.author == "Tomás Ferreira"
+    assert article.published == datetime(2024, 5, 14, tzinfo=UTC)
+
+
+def test_body_keeps_paragraphs_subheadings_and_lists(article: ExtractedArticle) -> None:
+    md = article.markdown
+    for paragraph in PARAGRAPHS:
+        assert paragraph in md
+    assert "\n## What Happens Next\n" in md
+    assert "- Spring: demolition of the sheds\n- Summer: planting" in md
+
+
+def test_body_leaves_out_chrome_title_and_byline(article: ExtractedArticle) -> None:
+    md = article.markdown
+    for chrome in ("Home", "Sport", "tracking code", "newsletter", "City Courier", "By Tomás"):
+        assert chrome not in md
+    assert not md.startswith("#")  # the title is not repeated
+    assert md.startswith(PARAGRAPHS[0][:40])
+
+
+def test_links_resolve_against_the_page_url(article: ExtractedArticle) -> None:
+    assert "[the plans](https://courier.example.org/plans/freight-yard.pdf)" in article.markdown
+
+
+def test_text_is_plain(article: ExtractedArticle) -> None:
+    assert PARAGRAPHS[0] in article.text
+    assert "##" not in article.text and "](" not in article.text
+    assert "\n" not in article.text
+    assert not article.text.startswith("Old Freight Yard")
+
+
+def test_page_without_an_article_still_gives_its_text() -> None:
+    page = "<html><head><title>Tiny</title></head><body><p>Just one line.</p></body></html>"
+    got = extract_article(page)
+    assert got.title == "Tiny"
+    assert "Just one line." in got.markdown
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["", "   ", "<html>", "\x00\x01binary\xff", "<" * 10_000, "<p>" * 3_000 + "x", "plain words"],
+    ids=["empty", "blank", "bare-tag", "binary", "angles", "deep-p", "plain"],
+)
+def test_junk_never_raises(junk: str) -> None:
+    got = extract_article(junk)
+    assert isinstance(got, ExtractedArticle)
+    assert "\x00" not in got.markdown
+
+
+def test_scripts_and_escape_sequences_never_reach_the_text() -> None:
+    page = PAGE.replace(PARAGRAPHS[0], PARAGRAPHS[0] + " \x1b[2J\x1b]0;pwned\x07")
+    got = extract_article(page)
+    assert "\x1b" not in got.markdown and "\x1b" not in got.text
+    assert "pwned" not in got.markdown
+
+
+@needs_corpus
+def test_real_pages_are_extracted_close_to_the_reference() -> None:
+    """A few of the 30 reference pages (the benchmark scores all of them)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import extraction_quality as bench
+
+    folder = CORPUS / "html-articles" / "mozilla-readability"
+    for name in ("bbc-1", "guardian-1", "lemonde-1", "gmw", "ars-1"):
+        page = (folder / name / "source.html").read_text(encoding="utf-8", errors="replace")
+        expected = bench.visible_text((folder / name / "expected.html").read_text("utf-8"))
+        got = extract_article(page)
+        assert got.title
+        _, _, f1 = bench.score(got.text, expected)
+        assert f1 >= 0.9, (name, f1)
