@@ -27,6 +27,7 @@ does by default.
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import zlib
 from collections.abc import AsyncIterator
@@ -220,9 +221,14 @@ def describe_exception(exc: BaseException, network: NetworkConfig | None = None)
     chain = _chain(exc)
     for cause in chain:
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return f"TLS error: certificate verify failed ({cause.verify_message})"
+            detail = getattr(cause, "verify_message", None) or "untrusted certificate"
+            return f"TLS error: certificate verify failed ({detail})"
         if isinstance(cause, ssl.SSLError):
             return f"TLS error: {cause.reason or cause}"
+        if isinstance(cause, socket.gaierror):
+            return "DNS lookup failed (host not found)"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
     if isinstance(exc, httpx.ConnectTimeout):
         return f"timed out connecting (no connection within {net.connect_timeout:g} s)"
     if isinstance(exc, httpx.ReadTimeout):

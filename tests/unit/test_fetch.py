@@ -1,0 +1,244 @@
+"""The HTTP fetcher against real servers on 127.0.0.1: statuses, redirects, caps, timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import socket
+import ssl
+import zlib
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from loopback_http import (
+    Loopback,
+    closes_mid_body,
+    endless,
+    gzipped,
+    redirect,
+    rss,
+    running,
+    send,
+    slow,
+    static,
+    status,
+)
+
+from termnews.core.config import NetworkConfig
+from termnews.core.errors import SourceError
+from termnews.core.sources.fetch import Fetcher, FetchResult, describe_exception, fetch_once
+
+FAST = NetworkConfig(connect_timeout=2.0, read_timeout=0.5, total_timeout=3.0)
+
+
+@pytest.fixture
+def server() -> Iterator[Loopback]:
+    with running() as s:
+        yield s
+
+
+def fetch(url: str, network: NetworkConfig = FAST, **kwargs: str | None) -> FetchResult:
+    async def go() -> FetchResult:
+        async with Fetcher(network) as fetcher:
+            return await fetcher.fetch(url, **kwargs)  # type: ignore[arg-type]
+
+    return asyncio.run(go())
+
+
+def test_200_gives_body_validators_and_our_user_agent(server: Loopback) -> None:
+    body = rss("One")
+    server.routes["/f"] = static(body, ETag='"v1"', Last_Modified="Mon, 01 Jan 2024 10:00:00 GMT")
+    result = fetch(server.url("/f"))
+    assert result.ok and result.body == body and result.status == 200
+    assert result.etag == '"v1"'
+    assert result.last_modified == "Mon, 01 Jan 2024 10:00:00 GMT"
+    headers = server.hits("/f")[0]
+    assert headers["User-Agent"].startswith("termnews/")
+    assert "gzip" in headers["Accept-Encoding"]
+
+
+def test_304_with_etag(server: Loopback) -> None:
+    server.routes["/f"] = static(rss("One"), ETag='"v1"')
+    result = fetch(server.url("/f"), etag='"v1"')
+    assert result.not_modified and result.body is None and result.error is None
+    assert server.hits("/f")[0]["If-None-Match"] == '"v1"'
+
+
+def test_304_with_last_modified(server: Loopback) -> None:
+    stamp = "Mon, 01 Jan 2024 10:00:00 GMT"
+    server.routes["/f"] = static(rss("One"), Last_Modified=stamp)
+    result = fetch(server.url("/f"), last_modified=stamp)
+    assert result.not_modified
+    assert server.hits("/f")[0]["If-Modified-Since"] == stamp
+
+
+def test_permanent_redirect_chain_reports_the_new_url(server: Loopback) -> None:
+    server.routes["/a"] = redirect(301, "/b")
+    server.routes["/b"] = redirect(308, server.url("/c"))
+    server.routes["/c"] = static(rss("C"))
+    result = fetch(server.url("/a"))
+    assert result.ok and result.final_url == server.url("/c")
+    assert result.permanent_url == server.url("/c")
+
+
+def test_a_temporary_hop_keeps_the_old_url(server: Loopback) -> None:
+    server.routes["/a"] = redirect(301, "/b")
+    server.routes["/b"] = redirect(302, "/c")
+    server.routes["/c"] = static(rss("C"))
+    result = fetch(server.url("/a"))
+    assert result.ok and result.final_url == server.url("/c")
+    assert result.permanent_url is None
+
+
+def test_redirect_loop_and_too_many_redirects(server: Loopback) -> None:
+    server.routes["/a"] = redirect(302, "/b")
+    server.routes["/b"] = redirect(302, "/a")
+    assert fetch(server.url("/a")).error == "redirect loop"
+    for i in range(5):
+        server.routes[f"/r{i}"] = redirect(307, f"/r{i + 1}")
+    server.routes["/r5"] = static(rss("end"))
+    short = NetworkConfig(read_timeout=0.5, total_timeout=3.0, max_redirects=3)
+    assert fetch(server.url("/r0"), short).error == "too many redirects (more than 3)"
+    assert fetch(server.url("/r0")).ok
+
+
+def test_redirect_to_another_scheme_is_refused(server: Loopback) -> None:
+    server.routes["/a"] = redirect(301, "file:///etc/passwd")
+    error = fetch(server.url("/a")).error
+    assert error is not None and "unsupported URL scheme" in error
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [(404, "HTTP 404 Not Found"), (410, "HTTP 410 Gone"), (500, "HTTP 500 Internal Server Error")],
+)
+def test_error_statuses_are_one_line(server: Loopback, code: int, expected: str) -> None:
+    server.routes["/f"] = status(code)
+    result = fetch(server.url("/f"))
+    assert result.error == expected and result.status == code
+    assert result.gone == (code == 410)
+
+
+def test_429_retry_after(server: Loopback) -> None:
+    server.routes["/f"] = status(429, Retry_After="120")
+    result = fetch(server.url("/f"))
+    assert result.retry_after == 120
+    assert result.error == "HTTP 429 Too Many Requests (retry after 120 s)"
+
+
+def test_503_retry_after_as_a_date_in_the_past_means_now(server: Loopback) -> None:
+    server.routes["/f"] = status(503, Retry_After="Mon, 01 Jan 2024 10:00:00 GMT")
+    assert fetch(server.url("/f")).retry_after == 0
+
+
+def test_slow_server_times_out(server: Loopback) -> None:
+    server.routes["/slow"] = slow(2.0, rss("late"))
+    error = fetch(server.url("/slow")).error
+    assert error is not None and error.startswith("timed out waiting for the server")
+
+
+def test_total_deadline_cuts_a_trickling_body(server: Loopback) -> None:
+    server.routes["/endless"] = endless(server)
+    tight = NetworkConfig(read_timeout=1.0, total_timeout=0.3, max_bytes=10**12)
+    assert fetch(server.url("/endless"), tight).error == "timed out (took longer than 0.3 s)"
+
+
+def test_never_ending_body_hits_the_size_cap(server: Loopback) -> None:
+    server.routes["/endless"] = endless(server)
+    capped = NetworkConfig(read_timeout=1.0, total_timeout=10.0, max_bytes=200_000)
+    assert fetch(server.url("/endless"), capped).error == "response too large (over 195 KiB)"
+
+
+def test_declared_length_over_the_cap_is_refused_before_reading(server: Loopback) -> None:
+    server.routes["/big"] = static(b"x" * 5000)
+    capped = NetworkConfig(read_timeout=1.0, max_bytes=1000)
+    assert fetch(server.url("/big"), capped).error == "response too large (over 0 KiB)"
+
+
+def test_gzip_is_decoded(server: Loopback) -> None:
+    body = rss("Zipped", items=20)
+    server.routes["/gz"] = gzipped(body)
+    assert fetch(server.url("/gz")).body == body
+
+
+def test_gzip_bomb_is_cut_at_the_cap(server: Loopback) -> None:
+    bomb = gzip.compress(b"\0" * 5_000_000)
+    server.routes["/bomb"] = lambda h: send(h, 200, bomb, headers={"Content-Encoding": "gzip"})
+    capped = NetworkConfig(read_timeout=1.0, max_bytes=1_000_000)
+    assert fetch(server.url("/bomb"), capped).error == "response too large (over 976 KiB)"
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_deflate_with_and_without_zlib_wrapper(server: Loopback, raw: bool) -> None:
+    body = rss("Deflated", items=5)
+    packer = zlib.compressobj(wbits=-15 if raw else 15)
+    data = packer.compress(body) + packer.flush()
+    server.routes["/d"] = lambda h: send(h, 200, data, headers={"Content-Encoding": "deflate"})
+    assert fetch(server.url("/d")).body == body
+
+
+def test_corrupt_gzip_is_a_readable_error(server: Loopback) -> None:
+    server.routes["/bad"] = lambda h: send(
+        h, 200, b"this is not gzip", headers={"Content-Encoding": "gzip"}
+    )
+    error = fetch(server.url("/bad")).error
+    assert error is not None and error.startswith("corrupt gzip data")
+
+
+def test_wrong_content_type_still_gives_the_body(server: Loopback) -> None:
+    body = rss("Plain")
+    server.routes["/f"] = static(body, ctype="text/plain")
+    result = fetch(server.url("/f"))
+    assert result.body == body and result.content_type == "text/plain"
+
+
+def test_connection_closed_mid_body(server: Loopback) -> None:
+    server.routes["/cut"] = closes_mid_body(rss("Cut", items=10))
+    error = fetch(server.url("/cut")).error
+    assert error == "connection closed before the response was complete"
+
+
+def test_connection_refused() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert fetch(f"http://127.0.0.1:{port}/feed").error == "connection refused"
+
+
+def test_non_http_urls_are_refused_without_a_request() -> None:
+    assert "unsupported URL scheme" in (fetch("ftp://example.org/feed").error or "")
+
+
+def test_per_host_limit_is_respected(server: Loopback) -> None:
+    server.routes["/s"] = slow(0.2, rss("S"))
+    network = NetworkConfig(concurrency=8, per_host=2, read_timeout=5.0, total_timeout=10.0)
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(network) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(server.url(f"/s?{i}")) for i in range(6)))
+
+    results = asyncio.run(go())
+    assert all(r.ok for r in results)
+    assert server.peak == 2
+
+
+def test_fetch_once_raises_a_source_error(server: Loopback) -> None:
+    server.routes["/gone"] = status(410)
+    with pytest.raises(SourceError, match="HTTP 410 Gone"):
+        fetch_once(server.url("/gone"), FAST)
+    server.routes["/ok"] = static(b"hello")
+    assert fetch_once(server.url("/ok"), FAST) == b"hello"
+
+
+def test_transport_errors_read_as_one_line() -> None:
+    request = httpx.Request("GET", "https://example.invalid/")
+    dns = httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+    assert describe_exception(dns) == "DNS lookup failed (host not found)"
+    tls = httpx.ConnectError("handshake failed", request=request)
+    tls.__cause__ = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    assert describe_exception(tls).startswith("TLS error")
+    timeout = httpx.ConnectTimeout("timed out", request=request)
+    assert describe_exception(timeout, NetworkConfig(connect_timeout=3)) == (
+        "timed out connecting (no connection within 3 s)"
+    )
