@@ -108,9 +108,10 @@ def _decode(data: bytes, source: str) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
+    # Escape sequences (a coloured terminal log) are text to clean, not binary.
     sample = text[:8192]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
-    if controls > len(sample) // 100 + 2:
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\x1b\x07")
+    if controls > len(sample) // 20 + 8:
         raise SourceError(source, "not a text file (binary data)")
     return strip_unsafe(text)
 
