@@ -1,0 +1,164 @@
+"""The Textual application: services, theme, keymap and the main screen.
+
+The app holds what every screen needs (the store thread, the config, the
+offline/demo flags, the clock, the link opener) and is built only by
+:func:`termnews.app.factory.make_app`, so the CLI and the tests get the same app
+with their own data directory, never anything reached through globals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import BindingType
+from textual.theme import Theme
+
+from termnews.app.browser import open_in_browser
+from termnews.app.commands import app_bindings, effective_keys, unknown_ids
+from termnews.app.providers import ActionsProvider, FeedsProvider, SectionsProvider, ThemesProvider
+from termnews.app.screens.main import MainScreen
+from termnews.app.state import UiState, save_state
+from termnews.app.store_thread import StoreThread
+from termnews.core.config import Config
+from termnews.core.locations import Locations
+from termnews.core.text import clean_line
+
+DEFAULT_THEME = "textual-dark"
+
+Clock = Callable[[], datetime]
+UrlOpener = Callable[[str], str | None]
+"""Opens a URL; returns None on success or a reason it failed (tests pass a recorder)."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TermnewsApp(App[None]):
+    """termnews: a terminal news reader."""
+
+    CSS_PATH = "termnews.tcss"
+    TITLE = "termnews"
+    BINDINGS: ClassVar[list[BindingType]] = app_bindings()  # type: ignore[assignment]
+    COMMANDS = {SectionsProvider, FeedsProvider, ActionsProvider, ThemesProvider}  # noqa: RUF012
+
+    def __init__(
+        self,
+        *,
+        store_thread: StoreThread,
+        config: Config,
+        locations: Locations,
+        state: UiState,
+        offline: bool = False,
+        demo: bool = False,
+        first_run: bool = False,
+        clock: Clock | None = None,
+        url_opener: UrlOpener | None = None,
+    ) -> None:
+        super().__init__()
+        self.store_thread = store_thread
+        self.config = config
+        self.locations = locations
+        self.initial_state = state
+        self.offline = offline
+        self.demo = demo
+        self.first_run = first_run
+        self.clock: Clock = clock or _utc_now
+        self.url_opener = url_opener
+        self._user_keymap: dict[str, str] = {}
+        self._saving_enabled = True
+
+    @property
+    def config_path(self) -> Path | None:
+        """The config file in use (shown by the help screen for remapping)."""
+        return self.config.source or self.locations.config_file
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        """The reader's main screen once it is up."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def on_mount(self) -> None:
+        self.theme = self._initial_theme()
+        self._apply_user_keymap()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.push_screen(MainScreen(self.initial_state))
+
+    def _initial_theme(self) -> str:
+        wanted = self.config.general.theme
+        if wanted:
+            if wanted in self.available_themes:
+                return wanted
+            names = ", ".join(sorted(self.available_themes))
+            self.notify(
+                f"Unknown theme {clean_line(wanted)!r} in the config; themes: {names}",
+                severity="warning",
+                timeout=10,
+            )
+        saved = self.initial_state.theme
+        if saved and saved in self.available_themes:
+            return saved
+        return DEFAULT_THEME
+
+    def _apply_user_keymap(self) -> None:
+        keymap = dict(self.config.keys)
+        bad = unknown_ids(keymap)
+        if bad:
+            self.notify(
+                f"Unknown binding ids in [keys]: {', '.join(clean_line(b) for b in bad)} "
+                "(press ? for the list)",
+                severity="warning",
+                timeout=10,
+            )
+        self._user_keymap = {k: v for k, v in keymap.items() if k not in bad and v.strip()}
+        self.set_keymap(self._user_keymap)
+
+    def keymap_in_force(self) -> dict[str, str]:
+        """Binding id -> keys, after the user's remapping."""
+        return effective_keys(self._user_keymap)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        screen = self.main_screen
+        if screen is not None:
+            screen.save_state()
+
+    def save_state(self, state: UiState) -> None:
+        """Remember where the reader is (called by the main screen on changes)."""
+        if self._saving_enabled:
+            save_state(self.locations.state_file, state)
+
+    def open_link(self, url: str) -> None:
+        """Open ``url`` (already checked to be http/https) in the browser, off the UI thread."""
+        if self.url_opener is not None:
+            self._report_opened(url, self.url_opener(url))
+        else:
+            self._open_in_thread(url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _open_in_thread(self, url: str) -> None:
+        problem = open_in_browser(url, self.config.general.browser)
+        self.call_from_thread(self._report_opened, url, problem)
+
+    def _report_opened(self, url: str, problem: str | None) -> None:
+        if problem is None:
+            self.notify(f"Opened {clean_line(url)}")
+            return
+        self.copy_to_clipboard(url)
+        self.notify(f"Not opened: {problem}. The link was copied instead.", severity="warning")
+
+    async def action_quit(self) -> None:
+        screen = self.main_screen
+        if screen is not None:
+            screen.save_state()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.store_thread.close()

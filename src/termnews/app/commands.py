@@ -1,0 +1,203 @@
+"""Every keyed command of the reader, defined once.
+
+A :class:`KeyCommand` holds the binding id, the default keys, the action, the
+footer text and a one-sentence tooltip. The same tuple feeds the screen's
+``BINDINGS`` (so the footer shows them), the command palette ("all actions"), the
+help screen, the README's key table and the user's ``[keys]`` remapping (Textual
+keymaps address bindings by id). Nothing else in the UI spells a key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.binding import Binding
+
+Group = Literal["Move", "Read", "Articles", "View", "Refresh", "App"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCommand:
+    """One keyed command: what it does, how it is shown, and its default keys."""
+
+    id: str
+    """Binding id: the name used in the config's ``[keys]`` table."""
+    keys: str
+    """Default keys in Textual's notation, comma separated (``"j,down"``)."""
+    action: str
+    """Action run on the main screen (``"app."`` prefix for app actions)."""
+    description: str
+    """Short label for the footer and the palette."""
+    tooltip: str
+    """One sentence for the help screen, the palette and the footer tooltip."""
+    group: Group
+    footer: bool = False
+    """Shown in the footer (only the main keys are, so it fits 80 columns)."""
+    palette: bool = True
+    """Listed in the command palette's actions (plain movement is not)."""
+    key_display: str | None = None
+
+    def binding(self, keys: str | None = None) -> Binding:
+        """The Textual binding for this command."""
+        return Binding(
+            keys or self.keys,
+            self.action,
+            self.description,
+            show=self.footer,
+            key_display=self.key_display,
+            tooltip=self.tooltip,
+            id=self.id,
+        )
+
+
+KEY_COMMANDS: tuple[KeyCommand, ...] = (
+    # Move
+    KeyCommand("down", "j,down", "cursor_down", "Down",
+               "Move down in the focused pane (scrolls the article).", "Move", palette=False),
+    KeyCommand("up", "k,up", "cursor_up", "Up",
+               "Move up in the focused pane (scrolls the article).", "Move", palette=False),
+    KeyCommand("next-pane", "l,tab", "next_pane", "Next pane",
+               "Focus the next pane: sections, headlines, article, related.", "Move",
+               palette=False),
+    KeyCommand("prev-pane", "h,shift+tab", "previous_pane", "Previous pane",
+               "Focus the previous pane.", "Move", palette=False),
+    KeyCommand("top", "g,home", "go_top", "Top",
+               "Go to the top of the focused pane.", "Move", palette=False),
+    KeyCommand("bottom", "G,end", "go_bottom", "Bottom",
+               "Go to the bottom of the focused pane (loads the whole list).", "Move",
+               palette=False),
+    KeyCommand("page-down", "space,pagedown", "page_down", "Page down",
+               "Page the article down, whichever pane has focus.", "Move", palette=False),
+    KeyCommand("page-up", "b,pageup", "page_up", "Page up",
+               "Page the article up, whichever pane has focus.", "Move", palette=False),
+    KeyCommand("next-section", "right_square_bracket", "next_section", "Next section",
+               "Show the next section's headlines.", "Move", key_display="]"),
+    KeyCommand("prev-section", "left_square_bracket", "previous_section", "Previous section",
+               "Show the previous section's headlines.", "Move", key_display="["),
+    # Read
+    KeyCommand("open", "enter", "open", "Open",
+               "Open the highlighted headline or related story; on a section, go to its "
+               "headlines.", "Read", palette=False),
+    KeyCommand("next-unread", "n", "next_unread", "Next unread",
+               "Open the next unread article, moving on to the next section with unread "
+               "ones.", "Read", footer=True),
+    KeyCommand("prev-unread", "p", "previous_unread", "Prev unread",
+               "Open the previous unread article.", "Read"),
+    KeyCommand("open-browser", "o", "open_in_browser", "Open in browser",
+               "Open the article's original page in the web browser.", "Read"),
+    KeyCommand("copy-link", "y", "copy_link", "Copy link",
+               "Copy the article's link to the clipboard.", "Read"),
+    KeyCommand("full-text", "f", "full_text", "Full text",
+               "Fetch the full text of a teaser-only article from its web page.", "Read"),
+    # Articles
+    KeyCommand("star", "s", "toggle_star", "Star",
+               "Star or unstar the article (starred articles are never cleaned up).",
+               "Articles", footer=True),
+    KeyCommand("toggle-read", "m", "toggle_read", "Read/unread",
+               "Mark the article read or unread.", "Articles"),
+    KeyCommand("mark-section-read", "A", "mark_section_read", "Mark all read",
+               "Mark every article in the current section or feed read (asks first).",
+               "Articles"),
+    # View
+    KeyCommand("search", "slash", "search", "Filter",
+               "Filter the headline list by title; Escape clears it.", "View", footer=True,
+               key_display="/"),
+    KeyCommand("back", "escape", "back", "Back",
+               "Clear the filter, or leave the zoomed article.", "View", palette=False),
+    KeyCommand("unread-only", "u", "toggle_unread_only", "Unread only",
+               "Show only unread headlines, or all of them again.", "View", footer=True),
+    KeyCommand("toggle-related", "v", "toggle_related", "Related",
+               "Show or hide the 'You may also like' panel.", "View"),
+    KeyCommand("zoom", "z", "toggle_zoom", "Zoom",
+               "Give the article the whole screen, or go back to the panes.", "View"),
+    KeyCommand("layout", "L", "cycle_layout", "Layout",
+               "Cycle the layout: auto (by width), columns, stacked.", "View"),
+    # Refresh
+    KeyCommand("refresh", "r", "refresh_current", "Refresh",
+               "Refresh the feeds of the current section or feed in the background.",
+               "Refresh", footer=True),
+    KeyCommand("refresh-all", "R", "refresh_all", "Refresh all",
+               "Refresh every feed in the background.", "Refresh"),
+    # App
+    KeyCommand("help", "question_mark,f1", "help", "Help",
+               "Show every key and what it does.", "App", footer=True, key_display="?"),
+    KeyCommand("palette", "ctrl+p", "app.command_palette", "Palette",
+               "Open the command palette: jump to a section or feed, run any action, "
+               "switch theme.", "App", footer=True, palette=False),
+    KeyCommand("quit", "q", "app.quit", "Quit", "Quit termnews (your place is kept).", "App",
+               footer=True),
+)  # fmt: skip
+"""The reader's commands in help-screen order."""
+
+BY_ID: dict[str, KeyCommand] = {c.id: c for c in KEY_COMMANDS}
+
+APP_LEVEL = frozenset({"palette"})
+"""Commands bound on the App (work on every screen); the rest belong to the main screen."""
+
+
+def screen_bindings() -> list[Binding]:
+    """Bindings for the main screen."""
+    return [c.binding() for c in KEY_COMMANDS if c.id not in APP_LEVEL]
+
+
+def app_bindings() -> list[Binding]:
+    """Bindings for the App itself (the palette key replaces Textual's default)."""
+    return [c.binding() for c in KEY_COMMANDS if c.id in APP_LEVEL]
+
+
+def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
+    """Binding ids in a user keymap that no command has (typos in ``[keys]``)."""
+    return sorted(k for k in keymap if k not in BY_ID)
+
+
+def effective_keys(keymap: Mapping[str, str]) -> dict[str, str]:
+    """Binding id -> the keys in force after the user's remapping."""
+    return {c.id: keymap.get(c.id, c.keys) for c in KEY_COMMANDS}
+
+
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "space": "Space",
+    "enter": "Enter",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
+    "home": "Home",
+    "end": "End",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "escape": "Esc",
+}
+
+
+def display_key(key: str) -> str:
+    """One Textual key name as a person reads it (``ctrl+p`` -> ``Ctrl+P``)."""
+    key = key.strip()
+    if key in _KEY_NAMES:
+        return _KEY_NAMES[key]
+    if "+" in key:
+        *mods, last = key.split("+")
+        return "+".join([m.capitalize() for m in mods] + [display_key(last).upper()])
+    return key
+
+
+def display_keys(keys: str) -> str:
+    """Comma-separated keys for display: ``j,down`` -> ``j / ↓``."""
+    return " / ".join(display_key(k) for k in keys.split(",") if k.strip())
+
+
+def markdown_key_table(commands: Iterable[KeyCommand] = KEY_COMMANDS) -> str:
+    """The key table for the README, generated so it cannot drift from the code."""
+    lines = ["| keys | binding id | what it does |", "|---|---|---|"]
+    for c in commands:
+        keys = display_keys(c.keys).replace("|", "\\|")
+        lines.append(f"| `{keys}` | `{c.id}` | {c.tooltip} |")
+    return "\n".join(lines)

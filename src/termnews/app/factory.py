@@ -1,0 +1,60 @@
+"""The one place the reader app is built, for the CLI and for the tests alike.
+
+``make_app(ctx)`` takes the CLI's context (locations, config, offline/demo
+flags, the already opened and possibly seeded cache); tests call
+``make_app(data_dir=..., config_file=...)`` with a temporary directory. Either
+way the app gets its store, settings and clock passed in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from termnews.app.app import Clock, TermnewsApp, UrlOpener
+from termnews.app.state import load_state
+from termnews.app.store_thread import StoreThread
+from termnews.core.config import load_config
+from termnews.core.locations import resolve_locations
+
+if TYPE_CHECKING:
+    from termnews.cli.context import Context
+
+
+def make_app(
+    ctx: Context | None = None,
+    *,
+    first_run: bool = False,
+    data_dir: str | Path | None = None,
+    config_file: str | Path | None = None,
+    offline: bool = False,
+    demo: bool = False,
+    clock: Clock | None = None,
+    url_opener: UrlOpener | None = None,
+) -> TermnewsApp:
+    """Build the reader over a cache.
+
+    With ``first_run`` the app explains that it shows the demo and how to add
+    real feeds. ``url_opener`` replaces the web browser (tests record links).
+    """
+    if ctx is not None:
+        locations = ctx.locations
+        config = ctx.config
+        offline = offline or ctx.offline
+        demo = demo or ctx.demo
+        _ = ctx.store  # open (and for --demo, seed) the cache before the UI starts
+    else:
+        locations = resolve_locations(data_dir, config_file)
+        config = load_config(locations.config_file)
+    locations.ensure_data_dir()
+    return TermnewsApp(
+        store_thread=StoreThread(locations.db_path),
+        config=config,
+        locations=locations,
+        state=load_state(locations.state_file),
+        offline=offline,
+        demo=demo,
+        first_run=first_run,
+        clock=clock,
+        url_opener=url_opener,
+    )

@@ -1,0 +1,48 @@
+"""Messages that cross from worker threads to the UI.
+
+Widget-level messages live on their widgets (``HeadlineList.Opened``...); these
+are the ones a background refresh posts, so they carry plain data only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+class RefreshProgress(Message):
+    """One more feed is done: ``done`` of ``total``; ``new`` articles it brought."""
+
+    def __init__(self, done: int, total: int, new: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+        self.new = new
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFailure:
+    """A feed that failed in this refresh, with its one-line reason."""
+
+    title: str
+    error: str
+
+
+class RefreshFinished(Message):
+    """A refresh ended (or could not start: ``error``)."""
+
+    def __init__(
+        self,
+        feeds: int,
+        new: int,
+        failures: tuple[FeedFailure, ...],
+        skipped: int = 0,
+        error: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.feeds = feeds
+        self.new = new
+        self.failures = failures
+        self.skipped = skipped
+        self.error = error

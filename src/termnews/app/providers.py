@@ -1,0 +1,145 @@
+"""Command palette providers: jump to a section or a feed, run any action, switch theme.
+
+Each provider lists plain-text entries (feed titles are cleaned, never markup)
+and lets Textual's fuzzy matcher rank them. They read the sections and feeds the
+main screen already loaded, so opening the palette costs no database query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from termnews.app.commands import KEY_COMMANDS, display_keys
+from termnews.app.widgets.section_list import View
+from termnews.core.text import clean_line
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One palette line."""
+
+    text: str
+    help: str
+    run: Callable[[], object]
+
+
+class _EntryProvider(Provider):
+    """Fuzzy search over a list of entries; all of them on discovery."""
+
+    def entries(self) -> Iterable[Entry]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for entry in self.entries():
+            yield DiscoveryHit(entry.text, entry.run, text=entry.text, help=entry.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for entry in self.entries():
+            score = matcher.match(entry.text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(entry.text),
+                    entry.run,
+                    text=entry.text,
+                    help=entry.help,
+                )
+
+
+def _main_screen(provider: Provider) -> object | None:
+    from termnews.app.screens.main import MainScreen
+
+    screen = provider.screen
+    if isinstance(screen, MainScreen):
+        return screen
+    for candidate in provider.app.screen_stack:
+        if isinstance(candidate, MainScreen):
+            return candidate
+    return None
+
+
+class SectionsProvider(_EntryProvider):
+    """'Section: World' jumps to a section's headlines."""
+
+    def entries(self) -> Iterable[Entry]:
+        from termnews.app.screens.main import MainScreen
+
+        screen = _main_screen(self)
+        if not isinstance(screen, MainScreen):
+            return
+        for section in screen.sections:
+            name = clean_line(section.name)
+            yield Entry(
+                f"Section: {name}",
+                f"{section.unread} unread of {section.total}",
+                partial(screen.show_view, View(section.name), True),
+            )
+
+
+class FeedsProvider(_EntryProvider):
+    """'Feed: Example News' jumps to one feed's headlines."""
+
+    def entries(self) -> Iterable[Entry]:
+        from termnews.app.screens.main import MainScreen
+
+        screen = _main_screen(self)
+        if not isinstance(screen, MainScreen):
+            return
+        for feed in screen.feeds:
+            title = clean_line(feed.title) or clean_line(feed.url)
+            state = (
+                " · failing: " + clean_line(feed.last_error)
+                if feed.failing and feed.last_error
+                else ""
+            )
+            yield Entry(
+                f"Feed: {title}",
+                f"in {clean_line(feed.section)} · {feed.unread} unread{state}",
+                partial(screen.show_view, View(feed.section, feed.id, title), True),
+            )
+
+
+class ActionsProvider(_EntryProvider):
+    """Every keyed action, with its key, runnable from the palette."""
+
+    def entries(self) -> Iterable[Entry]:
+        from termnews.app.screens.main import MainScreen
+
+        screen = _main_screen(self)
+        if not isinstance(screen, MainScreen):
+            return
+        keys = screen.tn.keymap_in_force()
+        for command in KEY_COMMANDS:
+            if not command.palette:
+                continue
+            action = command.action
+            run: Callable[[], object]
+            if action.startswith("app."):
+                run = partial(self.app.run_action, action[4:])
+            else:
+                run = partial(screen.run_action, action)
+            yield Entry(
+                command.description,
+                f"{command.tooltip}  ({display_keys(keys.get(command.id, command.keys))})",
+                run,
+            )
+
+
+class ThemesProvider(_EntryProvider):
+    """'Theme: nord' switches the theme (the choice is remembered)."""
+
+    def entries(self) -> Iterable[Entry]:
+        app = self.app
+        for name in sorted(app.available_themes):
+            if name == "textual-ansi":
+                continue
+            yield Entry(
+                f"Theme: {name}",
+                "Switch to this colour theme",
+                partial(setattr, app, "theme", name),
+            )

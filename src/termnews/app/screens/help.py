@@ -1,0 +1,89 @@
+"""The help screen: the live keymap, generated from the command definitions.
+
+It shows the keys in force (after the config's ``[keys]`` remapping), what each
+does, and the binding id to use when remapping, so the help cannot drift from
+what the keys actually do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from termnews.app.commands import KEY_COMMANDS, Group, display_keys
+
+
+def keymap_table(keys: Mapping[str, str], group: Group) -> Table:
+    """One group's keys as a table: keys, what they do, binding id (all plain Text)."""
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(no_wrap=True, min_width=14)
+    table.add_column(ratio=1)
+    table.add_column(no_wrap=True, style="dim")
+    for command in KEY_COMMANDS:
+        if command.group == group:
+            shown = display_keys(keys.get(command.id, command.keys))
+            table.add_row(Text(shown, style="bold"), Text(command.tooltip), Text(command.id))
+    return table
+
+
+def groups() -> list[Group]:
+    """Command groups in help order."""
+    seen: list[Group] = []
+    for command in KEY_COMMANDS:
+        if command.group not in seen:
+            seen.append(command.group)
+    return seen
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key and what it does; Escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "close", "Close", show=False),
+        Binding("j,down", "scroll(1)", show=False),
+        Binding("k,up", "scroll(-1)", show=False),
+        Binding("space,pagedown", "page(1)", show=False),
+        Binding("b,pageup", "page(-1)", show=False),
+    ]
+
+    def __init__(self, keys: Mapping[str, str], config_path: str | None) -> None:
+        super().__init__()
+        self.keys = dict(keys)
+        self.config_path = config_path
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys"
+            body.border_subtitle = "Esc closes"
+            for group in groups():
+                yield Static(Content.styled(group.upper(), "bold $accent"), classes="help-group")
+                yield Static(keymap_table(self.keys, group), classes="help-keys")
+            where = self.config_path or "the config file"
+            yield Static(
+                Content.assemble(
+                    "Remap any key in ",
+                    (where, "italic"),
+                    ' with a [keys] table of binding id = "key", for example: star = "x"',
+                ),
+                id="help-remap",
+            )
+
+    def action_scroll(self, step: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_relative(y=step, animate=False)
+
+    def action_page(self, step: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_page_down(animate=False) if step > 0 else body.scroll_page_up(animate=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,924 @@
+"""The reader's one main screen: sections, headlines, article, related stories.
+
+The screen owns the reading state (which view is listed, which article is
+open, the unread-only toggle, the filter, the layout) and the panes show it.
+Every cache access goes through the app's :class:`StoreThread` from async
+workers, so a keypress is never stuck behind SQLite; refreshes run in a thread
+worker with a store of their own and report back with messages.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Markdown, OptionList
+
+from termnews.app.commands import screen_bindings
+from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
+from termnews.app.links import browsable_url
+from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
+from termnews.app.related_source import find_related
+from termnews.app.screens.confirm import ConfirmScreen
+from termnews.app.screens.help import HelpScreen
+from termnews.app.state import LAYOUTS, UiState
+from termnews.app.widgets.article_view import ArticleView
+from termnews.app.widgets.headline_list import HeadlineList
+from termnews.app.widgets.related_panel import RelatedPanel
+from termnews.app.widgets.search_bar import SearchBar
+from termnews.app.widgets.section_list import SectionList, View
+from termnews.app.widgets.status_bar import StatusBar
+from termnews.core.errors import NotFoundError, TermnewsError
+from termnews.core.models import Article, Feed, Section, VirtualSection
+from termnews.core.refresh import STATUS_FAILED, STATUS_SKIPPED, FeedOutcome, refresh
+from termnews.core.store import Store
+from termnews.core.text import clean_line
+
+if TYPE_CHECKING:
+    from termnews.app.app import TermnewsApp
+
+ALL = View(VirtualSection.ALL.value)
+STACK_BELOW = 100
+"""Narrower terminals stack the panes: lists on top, the article below."""
+WIDE_FROM = 160
+"""From this width the related stories move to a column beside the article."""
+SMALL_HEIGHT = 30
+MID_REFRESH_RELOAD_S = 3.0
+"""While a long refresh brings new articles, reload the lists at most this often."""
+
+WELCOME = """\
+You are looking at the **demo**: a few bundled sample feeds in a throwaway cache,
+so you can try every key before subscribing to anything.
+
+## Add your own feeds
+
+Quit with `q`, then in your shell:
+
+- `termnews add URL` subscribes to a feed (or a web page that links one)
+- `termnews import FILE.opml` brings your subscriptions from another reader
+- `termnews import --starter` subscribes to a small set of well-known news feeds
+
+Then run `termnews` again: your feeds replace this demo.
+
+## Reading
+
+- `j` / `k` move, `Enter` opens, `h` / `l` or `Tab` switch panes
+- `n` / `p` jump to the next / previous unread article
+- `space` / `b` page through the article, `o` opens the original
+- `?` lists every key, `Ctrl+P` finds sections, feeds and actions
+"""
+
+NO_FEEDS = """\
+There is nothing in the cache yet.
+
+- `termnews add URL` subscribes to a feed
+- `termnews import FILE.opml` imports subscriptions
+- `termnews import --starter` subscribes to a starter set
+
+Then press `R` here (or run `termnews refresh`).
+"""
+
+
+class MainScreen(Screen[None]):
+    """Sections | headlines | article + related, with a status line and a footer."""
+
+    BINDINGS = screen_bindings()  # type: ignore[assignment]
+
+    def __init__(self, state: UiState) -> None:
+        super().__init__()
+        self.initial_state = state
+        self.view_: View = ALL
+        self.unread_only = state.unread_only
+        self.filter_text = ""
+        self.article: Article | None = None
+        self.layout_mode = state.layout if state.layout in LAYOUTS else "auto"
+        self.show_related: bool | None = state.show_related
+        self.zoomed = state.zoom
+        self.refreshing = False
+        self._generation = 0
+        self._last_mid_reload = 0.0
+        self._started = False
+
+    # ------------------------------------------------------------ plumbing
+
+    @property
+    def tn(self) -> TermnewsApp:
+        """The app with its services (store thread, config, flags)."""
+        return cast("TermnewsApp", self.app)
+
+    @property
+    def sections_pane(self) -> SectionList:
+        return self.query_one(SectionList)
+
+    @property
+    def headlines(self) -> HeadlineList:
+        return self.query_one(HeadlineList)
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def related(self) -> RelatedPanel:
+        return self.query_one(RelatedPanel)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    @property
+    def sections(self) -> list[Section]:
+        """Sections with counts, as last loaded (for the palette)."""
+        return self.sections_pane.sections
+
+    @property
+    def feeds(self) -> list[Feed]:
+        """Feeds with counts, as last loaded (for the palette)."""
+        return self.sections_pane.feeds
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Container(id="body"):
+            with Horizontal(id="browse"):
+                yield SectionList(id="sections")
+                yield HeadlineList(clock=self.tn.clock, id="headlines")
+            with Container(id="reader"):
+                yield ArticleView(id="article")
+                yield RelatedPanel(clock=self.tn.clock, id="related")
+        yield SearchBar(id="search")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sections_pane.border_title = "Sections"
+        self.headlines.border_title = "Headlines"
+        self.query_one(SearchBar).display = False
+        self.status.offline = self.tn.offline
+        self.status.demo = self.tn.demo
+        self._apply_layout()
+        self.headlines.focus()
+        self._startup()
+        minutes = self.tn.config.general.auto_refresh_minutes
+        if minutes > 0 and not self.tn.offline:
+            self.set_interval(minutes * 60, self._auto_refresh_tick)
+
+    def on_resize(self) -> None:
+        self._apply_layout()
+
+    # -------------------------------------------------------------- layout
+
+    def related_visible(self) -> bool:
+        """Whether the related panel shows: the user's toggle, else config and size."""
+        if self.show_related is not None:
+            return self.show_related
+        small = self.size.width < STACK_BELOW or self.size.height < SMALL_HEIGHT
+        return self.tn.config.general.show_related and not small
+
+    def _apply_layout(self) -> None:
+        width = self.size.width
+        stacked = self.layout_mode == "stacked" or (
+            self.layout_mode == "auto" and width < STACK_BELOW
+        )
+        self.set_class(stacked, "-stacked")
+        self.set_class(not stacked and width >= WIDE_FROM, "-wide")
+        self.set_class(not self.related_visible(), "-related-hidden")
+        self.set_class(self.zoomed, "-zoomed")
+        focused = self.focused
+        in_search = focused is not None and isinstance(focused.parent, SearchBar)
+        if focused is not None and focused not in self._panes() and not in_search:
+            (self.article_view if self.zoomed else self.headlines).focus()
+
+    def _panes(self) -> list[Widget]:
+        """Focusable panes in Tab order, skipping hidden ones."""
+        if self.zoomed:
+            return [self.article_view]
+        panes: list[Widget] = [self.sections_pane, self.headlines, self.article_view]
+        if self.related_visible():
+            panes.append(self.related)
+        return panes
+
+    # ------------------------------------------------------------- loading
+
+    def current_query(self) -> HeadlineQuery:
+        """The headline selection in force."""
+        return HeadlineQuery(
+            section=self.view_.section,
+            feed_id=self.view_.feed_id,
+            unread=self.unread_only,
+            text=self.filter_text,
+            trending_hours=self.tn.config.related.trending_hours,
+        )
+
+    @work(exclusive=True, group="startup", exit_on_error=False)
+    async def _startup(self) -> None:
+        state = self.initial_state
+        await self._reload_sections()
+        view = ALL
+        if state.section is not None:
+            wanted = View(state.section, state.feed_id, None)
+            node = self.sections_pane.node_for(wanted)
+            if node is not None and node.data is not None:
+                view = node.data
+        for notice in self.tn.store_thread.notices:
+            self.notify(clean_line(notice), severity="warning", timeout=10)
+        await self._set_view(view, keep_id=state.article_id)
+        if self.tn.first_run:
+            await self.article_view.show_message("Welcome to termnews", WELCOME)
+            self.notify(
+                "This is the demo. Add real feeds with 'termnews add URL', "
+                "'termnews import FILE.opml' or 'termnews import --starter'.",
+                title="Welcome to termnews",
+                timeout=20,
+            )
+        elif not self.feeds:
+            await self.article_view.show_message("No feeds yet", NO_FEEDS)
+        elif state.article_id is not None:
+            await self._show_article(state.article_id, mark_read=False)
+        elif self.headlines.current is not None:
+            await self._show_article(self.headlines.current.id, mark_read=True)
+        else:
+            await self.article_view.show_message(
+                "Nothing to read here", "No articles in this section. Press `]` for the next one."
+            )
+        self._started = True
+        self.save_state()
+
+    async def _reload_sections(self) -> None:
+        def load(store: Store) -> tuple[list[Section], list[Feed]]:
+            return store.sections(), store.feeds()
+
+        sections, feeds = await self.tn.store_thread.call(load)
+        self.sections_pane.set_data(sections, feeds)
+        successes = [f.last_success for f in feeds if f.last_success is not None]
+        if successes:
+            newest = max(successes)
+            current = self.status.last_refresh
+            self.status.last_refresh = newest if current is None else max(current, newest)
+        self._update_unread()
+
+    @work(exclusive=True, group="sections", exit_on_error=False)
+    async def reload_sections(self) -> None:
+        """Reload section and feed counts (after reads, stars, refreshes)."""
+        await self._reload_sections()
+
+    def _update_unread(self) -> None:
+        view = self.view_
+        if view.feed_id is not None:
+            feed = next((f for f in self.feeds if f.id == view.feed_id), None)
+            self.status.unread = feed.unread if feed else 0
+        else:
+            section = self.sections_pane.section(view.section)
+            if section is None:
+                self.status.unread = 0
+            elif section.name == VirtualSection.STARRED.value:
+                self.status.unread = sum(1 for h in self.headlines.rows if not h.read)
+            else:
+                self.status.unread = section.unread
+        self.status.location = view.label
+
+    async def _set_view(self, view: View, keep_id: int | None = None) -> None:
+        self.view_ = view
+        self.sections_pane.activate(view, move_cursor=True)
+        self.headlines.border_title = clean_line(view.label)
+        self._update_unread()
+        await self._load_headlines(keep_id=keep_id)
+        if self._started:
+            self.save_state()
+
+    async def _load_headlines(self, keep_id: int | None = None, at_least: int = PAGE_SIZE) -> None:
+        self._generation += 1
+        generation = self._generation
+        query = self.current_query()
+        rows, total = await self.tn.store_thread.call(lambda s: query.first_page(s, at_least))
+        if generation != self._generation:
+            return
+        self.headlines.show_rows(rows, total, keep_id=keep_id)
+        self.headlines.border_subtitle = f"{total} article{'s' if total != 1 else ''}"
+        self._update_unread()
+
+    @work(exclusive=True, group="headlines", exit_on_error=False)
+    async def reload_headlines(self, keep_place: bool = True, extra: int = 0) -> None:
+        """Reload the list for the current query, keeping the highlighted article."""
+        current = self.headlines.current
+        keep = current.id if (keep_place and current) else None
+        at_least = max(PAGE_SIZE, len(self.headlines.rows) + extra) if keep_place else PAGE_SIZE
+        await self._load_headlines(keep_id=keep, at_least=at_least)
+
+    @work(exclusive=True, group="view", exit_on_error=False)
+    async def show_view(self, view: View, focus_headlines: bool = False) -> None:
+        """List ``view``'s headlines (from the section list, ]/[, the palette)."""
+        await self._set_view(view)
+        if focus_headlines and not self.zoomed:
+            self.headlines.focus()
+
+    @on(HeadlineList.NeedMore)
+    def _need_more(self) -> None:
+        self._load_more()
+
+    @work(exclusive=True, group="more", exit_on_error=False)
+    async def _load_more(self) -> None:
+        await self._append_pages(everything=False)
+
+    async def _append_pages(self, everything: bool) -> None:
+        """Load the next page (or every remaining page) of the current query."""
+        query = self.current_query()
+        if not query.paged:
+            return
+        generation = self._generation
+        while self.headlines.has_more:
+            offset = len(self.headlines.rows)
+            limit = 2000 if everything else PAGE_SIZE
+            rows = await self.tn.store_thread.call(
+                lambda s, o=offset, n=limit: query.page(s, o, n)  # type: ignore[misc]
+            )
+            if generation != self._generation:
+                return
+            if not rows:
+                self.headlines.total = len(self.headlines.rows)
+                break
+            self.headlines.append_rows(rows, self.headlines.total)
+            if not everything:
+                break
+
+    # ------------------------------------------------------------- articles
+
+    async def _show_article(self, article_id: int, mark_read: bool = True) -> None:
+        def load(store: Store) -> tuple[Article, bool]:
+            article = store.article(article_id)
+            changed = False
+            if mark_read and not article.read:
+                changed = store.set_read([article_id], True) > 0
+                article = replace(article, read=True)
+            return article, changed
+
+        try:
+            article, changed = await self.tn.store_thread.call(load)
+        except NotFoundError:
+            self.notify("That article is no longer in the cache.", severity="warning")
+            return
+        self.article = article
+        if changed:
+            self.headlines.update_row(article_id, read=True)
+            self.reload_sections()
+        await self.article_view.show_article(article)
+        self._load_related(article_id)
+        if self._started:
+            self.save_state()
+
+    @work(exclusive=True, group="article", exit_on_error=False)
+    async def open_article(self, article_id: int, mark_read: bool = True) -> None:
+        """Show an article in the article pane (and mark it read)."""
+        await self._show_article(article_id, mark_read)
+
+    def open_headline(self, index: int) -> None:
+        """Highlight and open the headline at ``index``."""
+        if 0 <= index < len(self.headlines.rows):
+            self.headlines.highlighted = index
+            self.open_article(self.headlines.rows[index].id)
+
+    @work(exclusive=True, group="related", exit_on_error=False)
+    async def _load_related(self, article_id: int) -> None:
+        limit = self.tn.config.related.limit
+        try:
+            items = await self.tn.store_thread.call(lambda s: find_related(s, article_id, limit))
+        except Exception as exc:
+            self.log.warning(f"related stories failed: {exc!r}")
+            items = []
+        if self.article is not None and self.article.id == article_id:
+            self.related.show_items(items)
+
+    # -------------------------------------------------------- pane messages
+
+    @on(SectionList.Chosen)
+    def _section_chosen(self, event: SectionList.Chosen) -> None:
+        if event.view != self.view_:
+            self.show_view(event.view)
+
+    @on(SectionList.Entered)
+    def _section_entered(self, event: SectionList.Entered) -> None:
+        if event.view != self.view_:
+            self.show_view(event.view, focus_headlines=True)
+        else:
+            self.headlines.focus()
+
+    @on(HeadlineList.Opened)
+    def _headline_opened(self, event: HeadlineList.Opened) -> None:
+        self.open_article(event.headline.id)
+
+    @on(RelatedPanel.Opened)
+    def _related_opened(self, event: RelatedPanel.Opened) -> None:
+        index = self.headlines.index_of(event.article_id)
+        if index is not None:
+            self.headlines.highlighted = index
+        self.open_article(event.article_id)
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        base = self.article.link if self.article else None
+        self._open_url(event.href, base)
+
+    @on(SearchBar.Changed)
+    def _filter_changed(self, event: SearchBar.Changed) -> None:
+        self.filter_text = event.text.strip()
+        self.status.filter_text = self.filter_text
+        self.reload_headlines(keep_place=False)
+
+    @on(SearchBar.Closed)
+    def _filter_closed(self, event: SearchBar.Closed) -> None:
+        if event.cleared and self.filter_text:
+            self.filter_text = ""
+            self.status.filter_text = ""
+            self.reload_headlines(keep_place=True)
+        self.headlines.focus()
+
+    # -------------------------------------------------------------- moving
+
+    def _focused_pane(self) -> Widget | None:
+        focused = self.focused
+        while focused is not None and focused not in (
+            self.sections_pane,
+            self.headlines,
+            self.article_view,
+            self.related,
+        ):
+            parent = focused.parent
+            focused = parent if isinstance(parent, Widget) else None
+        return focused
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def _move(self, step: int) -> None:
+        pane = self._focused_pane()
+        if isinstance(pane, SectionList | OptionList):
+            pane.action_cursor_down() if step > 0 else pane.action_cursor_up()
+        elif isinstance(pane, ArticleView):
+            pane.scroll_down() if step > 0 else pane.scroll_up()
+
+    def action_next_pane(self) -> None:
+        self._cycle_pane(1)
+
+    def action_previous_pane(self) -> None:
+        self._cycle_pane(-1)
+
+    def _cycle_pane(self, step: int) -> None:
+        panes = self._panes()
+        pane = self._focused_pane()
+        index = panes.index(pane) if pane in panes else 0
+        panes[(index + step) % len(panes)].focus()
+
+    def action_go_top(self) -> None:
+        pane = self._focused_pane()
+        if isinstance(pane, SectionList):
+            pane.move_cursor_to_line(0)
+        elif isinstance(pane, OptionList):
+            pane.action_first()
+        elif isinstance(pane, ArticleView):
+            pane.scroll_home()
+
+    def action_go_bottom(self) -> None:
+        pane = self._focused_pane()
+        if isinstance(pane, SectionList):
+            pane.move_cursor_to_line(pane.last_line)
+        elif isinstance(pane, HeadlineList):
+            self._go_bottom()
+        elif isinstance(pane, OptionList):
+            pane.action_last()
+        elif isinstance(pane, ArticleView):
+            pane.scroll_end()
+
+    @work(exclusive=True, group="bottom", exit_on_error=False)
+    async def _go_bottom(self) -> None:
+        await self._append_pages(everything=True)
+        self.headlines.action_last()
+
+    def action_page_down(self) -> None:
+        self.article_view.scroll_page_down()
+
+    def action_page_up(self) -> None:
+        self.article_view.scroll_page_up()
+
+    def action_next_section(self) -> None:
+        self._step_section(1)
+
+    def action_previous_section(self) -> None:
+        self._step_section(-1)
+
+    def _step_section(self, step: int) -> None:
+        names = self.sections_pane.section_names()
+        if not names:
+            return
+        index = names.index(self.view_.section) if self.view_.section in names else 0
+        if self.view_.feed_id is not None and step < 0:
+            step = 0  # from a feed, [ goes back to its own section first
+        self.show_view(View(names[(index + step) % len(names)]))
+
+    def action_open(self) -> None:
+        pane = self._focused_pane()
+        if isinstance(pane, SectionList):
+            pane.action_select_cursor()
+        elif isinstance(pane, OptionList):
+            pane.action_select()
+
+    def action_back(self) -> None:
+        bar = self.query_one(SearchBar)
+        if bar.display or self.filter_text:
+            bar.close(cleared=True)
+        elif self.zoomed:
+            self.action_toggle_zoom()
+
+    # ------------------------------------------------------------- reading
+
+    def action_next_unread(self) -> None:
+        self._next_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._next_unread(-1)
+
+    @work(exclusive=True, group="unread", exit_on_error=False)
+    async def _next_unread(self, step: int) -> None:
+        rows = self.headlines.rows
+        start = self.headlines.highlighted
+        if self.article is not None:
+            index = self.headlines.index_of(self.article.id)
+            if index is not None:
+                start = index
+        start = -1 if start is None and step > 0 else (start if start is not None else len(rows))
+        index = start + step
+        while True:
+            rows = self.headlines.rows
+            while 0 <= index < len(rows):
+                if not rows[index].read and (
+                    self.article is None or rows[index].id != self.article.id
+                ):
+                    self.open_headline(index)
+                    return
+                index += step
+            if step > 0 and self.headlines.has_more and self.current_query().paged:
+                before = len(rows)
+                await self._append_pages(everything=False)
+                if len(self.headlines.rows) == before:
+                    break
+                continue
+            break
+        if step < 0:
+            self.notify("No earlier unread article here.")
+            return
+        await self._jump_to_unread_section()
+
+    async def _jump_to_unread_section(self) -> None:
+        await self._reload_sections()
+        user = [s for s in self.sections if not s.virtual]
+        names = [s.name for s in user]
+        here = names.index(self.view_.section) if self.view_.section in names else -1
+        order = user[here + 1 :] + user[: max(here, 0)] if here >= 0 else user
+        target = next((s for s in order if s.unread > 0 and s.name != self.view_.section), None)
+        if target is None:
+            self.notify("No unread articles left.")
+            return
+        self.notify(f"Next unread section: {clean_line(target.name)}")
+        await self._set_view(View(target.name))
+        rows = self.headlines.rows
+        for index, h in enumerate(rows):
+            if not h.read:
+                self.headlines.highlighted = index
+                await self._show_article(h.id)
+                return
+
+    def _target_id(self) -> int | None:
+        """The article a key acts on: the highlighted headline when the list has focus,
+        else the open article."""
+        if self._focused_pane() is self.headlines and self.headlines.current is not None:
+            return self.headlines.current.id
+        if self.article is not None:
+            return self.article.id
+        current = self.headlines.current
+        return current.id if current else None
+
+    async def _target_article(self) -> Article | None:
+        article_id = self._target_id()
+        if article_id is None:
+            self.notify("No article selected.")
+            return None
+        if self.article is not None and self.article.id == article_id:
+            return self.article
+        try:
+            return await self.tn.store_thread.call(lambda s: s.article(article_id))
+        except NotFoundError:
+            return None
+
+    @work(group="actions", exit_on_error=False)
+    async def action_open_in_browser(self) -> None:
+        article = await self._target_article()
+        if article is not None:
+            self._open_url(article.link, None)
+
+    def _open_url(self, href: str | None, base: str | None) -> None:
+        url = browsable_url(href, base)
+        if url is None:
+            self.notify(
+                "This link cannot be opened safely (not http or https).", severity="warning"
+            )
+            return
+        self.tn.open_link(url)
+
+    @work(group="actions", exit_on_error=False)
+    async def action_copy_link(self) -> None:
+        article = await self._target_article()
+        if article is None:
+            return
+        url = browsable_url(article.link, None)
+        if url is None:
+            self.notify("This article has no web link to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {clean_line(url)}")
+
+    @work(group="actions", exit_on_error=False)
+    async def action_toggle_star(self) -> None:
+        article_id = self._target_id()
+        if article_id is None:
+            return
+        starred = await self._flip(article_id, "starred")
+        self.notify("Starred ★" if starred else "Unstarred")
+
+    @work(group="actions", exit_on_error=False)
+    async def action_toggle_read(self) -> None:
+        article_id = self._target_id()
+        if article_id is None:
+            return
+        read = await self._flip(article_id, "read")
+        self.notify("Marked read" if read else "Marked unread")
+
+    async def _flip(self, article_id: int, flag: str) -> bool:
+        def flip(store: Store) -> bool:
+            value = not getattr(store.article(article_id), flag)
+            if flag == "read":
+                store.set_read([article_id], value)
+            else:
+                store.set_starred([article_id], value)
+            return value
+
+        value = await self.tn.store_thread.call(flip)
+        self.headlines.update_row(article_id, **{flag: value})
+        if self.article is not None and self.article.id == article_id:
+            self.article = replace(self.article, **{flag: value})  # type: ignore[arg-type]
+        self.reload_sections()
+        return value
+
+    @work(group="actions", exit_on_error=False)
+    async def action_mark_section_read(self) -> None:
+        view = self.view_
+        query = self.current_query()
+        if query.text:
+            ids = [h.id for h in self.headlines.rows if not h.read]
+            what = f"{len(ids)} unread articles matching '{self.filter_text}'"
+        else:
+            ids = []
+            what = f"all {self.status.unread} unread articles in {clean_line(view.label)}"
+        if (query.text and not ids) or (not query.text and self.status.unread == 0):
+            self.notify("Nothing unread here.")
+            return
+        if not await self.app.push_screen_wait(ConfirmScreen(f"Mark {what} as read?")):
+            return
+
+        def mark(store: Store) -> int:
+            if ids:
+                return store.set_read(ids, True)
+            if view.section == VirtualSection.TRENDING.value:
+                return store.set_read([h.id for h in self.headlines.rows], True)
+            return store.mark_all_read(section=view.section, feed_id=view.feed_id)
+
+        count = await self.tn.store_thread.call(mark)
+        self.headlines.mark_all_read()
+        if self.article is not None:
+            self.article = replace(self.article, read=True)
+        await self._reload_sections()
+        self.notify(f"Marked {count} articles read.")
+
+    @work(exclusive=True, group="fulltext", exit_on_error=False)
+    async def action_full_text(self) -> None:
+        try:
+            from termnews.core.fulltext import fetch_full_text
+        except ImportError:
+            self.notify("Fetching the full text is not available yet.")
+            return
+        if self.tn.offline:
+            self.notify("Offline: the full text cannot be fetched.", severity="warning")
+            return
+        article = await self._target_article()
+        if article is None:
+            return
+        self.notify("Fetching the full text…")
+        try:
+            await self._fetch_full_text(article.id, fetch_full_text)
+        except TermnewsError as exc:
+            self.notify(clean_line(str(exc)), severity="error")
+            return
+        if self.article is not None and self.article.id == article.id:
+            await self._show_article(article.id, mark_read=False)
+
+    async def _fetch_full_text(self, article_id: int, fetch: object) -> None:
+        import asyncio
+
+        db_path = self.tn.store_thread.db_path
+        config = self.tn.config
+
+        def run() -> None:
+            store = Store.open(db_path)
+            try:
+                fetch(store, article_id, config)  # type: ignore[operator]
+            finally:
+                store.close()
+
+        await asyncio.get_running_loop().run_in_executor(None, run)
+
+    # ---------------------------------------------------------------- view
+
+    def action_search(self) -> None:
+        if self.zoomed:
+            self.action_toggle_zoom()
+        self.query_one(SearchBar).open(self.filter_text)
+
+    def action_toggle_unread_only(self) -> None:
+        self.unread_only = not self.unread_only
+        self.notify("Showing unread articles only" if self.unread_only else "Showing all articles")
+        self.reload_headlines(keep_place=True)
+        self.save_state()
+
+    def action_toggle_related(self) -> None:
+        self.show_related = not self.related_visible()
+        if self.zoomed and self.show_related:
+            self.zoomed = False
+        self._apply_layout()
+        self.save_state()
+
+    def action_toggle_zoom(self) -> None:
+        self.zoomed = not self.zoomed
+        self._apply_layout()
+        (self.article_view if self.zoomed else self.headlines).focus()
+        self.save_state()
+
+    def action_cycle_layout(self) -> None:
+        self.layout_mode = LAYOUTS[(LAYOUTS.index(self.layout_mode) + 1) % len(LAYOUTS)]
+        self._apply_layout()
+        self.notify(f"Layout: {self.layout_mode}")
+        self.save_state()
+
+    def action_help(self) -> None:
+        config = self.tn.config_path
+        self.app.push_screen(HelpScreen(self.tn.keymap_in_force(), str(config) if config else None))
+
+    def save_state(self) -> None:
+        """Write where the reader is to the state file."""
+        self.tn.save_state(
+            UiState(
+                section=self.view_.section,
+                feed_id=self.view_.feed_id,
+                article_id=self.article.id if self.article else None,
+                theme=self.app.theme,
+                layout=self.layout_mode,
+                show_related=self.show_related,
+                unread_only=self.unread_only,
+                zoom=self.zoomed,
+            )
+        )
+
+    # ------------------------------------------------------------- refresh
+
+    def action_refresh_current(self) -> None:
+        view = self.view_
+        if view.feed_id is not None:
+            self.start_refresh(feed_ids=[view.feed_id], section=None, label=view.label)
+        elif self.sections_pane.section(view.section) is not None and not any(
+            s.virtual and s.name == view.section for s in self.sections
+        ):
+            self.start_refresh(feed_ids=None, section=view.section, label=view.section)
+        else:
+            self.start_refresh(feed_ids=None, section=None, label="all feeds")
+
+    def action_refresh_all(self) -> None:
+        self.start_refresh(feed_ids=None, section=None, label="all feeds")
+
+    def _auto_refresh_tick(self) -> None:
+        if not self.refreshing:
+            self.start_refresh(feed_ids=None, section=None, label="all feeds", quiet=True)
+
+    def start_refresh(
+        self,
+        feed_ids: list[int] | None,
+        section: str | None,
+        label: str,
+        quiet: bool = False,
+    ) -> None:
+        """Refresh in a background thread; reading goes on meanwhile."""
+        if self.refreshing:
+            done = self.status.progress
+            where = f" ({done[0]}/{done[1]})" if done else ""
+            self.notify(f"A refresh is already running{where}.")
+            return
+        if self.tn.offline:
+            self.notify(
+                "Offline (--offline): web feeds are not fetched; local feed files are re-read. "
+                "Start termnews without --offline to refresh from the web.",
+                title="Offline",
+                severity="warning",
+            )
+        elif not quiet:
+            self.notify(f"Refreshing {clean_line(label)}…")
+        self.refreshing = True
+        self.status.progress = (0, 0)
+        self._last_mid_reload = time.monotonic()
+        self._refresh_worker(feed_ids, section)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh_worker(self, feed_ids: list[int] | None, section: str | None) -> None:
+        """Runs in a thread with its own store (a connection belongs to its thread)."""
+        tn = self.tn
+        failures: list[FeedFailure] = []
+        skipped = 0
+        new = 0
+        total = 0
+
+        def progress(outcome: FeedOutcome, done: int, count: int) -> None:
+            nonlocal skipped, new
+            if outcome.status == STATUS_FAILED:
+                failures.append(
+                    FeedFailure(clean_line(outcome.title), clean_line(outcome.error or "failed"))
+                )
+            elif outcome.status == STATUS_SKIPPED:
+                skipped += 1
+            new += outcome.new
+            self.post_message(RefreshProgress(done, count, outcome.new))
+
+        try:
+            store = Store.open(tn.store_thread.db_path)
+        except TermnewsError as exc:
+            self.post_message(RefreshFinished(0, 0, (), error=str(exc)))
+            return
+        try:
+            feeds = store.feeds()
+            if feed_ids is not None:
+                feeds = [f for f in feeds if f.id in feed_ids]
+            elif section is not None:
+                feeds = [f for f in feeds if f.section == section]
+            total = len(feeds)
+            refresh(store, feeds, offline=tn.offline, progress=progress, settings=tn.config)
+        except TermnewsError as exc:
+            self.post_message(RefreshFinished(total, new, tuple(failures), skipped, error=str(exc)))
+            return
+        except Exception as exc:
+            self.post_message(
+                RefreshFinished(
+                    total, new, tuple(failures), skipped, error=f"refresh failed: {exc}"
+                )
+            )
+            return
+        finally:
+            store.close()
+        self.post_message(RefreshFinished(total, new, tuple(failures), skipped))
+
+    @on(RefreshProgress)
+    def _refresh_progress(self, event: RefreshProgress) -> None:
+        self.status.progress = (event.done, event.total)
+        if event.new and time.monotonic() - self._last_mid_reload > MID_REFRESH_RELOAD_S:
+            self._last_mid_reload = time.monotonic()
+            self.reload_sections()
+            self.reload_headlines(keep_place=True, extra=event.new)
+
+    @on(RefreshFinished)
+    async def _refresh_finished(self, event: RefreshFinished) -> None:
+        self.refreshing = False
+        self.status.progress = None
+        if event.feeds - len(event.failures) - event.skipped > 0:
+            self.status.last_refresh = datetime.now(UTC)
+        await self._reload_sections()
+        self.reload_headlines(keep_place=True, extra=event.new)
+        if event.error:
+            self.notify(
+                clean_line(event.error), title="Refresh failed", severity="error", timeout=10
+            )
+            return
+        if event.failures:
+            shown = "; ".join(f"{f.title}: {f.error}" for f in event.failures[:3])
+            more = f" (+{len(event.failures) - 3} more)" if len(event.failures) > 3 else ""
+            self.notify(
+                f"{shown}{more}",
+                title=f"{len(event.failures)} of {event.feeds} feeds failed",
+                severity="warning",
+                timeout=12,
+            )
+        summary = f"{event.new} new article{'s' if event.new != 1 else ''}"
+        if event.skipped:
+            summary += f"; {event.skipped} web feeds skipped (offline)"
+        self.notify(summary, title="Refresh done")

@@ -1,0 +1,117 @@
+"""The article pane, laid out like a news site's article page.
+
+Kicker (the section), headline, byline (source, author, date, reading time),
+then the body rendered by Textual's ``Markdown`` widget, and the link to the
+original at the end. The body is the cached Markdown produced at ingest; it is
+cleaned again here (terminal safety at every edge), raw HTML is shown as text
+(the parser runs with ``html`` off), and bodies longer than
+:data:`MAX_BODY_CHARS` are cut at a paragraph with a note, because the Markdown
+widget mounts one widget per block and a megabyte of text would stall the app.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from markdown_it import MarkdownIt
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Markdown, Static
+
+from termnews.core.content import reading_time_minutes
+from termnews.core.models import Article
+from termnews.core.text import clean_block, clean_line
+
+MAX_BODY_CHARS = 100_000
+"""Longest body rendered; news articles are far shorter, hostile ones are not."""
+
+
+def safe_markdown_parser() -> MarkdownIt:
+    """CommonMark + tables and strikethrough, with raw HTML shown as text."""
+    return MarkdownIt("gfm-like", {"html": False, "linkify": False})
+
+
+def cap_body(markdown: str, limit: int = MAX_BODY_CHARS) -> tuple[str, bool]:
+    """``markdown`` cut to about ``limit`` characters at a paragraph break."""
+    if len(markdown) <= limit:
+        return markdown, False
+    cut = markdown.rfind("\n\n", limit // 2, limit)
+    return markdown[: cut if cut > 0 else limit], True
+
+
+def format_when(value: datetime | None) -> str:
+    """A full, local date for the byline: ``Mon 23 Nov 2026, 10:00``."""
+    if value is None:
+        return ""
+    local = value.astimezone()
+    return local.strftime("%a %d %b %Y, %H:%M").replace(" 0", " ", 1)
+
+
+def byline(article: Article, minutes: int) -> Content:
+    """Source · author · date · reading time, as plain text."""
+    parts = [clean_line(article.feed_title)]
+    author = clean_line(article.author)
+    if author:
+        parts.append(f"By {author}")
+    when = format_when(article.published or article.updated)
+    if when:
+        parts.append(when)
+    parts.append(f"{minutes} min read")
+    return Content(" · ".join(p for p in parts if p))
+
+
+class ArticleView(VerticalScroll, can_focus=True):
+    """Scrollable article: header, Markdown body, link to the original."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.article: Article | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="article-kicker")
+        yield Static(id="article-title")
+        yield Static(id="article-byline")
+        yield Static(id="article-notice")
+        yield Markdown(id="article-body", parser_factory=safe_markdown_parser, open_links=False)
+        yield Static(id="article-link")
+
+    def _set(self, widget_id: str, content: Content | str) -> None:
+        widget = self.query_one(f"#{widget_id}", Static)
+        widget.update(content)
+        widget.display = bool(content)
+
+    async def show_article(self, article: Article) -> None:
+        """Show ``article`` from the top."""
+        self.article = article
+        body = clean_block(article.body)
+        minutes = reading_time_minutes(body)
+        shown, truncated = cap_body(body)
+        self._set("article-kicker", Content(clean_line(article.section).upper()))
+        self._set("article-title", Content(clean_line(article.title) or "(untitled)"))
+        self._set("article-byline", byline(article, minutes))
+        notices: list[str] = []
+        if article.full_error and not article.full_content:
+            notices.append(f"Full text unavailable: {clean_line(article.full_error)}")
+        if truncated:
+            notices.append(
+                f"This article is long: showing the first {len(shown) // 1000} KB of "
+                f"{len(body) // 1000} KB. Press o to read it all in the browser."
+            )
+        self._set("article-notice", Content("\n".join(notices)))
+        link = clean_line(article.link)
+        self._set("article-link", Content(f"Original: {link}  (o opens, y copies)") if link else "")
+        self.scroll_home(animate=False)
+        await self.query_one(Markdown).update(shown or "*This article has no text.*")
+        self.scroll_home(animate=False)
+
+    async def show_message(self, title: str, markdown: str) -> None:
+        """Show a page of help (welcome, empty cache) instead of an article."""
+        self.article = None
+        self._set("article-kicker", Content("TERMNEWS"))
+        self._set("article-title", Content(title))
+        self._set("article-byline", "")
+        self._set("article-notice", "")
+        self._set("article-link", "")
+        await self.query_one(Markdown).update(markdown)
+        self.scroll_home(animate=False)

@@ -1,0 +1,227 @@
+"""The headline list: one cheap row per article, loaded a page at a time.
+
+Built on ``OptionList`` (the measured fast choice; a ``ListView`` makes one widget
+per row and takes seconds at 1,000 rows). Each row is a :class:`HeadlineRow`
+visual that lays out its columns at render time for the actual width and reports
+a height of one line without wrapping anything, so even 10,000 loaded rows cost a
+fraction of a second to add or re-measure on resize. Pages come from
+``Store.headlines(limit, offset)``: the list asks for more with :class:`NeedMore`
+when the highlight or the scroll position nears the end of what is loaded.
+
+Feed text never becomes markup here: titles go into ``Content`` as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from textual import on
+from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from termnews.core.dates import short_age
+from termnews.core.models import Headline
+from termnews.core.text import clean_line
+
+LOOKAHEAD = 40
+"""Ask for the next page when the highlight or the view is this close to the end."""
+
+Clock = Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HeadlineRow(Visual):
+    """One headline as a single line: unread dot, star, age, source, title."""
+
+    def __init__(self, headline: Headline, clock: Clock = _now, show_source: bool = True) -> None:
+        self.headline = headline
+        self.clock = clock
+        self.show_source = show_source
+
+    def content(self, width: int) -> Content:
+        """The row laid out for ``width`` cells: marker, title, then source and age at the right."""
+        h = self.headline
+        if h.starred:
+            marker = ("★ ", "$warning")
+        elif not h.read:
+            marker = ("● ", "$accent")
+        else:
+            marker = ("  ", "")
+        age = short_age(h.published, self.clock())
+        right: list[tuple[str, str]] = []
+        if h.sources > 1:
+            right.append((f"+{h.sources - 1} ", "$secondary"))
+        if self.show_source and width >= 60:
+            src_width = min(24, max(12, width // 4))
+            source = clean_line(h.feed_title)
+            if len(source) > src_width:
+                source = source[: src_width - 1].rstrip() + "…"
+            right.append((source, "$foreground-muted"))
+            right.append((" · ", "$foreground-muted"))
+        right.append((age.rjust(3), "$foreground-muted"))
+        tail = Content.assemble(*right)
+        room = width - 2 - tail.cell_length - 2
+        title = Content.styled(clean_line(h.title) or "(untitled)", "bold" if not h.read else "")
+        if room < 8:
+            # Too narrow for the right-hand columns: the title matters most.
+            return Content.assemble(marker, title).truncate(width, ellipsis=True)
+        title = title.truncate(room, ellipsis=True)
+        gap = width - 2 - title.cell_length - tail.cell_length
+        return Content.assemble(marker, title, " " * max(gap, 1), tail)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content(width).render_strips(width, 1, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return container_width
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1
+
+
+class HeadlineList(OptionList):
+    """Headlines of the current section or feed, newest first, paged lazily."""
+
+    class Opened(Message):
+        """The user opened a headline (Enter or click)."""
+
+        def __init__(self, headline_list: HeadlineList, headline: Headline) -> None:
+            super().__init__()
+            self.headline_list = headline_list
+            self.headline = headline
+
+        @property
+        def control(self) -> HeadlineList:
+            return self.headline_list
+
+    class NeedMore(Message):
+        """Fewer than ``LOOKAHEAD`` loaded rows remain below the highlight or the view."""
+
+        def __init__(self, headline_list: HeadlineList) -> None:
+            super().__init__()
+            self.headline_list = headline_list
+
+        @property
+        def control(self) -> HeadlineList:
+            return self.headline_list
+
+    def __init__(self, clock: Clock = _now, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        self.rows: list[Headline] = []
+        self.total = 0
+        """How many rows the current query has in all (loaded or not)."""
+        self.loading_more = False
+        self._asked_for_more = False
+
+    # ---------------------------------------------------------------- data
+
+    @property
+    def has_more(self) -> bool:
+        """True when rows beyond the loaded ones exist."""
+        return len(self.rows) < self.total
+
+    def _option(self, headline: Headline) -> Option:
+        return Option(HeadlineRow(headline, self.clock))
+
+    def show_rows(self, rows: Sequence[Headline], total: int, keep_id: int | None = None) -> None:
+        """Replace the list; keep ``keep_id`` highlighted at the same screen line if present."""
+        old_index = self.highlighted
+        old_offset = (old_index - int(self.scroll_y)) if old_index is not None else 0
+        self.rows = list(rows)
+        self.total = total
+        self._asked_for_more = False
+        self.set_options([self._option(h) for h in self.rows])
+        new_index = self.index_of(keep_id) if keep_id is not None else None
+        if new_index is None:
+            if self.rows:
+                self.highlighted = 0
+            self.scroll_home(animate=False, immediate=True)
+            return
+        with self.prevent(OptionList.OptionHighlighted):
+            self.highlighted = new_index
+        self.scroll_to(y=max(0, new_index - old_offset), animate=False, immediate=True)
+
+    def append_rows(self, rows: Sequence[Headline], total: int) -> None:
+        """Add the next page below the loaded rows."""
+        known = {h.id for h in self.rows}
+        fresh = [h for h in rows if h.id not in known]
+        self.rows.extend(fresh)
+        self.total = max(total, len(self.rows))
+        self._asked_for_more = False
+        if fresh:
+            highlighted = self.highlighted
+            self.add_options([self._option(h) for h in fresh])
+            if highlighted is None and self.rows:
+                self.highlighted = 0
+
+    def index_of(self, article_id: int) -> int | None:
+        """Row index of an article among the loaded rows."""
+        for index, h in enumerate(self.rows):
+            if h.id == article_id:
+                return index
+        return None
+
+    def update_row(self, article_id: int, **changes: object) -> Headline | None:
+        """Change a loaded row in place (read, starred) and repaint it."""
+        index = self.index_of(article_id)
+        if index is None:
+            return None
+        headline = replace(self.rows[index], **changes)  # type: ignore[arg-type]
+        self.rows[index] = headline
+        self.replace_option_prompt_at_index(index, HeadlineRow(headline, self.clock))
+        return headline
+
+    def mark_all_read(self) -> None:
+        """Show every loaded row as read (after 'mark section read')."""
+        for index, h in enumerate(self.rows):
+            if not h.read:
+                self.rows[index] = replace(h, read=True)
+                self.replace_option_prompt_at_index(
+                    index, HeadlineRow(self.rows[index], self.clock)
+                )
+
+    @property
+    def current(self) -> Headline | None:
+        """The highlighted headline."""
+        if self.highlighted is None or not 0 <= self.highlighted < len(self.rows):
+            return None
+        return self.rows[self.highlighted]
+
+    # ----------------------------------------------------------- paging
+
+    def _maybe_need_more(self) -> None:
+        if not self.has_more or self._asked_for_more:
+            return
+        bottom_visible = int(self.scroll_y) + self.scrollable_content_region.height
+        near = max(self.highlighted or 0, bottom_visible)
+        if near >= len(self.rows) - LOOKAHEAD:
+            self._asked_for_more = True
+            self.post_message(self.NeedMore(self))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._maybe_need_more()
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._maybe_need_more()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.rows):
+            self.post_message(self.Opened(self, self.rows[event.option_index]))

@@ -1,0 +1,78 @@
+"""'You may also like': related cached stories under (or beside) the article.
+
+Each teaser is tagged with its section, like the related block at the foot of a
+news site's article page: section, source and age on one line, the headline on
+the next. Enter (or a click) opens the story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from textual import on
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from termnews.app.related_source import RelatedLike
+from termnews.core.dates import short_age
+from termnews.core.text import clean_line
+
+TITLE = "You may also like"
+
+
+def teaser(item: RelatedLike, now: datetime) -> Content:
+    """Two lines: SECTION · source · age, then the headline."""
+    meta = [clean_line(item.feed_title)]
+    age = short_age(item.published, now) if isinstance(item.published, datetime) else ""
+    if age:
+        meta.append(age)
+    return Content.assemble(
+        (clean_line(item.section).upper(), "bold $accent"),
+        ("  " + " · ".join(meta), "$foreground-muted"),
+        "\n",
+        (clean_line(item.title) or "(untitled)", "bold"),
+    )
+
+
+class RelatedPanel(OptionList):
+    """Related stories for the open article."""
+
+    class Opened(Message):
+        """The user chose a related story."""
+
+        def __init__(self, panel: RelatedPanel, article_id: int) -> None:
+            super().__init__()
+            self.panel = panel
+            self.article_id = article_id
+
+        @property
+        def control(self) -> RelatedPanel:
+            return self.panel
+
+    def __init__(self, clock: Callable[[], datetime] | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.items: list[RelatedLike] = []
+        self.border_title = TITLE
+
+    def show_items(self, items: Sequence[RelatedLike]) -> None:
+        """Replace the teasers (an empty list shows a short note)."""
+        self.items = list(items)
+        now = self.clock()
+        if not self.items:
+            self.set_options([Option(Content("Nothing related in the cache yet."), disabled=True)])
+            return
+        options: list[Option | None] = []
+        for item in self.items:
+            options.append(Option(teaser(item, now)))
+            options.append(None)
+        self.set_options(options[:-1])
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.items and 0 <= event.option_index < len(self.items):
+            self.post_message(self.Opened(self, self.items[event.option_index].article_id))

@@ -1,0 +1,222 @@
+"""The section list: All / Unread / Starred, then the user's sections and their feeds.
+
+A ``Tree`` with the root hidden. The active section is expanded to show its
+feeds (an accordion: others fold away), each label carries its unread count,
+and a feed whose last refresh failed is marked. Counts are updated in place so
+the cursor never jumps while a refresh changes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from termnews.core.models import Feed, Section
+from termnews.core.text import clean_line
+
+FAILING_MARK = "⚠"
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What the headline list shows: a section, or one feed of a section."""
+
+    section: str
+    feed_id: int | None = None
+    feed_title: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How the status bar names this view."""
+        if self.feed_id is not None:
+            return f"{self.section} › {self.feed_title or 'feed'}"
+        return self.section
+
+
+class SectionList(Tree[View]):
+    """Sections and feeds with unread counts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Space and the vim keys are the screen's; the tree keeps only its own basics.
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "section-list--count",
+        "section-list--failing",
+        "section-list--virtual",
+    }
+
+    class Chosen(Message):
+        """The cursor moved to a section or feed: show its headlines."""
+
+        def __init__(self, section_list: SectionList, view: View) -> None:
+            super().__init__()
+            self.section_list = section_list
+            self.view = view
+
+        @property
+        def control(self) -> SectionList:
+            return self.section_list
+
+    class Entered(Message):
+        """Enter on a section or feed: go to its headlines."""
+
+        def __init__(self, section_list: SectionList, view: View) -> None:
+            super().__init__()
+            self.section_list = section_list
+            self.view = view
+
+        @property
+        def control(self) -> SectionList:
+            return self.section_list
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("Sections", **kwargs)  # type: ignore[arg-type]
+        self.show_root = False
+        self.guide_depth = 2
+        self.auto_expand = False
+        self.sections: list[Section] = []
+        self.feeds: list[Feed] = []
+        self._section_nodes: dict[str, TreeNode[View]] = {}
+        self._feed_nodes: dict[int, TreeNode[View]] = {}
+        self._active: View | None = None
+        self._quiet = False
+
+    # ---------------------------------------------------------------- labels
+
+    def _count(self, unread: int) -> str:
+        return f" {unread}" if unread else ""
+
+    def section_label(self, section: Section, failing: bool) -> Text:
+        name = clean_line(section.name) or "(no name)"
+        text = Text(name)
+        if section.virtual:
+            text.stylize(self.get_component_rich_style("section-list--virtual", partial=True))
+        count = section.total if section.name == "Starred" else section.unread
+        text.append(
+            self._count(count), self.get_component_rich_style("section-list--count", partial=True)
+        )
+        if failing:
+            text.append(
+                f" {FAILING_MARK}",
+                self.get_component_rich_style("section-list--failing", partial=True),
+            )
+        return text
+
+    def feed_label(self, feed: Feed) -> Text:
+        text = Text(clean_line(feed.title) or clean_line(feed.url) or "(untitled feed)")
+        text.append(
+            self._count(feed.unread),
+            self.get_component_rich_style("section-list--count", partial=True),
+        )
+        if feed.failing:
+            text.append(
+                f" {FAILING_MARK}",
+                self.get_component_rich_style("section-list--failing", partial=True),
+            )
+        return text
+
+    # ------------------------------------------------------------------ data
+
+    def set_data(self, sections: Sequence[Section], feeds: Sequence[Feed]) -> None:
+        """Show these sections and feeds; relabel in place when the shape is unchanged."""
+        same_shape = [s.name for s in sections] == [s.name for s in self.sections] and [
+            (f.id, f.section) for f in feeds
+        ] == [(f.id, f.section) for f in self.feeds]
+        self.sections = list(sections)
+        self.feeds = list(feeds)
+        failing_sections = {f.section for f in feeds if f.failing}
+        if same_shape and self._section_nodes:
+            for s in sections:
+                self._section_nodes[s.name].set_label(
+                    self.section_label(s, s.name in failing_sections)
+                )
+            for f in feeds:
+                self._feed_nodes[f.id].set_label(self.feed_label(f))
+            return
+        cursor = self._active
+        self._quiet = True
+        try:
+            self.clear()
+            self._section_nodes.clear()
+            self._feed_nodes.clear()
+            by_section: dict[str, list[Feed]] = {}
+            for f in feeds:
+                by_section.setdefault(f.section, []).append(f)
+            for s in sections:
+                label = self.section_label(s, s.name in failing_sections)
+                members = by_section.get(s.name, [])
+                if s.virtual or not members:
+                    node = self.root.add_leaf(label, View(s.name))
+                else:
+                    node = self.root.add(label, View(s.name), allow_expand=True)
+                    for f in members:
+                        self._feed_nodes[f.id] = node.add_leaf(
+                            self.feed_label(f), View(s.name, f.id, clean_line(f.title))
+                        )
+                self._section_nodes[s.name] = node
+        finally:
+            self._quiet = False
+        if cursor is not None:
+            self.activate(cursor, move_cursor=True)
+
+    def node_for(self, view: View) -> TreeNode[View] | None:
+        """The tree node showing ``view``."""
+        if view.feed_id is not None:
+            return self._feed_nodes.get(view.feed_id)
+        return self._section_nodes.get(view.section)
+
+    def has_view(self, view: View) -> bool:
+        """True when ``view`` names a section or feed that exists."""
+        return self.node_for(view) is not None
+
+    def activate(self, view: View, move_cursor: bool = True) -> None:
+        """Mark ``view`` active: expand its section, fold the others, move the cursor."""
+        self._active = view
+        node = self.node_for(view)
+        if node is None:
+            return
+        section_node = self._section_nodes.get(view.section)
+        for name, other in self._section_nodes.items():
+            if other.allow_expand and name != view.section and other.is_expanded:
+                other.collapse()
+        if section_node is not None and section_node.allow_expand and not section_node.is_expanded:
+            section_node.expand()
+        if move_cursor and self.cursor_node is not node:
+            _ = self.last_line  # rebuild the lines so the node's line number is current
+            self.move_cursor(node, animate=False)
+
+    def section_names(self) -> list[str]:
+        """All section names in display order (virtual first)."""
+        return [s.name for s in self.sections]
+
+    def section(self, name: str) -> Section | None:
+        """The named section with its counts."""
+        for s in self.sections:
+            if s.name == name:
+                return s
+        return None
+
+    # --------------------------------------------------------------- events
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[View]) -> None:
+        event.stop()
+        view = event.node.data
+        # Highlights caused by activate() itself name the active view: nothing to do.
+        if self._quiet or view is None or view == self._active:
+            return
+        self.post_message(self.Chosen(self, view))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[View]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Entered(self, event.node.data))

@@ -1,0 +1,93 @@
+"""The one-line header: where you are, how much is unread, refresh and network state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from termnews.core.dates import short_age
+from termnews.core.text import clean_line
+
+
+class StatusBar(Horizontal):
+    """Section and unread count on the left; refresh progress and online state on the right."""
+
+    location: reactive[str] = reactive("")
+    """The section (and feed) whose headlines are listed."""
+    unread: reactive[int] = reactive(0)
+    """Unread articles in that view."""
+    filter_text: reactive[str] = reactive("")
+    """The active title filter, if any."""
+    offline: reactive[bool] = reactive(False)
+    demo: reactive[bool] = reactive(False)
+    last_refresh: reactive[datetime | None] = reactive(None)
+    """When a refresh last succeeded (from the cache or this session)."""
+    progress: reactive[tuple[int, int] | None] = reactive(None)
+    """(done, total) while a refresh runs."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-left")
+        yield Static(id="status-right")
+
+    def on_mount(self) -> None:
+        self._redraw()
+        # Ages ("updated 5m ago") go stale; repaint once a minute.
+        self.set_interval(60, self._redraw)
+
+    def _redraw(self) -> None:
+        left = Content.assemble(
+            ("termnews", "bold $accent"),
+            ("  ›  ", "$foreground-muted"),
+            (clean_line(self.location), "bold"),
+            (f"  {self.unread} unread" if self.unread else "  all read", "$foreground-muted"),
+        )
+        if self.filter_text:
+            left = left + Content.assemble(
+                ("  filter: ", "$foreground-muted"), (self.filter_text, "italic")
+            )
+        right: list[tuple[str, str] | str] = []
+        if self.progress is not None:
+            done, total = self.progress
+            right.append((f"refreshing {done}/{total}", "bold $warning"))
+        elif self.last_refresh is not None:
+            age = short_age(self.last_refresh, datetime.now(UTC))
+            when = "just now" if age == "now" else (f"{age} ago" if age[-1] in "mh" else age)
+            right.append((f"updated {when}", "$foreground-muted"))
+        else:
+            right.append(("never refreshed", "$foreground-muted"))
+        right.append("  ")
+        if self.demo:
+            right += [("demo", "bold $accent"), "  "]
+        right.append(("● offline", "bold $error") if self.offline else ("● online", "$success"))
+        self.query_one("#status-left", Static).update(left)
+        self.query_one("#status-right", Static).update(Content.assemble(*right))
+
+    def watch_location(self) -> None:
+        self._refresh_if_mounted()
+
+    def watch_unread(self) -> None:
+        self._refresh_if_mounted()
+
+    def watch_filter_text(self) -> None:
+        self._refresh_if_mounted()
+
+    def watch_offline(self) -> None:
+        self._refresh_if_mounted()
+
+    def watch_demo(self) -> None:
+        self._refresh_if_mounted()
+
+    def watch_last_refresh(self) -> None:
+        self._refresh_if_mounted()
+
+    def watch_progress(self) -> None:
+        self._refresh_if_mounted()
+
+    def _refresh_if_mounted(self) -> None:
+        if self.is_mounted:
+            self._redraw()
