@@ -1,0 +1,281 @@
+"""Refreshing HTTP feeds into a real cache from a loopback server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from loopback_http import (
+    Loopback,
+    closes_mid_body,
+    gzipped,
+    redirect,
+    rss,
+    running,
+    send,
+    slow,
+    static,
+    status,
+)
+
+from termnews.core.config import Config, NetworkConfig
+from termnews.core.http_refresh import MAX_TTL_MINUTES
+from termnews.core.models import Feed
+from termnews.core.refresh import RefreshReport, refresh
+from termnews.core.store import Store
+
+SETTINGS = Config(network=NetworkConfig(read_timeout=0.5, total_timeout=3.0, per_host=8))
+
+
+@pytest.fixture
+def server() -> Iterator[Loopback]:
+    with running() as s:
+        yield s
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as s:
+        yield s
+
+
+def article_writes(store: Store) -> list[int]:
+    """A counter of article inserts/updates/deletes made through this connection."""
+    conn = store.conn
+    counter = [0]
+
+    def bump() -> None:
+        counter[0] += 1
+
+    conn.create_function("tn_bump", 0, bump)
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TEMP TRIGGER IF NOT EXISTS count_{event.lower()} AFTER {event} ON articles "
+            "BEGIN SELECT tn_bump(); END"
+        )
+    return counter
+
+
+def run(store: Store, feeds: list[Feed] | None = None, **kw: object) -> RefreshReport:
+    return refresh(store, feeds, settings=SETTINGS, **kw)  # type: ignore[arg-type]
+
+
+def by_url(report: RefreshReport) -> dict[str, tuple[str, str | None]]:
+    return {o.url: (o.status, o.error) for o in report.outcomes}
+
+
+def test_mixed_feeds_each_get_their_own_outcome(server: Loopback, store: Store) -> None:
+    server.routes["/good"] = static(rss("Good"), ETag='"g1"')
+    server.routes["/gz"] = gzipped(rss("Zipped", prefix="z"))
+    server.routes["/plain"] = static(rss("Plain", prefix="p"), ctype="text/plain")
+    server.routes["/missing"] = status(404)
+    server.routes["/boom"] = status(500)
+    server.routes["/slow"] = slow(2.0, rss("Slow"))
+    server.routes["/html"] = static(b"<!DOCTYPE html><html><body>hi</body></html>", "text/html")
+    server.routes["/broken"] = static(b"<rss><channel><title>x</title><item><title>a</ite")
+    server.routes["/note"] = static(b"<?xml version='1.0'?><note><to>x</to></note>")
+    server.routes["/cut"] = closes_mid_body(rss("Cut", items=30))
+    paths = ["/good", "/gz", "/plain", "/missing", "/boom", "/slow", "/html", "/broken", "/note"]
+    paths.append("/cut")
+    for path in paths:
+        store.add_feed(server.url(path))
+    report = run(store)
+    outcomes = by_url(report)
+    assert len(report.outcomes) == len(paths)
+    assert outcomes[server.url("/good")] == ("new", None)
+    assert outcomes[server.url("/gz")] == ("new", None)
+    assert outcomes[server.url("/plain")] == ("new", None)
+    assert outcomes[server.url("/missing")] == ("failed", "HTTP 404 Not Found")
+    assert outcomes[server.url("/boom")] == ("failed", "HTTP 500 Internal Server Error")
+    assert outcomes[server.url("/slow")][1].startswith("timed out")  # type: ignore[union-attr]
+    assert outcomes[server.url("/html")] == ("failed", "not a feed: looks like an HTML page")
+    broken = next(o for o in report.outcomes if o.url == server.url("/broken"))
+    assert broken.status == "new" and broken.warnings  # recovered, with a warning
+    note_status, note_error = outcomes[server.url("/note")]
+    assert note_status == "failed" and (note_error or "").startswith("not a feed")
+    assert outcomes[server.url("/cut")] == (
+        "failed",
+        "connection closed before the response was complete",
+    )
+    assert report.new == 10
+    feeds = {f.url: f for f in store.feeds()}
+    good = feeds[server.url("/good")]
+    assert good.title == "Good" and good.etag == '"g1"' and good.last_success is not None
+    assert good.failures == 0 and good.total == 3
+    missing = feeds[server.url("/missing")]
+    assert missing.failures == 1 and missing.last_error == "HTTP 404 Not Found"
+    assert missing.last_checked is not None and missing.last_success is None
+    run(store, [missing])
+    assert store.feed(missing.id).failures == 2
+
+
+def test_second_refresh_is_all_304_with_no_article_writes(server: Loopback, store: Store) -> None:
+    for i in range(6):
+        server.routes[f"/f{i}"] = static(rss(f"F{i}", prefix=f"f{i}"), ETag=f'"e{i}"')
+        store.add_feed(server.url(f"/f{i}"))
+    server.routes["/lm"] = static(rss("LM", prefix="lm"), Last_Modified="Mon, 01 Jan 2024 GMT")
+    store.add_feed(server.url("/lm"))
+    first = run(store)
+    assert {o.status for o in first.outcomes} == {"new"}
+    writes = article_writes(store)
+    second = run(store)
+    assert {o.status for o in second.outcomes} == {"not_modified"}
+    assert writes[0] == 0
+    assert server.hits("/lm")[-1]["If-Modified-Since"] == "Mon, 01 Jan 2024 GMT"
+    assert all(f.last_success is not None for f in store.feeds())
+
+
+def test_same_body_again_is_not_parsed_or_written(server: Loopback, store: Store) -> None:
+    server.routes["/f"] = static(rss("Same"))  # no validators: always 200
+    store.add_feed(server.url("/f"))
+    assert run(store).outcomes[0].status == "new"
+    writes = article_writes(store)
+    assert run(store).outcomes[0].status == "unchanged"
+    assert writes[0] == 0
+    forced = run(store, force=True).outcomes[0]
+    assert forced.status == "unchanged" and forced.new == 0
+
+
+def test_changed_body_adds_only_new_items(server: Loopback, store: Store) -> None:
+    server.routes["/f"] = static(rss("Grow", items=2))
+    store.add_feed(server.url("/f"))
+    run(store)
+    server.routes["/f"] = static(rss("Grow", items=5))
+    outcome = run(store).outcomes[0]
+    assert (outcome.status, outcome.new) == ("new", 3)
+
+
+def test_permanent_redirect_updates_the_stored_url(server: Loopback, store: Store) -> None:
+    server.routes["/old"] = redirect(301, "/mid")
+    server.routes["/mid"] = redirect(308, "/new")
+    server.routes["/new"] = static(rss("Moved"))
+    server.routes["/temp"] = redirect(302, "/new2")
+    server.routes["/new2"] = static(rss("Temp", prefix="t"))
+    moved, _ = store.add_feed(server.url("/old"))
+    temp, _ = store.add_feed(server.url("/temp"))
+    report = run(store)
+    assert {o.status for o in report.outcomes} == {"new"}
+    assert store.feed(moved.id).url == server.url("/new")
+    assert store.feed(temp.id).url == server.url("/temp")
+    warning = next(o for o in report.outcomes if o.feed_id == moved.id).warnings
+    assert any("moved permanently" in w for w in warning)
+
+
+def test_redirect_loop_fails_that_feed_only(server: Loopback, store: Store) -> None:
+    server.routes["/a"] = redirect(302, "/b")
+    server.routes["/b"] = redirect(302, "/a")
+    server.routes["/ok"] = static(rss("OK"))
+    store.add_feed(server.url("/a"))
+    store.add_feed(server.url("/ok"))
+    outcomes = by_url(run(store))
+    assert outcomes[server.url("/a")] == ("failed", "redirect loop")
+    assert outcomes[server.url("/ok")][0] == "new"
+
+
+def test_410_marks_the_feed_dead_and_it_is_kept(server: Loopback, store: Store) -> None:
+    server.routes["/gone"] = status(410)
+    feed, _ = store.add_feed(server.url("/gone"))
+    assert run(store).outcomes[0].error == "HTTP 410 Gone"
+    dead = store.feed(feed.id)
+    assert dead.dead and dead.failing
+    skipped = run(store).outcomes[0]
+    assert skipped.status == "skipped" and "410" in (skipped.error or "")
+    assert len(server.hits("/gone")) == 1
+    server.routes["/gone"] = static(rss("Back"))
+    assert run(store, force=True).outcomes[0].status == "new"
+    assert not store.feed(feed.id).dead
+
+
+def test_429_retry_after_is_honoured_until_forced(server: Loopback, store: Store) -> None:
+    server.routes["/busy"] = status(429, Retry_After="3600")
+    feed, _ = store.add_feed(server.url("/busy"))
+    first = run(store).outcomes[0]
+    assert first.error == "HTTP 429 Too Many Requests (retry after 3600 s)"
+    next_check = store.feed(feed.id).next_check
+    assert next_check is not None and next_check > datetime.now(UTC) + timedelta(minutes=55)
+    assert run(store).outcomes[0].status == "skipped"
+    assert len(server.hits("/busy")) == 1
+    run(store, force=True)
+    assert len(server.hits("/busy")) == 2
+
+
+def test_feed_ttl_delays_the_next_fetch(server: Loopback, store: Store) -> None:
+    server.routes["/ttl"] = static(rss("TTL", ttl=60))
+    server.routes["/huge"] = static(rss("Huge", ttl=525600, prefix="h"))
+    feed, _ = store.add_feed(server.url("/ttl"))
+    huge, _ = store.add_feed(server.url("/huge"))
+    run(store)
+    due = store.feed(feed.id).next_check
+    assert due is not None
+    assert timedelta(minutes=59) < due - datetime.now(UTC) <= timedelta(minutes=60)
+    capped = store.feed(huge.id).next_check
+    assert capped is not None
+    assert capped - datetime.now(UTC) <= timedelta(minutes=MAX_TTL_MINUTES)
+    assert {o.status for o in run(store).outcomes} == {"skipped"}
+    assert len(server.hits("/ttl")) == 1
+    assert run(store, force=True).outcomes[0].status in ("unchanged", "not_modified")
+
+
+def test_recovery_clears_the_error_state(server: Loopback, store: Store) -> None:
+    server.routes["/flaky"] = status(503)
+    feed, _ = store.add_feed(server.url("/flaky"))
+    run(store)
+    assert store.feed(feed.id).failures == 1
+    server.routes["/flaky"] = static(rss("Flaky"))
+    run(store)
+    healed = store.feeds()[0]
+    assert healed.failures == 0 and healed.last_error is None and healed.total == 3
+
+
+def test_a_slow_feed_does_not_hold_back_the_others(server: Loopback, store: Store) -> None:
+    gate = threading.Event()
+
+    def stalled(h: object) -> None:
+        gate.wait(5)
+        send(h, 200, rss("Stalled"))  # type: ignore[arg-type]
+
+    server.routes["/stalled"] = stalled
+    for i in range(8):
+        server.routes[f"/q{i}"] = static(rss(f"Q{i}", prefix=f"q{i}"))
+    store.add_feed(server.url("/stalled"))
+    for i in range(8):
+        store.add_feed(server.url(f"/q{i}"))
+    order: list[str] = []
+
+    def progress(outcome: object, done: int, total: int) -> None:
+        order.append(outcome.url)  # type: ignore[attr-defined]
+        if done == total - 1:
+            gate.set()
+
+    patient = Config(network=NetworkConfig(read_timeout=5.0, total_timeout=10.0, per_host=4))
+    report = refresh(store, settings=patient, progress=progress)
+    assert order[-1] == server.url("/stalled")
+    assert {o.status for o in report.outcomes} == {"new"}
+
+
+def test_cancel_stops_the_refresh(server: Loopback, store: Store) -> None:
+    cancel = threading.Event()
+    server.routes["/first"] = static(rss("First"))
+    server.routes["/hang"] = slow(3.0, rss("Hang"))
+    store.add_feed(server.url("/first"))
+    store.add_feed(server.url("/hang"))
+
+    def progress(outcome: object, done: int, total: int) -> None:
+        cancel.set()
+
+    patient = Config(network=NetworkConfig(read_timeout=10.0, total_timeout=10.0))
+    report = refresh(store, settings=patient, progress=progress, cancel=cancel)
+    outcomes = by_url(report)
+    assert outcomes[server.url("/first")][0] == "new"
+    assert outcomes[server.url("/hang")] == ("skipped", "cancelled")
+
+
+def test_offline_skips_http_feeds(server: Loopback, store: Store) -> None:
+    server.routes["/f"] = static(rss("F"))
+    store.add_feed(server.url("/f"))
+    report = refresh(store, offline=True, settings=SETTINGS)
+    assert report.outcomes[0].status == "skipped"
+    assert server.hits("/f") == []
