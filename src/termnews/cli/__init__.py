@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "termnews.cli.article_commands",
     "termnews.cli.maintenance_commands",
     "termnews.cli.search_commands",
+    "termnews.cli.related_commands",
 )
 """Each module has ``register(subparsers, parents)`` adding its subcommands."""
 

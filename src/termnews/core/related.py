@@ -47,7 +47,7 @@ from termnews.core.related_text import (
 )
 from termnews.core.store import Store
 
-GROUP_THRESHOLD = 0.40
+GROUP_THRESHOLD = 0.25
 """Signature cosine from which two articles are taken to tell the same story."""
 GROUP_WINDOW_HOURS = 72.0
 """Articles further apart in time than this are never grouped (one event, not a topic)."""
@@ -68,6 +68,10 @@ BACKFILL_LIMIT = 20_000
 _META_UPTO = "related_indexed_upto"
 _META_SEEN = "related_docs_seen"
 _CHUNK = 500
+_POSTINGS_SCANNED = 64
+"""Per key term, how many of the latest postings are counted when grouping."""
+_SAME_BEYOND_DOUBT = 0.9
+"""A candidate this close is a near-duplicate: stop scoring the others."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +274,10 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
     for doc in new_docs:
         hits: dict[int, int] = {}
         for h in list(doc.sig)[:GROUP_KEYS]:
-            for index in postings.get(h, ()):
+            # Only the latest entries of a term's postings: a term shared by
+            # thousands of articles (a feed of 20,000 look-alike items) would make
+            # this loop quadratic, and the nearest in time are the best candidates.
+            for index in postings.get(h, [])[-_POSTINGS_SCANNED:]:
                 hits[index] = hits.get(index, 0) + 1
         best: _Doc | None = None
         best_score = GROUP_THRESHOLD
@@ -282,6 +289,8 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
             score = cosine(doc.sig, other.sig)
             if score >= best_score:
                 best, best_score = other, score
+                if score >= _SAME_BEYOND_DOUBT:
+                    break
         if best is not None:
             if best.story_id is None:
                 best.story_id = best.id

@@ -1,0 +1,342 @@
+"""Related stories, same-story grouping and trending on small hand-made caches."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from termnews.cli import main
+from termnews.core import refresh
+from termnews.core.errors import NotFoundError
+from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.related import (
+    article_similarity,
+    index_new_articles,
+    related_articles,
+    story_group,
+    story_sources,
+    trending,
+    trending_headlines,
+    with_sources,
+)
+from termnews.core.store import Store
+
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+QUAKE = (
+    "Earthquake kills 40 in Qazvin province, Iran",
+    "A magnitude 6.1 earthquake struck Qazvin province in northern Iran on Tuesday, killing "
+    "at least 40 people, the Iranian Red Crescent said. Rescuers searched collapsed homes in "
+    "the town of Abyek through the night, and the governor of Qazvin asked Tehran for tents.",
+)
+QUAKE_REWRITE = (
+    "Iran: dozens dead after Qazvin quake",
+    "At least 40 people died when a 6.1 magnitude earthquake hit Qazvin province in Iran, "
+    "according to the Red Crescent. In Abyek, rescuers dug through collapsed homes overnight "
+    "while the Qazvin governor appealed to Tehran for tents.",
+)
+OTHER_QUAKE = (
+    "Earthquake shakes the coast of Chile near Valparaiso",
+    "A magnitude 6.4 earthquake shook central Chile near Valparaiso on Wednesday. Rescuers "
+    "checked homes along the coast and the navy lifted a tsunami warning after an hour.",
+)
+FILLER = [
+    (
+        "Rovers win the cup final in extra time",
+        "Rovers beat United 2-1 after extra time at the national stadium, with a late header "
+        "from their captain deciding a tense cup final watched by 80,000 fans.",
+    ),
+    (
+        "Central bank holds interest rates at 4%",
+        "The central bank kept its benchmark interest rate unchanged, saying inflation had "
+        "eased but wages were still rising faster than productivity.",
+    ),
+    (
+        "New e-reader review: the Tern 4",
+        "The Tern 4 e-reader has a sharper screen, a longer battery and page-turn buttons; "
+        "it is the best reading device we have tested this year.",
+    ),
+    (
+        "Parliament passes the housing bill",
+        "Lawmakers passed the housing bill by 301 votes to 250 after a long debate about rent "
+        "controls and the building of social homes in the capital.",
+    ),
+    (
+        "Comet discovered by a schoolteacher",
+        "An amateur astronomer who teaches physics found a new comet with a backyard "
+        "telescope; observatories confirmed the discovery on Friday.",
+    ),
+]
+
+
+def entry(
+    key: str,
+    text: tuple[str, str],
+    when: datetime = T0,
+    link: str | None = None,
+) -> EntryData:
+    title, body = text
+    return EntryData(
+        guid=key,
+        link=link or f"https://news.example/{key}",
+        title=title,
+        content=body,
+        published=when,
+    )
+
+
+class Cache:
+    """A store with feeds by name and helpers to ingest like a refresh does."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.feeds: dict[str, int] = {}
+        self.ids: dict[str, int] = {}
+
+    def feed(self, name: str) -> int:
+        if name not in self.feeds:
+            feed, _ = self.store.add_feed(f"https://{name}.example/rss", name, "World")
+            self.feeds[name] = feed.id
+        return self.feeds[name]
+
+    def ingest(self, batches: dict[str, list[EntryData]], hook: bool = True) -> list[int]:
+        new: list[int] = []
+        for name, entries in batches.items():
+            result = self.store.ingest(self.feed(name), ParsedFeed(name, tuple(entries)))
+            new.extend(result.new_ids)
+            for e, aid in zip(entries, result.new_ids, strict=False):
+                self.ids[str(e.guid)] = aid
+        if hook:
+            refresh.after_ingest(self.store, new)
+        return new
+
+    def story(self, key: str) -> int | None:
+        row = self.store.conn.execute(
+            "SELECT story_id FROM articles WHERE id = ?", (self.ids[key],)
+        ).fetchone()
+        return None if row[0] is None else int(row[0])
+
+
+@pytest.fixture
+def cache(db_path: Path) -> Cache:
+    store = Store.open(db_path)
+    yield Cache(store)  # type: ignore[misc]
+    store.close()
+
+
+def _with_filler(cache: Cache) -> None:
+    cache.ingest(
+        {"filler": [entry(f"f{i}", t, T0 - timedelta(days=10)) for i, t in enumerate(FILLER)]}
+    )
+
+
+def test_same_story_ranks_above_same_topic(cache: Cache) -> None:
+    _with_filler(cache)
+    cache.ingest(
+        {
+            "alpha": [entry("quake", QUAKE)],
+            "beta": [entry("rewrite", QUAKE_REWRITE, T0 + timedelta(hours=2))],
+            "gamma": [entry("chile", OTHER_QUAKE, T0 + timedelta(hours=1))],
+        }
+    )
+    items = related_articles(cache.store, cache.ids["quake"])
+    ids = [i.article_id for i in items]
+    assert ids[0] == cache.ids["rewrite"]
+    assert items[0].same_story
+    assert cache.ids["chile"] in ids
+    assert ids.index(cache.ids["rewrite"]) < ids.index(cache.ids["chile"])
+    chile = items[ids.index(cache.ids["chile"])]
+    assert not chile.same_story
+    assert items[0].score > chile.score > 0
+    assert items[0].feed_title == "beta"
+    assert items[0].section == "World"
+    assert items[0].published == T0 + timedelta(hours=2)
+
+
+def test_self_and_exact_duplicates_are_never_listed(cache: Cache) -> None:
+    _with_filler(cache)
+    title, body = QUAKE
+    cache.ingest(
+        {
+            "alpha": [entry("quake", QUAKE, link="https://wire.example/qazvin")],
+            # The same link with a tracking query and another scheme.
+            "beta": [
+                entry("same-link", QUAKE_REWRITE, link="http://www.wire.example/qazvin/?utm=x")
+            ],
+            # The same text with other punctuation and case.
+            "gamma": [entry("same-text", (title.upper() + "!", body.replace(",", " ;")))],
+            "delta": [entry("rewrite", QUAKE_REWRITE)],
+            # Two copies of the rewrite: only one may be listed.
+            "epsilon": [entry("rewrite-copy", QUAKE_REWRITE)],
+        }
+    )
+    ids = [i.article_id for i in related_articles(cache.store, cache.ids["quake"], limit=20)]
+    assert cache.ids["quake"] not in ids
+    assert cache.ids["same-link"] not in ids
+    assert cache.ids["same-text"] not in ids
+    assert len({cache.ids["rewrite"], cache.ids["rewrite-copy"]} & set(ids)) == 1
+
+
+def test_grouping_joins_rewrites_and_keeps_other_events_apart(cache: Cache) -> None:
+    _with_filler(cache)
+    cache.ingest(
+        {
+            "alpha": [entry("quake", QUAKE), entry("chile", OTHER_QUAKE)],
+            "beta": [entry("rewrite", QUAKE_REWRITE, T0 + timedelta(hours=3))],
+        }
+    )
+    story = cache.story("quake")
+    assert story is not None
+    assert cache.story("rewrite") == story
+    assert cache.story("chile") != story
+    assert all(cache.story(f"f{i}") is None for i in range(len(FILLER)))
+    assert story_sources(cache.store, [story, None]) == {story: 2}
+    group = story_group(cache.store, cache.ids["quake"])
+    assert [g.article_id for g in group] == [cache.ids["rewrite"]]
+    assert story_group(cache.store, cache.ids["chile"]) == []
+
+
+def test_rewrites_days_apart_are_not_one_story(cache: Cache) -> None:
+    _with_filler(cache)
+    cache.ingest(
+        {
+            "alpha": [entry("quake", QUAKE)],
+            "beta": [entry("rewrite", QUAKE_REWRITE, T0 + timedelta(days=30))],
+        }
+    )
+    assert cache.story("rewrite") is None
+    # Still related, just not grouped.
+    ids = [i.article_id for i in related_articles(cache.store, cache.ids["quake"])]
+    assert ids[0] == cache.ids["rewrite"]
+
+
+def test_incremental_hook_joins_later_articles_and_heals_missed_refreshes(cache: Cache) -> None:
+    _with_filler(cache)
+    cache.ingest({"alpha": [entry("quake", QUAKE)]})
+    assert cache.story("quake") is None
+    indexed = cache.store.conn.execute("SELECT count(*) FROM related_docs").fetchone()[0]
+    assert indexed == len(FILLER) + 1
+
+    # A refresh that died before its after-ingest step...
+    cache.ingest({"beta": [entry("rewrite", QUAKE_REWRITE, T0 + timedelta(hours=5))]}, hook=False)
+    assert cache.story("rewrite") is None
+    # ...is caught up by the next one, and only the new articles are read.
+    new = cache.ingest({"gamma": [entry("chile", OTHER_QUAKE, T0 + timedelta(hours=6))]})
+    assert index_new_articles(cache.store, new) == 0  # already done by after_ingest
+    assert cache.story("rewrite") == cache.story("quake") is not None
+    assert cache.story("chile") is None
+    assert cache.store.conn.execute("SELECT count(*) FROM related_docs").fetchone()[0] == (
+        len(FILLER) + 3
+    )
+
+
+def test_deleted_articles_leave_the_related_data(cache: Cache) -> None:
+    _with_filler(cache)
+    cache.ingest({"alpha": [entry("quake", QUAKE)], "beta": [entry("rewrite", QUAKE_REWRITE)]})
+    cache.store.remove_feed(cache.feeds["beta"])
+    assert (
+        cache.store.conn.execute(
+            "SELECT count(*) FROM related_docs WHERE article_id = ?", (cache.ids["rewrite"],)
+        ).fetchone()[0]
+        == 0
+    )
+    ids = [i.article_id for i in related_articles(cache.store, cache.ids["quake"])]
+    assert cache.ids["rewrite"] not in ids
+
+
+def test_trending_counts_distinct_sources_in_the_window(cache: Cache) -> None:
+    _with_filler(cache)
+    now = T0 + timedelta(hours=12)
+    cache.ingest(
+        {
+            "alpha": [entry("quake", QUAKE), entry("quake-again", (QUAKE[0], QUAKE[1] + " More."))],
+            "beta": [entry("rewrite", QUAKE_REWRITE, T0 + timedelta(hours=1))],
+            "gamma": [entry("rewrite3", QUAKE_REWRITE, T0 + timedelta(hours=2))],
+        }
+    )
+    story = cache.story("quake")
+    assert story is not None and cache.story("rewrite3") == story
+    stories = trending(cache.store, hours=24, now=now.timestamp())
+    assert [(s.story_id, s.sources, s.articles) for s in stories] == [(story, 3, 4)]
+    assert stories[0].article_id == cache.ids["rewrite3"]  # the most recent version
+    # A window that only reaches the last two versions: two sources left.
+    narrow = trending(cache.store, hours=11.5, now=now.timestamp())
+    assert [(s.sources, s.articles) for s in narrow] == [(2, 2)]
+    # A window with one source left is not trending.
+    assert trending(cache.store, hours=10.5, now=now.timestamp()) == []
+    heads = trending_headlines(cache.store, hours=24, now=now.timestamp())
+    assert [(h.id, h.sources) for h in heads] == [(cache.ids["rewrite3"], 3)]
+
+
+def test_headlines_get_source_counts(cache: Cache) -> None:
+    _with_filler(cache)
+    cache.ingest({"alpha": [entry("quake", QUAKE)], "beta": [entry("rewrite", QUAKE_REWRITE)]})
+    heads = with_sources(cache.store, cache.store.headlines())
+    by_id = {h.id: h.sources for h in heads}
+    assert by_id[cache.ids["quake"]] == by_id[cache.ids["rewrite"]] == 2
+    assert by_id[cache.ids["f0"]] == 1
+
+
+def test_similarity_is_symmetric_and_bounded(cache: Cache) -> None:
+    _with_filler(cache)
+    cache.ingest({"alpha": [entry("quake", QUAKE), entry("chile", OTHER_QUAKE)]})
+    a, b = cache.ids["quake"], cache.ids["chile"]
+    assert article_similarity(cache.store, a, b) == pytest.approx(
+        article_similarity(cache.store, b, a)
+    )
+    assert 0 < article_similarity(cache.store, a, b) < article_similarity(cache.store, a, a)
+    assert article_similarity(cache.store, a, a) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_unknown_article_is_a_not_found_error(cache: Cache) -> None:
+    with pytest.raises(NotFoundError):
+        related_articles(cache.store, 12345)
+
+
+def test_an_article_never_indexed_still_gets_related_stories(cache: Cache) -> None:
+    _with_filler(cache)
+    cache.ingest({"alpha": [entry("quake", QUAKE)]})
+    cache.ingest({"beta": [entry("rewrite", QUAKE_REWRITE)]})
+    cache.store.conn.execute("DELETE FROM related_docs WHERE article_id = ?", (cache.ids["quake"],))
+    ids = [i.article_id for i in related_articles(cache.store, cache.ids["quake"])]
+    assert ids[0] == cache.ids["rewrite"]
+
+
+def _cli_cache(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    store = Store.open(data / "termnews.db")
+    cache = Cache(store)
+    _with_filler(cache)
+    recent = datetime.now(UTC) - timedelta(hours=2)
+    cache.ingest(
+        {
+            "alpha": [entry("quake", QUAKE, recent)],
+            "beta": [entry("rewrite", QUAKE_REWRITE, recent)],
+        }
+    )
+    store.close()
+    return data, cache.ids
+
+
+def test_cli_related_and_trending_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data, ids = _cli_cache(tmp_path)
+    assert main(["--data-dir", str(data), "related", str(ids["quake"]), "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert items[0]["id"] == ids["rewrite"]
+    assert set(items[0]) >= {"id", "title", "section", "feed", "score"}
+    assert items[0]["feed"] == "beta" and items[0]["same_story"] is True
+
+    assert main(["--data-dir", str(data), "related", str(ids["quake"]), "--limit", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and "Qazvin" in out[0]
+
+    assert main(["--data-dir", str(data), "trending", "--json"]) == 0
+    stories = json.loads(capsys.readouterr().out)
+    assert [s["sources"] for s in stories] == [2]
+
+    assert main(["--data-dir", str(data), "related", "999"]) == 2
+    assert "no article with id 999" in capsys.readouterr().err
