@@ -209,8 +209,26 @@ def _truncate(text: str) -> str:
 
 # --- plain-text web pages ---------------------------------------------------------------
 
+_CAPTION = re.compile(
+    r"\((?:photo|image|credit|picture|foto)\b|\b(?:photo|image|credit|picture|foto|caption)s?\s*:"
+    r"|^(?:media|image|photo) caption\b"
+    r"|\b(?:getty images|shutterstock|ap photo|afp|reuters|epa)\b",
+    re.I,
+)
+"""An image caption or credit line, which is not a headline."""
+_LABEL_END = re.compile(r"[|›»>•·/\\–—-]$")
+"""A line ending in a separator is a site or section label ("Le Monde |")."""
+
+
+def _mostly_words(text: str) -> bool:
+    """Not a count or a score line ("75 with 51 posters participating")."""
+    tokens = text.split()
+    numbers = sum(1 for t in tokens if any(ch.isdigit() for ch in t))
+    return numbers * 3 <= len(tokens)
+
+
 _AUTHOR_END = re.compile(r"\s*[|,•·]\s*|\s+[-–—]\s+|\s+(?:on|for|in)\s+|\s+(?=\d)")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*$")
 _NO_HEADING_END = re.compile(r"[.,;:]$")
 _BULLET = re.compile(r"^(?:[-*+•▪◦·]|\d{1,3}[.)])\s+")
@@ -272,6 +290,13 @@ _SECTION_STARTS = re.compile(
     re.I | re.X,
 )
 """Labels that open a teaser block or a footer: the article is over (for now)."""
+_CHROME_START = re.compile(
+    r"(?:skip to|continue reading|log ?in|sign (?:in|up)|subscribe|register|follow us|"
+    r"share (?:this|on|via)|download (?:the|our)|get the app|click|tap here|advertisement|"
+    r"sponsored by|supported by|listen to|media caption|image caption|image copyright)\b",
+    re.I,
+)
+"""Short lines starting like this are buttons and notices, not text."""
 _FOOTERISH = re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)
 
 _MONTHS = {
@@ -309,6 +334,9 @@ _DATE_PATTERNS = (
 )
 
 
+_DATE_NO_YEAR = re.compile(rf"\b(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+
+
 def _find_date(text: str) -> datetime | None:
     """The first plausible calendar date in ``text`` (midnight UTC), or None."""
     if not text:
@@ -326,8 +354,13 @@ def _find_date(text: str) -> datetime | None:
     return None
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
 def _words(text: str) -> int:
-    return len(text.split())
+    """Words in ``text``; Chinese and Japanese have no spaces: two characters count as one."""
+    cjk = len(_CJK.findall(text))
+    return len(text.split()) + cjk // 2 if cjk else len(text.split())
 
 
 def _norm(text: str) -> str:
@@ -345,9 +378,11 @@ class _Unit:
 
     @property
     def is_boilerplate(self) -> bool:
-        return (self.words <= 8 and _norm(self.text) in _BOILERPLATE_LINES) or (
-            self.words <= 25 and _FOOTERISH.search(self.text) is not None
-        )
+        if self.words <= 8 and _norm(self.text) in _BOILERPLATE_LINES:
+            return True
+        if self.words <= 10 and _CHROME_START.match(self.text):
+            return True
+        return self.words <= 25 and _FOOTERISH.search(self.text) is not None
 
     @property
     def opens_section(self) -> bool:
@@ -396,10 +431,12 @@ class _Unit:
     @property
     def is_dateline(self) -> bool:
         """A line that is a date and little else ("Published 12 April 2024, 10:05")."""
-        if self.words > 10 or _find_date(self.text) is None:
+        if self.words > 10 or (
+            _find_date(self.text) is None and not _DATE_NO_YEAR.search(self.text)
+        ):
             return False
         rest = self.text
-        for pattern in _DATE_PATTERNS:
+        for pattern in (*_DATE_PATTERNS, _DATE_NO_YEAR):
             rest = pattern.sub(" ", rest)
         return len(_DATE_WORDS.sub(" ", rest).split()) <= 2
 
@@ -450,34 +487,84 @@ def _nav_runs(units: list[_Unit]) -> set[int]:
     return found
 
 
+_HEADER_WINDOW = 25
+"""How far above the article text the headline is looked for (byline, date, captions,
+share buttons and a standfirst sit between them)."""
+
+
+_REPEAT_WINDOW = 6
+"""A headline printed twice is printed close together (heading, then image caption)."""
+
+
+def _unit_score(unit: _Unit, index: int, nav: set[int]) -> int:
+    """Article text counts for a span, chrome against it (see :func:`_main_span`)."""
+    if index in nav or unit.is_boilerplate or unit.opens_section or unit.truncated:
+        return -10
+    if unit.is_prose:
+        return min(unit.words, 120)
+    return -2
+
+
+def _main_span(units: list[_Unit], nav: set[int]) -> tuple[int, int]:
+    """First and last unit of the article: the stretch with the most running text.
+
+    A whole page saved as text has teasers and promos that read like prose in
+    its header and footer too; the article is the run of paragraphs whose words
+    outweigh the chrome inside it (the maximum-sum stretch, as in body-text
+    extraction), so a related-stories block inside the article does not end it.
+    """
+    best, best_span = 0, (len(units), len(units) - 1)
+    total, begin = 0, 0
+    for i, unit in enumerate(units):
+        score = _unit_score(unit, i, nav)
+        if total <= 0:
+            total, begin = 0, i
+        total += score
+        if total > best:
+            best, best_span = total, (begin, i)
+    first, last = best_span
+    while first <= last and not units[first].is_prose:
+        first += 1  # the span starts at its first paragraph
+    if first > last:
+        return len(units), len(units) - 1
+    return first, last
+
+
 def _find_headline(
     units: list[_Unit], end: int, skip: set[int], *, after_menus: bool = True
 ) -> int | None:
     """Index of the headline among ``units[:end]``.
 
-    Candidates are heading-like lines of 3+ words that are not chrome, after the
-    last menu if any (site name and tagline come before the menu). A line
-    repeated further down (pages print the headline twice, the second time
-    often run into an image caption) wins; else the longest, since a site
-    name, a tagline or a subheading is shorter than a headline.
+    Candidates are heading-like lines of 3+ words within a window above the
+    article text, after the last menu if any (site name and tagline come before
+    the menu), that are not chrome, captions, datelines or counts. A line
+    repeated just below (pages print the headline twice, the second time often
+    run into an image caption) wins; else the longest, since a site name, a
+    tagline or a subheading is shorter than a headline.
     """
-    after_menu = max((i + 1 for i in skip if i < end), default=0) if after_menus else 0
+    window = max(0, end - _HEADER_WINDOW)
+    after_menu = max((i + 1 for i in skip if window <= i < end), default=0) if after_menus else 0
     candidates = [
         i
-        for i in range(after_menu, end)
+        for i in range(max(window, after_menu), end)
         if i not in skip
         and units[i].heading_like
         and units[i].words >= 3
         and not units[i].is_boilerplate
         and not units[i].opens_section
+        and not units[i].is_dateline
         and not _BYLINE.match(units[i].text)
+        and not _CAPTION.search(units[i].text)
+        and not _LABEL_END.search(units[i].text)
+        and _mostly_words(units[i].text)
     ]
     underlined = [i for i in candidates if units[i].rule_below == "="]
     if underlined:
         return underlined[0]
     for i in candidates:
         head = _norm(units[i].text)
-        if any(_norm(u.text).startswith(head) for u in units[i + 1 :]):
+        nearby = units[i + 1 : i + 1 + _REPEAT_WINDOW]
+        if units[i].words >= 5 and any(_norm(u.text).startswith(head) for u in nearby):
             return i
     if not candidates:
         return _find_headline(units, end, skip, after_menus=False) if after_menu else None
@@ -490,17 +577,17 @@ def text_page_to_article(text: str) -> TextArticle:
     if not units:
         return TextArticle(title="", markdown="")
     nav = _nav_runs(units)
-    first_prose = next((i for i, u in enumerate(units) if i not in nav and u.is_prose), len(units))
+    first_prose, last = _main_span(units, nav)
     headline = _find_headline(units, first_prose, nav)
     title = units[headline].text if headline is not None else ""
-    start = headline + 1 if headline is not None else 0
+    start = headline + 1 if headline is not None else max(0, first_prose - _HEADER_WINDOW)
 
     author: str | None = None
     published: datetime | None = None
     head_norm = _norm(title)
     blocks: list[str] = []
     in_teasers = False
-    for i in range(start, len(units)):
+    for i in range(start, last + 1):
         unit = units[i]
         before_body = i < first_prose
         byline = _BYLINE.match(unit.text) if unit.words <= 16 else None
