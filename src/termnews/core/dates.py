@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-import feedparser
+from feedparser.datetimes import _parse_date as _feedparser_date
 
 _MIN_YEAR = 1970
 _MAX_YEAR = 2200
@@ -44,7 +44,10 @@ def parse_date(text: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             value = None
     if value is None:
-        parsed = feedparser._parse_date(text)
+        try:
+            parsed = _feedparser_date(text)
+        except Exception:  # feedparser's many lenient date handlers: never trust them
+            return None
         return from_struct(parsed) if parsed else None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
