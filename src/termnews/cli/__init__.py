@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "termnews.cli.maintenance_commands",
     "termnews.cli.search_commands",
     "termnews.cli.related_commands",
+    "termnews.cli.opml_commands",
 )
 """Each module has ``register(subparsers, parents)`` adding its subcommands."""
 
