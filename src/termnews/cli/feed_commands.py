@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
-from termnews.cli.output import error_line, feed_json, iso, print_json
+from termnews.cli.output import error_line, feed_json, iso, notice_line, print_json
 from termnews.core.errors import SourceError
 from termnews.core.models import Feed
 from termnews.core.refresh import STATUS_FAILED, FeedOutcome, RefreshReport, refresh
@@ -30,6 +30,9 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--title", help="title to show instead of the feed's own")
     p.add_argument("--json", action="store_true", help="print the added feeds as JSON")
+    p.add_argument("--all", action="store_true", dest="all_feeds",
+                   help="on a web page that lists several feeds, add every one "
+                   "(default: the first)")  # fmt: skip
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("remove", parents=parents, help="unsubscribe (cached articles go too)")
@@ -84,6 +87,7 @@ def cmd_add(ctx: Context) -> int:
     else:
         from termnews.core.subscribe import add_remote
 
+        notes: list[str] = []
         feeds = add_remote(
             ctx.store,
             ref,
@@ -91,7 +95,11 @@ def cmd_add(ctx: Context) -> int:
             title=args.title,
             offline=ctx.offline,
             settings=ctx.config,
+            all_feeds=getattr(args, "all_feeds", False),
+            notes=notes,
         )
+        for note in notes:
+            notice_line(note)
     report = refresh(ctx.store, feeds, offline=ctx.offline, settings=ctx.config)
     if is_local_ref(ref):
         # A local file that cannot be read is not worth a subscription: undo it.
@@ -137,6 +145,7 @@ def cmd_feeds(ctx: Context) -> int:
         return EXIT_OK
     if not feeds:
         print("No subscriptions yet. Add one with: termnews add URL_OR_PATH [--section NAME]")
+        print("or start with well-known news feeds: termnews import --starter")
         return EXIT_OK
     section = None
     for f in feeds:
@@ -144,9 +153,10 @@ def cmd_feeds(ctx: Context) -> int:
             section = f.section
             print(f"{clean_line(section)}")
         if f.dead:
-            status = "DEAD (410 Gone)"
+            status = "DEAD (HTTP 410 Gone: kept, no longer fetched; refresh --force retries)"
         elif f.failures:
-            status = f"FAILING x{f.failures}: {clean_line(f.last_error)}"
+            last_ok = f"last ok {iso(f.last_success)}" if f.last_success else "never fetched"
+            status = f"FAILING x{f.failures}: {clean_line(f.last_error)} ({last_ok})"
         elif f.last_success:
             status = f"ok {iso(f.last_success)}"
         else:
@@ -173,6 +183,13 @@ def outcome_json(o: FeedOutcome) -> dict[str, Any]:
 def report_json(report: RefreshReport) -> dict[str, Any]:
     """The documented JSON shape of ``termnews refresh --json``."""
     return {"feeds": [outcome_json(o) for o in report.outcomes], "totals": report.totals()}
+
+
+def _skipped_note(skipped: int, offline: bool) -> str:
+    if not skipped:
+        return ""
+    why = "offline" if offline else "not due yet or gone; --force fetches them"
+    return f", {skipped} skipped ({why})"
 
 
 def cmd_refresh(ctx: Context) -> int:
@@ -204,6 +221,6 @@ def cmd_refresh(ctx: Context) -> int:
         print(
             f"{t['feeds']} feeds: {t['new_articles']} new articles, {t['updated_articles']} "
             f"updated, {t['not_modified']} not modified, {t['failed']} failed"
-            + (f", {t['skipped']} skipped (offline)" if t["skipped"] else "")
+            + _skipped_note(t["skipped"], ctx.offline)
         )
     return EXIT_SOURCES_FAILED if report.failed else EXIT_OK
