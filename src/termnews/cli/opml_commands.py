@@ -101,9 +101,9 @@ def cmd_import(ctx: Context) -> int:
     )
     skipped = []
     if report.already_subscribed:
-        skipped.append(f"{report.already_subscribed} already subscribed")
+        skipped.append(f"{_plural(report.already_subscribed, 'feed')} already subscribed")
     if report.duplicates:
-        skipped.append(f"{report.duplicates} duplicates in the file")
+        skipped.append(f"{_plural(report.duplicates, 'duplicate')} in the file")
     if skipped:
         print("skipped " + ", ".join(skipped))
     if report.added:
