@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from termnews.core.text import clean_block, clean_line, strip_unsafe
 
@@ -280,22 +279,26 @@ def safe_url(href: str | None, base_url: str | None = None, *, image: bool = Fal
 _local = threading.local()
 
 
-def _parser() -> lxml_html.HTMLParser:
-    """One parser per thread: lxml parsers must not be shared between threads."""
-    parser: lxml_html.HTMLParser | None = getattr(_local, "parser", None)
+def _parser() -> etree.HTMLParser:
+    """One parser per thread: lxml parsers must not be shared between threads.
+
+    The plain ``etree`` parser, not ``lxml.html``'s: that one calls back into
+    Python to pick a class for every element, a third of the walk's time.
+    """
+    parser: etree.HTMLParser | None = getattr(_local, "parser", None)
     if parser is None:
-        parser = lxml_html.HTMLParser(
+        parser = etree.HTMLParser(
             encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
         )
         _local.parser = parser
     return parser
 
 
-def _too_deep(parser: lxml_html.HTMLParser) -> bool:
+def _too_deep(parser: etree.HTMLParser) -> bool:
     return any(err.type_name == "ERR_RESOURCE_LIMIT" for err in parser.error_log)
 
 
-def _fromstring(markup: str, parser: lxml_html.HTMLParser) -> etree._Element | None:
+def _fromstring(markup: str, parser: etree.HTMLParser) -> etree._Element | None:
     try:
         return etree.fromstring(markup.encode("utf-8", "replace"), parser)
     except (etree.XMLSyntaxError, etree.ParserError, ValueError):
@@ -855,24 +858,31 @@ def html_to_text(html: str, max_chars: int | None = None) -> str:
 
 
 def _text_of(root: etree._Element) -> str:
-    parts: list[str] = []
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, el in walker:
-        tag = _tag(el)
-        if event == "start":
-            if not tag or (el is not root and _is_unwanted(el, tag)):
-                walker.skip_subtree()  # its "end" event still comes, with the tail
-                continue
-            if tag in _TEXT_BLOCKS:
-                parts.append(" ")
-            if el.text:
-                parts.append(el.text)
+    """Visible text of a parsed tree, blocks apart by a space (mutates the tree).
+
+    Dropping and spacing are done with lxml's own loops (strip_elements, iter by
+    tag); only elements with a class, id, style or hidden attribute are looked
+    at in Python.
+    """
+    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    for el in root.xpath("//*[@class or @id or @style or @hidden]"):
+        parent = el.getparent()
+        if el is not root and parent is not None and _is_unwanted(el, _tag(el)):
+            _drop_keeping_tail(el, parent)
+    for el in root.iter(*_TEXT_BLOCKS):
+        el.tail = " " + el.tail if el.tail else " "
+        el.text = " " + el.text if el.text else " "
+    return "".join(root.itertext())
+
+
+def _drop_keeping_tail(el: etree._Element, parent: etree._Element) -> None:
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
         else:
-            if tag in _TEXT_BLOCKS:
-                parts.append(" ")
-            if el.tail and el is not root:
-                parts.append(el.tail)
-    return "".join(parts)
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
