@@ -122,3 +122,18 @@ def test_real_pages_are_extracted_close_to_the_reference() -> None:
         assert got.title
         _, _, f1 = bench.score(got.text, expected)
         assert f1 >= 0.9, (name, f1)
+
+
+def test_long_pages_skip_trafilatura_body_but_keep_metadata(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past TRAFILATURA_MAX_CHARS only readability extracts (trafilatura is slow there)."""
+    import termnews.core.extract as extract
+
+    monkeypatch.setattr(extract, "TRAFILATURA_MAX_CHARS", 1_000)
+    got = extract_article(PAGE, "https://courier.example.org/city/freight-yard")
+    assert got.title == "Old Freight Yard Will Become a Park"
+    assert got.published == datetime(2024, 5, 14, tzinfo=UTC)
+    for paragraph in PARAGRAPHS:
+        assert paragraph in got.markdown
+    assert "Sport" not in got.markdown
