@@ -25,11 +25,14 @@ of two signatures.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from itertools import chain
 from urllib.parse import urlsplit
 
 from termnews.core.errors import NotFoundError
@@ -39,6 +42,7 @@ from termnews.core.related_text import (
     batch_document_frequencies,
     cosine,
     doc_terms,
+    idf_table,
     lead_text,
     pack,
     signature,
@@ -53,7 +57,7 @@ GROUP_WINDOW_HOURS = 72.0
 """Articles further apart in time than this are never grouped (one event, not a topic)."""
 GROUP_KEYS = 12
 """Heaviest terms of a new article used to find grouping candidates."""
-GROUP_CANDIDATES = 300
+GROUP_CANDIDATES = 20
 """At most this many candidates (most shared key terms first) are scored per new article."""
 QUERY_TERMS = 12
 """Terms in the full-text query that proposes related candidates."""
@@ -220,9 +224,10 @@ def index_new_articles(store: Store, new_ids: Sequence[int]) -> int:
     batch_df = batch_document_frequencies(terms)
     with store.transaction() as conn:
         seen = int(store.get_meta(_META_SEEN, "0") or 0) + len(rows)
-        df = _df_update(conn, batch_df)
+        idf = idf_table(_df_update(conn, batch_df), seen)
+        unseen = math.log(seen + 1)
         new_docs = [
-            _Doc(r[0], r[1], r[2], None, signature(t, df, seen))
+            _Doc(r[0], r[1], r[2], None, signature(t, idf, unseen))
             for r, t in zip(rows, terms, strict=True)
         ]
         conn.executemany(
@@ -272,17 +277,17 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
             postings.setdefault(h, []).append(index)
     changes: dict[int, int] = {}
     for doc in new_docs:
-        hits: dict[int, int] = {}
-        for h in list(doc.sig)[:GROUP_KEYS]:
-            # Only the latest entries of a term's postings: a term shared by
-            # thousands of articles (a feed of 20,000 look-alike items) would make
-            # this loop quadratic, and the nearest in time are the best candidates.
-            for index in postings.get(h, [])[-_POSTINGS_SCANNED:]:
-                hits[index] = hits.get(index, 0) + 1
+        # Only the latest entries of a term's postings: a term shared by
+        # thousands of articles (a feed of 20,000 look-alike items) would make
+        # this quadratic, and the nearest in time are the best candidates.
+        hits = Counter(
+            chain.from_iterable(
+                postings.get(h, [])[-_POSTINGS_SCANNED:] for h in list(doc.sig)[:GROUP_KEYS]
+            )
+        )
         best: _Doc | None = None
         best_score = GROUP_THRESHOLD
-        ranked = sorted(hits.items(), key=lambda kv: -kv[1])[:GROUP_CANDIDATES]
-        for index, _ in ranked:
+        for index, _ in hits.most_common(GROUP_CANDIDATES):
             other = docs[index]
             if abs(other.ts - doc.ts) > window:
                 continue
@@ -334,7 +339,8 @@ def _load_query(store: Store, article_id: int) -> _Query:
         # Not indexed yet (older than the backfill): weigh it now, read-only.
         terms = doc_terms(row[4], body)
         seen = max(1, int(store.get_meta(_META_SEEN, "0") or 0))
-        sig = signature(terms, _df_lookup(store.conn, list(terms.weights)), seen)
+        idf = idf_table(_df_lookup(store.conn, list(terms.weights)), seen)
+        sig = signature(terms, idf, math.log(seen + 1))
         dup = terms.dup_key
     return _Query(row[0], row[1], row[2], row[3], sig, dup, surface_forms(row[4], body))
 

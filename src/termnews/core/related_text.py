@@ -35,10 +35,10 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-LEAD_CHARS = 3000
+LEAD_CHARS = 1500
 """How much of an article's text (after the title) is read."""
 TITLE_WEIGHT = 2.0
 """A title word counts as this many extra occurrences."""
@@ -76,14 +76,14 @@ _STOP_TEXT = """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 """Function words and news boilerplate that say nothing about what a story is."""
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"\w+")
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 
-_TokenInfo = tuple[int, bool, str]
-_token_cache: dict[str, _TokenInfo] = {}
-_TOKEN_CACHE_LIMIT = 400_000
+_term_cache: dict[str, int] = {}
+_TERM_CACHE_LIMIT = 400_000
 
 
 def s_stem(word: str) -> str:
@@ -102,19 +102,18 @@ def term_hash(stem: str) -> int:
     return zlib.crc32(stem.encode("utf-8", "replace"))
 
 
-def _token_info(token: str) -> _TokenInfo:
-    """(term id or 0 for a stop word, capitalised?, lower-case form), memoised."""
-    info = _token_cache.get(token)
-    if info is None:
-        low = token.lower()
-        if low in STOP_WORDS or len(low) < 2 or (low.isdigit() and len(low) < 3):
-            info = (0, False, low)
+def _term_of(token: str) -> int:
+    """The term id of a lower-case word, 0 for a stop word (memoised)."""
+    h = _term_cache.get(token)
+    if h is None:
+        if token in STOP_WORDS or len(token) < 2 or (token.isdigit() and len(token) < 3):
+            h = 0
         else:
-            info = (term_hash(s_stem(low)), token[0].isupper(), low)
-        if len(_token_cache) >= _TOKEN_CACHE_LIMIT:
-            _token_cache.clear()
-        _token_cache[token] = info
-    return info
+            h = term_hash(s_stem(token.replace("_", "")))
+        if len(_term_cache) >= _TERM_CACHE_LIMIT:
+            _term_cache.clear()
+        _term_cache[token] = h
+    return h
 
 
 def lead_text(summary: str, content: str) -> str:
@@ -140,30 +139,38 @@ class DocTerms:
 
 
 def doc_terms(title: str, body: str) -> DocTerms:
-    """Count an article's terms (``body`` as returned by :func:`lead_text`)."""
-    body_tokens = _WORD.findall(body)
-    title_tokens = _WORD.findall(title)
+    """Count an article's terms (``body`` as returned by :func:`lead_text`).
+
+    This runs for every new article at ingest, so it is written for speed: the
+    regular expressions and counters run in C, and the Python loops are over
+    distinct words, each looked up once in a memo.
+    """
+    body_tokens = _WORD.findall(body.lower())
+    title_tokens = _WORD.findall(title.lower())
+    occurrences = Counter(body_tokens)
+    cache = _term_cache
     counts: dict[int, float] = {}
-    capitals: dict[int, int] = {}
-    for token, n in Counter(body_tokens).items():
-        h, cap, _ = _token_info(token)
+    for token, n in occurrences.items():
+        h = cache.get(token)
+        if h is None:
+            h = _term_of(token)
         if h:
             counts[h] = counts.get(h, 0) + n
-            if cap:
-                capitals[h] = capitals.get(h, 0) + n
-    weights: dict[int, float] = {}
-    for h, seen in counts.items():
-        caps = capitals.get(h, 0)
-        # Capitalised in most of its running-text uses: a name. (Title case says nothing.)
-        weights[h] = ENTITY_BOOST if caps * 2 > seen else 1.0
     for token in set(title_tokens):
-        h = _token_info(token)[0]
+        h = cache.get(token)
+        if h is None:
+            h = _term_of(token)
         if h:
             counts[h] = counts.get(h, 0) + TITLE_WEIGHT
-            weights.setdefault(h, 1.0)
-    for h, boost in weights.items():
-        weights[h] = boost * (1.0 + math.log(counts[h]))
-    words = " ".join(title_tokens + body_tokens).lower()
+    log = math.log
+    weights = {h: 1.0 + log(n) for h, n in counts.items()}
+    # Capitalised in most of its running-text uses: a name (title case says nothing).
+    for token, n in Counter(" ".join(_CAPITALISED.findall(body)).lower().split()).items():
+        # (A capital inside a word, as in "iPhone", finds a word the body does not count.)
+        h = cache.get(token)
+        if h and h in weights and n * 2 > occurrences.get(token, 0):
+            weights[h] *= ENTITY_BOOST
+    words = " ".join(title_tokens) + " " + " ".join(body_tokens)
     digest = hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=8).digest()
     return DocTerms(weights, int.from_bytes(digest, "big") >> 1)
 
@@ -171,36 +178,37 @@ def doc_terms(title: str, body: str) -> DocTerms:
 def surface_forms(title: str, body: str) -> dict[int, str]:
     """Term id -> one lower-case word that produces it (to build full-text queries)."""
     forms: dict[int, str] = {}
-    for token in set(_WORD.findall(title)) | set(_WORD.findall(body)):
-        h, _, low = _token_info(token)
-        if h and (h not in forms or len(low) < len(forms[h])):
-            forms[h] = low
+    for token in set(_WORD.findall(title.lower())) | set(_WORD.findall(body.lower())):
+        h = _term_of(token)
+        if h and "_" not in token and (h not in forms or len(token) < len(forms[h])):
+            forms[h] = token
     return forms
 
 
-def idf(df: int, n_docs: int) -> float:
-    """Inverse document frequency; 0 for a term in every article."""
-    return max(0.0, math.log((n_docs + 1) / max(df, 1)))
+def idf_table(df: Mapping[int, int], n_docs: int) -> dict[int, float]:
+    """Inverse document frequency of each term, ln((N + 1) / df); 0 for a term in every article."""
+    log = math.log
+    log_n = log(n_docs + 1)
+    return {h: max(0.0, log_n - log(f or 1)) for h, f in df.items()}
 
 
-def signature(
-    terms: DocTerms, df: Callable[[int], int] | Mapping[int, int], n_docs: int
-) -> dict[int, float]:
-    """The article's heaviest terms as a unit vector (term id -> weight)."""
-    get = df.get if isinstance(df, Mapping) else df
-    scored = [(w * idf(get(h) or 1, n_docs), h) for h, w in terms.weights.items()]
-    scored.sort(reverse=True)
-    top = [(h, w) for w, h in scored[:SIGNATURE_TERMS] if w > 0]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    return {h: w / norm for h, w in top}
+def signature(terms: DocTerms, idf: Mapping[int, float], unseen: float) -> dict[int, float]:
+    """The article's heaviest terms as a unit vector (term id -> weight), heaviest first.
+
+    A term missing from ``idf`` weighs ``unseen`` (the idf of a term in one article).
+    """
+    get = idf.get
+    scored = {h: w * get(h, unseen) for h, w in terms.weights.items()}
+    top = sorted(scored, key=scored.__getitem__, reverse=True)[:SIGNATURE_TERMS]
+    norm = math.sqrt(sum([scored[h] * scored[h] for h in top])) or 1.0
+    return {h: scored[h] / norm for h in top if scored[h] > 0}
 
 
 def pack(sig: Mapping[int, float]) -> bytes:
-    """A signature as bytes: uint32 term ids then uint16 weights, heaviest first."""
-    items = sorted(sig.items(), key=lambda kv: -kv[1])
-    ids = array("I", [h for h, _ in items])
-    ws = array("H", [max(1, min(_WEIGHT_SCALE, round(w * _WEIGHT_SCALE))) for _, w in items])
-    return ids.tobytes() + ws.tobytes()
+    """A signature as bytes: uint32 term ids then uint16 weights, in the given order."""
+    scale = _WEIGHT_SCALE
+    ws = array("H", [min(scale, int(w * scale + 0.5)) or 1 for w in sig.values()])
+    return array("I", sig.keys()).tobytes() + ws.tobytes()
 
 
 def unpack(blob: bytes) -> dict[int, float]:
@@ -216,9 +224,7 @@ def unpack(blob: bytes) -> dict[int, float]:
 
 def cosine(a: Mapping[int, float], b: Mapping[int, float]) -> float:
     """Cosine of two unit-vector signatures."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b[h] for h, w in a.items() if h in b)
+    return sum([a[h] * b[h] for h in a.keys() & b.keys()])
 
 
 def batch_document_frequencies(docs: Iterable[DocTerms]) -> Counter[int]:

@@ -1,0 +1,85 @@
+"""Term features behind related stories: stemming, stop words, names, signatures."""
+
+from __future__ import annotations
+
+import pytest
+
+from termnews.core.related_text import (
+    ENTITY_BOOST,
+    LEAD_CHARS,
+    cosine,
+    doc_terms,
+    idf_table,
+    lead_text,
+    pack,
+    s_stem,
+    signature,
+    surface_forms,
+    term_hash,
+    unpack,
+)
+
+
+def test_plural_stemmer_folds_plurals_only() -> None:
+    assert s_stem("rebels") == "rebel"
+    assert s_stem("countries") == "country"
+    assert s_stem("boxes") == "boxe" == s_stem("boxe")
+    assert s_stem("virus") == "virus"
+    assert s_stem("glass") == "glass"
+    assert s_stem("running") == "running"
+
+
+def test_stop_words_and_short_numbers_are_not_terms() -> None:
+    weights = doc_terms("The", "the and of 7 42 2008 said").weights
+    assert set(weights) == {term_hash("2008")}
+
+
+def test_names_weigh_more_than_common_words_and_title_words_count() -> None:
+    terms = doc_terms(
+        "Storm warning",
+        "Forecasters in Lisbon warned of a storm. The storm hit Lisbon at night. Lisbon flooded.",
+    ).weights
+    lisbon, storm, night = term_hash("lisbon"), term_hash("storm"), term_hash("night")
+    # "lisbon" 3 times, capitalised: (1 + ln 3) * boost. "storm" twice plus the title.
+    assert terms[lisbon] == pytest.approx(ENTITY_BOOST * 2.0986, rel=1e-3)
+    assert terms[storm] == pytest.approx(1 + 1.3863, rel=1e-3)
+    assert terms[night] == pytest.approx(1.0)
+    # A capital inside a word ("iPhone") is seen as a name starting there ("Phone",
+    # a cheap regex); a word the body then does not count must not crash the boost.
+    weights = doc_terms("x", "The iPhone is new.").weights
+    assert set(weights) == {term_hash("iphone")}
+
+
+def test_lead_text_drops_link_targets_and_keeps_the_start() -> None:
+    body = "See [the report](https://ex.example/r?id=1) and ![chart](https://img.example/c.png)."
+    lead = lead_text("", body)
+    assert "ex.example" not in lead and "img.example" not in lead and "the report" in lead
+    long = "word " * 2000
+    assert len(lead_text("", long)) <= LEAD_CHARS
+
+
+def test_duplicate_key_ignores_case_and_punctuation_only() -> None:
+    a = doc_terms("Quake hits Qazvin", "At least 40 dead, officials say.")
+    b = doc_terms("QUAKE HITS QAZVIN!", "At least 40 dead; officials say")
+    c = doc_terms("Quake hits Qazvin", "At least 41 dead, officials say.")
+    assert a.dup_key == b.dup_key != c.dup_key
+
+
+def test_signature_is_a_unit_vector_that_packs_and_unpacks() -> None:
+    terms = doc_terms("Qazvin earthquake", "Rescuers in Qazvin searched the rubble of homes.")
+    df = dict.fromkeys(terms.weights, 1)
+    df[term_hash("home")] = 50
+    sig = signature(terms, idf_table(df, 100), 4.6)
+    assert sum(w * w for w in sig.values()) == pytest.approx(1.0)
+    assert next(iter(sig)) == term_hash("qazvin")  # heaviest first
+    assert min(sig, key=sig.__getitem__) == term_hash("home")  # the common word weighs least
+    back = unpack(pack(sig))
+    assert list(back) == list(sig)
+    assert cosine(back, sig) == pytest.approx(1.0, abs=1e-3)
+    assert cosine(sig, {}) == 0
+
+
+def test_surface_forms_give_a_word_for_each_term() -> None:
+    forms = surface_forms("Rebels advance", "The rebel army")
+    assert forms[term_hash("rebel")] == "rebel"
+    assert forms[term_hash("army")] == "army"
