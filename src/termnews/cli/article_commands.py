@@ -9,7 +9,7 @@ from typing import Any
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, article_json, error_line, print_json
 from termnews.core.models import Article
-from termnews.core.text import clean_line
+from termnews.core.text import clean_block, clean_line
 
 
 def _positive(text: str) -> int:
@@ -113,7 +113,9 @@ def render_article(article: Article) -> None:
     console.print(Text(meta, style="dim"))
     console.print(Text(clean_line(article.title), style="bold"))
     console.print()
-    console.print(Markdown(article.body or "(no text)", hyperlinks=False))
+    # The body was cleaned at ingest, but a cache written by an older version or
+    # another tool must not reach the terminal raw either (Rich passes ESC through).
+    console.print(Markdown(clean_block(article.body) or "(no text)", hyperlinks=False))
     if article.full_error:
         console.print(
             Text(f"(full text unavailable: {clean_line(article.full_error)})", style="dim")
