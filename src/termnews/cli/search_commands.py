@@ -114,7 +114,7 @@ def _print_hits(hits: list[SearchHit]) -> None:
         flags = ("*" if h.starred else " ") + ("N" if not h.read else " ")
         head = Text(
             f"{h.article_id:>7} {flags} {age(h.published):>6}  "
-            f"{h.section[:12]:<12} {h.feed_title[:18]:<18} ",
+            f"{clean_line(h.section)[:12]:<12} {clean_line(h.feed_title)[:18]:<18} ",
             style="dim",
         )
         head.append_text(_styled(h.title, h.title_spans, "bold reverse"))
