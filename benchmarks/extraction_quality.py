@@ -296,7 +296,8 @@ def _report(lines: list[str], compare: list[str], text_lines: list[str]) -> str:
             "Made by `python benchmarks/extraction_quality.py --compare --write "
             "benchmarks/EXTRACTION.md` on the 30 news pages of "
             "`shared/corpus/html-articles/mozilla-readability` "
-            f"({versions}; times on a 2-core machine).",
+            f"({versions}). Times are wall-clock on a 2-core machine shared with other "
+            "jobs: they vary with load, the F1 figures do not.",
             "",
             "Word-level precision, recall and F1 of the plain text of "
             "`termnews.core.extract.extract_article` against the visible text of each "
