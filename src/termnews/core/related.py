@@ -33,7 +33,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import chain
-from urllib.parse import urlsplit
 
 from termnews.core.errors import NotFoundError
 from termnews.core.models import Headline
@@ -47,6 +46,7 @@ from termnews.core.related_text import (
     pack,
     signature,
     surface_forms,
+    term_ids,
     unpack,
 )
 from termnews.core.store import Store
@@ -66,6 +66,8 @@ RARE_MIN_DF = 200
 """A query term must be in at most max(RARE_MIN_DF, RARE_FRACTION * articles) articles."""
 CANDIDATES = 100
 """Candidates the full-text query proposes for re-scoring."""
+STORY_CANDIDATES = 50
+"""Newest members of the article's story added to the candidates."""
 BACKFILL_LIMIT = 20_000
 """A cache older than this feature has its newest articles indexed once, on the next refresh."""
 
@@ -124,15 +126,16 @@ def _marks(n: int) -> str:
 
 
 def _norm_link(link: str | None) -> str | None:
-    """A link without scheme, fragment, query, ``www.`` or trailing slash (for duplicates)."""
+    """A link without scheme, ``www.``, query, fragment or trailing slash (for duplicates).
+
+    Plain string operations: this runs for every candidate of every query.
+    """
     if not link:
         return None
-    try:
-        parts = urlsplit(link.strip())
-    except ValueError:
-        return link.strip()
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}" or None
+    rest = link.strip().split("://", 1)[-1].split("#", 1)[0].split("?", 1)[0]
+    host, _, path = rest.partition("/")
+    host = host.lower().removeprefix("www.")
+    return f"{host}/{path.rstrip('/')}" if host else None
 
 
 # ------------------------------------------------------------------ indexing
@@ -267,12 +270,11 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
     ):
         if aid in new_ids:
             continue
-        sig = unpack(blob)
-        shared = keys.intersection(sig)
+        shared = keys.intersection(term_ids(blob))
         if not shared:
             continue
         index = len(docs)
-        docs.append(_Doc(aid, feed_id, ts, story_id, sig))
+        docs.append(_Doc(aid, feed_id, ts, story_id, unpack(blob)))
         for h in shared:
             postings.setdefault(h, []).append(index)
     changes: dict[int, int] = {}
@@ -415,13 +417,22 @@ def related_articles(store: Store, article_id: int, limit: int = 6) -> list[Rela
     q = _load_query(store, article_id)
     ids = set(_fts_candidates(store, q))
     if q.story_id is not None:
-        ids.update(
-            r[0]
-            for r in store.conn.execute("SELECT id FROM articles WHERE story_id = ?", (q.story_id,))
-        )
+        ids.update(_story_members(store, q.story_id, STORY_CANDIDATES))
     return [
         item for item in _rank(_candidates(store, q, ids)) if item.score > 0 or item.same_story
     ][:limit]
+
+
+def _story_members(store: Store, story_id: int, limit: int, but_feed: int = -1) -> list[int]:
+    """The newest members of a story (a story can grow large; the query must not)."""
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM articles WHERE story_id = ? AND feed_id != ? "
+            "ORDER BY sort_ts DESC LIMIT ?",
+            (story_id, but_feed, limit),
+        )
+    ]
 
 
 def story_group(store: Store, article_id: int) -> list[RelatedItem]:
@@ -429,12 +440,7 @@ def story_group(store: Store, article_id: int) -> list[RelatedItem]:
     q = _load_query(store, article_id)
     if q.story_id is None:
         return []
-    ids = [
-        r[0]
-        for r in store.conn.execute(
-            "SELECT id FROM articles WHERE story_id = ? AND feed_id != ?", (q.story_id, q.feed_id)
-        )
-    ]
+    ids = _story_members(store, q.story_id, STORY_CANDIDATES * 4, but_feed=q.feed_id)
     best: dict[int, RelatedItem] = {}
     for item in _rank(_candidates(store, q, ids)):
         best.setdefault(item.feed_id, item)

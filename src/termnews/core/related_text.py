@@ -211,6 +211,13 @@ def pack(sig: Mapping[int, float]) -> bytes:
     return array("I", sig.keys()).tobytes() + ws.tobytes()
 
 
+def term_ids(blob: bytes) -> array[int]:
+    """Only the term ids of a packed signature (cheaper than :func:`unpack`)."""
+    ids = array("I")
+    ids.frombytes(blob[: 4 * (len(blob) // 6)])
+    return ids
+
+
 def unpack(blob: bytes) -> dict[int, float]:
     """The inverse of :func:`pack` (weights back to 0..1 floats)."""
     n = len(blob) // 6
