@@ -41,19 +41,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import gen_corpus  # noqa: E402
-from related_quality import bcubed, write_section  # noqa: E402
+import gen_corpus
+from related_quality import bcubed, write_section
 
-from termnews.core.models import EntryData, ParsedFeed  # noqa: E402
-from termnews.core.related import (  # noqa: E402
+from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.related import (
     index_new_articles,
     related_articles,
     story_group,
     trending,
     with_sources,
 )
-from termnews.core.sources.local import read_feed_file  # noqa: E402
-from termnews.core.store import Store  # noqa: E402
+from termnews.core.sources.local import read_feed_file
+from termnews.core.store import Store
 
 ITEMS_PER_FEED = 50
 BATCH = 1000
@@ -140,9 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             t3 = time.perf_counter()
             rows.append((len(new), t1 - t0, t2 - t1, t3 - t2))
             if n % 10 == 9:
+                done = sum(r[0] for r in rows)
                 print(
-                    f"  {sum(r[0] for r in rows):>7} articles, {time.perf_counter() - started:.0f} s",
-                    file=sys.stderr,
+                    f"  {done:>7} articles, {time.perf_counter() - started:.0f} s", file=sys.stderr
                 )
         total = sum(r[0] for r in rows)
 
@@ -220,7 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         "| measure | figure | goal |",
         "|---|---:|---|",
-        f"| related query (`related_articles`, limit 6), median | {statistics.median(lat):.1f} ms | |",
+        "| related query (`related_articles`, limit 6), median | "
+        f"{statistics.median(lat):.1f} ms | |",
         f"| related query, p95 | {pct(lat, 0.95):.1f} ms | < 20 ms |",
         f"| related query, max | {max(lat):.1f} ms | |",
         f"| story group query, median / p95 | {statistics.median(group_lat):.1f} / "
@@ -240,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"| related tables on disk | {related_bytes / 2**20:.1f} MiB = "
         f"{related_bytes / all_bytes * 100:.1f}% of the file "
         f"({all_bytes / 2**20:.0f} MiB; FTS {fts_bytes / 2**20:.0f} MiB) | |",
-        f"| start-up work added | none (nothing is loaded or computed on open) | none |",
+        "| start-up work added | none (nothing is loaded or computed on open) | none |",
         f"| synthetic truth: same-story precision@5 (of possible) | "
         f"{p5 / max(1, with_story):.3f} | |",
         f"| synthetic truth: grouping B-cubed P / R / F1 | {bp:.3f} / {br:.3f} / {bf:.3f} | |",
