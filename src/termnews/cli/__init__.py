@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "termnews.cli.search_commands",
     "termnews.cli.related_commands",
     "termnews.cli.opml_commands",
+    "termnews.cli.fulltext_commands",
 )
 """Each module has ``register(subparsers, parents)`` adding its subcommands."""
 

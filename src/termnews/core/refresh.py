@@ -194,8 +194,28 @@ def refresh(
             refresh_remote(
                 store, remote, force=force, on_outcome=done, settings=settings, cancel=cancel
             )
+    if not offline and not (cancel is not None and cancel.is_set()):
+        _fetch_full_texts(store, feeds, outcomes, settings)
     after_ingest(store, [i for o in outcomes for i in o.new_ids], settings)
     return RefreshReport(tuple(outcomes))
+
+
+def _fetch_full_texts(
+    store: Store, feeds: Sequence[Feed], outcomes: Sequence[FeedOutcome], settings: object | None
+) -> None:
+    """New articles of full-text feeds get their pages fetched (same limits as feeds)."""
+    from termnews.core.fulltext import fetch_full_texts, wants_full_text
+
+    config = settings if isinstance(settings, Config) else None
+    by_id = {f.id: f for f in feeds}
+    ids = [
+        i
+        for o in outcomes
+        if o.new_ids and o.feed_id in by_id and wants_full_text(by_id[o.feed_id], config)
+        for i in o.new_ids
+    ]
+    if ids:
+        fetch_full_texts(store, ids, config)
 
 
 def after_ingest(store: Store, new_ids: Sequence[int], settings: object | None = None) -> None:
