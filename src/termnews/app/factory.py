@@ -42,13 +42,18 @@ def make_app(
         config = ctx.config
         offline = offline or ctx.offline
         demo = demo or ctx.demo
-        _ = ctx.store  # open (and for --demo, seed) the cache before the UI starts
+        # Open (and for --demo, seed) the cache before the UI starts; a notice from
+        # opening it (a corrupt cache moved aside) must reach the reader's screen.
+        notices = list(ctx.store.notices)
     else:
         locations = resolve_locations(data_dir, config_file)
         config = load_config(locations.config_file)
+        notices = []
     locations.ensure_data_dir()
+    store_thread = StoreThread(locations.db_path)
+    store_thread.notices.extend(notices)
     return TermnewsApp(
-        store_thread=StoreThread(locations.db_path),
+        store_thread=store_thread,
         config=config,
         locations=locations,
         state=load_state(locations.state_file),
