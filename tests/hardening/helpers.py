@@ -22,6 +22,14 @@ HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile"
 # (8-bit CSI/OSC/DCS...), bidi embeddings/overrides/isolates.
 TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
+# What an attacker would put in a feed: clipboard write, screen clear, title set,
+# device control string, 8-bit CSI, a hyperlink, bidi override, NUL, bell.
+PAYLOAD = (
+    "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b]0;owned\x1b\\\x1bP+q544e\x1b\\\x9b6n"
+    "\x1b]8;;file:///etc/passwd\x1b\\link\x1b]8;;\x1b\\\u202etxt.exe\u202c\x00\x07"
+)
+MARKUP = "[bold red]not markup[/] [link=file:///etc/passwd]x[/link]"
+
 
 def unsafe_chars(text: str) -> list[str]:
     """The terminal-unsafe characters in ``text`` (empty when it is safe)."""

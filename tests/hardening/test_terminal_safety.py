@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from tests.hardening.helpers import (
     HOSTILE,
+    MARKUP,
+    PAYLOAD,
     cli_env,
     db_file,
     run_cli,
@@ -32,13 +34,6 @@ from tests.hardening.helpers import (
 
 from termnews.cli import main
 
-# What an attacker would put in a feed: clipboard write, screen clear, title set,
-# device control string, 8-bit CSI, a hyperlink, bidi override, NUL, bell.
-PAYLOAD = (
-    "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b]0;owned\x1b\\\x1bP+q544e\x1b\\\x9b6n"
-    "\x1b]8;;file:///etc/passwd\x1b\\link\x1b]8;;\x1b\\\u202etxt.exe\u202c\x00\x07"
-)
-MARKUP = "[bold red]not markup[/] [link=file:///etc/passwd]x[/link]"
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 # Rich's own codes on a terminal: colours, hiding the cursor, erasing and moving
 # up a line for the refresh progress bar. PAYLOAD uses none of these.
