@@ -77,10 +77,14 @@ def _connect(path: Path) -> sqlite3.Connection:
     if is_new:
         # 8 KiB pages make a 100,000-article cache about a third smaller (PERF-NOTES).
         conn.execute("PRAGMA page_size = 8192")
+    return conn
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, which rewrites the file header: only once the file is known to be ours."""
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
         raise sqlite3.DatabaseError(f"cannot switch to WAL journal mode (got {mode})")
-    return conn
 
 
 def move_aside(path: Path) -> Path:
@@ -114,6 +118,7 @@ def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Con
         if _looks_foreign(conn):
             conn.close()
             raise sqlite3.DatabaseError("not a termnews cache")
+        _enable_wal(conn)
         _migrate(conn)
         return conn
     except sqlite3.DatabaseError as exc:
@@ -138,5 +143,6 @@ def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Con
         if notices is not None:
             notices.append(message)
         conn = _connect(path)
+        _enable_wal(conn)
         _migrate(conn)
         return conn
