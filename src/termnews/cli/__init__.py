@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -17,6 +18,7 @@ from termnews import __version__
 from termnews.cli.context import EXIT_INPUT, Context
 from termnews.cli.output import error_line
 from termnews.core.errors import TermnewsError
+from termnews.core.store.db import describe_failure
 
 COMMAND_MODULES: tuple[str, ...] = (
     "termnews.cli.feed_commands",
@@ -93,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(ctx))
     except TermnewsError as exc:
         error_line(str(exc))
+        return EXIT_INPUT
+    except sqlite3.Error as exc:
+        # A damaged page, a full disk or an I/O error met mid-command: one line.
+        ctx.close()
+        error_line(describe_failure(ctx.locations.db_path, exc))
         return EXIT_INPUT
     except KeyboardInterrupt:
         error_line("interrupted")

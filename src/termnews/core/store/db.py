@@ -103,6 +103,35 @@ def move_aside(path: Path) -> Path:
     return target
 
 
+def is_corruption(exc: BaseException) -> bool:
+    """True for SQLITE_CORRUPT / SQLITE_NOTADB: the file itself is damaged."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
+def describe_failure(path: Path, exc: sqlite3.Error) -> str:
+    """One line for a cache error met while in use; a damaged file is moved aside.
+
+    Corruption inside pages (a bad disk, a copy taken mid-write) is not seen when
+    the file is opened, only when a query reads the damaged page. The file is then
+    treated as at start-up: moved aside, never deleted, and the next run starts a
+    new cache. Callers close their connections first.
+    """
+    if not is_corruption(exc):
+        return f"cache {path}: {exc}"
+    try:
+        moved = move_aside(path)
+    except OSError as move_exc:
+        return (
+            f"cache {path} is damaged ({exc}) and could not be moved aside: "
+            f"{move_exc.strerror or move_exc}"
+        )
+    return f"cache {path} is damaged ({exc}); moved it to {moved}; the next run starts a new cache"
+
+
 def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Connection:
     """Open (creating and migrating) the cache at ``path``.
 
