@@ -161,3 +161,12 @@ def flags(db: Path) -> tuple[set[str], set[str]]:
         return starred, read
     finally:
         conn.close()
+
+
+def moved_aside(data_dir: Path) -> list[Path]:
+    """Cache files that termnews moved out of the way (not their -wal/-shm companions)."""
+    return sorted(
+        p
+        for p in data_dir.iterdir()
+        if ".broken-" in p.name and not p.name.endswith(("-wal", "-shm"))
+    )
