@@ -490,6 +490,7 @@ class ServerProcess:
         mode: str = "normal",
         max_seconds: float = 600,
         python: str = sys.executable,
+        port: int = 0,
     ) -> None:
         cmd = [
             python,
@@ -501,6 +502,8 @@ class ServerProcess:
             mode,
             "--max-seconds",
             str(max_seconds),
+            "--port",
+            str(port),
         ]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         stdout: IO[str] | None = self.proc.stdout
