@@ -1,0 +1,157 @@
+"""The lxml fast path gives the same entries as feedparser, and steps aside when unsure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import termnews.core.sources.parse as parse_module
+from termnews.core.models import ParsedFeed
+from termnews.core.sources.fastparse import attempt_fast, parse_fast
+from termnews.core.sources.parse import parse_feed_bytes
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "feeds-real"
+URL = "https://example.org/feed.xml"
+
+
+def feedparser_only(data: bytes, url: str = URL) -> ParsedFeed:
+    saved = parse_module._parse_fast
+    parse_module._parse_fast = lambda data, url: None  # type: ignore[assignment]
+    try:
+        return parse_feed_bytes(data, url)
+    finally:
+        parse_module._parse_fast = saved  # type: ignore[assignment]
+
+
+def assert_same(fast: ParsedFeed, slow: ParsedFeed) -> None:
+    assert (fast.title, fast.link, fast.ttl_minutes) == (slow.title, slow.link, slow.ttl_minutes)
+    assert len(fast.entries) == len(slow.entries)
+    recent = datetime.now(UTC) - timedelta(minutes=5)
+    for a, b in zip(fast.entries, slow.entries, strict=True):
+        for f in fields(a):
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            if isinstance(x, datetime) and isinstance(y, datetime) and x > recent and y > recent:
+                continue  # future dates are clamped to "now", a few microseconds apart
+            assert x == y, f.name
+
+
+def rss(items: str, channel: str = "<title>T</title><link>https://example.org/</link>") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/"'
+        ' xmlns:atom="http://www.w3.org/2005/Atom">'
+        f"<channel>{channel}{items}</channel></rss>"
+    ).encode()
+
+
+CASES = {
+    "permalink guid is the link": "<item><title>a</title><guid>https://x.org/1</guid></item>",
+    "non-permalink guid": '<item><title>a</title><guid isPermaLink="false">id-1</guid></item>',
+    "first non-empty title wins": (
+        "<item><title></title><title>b</title><dc:title>c</dc:title></item>"
+    ),
+    "content before description": (
+        "<item><title>a</title><content:encoded>&lt;p&gt;full &lt;b&gt;text&lt;/b&gt;&lt;/p&gt;"
+        "</content:encoded><description>short</description></item>"
+    ),
+    "content only": (
+        "<item><title>a</title><content:encoded><![CDATA[<p>x</p>]]></content:encoded></item>"
+    ),
+    "dates and authors": (
+        "<item><title>a</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
+        "<dc:date>2003-06-11T08:00:00+02:00</dc:date><author>me@x.org (Me)</author>"
+        "<dc:creator>Someone</dc:creator></item>"
+    ),
+    "categories deduplicated": (
+        "<item><title>a</title><category>x</category><category domain='d'>y</category>"
+        "<category>x</category><dc:subject>z</dc:subject></item>"
+    ),
+    "media and enclosures": (
+        "<item><title>a</title><media:group><media:content url='https://x.org/v.mp4'/>"
+        "<media:thumbnail url='https://x.org/t.jpg'/></media:group>"
+        "<enclosure url='https://x.org/a.mp3' type='audio/mpeg' length='1'/></item>"
+    ),
+    "atom link in rss": (
+        "<item><title>a</title><atom:link rel='alternate' href='https://x.org/alt'/></item>"
+    ),
+    "cp1252 and mojibake": "<item><title>caf\u00c3\u00a9 \u0093quoted\u0094</title></item>",
+    "undated and untitled": "<item><description>Only a body here</description></item>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rss_shapes_match_feedparser(name: str) -> None:
+    data = rss(CASES[name])
+    fast = parse_fast(data, URL)
+    assert fast is not None, attempt_fast(data, URL)
+    assert_same(fast, feedparser_only(data))
+
+
+def test_atom_matches_feedparser() -> None:
+    data = b"""<?xml version="1.0" encoding="utf-8"?>
+    <feed xmlns="http://www.w3.org/2005/Atom"><title type="html">A &amp;amp; B</title>
+    <id>https://example.org/</id>
+    <entry><title>One</title><id>tag:example.org,2024:1</id>
+      <link href="https://example.org/1"/><link rel="enclosure" href="https://example.org/1.mp3"/>
+      <author><name>Ann</name><email>ann@example.org</email></author>
+      <published>2024-01-01T10:00:00Z</published><updated>2024-01-02T10:00:00Z</updated>
+      <category term="news" label="News"/><summary>Short</summary>
+      <content type="html">&lt;p&gt;Long &lt;a href="/x"&gt;text&lt;/a&gt;&lt;/p&gt;</content>
+    </entry>
+    <entry><title type="text">Two</title><id>https://example.org/2</id>
+      <content type="text">Plain body
+with lines</content></entry>
+    </feed>"""
+    fast = parse_fast(data, URL)
+    assert fast is not None
+    assert_same(fast, feedparser_only(data))
+    assert fast.link == "https://example.org/"
+    assert fast.entries[1].link == "https://example.org/2"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b'<?xml version="1.0" encoding="iso-8859-1"?><rss><channel/></rss>', "encoding"),
+        (b'<!DOCTYPE rss SYSTEM "x.dtd"><rss><channel/></rss>', "DOCTYPE"),
+        (b'<rss xml:base="https://x.org/"><channel/></rss>', "xml:base"),
+        (b"<rss><channel><item><title>a</ite></channel></rss>", "not well-formed"),
+        (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', "root"),
+        (rss("<item><source url='https://x.org'>S</source></item>"), ":source"),
+        (rss("<item><media:title>m</media:title></item>"), "media:title"),
+        (rss("<item><categories><category>c</category></categories></item>"), "nested"),
+        (rss("<item><tags>a, b</tags></item>"), ":tags"),
+        (rss("<item><description>a</description><description>b</description></item>"), "summary"),
+    ],
+)
+def test_unusual_documents_go_to_feedparser(data: bytes, reason: str) -> None:
+    result = attempt_fast(data, URL)
+    assert isinstance(result, str) and reason in result
+
+
+def corpus_fast_files() -> Iterator[Path]:
+    if not CORPUS.is_dir():
+        return
+    for path in sorted(CORPUS.rglob("*")):
+        usable = path.is_file() and path.suffix not in (".csv", ".md")
+        if usable and parse_fast(path.read_bytes(), URL) is not None:
+            yield path
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus is absent")
+def test_real_feeds_give_the_same_articles_both_ways() -> None:
+    files = list(corpus_fast_files())
+    assert len(files) >= 80  # most well-formed UTF-8 RSS 2.0 / Atom files
+    for path in files:
+        data = path.read_bytes()
+        fast = parse_fast(data, URL)
+        assert fast is not None
+        try:
+            assert_same(fast, feedparser_only(data))
+        except AssertionError as exc:
+            raise AssertionError(f"{path.relative_to(CORPUS)}: {exc}") from exc
