@@ -279,3 +279,26 @@ def test_offline_skips_http_feeds(server: Loopback, store: Store) -> None:
     report = refresh(store, offline=True, settings=SETTINGS)
     assert report.outcomes[0].status == "skipped"
     assert server.hits("/f") == []
+
+
+def test_parse_pool_survives_a_dead_worker() -> None:
+    import os
+    from concurrent.futures import BrokenExecutor
+
+    from termnews.core.parse_pool import ParsePool, parse_job
+
+    pool = ParsePool(processes=True)
+    try:
+        executor = pool.executor()
+        if not pool.processes:
+            pytest.skip("one core: no process pool")
+        assert executor.submit(os.getpid).result() != os.getpid()
+        for process in list(executor._processes.values()):  # type: ignore[attr-defined]
+            process.kill()
+        with pytest.raises(BrokenExecutor):
+            executor.submit(parse_job, rss("X"), "http://127.0.0.1/").result(timeout=30)
+        pool.fall_back_to_thread()
+        parsed, error = pool.executor().submit(parse_job, rss("X"), "http://127.0.0.1/").result()
+        assert error is None and parsed is not None and parsed.title == "X"
+    finally:
+        pool.close()

@@ -35,6 +35,7 @@ import hashlib
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -129,9 +130,15 @@ async def _pipeline(
                     if not force and digest == hashes.get(feed.id):
                         emit(_Fetched(feed, replace(result, body=None), unchanged=True), release)
                         return
-                    parsed, error = await loop.run_in_executor(
-                        pool.executor(), parse_job, result.body, result.final_url
-                    )
+                    try:
+                        parsed, error = await loop.run_in_executor(
+                            pool.executor(), parse_job, result.body, result.final_url
+                        )
+                    except BrokenExecutor:
+                        pool.fall_back_to_thread()
+                        parsed, error = await loop.run_in_executor(
+                            pool.executor(), parse_job, result.body, result.final_url
+                        )
                     emit(_Fetched(feed, replace(result, body=None), parsed, error, digest), release)
                 except asyncio.CancelledError:
                     raise

@@ -70,6 +70,14 @@ class ParsePool:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="termnews-parse")
         return self._executor
 
+    def fall_back_to_thread(self) -> None:
+        """After a worker process died (killed, out of memory), parse in a thread instead."""
+        broken = self._executor
+        self.processes = False
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="termnews-parse")
+        if broken is not None:
+            broken.shutdown(wait=False, cancel_futures=True)
+
     def close(self) -> None:
         """Stop the workers (pending parses are dropped when cancelled)."""
         if self._executor is not None:
