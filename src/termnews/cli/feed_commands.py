@@ -220,7 +220,7 @@ def cmd_refresh(ctx: Context) -> int:
         t = report.totals()
         print(
             f"{t['feeds']} feeds: {t['new_articles']} new articles, {t['updated_articles']} "
-            f"updated, {t['not_modified']} not modified, {t['failed']} failed"
-            + _skipped_note(t["skipped"], ctx.offline)
+            f"updated, {t['not_modified']} not modified, {t['unchanged']} unchanged, "
+            f"{t['failed']} failed" + _skipped_note(t["skipped"], ctx.offline)
         )
     return EXIT_SOURCES_FAILED if report.failed else EXIT_OK
