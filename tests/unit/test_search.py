@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -320,7 +321,7 @@ def test_articles_not_yet_indexed_are_found_after_index_pending(store: Store) ->
     assert ids(store, "glacier") == ["late"]
 
 
-def test_hit_converts_to_a_headline(store: Store) -> None:
+def test_hit_converts_to_a_headline_that_keeps_its_spans(store: Store) -> None:
     hit = search(store, "rust", now=NOW)[0]
     headline = hit.headline()
     assert (headline.id, headline.title, headline.feed_title) == (
@@ -328,3 +329,19 @@ def test_hit_converts_to_a_headline(store: Store) -> None:
         hit.title,
         "Tech Daily",
     )
+    assert headline.title_spans == hit.title_spans == ((0, 4),)
+    marked_read = replace(headline, read=True)
+    assert marked_read.read and marked_read.snippet == hit.snippet
+
+
+def test_broad_queries_rank_only_the_newest_matches(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews.core.search import execute
+
+    monkeypatch.setattr(execute, "RANK_WINDOW", 2)
+    # "body" arrived first: outside the window of the two newest matches.
+    assert set(ids(store, "volcano")) == {"title", "hostile"}
+    # Counting and newest-first listing are not capped.
+    assert counts(store, "volcano", now=NOW) == (3, 3)
+    assert set(ids(store, "volcano", order="newest")) == {"title", "hostile", "body"}

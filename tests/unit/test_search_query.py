@@ -216,3 +216,10 @@ def test_too_long_query_is_refused() -> None:
 def test_empty_query() -> None:
     assert parse("").is_empty
     assert parse("   ").is_empty
+
+
+def test_short_prefixes_are_whole_words() -> None:
+    assert parse("zero-d", partial=True).fts_match() == '"zero-d"'
+    assert parse("ab*").fts_match() == '"ab"'
+    assert parse("abc*").fts_match() == '"abc"*'
+    assert parse("zero-day", partial=True).fts_match() == '"zero-day"*'

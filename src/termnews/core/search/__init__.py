@@ -8,6 +8,7 @@
 """
 
 from termnews.core.search.execute import (
+    MatchedHeadline,
     SearchHit,
     count,
     counts,
@@ -28,6 +29,7 @@ from termnews.core.search.where import muted_clause
 
 __all__ = [
     "FILTERS",
+    "MatchedHeadline",
     "Query",
     "SavedCount",
     "SavedSearch",
