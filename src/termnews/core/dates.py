@@ -11,8 +11,6 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from feedparser.datetimes import _parse_date as _feedparser_date
-
 _MIN_YEAR = 1970
 _MAX_YEAR = 2200
 
@@ -44,6 +42,10 @@ def parse_date(text: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             value = None
     if value is None:
+        # Imported here, not at the top: importing feedparser costs ~40-100 ms, and every
+        # CLI command and the reader import this module but almost never reach this line.
+        from feedparser.datetimes import _parse_date as _feedparser_date
+
         try:
             parsed = _feedparser_date(text)
         except Exception:  # feedparser's many lenient date handlers: never trust them
