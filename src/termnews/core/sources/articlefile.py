@@ -29,6 +29,7 @@ from termnews.core.content import escape_markdown, escape_paragraph
 from termnews.core.errors import SourceError
 from termnews.core.extract import extract_article
 from termnews.core.models import EntryData
+from termnews.core.sources.local import read_regular_file
 from termnews.core.text import clean_block, clean_line, strip_unsafe
 
 __all__ = ["MAX_ARTICLE_BYTES", "TextArticle", "parse_article_file", "text_page_to_article"]
@@ -54,8 +55,8 @@ def parse_article_file(path: Path) -> EntryData:
         stat = resolved.stat()
         if stat.st_size > MAX_ARTICLE_BYTES:
             raise SourceError(source, f"too large ({stat.st_size // (1024 * 1024)} MiB)")
-        with resolved.open("rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
+        # Not open(): a FIFO or device swapped in for the file must not block or flood.
+        data = read_regular_file(resolved, MAX_ARTICLE_BYTES)
     except OSError as exc:
         raise SourceError(source, exc.strerror or str(exc)) from exc
     if not data.strip():

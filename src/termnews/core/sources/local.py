@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import stat
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,6 +57,27 @@ def _display(path: Path) -> str:
     return str(path)
 
 
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    A FIFO would block the read forever and ``/dev/zero`` never ends, and a feed
+    path can be swapped for either (or a symlink to one) after it was subscribed.
+    So the file is opened without blocking and checked on the open descriptor,
+    and the read is bounded even if the file grows meanwhile.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(_display(path), "not a regular file")
+        if info.st_size > limit:
+            raise SourceError(_display(path), f"file too large ({info.st_size // 1048576} MiB)")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(_display(path), f"file too large (over {limit // 1048576} MiB)")
+    return data
+
+
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """Read a file, refusing huge ones and inflating gzip (with the same cap)."""
     try:
@@ -62,10 +85,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
             raise SourceError(_display(path), "no such file or directory")
         if path.is_dir():
             raise SourceError(_display(path), "is a directory, not a file")
-        size = path.stat().st_size
-        if size > limit:
-            raise SourceError(_display(path), f"file too large ({size // 1048576} MiB)")
-        data = path.read_bytes()
+        data = read_regular_file(path, limit)
     except PermissionError as exc:
         raise SourceError(_display(path), "permission denied") from exc
     except OSError as exc:
