@@ -56,7 +56,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
             conn.execute(f"PRAGMA user_version = {number + 1}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already (disk full, I/O error)
+            conn.execute("ROLLBACK")
         raise
 
 
@@ -101,6 +102,18 @@ def move_aside(path: Path) -> Path:
         if side.exists():
             side.rename(target.with_name(target.name + suffix))
     return target
+
+
+_WRITE_FAILURES = frozenset(
+    {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_BUSY,
+     sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM}
+)  # fmt: skip
+
+
+def is_write_failure(exc: sqlite3.OperationalError) -> bool:
+    """True when a write failed for a reason outside termnews (disk, permissions, locks)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _WRITE_FAILURES
 
 
 def is_corruption(exc: BaseException) -> bool:

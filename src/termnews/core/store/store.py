@@ -29,7 +29,7 @@ from termnews.core.models import (
     Section,
     VirtualSection,
 )
-from termnews.core.store.db import open_connection
+from termnews.core.store.db import is_write_failure, open_connection
 from termnews.core.text import clean_line
 
 _HEADLINE_COLUMNS = (
@@ -140,15 +140,30 @@ class Store:
             raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
         try:
             yield self.conn
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            if is_write_failure(exc):
+                raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+            raise
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already undone it.
+
+        After a full disk or an I/O error SQLite rolls back by itself, and a second
+        ROLLBACK ("no transaction is active") would hide the error that matters.
+        """
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     # ----------------------------------------------------------------- meta
 
