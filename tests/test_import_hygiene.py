@@ -19,3 +19,16 @@ def test_core_and_headless_cli_do_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"textual imported by the core: {out.stdout}"
+
+
+def test_cli_parser_does_not_import_the_fetch_and_parse_stack() -> None:
+    """`termnews articles` and the reader must not pay for feedparser, lxml and httpx."""
+    code = (
+        "import sys\n"
+        "from termnews.cli import build_parser\n"
+        "build_parser()\n"
+        "heavy = ('feedparser', 'lxml', 'httpx', 'trafilatura', 'readability')\n"
+        "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"imported at start-up: {out.stdout}"

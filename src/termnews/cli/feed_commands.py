@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
 from termnews.cli.output import error_line, feed_json, iso, notice_line, print_json
 from termnews.core.errors import SourceError
 from termnews.core.models import Feed
-from termnews.core.refresh import STATUS_FAILED, FeedOutcome, RefreshReport, refresh
-from termnews.core.sources.local import KIND_ARTICLES, discover_local, is_local_ref
 from termnews.core.text import clean_line
+
+if TYPE_CHECKING:
+    from termnews.core.refresh import FeedOutcome, RefreshReport
+
+# The refresh and local-source modules bring the whole fetch and parse stack (feedparser,
+# lxml, httpx: ~150 ms); every command module is imported to build the parser, so they are
+# imported inside the commands that use them, keeping `termnews articles` and the reader quick.
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -57,6 +62,8 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _add_local(ctx: Context, ref: str, section: str | None, title: str | None) -> list[Feed]:
+    from termnews.core.sources.local import KIND_ARTICLES, discover_local
+
     sources = discover_local(ref)
     added: list[Feed] = []
     known = {f.url for f in ctx.store.feeds()}
@@ -79,6 +86,9 @@ def _add_local(ctx: Context, ref: str, section: str | None, title: str | None) -
 
 def cmd_add(ctx: Context) -> int:
     """``termnews add``: subscribe and read the new feed(s) right away."""
+    from termnews.core.refresh import STATUS_FAILED, refresh
+    from termnews.core.sources.local import is_local_ref
+
     args = ctx.args
     ref: str = args.source
     before = {f.id for f in ctx.store.feeds()}
@@ -194,6 +204,8 @@ def _skipped_note(skipped: int, offline: bool) -> str:
 
 def cmd_refresh(ctx: Context) -> int:
     """``termnews refresh``: read every (or the named) source and report per feed."""
+    from termnews.core.refresh import STATUS_FAILED, refresh
+
     args = ctx.args
     try:
         feeds = [ctx.store.find_feed(ref) for ref in args.feeds] if args.feeds else None

@@ -7,7 +7,6 @@ from typing import Any
 
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
 from termnews.cli.output import error_line, print_json
-from termnews.core.fulltext import fetch_full_texts
 from termnews.core.text import clean_line
 
 
@@ -47,6 +46,8 @@ def cmd_fetch_full(ctx: Context) -> int:
     if ctx.offline:
         error_line("--offline: not fetching article pages")
         return EXIT_INPUT
+    from termnews.core.fulltext import fetch_full_texts  # the fetch stack: only when used
+
     outcomes = fetch_full_texts(ctx.store, ids, ctx.config)
     if ctx.args.json:
         print_json(

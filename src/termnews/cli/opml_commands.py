@@ -13,15 +13,10 @@ from typing import Any
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import error_line, feed_json, notice_line, print_json
 from termnews.core.errors import SourceError
-from termnews.core.sources.local import read_bytes
-from termnews.core.sources.opml import (
-    MAX_OPML_BYTES,
-    export_opml,
-    import_opml,
-    local_count,
-    parse_opml,
-)
 from termnews.core.text import clean_line
+
+# core.sources.opml and .local bring lxml and the feed parsers (~100 ms); every command
+# module is imported to build the parser, so they are imported inside the commands.
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -63,11 +58,16 @@ def _read_source(ctx: Context, ref: str) -> bytes:
 
         network = ctx.config.network
         return fetch_once(ref, network, accept="text/x-opml, application/xml, text/xml, */*")
+    from termnews.core.sources.local import read_bytes
+    from termnews.core.sources.opml import MAX_OPML_BYTES
+
     return read_bytes(Path(ref).expanduser(), limit=MAX_OPML_BYTES)
 
 
 def cmd_import(ctx: Context) -> int:
     """``termnews import``: subscribe to an OPML list (nothing is fetched until refresh)."""
+    from termnews.core.sources.opml import import_opml, parse_opml
+
     args = ctx.args
     if args.starter == bool(args.source):
         error_line("give an OPML file or URL, or --starter (one of them)")
@@ -126,6 +126,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def cmd_export(ctx: Context) -> int:
     """``termnews export``: OPML 2.0 of every HTTP subscription, one folder per section."""
+    from termnews.core.sources.opml import export_opml, local_count
+
     feeds = ctx.store.feeds()
     data = export_opml(feeds)
     target: str | None = ctx.args.file
