@@ -250,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{header['machine']['cores']} cores; median (min-max); ratio = termnews/reference "
         "per pair"
     )
-    harness.print_table(title, COLUMNS, rows)
+    harness.print_table(title, COLUMNS, rows, plain=True)
     if args.json:
         harness.write_json(args.json, {"header": header, "rows": rows, "details": details})
     if args.markdown:
