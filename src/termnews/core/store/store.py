@@ -237,6 +237,18 @@ class Store:
             row = conn.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
         return self._feed(row), True
 
+    def feeds_to_check(self) -> list[Feed]:
+        """All feeds with their fetch state but no counts (what a refresh needs).
+
+        Counting articles costs time in proportion to the cache; a refresh where
+        every feed answers 304 must not, so it lists feeds with this instead.
+        """
+        rows = self.conn.execute(
+            "SELECT f.* FROM feeds f LEFT JOIN sections s ON s.name = f.section "
+            "ORDER BY coalesce(s.position, 1e9), f.section, lower(f.title)"
+        ).fetchall()
+        return [self._feed(r) for r in rows]
+
     def feeds(self) -> list[Feed]:
         """All feeds with article and unread counts, by section then title."""
         rows = self.conn.execute(
