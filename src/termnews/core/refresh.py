@@ -168,7 +168,7 @@ def refresh(
     Setting ``cancel`` (e.g. from the UI thread) stops an HTTP refresh early;
     feeds not reached are reported as skipped.
     """
-    feeds = list(store.feeds() if feeds is None else feeds)
+    feeds = list(store.feeds_to_check() if feeds is None else feeds)
     local = [f for f in feeds if f.is_local]
     remote = [f for f in feeds if not f.is_local]
     total = len(feeds)
