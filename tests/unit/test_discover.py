@@ -131,3 +131,25 @@ def test_add_refuses_pages_and_documents_without_feeds(server: Loopback, store: 
 def test_add_offline_subscribes_without_fetching(server: Loopback, store: Store) -> None:
     (feed,) = add_remote(store, server.url("/later"), offline=True, settings=SETTINGS)
     assert feed.url == server.url("/later") and server.requests == []
+
+
+def test_cli_add_on_a_page_adds_and_reads_its_feeds(
+    server: Loopback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from termnews.cli import main
+
+    page = b"""<!DOCTYPE html><html><head>
+    <link rel="alternate" type="application/rss+xml" href="/a.xml">
+    <link rel="alternate" type="application/rss+xml" href="/b.xml">
+    </head><body>Welcome</body></html>"""
+    server.routes["/"] = static(page, ctype="text/html")
+    server.routes["/a.xml"] = static(rss("Feed A", prefix="a"))
+    server.routes["/b.xml"] = static(rss("Feed B", prefix="b"))
+    assert main(["add", server.url("/"), "--section", "Blogs"]) == 0
+    captured = capsys.readouterr()
+    assert "Feed A in Blogs: 3 new articles" in captured.out
+    assert "--all adds the others too" in captured.err
+    assert main(["add", server.url("/"), "--all"]) == 0
+    assert "Feed B" in capsys.readouterr().out
+    assert main(["add", server.url("/nothing-here")]) == 2
+    assert "HTTP 404 Not Found" in capsys.readouterr().err
