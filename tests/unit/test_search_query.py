@@ -188,9 +188,9 @@ def test_unbalanced_quote_is_an_error_naming_the_position() -> None:
 
 
 def test_typing_mode_closes_quotes_and_prefixes_the_last_word() -> None:
-    assert parse('climate "sea lev', partial=True).groups == (
+    assert parse('climate "sea leve', partial=True).groups == (
         (Term("climate"),),
-        (Term("sea lev", phrase=True, prefix=True),),
+        (Term("sea leve", phrase=True, prefix=True),),
     )
     assert parse("climate chan", partial=True).fts_match() == '"climate" AND "chan"*'
     # A finished word (trailing space) or a closed phrase is not a prefix.
@@ -220,6 +220,7 @@ def test_empty_query() -> None:
 
 def test_short_prefixes_are_whole_words() -> None:
     assert parse("zero-d", partial=True).fts_match() == '"zero-d"'
-    assert parse("ab*").fts_match() == '"ab"'
-    assert parse("abc*").fts_match() == '"abc"*'
-    assert parse("zero-day", partial=True).fts_match() == '"zero-day"*'
+    assert parse("the", partial=True).fts_match() == '"the"'
+    assert parse("abc*").fts_match() == '"abc"'
+    assert parse("abcd*").fts_match() == '"abcd"*'
+    assert parse("zero-days", partial=True).fts_match() == '"zero-days"*'

@@ -31,9 +31,10 @@ from termnews.core.errors import QueryError
 MAX_QUERY_CHARS = 1000
 """Longer text is refused: nobody types it, and it would only make a slow query."""
 
-MIN_PREFIX_CHARS = 3
+MIN_PREFIX_CHARS = 4
 """A prefix shorter than this is matched as a whole word: ``d*`` would merge the
-postings of every word starting with d (400 ms at 20,000 articles, benchmarks/SEARCH.md)."""
+postings of every word starting with d (400 ms at 20,000 articles) and ``the*`` those of
+the, their, there... (0.5 s at 100,000; benchmarks/SEARCH.md)."""
 
 FILTERS: dict[str, str] = {
     "section": "section:World  (a section's name; a prefix works)",
@@ -169,6 +170,11 @@ class Query:
     def positive_match(self) -> str | None:
         """Only the terms that must match (used to highlight them in a hit)."""
         return replace(self, excluded=()).fts_match()
+
+    def highlight_match(self) -> str | None:
+        """Any wanted term (OR'ed): what to highlight, wherever each one occurs."""
+        terms = [t.fts() for group in self.groups for t in group]
+        return " OR ".join(terms) if terms else None
 
     def excluded_match(self) -> str | None:
         """The FTS5 expression matching any excluded term, or None."""
