@@ -81,6 +81,10 @@ CASES = {
     ),
     "cp1252 and mojibake": "<item><title>caf\u00c3\u00a9 \u0093quoted\u0094</title></item>",
     "undated and untitled": "<item><description>Only a body here</description></item>",
+    "item-scoped xml:base leaks to later items, as in feedparser": (
+        "<item xml:base='https://example.com/first/'><title>a</title><link>one</link></item>"
+        "<item><title>b</title><link>second</link><guid>g/2</guid></item>"
+    ),
 }
 
 
@@ -119,7 +123,6 @@ with lines</content></entry>
     [
         (b'<?xml version="1.0" encoding="iso-8859-1"?><rss><channel/></rss>', "encoding"),
         (b'<!DOCTYPE rss SYSTEM "x.dtd"><rss><channel/></rss>', "DOCTYPE"),
-        (b'<rss xml:base="https://x.org/"><channel/></rss>', "xml:base"),
         (b"<rss><channel><item><title>a</ite></channel></rss>", "not well-formed"),
         (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', "root"),
         (rss("<item><source url='https://x.org'>S</source></item>"), ":source"),

@@ -13,9 +13,8 @@ paths over ``shared/corpus/feeds-real`` and reports any difference. To keep
 that guarantee the fast path only takes documents it fully understands and
 returns ``None`` for everything else, which then goes to feedparser:
 
-* anything that is not well-formed XML, declares a DTD (entities), uses
-  ``xml:base``, or is not ``<rss>``/``<channel>`` or an Atom 1.0 ``<feed>``
-  (RSS 1.0/RDF, Atom 0.3...);
+* anything that is not well-formed XML, declares a DTD (entities), or is not
+  ``<rss>``/``<channel>`` or an Atom 1.0 ``<feed>`` (RSS 1.0/RDF, Atom 0.3...);
 * documents not in UTF-8 (feedparser's encoding detection and its
   "double-encoded UTF-8" repair are subtle; most feeds are UTF-8);
 * items using elements whose feedparser semantics are intricate (``source``,
@@ -24,7 +23,8 @@ returns ``None`` for everything else, which then goes to feedparser:
 
 The small feedparser rules that do apply are replicated and named below: a
 permalink ``guid`` (or an Atom ``id``) doubles as the link, the first
-non-empty title of an item wins, a ``description`` becomes the summary even
+non-empty title of an item wins, ``xml:base`` scopes (with feedparser's
+leaky restore) resolve links and ids, a ``description`` becomes the summary even
 after ``content:encoded``, Windows-1252 control points are mapped,
 double-encoded UTF-8 is repaired, and so on.
 """
@@ -39,7 +39,7 @@ from typing import Any
 
 from feedparser.datetimes import _parse_date
 from feedparser.mixin import _cp1252, _FeedParserMixin
-from feedparser.urls import _urljoin
+from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
 from termnews.core.content import safe_url
@@ -50,6 +50,7 @@ from termnews.core.text import clean_line
 __all__ = ["attempt_fast", "parse_fast"]
 
 ATOM = "http://www.w3.org/2005/Atom"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 _PREFIXES: dict[str, str] = {
     uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()
@@ -125,8 +126,9 @@ def _content_type(value: str | None, default: str) -> str:
 class _Entry:
     """Builds one feedparser-shaped entry dictionary, element by element."""
 
-    def __init__(self, atom: bool) -> None:
+    def __init__(self, atom: bool, bases: dict[etree._Element, str] | None) -> None:
         self.atom = atom
+        self.bases = bases
         self.d: dict[str, Any] = {}
         self.has_content = False
         self.summaries = 0
@@ -139,10 +141,14 @@ class _Entry:
             self.d["title"] = value
             self.title_set = bool(value)
 
-    def guid(self, value: str, permalink: bool) -> None:
+    def base(self, el: etree._Element) -> str:
+        """The xml:base in force for ``el``, as feedparser tracks it ("" when none)."""
+        return self.bases.get(el, "") if self.bases else ""
+
+    def guid(self, el: etree._Element, value: str, permalink: bool) -> None:
         """A permalink guid (and an Atom id) is resolved as a URI and is the link if none."""
         if permalink:
-            value = _urljoin("", value)
+            value = _urljoin(self.base(el), value)
         self.d["id"] = value
         if permalink:
             self.d.setdefault("link", value)
@@ -151,13 +157,13 @@ class _Entry:
         href = el.get("href")
         if href is None:
             value = _text(el)
-            value = _urljoin("", value) if value else value
+            value = _urljoin(self.base(el), value) if value else value
             self.d["link"] = _LINK_ENTITY.sub(r"&\g<1>", value.replace("&amp;", "&"))
             return
         rel = el.get("rel", "alternate")
         default = "application/atom+xml" if rel == "self" else "text/html"
         ctype = _content_type(el.get("type"), default)
-        href = _urljoin("", href)
+        href = _urljoin(self.base(el), href)
         if rel == "enclosure":
             self.d.setdefault("enclosures", []).append({"href": href})
         if rel == "alternate" and ctype in _HTML_TYPES:
@@ -260,9 +266,9 @@ _ITEM_HANDLERS: dict[tuple[str, str], _Handler] = {
     ("dc", "title"): lambda el, e: e.title(_text(el)),
     ("", "link"): lambda el, e: e.link(el),
     ("", "guid"): lambda el, e: e.guid(
-        _text(el), el.get("isPermaLink", el.get("ispermalink", "true")) == "true"
+        el, _text(el), el.get("isPermaLink", el.get("ispermalink", "true")) == "true"
     ),
-    ("", "id"): lambda el, e: e.guid(_text(el), True),
+    ("", "id"): lambda el, e: e.guid(el, _text(el), True),
     ("", "description"): _description,
     ("", "author"): lambda el, e: e.author(el),
     ("dc", "creator"): lambda el, e: e.author(el),
@@ -348,8 +354,10 @@ def _check_nesting(item: etree._Element) -> None:
             raise _Unsupported(f"nested element inside <{child_local}>")
 
 
-def _item(item: etree._Element, atom: bool) -> dict[str, Any]:
-    entry = _Entry(atom)
+def _item(
+    item: etree._Element, atom: bool, bases: dict[etree._Element, str] | None
+) -> dict[str, Any]:
+    entry = _Entry(atom, bases)
     _check_nesting(item)
     for el in item:
         key = _name(el)
@@ -366,10 +374,38 @@ def _item(item: etree._Element, atom: bool) -> dict[str, Any]:
     return entry.finish()
 
 
-def _channel_meta(channel: etree._Element, atom: bool) -> dict[str, Any]:
+def _bases(root: etree._Element) -> dict[etree._Element, str]:
+    """The base URI feedparser holds at each element (xml:base, or a ``base`` attribute).
+
+    Replicated step by step, including its quirk: leaving an element restores
+    the outer base only when that is not empty, so a base set on one item of a
+    feed that has none stays in force for the items after it.
+    """
+    bases: dict[etree._Element, str] = {}
+    current = ""
+    stack: list[str] = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            rel = el.get(XML_BASE) or el.get("base") or current
+            if current:
+                current = make_safe_absolute_uri(current, rel) or current
+            else:
+                current = _urljoin(current, rel)
+            stack.append(current)
+            bases[el] = current
+        else:
+            stack.pop()
+            if stack and stack[-1]:
+                current = stack[-1]
+    return bases
+
+
+def _channel_meta(
+    channel: etree._Element, atom: bool, bases: dict[etree._Element, str] | None
+) -> dict[str, Any]:
     """The feed-level fields termnews uses: title, link, ttl, sy:update*."""
     meta: dict[str, Any] = {}
-    holder = _Entry(atom)
+    holder = _Entry(atom, bases)
     for el in channel:
         prefix, local = _name(el)
         if (prefix, local) in (("", "title"), ("dc", "title")):
@@ -379,7 +415,7 @@ def _channel_meta(channel: etree._Element, atom: bool) -> dict[str, Any]:
             holder.link(el)
         elif atom and (prefix, local) == ("", "id"):
             # feedparser treats a feed's id like a permalink guid: the link if none.
-            holder.guid(_text(el), True)
+            holder.guid(el, _text(el), True)
         elif (prefix, local) == ("", "ttl"):
             meta["ttl"] = _text(el)
         elif prefix == "sy" and local in ("updateperiod", "updatefrequency"):
@@ -400,8 +436,6 @@ def attempt_fast(data: bytes, url: str | None = None) -> ParsedFeed | str:
     head = data[:1024]
     if b"<!DOCTYPE" in head or b"<!doctype" in head:
         return "DOCTYPE"
-    if b"xml:base" in data:
-        return "xml:base"
     try:
         root = etree.fromstring(data, _parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
@@ -423,9 +457,10 @@ def attempt_fast(data: bytes, url: str | None = None) -> ParsedFeed | str:
         return f"root {local}"
     if sum(1 for el in root.iter() if _name(el) in (("", "item"), ("", "entry"))) != len(items):
         return "items or entries elsewhere than in the channel"
+    bases = _bases(root) if b"base=" in data else None
     try:
-        meta = _channel_meta(channel, atom)
-        raw_entries = [_item(item, atom) for item in items]
+        meta = _channel_meta(channel, atom, bases)
+        raw_entries = [_item(item, atom, bases) for item in items]
     except _Unsupported as exc:
         return str(exc)
     now = datetime.now(UTC)
