@@ -340,3 +340,13 @@ def test_cli_related_and_trending_json(tmp_path: Path, capsys: pytest.CaptureFix
 
     assert main(["--data-dir", str(data), "related", "999"]) == 2
     assert "no article with id 999" in capsys.readouterr().err
+
+
+def test_a_story_lasts_three_days_from_its_first_article(cache: Cache) -> None:
+    _with_filler(cache)
+    cache.ingest({"alpha": [entry("quake", QUAKE)]})
+    cache.ingest({"beta": [entry("rewrite", QUAKE_REWRITE, T0 + timedelta(hours=48))]})
+    # Close to the second version, but four days after the first: a new story.
+    cache.ingest({"gamma": [entry("late", QUAKE_REWRITE, T0 + timedelta(hours=96))]})
+    assert cache.story("rewrite") == cache.story("quake") is not None
+    assert cache.story("late") != cache.story("quake")

@@ -54,9 +54,13 @@ from termnews.core.store import Store
 GROUP_THRESHOLD = 0.25
 """Signature cosine from which two articles are taken to tell the same story."""
 GROUP_WINDOW_HOURS = 72.0
-"""Articles further apart in time than this are never grouped (one event, not a topic)."""
+"""A story spans at most this long from its first article (one event, not a topic)."""
 GROUP_KEYS = 12
-"""Heaviest terms of a new article used to find grouping candidates."""
+"""Heaviest rare terms of a new article used to find grouping candidates."""
+GROUP_KEY_FRACTION = 0.01
+GROUP_KEY_MIN_DF = 50
+"""A key term is in at most max(GROUP_KEY_MIN_DF, GROUP_KEY_FRACTION * articles) articles:
+one event is told with rare words (names, places); common ones only find its topic."""
 GROUP_CANDIDATES = 20
 """At most this many candidates (most shared key terms first) are scored per new article."""
 QUERY_TERMS = 12
@@ -201,6 +205,8 @@ class _Doc:
     ts: float
     story_id: int | None
     sig: dict[int, float]
+    keys: tuple[int, ...] = ()
+    """A new article's rare heavy terms, which find its grouping candidates."""
 
 
 def index_new_articles(store: Store, new_ids: Sequence[int]) -> int:
@@ -227,12 +233,15 @@ def index_new_articles(store: Store, new_ids: Sequence[int]) -> int:
     batch_df = batch_document_frequencies(terms)
     with store.transaction() as conn:
         seen = int(store.get_meta(_META_SEEN, "0") or 0) + len(rows)
-        idf = idf_table(_df_update(conn, batch_df), seen)
+        df = _df_update(conn, batch_df)
+        idf = idf_table(df, seen)
         unseen = math.log(seen + 1)
-        new_docs = [
-            _Doc(r[0], r[1], r[2], None, signature(t, idf, unseen))
-            for r, t in zip(rows, terms, strict=True)
-        ]
+        key_df = max(GROUP_KEY_MIN_DF, GROUP_KEY_FRACTION * seen)
+        new_docs = []
+        for r, t in zip(rows, terms, strict=True):
+            sig = signature(t, idf, unseen)
+            keys = tuple([h for h in sig if df.get(h, 0) <= key_df][:GROUP_KEYS])
+            new_docs.append(_Doc(r[0], r[1], r[2], None, sig, keys))
         conn.executemany(
             "INSERT OR REPLACE INTO related_docs(article_id, sig, dup_key) VALUES (?, ?, ?)",
             [(d.id, pack(d.sig), t.dup_key) for d, t in zip(new_docs, terms, strict=True)],
@@ -259,7 +268,7 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
     hi = new_docs[-1].ts + window
     keys: set[int] = set()
     for d in new_docs:
-        keys.update(list(d.sig)[:GROUP_KEYS])
+        keys.update(d.keys)
     new_ids = {d.id for d in new_docs}
     docs: list[_Doc] = []
     postings: dict[int, list[int]] = {}
@@ -277,21 +286,31 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
         docs.append(_Doc(aid, feed_id, ts, story_id, unpack(blob)))
         for h in shared:
             postings.setdefault(h, []).append(index)
+    # A story lasts GROUP_WINDOW_HOURS from its first article (whose id is the
+    # story id): without this bound, look-alike articles chain one story along
+    # for weeks, and a story's size (and every query that reads it) grows without end.
+    story_ids = sorted({d.story_id for d in docs if d.story_id is not None})
+    starts: dict[int, float] = {}
+    for chunk in _chunks(story_ids):
+        starts.update(
+            conn.execute(
+                f"SELECT id, sort_ts FROM articles WHERE id IN ({_marks(len(chunk))})", chunk
+            ).fetchall()
+        )
     changes: dict[int, int] = {}
     for doc in new_docs:
         # Only the latest entries of a term's postings: a term shared by
         # thousands of articles (a feed of 20,000 look-alike items) would make
         # this quadratic, and the nearest in time are the best candidates.
         hits = Counter(
-            chain.from_iterable(
-                postings.get(h, [])[-_POSTINGS_SCANNED:] for h in list(doc.sig)[:GROUP_KEYS]
-            )
+            chain.from_iterable(postings.get(h, [])[-_POSTINGS_SCANNED:] for h in doc.keys)
         )
         best: _Doc | None = None
         best_score = GROUP_THRESHOLD
         for index, _ in hits.most_common(GROUP_CANDIDATES):
             other = docs[index]
-            if abs(other.ts - doc.ts) > window:
+            start = other.ts if other.story_id is None else starts.get(other.story_id, other.ts)
+            if abs(other.ts - doc.ts) > window or abs(doc.ts - start) > window:
                 continue
             score = cosine(doc.sig, other.sig)
             if score >= best_score:
@@ -302,6 +321,7 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
             if best.story_id is None:
                 best.story_id = best.id
                 changes[best.id] = best.id
+                starts[best.id] = best.ts
             doc.story_id = best.story_id
             changes[doc.id] = best.story_id
         index = len(docs)

@@ -44,7 +44,7 @@ TITLE_WEIGHT = 2.0
 """A title word counts as this many extra occurrences."""
 ENTITY_BOOST = 1.5
 """Weight factor for words mostly capitalised in running text (names)."""
-SIGNATURE_TERMS = 48
+SIGNATURE_TERMS = 64
 """Terms kept per article: enough for topic overlap, few enough to stay small."""
 _WEIGHT_SCALE = 65535
 """Signature weights (unit vector components, 0..1) are stored as uint16."""
