@@ -195,7 +195,7 @@ def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
     try:
         check_xml_declarations(data)
     except UnsafeXMLError as exc:
-        raise FeedParseError(f"refused: {exc}") from exc
+        raise FeedParseError(str(exc)) from exc
     fast = _parse_fast(data, url)
     if fast is not None:
         return fast
