@@ -9,6 +9,8 @@ worker with a store of their own and report back with messages.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -105,6 +107,7 @@ class MainScreen(Screen[None]):
         self._generation = 0
         self._last_mid_reload = 0.0
         self._started = False
+        self._refresh_cancel = threading.Event()
 
     # ------------------------------------------------------------ plumbing
 
@@ -170,6 +173,10 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self._apply_layout()
+
+    def on_unmount(self) -> None:
+        # Quitting mid-refresh: let the refresh thread stop at the next feed.
+        self._refresh_cancel.set()
 
     # -------------------------------------------------------------- layout
 
@@ -547,14 +554,14 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="unread", exit_on_error=False)
     async def _next_unread(self, step: int) -> None:
-        rows = self.headlines.rows
-        start = self.headlines.highlighted
+        # From the open article when it is in this list; else from the highlighted
+        # row itself (entering a section opens nothing, so its top story is next).
+        anchor = None
         if self.article is not None:
-            index = self.headlines.index_of(self.article.id)
-            if index is not None:
-                start = index
-        start = -1 if start is None and step > 0 else (start if start is not None else len(rows))
-        index = start + step
+            anchor = self.headlines.index_of(self.article.id)
+        if anchor is None:
+            anchor = (self.headlines.highlighted or 0) - step
+        index = anchor + step
         while True:
             rows = self.headlines.rows
             while 0 <= index < len(rows):
@@ -676,35 +683,45 @@ class MainScreen(Screen[None]):
         self.reload_sections()
         return value
 
-    @work(group="actions", exit_on_error=False)
-    async def action_mark_section_read(self) -> None:
+    def action_mark_section_read(self) -> None:
         view = self.view_
-        query = self.current_query()
-        if query.text:
+        if self.filter_text:
             ids = [h.id for h in self.headlines.rows if not h.read]
             what = f"{len(ids)} unread articles matching '{self.filter_text}'"
+        elif view.section == VirtualSection.TRENDING.value:
+            ids = [h.id for h in self.headlines.rows if not h.read]
+            what = f"the {len(ids)} unread trending articles"
         else:
             ids = []
             what = f"all {self.status.unread} unread articles in {clean_line(view.label)}"
-        if (query.text and not ids) or (not query.text and self.status.unread == 0):
+        if (self.filter_text and not ids) or (not self.filter_text and self.status.unread == 0):
             self.notify("Nothing unread here.")
             return
-        if not await self.app.push_screen_wait(ConfirmScreen(f"Mark {what} as read?")):
-            return
 
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._mark_read(view, ids)
+
+        self.app.push_screen(ConfirmScreen(f"Mark {what} as read?"), answered)
+
+    @work(group="actions", exit_on_error=False)
+    async def _mark_read(self, view: View, ids: list[int]) -> None:
         def mark(store: Store) -> int:
             if ids:
                 return store.set_read(ids, True)
-            if view.section == VirtualSection.TRENDING.value:
-                return store.set_read([h.id for h in self.headlines.rows], True)
             return store.mark_all_read(section=view.section, feed_id=view.feed_id)
 
         count = await self.tn.store_thread.call(mark)
-        self.headlines.mark_all_read()
-        if self.article is not None:
+        if view == self.view_:
+            if ids:
+                for article_id in ids:
+                    self.headlines.update_row(article_id, read=True)
+            else:
+                self.headlines.mark_all_read()
+        if self.article is not None and (not ids or self.article.id in ids):
             self.article = replace(self.article, read=True)
         await self._reload_sections()
-        self.notify(f"Marked {count} articles read.")
+        self.notify(f"Marked {count} article{'s' if count != 1 else ''} read.")
 
     @work(exclusive=True, group="fulltext", exit_on_error=False)
     async def action_full_text(self) -> None:
@@ -714,34 +731,37 @@ class MainScreen(Screen[None]):
             self.notify("Fetching the full text is not available yet.")
             return
         if self.tn.offline:
-            self.notify("Offline: the full text cannot be fetched.", severity="warning")
+            self.notify("Offline (--offline): the full text cannot be fetched.", severity="warning")
             return
         article = await self._target_article()
         if article is None:
             return
         self.notify("Fetching the full text…")
-        try:
-            await self._fetch_full_text(article.id, fetch_full_text)
-        except TermnewsError as exc:
-            self.notify(clean_line(str(exc)), severity="error")
-            return
-        if self.article is not None and self.article.id == article.id:
-            await self._show_article(article.id, mark_read=False)
-
-    async def _fetch_full_text(self, article_id: int, fetch: object) -> None:
-        import asyncio
-
         db_path = self.tn.store_thread.db_path
         config = self.tn.config
 
-        def run() -> None:
+        def fetch() -> Article:
+            # Network I/O: a thread and a store of its own, never the UI's store thread.
             store = Store.open(db_path)
             try:
-                fetch(store, article_id, config)  # type: ignore[operator]
+                return fetch_full_text(store, article.id, config)
             finally:
                 store.close()
 
-        await asyncio.get_running_loop().run_in_executor(None, run)
+        try:
+            updated = await asyncio.get_running_loop().run_in_executor(None, fetch)
+        except TermnewsError as exc:
+            self.notify(clean_line(str(exc)), severity="error")
+            return
+        if updated.full_content:
+            words = len(updated.full_content.split())
+            self.notify(f"Full text fetched ({words} words).")
+        else:
+            reason = clean_line(updated.full_error) or "no article text found on the page"
+            self.notify(f"No full text: {reason}", severity="warning")
+        if self.article is not None and self.article.id == updated.id:
+            self.article = updated
+            await self.article_view.show_article(updated)
 
     # ---------------------------------------------------------------- view
 
@@ -839,10 +859,13 @@ class MainScreen(Screen[None]):
         self.refreshing = True
         self.status.progress = (0, 0)
         self._last_mid_reload = time.monotonic()
-        self._refresh_worker(feed_ids, section)
+        self._refresh_cancel = threading.Event()
+        self._refresh_worker(feed_ids, section, self._refresh_cancel)
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, feed_ids: list[int] | None, section: str | None) -> None:
+    def _refresh_worker(
+        self, feed_ids: list[int] | None, section: str | None, cancel: threading.Event
+    ) -> None:
         """Runs in a thread with its own store (a connection belongs to its thread)."""
         tn = self.tn
         failures: list[FeedFailure] = []
@@ -873,7 +896,14 @@ class MainScreen(Screen[None]):
             elif section is not None:
                 feeds = [f for f in feeds if f.section == section]
             total = len(feeds)
-            refresh(store, feeds, offline=tn.offline, progress=progress, settings=tn.config)
+            refresh(
+                store,
+                feeds,
+                offline=tn.offline,
+                progress=progress,
+                settings=tn.config,
+                cancel=cancel,
+            )
         except TermnewsError as exc:
             self.post_message(RefreshFinished(total, new, tuple(failures), skipped, error=str(exc)))
             return

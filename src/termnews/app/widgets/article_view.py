@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
+from termnews.app.links import browsable_url
 from termnews.core.content import reading_time_minutes
 from termnews.core.models import Article
 from termnews.core.text import clean_block, clean_line
@@ -99,8 +100,18 @@ class ArticleView(VerticalScroll, can_focus=True):
                 f"{len(body) // 1000} KB. Press o to read it all in the browser."
             )
         self._set("article-notice", Content("\n".join(notices)))
-        link = clean_line(article.link)
-        self._set("article-link", Content(f"Original: {link}  (o opens, y copies)") if link else "")
+        link = browsable_url(article.link)
+        if link:
+            self._set("article-link", Content(f"Original: {clean_line(link)}  (o opens, y copies)"))
+        else:
+            self._set(
+                "article-link",
+                Content(
+                    "No web link for this article."
+                    if not article.link
+                    else "The original link is not a web address; not shown."
+                ),
+            )
         self.scroll_home(animate=False)
         await self.query_one(Markdown).update(shown or "*This article has no text.*")
         self.scroll_home(animate=False)

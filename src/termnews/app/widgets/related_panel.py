@@ -70,6 +70,7 @@ class RelatedPanel(OptionList):
             options.append(Option(teaser(item, now)))
             options.append(None)
         self.set_options(options[:-1])
+        self.highlighted = 0
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

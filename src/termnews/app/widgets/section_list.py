@@ -89,7 +89,6 @@ class SectionList(Tree[View]):
         self._section_nodes: dict[str, TreeNode[View]] = {}
         self._feed_nodes: dict[int, TreeNode[View]] = {}
         self._active: View | None = None
-        self._quiet = False
 
     # ---------------------------------------------------------------- labels
 
@@ -144,28 +143,24 @@ class SectionList(Tree[View]):
                 self._feed_nodes[f.id].set_label(self.feed_label(f))
             return
         cursor = self._active
-        self._quiet = True
-        try:
-            self.clear()
-            self._section_nodes.clear()
-            self._feed_nodes.clear()
-            by_section: dict[str, list[Feed]] = {}
-            for f in feeds:
-                by_section.setdefault(f.section, []).append(f)
-            for s in sections:
-                label = self.section_label(s, s.name in failing_sections)
-                members = by_section.get(s.name, [])
-                if s.virtual or not members:
-                    node = self.root.add_leaf(label, View(s.name))
-                else:
-                    node = self.root.add(label, View(s.name), allow_expand=True)
-                    for f in members:
-                        self._feed_nodes[f.id] = node.add_leaf(
-                            self.feed_label(f), View(s.name, f.id, clean_line(f.title))
-                        )
-                self._section_nodes[s.name] = node
-        finally:
-            self._quiet = False
+        self.clear()
+        self._section_nodes.clear()
+        self._feed_nodes.clear()
+        by_section: dict[str, list[Feed]] = {}
+        for f in feeds:
+            by_section.setdefault(f.section, []).append(f)
+        for s in sections:
+            label = self.section_label(s, s.name in failing_sections)
+            members = by_section.get(s.name, [])
+            if s.virtual or not members:
+                node = self.root.add_leaf(label, View(s.name))
+            else:
+                node = self.root.add(label, View(s.name), allow_expand=True)
+                for f in members:
+                    self._feed_nodes[f.id] = node.add_leaf(
+                        self.feed_label(f), View(s.name, f.id, clean_line(f.title))
+                    )
+            self._section_nodes[s.name] = node
         if cursor is not None:
             self.activate(cursor, move_cursor=True)
 
@@ -211,8 +206,10 @@ class SectionList(Tree[View]):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[View]) -> None:
         event.stop()
         view = event.node.data
-        # Highlights caused by activate() itself name the active view: nothing to do.
-        if self._quiet or view is None or view == self._active:
+        # Highlights caused by activate() itself name the active view, and expanding a
+        # section re-highlights the node under a moved cursor line: only a highlight
+        # that is still where the cursor is, on another view, is the user's move.
+        if view is None or view == self._active or event.node is not self.cursor_node:
             return
         self.post_message(self.Chosen(self, view))
 

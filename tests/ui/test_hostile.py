@@ -1,0 +1,100 @@
+"""Feed text is data: markup, escapes and enormous or empty articles in the UI.
+
+The rows are written straight into the cache (bypassing the parsers' own
+cleaning) so these tests hold the UI's edge to the rule by itself.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle
+
+from termnews.app.widgets.article_view import MAX_BODY_CHARS
+from termnews.core.models import EntryData, ParsedFeed
+
+MARKUP_TITLE = "[bold red]Markup[/] [link=https://evil.example]click[/link] [@click=app.quit]q[/]"
+ESCAPE_TITLE = "Escapes \x1b[31mred\x1b[0m \x1b]0;pwned\x07 bell\x07 \x9b2J end"
+BIG_PARAGRAPHS = "\n\n".join(f"Paragraph {i} " + "words " * 60 for i in range(3000))
+BIG_LINE = "x" * 1_000_000
+
+
+def _seed_hostile(env: Env) -> dict[str, int]:
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    body_m = (
+        "Body with [b]markup[/b], <script>alert(1)</script> and \x1b[2J escapes.\n\n"
+        "[link](javascript:alert(1)) and ![img](file:///etc/passwd)"
+    )
+    osc_link = "\x1b]8;;http://x\x07link\x1b]8;;\x07"
+    ok = "https://ok.example/"
+    entries = (
+        EntryData("m", "javascript:alert(1)", MARKUP_TITLE, author="[i]Eve[/i]", published=now,
+                  content=body_m),
+        EntryData("e", ok + "e", ESCAPE_TITLE, published=now, content=osc_link),
+        EntryData("big", ok + "big", "A megabyte of paragraphs", published=now,
+                  content=BIG_PARAGRAPHS),
+        EntryData("line", ok + "line", "A megabyte on one line", published=now, content=BIG_LINE),
+        EntryData("empty", None, "", published=None, content="", summary=""),
+    )  # fmt: skip
+    with env.store() as store:
+        feed, _ = store.add_feed(
+            str(env.data_dir / "hostile.xml"), "[blink]Hostile[/] \x1b[5mFeed", "[red]Evil[/red]"
+        )
+        store.ingest(feed.id, ParsedFeed(title="x", entries=entries))
+        return {r[0]: r[1] for r in store.conn.execute("SELECT guid, id FROM articles")}
+
+
+async def test_hostile_titles_and_bodies_render_as_plain_text(env: Env, run_app: RunApp) -> None:
+    ids = _seed_hostile(env)
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        text = screen_text(app)
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg and "\x07" not in svg and "\x9b" not in svg
+        assert "[red]Evil[/red]" in text  # the section name, literally
+        assert "[bold red]Markup[/]" in text  # the title, literally
+        for key in ("m", "e", "empty"):
+            screen.open_article(ids[key])
+            await settle(pilot)
+            assert screen.article is not None and screen.article.id == ids[key]
+            svg = app.export_screenshot()
+            assert "\x1b" not in svg and "\x07" not in svg
+        screen.open_article(ids["m"])
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[bold red]Markup[/]" in text and "[link=https://evil.example]click[/link]" in text
+        assert "[@click=app.quit]q[/]" in text
+        assert "By [i]Eve[/i]" in text
+        assert "<script>alert(1)</script>" in text  # raw HTML shown as text, not run or dropped
+        assert "Original: javascript" not in text  # the unsafe link is not offered
+        assert "not a web address" in text
+        assert app.is_running  # [@click=app.quit] did nothing
+        # Its javascript: link is neither opened nor copied.
+        await pilot.press("o", "y")
+        await settle(pilot)
+        assert env.opened == []
+        assert app.clipboard != "javascript:alert(1)"
+        screen.open_article(ids["empty"])
+        await settle(pilot)
+        assert "(untitled)" in screen_text(app)
+
+
+async def test_megabyte_articles_are_capped_and_stay_responsive(env: Env, run_app: RunApp) -> None:
+    ids = _seed_hostile(env)
+    async with run_app(env, size=(100, 30)) as (app, pilot):
+        screen = main_screen(app)
+        for key in ("big", "line"):
+            screen.open_article(ids[key])
+            await settle(pilot)
+            assert screen.article is not None and screen.article.id == ids[key]
+            notice = str(screen.query_one("#article-notice").render())
+            assert "This article is long" in notice
+            body = screen.query_one("#article-body")
+            assert (
+                sum(len(str(getattr(b, "_content", ""))) for b in body.children)
+                <= MAX_BODY_CHARS + 100
+            )
+            await pilot.press("l", "G")
+            await settle(pilot)
+            await pilot.press("g", "h")
+        assert app.is_running

@@ -1,0 +1,82 @@
+"""The keymap: help screen, command palette, remapping from the config."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import Env, RunApp, main_screen, palette_run, screen_text, settle
+from textual.command import CommandPalette
+
+from termnews.app.commands import KEY_COMMANDS, markdown_key_table
+from termnews.app.screens.help import HelpScreen
+
+
+def test_every_command_is_defined_once_with_id_description_and_tooltip() -> None:
+    ids = [c.id for c in KEY_COMMANDS]
+    assert len(ids) == len(set(ids))
+    keys = [k for c in KEY_COMMANDS for k in c.keys.split(",")]
+    assert len(keys) == len(set(keys)), "a default key is bound twice"
+    for command in KEY_COMMANDS:
+        assert command.description and command.tooltip.endswith(".")
+    table = markdown_key_table()
+    assert all(f"`{c.id}`" in table for c in KEY_COMMANDS)
+
+
+async def test_help_screen_lists_the_live_keymap(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Star or unstar the article" in text
+        assert "next-unread" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_keys_remapped_in_the_config_work_and_show_in_help(
+    seeded: Env, run_app: RunApp
+) -> None:
+    seeded.write_config('[keys]\nstar = "x"\nnext-unread = "N,ctrl+n"\nno-such-command = "z"\n')
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("j")
+        target = screen.headlines.current
+        assert target is not None
+        await pilot.press("s")  # no longer bound
+        await settle(pilot)
+        assert not screen.headlines.rows[1].starred
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.headlines.rows[1].starred
+        opened_before = screen.article.id if screen.article else None
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert screen.article is not None and screen.article.id != opened_before
+        assert app.keymap_in_force()["star"] == "x"
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "N / Ctrl+N" in text
+        # The unknown id was reported, not fatal.
+        assert any("no-such-command" in n.message for n in app._notifications)
+
+
+async def test_palette_jumps_to_a_section_and_a_feed(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await palette_run(pilot, "Section: Tech")
+        assert not isinstance(app.screen, CommandPalette)
+        assert screen.view_.section == "Tech"
+        await palette_run(pilot, "Feed: Fixture World")
+        assert screen.view_.feed_id is not None
+        assert screen.view_.section == "World"
+        assert {h.feed_id for h in screen.headlines.rows} == {screen.view_.feed_id}
+
+
+async def test_palette_runs_actions_and_switches_theme(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await palette_run(pilot, "Theme: nord")
+        assert app.theme == "nord"
+        await palette_run(pilot, "Unread only")
+        assert screen.unread_only

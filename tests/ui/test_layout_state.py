@@ -1,0 +1,114 @@
+"""Terminal sizes, layout modes, state kept between runs, first run and empty cache."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle
+
+from termnews.app.state import load_state
+from termnews.app.widgets.article_view import ArticleView
+from termnews.app.widgets.related_panel import RelatedPanel
+
+
+@pytest.mark.parametrize("size", [(40, 12), (80, 24), (200, 60)])
+async def test_sizes_render_and_keys_work(
+    demo: Env, run_app: RunApp, size: tuple[int, int]
+) -> None:
+    async with run_app(demo, size=size) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("j", "enter", "l", "j", "h", "h", "j", "v", "z", "z", "question_mark")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running
+        assert screen.article is not None
+        if size == (80, 24):
+            assert screen.has_class("-stacked")
+            assert "termnews" in screen_text(app)
+        if size == (200, 60):
+            assert screen.has_class("-wide")
+
+
+async def test_related_panel_toggles_and_opens_a_story(demo: Env, run_app: RunApp) -> None:
+    async with run_app(demo) as (app, pilot):
+        screen = main_screen(app)
+        related = screen.query_one(RelatedPanel)
+        assert related.display and related.items
+        await pilot.press("l", "l")
+        assert isinstance(app.focused, RelatedPanel)
+        target = related.items[0].article_id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.article is not None and screen.article.id == target
+        await pilot.press("v")
+        await settle(pilot)
+        assert screen.has_class("-related-hidden")
+        assert not isinstance(app.focused, RelatedPanel)
+
+
+async def test_zoom_gives_the_article_the_screen(demo: Env, run_app: RunApp) -> None:
+    async with run_app(demo, size=(80, 24)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen.has_class("-zoomed")
+        assert isinstance(app.focused, ArticleView)
+        assert screen.article_view.outer_size.width == 80
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.has_class("-zoomed")
+
+
+async def test_state_is_restored_on_the_next_start(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press(*["right_square_bracket"] * 4)
+        await settle(pilot)
+        assert screen.view_.section == "Tech"
+        await pilot.press("j", "enter", "u", "L")
+        await settle(pilot)
+        article = screen.article
+        assert article is not None
+        app.theme = "gruvbox"
+        await pilot.press("q")
+    saved = load_state(seeded.data_dir / "state.json")
+    assert saved.section == "Tech" and saved.article_id == article.id
+    assert saved.unread_only and saved.theme == "gruvbox" and saved.layout == "columns"
+    async with run_app(seeded) as (app, _pilot):
+        screen = main_screen(app)
+        assert screen.view_.section == "Tech"
+        assert screen.article is not None and screen.article.id == article.id
+        assert screen.unread_only and screen.layout_mode == "columns"
+        assert app.theme == "gruvbox"
+
+
+async def test_a_broken_state_file_means_defaults(seeded: Env, run_app: RunApp) -> None:
+    (seeded.data_dir / "state.json").write_text(
+        '{"section": 5, "layout": "diagonal", "theme": [1]', "utf-8"
+    )
+    async with run_app(seeded) as (app, _pilot):
+        assert main_screen(app).view_.section == "All"
+    (seeded.data_dir / "state.json").write_text(
+        json.dumps({"section": "Gone", "feed_id": 999}), "utf-8"
+    )
+    async with run_app(seeded) as (app, _pilot):
+        assert main_screen(app).view_.section == "All"
+
+
+async def test_first_run_explains_the_demo(demo: Env, run_app: RunApp) -> None:
+    async with run_app(demo, first_run=True, demo=True) as (app, _pilot):
+        text = screen_text(app)
+        assert "Welcome to termnews" in text
+        assert "termnews add URL" in text
+        assert "demo" in text
+        assert any("termnews import --starter" in n.message for n in app._notifications)
+
+
+async def test_an_empty_cache_says_how_to_add_feeds(env: Env, run_app: RunApp) -> None:
+    async with run_app(env, size=(80, 24)) as (app, pilot):
+        assert "No feeds yet" in screen_text(app)
+        await pilot.press("j", "enter", "n", "s", "m", "A", "o", "y", "right_square_bracket", "G")
+        await settle(pilot)
+        assert app.is_running

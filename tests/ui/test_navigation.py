@@ -1,0 +1,121 @@
+"""Moving around: panes, headlines, sections, opening articles."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle
+
+from termnews.app.widgets.article_view import ArticleView
+from termnews.app.widgets.headline_list import HeadlineList
+from termnews.app.widgets.section_list import SectionList
+
+
+async def test_starts_on_all_with_first_article_open_and_read(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, _pilot):
+        screen = main_screen(app)
+        assert screen.view_.section == "All"
+        assert screen.article is not None
+        assert screen.article.id == screen.headlines.rows[0].id
+        # Opening marks read: in the cache and in the list.
+        with seeded.store() as store:
+            assert store.article(screen.article.id).read
+        assert screen.headlines.rows[0].read
+        text = screen_text(app)
+        assert "● Harbour bridge reopens" in text
+        assert "Fixture JSON · By JSON Desk" in text
+
+
+async def test_panes_cycle_with_l_h_and_tab(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        assert isinstance(app.focused, HeadlineList)
+        await pilot.press("l")
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("h", "h")
+        assert isinstance(app.focused, SectionList)
+        await pilot.press("tab")
+        assert isinstance(app.focused, HeadlineList)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, SectionList)
+
+
+async def test_j_k_move_and_enter_opens_and_marks_read(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("j", "j")
+        assert screen.headlines.highlighted == 2
+        await pilot.press("k")
+        assert screen.headlines.highlighted == 1
+        target = screen.headlines.rows[1]
+        assert not target.read
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.article is not None and screen.article.id == target.id
+        assert screen.headlines.rows[1].read
+        with seeded.store() as store:
+            assert store.article(target.id).read
+        assert target.title in screen_text(app)
+
+
+async def test_sections_bracket_keys_and_tree_cursor(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        names = [s.name for s in screen.sections]
+        assert names[:3] == ["All", "Unread", "Starred"]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.view_.section == "Unread"
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert screen.view_.section == "World"
+        assert {h.section for h in screen.headlines.rows} == {"World"}
+        assert screen.sections_pane.cursor_node is not None
+        assert screen.sections_pane.cursor_node.data == screen.view_
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.view_.section == "Starred"
+
+
+async def test_moving_in_the_section_list_shows_feeds(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("h")
+        assert isinstance(app.focused, SectionList)
+        # All -> Unread -> Starred -> World (expands) -> World's feed.
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        assert screen.view_.section == "World"
+        await pilot.press("j")
+        await settle(pilot)
+        assert screen.view_.feed_id is not None
+        assert {h.feed_id for h in screen.headlines.rows} == {screen.view_.feed_id}
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.focused, HeadlineList)
+
+
+async def test_g_and_G_in_headlines_and_article(demo: Env, run_app: RunApp) -> None:
+    async with run_app(demo) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("G")
+        await settle(pilot)
+        assert screen.headlines.highlighted == len(screen.headlines.rows) - 1
+        await pilot.press("g")
+        assert screen.headlines.highlighted == 0
+        await pilot.press("l", "G")
+        await settle(pilot)
+        assert screen.article_view.scroll_y == screen.article_view.max_scroll_y
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.article_view.scroll_y == 0
+
+
+async def test_space_and_b_page_the_article_from_the_list(demo: Env, run_app: RunApp) -> None:
+    async with run_app(demo, size=(100, 24)) as (app, pilot):
+        screen = main_screen(app)
+        assert screen.article_view.max_scroll_y > 0
+        await pilot.press("space")
+        await settle(pilot)
+        assert screen.article_view.scroll_y > 0
+        assert isinstance(app.focused, HeadlineList)
+        await pilot.press("b")
+        await settle(pilot)
+        assert screen.article_view.scroll_y == 0

@@ -1,0 +1,196 @@
+"""Acting on articles: next/previous unread, star, read state, mark all, filter, links."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle, wait_for
+
+from termnews.app.screens.confirm import ConfirmScreen
+from termnews.app.widgets.headline_list import HeadlineList
+from termnews.app.widgets.search_bar import SearchBar
+
+
+async def test_n_and_p_walk_unread_articles_and_cross_sections(
+    seeded: Env, run_app: RunApp
+) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert screen.view_.section == "World"
+        opened = []
+        for _ in range(3):
+            await pilot.press("n")
+            await settle(pilot)
+            assert screen.article is not None
+            opened.append(screen.article.id)
+        world_ids = [h.id for h in screen.headlines.rows] if screen.view_.section == "World" else []
+        # Entering a section opens nothing, so n opened its three articles in order.
+        assert screen.view_.section == "World"
+        assert opened == world_ids
+        with seeded.store() as store:
+            assert all(store.article(i).read for i in opened)
+        await pilot.press("m")  # the last one unread again
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.article is not None
+        # No earlier unread: p stays and says so.
+        assert screen.article.id == opened[-1]
+        # Past the last unread of World, n moves on to the next section with unread ones.
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.view_.section == "Tech"
+        assert screen.article is not None and screen.article.section == "Tech"
+
+
+async def test_star_from_list_and_starred_section(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("j")
+        target = screen.headlines.current
+        assert target is not None and not target.starred
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.headlines.rows[1].starred
+        with seeded.store() as store:
+            assert store.article(target.id).starred
+        assert "★" in screen_text(app)
+        starred = screen.sections_pane.section("Starred")
+        assert starred is not None and starred.total == 1
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert screen.view_.section == "Starred"
+        assert [h.id for h in screen.headlines.rows] == [target.id]
+        await pilot.press("s")
+        await settle(pilot)
+        with seeded.store() as store:
+            assert not store.article(target.id).starred
+
+
+async def test_m_toggles_read_and_counts_follow(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        before = screen.status.unread
+        await pilot.press("j", "m")
+        await settle(pilot)
+        assert screen.headlines.rows[1].read
+        assert screen.status.unread == before - 1
+        await pilot.press("m")
+        await settle(pilot)
+        assert not screen.headlines.rows[1].read
+        assert screen.status.unread == before
+
+
+async def test_mark_section_read_asks_then_marks(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert screen.view_.section == "World"
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # no: nothing changes
+        await settle(pilot)
+        with seeded.store() as store:
+            assert store.count(section="World", unread=True) == 3
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        with seeded.store() as store:
+            assert store.count(section="World", unread=True) == 0
+            assert store.count(section="Tech", unread=True) == 2
+        assert all(h.read for h in screen.headlines.rows)
+        assert screen.status.unread == 0
+        world = screen.sections_pane.section("World")
+        assert world is not None and world.unread == 0
+
+
+async def test_filter_narrows_titles_and_escape_clears(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        everything = len(screen.headlines.rows)
+        await pilot.press("slash")
+        assert app.focused is not None and app.focused.id == "search-input"
+        await pilot.press(*"bridge")
+        await wait_for(pilot, lambda: len(screen.headlines.rows) == 1)
+        await settle(pilot)
+        assert [h.title for h in screen.headlines.rows] == ["Harbour bridge reopens after repairs"]
+        assert "bridge" in screen_text(app).splitlines()[0]  # the status line names it
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.focused, HeadlineList)
+        assert len(screen.headlines.rows) == 1
+        # Keys typed into the bar are text, not commands: q did not quit.
+        await pilot.press("slash", "q")
+        await wait_for(pilot, lambda: screen.headlines.rows == [])
+        assert app.is_running
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(screen.headlines.rows) == everything
+        assert not screen.query_one(SearchBar).display
+
+
+async def test_unread_only_toggle(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        total = len(screen.headlines.rows)
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.unread_only
+        # The article opened at start is read, so one fewer.
+        assert len(screen.headlines.rows) == total - 1
+        assert all(not h.read for h in screen.headlines.rows)
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(screen.headlines.rows) == total
+
+
+async def test_o_opens_http_links_only_and_y_copies(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        index = next(
+            i for i, h in enumerate(screen.headlines.rows) if h.title.startswith("Harbour")
+        )
+        screen.headlines.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert seeded.opened == ["https://fixture.example/world/bridge"]
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard == "https://fixture.example/world/bridge"
+
+
+async def test_unsafe_links_are_never_opened(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        for href in ("javascript:alert(1)", "file:///etc/passwd", "data:text/html,x"):
+            screen._open_url(href, None)
+        await settle(pilot)
+        assert seeded.opened == []
+        # A relative link in a body resolves against the article's page.
+        screen._open_url("/repairs", "https://fixture.example/world/bridge")
+        assert seeded.opened == ["https://fixture.example/repairs"]
+
+
+async def test_full_text_key_reports_when_unavailable(seeded: Env, run_app: RunApp) -> None:
+    import importlib.util
+
+    async with run_app(seeded, offline=True) as (app, pilot):
+        messages: list[str] = []
+        original = app.notify
+
+        def record(message: str, **kwargs: object) -> None:
+            messages.append(message)
+            original(message, **kwargs)  # type: ignore[arg-type]
+
+        app.notify = record  # type: ignore[method-assign]
+        await pilot.press("f")
+        await settle(pilot)
+        if importlib.util.find_spec("termnews.core.fulltext") is None:
+            assert any("not available yet" in m for m in messages)
+        else:
+            assert any("Offline" in m for m in messages)
