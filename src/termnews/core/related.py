@@ -505,7 +505,7 @@ def trending(
     since = (time.time() if now is None else now) - hours * 3600.0
     groups = store.conn.execute(
         "SELECT story_id, count(DISTINCT feed_id) AS n, count(*), max(sort_ts) AS latest "
-        "FROM articles WHERE sort_ts >= ? AND story_id IS NOT NULL "
+        "FROM articles INDEXED BY idx_articles_ts WHERE sort_ts >= ? AND story_id IS NOT NULL "
         "GROUP BY story_id HAVING n >= 2 ORDER BY n DESC, latest DESC LIMIT ?",
         (since, limit),
     ).fetchall()
