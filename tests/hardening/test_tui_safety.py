@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from tests.hardening.helpers import HOSTILE, MARKUP, PAYLOAD, unsafe_chars
+from tests.hardening.helpers import HOSTILE, MARKUP, PAYLOAD, moved_aside, unsafe_chars
 from tests.ui.conftest import main_screen, screen_text, settle
 
 from termnews.app.factory import make_app
@@ -145,10 +145,32 @@ async def test_a_corrupt_cache_is_reported_in_the_reader(
             messages = " ".join(str(n.message) for n in app._notifications)
     finally:
         ctx.close()
-    moved = [
-        p
-        for p in hostile_dir.iterdir()
-        if ".broken-" in p.name and not p.name.endswith(("-wal", "-shm"))
-    ]
+    moved = moved_aside(hostile_dir)
     assert len(moved) == 1 and moved[0].read_bytes() == broken
     assert str(moved[0]) in messages and str(db) in messages, messages
+
+
+async def test_a_cache_damaged_inside_pages_does_not_crash_the_reader(
+    hostile_dir: Path, tmp_path: Path
+) -> None:
+    """Damage after page 1 is only met by a query: the reader says so and goes on."""
+    db = hostile_dir / "termnews.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for side in ("-wal", "-shm"):
+        db.with_name(db.name + side).unlink(missing_ok=True)
+    good = db.read_bytes()
+    db.write_bytes(good[:8192] + bytes(b ^ 0x5A for b in good[8192:]))
+    broken = db.read_bytes()
+    app = make_app(data_dir=hostile_dir, config_file=tmp_path / "c.toml", url_opener=print)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("j", "enter", "s", "R", "right_square_bracket"):
+            await pilot.press(key)
+            await settle(pilot)
+        messages = " ".join(str(n.message) for n in app._notifications)
+        assert app.is_running
+    moved = moved_aside(hostile_dir)
+    assert len(moved) == 1 and moved[0].read_bytes() == broken
+    assert str(moved[0]) in messages and "damaged" in messages, messages

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from termnews.core.errors import StoreError
 from termnews.core.store import Store
+from termnews.core.store.db import describe_failure, is_corruption
 
 T = TypeVar("T")
 
@@ -36,7 +39,17 @@ class StoreThread:
         if self._store is None:
             self._store = Store.open(self.db_path)
             self.notices.extend(self._store.notices)
-        return fn(self._store)
+        try:
+            return fn(self._store)
+        except sqlite3.DatabaseError as exc:
+            if not is_corruption(exc):
+                raise
+            # A damaged page met mid-session: treated as at start-up. The file is
+            # moved aside (never deleted), the next call opens a new cache, and the
+            # caller gets one readable line instead of a raw sqlite3 error.
+            self._store.close()
+            self._store = None
+            raise StoreError(describe_failure(self.db_path, exc)) from exc
 
     async def call(self, fn: Callable[[Store], T]) -> T:
         """Run ``fn(store)`` on the store thread and return its result."""

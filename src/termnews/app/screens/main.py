@@ -22,6 +22,7 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Markdown, OptionList
+from textual.worker import Worker, WorkerState
 
 from termnews.app.commands import screen_bindings
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
@@ -256,11 +257,20 @@ class MainScreen(Screen[None]):
         self._started = True
         self.save_state()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed says so in one line (they run with exit_on_error=False)."""
+        if event.state == WorkerState.ERROR and isinstance(event.worker.error, TermnewsError):
+            self.notify(clean_line(str(event.worker.error)), severity="error", timeout=15)
+
     async def _reload_sections(self) -> None:
         def load(store: Store) -> tuple[list[Section], list[Feed]]:
             return store.sections(), store.feeds()
 
-        sections, feeds = await self.tn.store_thread.call(load)
+        try:
+            sections, feeds = await self.tn.store_thread.call(load)
+        except TermnewsError as exc:  # also runs from message handlers: never crash the app
+            self.notify(clean_line(str(exc)), severity="error", timeout=15)
+            return
         self.sections_pane.set_data(sections, feeds)
         successes = [f.last_success for f in feeds if f.last_success is not None]
         if successes:
