@@ -68,7 +68,9 @@ QUERY_TERMS = 12
 RARE_FRACTION = 0.02
 RARE_MIN_DF = 200
 """A query term must be in at most max(RARE_MIN_DF, RARE_FRACTION * articles) articles."""
-CANDIDATES = 100
+QUERY_POSTINGS = 4000
+"""At most this many term occurrences (sum of document frequencies) in that query."""
+CANDIDATES = 60
 """Candidates the full-text query proposes for re-scoring."""
 STORY_CANDIDATES = 50
 """Newest members of the article's story added to the candidates."""
@@ -207,6 +209,13 @@ class _Doc:
     sig: dict[int, float]
     keys: tuple[int, ...] = ()
     """A new article's rare heavy terms, which find its grouping candidates."""
+    blob: bytes = b""
+    """A window article's packed signature, unpacked only if it becomes a candidate."""
+
+    def signature(self) -> dict[int, float]:
+        if self.blob:
+            self.sig, self.blob = unpack(self.blob), b""
+        return self.sig
 
 
 def index_new_articles(store: Store, new_ids: Sequence[int]) -> int:
@@ -283,7 +292,7 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
         if not shared:
             continue
         index = len(docs)
-        docs.append(_Doc(aid, feed_id, ts, story_id, unpack(blob)))
+        docs.append(_Doc(aid, feed_id, ts, story_id, {}, blob=blob))
         for h in shared:
             postings.setdefault(h, []).append(index)
     # A story lasts GROUP_WINDOW_HOURS from its first article (whose id is the
@@ -312,7 +321,7 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
             start = other.ts if other.story_id is None else starts.get(other.story_id, other.ts)
             if abs(other.ts - doc.ts) > window or abs(doc.ts - start) > window:
                 continue
-            score = cosine(doc.sig, other.sig)
+            score = cosine(doc.sig, other.signature())
             if score >= best_score:
                 best, best_score = other, score
                 if score >= _SAME_BEYOND_DOUBT:
@@ -375,7 +384,17 @@ def _fts_candidates(store: Store, q: _Query) -> list[int]:
     seen = max(1, int(store.get_meta(_META_SEEN, "0") or 0))
     cap = max(RARE_MIN_DF, RARE_FRACTION * seen)
     df = _df_lookup(store.conn, ranked)
-    rare = [h for h in ranked if df.get(h, 0) <= cap][:QUERY_TERMS]
+    # Heaviest first, while the articles to score stay within the budget: bm25
+    # scores every article that has any query term, so the budget bounds the time.
+    rare: list[int] = []
+    budget = QUERY_POSTINGS
+    for h in ranked:
+        n = df.get(h, 0)
+        if n <= cap and n <= budget:
+            rare.append(h)
+            budget -= n
+            if len(rare) == QUERY_TERMS:
+                break
     if len(rare) < 3:
         rare = sorted(ranked, key=lambda h: df.get(h, 0))[:3]
     match = " OR ".join(f'"{q.forms[h]}"' for h in rare)
