@@ -16,6 +16,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
 from termnews.app.browser import open_in_browser
@@ -129,6 +130,23 @@ class TermnewsApp(App[None]):
         screen = self.main_screen
         if screen is not None:
             screen.save_state()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text, whatever the caller asked for.
+
+        Messages carry feed titles and server error text. Read as Textual markup,
+        a title holding ``[/]`` crashed the toast (MarkupError, the app exits) and
+        ``[@click=...]`` or ``[link=...]`` would put actions and links in a toast.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def save_state(self, state: UiState) -> None:
         """Remember where the reader is (called by the main screen on changes)."""
