@@ -73,7 +73,7 @@ async def test_hostile_text_never_reaches_the_screen(hostile_dir: Path, tmp_path
         return None
 
     app = make_app(data_dir=hostile_dir, config_file=tmp_path / "c.toml", url_opener=opener)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         screen = main_screen(app)
         seen = 0
@@ -87,6 +87,8 @@ async def test_hostile_text_never_reaches_the_screen(hostile_dir: Path, tmp_path
             await pilot.press("j", "enter")
             await settle(pilot)
         # The injected text is on screen (cleaned), and markup is shown as typed.
+        app.clear_notifications()
+        await settle(pilot)
         assert "txt.exe" in screen_text(app)
         assert "[bold red]not markup[/]" in screen_text(app)
         for key in ("v", "question_mark"):
@@ -104,7 +106,7 @@ async def test_links_in_the_body_are_not_opened(hostile_dir: Path, tmp_path: Pat
 
     opened: list[str] = []
     app = make_app(data_dir=hostile_dir, config_file=tmp_path / "c.toml", url_opener=opened.append)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         screen = main_screen(app)
         body = screen.query_one("#article-body", Markdown)
@@ -140,7 +142,7 @@ async def test_a_corrupt_cache_is_reported_in_the_reader(
     ctx = _ctx(hostile_dir, tmp_path / "c.toml")
     app = make_app(ctx)
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             await settle(pilot)
             messages = " ".join(str(n.message) for n in app._notifications)
     finally:
@@ -164,7 +166,7 @@ async def test_a_cache_damaged_inside_pages_does_not_crash_the_reader(
     db.write_bytes(good[:8192] + bytes(b ^ 0x5A for b in good[8192:]))
     broken = db.read_bytes()
     app = make_app(data_dir=hostile_dir, config_file=tmp_path / "c.toml", url_opener=print)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         for key in ("j", "enter", "s", "R", "right_square_bracket"):
             await pilot.press(key)
@@ -174,3 +176,30 @@ async def test_a_cache_damaged_inside_pages_does_not_crash_the_reader(
     moved = moved_aside(hostile_dir)
     assert len(moved) == 1 and moved[0].read_bytes() == broken
     assert str(moved[0]) in messages and "damaged" in messages, messages
+
+
+async def test_markup_in_feed_titles_does_not_break_notifications(tmp_path: Path) -> None:
+    """A failing feed's title is shown in a toast: as text, never as Textual markup."""
+    data = tmp_path / "data"
+    data.mkdir()
+    gone = tmp_path / "gone.xml"
+    gone.write_bytes((HOSTILE / "unsafe-links.xml").read_bytes())
+    title = "Evil [/] [@click=app.quit]CLICK[/] [link='file:///etc/passwd']x[/link] [b]bold"
+    with Store.open(data / "termnews.db") as store:
+        added, _ = store.add_feed(str(gone), section="News")
+        refresh(store, [added], offline=True)
+    conn = sqlite3.connect(data / "termnews.db")
+    with conn:
+        conn.execute("UPDATE feeds SET title = ?", (title,))
+    conn.close()
+    gone.unlink()  # the next refresh fails, naming the feed
+    app = make_app(data_dir=data, config_file=tmp_path / "c.toml", url_opener=print)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert app.is_running
+        assert "[@click=app.quit]CLICK[/]" in text, text
+        _assert_screen_safe(app.export_screenshot(), text)
