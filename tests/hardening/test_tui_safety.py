@@ -190,14 +190,19 @@ async def test_markup_in_feed_titles_does_not_break_notifications(tmp_path: Path
         refresh(store, [added], offline=True)
     conn = sqlite3.connect(data / "termnews.db")
     with conn:
-        conn.execute("UPDATE feeds SET title = ?", (title,))
+        conn.execute("UPDATE feeds SET title = ?, section = ?", (title, "Sec [/] [b]x"))
+        conn.execute(
+            "UPDATE articles SET title = ? || title, author = ?, section = ?, categories = ?",
+            ("[/] ", "[@click=app.quit]me[/]", "Sec [/] [b]x", json.dumps(["[/]", "[b]"])),
+        )
     conn.close()
     gone.unlink()  # the next refresh fails, naming the feed
     app = make_app(data_dir=data, config_file=tmp_path / "c.toml", url_opener=print)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+        for key in ("R", "j", "enter", "right_square_bracket", "v", "question_mark", "escape"):
+            await pilot.press(key)
+            await settle(pilot)
         await pilot.pause(0.3)
         text = screen_text(app)
         assert app.is_running
