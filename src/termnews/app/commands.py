@@ -201,3 +201,7 @@ def markdown_key_table(commands: Iterable[KeyCommand] = KEY_COMMANDS) -> str:
         keys = display_keys(c.keys).replace("|", "\\|")
         lines.append(f"| `{keys}` | `{c.id}` | {c.tooltip} |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - prints the README's key table
+    print(markdown_key_table())

@@ -25,9 +25,12 @@ from termnews.app.commands import KEY_COMMANDS, Group, display_keys
 def keymap_table(keys: Mapping[str, str], group: Group) -> Table:
     """One group's keys as a table: keys, what they do, binding id (all plain Text)."""
     table = Table.grid(padding=(0, 2), expand=True)
-    table.add_column(no_wrap=True, min_width=14)
+    # Fixed key and id columns so every group's table lines up with the others.
+    key_width = max(len(display_keys(keys.get(c.id, c.keys))) for c in KEY_COMMANDS)
+    id_width = max(len(c.id) for c in KEY_COMMANDS)
+    table.add_column(no_wrap=True, width=max(key_width, 8))
     table.add_column(ratio=1)
-    table.add_column(no_wrap=True, style="dim")
+    table.add_column(no_wrap=True, style="dim", width=id_width)
     for command in KEY_COMMANDS:
         if command.group == group:
             shown = display_keys(keys.get(command.id, command.keys))

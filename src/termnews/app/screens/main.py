@@ -53,6 +53,9 @@ STACK_BELOW = 100
 WIDE_FROM = 160
 """From this width the related stories move to a column beside the article."""
 SMALL_HEIGHT = 30
+BOTTOM_PAGE_SIZE = 10_000
+"""Rows per query when G loads the whole list: few large pages, since each OFFSET
+query re-walks the rows before it."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, reload the lists at most this often."""
 
@@ -299,11 +302,15 @@ class MainScreen(Screen[None]):
                 self.status.unread = section.unread
         self.status.location = view.label
 
-    async def _set_view(self, view: View, keep_id: int | None = None) -> None:
+    def _select_view(self, view: View) -> None:
+        """Make ``view`` current at once (so quick ]]] presses step from it)."""
         self.view_ = view
         self.sections_pane.activate(view, move_cursor=True)
         self.headlines.border_title = clean_line(view.label)
         self._update_unread()
+
+    async def _set_view(self, view: View, keep_id: int | None = None) -> None:
+        self._select_view(view)
         await self._load_headlines(keep_id=keep_id)
         if self._started:
             self.save_state()
@@ -327,10 +334,16 @@ class MainScreen(Screen[None]):
         at_least = max(PAGE_SIZE, len(self.headlines.rows) + extra) if keep_place else PAGE_SIZE
         await self._load_headlines(keep_id=keep, at_least=at_least)
 
-    @work(exclusive=True, group="view", exit_on_error=False)
-    async def show_view(self, view: View, focus_headlines: bool = False) -> None:
+    def show_view(self, view: View, focus_headlines: bool = False) -> None:
         """List ``view``'s headlines (from the section list, ]/[, the palette)."""
-        await self._set_view(view)
+        self._select_view(view)
+        self._load_view(focus_headlines)
+
+    @work(exclusive=True, group="view", exit_on_error=False)
+    async def _load_view(self, focus_headlines: bool) -> None:
+        await self._load_headlines()
+        if self._started:
+            self.save_state()
         if focus_headlines and not self.zoomed:
             self.headlines.focus()
 
@@ -350,7 +363,7 @@ class MainScreen(Screen[None]):
         generation = self._generation
         while self.headlines.has_more:
             offset = len(self.headlines.rows)
-            limit = 2000 if everything else PAGE_SIZE
+            limit = BOTTOM_PAGE_SIZE if everything else PAGE_SIZE
             rows = await self.tn.store_thread.call(
                 lambda s, o=offset, n=limit: query.page(s, o, n)  # type: ignore[misc]
             )
@@ -516,7 +529,13 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="bottom", exit_on_error=False)
     async def _go_bottom(self) -> None:
-        await self._append_pages(everything=True)
+        if self.headlines.has_more:
+            subtitle = self.headlines.border_subtitle
+            self.headlines.border_subtitle = f"loading {self.headlines.total} headlines…"
+            try:
+                await self._append_pages(everything=True)
+            finally:
+                self.headlines.border_subtitle = subtitle
         self.headlines.action_last()
 
     def action_page_down(self) -> None:

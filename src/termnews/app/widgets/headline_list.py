@@ -67,8 +67,7 @@ class HeadlineRow(Visual):
             source = clean_line(h.feed_title)
             if len(source) > src_width:
                 source = source[: src_width - 1].rstrip() + "…"
-            right.append((source, "$foreground-muted"))
-            right.append((" · ", "$foreground-muted"))
+            right.append((source + "  ", "$foreground-muted"))
         right.append((age.rjust(3), "$foreground-muted"))
         tail = Content.assemble(*right)
         room = width - 2 - tail.cell_length - 2
