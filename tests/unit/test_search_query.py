@@ -224,3 +224,8 @@ def test_short_prefixes_are_whole_words() -> None:
     assert parse("abc*").fts_match() == '"abc"'
     assert parse("abcd*").fts_match() == '"abcd"*'
     assert parse("zero-days", partial=True).fts_match() == '"zero-days"*'
+
+
+def test_typing_mode_flags_an_unknown_filter_at_once() -> None:
+    with pytest.raises(QueryError, match='unknown filter "tag:"'):
+        parse("climate tag:sci", partial=True)

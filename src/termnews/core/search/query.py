@@ -132,6 +132,8 @@ class Query:
     not_sections: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
     not_feeds: tuple[str, ...] = ()
+    feed_ids: tuple[int, ...] = ()
+    """Exact feeds (not typed: set by a view that searches one feed)."""
     authors: tuple[str, ...] = ()
     not_authors: tuple[str, ...] = ()
     unread: bool | None = None
@@ -374,7 +376,7 @@ def parse_query(text: str, *, partial: bool = False, now: datetime | None = None
         if tok.key is not None:
             if b.pending_not:
                 tok.negated, b.pending_not = not tok.negated, False
-            if typing:
+            if typing and tok.key in FILTERS:
                 with suppress(QueryError):  # Still being typed: "section:", "since:2".
                     _apply_filter(b, tok, now, prefix=not tok.negated)
                 continue

@@ -136,6 +136,8 @@ def build_where(store: Store, query: Query, now: datetime, *, include_muted: boo
             w.impossible = True
         else:
             w.add(f"a.feed_id IN ({_marks(ids)})", *ids)
+    if query.feed_ids:
+        w.add(f"a.feed_id IN ({_marks(list(query.feed_ids))})", *query.feed_ids)
     if query.not_feeds:
         ids, _ = _resolve_feeds(store, query.not_feeds)
         if ids:
