@@ -101,11 +101,19 @@ KEY_COMMANDS: tuple[KeyCommand, ...] = (
                "Mark every article in the current section or feed read (asks first).",
                "Articles"),
     # View
-    KeyCommand("search", "slash", "search", "Filter",
-               "Filter the headline list by title; Escape clears it.", "View", footer=True,
-               key_display="/"),
+    KeyCommand("search", "slash", "search", "Search",
+               "Search the articles of the list on screen: words, \"phrases\", -word, "
+               "a OR b, section: feed: author: is:unread since:2d (see Help). Escape clears.",
+               "View", footer=True, key_display="/"),
+    KeyCommand("save-search", "S", "save_search", "Save search",
+               "Keep the current search as a saved search: a section of its own with "
+               "unread counts.", "View"),
+    KeyCommand("forget-search", "D", "forget_search", "Forget saved search",
+               "Delete the saved search on screen (asks first).", "View"),
+    KeyCommand("show-muted", "M", "toggle_show_muted", "Show muted",
+               "Show or hide the articles your [search] mute rules hide.", "View"),
     KeyCommand("back", "escape", "back", "Back",
-               "Clear the filter, or leave the zoomed article.", "View", palette=False),
+               "Clear the search, or leave the zoomed article.", "View", palette=False),
     KeyCommand("unread-only", "u", "toggle_unread_only", "Unread only",
                "Show only unread headlines, or all of them again.", "View", footer=True),
     KeyCommand("toggle-related", "v", "toggle_related", "Related",

@@ -1,24 +1,24 @@
 """What the headline list asks the cache for, and how it is fetched page by page.
 
 A :class:`HeadlineQuery` is the list's whole selection: section or feed, the
-unread-only toggle and the title filter. Plain queries page through
-``Store.headlines(limit, offset)``. The title filter is a stopgap until
-full-text search replaces the search bar: it scans titles in chunks on the
-store thread and returns every match at once (a filtered list is short, and the
-list widget adds thousands of rows in milliseconds).
+unread-only toggle, the search text and, for a saved search, its query. Plain
+queries page through ``Store.headlines(limit, offset)``. A search (see
+:mod:`termnews.app.search_views`) lists its best matches at once; a saved
+search without typed text pages newest first like a section.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from termnews.app import search_views
+from termnews.core.errors import QueryError
 from termnews.core.models import Headline, VirtualSection
+from termnews.core.search import Query
 from termnews.core.store import Store
 
 PAGE_SIZE = 200
 """Headlines loaded per page."""
-_SCAN_CHUNK = 2000
-MAX_FILTER_MATCHES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,10 @@ class HeadlineQuery:
     unread: bool = False
     text: str = ""
     trending_hours: int = 24
+    saved_query: str = ""
+    """The query of the saved search this view lists (its section is a saved one)."""
+    include_muted: bool = False
+    """Also list articles hidden by mute rules ("show muted")."""
 
     @property
     def paged(self) -> bool:
@@ -37,17 +41,36 @@ class HeadlineQuery:
         return not self.text and self.section != VirtualSection.TRENDING.value
 
     def _args(self) -> dict[str, object]:
-        return {"section": self.section, "feed_id": self.feed_id, "unread": self.unread}
+        return {
+            "section": self.section,
+            "feed_id": self.feed_id,
+            "unread": self.unread,
+            "include_muted": self.include_muted,
+        }
+
+    def _search(self) -> Query | None:
+        """The search this view runs, if it is one (None when the text does not parse)."""
+        try:
+            return search_views.view_query(
+                self.text, self.section, self.feed_id, self.unread, self.saved_query
+            )
+        except QueryError:
+            return None
 
     def first_page(self, store: Store, limit: int = PAGE_SIZE) -> tuple[list[Headline], int]:
         """The first ``limit`` rows and the total the query would list."""
+        if self.text or self.saved_query:
+            query = self._search()
+            if query is None:
+                return [], 0
+            return search_views.first_rows(
+                store, query, ranked=bool(self.text), limit=limit,
+                include_muted=self.include_muted,
+            )  # fmt: skip
         if self.section == VirtualSection.TRENDING.value and not self.text:
             rows = _trending(store, self.trending_hours)
             if self.unread:
                 rows = [h for h in rows if not h.read]
-            return rows, len(rows)
-        if self.text:
-            rows = self._filtered(store)
             return rows, len(rows)
         rows = store.headlines(limit=limit, offset=0, **self._args())  # type: ignore[arg-type]
         total = store.count(**self._args())  # type: ignore[arg-type]
@@ -57,22 +80,15 @@ class HeadlineQuery:
         """Rows ``offset`` .. ``offset + limit`` (plain queries only)."""
         if not self.paged:
             return []
+        if self.saved_query:
+            query = self._search()
+            if query is None:
+                return []
+            return search_views.search_rows(
+                store, query, ranked=False, offset=offset, limit=limit,
+                include_muted=self.include_muted,
+            )  # fmt: skip
         return store.headlines(limit=limit, offset=offset, **self._args())  # type: ignore[arg-type]
-
-    def _filtered(self, store: Store) -> list[Headline]:
-        words = self.text.casefold().split()
-        found: list[Headline] = []
-        offset = 0
-        while len(found) < MAX_FILTER_MATCHES:
-            chunk = store.headlines(limit=_SCAN_CHUNK, offset=offset, **self._args())  # type: ignore[arg-type]
-            if not chunk:
-                break
-            for h in chunk:
-                title = h.title.casefold()
-                if all(w in title for w in words):
-                    found.append(h)
-            offset += len(chunk)
-        return found[:MAX_FILTER_MATCHES]
 
 
 def _trending(store: Store, hours: int) -> list[Headline]:

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from termnews.app.commands import KEY_COMMANDS, Group, display_keys
+from termnews.app.screens.search import search_reference
 
 
 def keymap_table(keys: Mapping[str, str], group: Group) -> Table:
@@ -70,6 +71,8 @@ class HelpScreen(ModalScreen[None]):
             for group in groups():
                 yield Static(Content.styled(group.upper(), "bold $accent"), classes="help-group")
                 yield Static(keymap_table(self.keys, group), classes="help-keys")
+            yield Static(Content.styled("SEARCH", "bold $accent"), classes="help-group")
+            yield Static(search_reference(), classes="help-keys")
             where = self.config_path or "the config file"
             yield Static(
                 Content.assemble(

@@ -31,6 +31,8 @@ from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
 from termnews.app.related_source import find_related
 from termnews.app.screens.confirm import ConfirmScreen
 from termnews.app.screens.help import HelpScreen
+from termnews.app.screens.search import SearchMixin
+from termnews.app.search_views import saved_name
 from termnews.app.state import LAYOUTS, UiState
 from termnews.app.widgets.article_view import ArticleView
 from termnews.app.widgets.headline_list import HeadlineList
@@ -41,6 +43,7 @@ from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
 from termnews.core.models import Article, Feed, Section, VirtualSection
 from termnews.core.refresh import STATUS_FAILED, STATUS_SKIPPED, FeedOutcome, refresh
+from termnews.core.search import SavedSearch
 from termnews.core.store import Store
 from termnews.core.text import clean_line
 
@@ -92,7 +95,7 @@ Then press `R` here (or run `termnews refresh`).
 """
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SearchMixin, Screen[None]):
     """Sections | headlines | article + related, with a status line and a footer."""
 
     BINDINGS = screen_bindings()  # type: ignore[assignment]
@@ -171,6 +174,7 @@ class MainScreen(Screen[None]):
         self._apply_layout()
         self.headlines.focus()
         self._startup()
+        self.sync_mute_at_start()
         minutes = self.tn.config.general.auto_refresh_minutes
         if minutes > 0 and not self.tn.offline:
             self.set_interval(minutes * 60, self._auto_refresh_tick)
@@ -224,6 +228,8 @@ class MainScreen(Screen[None]):
             unread=self.unread_only,
             text=self.filter_text,
             trending_hours=self.tn.config.related.trending_hours,
+            saved_query=self.saved_query_for(self.view_.section),
+            include_muted=self.show_muted,
         )
 
     @work(exclusive=True, group="startup", exit_on_error=False)
@@ -266,15 +272,16 @@ class MainScreen(Screen[None]):
             self.notify(clean_line(str(event.worker.error)), severity="error", timeout=15)
 
     async def _reload_sections(self) -> None:
-        def load(store: Store) -> tuple[list[Section], list[Feed]]:
-            return store.sections(), store.feeds()
+        def load(store: Store) -> tuple[list[Section], list[Feed], list[SavedSearch]]:
+            return store.sections(), store.feeds(), self.load_saved(store)
 
         try:
-            sections, feeds = await self.tn.store_thread.call(load)
+            sections, feeds, saved = await self.tn.store_thread.call(load)
         except TermnewsError as exc:  # also runs from message handlers: never crash the app
             self.notify(clean_line(str(exc)), severity="error", timeout=15)
             return
-        self.sections_pane.set_data(sections, feeds)
+        self.sections_pane.set_data(self.with_saved_sections(sections, saved), feeds)
+        self.count_saved_searches()  # Badges follow in the background.
         successes = [f.last_success for f in feeds if f.last_success is not None]
         if successes:
             newest = max(successes)
@@ -720,6 +727,9 @@ class MainScreen(Screen[None]):
         elif view.section == VirtualSection.TRENDING.value:
             ids = [h.id for h in self.headlines.rows if not h.read]
             what = f"the {len(ids)} unread trending articles"
+        elif saved_name(view.section) is not None:
+            ids = [h.id for h in self.headlines.rows if not h.read]
+            what = f"the {len(ids)} unread articles listed in {clean_line(view.label)}"
         else:
             ids = []
             what = f"all {self.status.unread} unread articles in {clean_line(view.label)}"

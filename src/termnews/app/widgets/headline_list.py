@@ -71,13 +71,18 @@ class HeadlineRow(Visual):
         right.append((age.rjust(3), "$foreground-muted"))
         tail = Content.assemble(*right)
         room = width - 2 - tail.cell_length - 2
-        title = Content.styled(clean_line(h.title) or "(untitled)", "bold" if not h.read else "")
+        title = self.title_content()
         if room < 8:
             # Too narrow for the right-hand columns: the title matters most.
             return Content.assemble(marker, title).truncate(width, ellipsis=True)
         title = title.truncate(room, ellipsis=True)
         gap = width - 2 - title.cell_length - tail.cell_length
         return Content.assemble(marker, title, " " * max(gap, 1), tail)
+
+    def title_content(self) -> Content:
+        """The title (a search result marks its matched words here)."""
+        h = self.headline
+        return Content.styled(clean_line(h.title) or "(untitled)", "bold" if not h.read else "")
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
@@ -133,8 +138,18 @@ class HeadlineList(OptionList):
         """True when rows beyond the loaded ones exist."""
         return len(self.rows) < self.total
 
+    def _row(self, headline: Headline) -> HeadlineRow:
+        """The row visual: search results (with matched words and a snippet) get their own."""
+        from termnews.core.search import MatchedHeadline
+
+        if isinstance(headline, MatchedHeadline):
+            from termnews.app.widgets.search_hit_row import SearchHitRow
+
+            return SearchHitRow(headline, self.clock)
+        return HeadlineRow(headline, self.clock)
+
     def _option(self, headline: Headline) -> Option:
-        return Option(HeadlineRow(headline, self.clock))
+        return Option(self._row(headline))
 
     def show_rows(self, rows: Sequence[Headline], total: int, keep_id: int | None = None) -> None:
         """Replace the list; keep ``keep_id`` highlighted at the same screen line if present."""
@@ -181,7 +196,7 @@ class HeadlineList(OptionList):
             return None
         headline = replace(self.rows[index], **changes)  # type: ignore[arg-type]
         self.rows[index] = headline
-        self.replace_option_prompt_at_index(index, HeadlineRow(headline, self.clock))
+        self.replace_option_prompt_at_index(index, self._row(headline))
         return headline
 
     def mark_all_read(self) -> None:
@@ -189,9 +204,7 @@ class HeadlineList(OptionList):
         for index, h in enumerate(self.rows):
             if not h.read:
                 self.rows[index] = replace(h, read=True)
-                self.replace_option_prompt_at_index(
-                    index, HeadlineRow(self.rows[index], self.clock)
-                )
+                self.replace_option_prompt_at_index(index, self._row(self.rows[index]))
 
     @property
     def current(self) -> Headline | None:

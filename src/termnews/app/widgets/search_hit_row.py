@@ -1,0 +1,70 @@
+"""A search result in the headline list: the headline with its matched words marked,
+and a second line with the passage where they occur.
+
+The words are marked from the ``(start, end)`` spans the core computed
+(:class:`~termnews.core.search.MatchedHeadline`), by styling ranges of plain
+``Content``: feed text never becomes markup.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions
+
+from termnews.app.widgets.headline_list import Clock, HeadlineRow
+from termnews.core.search import MatchedHeadline
+from termnews.core.search.highlight import Spans
+
+MATCH_STYLE = "bold underline $accent"
+"""How a matched word looks (theme variables, so every theme gets it right)."""
+SNIPPET_INDENT = "   "
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _marked(text: str, spans: Spans, base: str, mark: str) -> Content:
+    content = Content.styled(text, base) if base else Content(text)
+    for start, end in spans:
+        if 0 <= start < end <= len(text):
+            content = content.stylize(mark, start, end)
+    return content
+
+
+class SearchHitRow(HeadlineRow):
+    """Two lines: the marked headline (laid out like any headline) and its snippet."""
+
+    def __init__(self, headline: MatchedHeadline, clock: Clock = _now, show_source: bool = True):
+        super().__init__(headline, clock, show_source)
+        self.hit = headline
+
+    def title_content(self) -> Content:
+        """The title with the matched words marked."""
+        h = self.hit
+        return _marked(
+            h.title or "(untitled)", h.title_spans, "" if h.read else "bold", MATCH_STYLE
+        )
+
+    def snippet_content(self, width: int) -> Content:
+        """The snippet line, indented under the title and cut to ``width``."""
+        snippet = _marked(
+            self.hit.snippet, self.hit.snippet_spans, "$foreground-muted", MATCH_STYLE
+        )
+        return Content.assemble(SNIPPET_INDENT, snippet).truncate(width, ellipsis=True)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        strips = self.content(width).render_strips(width, 1, style, options)
+        if self.hit.snippet:
+            strips += self.snippet_content(width).render_strips(width, 1, style, options)
+        return strips
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 2 if self.hit.snippet else 1

@@ -1,0 +1,149 @@
+"""Search in the reader: the search bar, saved searches as sections, mute rules."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle, wait_for
+
+from termnews.app.screens.search import SaveSearchScreen
+from termnews.app.search_views import saved_section
+from termnews.app.widgets.search_bar import SearchBar
+from termnews.app.widgets.section_list import View
+from termnews.core.search import MatchedHeadline, saved_searches
+
+BRIDGE = "Harbour bridge reopens after repairs"
+
+
+async def test_search_lists_marked_matches_with_snippets_and_escape_returns(
+    seeded: Env, run_app: RunApp
+) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        before = [h.id for h in screen.headlines.rows]
+        await pilot.press("j", "j")
+        highlighted = screen.headlines.current
+        assert highlighted is not None
+        await pilot.press("slash", *"bridge")
+        await wait_for(pilot, lambda: len(screen.headlines.rows) == 1)
+        await settle(pilot)
+        hit = screen.headlines.rows[0]
+        assert isinstance(hit, MatchedHeadline)
+        assert hit.title == BRIDGE
+        assert [hit.title[s:e] for s, e in hit.title_spans] == ["bridge"]
+        text = screen_text(app)
+        assert "Harbour bridge" in text
+        assert hit.snippet and hit.snippet in text  # the second line of the result
+        assert "1 article" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert [h.id for h in screen.headlines.rows] == before
+        assert screen.headlines.current is not None
+        assert screen.headlines.current.id == highlighted.id
+        assert not screen.query_one(SearchBar).display
+
+
+async def test_query_language_and_mistakes_in_the_bar(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        bar = screen.query_one(SearchBar)
+        await pilot.press("slash", *"section:tech")
+        await wait_for(pilot, lambda: {h.section for h in screen.headlines.rows} == {"Tech"})
+        tech = len(screen.headlines.rows)
+        assert tech == 2
+        # A mistake keeps the results and says what is wrong, in the bar.
+        await pilot.press(*" tag:x ")
+        await wait_for(pilot, lambda: bar.error is not None)
+        await settle(pilot)
+        assert 'unknown filter "tag:"' in screen_text(app)
+        assert len(screen.headlines.rows) == tech
+        assert app.is_running
+        # FTS syntax typed by a user is just text.
+        await pilot.press(*["backspace"] * 7, *' NEAR( "chip*')
+        await wait_for(pilot, lambda: bar.error is None)
+        await settle(pilot)
+        assert app.is_running
+        assert [h.title for h in screen.headlines.rows] == []  # no "near chip..." phrase
+
+
+async def test_search_is_scoped_to_the_section_on_screen(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        screen.show_view(View("Tech"))
+        await settle(pilot)
+        await pilot.press("slash", *"bridge")
+        await settle(pilot)
+        await wait_for(pilot, lambda: screen.headlines.rows == [])
+        assert "0 articles" in screen_text(app)
+
+
+async def test_saved_search_from_config_is_a_section_with_counts(
+    seeded: Env, run_app: RunApp
+) -> None:
+    seeded.write_config('[search.saved]\nBridges = "bridge OR processor"\n')
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        name = saved_section("Bridges")
+        await wait_for(
+            pilot, lambda: (s := screen.sections_pane.section(name)) is not None and s.unread == 2
+        )
+        assert name in screen_text(app)
+        screen.show_view(View(name))
+        await settle(pilot)
+        assert {h.title for h in screen.headlines.rows} == {
+            BRIDGE,
+            "Chipmaker unveils low-power processor",
+        }
+        # Reading one updates its badge.
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_for(pilot, lambda: screen.sections_pane.section(name).unread == 1)  # type: ignore[union-attr]
+
+
+async def test_save_this_search_from_the_bar(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        screen.show_view(View("World"))
+        await settle(pilot)
+        await pilot.press("slash", *"bridge", "enter")
+        await settle(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, SaveSearchScreen))
+        await pilot.press(*["backspace"] * 10, *"Repairs", "enter")
+        await settle(pilot)
+        with seeded.store() as store:
+            saved = saved_searches(store, {})
+        assert [(s.name, s.query) for s in saved] == [("Repairs", 'bridge section:"World"')]
+        assert screen.view_ == View(saved_section("Repairs"))
+        assert not screen.filter_text
+        assert [h.title for h in screen.headlines.rows] == [BRIDGE]
+        # And it can be forgotten again.
+        await pilot.press("D", "y")
+        await settle(pilot)
+        with seeded.store() as store:
+            assert saved_searches(store, {}) == []
+        assert screen.sections_pane.section(saved_section("Repairs")) is None
+
+
+async def test_mute_rules_hide_articles_and_the_toggle_shows_them(
+    seeded: Env, run_app: RunApp
+) -> None:
+    seeded.write_config('[search]\nmute = ["bridge"]\n')
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: BRIDGE not in [h.title for h in screen.headlines.rows])
+        world = screen.sections_pane.section("World")
+        assert world is not None and world.unread == 2
+        await pilot.press("M")
+        await wait_for(pilot, lambda: BRIDGE in [h.title for h in screen.headlines.rows])
+        await pilot.press("M")
+        await wait_for(pilot, lambda: BRIDGE not in [h.title for h in screen.headlines.rows])
+
+
+async def test_help_screen_documents_the_query_language(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        await pilot.press("question_mark")
+        await settle(pilot)
+        app.screen.query_one("#help-body").scroll_end(animate=False)
+        await settle(pilot)
+        text = screen_text(app)
+        for fragment in ("SEARCH", '"sea level"', "since:", "is:unread", "feed:"):
+            assert fragment in text
