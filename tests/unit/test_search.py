@@ -345,3 +345,19 @@ def test_broad_queries_rank_only_the_newest_matches(
     # Counting and newest-first listing are not capped.
     assert counts(store, "volcano", now=NOW) == (3, 3)
     assert set(ids(store, "volcano", order="newest")) == {"title", "hostile", "body"}
+
+
+@pytest.mark.parametrize(
+    ("marked", "text", "spans"),
+    [
+        ("plain", "plain", ()),
+        ("\ue000sea\ue001 \ue000level\ue001 rise", "sea level rise", ((0, 9),)),
+        ("a \ue000b\ue001, \ue000c\ue001", "a b, c", ((2, 3), (5, 6))),
+        ("stray \ue001end and \ue000open", "stray end and open", ()),
+        ("\ue000\ue001empty", "empty", ()),
+    ],
+)
+def test_markers_become_spans(marked: str, text: str, spans: tuple[tuple[int, int], ...]) -> None:
+    from termnews.core.search.highlight import spans_from_markers
+
+    assert spans_from_markers(marked) == (text, spans)

@@ -27,31 +27,36 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|`+|~~)")
 _LINE_MARKUP = re.compile(r"(^|\n)\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+\.\s+)")
 # Summaries should be plain text, but some parsers leave HTML tags in them.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_MARKERS = re.compile(f"([{START}{END}])")
 
 
 def spans_from_markers(marked: str) -> tuple[str, Spans]:
     """Remove START/END markers and return the plain text with the marked ranges.
 
-    Unpaired markers are dropped; adjacent ranges are merged so a highlighted phrase
-    is one span.
+    Unpaired markers are dropped; ranges separated only by spaces are merged so a
+    highlighted phrase is one span. Works piece by piece, not per character: it
+    runs for every title and snippet of every page of results.
     """
+    if START not in marked and END not in marked:
+        return marked, ()
     out: list[str] = []
     spans: list[tuple[int, int]] = []
     length = 0
     open_at: int | None = None
-    for ch in marked:
-        if ch == START:
+    for piece in _MARKERS.split(marked):
+        if piece == START:
             open_at = length
-        elif ch == END:
+        elif piece == END:
             if open_at is not None and length > open_at:
-                if spans and not "".join(out[spans[-1][1] : open_at]).strip():
+                gap = "".join(out)[spans[-1][1] : open_at] if spans else None
+                if gap is not None and not gap.strip():
                     spans[-1] = (spans[-1][0], length)
                 else:
                     spans.append((open_at, length))
             open_at = None
-        else:
-            out.append(ch)
-            length += 1
+        elif piece:
+            out.append(piece)
+            length += len(piece)
     return "".join(out), tuple(spans)
 
 
