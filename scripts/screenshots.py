@@ -1,11 +1,11 @@
 """Regenerate the README screenshots from the bundled demo data.
 
-    /work/venv/bin/python scripts/screenshots.py [--out screenshots] [--png]
+    /work/venv/bin/python scripts/screenshots.py [--out screenshots] [--png-dir DIR]
 
 Each shot runs the real app (built by ``make_app``) headless over a fresh demo
-cache at a fixed terminal size and saves Textual's SVG export. ``--png`` also
-converts them with ``rsvg-convert`` (Debian package ``librsvg2-bin``) when it is
-installed.
+cache at a fixed terminal size and saves Textual's SVG export (the README shows
+the SVGs). ``--png-dir`` also writes PNG copies there for a quick look, converted
+with ``rsvg-convert`` (Debian package ``librsvg2-bin``); they are not committed.
 """
 
 from __future__ import annotations
@@ -137,25 +137,22 @@ async def _refresh_shot(path: Path, size: tuple[int, int]) -> None:
     print(f"wrote {path}")
 
 
-async def main(out: Path, png: bool) -> None:
+async def main(out: Path, png_dir: Path | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     await _shoot(out / "main-120x36.svg", (120, 36), _open_second_story)
     await _shoot(out / "help-120x36.svg", (120, 36), _help)
     await _shoot(out / "narrow-80x24.svg", (80, 24), _open_second_story)
     await _shoot(out / "wide-200x60.svg", (200, 60), _open_second_story)
     await _refresh_shot(out / "refresh-120x36.svg", (120, 36))
-    if png:
+    if png_dir is not None:
         if shutil.which("rsvg-convert") is None:
-            print(
-                "rsvg-convert not found (apt-get install librsvg2-bin); PNGs skipped",
-                file=sys.stderr,
-            )
+            print("rsvg-convert not found (apt-get install librsvg2-bin)", file=sys.stderr)
             return
+        png_dir.mkdir(parents=True, exist_ok=True)
         for svg in sorted(out.glob("*.svg")):
-            subprocess.run(
-                ["rsvg-convert", str(svg), "-o", str(svg.with_suffix(".png"))], check=True
-            )
-            print(f"wrote {svg.with_suffix('.png')}")
+            png = png_dir / svg.with_suffix(".png").name
+            subprocess.run(["rsvg-convert", str(svg), "-o", str(png)], check=True)
+            print(f"wrote {png}")
 
 
 if __name__ == "__main__":
@@ -163,7 +160,9 @@ if __name__ == "__main__":
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parents[1] / "screenshots"
     )
-    parser.add_argument("--png", action="store_true", help="also write PNGs (needs rsvg-convert)")
+    parser.add_argument(
+        "--png-dir", type=Path, help="also write PNG copies here (needs rsvg-convert)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("TZ", "UTC")
-    asyncio.run(main(args.out, args.png))
+    asyncio.run(main(args.out, args.png_dir))
