@@ -604,3 +604,29 @@ def test_well_formed_hostile_text_is_cleaned_on_the_fast_path() -> None:
         assert not unsafe_chars(text), repr(text)
     assert "[bold]x[/]" in entry.title
     assert "javascript" not in entry.content
+
+
+def test_every_xml_parser_in_the_code_refuses_entities_and_the_network() -> None:
+    """A guard for parsers added later: each lxml XMLParser/iterparse call in src/
+    must say resolve_entities=False and no_network=True (feedparser is covered by
+    the entity tests above)."""
+    import ast
+
+    src = Path(__file__).resolve().parents[2] / "src" / "termnews"
+    found = []
+    for path in src.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name not in {"XMLParser", "iterparse", "XMLPullParser"}:
+                continue
+            found.append(f"{path.name}:{node.lineno}")
+            keywords = {k.arg: k.value for k in node.keywords}
+            for arg, wanted in (("resolve_entities", False), ("no_network", True)):
+                value = keywords.get(arg)
+                assert isinstance(value, ast.Constant) and value.value is wanted, (
+                    f"{path}:{node.lineno}: {name} needs {arg}={wanted}"
+                )
+    assert found, "no XML parser found: has the parsing moved?"
