@@ -18,10 +18,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import time_machine
 from textual.pilot import Pilot
 
 from termnews.app.app import TermnewsApp
@@ -30,6 +33,7 @@ from termnews.core.demo_seed import seed_demo
 from termnews.core.store import Store
 
 Step = Callable[[Pilot[None]], Awaitable[None]]
+SHOT_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
 
 def _seed(data_dir: Path) -> None:
@@ -164,5 +168,9 @@ if __name__ == "__main__":
         "--png-dir", type=Path, help="also write PNG copies here (needs rsvg-convert)"
     )
     args = parser.parse_args()
-    os.environ.setdefault("TZ", "UTC")
-    asyncio.run(main(args.out, args.png_dir))
+    # A fixed moment and zone (the clock still ticks from there), so regenerating
+    # gives the same dates and ages unless the UI itself changed.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    with time_machine.travel(SHOT_TIME, tick=True):
+        asyncio.run(main(args.out, args.png_dir))
