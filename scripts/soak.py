@@ -144,6 +144,65 @@ def soak_kills(work: Path, kills: int, feeds: int, items: int, seed: int) -> lis
     return rows
 
 
+def soak_http_kills(work: Path, kills: int, feeds: int, items: int, seed: int) -> list[Row]:
+    """The same kills during an HTTP refresh (fetch thread, parse pool, batched writer)."""
+    from tests.hardening.hostile_server import HostileServer
+
+    from termnews.core.store import Store
+
+    data = work / "http-kill-data"
+    result = SoakResult()
+    with HostileServer(lifetime=24 * 3600.0) as server:
+        server.big_items = items
+        with Store.open(db_file(data)) as store:
+            for f in range(feeds):
+                store.add_feed(server.url(f"/big/{f}"))
+        ok, err = complete_refresh(data, force=True)
+        if not ok:
+            raise SystemExit(f"the first HTTP refresh failed: {err}")
+        baseline = mark_some(data, seed=seed)
+        server.generation = 1
+        started = time.monotonic()
+        complete_refresh(data, force=True)
+        duration = time.monotonic() - started
+        rng = random.Random(seed)
+        for n in range(kills):
+            server.generation = n + 2
+            outcome = refresh_and_kill(data, rng.uniform(0.05, duration), baseline)
+            result.add(outcome)
+            done, err = complete_refresh(data, force=True)
+            result.final_refresh_runs += 1
+            result.final_refresh_ok += done
+            if not done:
+                result.failures.append(f"refresh after HTTP kill {n + 1} failed: {err}")
+            total = feeds * (items + 10 * (n + 2))
+            if _title_count(db_file(data), n + 2) != (total, total):
+                result.failures.append(f"after HTTP kill {n + 1}: items not all current")
+            line = f"  http kill {n + 1:>3}/{kills} at {outcome.delay:5.2f}s"
+            print(f"{line} killed={outcome.killed!s:<5} integrity={outcome.integrity}",
+                  file=sys.stderr)  # fmt: skip
+    fts = fts_integrity(db_file(data))
+    for failure in result.failures[:10]:
+        print(f"  FAILURE: {failure}", file=sys.stderr)
+    return [
+        Row(
+            "kill -9 during an HTTP refresh",
+            f"{kills} x SIGKILL at random points of `refresh --force` fetching {feeds} loopback "
+            f"feeds x {items}+ items (an uninterrupted run takes {duration:.1f} s), then a "
+            "complete refresh after each",
+            f"{result.killed} killed mid-run; {result.integrity_failures} integrity failures; "
+            f"{result.starred_lost} starred / {result.read_lost} read flags lost; "
+            f"{result.final_refresh_ok}/{result.final_refresh_runs} next refreshes completed with "
+            f"every item current; FTS5 {fts}",
+            result.integrity_failures == 0
+            and not result.starred_lost
+            and not result.read_lost
+            and not result.failures
+            and fts == "ok",
+        )
+    ]
+
+
 def soak_concurrency(work: Path, rounds: int, feeds: int, items: int) -> list[Row]:
     folder, data = work / "conc-feeds", work / "conc-data"
     write_generation(folder, feeds, items, 0)
@@ -319,21 +378,24 @@ def soak_network(work: Path) -> list[Row]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--http-kills", type=int, default=20)
     parser.add_argument("--feeds", type=int, default=6)
     parser.add_argument("--items", type=int, default=800)
     parser.add_argument("--rounds", type=int, default=10, help="concurrency rounds")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="a few of each")
-    parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["kills", "concurrency", "documents", "network"])  # fmt: skip
+    parts = ["kills", "http-kills", "concurrency", "documents", "network"]
+    parser.add_argument("--skip", nargs="*", default=[], choices=parts)
     args = parser.parse_args()
     if args.quick:
-        args.kills, args.feeds, args.items, args.rounds = 3, 3, 300, 2
+        args.kills, args.http_kills, args.feeds, args.items, args.rounds = 3, 2, 3, 300, 2
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="termnews-soak-") as tmp:
         work = Path(tmp)
         if "kills" not in args.skip:
             rows += soak_kills(work, args.kills, args.feeds, args.items, args.seed)
+        if "http-kills" not in args.skip:
+            rows += soak_http_kills(work, args.http_kills, args.feeds, args.items, args.seed)
         if "concurrency" not in args.skip:
             rows += soak_concurrency(work, args.rounds, args.feeds, args.items)
         if "documents" not in args.skip:

@@ -28,29 +28,37 @@ from tests.hardening.helpers import (
     termnews_cmd,
 )
 
+WORDS = ["harbour", "council", "vote", "storm", "market", "rally", "court", "bridge",
+         "election", "strike", "treaty", "festival", "budget", "rail", "flood"]  # fmt: skip
+
+
+def generation_items(items: int, generation: int) -> int:
+    """How many items each feed has in ``generation`` (new ones arrive every time)."""
+    return items + 10 * generation
+
+
+def generation_feed(f: int, items: int, generation: int) -> bytes:
+    """Feed ``f`` of ``generation``: every item's text differs from the last generation."""
+    entries = []
+    for i in range(generation_items(items, generation)):
+        text = " ".join(WORDS[(i * 7 + k + f) % len(WORDS)] for k in range(80))
+        entries.append(
+            item(
+                i,
+                title=f"Feed {f} story {i} take {generation}",
+                body=f"<p>{text}</p><p>Revision {generation} of {f}-{i}.</p>",
+                guid=f"f{f}-i{i}",
+            )
+        )
+    return rss(entries, title=f"Soak feed {f}")
+
 
 def write_generation(folder: Path, feeds: int, items: int, generation: int) -> int:
     """Write feed files whose every item changed since ``generation - 1``; returns items."""
     folder.mkdir(parents=True, exist_ok=True)
-    words = ["harbour", "council", "vote", "storm", "market", "rally", "court", "bridge",
-             "election", "strike", "treaty", "festival", "budget", "rail", "flood"]  # fmt: skip
-    total = 0
-    count = items + 10 * generation  # new items arrive with every generation
     for f in range(feeds):
-        entries = []
-        for i in range(count):
-            text = " ".join(words[(i * 7 + k + f) % len(words)] for k in range(80))
-            entries.append(
-                item(
-                    i,
-                    title=f"Feed {f} story {i} take {generation}",
-                    body=f"<p>{text}</p><p>Revision {generation} of {f}-{i}.</p>",
-                    guid=f"f{f}-i{i}",
-                )
-            )
-        (folder / f"feed{f:02d}.xml").write_bytes(rss(entries, title=f"Soak feed {f}"))
-        total += count
-    return total
+        (folder / f"feed{f:02d}.xml").write_bytes(generation_feed(f, items, generation))
+    return feeds * generation_items(items, generation)
 
 
 @dataclass
@@ -153,7 +161,7 @@ class SoakResult:
         self.read_lost += outcome.read_lost
 
 
-def complete_refresh(data_dir: Path, timeout: float = 300) -> tuple[bool, str]:
+def complete_refresh(data_dir: Path, timeout: float = 300, force: bool = False) -> tuple[bool, str]:
     """The next, uninterrupted refresh: (finished cleanly, its stderr)."""
-    proc = run_cli(data_dir, "refresh", timeout=timeout)
+    proc = run_cli(data_dir, "refresh", *(["--force"] if force else []), timeout=timeout)
     return proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr.strip()

@@ -49,6 +49,9 @@ class HostileServer:
 
     latency: float = 0.0
     """Every healthy feed waits this long before answering (the 'all slow' case)."""
+    generation: int = 0
+    """Which generation ``/big/<n>`` serves (crash tests change it between refreshes)."""
+    big_items: int = 400
     lifetime: float = 180.0
     hits: dict[str, int] = field(default_factory=dict)
     _sock: socket.socket | None = None
@@ -121,6 +124,7 @@ class HostileServer:
         kind = path.split("/")[1] if path.count("/") >= 1 else ""
         return {
             "ok": self._ok,
+            "big": self._big,
             "slowloris": self._slowloris,
             "trickle": self._trickle,
             "endless": self._endless,
@@ -145,6 +149,12 @@ class HostileServer:
         if self.latency:
             self._wait(self.latency)
         body = feed_body(path.strip("/").replace("/", "-"))
+        _send_all(conn, _response("200 OK", body, {"Content-Type": "application/rss+xml"}))
+
+    def _big(self, conn: socket.socket, path: str) -> None:
+        from tests.hardening.crash_kit import generation_feed
+
+        body = generation_feed(int(path.rsplit("/", 1)[1]), self.big_items, self.generation)
         _send_all(conn, _response("200 OK", body, {"Content-Type": "application/rss+xml"}))
 
     def _not_found(self, conn: socket.socket, path: str) -> None:

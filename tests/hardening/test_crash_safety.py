@@ -64,6 +64,48 @@ def test_kill_9_during_refresh_keeps_the_cache_sound(tmp_path: Path) -> None:
     assert baseline.starred <= starred and baseline.read <= read
 
 
+def test_kill_9_during_an_http_refresh(tmp_path: Path) -> None:
+    """The HTTP path has its own writer (batched fetch state at the end): same promises."""
+    from tests.hardening.hostile_server import HostileServer
+
+    from termnews.core.store import Store
+
+    data = tmp_path / "data"
+    with HostileServer() as server:
+        server.big_items = ITEMS
+        with Store.open(db_file(data)) as store:
+            for f in range(FEEDS):
+                store.add_feed(server.url(f"/big/{f}"))
+        ok, err = complete_refresh(data, force=True)
+        assert ok, err
+        baseline = mark_some(data, seed=2)
+        server.generation = 1
+        started = time.monotonic()
+        ok, err = complete_refresh(data, force=True)
+        duration = time.monotonic() - started
+        assert ok, err
+        rng = random.Random(7)
+        killed = 0
+        for generation in range(2, 2 + KILLS):
+            server.generation = generation
+            outcome = refresh_and_kill(data, rng.uniform(0.1, duration), baseline)
+            killed += outcome.killed
+            assert outcome.integrity == "ok", outcome
+            assert outcome.starred_lost == 0 and outcome.read_lost == 0, outcome
+        ok, err = complete_refresh(data, force=True)
+        assert ok, err
+    assert killed >= 1, "every refresh finished before its kill"
+    db = db_file(data)
+    assert integrity(db) == "ok" and fts_integrity(db) == "ok"
+    total = FEEDS * (ITEMS + 10 * generation)
+    conn = sqlite3.connect(db)
+    count, current = conn.execute(
+        "SELECT count(*), sum(title LIKE ?) FROM articles", (f"% take {generation}",)
+    ).fetchone()
+    conn.close()
+    assert count == total and current == total, (count, current, total)
+
+
 # ------------------------------------------------------------ bad cache files
 
 
