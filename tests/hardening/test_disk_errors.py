@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import shlex
+import shutil
 import signal
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -151,7 +153,40 @@ def _assert_refused_cleanly(proc: subprocess.CompletedProcess[str]) -> None:
     assert len(lines) == 1 and one_line(lines[0]), proc.stderr
 
 
-def test_read_only_data_dir(tmp_path: Path) -> None:
+def run_unprivileged(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``termnews ARGS`` as a process that file modes apply to.
+
+    Root ignores modes; as root the command runs without CAP_DAC_OVERRIDE and
+    CAP_DAC_READ_SEARCH (capsh), which is what makes chmod bite.
+    """
+    if not IS_ROOT:
+        return run_cli(data, *args)
+    if shutil.which("capsh") is None:
+        pytest.skip("running as root without capsh: file modes cannot be enforced")
+    command = ["capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c",
+               shlex.join(termnews_cmd(*args))]  # fmt: skip
+    return subprocess.run(
+        command, env=cli_env(data), capture_output=True, text=True, timeout=60,
+        stdin=subprocess.DEVNULL, check=False,
+    )  # fmt: skip
+
+
+def test_read_only_data_dir_by_mode(tmp_path: Path) -> None:
+    _feeds, data = _cache(tmp_path)
+    db = db_file(data)
+    before = db.read_bytes()
+    for side in ("-wal", "-shm"):
+        db.with_name(db.name + side).unlink(missing_ok=True)
+    data.chmod(0o500)
+    db.chmod(0o400)
+    try:
+        _check_read_only(data, db, before, run_unprivileged)
+    finally:
+        data.chmod(0o700)
+        db.chmod(0o600)
+
+
+def test_read_only_file_system(tmp_path: Path) -> None:
     if IS_ROOT:
         with _tmpfs(tmp_path / "ro", "20m") as mount:
             _feeds, data = _cache(tmp_path, mount / "data")
@@ -163,28 +198,20 @@ def test_read_only_data_dir(tmp_path: Path) -> None:
             )  # fmt: skip
             if remount.returncode != 0:
                 pytest.skip(f"cannot remount read-only: {remount.stderr.strip()}")
-            _check_read_only(data, db, before)
-        return
-    _feeds, data = _cache(tmp_path)
-    db = db_file(data)
-    before = db.read_bytes()
-    for side in ("-wal", "-shm"):
-        db.with_name(db.name + side).unlink(missing_ok=True)
-    data.chmod(0o500)
-    db.chmod(0o400)
-    try:
-        _check_read_only(data, db, before)
-    finally:
-        data.chmod(0o700)
-        db.chmod(0o600)
+            _check_read_only(data, db, before, run_cli)
+    else:
+        pytest.skip("mounting a read-only file system needs root")
 
 
-def _check_read_only(data: Path, db: Path, before: bytes) -> None:
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _check_read_only(data: Path, db: Path, before: bytes, run: Runner) -> None:
     for command in (("refresh", "--force"), ("star", "1")):
-        proc = run_cli(data, *command)
+        proc = run(data, *command)
         _assert_refused_cleanly(proc)
         assert str(db) in proc.stderr or str(data) in proc.stderr, proc.stderr
-    reading = run_cli(data, "articles")
+    reading = run(data, "articles")
     assert "Traceback" not in reading.stderr, reading.stderr
     if reading.returncode != 0:
         _assert_refused_cleanly(reading)
@@ -210,14 +237,13 @@ def test_cache_path_is_a_directory(tmp_path: Path) -> None:
     assert (db / "keep.txt").read_text() == "mine"
 
 
-@pytest.mark.skipif(IS_ROOT, reason="root reads files whatever their mode")
 def test_unreadable_feed_file_fails_alone(tmp_path: Path) -> None:
     feeds, data = _cache(tmp_path)
     write_generation(feeds, FEEDS, ITEMS, 1)
     locked = feeds / "feed00.xml"
     locked.chmod(0)
     try:
-        proc = run_cli(data, "refresh")
+        proc = run_unprivileged(data, "refresh")
     finally:
         locked.chmod(0o600)
     assert proc.returncode == 1
