@@ -6,30 +6,11 @@ import argparse
 import sys
 from typing import Any
 
+from termnews.cli.argtypes import article_id, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, article_json, error_line, print_json
 from termnews.core.models import Article
 from termnews.core.text import clean_block, clean_line
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _article_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"article ids are numbers, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"no article has id {value}")
-    return value
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -39,12 +20,12 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--feed", help="only this feed (id, URL, path or title)")
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only starred articles")
-    p.add_argument("--limit", type=_positive, default=50, help="at most N articles (default 50)")
+    p.add_argument("--limit", type=positive_int, default=50, help="at most N articles (default 50)")
     p.add_argument("--json", action="store_true", help="print JSON (see README)")
     p.set_defaults(func=cmd_articles)
 
     p = sub.add_parser("show", parents=parents, help="print an article as readable text")
-    p.add_argument("article", type=_article_id, metavar="ARTICLE_ID")
+    p.add_argument("article", type=article_id, metavar="ARTICLE_ID")
     p.add_argument("--json", action="store_true", help="print JSON with the body")
     p.add_argument("--keep-unread", action="store_true", help="do not mark it read")
     p.set_defaults(func=cmd_show)
@@ -56,7 +37,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         ("unstar", "starred", False, "unstar articles"),
     ):
         p = sub.add_parser(name, parents=parents, help=text)
-        p.add_argument("ids", nargs="+", type=_article_id, metavar="ARTICLE_ID")
+        p.add_argument("ids", nargs="+", type=article_id, metavar="ARTICLE_ID")
         p.set_defaults(func=cmd_flag, column=column, value=value)
 
 

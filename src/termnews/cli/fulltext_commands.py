@@ -5,15 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from termnews.cli.argtypes import article_id
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
 from termnews.cli.output import error_line, print_json
 from termnews.core.text import clean_line
-
-
-def _article_id(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"article ids are positive numbers, got {text!r}")
-    return int(text)
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -23,7 +18,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         parents=parents,
         help="fetch articles' web pages and keep their full text for offline reading",
     )
-    p.add_argument("ids", nargs="+", type=_article_id, metavar="ARTICLE_ID")
+    p.add_argument("ids", nargs="+", type=article_id, metavar="ARTICLE_ID")
     p.add_argument("--json", action="store_true", help="print per-article outcomes as JSON")
     p.set_defaults(func=cmd_fetch_full)
 

@@ -6,40 +6,11 @@ import argparse
 import sys
 from typing import Any
 
+from termnews.cli.argtypes import article_id, hours, positive_int
 from termnews.cli.context import EXIT_OK, Context
 from termnews.cli.output import age, iso, print_json
 from termnews.core.related import RelatedItem, TrendingStory, related_articles, trending
 from termnews.core.text import clean_line
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _hours(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be more than 0 hours")
-    return value
-
-
-def _article_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"article ids are numbers, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"no article has id {value}")
-    return value
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -49,9 +20,9 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         parents=parents,
         help="list cached stories related to an article (same story from other sources first)",
     )
-    p.add_argument("article", type=_article_id, metavar="ARTICLE_ID")
+    p.add_argument("article", type=article_id, metavar="ARTICLE_ID")
     p.add_argument(
-        "--limit", type=_positive, help="at most N stories (default: [related] limit, 6)"
+        "--limit", type=positive_int, help="at most N stories (default: [related] limit, 6)"
     )
     p.add_argument("--json", action="store_true", help="print JSON (see README)")
     p.set_defaults(func=cmd_related)
@@ -60,9 +31,9 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "trending", parents=parents, help="stories told by the most sources in recent hours"
     )
     p.add_argument(
-        "--hours", type=_hours, help="window in hours (default: [related] trending_hours, 24)"
+        "--hours", type=hours, help="window in hours (default: [related] trending_hours, 24)"
     )
-    p.add_argument("--limit", type=_positive, default=30, help="at most N stories (default 30)")
+    p.add_argument("--limit", type=positive_int, default=30, help="at most N stories (default 30)")
     p.add_argument("--json", action="store_true", help="print JSON (see README)")
     p.set_defaults(func=cmd_trending)
 

@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from termnews.cli.argtypes import positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, error_line, iso, notice_line, print_json
 from termnews.core.search import (
@@ -28,16 +29,6 @@ from termnews.core.search.mute import compile_rules, sync_mute_rules
 from termnews.core.text import clean_line
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add the ``search`` subcommand."""
     p = sub.add_parser(
@@ -52,7 +43,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         ),
     )
     p.add_argument("query", nargs="*", metavar="QUERY", help="the query (words are joined)")
-    p.add_argument("--limit", type=_positive, default=50, help="at most N results (default 50)")
+    p.add_argument("--limit", type=positive_int, default=50, help="at most N results (default 50)")
     p.add_argument("--offset", type=int, default=0, help="skip the first N results")
     p.add_argument("--newest", action="store_true", help="newest first instead of best first")
     p.add_argument(

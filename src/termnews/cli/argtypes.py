@@ -1,0 +1,38 @@
+"""argparse value types shared by the commands: one wording for every bad value."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def positive_int(text: str) -> int:
+    """A count such as ``--limit``: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def article_id(text: str) -> int:
+    """An article id as printed by ``articles``: a positive integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"article ids are numbers, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"no article has id {value}")
+    return value
+
+
+def hours(text: str) -> float:
+    """A time window in hours, more than zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0 hours")
+    return value
