@@ -181,8 +181,13 @@ async def test_starring_in_the_reader_during_a_cli_refresh(tmp_path: Path) -> No
             starred.append(current.id)
             await pilot.press("j")
             await settle(pilot)
+        # The reader's own refresh, while the CLI's may still be writing.
+        await pilot.press("R")
+        await settle(pilot)
         _out, err = refresh.communicate(timeout=120)
+        messages = " ".join(str(n.message) for n in app._notifications).lower()
     assert refresh.returncode == 0 and "locked" not in err.lower(), err
+    assert "locked" not in messages and "failed" not in messages, messages
     now_starred, _read = flags(db_file(data))
     conn = sqlite3.connect(db_file(data))
     ids = {r[0] for r in conn.execute("SELECT id FROM articles WHERE starred = 1")}
