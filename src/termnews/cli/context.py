@@ -55,6 +55,11 @@ class Context:
                 from termnews.core.demo_seed import seed_demo
 
                 seed_demo(self._store)
+            # Mute rules edited in the config apply to every command, not only the
+            # next refresh; unchanged rules cost two meta reads.
+            from termnews.core.search.mute import sync_mute_rules
+
+            sync_mute_rules(self._store, self.config)
         return self._store
 
     def close(self) -> None:
