@@ -136,6 +136,17 @@ async def palette_run(pilot: Pilot[Any], text: str) -> None:
     await settle(pilot)
 
 
+async def goto_section(pilot: Pilot[Any], name: str) -> None:
+    """Press ] until the named section is listed (the order holds virtual sections too)."""
+    screen = main_screen(pilot.app)  # type: ignore[arg-type]
+    for _ in range(len(screen.sections) + 1):
+        if screen.view_.section == name and screen.view_.feed_id is None:
+            await settle(pilot)
+            return
+        await pilot.press("right_square_bracket")
+    raise AssertionError(f"no section {name!r}")
+
+
 def main_screen(app: TermnewsApp) -> MainScreen:
     screen = app.main_screen
     assert screen is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle
+from tests.ui.conftest import Env, RunApp, goto_section, main_screen, screen_text, settle
 
 from termnews.app.state import load_state
 from termnews.app.widgets.article_view import ArticleView
@@ -64,9 +64,7 @@ async def test_zoom_gives_the_article_the_screen(demo: Env, run_app: RunApp) -> 
 async def test_state_is_restored_on_the_next_start(seeded: Env, run_app: RunApp) -> None:
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)
-        await pilot.press(*["right_square_bracket"] * 4)
-        await settle(pilot)
-        assert screen.view_.section == "Tech"
+        await goto_section(pilot, "Tech")
         await pilot.press("j", "enter", "u", "L")
         await settle(pilot)
         article = screen.article

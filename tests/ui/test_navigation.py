@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle
+from tests.ui.conftest import Env, RunApp, goto_section, main_screen, screen_text, settle
 
 from termnews.app.widgets.article_view import ArticleView
 from termnews.app.widgets.headline_list import HeadlineList
@@ -60,18 +60,17 @@ async def test_sections_bracket_keys_and_tree_cursor(seeded: Env, run_app: RunAp
         screen = main_screen(app)
         names = [s.name for s in screen.sections]
         assert names[:3] == ["All", "Unread", "Starred"]
+        assert names[-3:] == ["World", "Tech", "Science"]
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert screen.view_.section == "Unread"
-        await pilot.press("right_square_bracket", "right_square_bracket")
-        await settle(pilot)
-        assert screen.view_.section == "World"
+        await goto_section(pilot, "World")
         assert {h.section for h in screen.headlines.rows} == {"World"}
         assert screen.sections_pane.cursor_node is not None
         assert screen.sections_pane.cursor_node.data == screen.view_
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert screen.view_.section == "Starred"
+        assert screen.view_.section == names[names.index("World") - 1]
 
 
 async def test_moving_in_the_section_list_shows_feeds(seeded: Env, run_app: RunApp) -> None:
@@ -79,8 +78,9 @@ async def test_moving_in_the_section_list_shows_feeds(seeded: Env, run_app: RunA
         screen = main_screen(app)
         await pilot.press("h")
         assert isinstance(app.focused, SectionList)
-        # All -> Unread -> Starred -> World (expands) -> World's feed.
-        await pilot.press("j", "j", "j")
+        # Down the virtual sections to World (which unfolds), then into World's feed.
+        names = [s.name for s in screen.sections]
+        await pilot.press(*["j"] * names.index("World"))
         await settle(pilot)
         assert screen.view_.section == "World"
         await pilot.press("j")
@@ -119,3 +119,19 @@ async def test_space_and_b_page_the_article_from_the_list(demo: Env, run_app: Ru
         await pilot.press("b")
         await settle(pilot)
         assert screen.article_view.scroll_y == 0
+
+
+async def test_trending_lists_stories_told_by_several_feeds(demo: Env, run_app: RunApp) -> None:
+    async with run_app(demo) as (app, pilot):
+        screen = main_screen(app)
+        names = [s.name for s in screen.sections]
+        assert names.index("Trending") == names.index("Starred") + 1
+        await goto_section(pilot, "Trending")
+        rows = screen.headlines.rows
+        assert rows and all(h.sources >= 2 for h in rows)
+        trending = screen.sections_pane.section("Trending")
+        assert trending is not None and trending.total == len(rows)
+        assert f"+{rows[0].sources - 1}" in screen_text(app)  # other feeds telling it
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.article is not None and screen.article.id == rows[0].id

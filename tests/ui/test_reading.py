@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle, wait_for
+from tests.ui.conftest import (
+    Env,
+    RunApp,
+    goto_section,
+    main_screen,
+    screen_text,
+    settle,
+    wait_for,
+)
 
 from termnews.app.screens.confirm import ConfirmScreen
 from termnews.app.widgets.headline_list import HeadlineList
@@ -14,9 +22,7 @@ async def test_n_and_p_walk_unread_articles_and_cross_sections(
 ) -> None:
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)
-        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
-        await settle(pilot)
-        assert screen.view_.section == "World"
+        await goto_section(pilot, "World")
         opened = []
         for _ in range(3):
             await pilot.press("n")
@@ -57,9 +63,7 @@ async def test_star_from_list_and_starred_section(seeded: Env, run_app: RunApp) 
         assert "★" in screen_text(app)
         starred = screen.sections_pane.section("Starred")
         assert starred is not None and starred.total == 1
-        await pilot.press("right_square_bracket", "right_square_bracket")
-        await settle(pilot)
-        assert screen.view_.section == "Starred"
+        await goto_section(pilot, "Starred")
         assert [h.id for h in screen.headlines.rows] == [target.id]
         await pilot.press("s")
         await settle(pilot)
@@ -84,9 +88,7 @@ async def test_m_toggles_read_and_counts_follow(seeded: Env, run_app: RunApp) ->
 async def test_mark_section_read_asks_then_marks(seeded: Env, run_app: RunApp) -> None:
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)
-        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
-        await settle(pilot)
-        assert screen.view_.section == "World"
+        await goto_section(pilot, "World")
         await pilot.press("A")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
-from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle, wait_for
+from tests.ui.conftest import Env, RunApp, goto_section, main_screen, screen_text, settle, wait_for
 from werkzeug import Request, Response
 
 from termnews.app.widgets.section_list import FAILING_MARK
@@ -123,8 +123,7 @@ async def test_r_refreshes_only_the_current_section(
         store.add_feed(httpserver.url_for("/other.xml"), "World Wire", "World")
     async with run_app(seeded) as (_app, pilot):
         screen = main_screen(_app)
-        await pilot.press(*["right_square_bracket"] * 4)
-        await wait_for(pilot, lambda: screen.view_.section == "Tech")
+        await goto_section(pilot, "Tech")
         await pilot.press("r")
         await wait_for(pilot, lambda: not screen.refreshing)
         await settle(pilot)

@@ -91,7 +91,7 @@ class TermnewsApp(App[None]):
         self.theme = self._initial_theme()
         self._apply_user_keymap()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.push_screen(MainScreen(self.initial_state))
+        self.push_screen(MainScreen(self.initial_state, self.config.general.unread_only))
 
     def _initial_theme(self) -> str:
         wanted = self.config.general.theme

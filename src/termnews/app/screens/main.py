@@ -95,16 +95,34 @@ Then press `R` here (or run `termnews refresh`).
 """
 
 
+def with_trending(sections: list[Section], store: Store, hours: int) -> list[Section]:
+    """Add the Trending section (stories told by several feeds) after Starred.
+
+    Shown once the related-stories engine groups stories; its count is the number of
+    trending stories in the last ``hours``.
+    """
+    if any(s.name == VirtualSection.TRENDING.value for s in sections):
+        return sections
+    try:
+        from termnews.core.related import trending
+    except ImportError:
+        return sections
+    count = len(trending(store, hours=hours))
+    section = Section(VirtualSection.TRENDING.value, count, 0, virtual=True)
+    at = next((i + 1 for i, s in enumerate(sections) if s.name == VirtualSection.STARRED.value), 0)
+    return [*sections[:at], section, *sections[at:]]
+
+
 class MainScreen(SearchMixin, Screen[None]):
     """Sections | headlines | article + related, with a status line and a footer."""
 
     BINDINGS = screen_bindings()  # type: ignore[assignment]
 
-    def __init__(self, state: UiState) -> None:
+    def __init__(self, state: UiState, config_unread_only: bool = False) -> None:
         super().__init__()
         self.initial_state = state
         self.view_: View = ALL
-        self.unread_only = state.unread_only
+        self.unread_only = state.unread_only or config_unread_only
         self.filter_text = ""
         self.article: Article | None = None
         self.layout_mode = state.layout if state.layout in LAYOUTS else "auto"
@@ -272,8 +290,11 @@ class MainScreen(SearchMixin, Screen[None]):
             self.notify(clean_line(str(event.worker.error)), severity="error", timeout=15)
 
     async def _reload_sections(self) -> None:
+        hours = self.tn.config.related.trending_hours
+
         def load(store: Store) -> tuple[list[Section], list[Feed], list[SavedSearch]]:
-            return store.sections(), store.feeds(), self.load_saved(store)
+            sections = with_trending(store.sections(), store, hours)
+            return sections, store.feeds(), self.load_saved(store)
 
         try:
             sections, feeds, saved = await self.tn.store_thread.call(load)

@@ -100,7 +100,8 @@ class SectionList(Tree[View]):
         text = Text(name)
         if section.virtual:
             text.stylize(self.get_component_rich_style("section-list--virtual", partial=True))
-        count = section.total if section.name == "Starred" else section.unread
+        # Starred and Trending count what they hold; the others count what is unread.
+        count = section.total if section.name in ("Starred", "Trending") else section.unread
         text.append(
             self._count(count), self.get_component_rich_style("section-list--count", partial=True)
         )
