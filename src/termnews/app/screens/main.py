@@ -28,7 +28,6 @@ from termnews.app.commands import screen_bindings
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
 from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
-from termnews.app.related_source import find_related
 from termnews.app.screens.confirm import ConfirmScreen
 from termnews.app.screens.help import HelpScreen
 from termnews.app.screens.search import SearchMixin
@@ -43,6 +42,7 @@ from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
 from termnews.core.models import Article, Feed, Section, VirtualSection
 from termnews.core.refresh import STATUS_FAILED, STATUS_SKIPPED, FeedOutcome, refresh
+from termnews.core.related import related_articles
 from termnews.core.search import SavedSearch
 from termnews.core.store import Store
 from termnews.core.text import clean_line
@@ -444,7 +444,9 @@ class MainScreen(SearchMixin, Screen[None]):
     async def _load_related(self, article_id: int) -> None:
         limit = self.tn.config.related.limit
         try:
-            items = await self.tn.store_thread.call(lambda s: find_related(s, article_id, limit))
+            items = await self.tn.store_thread.call(
+                lambda s: related_articles(s, article_id, limit)
+            )
         except Exception as exc:
             self.log.warning(f"related stories failed: {exc!r}")
             items = []

@@ -16,17 +16,17 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from termnews.app.related_source import RelatedLike
 from termnews.core.dates import short_age
+from termnews.core.related import RelatedItem
 from termnews.core.text import clean_line
 
 TITLE = "You may also like"
 
 
-def teaser(item: RelatedLike, now: datetime) -> Content:
+def teaser(item: RelatedItem, now: datetime) -> Content:
     """Two lines: SECTION · source · age, then the headline."""
     meta = [clean_line(item.feed_title)]
-    age = short_age(item.published, now) if isinstance(item.published, datetime) else ""
+    age = short_age(item.published, now)
     if age:
         meta.append(age)
     return Content.assemble(
@@ -55,10 +55,10 @@ class RelatedPanel(OptionList):
     def __init__(self, clock: Callable[[], datetime] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.items: list[RelatedLike] = []
+        self.items: list[RelatedItem] = []
         self.border_title = TITLE
 
-    def show_items(self, items: Sequence[RelatedLike]) -> None:
+    def show_items(self, items: Sequence[RelatedItem]) -> None:
         """Replace the teasers (an empty list shows a short note)."""
         self.items = list(items)
         now = self.clock()
