@@ -12,23 +12,30 @@ from termnews.app.widgets.article_view import ArticleView
 from termnews.app.widgets.related_panel import RelatedPanel
 
 
-@pytest.mark.parametrize("size", [(40, 12), (80, 24), (200, 60)])
-async def test_sizes_render_and_keys_work(
+@pytest.mark.parametrize("size", [(40, 12), (80, 24)])
+async def test_small_terminals_render_and_keys_work(
     demo: Env, run_app: RunApp, size: tuple[int, int]
 ) -> None:
     async with run_app(demo, size=size) as (app, pilot):
         screen = main_screen(app)
-        await pilot.press("j", "enter", "l", "j", "h", "h", "j", "v", "z", "z", "question_mark")
+        assert screen.has_class("-stacked")
+        await pilot.press("j", "enter", "l", "j", "h", "v", "z", "question_mark")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert app.is_running
         assert screen.article is not None
-        if size == (80, 24):
-            assert screen.has_class("-stacked")
-            assert "termnews" in screen_text(app)
-        if size == (200, 60):
-            assert screen.has_class("-wide")
+        assert "termnews" in screen_text(app)
+
+
+async def test_a_wide_terminal_puts_related_stories_beside_the_article(
+    demo: Env, run_app: RunApp
+) -> None:
+    async with run_app(demo, size=(200, 60)) as (app, _pilot):
+        screen = main_screen(app)
+        assert screen.has_class("-wide")
+        article, related = screen.article_view.region, screen.related.region
+        assert related.x >= article.right and related.height > 30
 
 
 async def test_related_panel_toggles_and_opens_a_story(demo: Env, run_app: RunApp) -> None:

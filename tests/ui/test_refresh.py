@@ -74,7 +74,7 @@ async def test_refresh_runs_in_the_background_and_keeps_the_place(
         await wait_for(pilot, lambda: screen.view_.section == "Unread")
         await pilot.press("left_square_bracket")
         await wait_for(pilot, lambda: screen.view_.section == "All")
-        await pilot.press(*["j"] * 40, "enter")
+        await pilot.press("G", "k", "k", "k", "enter")
         place = screen.headlines.current
         assert place is not None
         await wait_for(pilot, lambda: screen.article is not None and screen.article.id == place.id)

@@ -523,7 +523,7 @@ class MainScreen(SearchMixin, Screen[None]):
         if isinstance(pane, SectionList | OptionList):
             pane.action_cursor_down() if step > 0 else pane.action_cursor_up()
         elif isinstance(pane, ArticleView):
-            pane.scroll_down() if step > 0 else pane.scroll_up()
+            pane.scroll_down(animate=False) if step > 0 else pane.scroll_up(animate=False)
 
     def action_next_pane(self) -> None:
         self._cycle_pane(1)
@@ -544,7 +544,7 @@ class MainScreen(SearchMixin, Screen[None]):
         elif isinstance(pane, OptionList):
             pane.action_first()
         elif isinstance(pane, ArticleView):
-            pane.scroll_home()
+            pane.scroll_home(animate=False)
 
     def action_go_bottom(self) -> None:
         pane = self._focused_pane()
@@ -555,7 +555,7 @@ class MainScreen(SearchMixin, Screen[None]):
         elif isinstance(pane, OptionList):
             pane.action_last()
         elif isinstance(pane, ArticleView):
-            pane.scroll_end()
+            pane.scroll_end(animate=False)
 
     @work(exclusive=True, group="bottom", exit_on_error=False)
     async def _go_bottom(self) -> None:
@@ -568,11 +568,14 @@ class MainScreen(SearchMixin, Screen[None]):
                 self.headlines.border_subtitle = subtitle
         self.headlines.action_last()
 
+    # Article scrolling is immediate, not animated: a reader paging through text wants
+    # the next screenful now, and key repeat must not queue animations.
+
     def action_page_down(self) -> None:
-        self.article_view.scroll_page_down()
+        self.article_view.scroll_page_down(animate=False)
 
     def action_page_up(self) -> None:
-        self.article_view.scroll_page_up()
+        self.article_view.scroll_page_up(animate=False)
 
     def action_next_section(self) -> None:
         self._step_section(1)

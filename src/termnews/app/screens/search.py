@@ -154,6 +154,8 @@ class SearchMixin:
     @work(exclusive=True, group="saved-counts", exit_on_error=False)
     async def count_saved_searches(self) -> None:
         """Recount the saved searches' badges in the background, then relabel them."""
+        if not self._saved:
+            return  # nothing to count: do not hold a worker open for the delay
         await asyncio.sleep(COUNT_DELAY_S)
         saved = self._saved
         if not saved:
