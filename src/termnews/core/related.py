@@ -28,28 +28,30 @@ from __future__ import annotations
 import math
 import sqlite3
 import time
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from itertools import chain
+from itertools import chain, islice
+from typing import Any
 
 from termnews.core.errors import NotFoundError
-from termnews.core.models import Headline
+from termnews.core.models import EntryData, Headline
 from termnews.core.related_text import (
     DocTerms,
     batch_document_frequencies,
     cosine,
+    cosine_packed,
+    decode_terms,
     doc_terms,
     idf_table,
     lead_text,
-    pack,
     signature,
     surface_forms,
-    term_ids,
     unpack,
+    weigh,
 )
-from termnews.core.store import Store
+from termnews.core.store import Store, entry_key
 
 GROUP_THRESHOLD = 0.25
 """Signature cosine from which two articles are taken to tell the same story."""
@@ -200,60 +202,111 @@ def _pending_ids(store: Store, new_ids: Iterable[int]) -> list[int]:
     return [i for i in pending if i not in done]
 
 
+class RefreshTerms:
+    """Term counts made in the parse worker processes, waiting for their article ids.
+
+    A refresh parses feeds on every core (:mod:`termnews.core.parse_pool`);
+    counting an article's terms is most of the cost of indexing it, so the
+    workers count them beside the parser, for the entries of feeds seen for
+    the first time (nearly all their entries are new). The writer adds them
+    here by (feed id, entry key), and :func:`index_new_articles` takes the
+    ones of articles that turned out new; any other article is counted from
+    its stored text.
+    """
+
+    def __init__(self) -> None:
+        self._encoded: dict[tuple[int, str], bytes] = {}
+
+    def __len__(self) -> int:
+        return len(self._encoded)
+
+    def add(self, feed_id: int, entries: Sequence[EntryData], encoded: Sequence[bytes]) -> None:
+        """Keep one feed's counts (``encoded[i]`` for ``entries[i]``, see ``entry_terms``)."""
+        if len(entries) != len(encoded):
+            return
+        for entry, blob in zip(entries, encoded, strict=True):
+            self._encoded.setdefault((feed_id, entry_key(entry)), blob)
+
+    def take(self, feed_id: int, key: str) -> DocTerms | None:
+        """The counts of one article (by its feed and stored key), if the workers made them."""
+        blob = self._encoded.pop((feed_id, key), None)
+        return None if blob is None else decode_terms(blob)
+
+
 @dataclass(slots=True)
 class _Doc:
+    """An article taking part in grouping (new, or cached in the time window)."""
+
     id: int
-    feed_id: int
     ts: float
     story_id: int | None
-    sig: dict[int, float]
-    keys: tuple[int, ...] = ()
-    """A new article's rare heavy terms, which find its grouping candidates."""
-    blob: bytes = b""
-    """A window article's packed signature, unpacked only if it becomes a candidate."""
-
-    def signature(self) -> dict[int, float]:
-        if self.blob:
-            self.sig, self.blob = unpack(self.blob), b""
-        return self.sig
+    keys: tuple[int, ...]
+    """A new article's rare heavy terms, which find its grouping candidates (for a
+    window article: the new articles' key terms it has)."""
+    blob: bytes
+    """The packed signature, unpacked only when the article is compared."""
 
 
-def index_new_articles(store: Store, new_ids: Sequence[int]) -> int:
+def _select(conn: sqlite3.Connection, columns: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for chunk in _chunks(ids):
+        rows.extend(
+            conn.execute(
+                f"SELECT {columns} FROM articles WHERE id IN ({_marks(len(chunk))})", chunk
+            ).fetchall()
+        )
+    return rows
+
+
+def index_new_articles(
+    store: Store, new_ids: Sequence[int], terms: RefreshTerms | None = None
+) -> int:
     """Give new articles their signatures and join them to stories; returns how many.
 
     Called once per refresh (``refresh.after_ingest``) with the ids that refresh
-    added. Articles past the ``related_indexed_upto`` watermark are picked up as
-    well, so an interrupted refresh heals on the next one.
+    added, and the term counts its parse workers made (``terms``). Articles
+    past the ``related_indexed_upto`` watermark are picked up as well, so an
+    interrupted refresh heals on the next one.
+
+    Everything here is batched: one read of the new rows (the text only of
+    articles the workers did not count), one statement to update document
+    frequencies, one in-memory pass that weighs and groups, and one
+    transaction of ``executemany`` writes.
     """
     ids = _pending_ids(store, new_ids)
     if not ids:
         return 0
-    rows: list[tuple[int, int, float, str, str, str]] = []
-    for chunk in _chunks(ids):
-        rows.extend(
-            store.conn.execute(
-                "SELECT id, feed_id, sort_ts, title, summary, content FROM articles "
-                f"WHERE id IN ({_marks(len(chunk))})",
-                chunk,
-            ).fetchall()
-        )
-    rows.sort(key=lambda r: (r[2], r[0]))
-    terms: list[DocTerms] = [doc_terms(r[3], lead_text(r[4], r[5])) for r in rows]
-    batch_df = batch_document_frequencies(terms)
+    conn = store.conn
+    rows = _select(conn, "id, feed_id, guid, sort_ts", ids)
+    rows.sort(key=lambda r: (r[3], r[0]))
+    counted = [None if terms is None else terms.take(r[1], r[2]) for r in rows]
+    missing = [r[0] for r, t in zip(rows, counted, strict=True) if t is None]
+    if missing:
+        texts = {r[0]: r[1:] for r in _select(conn, "id, title, summary, content", missing)}
+        counted = [
+            t if t is not None else doc_terms(texts[r[0]][0], lead_text(*texts[r[0]][1:]))
+            for r, t in zip(rows, counted, strict=True)
+        ]
+    docs_terms = [t for t in counted if t is not None]
+    batch_df = batch_document_frequencies(docs_terms)
     with store.transaction() as conn:
         seen = int(store.get_meta(_META_SEEN, "0") or 0) + len(rows)
         df = _df_update(conn, batch_df)
         idf = idf_table(df, seen)
         unseen = math.log(seen + 1)
         key_df = max(GROUP_KEY_MIN_DF, GROUP_KEY_FRACTION * seen)
+        rare = {h for h, n in df.items() if n <= key_df}.__contains__
         new_docs = []
-        for r, t in zip(rows, terms, strict=True):
-            sig = signature(t, idf, unseen)
-            keys = tuple([h for h in sig if df.get(h, 0) <= key_df][:GROUP_KEYS])
-            new_docs.append(_Doc(r[0], r[1], r[2], None, sig, keys))
+        written = []
+        for r, t in zip(rows, docs_terms, strict=True):
+            ids_, blob = weigh(t, idf, unseen)
+            keys = tuple(islice(filter(rare, ids_), GROUP_KEYS))
+            new_docs.append(_Doc(r[0], r[3], None, keys, blob))
+            written.append((r[0], blob, t.dup_key))
+        del docs_terms, counted
         conn.executemany(
             "INSERT OR REPLACE INTO related_docs(article_id, sig, dup_key) VALUES (?, ?, ?)",
-            [(d.id, pack(d.sig), t.dup_key) for d, t in zip(new_docs, terms, strict=True)],
+            written,
         )
         changes = _group(conn, new_docs)
         conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", changes)
@@ -263,65 +316,70 @@ def index_new_articles(store: Store, new_ids: Sequence[int]) -> int:
     return len(rows)
 
 
+def _window(
+    conn: sqlite3.Connection, new_docs: list[_Doc], keys: set[int]
+) -> tuple[list[_Doc], dict[int, float]]:
+    """Cached articles near the new ones in time that share a key term with any of them.
+
+    The scan reads the time index (no article row) and the packed signatures,
+    and keeps only rows sharing a key, checked in C on the packed term ids.
+    Returns those articles, oldest first, and the start time of their stories.
+    """
+    window = GROUP_WINDOW_HOURS * 3600.0
+    new_ids = {d.id for d in new_docs}
+    found: list[_Doc] = []
+    for aid, ts, blob in conn.execute(
+        "SELECT a.id, a.sort_ts, d.sig FROM articles a JOIN related_docs d"
+        " ON d.article_id = a.id WHERE a.sort_ts BETWEEN ? AND ? ORDER BY a.sort_ts",
+        (new_docs[0].ts - window, new_docs[-1].ts + window),
+    ):
+        terms = memoryview(blob)[: 4 * (len(blob) // 6)].cast("I")
+        if keys.isdisjoint(terms) or aid in new_ids:
+            continue
+        found.append(_Doc(aid, ts, None, tuple(keys.intersection(terms)), blob))
+    stories = dict(_select(conn, "id, story_id", [d.id for d in found]))
+    for d in found:
+        d.story_id = stories.get(d.id)
+    story_ids = sorted({d.story_id for d in found if d.story_id is not None})
+    return found, dict(_select(conn, "id, sort_ts", story_ids))
+
+
 def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, int]]:
     """Assign stories to ``new_docs`` (sorted by time); returns (story_id, article id) updates.
 
     Candidates come from a small in-memory inverted index over the new
     articles' key terms, filled from the articles in the time window: only
-    articles sharing a heavy term with a new one are ever scored.
+    articles sharing a heavy rare term with a new one are ever scored.
     """
     if not new_docs:
         return []
-    window = GROUP_WINDOW_HOURS * 3600.0
-    lo = new_docs[0].ts - window
-    hi = new_docs[-1].ts + window
     keys: set[int] = set()
     for d in new_docs:
         keys.update(d.keys)
-    new_ids = {d.id for d in new_docs}
-    docs: list[_Doc] = []
-    postings: dict[int, list[int]] = {}
-    for aid, feed_id, ts, story_id, blob in conn.execute(
-        "SELECT a.id, a.feed_id, a.sort_ts, a.story_id, d.sig FROM articles a "
-        "JOIN related_docs d ON d.article_id = a.id WHERE a.sort_ts BETWEEN ? AND ?",
-        (lo, hi),
-    ):
-        if aid in new_ids:
-            continue
-        shared = keys.intersection(term_ids(blob))
-        if not shared:
-            continue
-        index = len(docs)
-        docs.append(_Doc(aid, feed_id, ts, story_id, {}, blob=blob))
-        for h in shared:
-            postings.setdefault(h, []).append(index)
-    # A story lasts GROUP_WINDOW_HOURS from its first article (whose id is the
-    # story id): without this bound, look-alike articles chain one story along
-    # for weeks, and a story's size (and every query that reads it) grows without end.
-    story_ids = sorted({d.story_id for d in docs if d.story_id is not None})
-    starts: dict[int, float] = {}
-    for chunk in _chunks(story_ids):
-        starts.update(
-            conn.execute(
-                f"SELECT id, sort_ts FROM articles WHERE id IN ({_marks(len(chunk))})", chunk
-            ).fetchall()
-        )
+    docs, starts = _window(conn, new_docs, keys)
+    window = GROUP_WINDOW_HOURS * 3600.0
+    # Only the latest postings of a term: a term shared by thousands of
+    # articles (a feed of 20,000 look-alike items) would make this quadratic,
+    # and the nearest in time are the best candidates.
+    postings: defaultdict[int, deque[int]] = defaultdict(lambda: deque(maxlen=_POSTINGS_SCANNED))
+    for index, d in enumerate(docs):
+        for h in d.keys:
+            postings[h].append(index)
     changes: dict[int, int] = {}
     for doc in new_docs:
-        # Only the latest entries of a term's postings: a term shared by
-        # thousands of articles (a feed of 20,000 look-alike items) would make
-        # this quadratic, and the nearest in time are the best candidates.
-        hits = Counter(
-            chain.from_iterable(postings.get(h, [])[-_POSTINGS_SCANNED:] for h in doc.keys)
-        )
+        hits = Counter(chain.from_iterable(map(postings.__getitem__, doc.keys)))
         best: _Doc | None = None
         best_score = GROUP_THRESHOLD
+        sig = unpack(doc.blob)
         for index, _ in hits.most_common(GROUP_CANDIDATES):
             other = docs[index]
+            # A story lasts GROUP_WINDOW_HOURS from its first article (whose id is
+            # the story id): without this bound, look-alike articles chain one
+            # story along for weeks, and a story's size grows without end.
             start = other.ts if other.story_id is None else starts.get(other.story_id, other.ts)
             if abs(other.ts - doc.ts) > window or abs(doc.ts - start) > window:
                 continue
-            score = cosine(doc.sig, other.signature())
+            score = cosine_packed(sig, other.blob)
             if score >= best_score:
                 best, best_score = other, score
                 if score >= _SAME_BEYOND_DOUBT:
@@ -335,8 +393,8 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
             changes[doc.id] = best.story_id
         index = len(docs)
         docs.append(doc)
-        for h in keys.intersection(doc.sig):
-            postings.setdefault(h, []).append(index)
+        for h in keys.intersection(sig):
+            postings[h].append(index)
     return [(story, aid) for aid, story in changes.items()]
 
 

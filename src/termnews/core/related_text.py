@@ -35,8 +35,12 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add, mul
+
+from termnews.core.models import EntryData
 
 LEAD_CHARS = 1500
 """How much of an article's text (after the title) is read."""
@@ -48,6 +52,7 @@ SIGNATURE_TERMS = 64
 """Terms kept per article: enough for topic overlap, few enough to stay small."""
 _WEIGHT_SCALE = 65535
 """Signature weights (unit vector components, 0..1) are stored as uint16."""
+_STORE_SCALE = float(_WEIGHT_SCALE - 1)
 
 _STOP_TEXT = """
     a about above across after afterwards again against all almost alone along already also
@@ -133,17 +138,26 @@ def lead_text(summary: str, content: str) -> str:
 class DocTerms:
     """An article's terms before idf (sublinear tf times the entity boost) and its dup key."""
 
-    weights: dict[int, float]
+    terms: Sequence[int]
+    """Term ids, in order of first use."""
+    tf: Sequence[float]
+    """Each term's weight before idf, aligned with ``terms``."""
     dup_key: int
     """Hash of the normalised title and lead: equal keys mean the same article."""
+
+    @property
+    def weights(self) -> dict[int, float]:
+        """Term id -> weight before idf."""
+        return dict(zip(self.terms, self.tf, strict=True))
 
 
 def doc_terms(title: str, body: str) -> DocTerms:
     """Count an article's terms (``body`` as returned by :func:`lead_text`).
 
-    This runs for every new article at ingest, so it is written for speed: the
-    regular expressions and counters run in C, and the Python loops are over
-    distinct words, each looked up once in a memo.
+    This runs for every new article (in the parse worker processes during a
+    refresh), so it is written for speed: the regular expressions and counters
+    run in C, and the Python loops are over distinct words, each looked up once
+    in a memo.
     """
     body_tokens = _WORD.findall(body.lower())
     title_tokens = _WORD.findall(title.lower())
@@ -172,7 +186,37 @@ def doc_terms(title: str, body: str) -> DocTerms:
             weights[h] *= ENTITY_BOOST
     words = " ".join(title_tokens) + " " + " ".join(body_tokens)
     digest = hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=8).digest()
-    return DocTerms(weights, int.from_bytes(digest, "big") >> 1)
+    return DocTerms(
+        array("I", weights), array("d", weights.values()), int.from_bytes(digest, "big") >> 1
+    )
+
+
+def encode_terms(terms: DocTerms) -> bytes:
+    """``terms`` as bytes, to travel from a parse worker process (see :func:`decode_terms`)."""
+    return (
+        terms.dup_key.to_bytes(8, "little")
+        + array("I", terms.terms).tobytes()
+        + array("d", terms.tf).tobytes()
+    )
+
+
+def decode_terms(blob: bytes) -> DocTerms:
+    """The inverse of :func:`encode_terms`."""
+    n = (len(blob) - 8) // 12
+    ids = array("I")
+    ids.frombytes(blob[8 : 8 + 4 * n])
+    tf = array("d")
+    tf.frombytes(blob[8 + 4 * n :])
+    return DocTerms(ids, tf, int.from_bytes(blob[:8], "little"))
+
+
+def entry_terms(entries: Iterable[EntryData]) -> tuple[bytes, ...]:
+    """Each entry's encoded :func:`doc_terms`, computed where the feed was parsed.
+
+    The parse worker has the text in hand and a core of its own; the writer
+    then only weighs the counts (idf needs the cache's statistics).
+    """
+    return tuple(encode_terms(doc_terms(e.title, lead_text(e.summary, e.content))) for e in entries)
 
 
 def surface_forms(title: str, body: str) -> dict[int, str]:
@@ -197,17 +241,44 @@ def signature(terms: DocTerms, idf: Mapping[int, float], unseen: float) -> dict[
 
     A term missing from ``idf`` weighs ``unseen`` (the idf of a term in one article).
     """
-    get = idf.get
-    scored = {h: w * get(h, unseen) for h, w in terms.weights.items()}
-    top = sorted(scored, key=scored.__getitem__, reverse=True)[:SIGNATURE_TERMS]
-    norm = math.sqrt(sum([scored[h] * scored[h] for h in top])) or 1.0
-    return {h: scored[h] / norm for h in top if scored[h] > 0}
+    ids, weights = _heaviest(terms, idf, unseen)
+    return dict(zip(ids, weights, strict=True))
+
+
+def weigh(terms: DocTerms, idf: Mapping[int, float], unseen: float) -> tuple[list[int], bytes]:
+    """The :func:`signature`'s term ids (heaviest first) and its :func:`pack` form."""
+    ids, weights = _heaviest(terms, idf, unseen)
+    stored = array("H", map(int, map(add, map(mul, weights, repeat(_STORE_SCALE)), repeat(1.5))))
+    return ids, array("I", ids).tobytes() + stored.tobytes()
+
+
+def _heaviest(
+    terms: DocTerms, idf: Mapping[int, float], unseen: float
+) -> tuple[list[int], list[float]]:
+    """The ``SIGNATURE_TERMS`` heaviest terms and their unit-vector weights, heaviest first.
+
+    Run in the writer for every new article, so each step is one C-level call
+    (``map``, ``sorted`` with a key, ``hypot``) rather than a Python loop.
+    """
+    ids = terms.terms
+    scores = list(map(mul, terms.tf, map(idf.get, ids, repeat(unseen))))
+    order = sorted(range(len(ids)), key=scores.__getitem__, reverse=True)[:SIGNATURE_TERMS]
+    top_ids = [ids[i] for i in order]
+    top = [scores[i] for i in order]
+    while top and top[-1] <= 0:
+        top_ids.pop()
+        top.pop()
+    scale = 1.0 / (math.hypot(*top) or 1.0)
+    return top_ids, list(map(mul, top, repeat(scale)))
 
 
 def pack(sig: Mapping[int, float]) -> bytes:
-    """A signature as bytes: uint32 term ids then uint16 weights, in the given order."""
-    scale = _WEIGHT_SCALE
-    ws = array("H", [min(scale, int(w * scale + 0.5)) or 1 for w in sig.values()])
+    """A signature as bytes: uint32 term ids then uint16 weights, in the given order.
+
+    A weight w (0..1] is stored as round(w * 65534) + 1, so no term is ever stored
+    as weighing nothing; :func:`unpack` reads it back as stored / 65535.
+    """
+    ws = array("H", [int(w * _STORE_SCALE + 1.5) for w in sig.values()])
     return array("I", sig.keys()).tobytes() + ws.tobytes()
 
 
@@ -225,8 +296,7 @@ def unpack(blob: bytes) -> dict[int, float]:
     ids.frombytes(blob[: 4 * n])
     ws = array("H")
     ws.frombytes(blob[4 * n : 6 * n])
-    scale = 1.0 / _WEIGHT_SCALE
-    return {h: w * scale for h, w in zip(ids, ws, strict=True)}
+    return dict(zip(ids, map(mul, ws, repeat(1.0 / _WEIGHT_SCALE)), strict=True))
 
 
 def cosine(a: Mapping[int, float], b: Mapping[int, float]) -> float:
@@ -234,9 +304,19 @@ def cosine(a: Mapping[int, float], b: Mapping[int, float]) -> float:
     return sum([a[h] * b[h] for h in a.keys() & b.keys()])
 
 
+def cosine_packed(a: Mapping[int, float], blob: bytes) -> float:
+    """:func:`cosine` of a signature and a packed one, without unpacking it into a dict."""
+    n = len(blob) // 6
+    ids = array("I")
+    ids.frombytes(blob[: 4 * n])
+    ws = array("H")
+    ws.frombytes(blob[4 * n : 6 * n])
+    return sum(map(mul, map(a.get, ids, repeat(0.0)), ws)) / _WEIGHT_SCALE
+
+
 def batch_document_frequencies(docs: Iterable[DocTerms]) -> Counter[int]:
     """How many of ``docs`` contain each term."""
     counts: Counter[int] = Counter()
     for d in docs:
-        counts.update(d.weights.keys())
+        counts.update(d.terms)
     return counts
