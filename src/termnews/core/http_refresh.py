@@ -38,11 +38,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from termnews.core.config import Config, NetworkConfig
 from termnews.core.models import Feed, ParsedFeed
-from termnews.core.parse_pool import MIN_FEEDS_FOR_PROCESSES, ParsePool, parse_job
+from termnews.core.parse_pool import (
+    MIN_FEEDS_FOR_PROCESSES,
+    ParsePool,
+    parse_and_count_job,
+    parse_job,
+)
 from termnews.core.refresh import (
     STATUS_FAILED,
     STATUS_NOT_MODIFIED,
@@ -53,6 +58,9 @@ from termnews.core.refresh import (
 )
 from termnews.core.sources.fetch import Fetcher, FetchResult
 from termnews.core.store import Store
+
+if TYPE_CHECKING:
+    from termnews.core.related import RefreshTerms
 
 __all__ = ["MAX_TTL_MINUTES", "refresh_remote"]
 
@@ -73,6 +81,8 @@ class _Fetched:
     parse_error: str | None = None
     body_hash: str | None = None
     unchanged: bool = False
+    terms: tuple[bytes, ...] = ()
+    """Each entry's related-stories term counts, made by the parse worker."""
 
 
 @dataclass
@@ -130,16 +140,23 @@ async def _pipeline(
                     if not force and digest == hashes.get(feed.id):
                         emit(_Fetched(feed, replace(result, body=None), unchanged=True), release)
                         return
+                    # A feed fetched for the first time brings nearly all its entries
+                    # as new: its worker counts their terms too. Later fetches bring a
+                    # few new entries among known ones, which the writer counts alone.
+                    job = parse_and_count_job if feed.last_success is None else _parse_only
                     try:
-                        parsed, error = await loop.run_in_executor(
-                            pool.executor(), parse_job, result.body, result.final_url
+                        parsed, error, terms = await loop.run_in_executor(
+                            pool.executor(), job, result.body, result.final_url
                         )
                     except BrokenExecutor:
                         pool.fall_back_to_thread()
-                        parsed, error = await loop.run_in_executor(
-                            pool.executor(), parse_job, result.body, result.final_url
+                        parsed, error, terms = await loop.run_in_executor(
+                            pool.executor(), job, result.body, result.final_url
                         )
-                    emit(_Fetched(feed, replace(result, body=None), parsed, error, digest), release)
+                    fetched = _Fetched(
+                        feed, replace(result, body=None), parsed, error, digest, terms=terms
+                    )
+                    emit(fetched, release)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # one feed's bug must not stop the others
@@ -149,6 +166,12 @@ async def _pipeline(
             await asyncio.gather(*(one(f) for f in feeds))
     finally:
         pool.close()
+
+
+def _parse_only(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None, tuple[bytes, ...]]:
+    """:func:`parse_job` shaped like :func:`parse_and_count_job` (no term counts)."""
+    parsed, error = parse_job(data, url)
+    return parsed, error, ()
 
 
 def _when(moment: datetime) -> str:
@@ -166,9 +189,15 @@ def _skip_reason(feed: Feed, now: datetime) -> str | None:
 class _Writer:
     """Turns fetch/parse results into store writes and outcomes (calling thread)."""
 
-    def __init__(self, store: Store, states: dict[int, tuple[str | None, int | None]]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        states: dict[int, tuple[str | None, int | None]],
+        terms: RefreshTerms | None = None,
+    ) -> None:
         self.store = store
         self.states = states
+        self.terms = terms
         self.deferred: list[tuple[int, dict[str, Any]]] = []
 
     @staticmethod
@@ -238,6 +267,8 @@ class _Writer:
         if parsed.link and not feed.site_url:
             fields["site_url"] = parsed.link
         ingest = self.store.ingest(feed.id, parsed, source_hash=item.body_hash, feed_fields=fields)
+        if ingest.new and item.terms and self.terms is not None:
+            self.terms.add(feed.id, parsed.entries, item.terms)
         warnings.extend(parsed.warnings)
         return FeedOutcome(
             feed.id,
@@ -264,12 +295,15 @@ def refresh_remote(
     on_outcome: Callable[[FeedOutcome], None],
     settings: object | None = None,
     cancel: threading.Event | None = None,
+    terms: RefreshTerms | None = None,
 ) -> None:
     """Refresh HTTP ``feeds`` into ``store``, calling ``on_outcome`` once per feed.
 
     Runs in (and writes from) the calling thread; fetching happens on an event
     loop in a helper thread. ``cancel``, when set, stops the refresh soon: feeds
-    not yet done are reported as skipped ("cancelled").
+    not yet done are reported as skipped ("cancelled"). Term counts the parse
+    workers made for related stories are collected in ``terms`` (for
+    ``refresh.after_ingest``).
     """
     config = settings if isinstance(settings, Config) else Config()
     now = datetime.now(UTC)
@@ -308,7 +342,7 @@ def refresh_remote(
             results.put(None)
 
     thread = threading.Thread(target=run_loop, name="termnews-fetch", daemon=True)
-    writer = _Writer(store, states)
+    writer = _Writer(store, states, terms)
     pending = {feed.id: feed for feed in due}
     thread.start()
     try:

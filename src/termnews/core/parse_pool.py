@@ -13,6 +13,10 @@ copy a lock held by one of them into the child (and deadlock it). The fork
 server starts once per termnews process with the parser modules preloaded, so
 each later pool starts in a few milliseconds. A refresh of only a few feeds
 parses in a thread instead: starting processes would cost more than it saves.
+
+:func:`parse_and_count_job` also counts each entry's terms for related stories
+(:func:`termnews.core.related_text.entry_terms`) while the text is in hand, so
+that work runs on every core too instead of in the single writer.
 """
 
 from __future__ import annotations
@@ -22,9 +26,16 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 from termnews.core.models import ParsedFeed
+from termnews.core.related_text import entry_terms
 from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
 
-__all__ = ["MIN_FEEDS_FOR_PROCESSES", "ParsePool", "parse_job", "parse_workers"]
+__all__ = [
+    "MIN_FEEDS_FOR_PROCESSES",
+    "ParsePool",
+    "parse_and_count_job",
+    "parse_job",
+    "parse_workers",
+]
 
 MIN_FEEDS_FOR_PROCESSES = 4
 """Below this many feeds to fetch, parsing runs in a thread (no process start-up)."""
@@ -40,6 +51,19 @@ def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
         return None, str(exc)
     except Exception as exc:  # a parser bug must cost one feed, not the refresh
         return None, f"parser failed: {type(exc).__name__}: {exc}"
+
+
+def parse_and_count_job(
+    data: bytes, url: str
+) -> tuple[ParsedFeed | None, str | None, tuple[bytes, ...]]:
+    """:func:`parse_job` plus each entry's encoded term counts (empty if counting failed)."""
+    parsed, error = parse_job(data, url)
+    if parsed is None:
+        return parsed, error, ()
+    try:
+        return parsed, error, entry_terms(parsed.entries)
+    except Exception:  # only a shortcut: the writer counts from the stored text instead
+        return parsed, error, ()
 
 
 def parse_workers() -> int:

@@ -12,12 +12,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from termnews.core.config import Config
 from termnews.core.errors import SourceError, StoreError
 from termnews.core.models import Feed
 from termnews.core.sources.local import KIND_ARTICLES, read_article_source, read_feed_file
 from termnews.core.store import IngestResult, Store
+
+if TYPE_CHECKING:
+    from termnews.core.related import RefreshTerms
 
 STATUS_NEW = "new"
 STATUS_UPDATED = "updated"
@@ -169,6 +173,7 @@ def refresh(
     feeds not reached are reported as skipped.
     """
     feeds = list(store.feeds_to_check() if feeds is None else feeds)
+    terms: RefreshTerms | None = None
     local = [f for f in feeds if f.is_local]
     remote = [f for f in feeds if not f.is_local]
     total = len(feeds)
@@ -190,13 +195,21 @@ def refresh(
                 done(FeedOutcome(feed.id, feed.title, feed.url, STATUS_SKIPPED, error="offline"))
         else:
             from termnews.core.http_refresh import refresh_remote
+            from termnews.core.related import RefreshTerms
 
+            terms = RefreshTerms()
             refresh_remote(
-                store, remote, force=force, on_outcome=done, settings=settings, cancel=cancel
+                store,
+                remote,
+                force=force,
+                on_outcome=done,
+                settings=settings,
+                cancel=cancel,
+                terms=terms,
             )
     if not offline and not (cancel is not None and cancel.is_set()):
         _fetch_full_texts(store, feeds, outcomes, settings)
-    after_ingest(store, [i for o in outcomes for i in o.new_ids], settings)
+    after_ingest(store, [i for o in outcomes for i in o.new_ids], settings, terms)
     return RefreshReport(tuple(outcomes))
 
 
@@ -218,8 +231,16 @@ def _fetch_full_texts(
         fetch_full_texts(store, ids, config)
 
 
-def after_ingest(store: Store, new_ids: Sequence[int], settings: object | None = None) -> None:
-    """Work done once per refresh, in batches: the FTS index, then related-story data."""
+def after_ingest(
+    store: Store,
+    new_ids: Sequence[int],
+    settings: object | None = None,
+    terms: RefreshTerms | None = None,
+) -> None:
+    """Work done once per refresh, in batches: the FTS index, then related-story data.
+
+    ``terms`` holds the related-stories term counts the parse workers made, if any.
+    """
     from termnews.core.related import index_new_articles
 
     store.index_pending()
@@ -227,4 +248,4 @@ def after_ingest(store: Store, new_ids: Sequence[int], settings: object | None =
     from termnews.core.search.mute import sync_mute_rules
 
     sync_mute_rules(store, settings if isinstance(settings, Config) else None)
-    index_new_articles(store, new_ids)
+    index_new_articles(store, new_ids, terms)
