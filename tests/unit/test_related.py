@@ -350,3 +350,28 @@ def test_a_story_lasts_three_days_from_its_first_article(cache: Cache) -> None:
     cache.ingest({"gamma": [entry("late", QUAKE_REWRITE, T0 + timedelta(hours=96))]})
     assert cache.story("rewrite") == cache.story("quake") is not None
     assert cache.story("late") != cache.story("quake")
+
+
+def test_a_word_the_full_text_index_stems_widely_does_not_stall_the_query(
+    cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "according" is a stop word here but the full-text index stems it to "accord",
+    # so a query word rare for related stories can match most of the index.
+    filler = [
+        entry(f"w{i}", (f"Weather note {i}", f"According to forecasters, day {i} is mild."))
+        for i in range(260)
+    ]
+    cache.ingest({"weather": filler})
+    accord = ("Peace accord signed in Qazvin", "The Qazvin peace accord ends the feud.")
+    rewrite = ("Qazvin accord signed", "Leaders signed the peace accord in Qazvin, ending a feud.")
+    cache.ingest({"alpha": [entry("accord", accord)], "beta": [entry("again", rewrite)]})
+    from termnews.core import related
+
+    assert related._indexed_more_than(cache.store.conn, "accord", 200)
+    assert not related._indexed_more_than(cache.store.conn, "qazvin", 200)
+    ids = [i.article_id for i in related_articles(cache.store, cache.ids["accord"])]
+    assert ids[0] == cache.ids["again"]
+    # Past its step budget the query gives up rather than stall; the story is still listed.
+    monkeypatch.setattr(related, "_FTS_STEP_BUDGET", 0)
+    items = related_articles(cache.store, cache.ids["accord"])
+    assert [i.article_id for i in items] == [cache.ids["again"]] and items[0].same_story

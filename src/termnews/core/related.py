@@ -29,7 +29,7 @@ import math
 import sqlite3
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -84,6 +84,10 @@ _META_SEEN = "related_docs_seen"
 _CHUNK = 500
 _POSTINGS_SCANNED = 64
 """Per key term, how many of the latest postings are counted when grouping."""
+_FTS_STEP_BUDGET = 150
+"""Thousands of SQLite steps a related-stories full-text query may take: at 100,000
+articles a usual one takes about 20 (95% under 50), one with a word the index holds
+in most articles about 1,300."""
 _SAME_BEYOND_DOUBT = 0.9
 """A candidate this close is a near-duplicate: stop scoring the others."""
 
@@ -455,69 +459,144 @@ def _fts_candidates(store: Store, q: _Query) -> list[int]:
                 break
     if len(rare) < 3:
         rare = sorted(ranked, key=lambda h: df.get(h, 0))[:3]
-    match = " OR ".join(f'"{q.forms[h]}"' for h in rare)
+    words = [q.forms[h] for h in rare]
+    try:
+        return _ranked_match(store.conn, words)
+    except _TooCostly:
+        # The index stems with Porter, so a word rare here can be common there
+        # ("accord" also matches "according"): keep the words it holds for at most
+        # ``cap`` articles, and try once more.
+        words = [w for w in words if not _indexed_more_than(store.conn, w, int(cap))]
+        try:
+            return _ranked_match(store.conn, words) if words else []
+        except _TooCostly:
+            return []
+
+
+class _TooCostly(Exception):
+    """A full-text query went over its step budget."""
+
+
+def _ranked_match(conn: sqlite3.Connection, words: Sequence[str]) -> list[int]:
+    """Articles with any of ``words``, best bm25 first; raises _TooCostly past the budget.
+
+    bm25 scores every article that has any of the words, so the query's cost is
+    bounded by SQLite's own step count (deterministic, unlike a clock).
+    """
+    steps = 0
+
+    def progress() -> int:
+        nonlocal steps
+        steps += 1
+        return int(steps > _FTS_STEP_BUDGET)
+
+    conn.set_progress_handler(progress, 1000)
     try:
         return [
             r[0]
-            for r in store.conn.execute(
+            for r in conn.execute(
                 "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-                (match, CANDIDATES),
+                (" OR ".join(f'"{w}"' for w in words), CANDIDATES),
             )
         ]
     except sqlite3.OperationalError:
+        if steps > _FTS_STEP_BUDGET:
+            raise _TooCostly from None
         return []
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
-def _candidates(store: Store, q: _Query, ids: Iterable[int]) -> list[tuple[RelatedItem, float]]:
-    """Score candidates; drop the article, its duplicates and duplicates among themselves."""
+def _indexed_more_than(conn: sqlite3.Connection, word: str, n: int) -> bool:
+    """Whether the full-text index has ``word`` in more than ``n`` articles (reads n + 1)."""
+    row = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        (f'"{word}"', n + 1),
+    ).fetchone()
+    return bool(row[0] > n)
+
+
+def _related(
+    store: Store, q: _Query, ids: Iterable[int], members: Collection[int], limit: int | None
+) -> list[RelatedItem]:
+    """Rank candidates: same story first, then by score; recency breaks ties.
+
+    The article itself and duplicates (its link, or a dup key already listed:
+    the best-scored copy stays) are dropped. Candidates are scored from their
+    signatures alone (a small table); article rows, which are large, are read
+    only for the few that make the list, in rank order.
+    """
     wanted = sorted(set(ids) - {q.id})
-    link = _norm_link(q.link)
-    scored: list[tuple[RelatedItem, float, int]] = []
+    found: list[tuple[float, int, int]] = []
     for chunk in _chunks(wanted):
-        rows = store.conn.execute(
-            "SELECT a.id, a.title, a.section, a.feed_id, f.title, a.published, a.updated,"
-            " a.sort_ts, a.link, a.story_id, d.sig, d.dup_key FROM articles a"
-            " JOIN feeds f ON f.id = a.feed_id"
-            " JOIN related_docs d ON d.article_id = a.id"
-            f" WHERE a.id IN ({_marks(len(chunk))})",
+        for aid, blob, dup in store.conn.execute(
+            "SELECT article_id, sig, dup_key FROM related_docs"
+            f" WHERE article_id IN ({_marks(len(chunk))})",
             chunk,
-        ).fetchall()
-        for aid, title, section, feed_id, feed_title, pub, upd, ts, clink, story, blob, dup in rows:
+        ):
+            found.append((cosine_packed(q.sig, blob), aid, dup))
+    found.sort(key=lambda t: -t[0])
+    link = _norm_link(q.link)
+    copies = Counter(dup for _, _, dup in found)
+    links: dict[int, str | None] = {}
+    if link is not None:
+        shared = [aid for _, aid, dup in found if copies[dup] > 1 and dup != q.dup_key]
+        links = dict(_select(store.conn, "id, link", shared))
+    listed = {q.dup_key}
+    ranked: list[tuple[bool, float, float, int]] = []
+    for score, aid, dup in found:
+        if dup in listed:
+            continue
+        if copies[dup] > 1:
+            if link is not None and _norm_link(links.get(aid)) == link:
+                continue
+            listed.add(dup)
+        same = aid in members
+        if score > 0 or same:
+            ranked.append((not same, -round(score, 3), score, aid))
+    ranked.sort()
+    # Read article rows in rank order until the list is full; rows tied with the
+    # last one read are read too, since recency orders them.
+    pairs: list[tuple[RelatedItem, float]] = []
+    start = 0
+    while start < len(ranked) and (limit is None or len(pairs) < limit):
+        stop = len(ranked) if limit is None else start + limit - len(pairs) + 2
+        while stop < len(ranked) and ranked[stop][:2] == ranked[stop - 1][:2]:
+            stop += 1
+        batch = ranked[start:stop]
+        start = stop
+        rows = {
+            r[0]: r[1:]
+            for r in store.conn.execute(
+                "SELECT a.id, a.title, a.section, a.feed_id, f.title, a.published, a.updated,"
+                " a.sort_ts, a.link FROM articles a JOIN feeds f ON f.id = a.feed_id"
+                f" WHERE a.id IN ({_marks(len(batch))})",
+                [r[3] for r in batch],
+            )
+        }
+        for other_story, _, score, aid in batch:
+            if aid not in rows:
+                continue
+            title, section, feed_id, feed_title, pub, upd, ts, clink = rows[aid]
             if link is not None and _norm_link(clink) == link:
                 continue
-            score = cosine(q.sig, unpack(blob))
-            same = q.story_id is not None and story == q.story_id
             item = RelatedItem(
-                aid, title, section, feed_title, feed_id, _dt(pub or upd), score, same
+                aid, title, section, feed_title, feed_id, _dt(pub or upd), score, not other_story
             )
-            scored.append((item, ts, dup))
-    # Duplicates of the article, and among the candidates: keep the best-scored copy.
-    scored.sort(key=lambda t: -t[0].score)
-    seen_dups = {q.dup_key} if q.dup_key is not None else set()
-    kept: list[tuple[RelatedItem, float]] = []
-    for item, ts, dup in scored:
-        if dup in seen_dups:
-            continue
-        seen_dups.add(dup)
-        kept.append((item, ts))
-    return kept
-
-
-def _rank(pairs: list[tuple[RelatedItem, float]]) -> list[RelatedItem]:
-    """Same story first, then by score; recency breaks ties (scores equal to 3 places)."""
+            pairs.append((item, ts))
     pairs.sort(key=lambda p: (not p[0].same_story, -round(p[0].score, 3), -p[1], -p[0].article_id))
-    return [item for item, _ in pairs]
+    return [item for item, _ in pairs][:limit]
 
 
 def related_articles(store: Store, article_id: int, limit: int = 6) -> list[RelatedItem]:
     """Other cached articles most related to ``article_id``, most related first."""
     q = _load_query(store, article_id)
     ids = set(_fts_candidates(store, q))
+    members: list[int] = []
     if q.story_id is not None:
-        ids.update(_story_members(store, q.story_id, STORY_CANDIDATES))
-    return [
-        item for item in _rank(_candidates(store, q, ids)) if item.score > 0 or item.same_story
-    ][:limit]
+        members = _story_members(store, q.story_id, STORY_CANDIDATES)
+        ids.update(members)
+    return _related(store, q, ids, set(members), limit)
 
 
 def _story_members(store: Store, story_id: int, limit: int, but_feed: int = -1) -> list[int]:
@@ -539,7 +618,7 @@ def story_group(store: Store, article_id: int) -> list[RelatedItem]:
         return []
     ids = _story_members(store, q.story_id, STORY_CANDIDATES * 4, but_feed=q.feed_id)
     best: dict[int, RelatedItem] = {}
-    for item in _rank(_candidates(store, q, ids)):
+    for item in _related(store, q, ids, set(ids), None):
         best.setdefault(item.feed_id, item)
     return list(best.values())
 
