@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from termnews.app.app import TermnewsApp
 
 ALL = View(VirtualSection.ALL.value)
-STACK_BELOW = 100
+STACK_BELOW = 110
 """Narrower terminals stack the panes: lists on top, the article below."""
 WIDE_FROM = 160
 """From this width the related stories move to a column beside the article."""
@@ -264,6 +264,7 @@ class MainScreen(SearchMixin, Screen[None]):
             self.notify(clean_line(notice), severity="warning", timeout=10)
         await self._set_view(view, keep_id=state.article_id)
         if self.tn.first_run:
+            self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message("Welcome to termnews", WELCOME)
             self.notify(
                 "This is the demo. Add real feeds with 'termnews add URL', "
@@ -272,12 +273,14 @@ class MainScreen(SearchMixin, Screen[None]):
                 timeout=20,
             )
         elif not self.feeds:
+            self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message("No feeds yet", NO_FEEDS)
         elif state.article_id is not None:
             await self._show_article(state.article_id, mark_read=False)
         elif self.headlines.current is not None:
             await self._show_article(self.headlines.current.id, mark_read=True)
         else:
+            self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message(
                 "Nothing to read here", "No articles in this section. Press `]` for the next one."
             )

@@ -58,12 +58,17 @@ class RelatedPanel(OptionList):
         self.items: list[RelatedItem] = []
         self.border_title = TITLE
 
+    def show_hint(self, text: str) -> None:
+        """A line in place of teasers (no article open)."""
+        self.items = []
+        self.set_options([Option(Content(text), disabled=True)])
+
     def show_items(self, items: Sequence[RelatedItem]) -> None:
         """Replace the teasers (an empty list shows a short note)."""
         self.items = list(items)
         now = self.clock()
         if not self.items:
-            self.set_options([Option(Content("Nothing related in the cache yet."), disabled=True)])
+            self.show_hint("Nothing related in the cache yet.")
             return
         options: list[Option | None] = []
         for item in self.items:
