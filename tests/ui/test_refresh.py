@@ -186,3 +186,25 @@ async def test_full_text_key_fetches_the_page(
         )
         await settle(pilot)
         assert "Paragraph 11 of the whole article" in (screen.article.full_content or "")  # type: ignore[union-attr]
+
+
+async def test_auto_refresh_runs_quietly_on_its_timer(
+    seeded: Env, run_app: RunApp, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/wire.xml").respond_with_data(
+        rss([("d1", "Timer story")]), content_type="application/rss+xml"
+    )
+    with seeded.store() as store:
+        store.add_feed(httpserver.url_for("/wire.xml"), "Timer Wire", "World")
+    seeded.write_config("[general]\nauto_refresh_minutes = 15\n")
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        assert screen.auto_refresh_timer is not None
+        before = len(app._notifications)
+        screen.refresh_on_timer()  # what the timer calls every 15 minutes
+        await wait_for(pilot, lambda: not screen.refreshing)
+        await settle(pilot)
+        assert "Timer story" in [h.title for h in screen.headlines.rows]
+        assert not any("Refreshing" in n.message for n in list(app._notifications)[before:])
+    async with run_app(seeded, offline=True) as (app, _pilot):
+        assert main_screen(app).auto_refresh_timer is None  # never offline

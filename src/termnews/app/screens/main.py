@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Markdown, OptionList
 from textual.worker import Worker, WorkerState
@@ -133,6 +134,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self._last_mid_reload = 0.0
         self._started = False
         self._refresh_cancel = threading.Event()
+        self.auto_refresh_timer: Timer | None = None
+        """Refreshes everything every ``general.auto_refresh_minutes`` (None when off)."""
 
     # ------------------------------------------------------------ plumbing
 
@@ -195,7 +198,7 @@ class MainScreen(SearchMixin, Screen[None]):
         self.sync_mute_at_start()
         minutes = self.tn.config.general.auto_refresh_minutes
         if minutes > 0 and not self.tn.offline:
-            self.set_interval(minutes * 60, self._auto_refresh_tick)
+            self.auto_refresh_timer = self.set_interval(minutes * 60, self.refresh_on_timer)
 
     def on_resize(self) -> None:
         self._apply_layout()
@@ -898,7 +901,8 @@ class MainScreen(SearchMixin, Screen[None]):
     def action_refresh_all(self) -> None:
         self.start_refresh(feed_ids=None, section=None, label="all feeds")
 
-    def _auto_refresh_tick(self) -> None:
+    def refresh_on_timer(self) -> None:
+        """The timer's refresh of everything: quiet, and skipped while one runs."""
         if not self.refreshing:
             self.start_refresh(feed_ids=None, section=None, label="all feeds", quiet=True)
 
