@@ -196,3 +196,19 @@ async def test_full_text_key_reports_when_unavailable(seeded: Env, run_app: RunA
             assert any("not available yet" in m for m in messages)
         else:
             assert any("Offline" in m for m in messages)
+
+
+async def test_a_failing_worker_is_reported_not_silent(seeded: Env, run_app: RunApp) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+
+        def broken(store: object) -> None:
+            raise ValueError("boom [/] here")
+
+        async def job() -> None:
+            await screen.tn.store_thread.call(broken)
+
+        screen.run_worker(job(), name="demo-job", exit_on_error=False)
+        await settle(pilot)
+        assert app.is_running
+        assert any("boom [/] here" in n.message for n in app._notifications)

@@ -56,10 +56,6 @@ class StoreThread:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._run, fn)
 
-    def call_sync(self, fn: Callable[[Store], T]) -> T:
-        """Run ``fn(store)`` and wait (only for start-up and shutdown, never per key)."""
-        return self._executor.submit(self._run, fn).result()
-
     def close(self) -> None:
         """Close the connection on its own thread and stop the thread."""
 

@@ -292,8 +292,20 @@ class MainScreen(SearchMixin, Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed says so in one line (they run with exit_on_error=False)."""
-        if event.state == WorkerState.ERROR and isinstance(event.worker.error, TermnewsError):
-            self.notify(clean_line(str(event.worker.error)), severity="error", timeout=15)
+        error = event.worker.error
+        if event.state != WorkerState.ERROR or error is None:
+            return
+        if isinstance(error, TermnewsError):
+            self.notify(clean_line(str(error)), severity="error", timeout=15)
+            return
+        # A bug, not a user's mistake: keep reading possible, say what broke, log it all.
+        self.log.error(f"worker {event.worker.name} failed", error)
+        self.notify(
+            clean_line(f"{type(error).__name__}: {error}") or type(error).__name__,
+            title=f"termnews: {event.worker.name} failed",
+            severity="error",
+            timeout=15,
+        )
 
     async def _reload_sections(self) -> None:
         hours = self.tn.config.related.trending_hours
