@@ -191,6 +191,8 @@ def display_key(key: str) -> str:
     key = key.strip()
     if key in _KEY_NAMES:
         return _KEY_NAMES[key]
+    if len(key) > 1 and key[0] == "f" and key[1:].isdigit():
+        return key.upper()  # function keys: F1
     if "+" in key:
         *mods, last = key.split("+")
         return "+".join([m.capitalize() for m in mods] + [display_key(last).upper()])
