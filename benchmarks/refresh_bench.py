@@ -59,34 +59,50 @@ class Scenario:
 def _tn_empty_with_validators(state: bench_setup.TermnewsState, dest: Path) -> Path:
     """The subscribed cache plus the primed cache's fetch state: validators, no articles."""
     shutil.copyfile(state.subscribed, dest)
-    with sqlite3.connect(dest) as db:
-        db.execute("ATTACH DATABASE ? AS p", (f"file:{state.primed}?mode=ro",))
-        cols = (
-            "etag",
-            "last_modified",
-            "source_hash",
-            "ttl_minutes",
-            "next_check",
-            "last_checked",
-            "last_success",
-            "title",
-            "site_url",
-        )
-        sets = ", ".join(
-            f"{c} = (SELECT pf.{c} FROM p.feeds pf WHERE pf.url = feeds.url)" for c in cols
-        )
+    for suffix in ("-wal", "-shm"):
+        dest.with_name(dest.name + suffix).unlink(missing_ok=True)
+    cols = (
+        "etag",
+        "last_modified",
+        "source_hash",
+        "ttl_minutes",
+        "next_check",
+        "last_checked",
+        "last_success",
+        "title",
+        "site_url",
+    )
+    sets = ", ".join(
+        f"{c} = (SELECT pf.{c} FROM p.feeds pf WHERE pf.url = feeds.url)" for c in cols
+    )
+    db = sqlite3.connect(dest)
+    try:
+        # A plain path: without uri=True a "file:" name would attach a new, empty file.
+        db.execute("ATTACH DATABASE ? AS p", (str(state.primed),))
         db.execute(f"UPDATE feeds SET {sets}")
         db.commit()
         db.execute("DETACH DATABASE p")
+        (validated,) = db.execute("SELECT count(*) FROM feeds WHERE etag IS NOT NULL").fetchone()
+        # The copy is in WAL mode: fold the WAL in, or copying the main file alone (as
+        # restore does) would lose the update.
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    if validated == 0:
+        raise RuntimeError(f"no validators copied from {state.primed} into {dest}")
     return dest
 
 
 def _nb_empty_with_validators(state: bench_setup.NewsboatState, dest: Path) -> Path:
     shutil.copyfile(state.primed, dest)
-    with sqlite3.connect(dest) as db:
+    db = sqlite3.connect(dest)
+    try:
         db.execute("DELETE FROM rss_item")
         db.commit()
         db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
     return dest
 
 

@@ -31,6 +31,7 @@ import termnews_side
 
 TARGET_RATIO = 0.01
 TARGET_SECONDS = 1.0
+RATIO_TARGET_FROM = 100_000
 
 
 @dataclass
@@ -90,14 +91,21 @@ def rows_for(results: Sequence[Startup]) -> list[list[str]]:
     for r in results:
         has_nb = bool(r.pair.b.runs)
         ratio = r.pair.ratio() if has_nb else harness.Summary.of(())
+        # The ratio target is for the 100,000-article cache; smaller caches are
+        # there to show whether the time grows with the cache.
+        big = r.articles >= RATIO_TARGET_FROM
         rows.append(
             [
                 f"headless start-up, {r.articles:,} articles",
                 r.pair.a.wall.fmt("s"),
                 r.pair.b.wall.fmt("s") if has_nb else "not run",
                 ratio.fmt("x", 4) if has_nb else "n/a",
-                f"<= {TARGET_RATIO}x and < {TARGET_SECONDS:.0f} s",
-                _status(ratio.median if has_nb else float("nan"), r.pair.a.wall.median),
+                f"<= {TARGET_RATIO}x and < {TARGET_SECONDS:.0f} s"
+                if big
+                else f"< {TARGET_SECONDS:.0f} s",
+                _status(ratio.median if has_nb else float("nan"), r.pair.a.wall.median)
+                if big
+                else harness.target_status(r.pair.a.wall.median, TARGET_SECONDS),
             ]
         )
     if len(results) >= 2:
