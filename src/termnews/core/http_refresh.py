@@ -42,12 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from termnews.core.config import Config, NetworkConfig
 from termnews.core.models import Feed, ParsedFeed
-from termnews.core.parse_pool import (
-    MIN_FEEDS_FOR_PROCESSES,
-    ParsePool,
-    parse_and_count_job,
-    parse_job,
-)
+from termnews.core.parse_pool import MIN_FEEDS_FOR_PROCESSES, ParsePool, parse_and_count_job
 from termnews.core.refresh import (
     STATUS_FAILED,
     STATUS_NOT_MODIFIED,
@@ -140,18 +135,26 @@ async def _pipeline(
                     if not force and digest == hashes.get(feed.id):
                         emit(_Fetched(feed, replace(result, body=None), unchanged=True), release)
                         return
-                    # A feed fetched for the first time brings nearly all its entries
-                    # as new: its worker counts their terms too. Later fetches bring a
-                    # few new entries among known ones, which the writer counts alone.
-                    job = parse_and_count_job if feed.last_success is None else _parse_only
+                    # The worker also counts related-stories terms of the entries
+                    # likely to be new: all of a feed never fetched, else those dated
+                    # after its last fetch (the writer counts any new one it missed).
+                    since = _counting_since(feed)
                     try:
                         parsed, error, terms = await loop.run_in_executor(
-                            pool.executor(), job, result.body, result.final_url
+                            pool.executor(),
+                            parse_and_count_job,
+                            result.body,
+                            result.final_url,
+                            since,
                         )
                     except BrokenExecutor:
                         pool.fall_back_to_thread()
                         parsed, error, terms = await loop.run_in_executor(
-                            pool.executor(), job, result.body, result.final_url
+                            pool.executor(),
+                            parse_and_count_job,
+                            result.body,
+                            result.final_url,
+                            since,
                         )
                     fetched = _Fetched(
                         feed, replace(result, body=None), parsed, error, digest, terms=terms
@@ -168,10 +171,11 @@ async def _pipeline(
         pool.close()
 
 
-def _parse_only(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None, tuple[bytes, ...]]:
-    """:func:`parse_job` shaped like :func:`parse_and_count_job` (no term counts)."""
-    parsed, error = parse_job(data, url)
-    return parsed, error, ()
+def _counting_since(feed: Feed) -> datetime | None:
+    """Entries dated after this are likely new (an hour's slack for clocks and late items)."""
+    if feed.last_success is None:
+        return None
+    return feed.last_success - timedelta(hours=1)
 
 
 def _when(moment: datetime) -> str:

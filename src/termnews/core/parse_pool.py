@@ -24,6 +24,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import datetime
 
 from termnews.core.models import ParsedFeed
 from termnews.core.related_text import entry_terms
@@ -54,14 +55,18 @@ def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
 
 
 def parse_and_count_job(
-    data: bytes, url: str
+    data: bytes, url: str, since: datetime | None = None
 ) -> tuple[ParsedFeed | None, str | None, tuple[bytes, ...]]:
-    """:func:`parse_job` plus each entry's encoded term counts (empty if counting failed)."""
+    """:func:`parse_job` plus each entry's encoded term counts (empty if counting failed).
+
+    Only entries dated after ``since`` (or undated) are counted: see
+    :func:`termnews.core.related_text.entry_terms`.
+    """
     parsed, error = parse_job(data, url)
     if parsed is None:
         return parsed, error, ()
     try:
-        return parsed, error, entry_terms(parsed.entries)
+        return parsed, error, entry_terms(parsed.entries, since)
     except Exception:  # only a shortcut: the writer counts from the stored text instead
         return parsed, error, ()
 

@@ -211,11 +211,10 @@ class RefreshTerms:
 
     A refresh parses feeds on every core (:mod:`termnews.core.parse_pool`);
     counting an article's terms is most of the cost of indexing it, so the
-    workers count them beside the parser, for the entries of feeds seen for
-    the first time (nearly all their entries are new). The writer adds them
-    here by (feed id, entry key), and :func:`index_new_articles` takes the
-    ones of articles that turned out new; any other article is counted from
-    its stored text.
+    workers count them beside the parser, for the entries likely to be new
+    (see ``related_text.entry_terms``). The writer adds them here by (feed id,
+    entry key), and :func:`index_new_articles` takes the ones of articles that
+    turned out new; any other new article is counted from its stored text.
     """
 
     def __init__(self) -> None:
@@ -225,11 +224,12 @@ class RefreshTerms:
         return len(self._encoded)
 
     def add(self, feed_id: int, entries: Sequence[EntryData], encoded: Sequence[bytes]) -> None:
-        """Keep one feed's counts (``encoded[i]`` for ``entries[i]``, see ``entry_terms``)."""
+        """Keep one feed's counts (``encoded[i]`` for ``entries[i]``, ``b""`` for none)."""
         if len(entries) != len(encoded):
             return
         for entry, blob in zip(entries, encoded, strict=True):
-            self._encoded.setdefault((feed_id, entry_key(entry)), blob)
+            if blob:
+                self._encoded.setdefault((feed_id, entry_key(entry)), blob)
 
     def take(self, feed_id: int, key: str) -> DocTerms | None:
         """The counts of one article (by its feed and stored key), if the workers made them."""

@@ -37,6 +37,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import repeat
 from operator import add, mul
 
@@ -210,13 +211,26 @@ def decode_terms(blob: bytes) -> DocTerms:
     return DocTerms(ids, tf, int.from_bytes(blob[:8], "little"))
 
 
-def entry_terms(entries: Iterable[EntryData]) -> tuple[bytes, ...]:
+def entry_terms(entries: Iterable[EntryData], since: datetime | None = None) -> tuple[bytes, ...]:
     """Each entry's encoded :func:`doc_terms`, computed where the feed was parsed.
 
     The parse worker has the text in hand and a core of its own; the writer
-    then only weighs the counts (idf needs the cache's statistics).
+    then only weighs the counts (idf needs the cache's statistics). With
+    ``since``, only entries dated after it (or undated) are counted, the
+    others get ``b""``: a feed fetched before mostly repeats entries already
+    cached, and counting those would be wasted.
     """
-    return tuple(encode_terms(doc_terms(e.title, lead_text(e.summary, e.content))) for e in entries)
+    return tuple(
+        encode_terms(doc_terms(e.title, lead_text(e.summary, e.content)))
+        if since is None or _newer(e, since)
+        else b""
+        for e in entries
+    )
+
+
+def _newer(entry: EntryData, since: datetime) -> bool:
+    when = entry.published or entry.updated
+    return when is None or when > since
 
 
 def surface_forms(title: str, body: str) -> dict[int, str]:
@@ -311,7 +325,7 @@ def cosine_packed(a: Mapping[int, float], blob: bytes) -> float:
     ids.frombytes(blob[: 4 * n])
     ws = array("H")
     ws.frombytes(blob[4 * n : 6 * n])
-    return sum(map(mul, map(a.get, ids, repeat(0.0)), ws)) / _WEIGHT_SCALE
+    return float(sum(map(mul, map(a.get, ids, repeat(0.0)), ws))) / _WEIGHT_SCALE
 
 
 def batch_document_frequencies(docs: Iterable[DocTerms]) -> Counter[int]:

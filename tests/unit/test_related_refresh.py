@@ -1,0 +1,117 @@
+"""Related-stories term counts made by the parse workers during an HTTP refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from html import escape
+from pathlib import Path
+
+import pytest
+from loopback_http import Loopback, running, static
+
+from termnews.core.config import Config, NetworkConfig
+from termnews.core.http_refresh import refresh_remote
+from termnews.core.refresh import FeedOutcome, after_ingest
+from termnews.core.related import RefreshTerms, related_articles
+from termnews.core.related_text import doc_terms, lead_text
+from termnews.core.store import Store
+
+SETTINGS = Config(network=NetworkConfig(read_timeout=2.0, total_timeout=10.0, per_host=8))
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+STORIES = [
+    (
+        "Earthquake kills 40 in Qazvin province, Iran",
+        "A magnitude 6.1 earthquake struck Qazvin province in northern Iran, killing at least "
+        "40 people, the Iranian Red Crescent said. Rescuers searched homes in Abyek.",
+    ),
+    (
+        "Iran: dozens dead after Qazvin quake",
+        "At least 40 people died when a 6.1 magnitude earthquake hit Qazvin province in Iran, "
+        "according to the Red Crescent. In Abyek, rescuers dug through collapsed homes.",
+    ),
+    (
+        "Rovers win the cup final in extra time",
+        "Rovers beat United 2-1 after extra time at the national stadium, with a late header "
+        "from their captain deciding a tense cup final watched by 80,000 fans.",
+    ),
+    (
+        "Central bank holds interest rates at 4%",
+        "The central bank kept its benchmark interest rate unchanged, saying inflation had "
+        "eased but wages were still rising faster than productivity.",
+    ),
+]
+
+
+def feed(name: str, items: list[tuple[str, tuple[str, str], datetime]]) -> bytes:
+    entries = "".join(
+        f"<item><title>{escape(title)}</title><link>https://{name}.example/{key}</link>"
+        f"<guid>https://{name}.example/{key}</guid><pubDate>{format_datetime(when)}</pubDate>"
+        f"<description>{escape(f'<p>{body}</p>')}</description></item>"
+        for key, (title, body), when in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{name}</title><link>https://{name}.example/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+@pytest.fixture
+def server() -> Iterator[Loopback]:
+    with running() as s:
+        yield s
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as s:
+        yield s
+
+
+def refresh_all(store: Store, terms: RefreshTerms) -> list[int]:
+    outcomes: list[FeedOutcome] = []
+    refresh_remote(store, store.feeds(), on_outcome=outcomes.append, settings=SETTINGS, terms=terms)
+    return [i for o in outcomes for i in o.new_ids]
+
+
+def test_workers_count_the_new_entries_as_the_writer_would(server: Loopback, store: Store) -> None:
+    # Four feeds: the refresh parses in worker processes.
+    two_days_ago = NOW - timedelta(days=2)
+    for n, story in enumerate(STORIES):
+        name = f"site{n}"
+        server.routes[f"/{name}"] = static(feed(name, [("a", story, two_days_ago)]))
+        store.add_feed(server.url(f"/{name}"))
+    terms = RefreshTerms()
+    new = refresh_all(store, terms)
+    assert len(new) == len(STORIES) == len(terms)
+    rows = store.conn.execute(
+        "SELECT feed_id, guid, title, summary, content FROM articles"
+    ).fetchall()
+    for feed_id, guid, title, summary, content in rows:
+        counted = terms.take(feed_id, guid)
+        assert counted is not None
+        from_text = doc_terms(title, lead_text(summary, content))
+        assert counted.weights == from_text.weights and counted.dup_key == from_text.dup_key
+    assert len(terms) == 0
+
+    # Later fetches: only entries dated after the feed's last fetch are counted there.
+    for n, story in enumerate(STORIES):
+        name = f"site{n}"
+        fresh = [("b", story, NOW), ("c", story, two_days_ago + timedelta(hours=1))]
+        server.routes[f"/{name}"] = static(feed(name, [("a", story, two_days_ago), *fresh]))
+    terms = RefreshTerms()
+    new = refresh_all(store, terms)
+    assert len(new) == 2 * len(STORIES) and len(terms) == len(STORIES)
+    # The rest are counted from their text; every new article is indexed either way.
+    after_ingest(store, new, None, terms)
+    assert len(terms) == 0
+    indexed = store.conn.execute("SELECT count(*) FROM related_docs").fetchone()[0]
+    assert indexed == 3 * len(STORIES)
+    quake = store.conn.execute(
+        "SELECT id FROM articles WHERE guid = ?", ("https://site0.example/b",)
+    ).fetchone()[0]
+    items = related_articles(store, quake)
+    # The rewrite from the other site, once (its three copies share one text).
+    assert [(i.feed_title, i.same_story) for i in items] == [("site1", True)]
