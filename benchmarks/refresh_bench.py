@@ -337,11 +337,13 @@ def print_tables(scenarios: Sequence[Scenario]) -> None:
         "Refresh, wall time: median (min-max); ratio termnews/newsboat per pair",
         ["scenario", "termnews", "newsboat", "ratio", "target", "status"],
         rows_for(scenarios),
+        plain=True,
     )
     harness.print_table(
         "Refresh, peak RSS (termnews: whole process tree)",
         ["scenario", "termnews", "newsboat", "ratio"],
         rss_rows(scenarios),
+        plain=True,
     )
 
 

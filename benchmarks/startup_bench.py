@@ -165,6 +165,7 @@ def print_tables(results: Sequence[Startup]) -> None:
         "Headless start-up: termnews articles --unread --limit 50 vs newsboat -x print-unread",
         ["measure", "termnews", "newsboat", "ratio", "target", "status"],
         rows_for(results),
+        plain=True,
     )
 
 
