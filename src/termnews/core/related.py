@@ -592,11 +592,16 @@ def related_articles(store: Store, article_id: int, limit: int = 6) -> list[Rela
     """Other cached articles most related to ``article_id``, most related first."""
     q = _load_query(store, article_id)
     ids = set(_fts_candidates(store, q))
-    members: list[int] = []
+    same: set[int] = set()
     if q.story_id is not None:
-        members = _story_members(store, q.story_id, STORY_CANDIDATES)
-        ids.update(members)
-    return _related(store, q, ids, set(members), limit)
+        ids.update(_story_members(store, q.story_id, STORY_CANDIDATES))
+        # Every member, to know which candidates share the story: read from the
+        # story index alone (a covering index), not from the large article rows.
+        same = {
+            r[0]
+            for r in store.conn.execute("SELECT id FROM articles WHERE story_id = ?", (q.story_id,))
+        }
+    return _related(store, q, ids, same, limit)
 
 
 def _story_members(store: Store, story_id: int, limit: int, but_feed: int = -1) -> list[int]:
