@@ -240,12 +240,15 @@ def after_ingest(
     """Work done once per refresh, in batches: the FTS index, then related-story data.
 
     ``terms`` holds the related-stories term counts the parse workers made, if any.
+    Related stories are worked out in a thread meanwhile (the FTS index is built
+    by SQLite without holding Python's lock) and written last.
     """
-    from termnews.core.related import index_new_articles
+    from termnews.core.related import start_indexing
 
+    related = start_indexing(store, new_ids, terms)
     store.index_pending()
     # Mute rules need the FTS index; ``settings`` (a Config) says what they are.
     from termnews.core.search.mute import sync_mute_rules
 
     sync_mute_rules(store, settings if isinstance(settings, Config) else None)
-    index_new_articles(store, new_ids, terms)
+    related.finish(store)

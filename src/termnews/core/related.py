@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import chain, islice
+from pathlib import Path
 from typing import Any
 
 from termnews.core.errors import NotFoundError
@@ -153,20 +155,29 @@ def _norm_link(link: str | None) -> str | None:
 # ------------------------------------------------------------------ indexing
 
 
-def _df_update(conn: sqlite3.Connection, batch: Mapping[int, int]) -> dict[int, int]:
-    """Add a batch's document frequencies to ``related_df``; return their new totals."""
+def _df_totals(conn: sqlite3.Connection, batch: Mapping[int, int]) -> dict[int, int]:
+    """Document frequencies of a batch's terms once the batch is added (reads only).
+
+    The batch goes into a TEMP table, which needs no write lock on the cache:
+    this runs beside the full-text indexing of the same refresh.
+    """
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS related_batch (term INTEGER PRIMARY KEY, n INT)")
     conn.execute("DELETE FROM temp.related_batch")
     conn.executemany("INSERT INTO temp.related_batch(term, n) VALUES (?, ?)", batch.items())
-    conn.execute(
-        "INSERT INTO related_df(term, df) SELECT term, n FROM temp.related_batch WHERE true "
-        "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df"
-    )
-    return dict(
-        conn.execute(
-            "SELECT b.term, d.df FROM temp.related_batch b JOIN related_df d USING (term)"
-        ).fetchall()
-    )
+    totals = dict(batch)
+    for term, df in _tuples(
+        conn, "SELECT b.term, d.df FROM temp.related_batch b JOIN related_df d USING (term)"
+    ):
+        totals[term] += df
+    conn.execute("DELETE FROM temp.related_batch")
+    return totals
+
+
+def _tuples(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    """Rows as plain tuples (cheaper than the store's ``sqlite3.Row`` for long scans)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)
 
 
 def _df_lookup(conn: sqlite3.Connection, terms: Sequence[int]) -> dict[int, int]:
@@ -180,13 +191,14 @@ def _df_lookup(conn: sqlite3.Connection, terms: Sequence[int]) -> dict[int, int]
     return found
 
 
-def _pending_ids(store: Store, new_ids: Iterable[int]) -> list[int]:
+def _pending_ids(conn: sqlite3.Connection, new_ids: Iterable[int]) -> list[int]:
     """New ids plus anything past the watermark (a refresh that died before indexing)."""
-    upto = int(store.get_meta(_META_UPTO, "0") or 0)
+    upto = _meta_int(conn, _META_UPTO)
     ids = set(new_ids)
     ids.update(
         r[0]
-        for r in store.conn.execute(
+        for r in _tuples(
+            conn,
             "SELECT id FROM articles WHERE id > ? ORDER BY id DESC LIMIT ?",
             (upto, BACKFILL_LIMIT),
         )
@@ -198,12 +210,18 @@ def _pending_ids(store: Store, new_ids: Iterable[int]) -> list[int]:
     for chunk in _chunks(pending):
         done.update(
             r[0]
-            for r in store.conn.execute(
+            for r in _tuples(
+                conn,
                 f"SELECT article_id FROM related_docs WHERE article_id IN ({_marks(len(chunk))})",
                 chunk,
             )
         )
     return [i for i in pending if i not in done]
+
+
+def _meta_int(conn: sqlite3.Connection, key: str) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return int(row[0] or 0) if row is not None else 0
 
 
 class RefreshTerms:
@@ -262,25 +280,44 @@ def _select(conn: sqlite3.Connection, columns: str, ids: Sequence[int]) -> list[
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class _Indexing:
+    """What indexing a batch of new articles writes, worked out before any write."""
+
+    ids: list[int]
+    batch_df: Mapping[int, int]
+    docs: list[tuple[int, bytes, int]]
+    """(article id, packed signature, dup key) rows of ``related_docs``."""
+    stories: list[tuple[int, int]]
+    """(story id, article id) updates."""
+
+
 def index_new_articles(
     store: Store, new_ids: Sequence[int], terms: RefreshTerms | None = None
 ) -> int:
     """Give new articles their signatures and join them to stories; returns how many.
 
-    Called once per refresh (``refresh.after_ingest``) with the ids that refresh
-    added, and the term counts its parse workers made (``terms``). Articles
-    past the ``related_indexed_upto`` watermark are picked up as well, so an
+    Called once per refresh (``refresh.after_ingest``, through
+    :func:`start_indexing`) with the ids that refresh added, and the term
+    counts its parse workers made (``terms``). Articles past the
+    ``related_indexed_upto`` watermark are picked up as well, so an
     interrupted refresh heals on the next one.
-
-    Everything here is batched: one read of the new rows (the text only of
-    articles the workers did not count), one statement to update document
-    frequencies, one in-memory pass that weighs and groups, and one
-    transaction of ``executemany`` writes.
     """
-    ids = _pending_ids(store, new_ids)
+    return _write(store, _work_out(store.conn, new_ids, terms))
+
+
+def _work_out(
+    conn: sqlite3.Connection, new_ids: Sequence[int], terms: RefreshTerms | None
+) -> _Indexing | None:
+    """Read, count, weigh and group a batch without writing to the cache.
+
+    Everything is batched: one read of the new rows (the text only of
+    articles the workers did not count), one query for document frequencies,
+    and one in-memory pass that weighs and groups.
+    """
+    ids = _pending_ids(conn, new_ids)
     if not ids:
-        return 0
-    conn = store.conn
+        return None
     rows = _select(conn, "id, feed_id, guid, sort_ts", ids)
     rows.sort(key=lambda r: (r[3], r[0]))
     counted = [None if terms is None else terms.take(r[1], r[2]) for r in rows]
@@ -292,32 +329,96 @@ def index_new_articles(
             for r, t in zip(rows, counted, strict=True)
         ]
     docs_terms = [t for t in counted if t is not None]
+    del counted
     batch_df = batch_document_frequencies(docs_terms)
+    seen = _meta_int(conn, _META_SEEN) + len(rows)
+    df = _df_totals(conn, batch_df)
+    idf = idf_table(df, seen)
+    unseen = math.log(seen + 1)
+    key_df = max(GROUP_KEY_MIN_DF, GROUP_KEY_FRACTION * seen)
+    rare = {h for h, n in df.items() if n <= key_df}.__contains__
+    new_docs = []
+    written = []
+    for r, t in zip(rows, docs_terms, strict=True):
+        top, blob = weigh(t, idf, unseen)
+        new_docs.append(_Doc(r[0], r[3], None, tuple(islice(filter(rare, top), GROUP_KEYS)), blob))
+        written.append((r[0], blob, t.dup_key))
+    del docs_terms
+    return _Indexing(ids, batch_df, written, _group(conn, new_docs))
+
+
+def _write(store: Store, work: _Indexing | None) -> int:
+    """Write a batch's related data in one transaction; returns how many articles."""
+    if work is None:
+        return 0
     with store.transaction() as conn:
-        seen = int(store.get_meta(_META_SEEN, "0") or 0) + len(rows)
-        df = _df_update(conn, batch_df)
-        idf = idf_table(df, seen)
-        unseen = math.log(seen + 1)
-        key_df = max(GROUP_KEY_MIN_DF, GROUP_KEY_FRACTION * seen)
-        rare = {h for h, n in df.items() if n <= key_df}.__contains__
-        new_docs = []
-        written = []
-        for r, t in zip(rows, docs_terms, strict=True):
-            ids_, blob = weigh(t, idf, unseen)
-            keys = tuple(islice(filter(rare, ids_), GROUP_KEYS))
-            new_docs.append(_Doc(r[0], r[3], None, keys, blob))
-            written.append((r[0], blob, t.dup_key))
-        del docs_terms, counted
+        conn.executemany(
+            "INSERT INTO related_df(term, df) VALUES (?, ?) "
+            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            work.batch_df.items(),
+        )
         conn.executemany(
             "INSERT OR REPLACE INTO related_docs(article_id, sig, dup_key) VALUES (?, ?, ?)",
-            written,
+            work.docs,
         )
-        changes = _group(conn, new_docs)
-        conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", changes)
-        store.set_meta(_META_SEEN, str(seen))
-        upto = int(store.get_meta(_META_UPTO, "0") or 0)
-        store.set_meta(_META_UPTO, str(max(upto, max(ids))))
-    return len(rows)
+        conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", work.stories)
+        store.set_meta(_META_SEEN, str(_meta_int(conn, _META_SEEN) + len(work.docs)))
+        store.set_meta(_META_UPTO, str(max(_meta_int(conn, _META_UPTO), max(work.ids))))
+    return len(work.docs)
+
+
+class Indexing:
+    """Related-stories indexing of a refresh's new articles, started in a thread.
+
+    The reading, counting, weighing and grouping (most of the cost, in Python)
+    run in a thread with its own connection while the refresh's writer builds
+    the full-text index, which SQLite does without holding Python's lock;
+    :meth:`finish` then writes the result in one transaction. A cache without
+    a file (in memory), or a failure in the thread, falls back to doing all of
+    it in :meth:`finish`.
+    """
+
+    def __init__(self, store: Store, new_ids: Sequence[int], terms: RefreshTerms | None) -> None:
+        self._new_ids = new_ids
+        self._terms = terms
+        self._work: _Indexing | None = None
+        self._failed = False
+        self._thread: threading.Thread | None = None
+        if new_ids and store.path is not None:
+            self._thread = threading.Thread(
+                target=self._run, args=(store.path,), name="termnews-related", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            # Read-only, and not through Store.open: this connection must never
+            # migrate the cache or move a damaged one aside under the writer.
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30
+            )
+            try:
+                self._work = _work_out(conn, self._new_ids, self._terms)
+            finally:
+                conn.close()
+        except Exception:  # the writer does the whole job instead
+            self._failed = True
+
+    def finish(self, store: Store) -> int:
+        """Wait for the thread and write; returns how many articles were indexed."""
+        if self._thread is None:
+            return index_new_articles(store, self._new_ids, self._terms)
+        self._thread.join()
+        if self._failed:
+            return index_new_articles(store, self._new_ids, self._terms)
+        return _write(store, self._work)
+
+
+def start_indexing(
+    store: Store, new_ids: Sequence[int], terms: RefreshTerms | None = None
+) -> Indexing:
+    """Start :func:`index_new_articles` for a refresh; call ``finish(store)`` to complete it."""
+    return Indexing(store, new_ids, terms)
 
 
 def _window(
