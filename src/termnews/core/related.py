@@ -34,6 +34,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -476,7 +477,8 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
         best: _Doc | None = None
         best_score = GROUP_THRESHOLD
         sig = unpack(doc.blob)
-        for index, _ in hits.most_common(GROUP_CANDIDATES):
+        # (sorted in C, as Counter.most_common would order them, without its heap in Python)
+        for index, _ in sorted(hits.items(), key=itemgetter(1), reverse=True)[:GROUP_CANDIDATES]:
             other = docs[index]
             # A story lasts GROUP_WINDOW_HOURS from its first article (whose id is
             # the story id): without this bound, look-alike articles chain one
