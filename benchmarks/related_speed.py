@@ -429,12 +429,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"| refresh of 1,000 new articles at ~{total - late_n:,}+: parse (termnews parser, "
         f"one core) | CPU {parse_ms:.0f} ms | |",
         f"| ... ingest + full-text index | {base_w:.0f} ms (CPU {base_c:.0f} ms) | |",
-        f"| ... related indexing and grouping in the writer (added) "
+        f"| ... related indexing and grouping, refresh process (added) "
         f"| {rel_w:.0f} ms (CPU {rel_c:.0f} ms) | |",
         f"| ... term counting in the parse workers (added) | CPU {late_count:.0f} ms | |",
         f"| added CPU vs the whole refresh (parse + ingest + FTS) "
         f"| {ratio(rel_c + late_count, parse_ms + base_c)} | < 10% |",
-        f"| added writer CPU vs the database work alone (ingest + FTS) "
+        f"| added refresh-process CPU vs the database work alone (ingest + FTS) "
         f"| {ratio(rel_c, base_c)} | < 10% |",
         f"| same, wall time | {ratio(rel_w, base_w)} | |",
         f"| same, CPU, averaged over all {len(rows)} refreshes | "
@@ -442,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"| cold: {cold.new:,} new articles ({COLD_FEEDS} feeds x {ITEMS_PER_FEED}) into an "
         f"empty cache: ingest + full-text index | {cold_base_w * 1000:.0f} ms "
         f"(CPU {cold_base_c * 1000:.0f} ms) | |",
-        f"| ... related indexing and grouping in the writer (terms counted by the workers) "
+        f"| ... related indexing and grouping, refresh process (terms counted by the workers) "
         f"| {cold.related[0] * 1000:.0f} ms (CPU {cold.related[1] * 1000:.0f} ms) "
         f"= {ratio(cold.related[1], cold_base_c)} of ingest + FTS CPU | |",
         f"| ... term counting in the parse workers | CPU {cold.count_cpu * 1000:.0f} ms "
