@@ -115,3 +115,20 @@ def test_workers_count_the_new_entries_as_the_writer_would(server: Loopback, sto
     items = related_articles(store, quake)
     # The rewrite from the other site, once (its three copies share one text).
     assert [(i.feed_title, i.same_story) for i in items] == [("site1", True)]
+
+
+def test_counts_kept_for_a_refresh_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from termnews.core import related
+    from termnews.core.models import EntryData
+    from termnews.core.related_text import encode_terms
+
+    monkeypatch.setattr(related, "BACKFILL_LIMIT", 5)
+    blob = encode_terms(doc_terms(*STORIES[0]))
+    terms = RefreshTerms()
+    for feed_id in (1, 2):
+        entries = [EntryData(guid=f"g{i}", link=None, title="t") for i in range(4)]
+        terms.add(feed_id, entries, [blob, b"", blob, blob])
+    # Six counted entries, five kept: the first one added goes.
+    assert len(terms) == 5
+    assert terms.take(1, "g0") is None and terms.take(1, "g1") is None
+    assert terms.take(2, "g3") is not None

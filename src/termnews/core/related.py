@@ -29,7 +29,7 @@ import math
 import sqlite3
 import threading
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -234,10 +234,14 @@ class RefreshTerms:
     (see ``related_text.entry_terms``). The writer adds them here by (feed id,
     entry key), and :func:`index_new_articles` takes the ones of articles that
     turned out new; any other new article is counted from its stored text.
+
+    At most ``BACKFILL_LIMIT`` counts are kept, the latest added (about 1 KB
+    each): one refresh indexes no more articles than that, the latest written,
+    so a refresh of a thousand new feeds does not hold every count in memory.
     """
 
     def __init__(self) -> None:
-        self._encoded: dict[tuple[int, str], bytes] = {}
+        self._encoded: OrderedDict[tuple[int, str], bytes] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._encoded)
@@ -246,9 +250,12 @@ class RefreshTerms:
         """Keep one feed's counts (``encoded[i]`` for ``entries[i]``, ``b""`` for none)."""
         if len(entries) != len(encoded):
             return
+        kept = self._encoded
         for entry, blob in zip(entries, encoded, strict=True):
             if blob:
-                self._encoded.setdefault((feed_id, entry_key(entry)), blob)
+                kept.setdefault((feed_id, entry_key(entry)), blob)
+        while len(kept) > BACKFILL_LIMIT:
+            kept.popitem(last=False)
 
     def take(self, feed_id: int, key: str) -> DocTerms | None:
         """The counts of one article (by its feed and stored key), if the workers made them."""
