@@ -12,7 +12,7 @@ def run_tui(ctx: Context) -> int:
     store = ctx.store
     # A cache that was just moved aside is not a first run: the reader opens the
     # new, empty cache and says where the old one went.
-    first_run = not ctx.demo and not store.feeds() and not store.notices
+    first_run = not ctx.demo and not store.has_feeds() and not store.notices
     if first_run:
         # Nothing subscribed yet: show the bundled demo in a throwaway cache rather
         # than an empty screen, and tell the user how to add real feeds.

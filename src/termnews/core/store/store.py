@@ -282,6 +282,10 @@ class Store:
             f" FROM articles INDEXED BY idx_articles_muted WHERE muted = 1 GROUP BY {column}"
         ).fetchall()
 
+    def has_feeds(self) -> bool:
+        """Whether anything is subscribed: one row read, not the per-feed counts of feeds()."""
+        return self.conn.execute("SELECT 1 FROM feeds LIMIT 1").fetchone() is not None
+
     def feed(self, feed_id: int) -> Feed:
         """One feed by id."""
         row = self.conn.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone()
