@@ -55,3 +55,20 @@ def clean_block(text: str | None) -> str:
     if not text:
         return ""
     return strip_unsafe(unicodedata.normalize("NFC", text)).strip()
+
+
+_OUTLET_SEPARATORS = (" — ", " – ", " | ", " > ", " - ", " :: ", " · ")
+
+
+def outlet_name(feed_title: str | None) -> str:
+    """The outlet part of a feed title, for narrow columns: ``BBC News - World`` -> ``BBC News``.
+
+    Feed titles usually name the outlet first and the section after a separator
+    ("NYT > World News", "Reuters | Business"). The headline list already shows
+    the section, so a column a dozen cells wide is better spent on the outlet.
+    A title with no separator, or whose first part would be under three
+    characters, is returned whole (cleaned).
+    """
+    title = clean_line(feed_title)
+    cut = min((i for sep in _OUTLET_SEPARATORS if (i := title.find(sep)) >= 3), default=-1)
+    return title[:cut].rstrip() if cut > 0 else title

@@ -41,17 +41,17 @@ class DemoFeed:
 # be shown without parsing anything; a test keeps the two in step.
 _MANIFEST: tuple[tuple[str, str, str], ...] = (
     ("guide.xml", GUIDE_SECTION, "termnews Guide"),
-    ("world-northwind.xml", "World", "Sample: Northwind Times — World"),
-    ("world-harbour.xml", "World", "Sample: Harbour Post — World"),
-    ("world-kestrel.xml", "World", "Sample: Kestrel Wire — World"),
-    ("tech-byteline.xml", "Technology", "Sample: Byteline"),
-    ("tech-kestrel.xml", "Technology", "Sample: Kestrel Wire — Technology"),
-    ("science-fieldnotes.xml", "Science", "Sample: Fieldnotes"),
-    ("science-lantern.xml", "Science", "Sample: The Lantern Review — Science"),
-    ("business-northwind.xml", "Business", "Sample: Northwind Times — Business"),
-    ("business-meridian.xml", "Business", "Sample: Meridian Courier — Business"),
-    ("sport-harbour.xml", "Sport", "Sample: Harbour Post — Sport"),
-    ("sport-meridian.xml", "Sport", "Sample: Meridian Courier — Sport"),
+    ("world-northwind.xml", "World", "Northwind Times — World"),
+    ("world-harbour.xml", "World", "Harbour Post — World"),
+    ("world-kestrel.xml", "World", "Kestrel Wire — World"),
+    ("tech-byteline.xml", "Technology", "Byteline"),
+    ("tech-kestrel.xml", "Technology", "Kestrel Wire — Technology"),
+    ("science-fieldnotes.xml", "Science", "Fieldnotes"),
+    ("science-lantern.xml", "Science", "The Lantern Review — Science"),
+    ("business-northwind.xml", "Business", "Northwind Times — Business"),
+    ("business-meridian.xml", "Business", "Meridian Courier — Business"),
+    ("sport-harbour.xml", "Sport", "Harbour Post — Sport"),
+    ("sport-meridian.xml", "Sport", "Meridian Courier — Sport"),
 )
 
 

@@ -96,6 +96,11 @@ Then press `R` here (or run `termnews refresh`).
 """
 
 
+def _unread_articles(count: int) -> str:
+    """``1 unread article`` / ``12 unread articles``, for confirmations."""
+    return f"{count} unread article{'' if count == 1 else 's'}"
+
+
 def with_trending(sections: list[Section], store: Store, hours: int) -> list[Section]:
     """Add the Trending section (stories told by several feeds) after Starred.
 
@@ -765,18 +770,21 @@ class MainScreen(SearchMixin, Screen[None]):
 
     def action_mark_section_read(self) -> None:
         view = self.view_
+        rows_unread = [h.id for h in self.headlines.rows if not h.read]
         if self.filter_text:
-            ids = [h.id for h in self.headlines.rows if not h.read]
-            what = f"{len(ids)} unread articles matching '{self.filter_text}'"
+            ids = rows_unread
+            what = f"{_unread_articles(len(ids))} matching '{self.filter_text}'"
         elif view.section == VirtualSection.TRENDING.value:
-            ids = [h.id for h in self.headlines.rows if not h.read]
-            what = f"the {len(ids)} unread trending articles"
+            ids = rows_unread
+            what = f"the {_unread_articles(len(ids))} in Trending"
         elif saved_name(view.section) is not None:
-            ids = [h.id for h in self.headlines.rows if not h.read]
-            what = f"the {len(ids)} unread articles listed in {clean_line(view.label)}"
+            ids = rows_unread
+            what = f"the {_unread_articles(len(ids))} listed in {clean_line(view.label)}"
         else:
             ids = []
-            what = f"all {self.status.unread} unread articles in {clean_line(view.label)}"
+            count = self.status.unread
+            every = "the" if count == 1 else "all"
+            what = f"{every} {_unread_articles(count)} in {clean_line(view.label)}"
         if (self.filter_text and not ids) or (not self.filter_text and self.status.unread == 0):
             self.notify("Nothing unread here.")
             return

@@ -29,10 +29,13 @@ from textual.widgets.option_list import Option
 
 from termnews.core.dates import short_age
 from termnews.core.models import Headline
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, outlet_name
 
 LOOKAHEAD = 40
 """Ask for the next page when the highlight or the view is this close to the end."""
+
+SOURCE_FROM = 36
+"""Narrowest row (cells) that still shows the source column; below it the title gets it all."""
 
 Clock = Callable[[], datetime]
 
@@ -62,12 +65,13 @@ class HeadlineRow(Visual):
         right: list[tuple[str, str]] = []
         if h.sources > 1:
             right.append((f"+{h.sources - 1} ", "$secondary"))
-        if self.show_source and width >= 60:
-            src_width = min(24, max(12, width // 4))
-            source = clean_line(h.feed_title)
+        if self.show_source and width >= SOURCE_FROM:
+            # A fixed-width, left-aligned column, so sources line up down the list.
+            src_width = min(18, max(10, width // 4))
+            source = outlet_name(h.feed_title)
             if len(source) > src_width:
                 source = source[: src_width - 1].rstrip() + "…"
-            right.append((source + "  ", "$foreground-muted"))
+            right.append((source.ljust(src_width) + " ", "$foreground-muted"))
         right.append((age.rjust(3), "$foreground-muted"))
         tail = Content.assemble(*right)
         room = width - 2 - tail.cell_length - 2
