@@ -24,6 +24,7 @@ from termnews.core.content import (
     reading_time_minutes,
     safe_url,
 )
+from termnews.core.text import outlet_name
 
 BASE = "https://news.example.com/world/story.html"
 _md = MarkdownIt("gfm-like")
@@ -540,3 +541,23 @@ def test_real_feed_bodies_convert_cleanly() -> None:
         assert "](data:" not in md
         assert not trackers.search(md) or "<" not in body  # only text mentions survive
         assert "\x1b" not in md
+
+
+@pytest.mark.parametrize(
+    ("title", "outlet"),
+    [
+        ("BBC News - World", "BBC News"),
+        ("NYT > World News", "NYT"),
+        ("Harbour Post — Sport", "Harbour Post"),
+        ("Reuters | Business - Markets", "Reuters"),
+        ("Ars Technica", "Ars Technica"),
+        ("A - b", "A - b"),  # the first part is too short to be a name
+        ("\x1b[31mRed\x1b[0m Daily - Home", "Red Daily"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_outlet_name_keeps_the_part_before_a_section_separator(
+    title: str | None, outlet: str
+) -> None:
+    assert outlet_name(title) == outlet
