@@ -18,14 +18,14 @@ from textual.widgets.option_list import Option
 
 from termnews.core.dates import short_age
 from termnews.core.related import RelatedItem
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, outlet_name
 
 TITLE = "You may also like"
 
 
 def teaser(item: RelatedItem, now: datetime) -> Content:
     """Two lines: SECTION · source · age, then the headline."""
-    meta = [clean_line(item.feed_title)]
+    meta = [outlet_name(item.feed_title)]
     age = short_age(item.published, now)
     if age:
         meta.append(age)

@@ -8,6 +8,7 @@ the cursor never jumps while a refresh changes them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -19,7 +20,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from termnews.core.models import Feed, Section
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, outlet_name
 
 FAILING_MARK = "⚠"
 
@@ -88,6 +89,7 @@ class SectionList(Tree[View]):
         self.feeds: list[Feed] = []
         self._section_nodes: dict[str, TreeNode[View]] = {}
         self._feed_nodes: dict[int, TreeNode[View]] = {}
+        self._feed_names: dict[int, str] = {}
         self._active: View | None = None
 
     # ---------------------------------------------------------------- labels
@@ -112,8 +114,31 @@ class SectionList(Tree[View]):
             )
         return text
 
+    def feed_name(self, feed: Feed) -> str:
+        """The feed's name under its section: the outlet alone when that is unambiguous."""
+        return (
+            self._feed_names.get(feed.id)
+            or clean_line(feed.title)
+            or clean_line(feed.url)
+            or "(untitled feed)"
+        )
+
+    def _name_feeds(self, feeds: Sequence[Feed]) -> None:
+        """Short names for the tree: "Harbour Post — World" is "Harbour Post" under World.
+
+        The section is the parent node, so repeating it in every child wastes a narrow
+        pane; but two feeds of one outlet in one section keep their whole titles.
+        """
+        outlets = {f.id: outlet_name(f.title) for f in feeds}
+        seen = Counter((f.section, outlets[f.id]) for f in feeds)
+        self._feed_names = {
+            f.id: outlets[f.id]
+            for f in feeds
+            if outlets[f.id] and seen[(f.section, outlets[f.id])] == 1
+        }
+
     def feed_label(self, feed: Feed) -> Text:
-        text = Text(clean_line(feed.title) or clean_line(feed.url) or "(untitled feed)")
+        text = Text(self.feed_name(feed))
         text.append(
             self._count(feed.unread),
             self.get_component_rich_style("section-list--count", partial=True),
@@ -134,6 +159,7 @@ class SectionList(Tree[View]):
         ] == [(f.id, f.section) for f in self.feeds]
         self.sections = list(sections)
         self.feeds = list(feeds)
+        self._name_feeds(feeds)
         failing_sections = {f.section for f in feeds if f.failing}
         if same_shape and self._section_nodes:
             for s in sections:
