@@ -144,9 +144,12 @@ async def test_unread_only_toggle(seeded: Env, run_app: RunApp) -> None:
         # The article opened at start is read, so one fewer.
         assert len(screen.headlines.rows) == total - 1
         assert all(not h.read for h in screen.headlines.rows)
+        # The list says it is filtered, and how to undo it.
+        assert "unread only (u)" in str(screen.headlines.border_subtitle)
         await pilot.press("u")
         await settle(pilot)
         assert len(screen.headlines.rows) == total
+        assert "unread only" not in str(screen.headlines.border_subtitle)
 
 
 async def test_o_opens_http_links_only_and_y_copies(seeded: Env, run_app: RunApp) -> None:

@@ -374,7 +374,8 @@ class MainScreen(SearchMixin, Screen[None]):
         if generation != self._generation:
             return
         self.headlines.show_rows(rows, total, keep_id=keep_id)
-        self.headlines.border_subtitle = f"{total} article{'s' if total != 1 else ''}"
+        count = f"{total} article{'s' if total != 1 else ''}"
+        self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()
 
     @work(exclusive=True, group="headlines", exit_on_error=False)
