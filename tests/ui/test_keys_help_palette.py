@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import Env, RunApp, main_screen, palette_run, screen_text, settle
+from tests.ui.conftest import (
+    Env,
+    RunApp,
+    main_screen,
+    palette_run,
+    screen_text,
+    settle,
+    wait_for,
+)
 from textual.command import CommandPalette
 
 from termnews.app.commands import KEY_COMMANDS, markdown_key_table
@@ -80,3 +88,26 @@ async def test_palette_runs_actions_and_switches_theme(seeded: Env, run_app: Run
         assert app.theme == "nord"
         await palette_run(pilot, "Unread only")
         assert screen.unread_only
+
+
+async def test_palette_puts_a_section_before_its_feeds(seeded: Env, run_app: RunApp) -> None:
+    """Typing a bare section name ("world") lists the section first, then feeds named after it."""
+    from textual.widgets import Input, OptionList
+
+    async with run_app(seeded) as (app, pilot):
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        app.screen.query_one(Input).value = "world"
+
+        def prompts() -> list[str]:
+            options = app.screen.query_one(OptionList)
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+        def searched() -> bool:
+            listed = prompts()
+            return any("Section: World" in p for p in listed) and not any(
+                "Theme:" in p for p in listed
+            )
+
+        await wait_for(pilot, searched)
+        assert prompts()[0].startswith("Section: World"), prompts()

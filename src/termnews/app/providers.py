@@ -30,6 +30,9 @@ class Entry:
 class _EntryProvider(Provider):
     """Fuzzy search over a list of entries; all of them on discovery."""
 
+    boost: float = 1.0
+    """Score multiplier: on a tie, a section ("Sport") should beat the feeds inside it."""
+
     def entries(self) -> Iterable[Entry]:
         raise NotImplementedError
 
@@ -43,7 +46,7 @@ class _EntryProvider(Provider):
             score = matcher.match(entry.text)
             if score > 0:
                 yield Hit(
-                    score,
+                    score * self.boost,
                     matcher.highlight(entry.text),
                     entry.run,
                     text=entry.text,
@@ -65,6 +68,8 @@ def _main_screen(provider: Provider) -> object | None:
 
 class SectionsProvider(_EntryProvider):
     """'Section: World' jumps to a section's headlines."""
+
+    boost = 1.1
 
     def entries(self) -> Iterable[Entry]:
         from termnews.app.screens.main import MainScreen
