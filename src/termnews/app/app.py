@@ -22,6 +22,7 @@ from textual.theme import Theme
 from termnews.app.browser import open_in_browser
 from termnews.app.commands import app_bindings, effective_keys, unknown_ids
 from termnews.app.providers import ActionsProvider, FeedsProvider, SectionsProvider, ThemesProvider
+from termnews.app.readable_colors import readable_variables
 from termnews.app.screens.main import MainScreen
 from termnews.app.state import UiState, save_state
 from termnews.app.store_thread import StoreThread
@@ -130,6 +131,15 @@ class TermnewsApp(App[None]):
         screen = self.main_screen
         if screen is not None:
             screen.save_state()
+            # Tree labels are Rich text styled when built: rebuild them in the new colours.
+            screen.sections_pane.restyle()
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus the ``$tn-*`` text colours made readable on it."""
+        variables = super().get_css_variables()
+        variables.update(readable_variables(variables))
+        self.theme_variables = variables
+        return variables
 
     def notify(
         self,

@@ -69,9 +69,9 @@ class HelpScreen(ModalScreen[None]):
             body.border_title = "Keys"
             body.border_subtitle = "Esc closes"
             for group in groups():
-                yield Static(Content.styled(group.upper(), "bold $accent"), classes="help-group")
+                yield Static(Content.styled(group.upper(), "bold $tn-accent"), classes="help-group")
                 yield Static(keymap_table(self.keys, group), classes="help-keys")
-            yield Static(Content.styled("SEARCH", "bold $accent"), classes="help-group")
+            yield Static(Content.styled("SEARCH", "bold $tn-accent"), classes="help-group")
             yield Static(search_reference(), classes="help-keys")
             where = self.config_path or "the config file"
             yield Static(

@@ -56,23 +56,23 @@ class HeadlineRow(Visual):
         """The row laid out for ``width`` cells: marker, title, then source and age at the right."""
         h = self.headline
         if h.starred:
-            marker = ("★ ", "$warning")
+            marker = ("★ ", "$tn-warning")
         elif not h.read:
-            marker = ("● ", "$accent")
+            marker = ("● ", "$tn-accent")
         else:
             marker = ("  ", "")
         age = short_age(h.published, self.clock())
         right: list[tuple[str, str]] = []
         if h.sources > 1:
-            right.append((f"+{h.sources - 1} ", "$secondary"))
+            right.append((f"+{h.sources - 1} ", "$tn-secondary"))
         if self.show_source and width >= SOURCE_FROM:
             # A fixed-width, left-aligned column, so sources line up down the list.
             src_width = min(18, max(10, width // 4))
             source = outlet_name(h.feed_title)
             if len(source) > src_width:
                 source = source[: src_width - 1].rstrip() + "…"
-            right.append((source.ljust(src_width) + " ", "$foreground-muted"))
-        right.append((age.rjust(3), "$foreground-muted"))
+            right.append((source.ljust(src_width) + " ", "$text-muted"))
+        right.append((age.rjust(3), "$text-muted"))
         tail = Content.assemble(*right)
         room = width - 2 - tail.cell_length - 2
         title = self.title_content()

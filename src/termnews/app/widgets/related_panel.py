@@ -30,8 +30,8 @@ def teaser(item: RelatedItem, now: datetime) -> Content:
     if age:
         meta.append(age)
     return Content.assemble(
-        (clean_line(item.section).upper(), "bold $accent"),
-        ("  " + " · ".join(meta), "$foreground-muted"),
+        (clean_line(item.section).upper(), "bold $tn-accent"),
+        ("  " + " · ".join(meta), "$tn-muted"),
         "\n",
         (clean_line(item.title) or "(untitled)", "bold"),
     )

@@ -20,7 +20,7 @@ from termnews.app.widgets.headline_list import Clock, HeadlineRow
 from termnews.core.search import MatchedHeadline
 from termnews.core.search.highlight import Spans
 
-MATCH_STYLE = "bold underline $accent"
+MATCH_STYLE = "bold underline $tn-accent"
 """How a matched word looks (theme variables, so every theme gets it right)."""
 SNIPPET_INDENT = "   "
 
@@ -53,9 +53,7 @@ class SearchHitRow(HeadlineRow):
 
     def snippet_content(self, width: int) -> Content:
         """The snippet line, indented under the title and cut to ``width``."""
-        snippet = _marked(
-            self.hit.snippet, self.hit.snippet_spans, "$foreground-muted", MATCH_STYLE
-        )
+        snippet = _marked(self.hit.snippet, self.hit.snippet_spans, "$text-muted", MATCH_STYLE)
         return Content.assemble(SNIPPET_INDENT, snippet).truncate(width, ellipsis=True)
 
     def render_strips(

@@ -150,6 +150,18 @@ class SectionList(Tree[View]):
             )
         return text
 
+    def restyle(self) -> None:
+        """Relabel every node (after a theme change: labels carry resolved colours)."""
+        failing_sections = {f.section for f in self.feeds if f.failing}
+        for s in self.sections:
+            node = self._section_nodes.get(s.name)
+            if node is not None:
+                node.set_label(self.section_label(s, s.name in failing_sections))
+        for f in self.feeds:
+            feed_node = self._feed_nodes.get(f.id)
+            if feed_node is not None:
+                feed_node.set_label(self.feed_label(f))
+
     # ------------------------------------------------------------------ data
 
     def set_data(self, sections: Sequence[Section], feeds: Sequence[Feed]) -> None:

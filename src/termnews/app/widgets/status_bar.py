@@ -41,29 +41,31 @@ class StatusBar(Horizontal):
 
     def _redraw(self) -> None:
         left = Content.assemble(
-            ("termnews", "bold $accent"),
-            ("  ›  ", "$foreground-muted"),
+            ("termnews", "bold $tn-accent"),
+            ("  ›  ", "$tn-muted"),
             (clean_line(self.location), "bold"),
-            (f"  {self.unread} unread" if self.unread else "  all read", "$foreground-muted"),
+            (f"  {self.unread} unread" if self.unread else "  all read", "$tn-muted"),
         )
         if self.filter_text:
             left = left + Content.assemble(
-                ("  filter: ", "$foreground-muted"), (self.filter_text, "italic")
+                ("  filter: ", "$tn-muted"), (self.filter_text, "italic")
             )
         right: list[tuple[str, str] | str] = []
         if self.progress is not None:
             done, total = self.progress
-            right.append((f"refreshing {done}/{total}", "bold $warning"))
+            right.append((f"refreshing {done}/{total}", "bold $tn-warning"))
         elif self.last_refresh is not None:
             age = short_age(self.last_refresh, datetime.now(UTC))
             when = "just now" if age == "now" else (f"{age} ago" if age[-1] in "mh" else age)
-            right.append((f"updated {when}", "$foreground-muted"))
+            right.append((f"updated {when}", "$tn-muted"))
         else:
-            right.append(("never refreshed", "$foreground-muted"))
+            right.append(("never refreshed", "$tn-muted"))
         right.append("  ")
         if self.demo:
-            right += [("demo", "bold $accent"), "  "]
-        right.append(("● offline", "bold $error") if self.offline else ("● online", "$success"))
+            right += [("demo", "bold $tn-accent"), "  "]
+        right.append(
+            ("● offline", "bold $tn-error") if self.offline else ("● online", "$tn-success")
+        )
         self.query_one("#status-left", Static).update(left)
         self.query_one("#status-right", Static).update(Content.assemble(*right))
 

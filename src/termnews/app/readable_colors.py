@@ -1,0 +1,137 @@
+"""Theme colours the reader draws text with, nudged until they are readable.
+
+Textual's built-in themes pick accents and muted greys that look good as borders
+and highlights but are often too faint as text: measured on the reader's own
+screen, gruvbox's cursor text sits at 2.4:1 against the cursor, solarized's muted
+grey at 2.3:1, catppuccin-latte's orange accent at 1.9:1. A news reader is text
+first, so every colour the app writes text in is derived here from the active
+theme: the theme's own hue, blended towards its foreground (or towards black or
+white) only as far as needed to reach a WCAG contrast ratio against every
+background that text can sit on. Themes that already read well keep their colours
+exactly.
+
+The results are extra CSS variables (``$tn-muted``, ``$tn-accent``, ...) plus a few
+of Textual's own (footer keys, the list cursor, Markdown headings), so the
+``.tcss`` and the ``Content`` styles of the widgets simply use variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from textual.color import Color
+
+BODY_RATIO = 4.5
+"""WCAG AA for body text: muted bylines and ages too, they are read, not glanced at."""
+
+LABEL_RATIO = 3.5
+"""Bold labels (kickers, counts, keys) and status colours: above AA's 3:1 for large text."""
+
+BACKGROUNDS = ("background", "surface", "panel")
+"""The surfaces the reader puts text on: panes, the status bar, dialogs."""
+
+
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(color: Color) -> float:
+    """Relative luminance (WCAG 2)."""
+    return 0.2126 * _channel(color.r) + 0.7152 * _channel(color.g) + 0.0722 * _channel(color.b)
+
+
+def contrast_ratio(a: Color, b: Color) -> float:
+    """WCAG contrast ratio between two opaque colours: 1 (none) to 21."""
+    lighter, darker = sorted((luminance(a), luminance(b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def readable(color: Color, backgrounds: Iterable[Color], ratio: float) -> Color:
+    """``color`` blended towards white or black, whichever needs less, until it reaches
+    ``ratio`` against every one of ``backgrounds``; unchanged when it already does."""
+    grounds = list(backgrounds)
+
+    def worst(candidate: Color) -> float:
+        return min(contrast_ratio(candidate, bg) for bg in grounds)
+
+    if not grounds or worst(color) >= ratio:
+        return color
+    best: tuple[int, Color] | None = None
+    for target in (Color(255, 255, 255), Color(0, 0, 0)):
+        for step in range(1, 21):
+            candidate = color.blend(target, step / 20)
+            if worst(candidate) >= ratio:
+                if best is None or step < best[0]:
+                    best = (step, candidate)
+                break
+    if best is not None:
+        return best[1]
+    return max((Color(255, 255, 255), Color(0, 0, 0)), key=worst)
+
+
+def _solid(value: str | None, over: Color) -> Color | None:
+    """A variable's colour flattened onto ``over`` (muted greys carry an alpha)."""
+    if not value:
+        return None
+    try:
+        color = Color.parse(value)
+    except Exception:
+        return None
+    if color.ansi is not None or color.auto:
+        return None
+    return over + color if color.a < 1 else color
+
+
+def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
+    """The ``$tn-*`` variables and corrected Textual ones for a theme's ``variables``.
+
+    Returns nothing for ANSI themes: their colours are whatever the user's terminal
+    palette says, which no program can measure.
+    """
+    base = _solid(variables.get("background"), Color(0, 0, 0))
+    if base is None:
+        return {}
+    surfaces = [c for name in BACKGROUNDS if (c := _solid(variables.get(name), base))]
+    # Panes are tinted a few per cent towards the foreground (termnews.tcss).
+    foreground = _solid(variables.get("foreground"), base) or Color(224, 224, 224)
+    surfaces += [s.blend(foreground, 0.03) for s in list(surfaces)]
+    wanted = {
+        "tn-text": ("foreground", BODY_RATIO),
+        "tn-muted": ("foreground-muted", BODY_RATIO),
+        "tn-accent": ("accent", LABEL_RATIO),
+        "tn-primary": ("primary", LABEL_RATIO),
+        "tn-secondary": ("secondary", LABEL_RATIO),
+        "tn-success": ("success", LABEL_RATIO),
+        "tn-warning": ("warning", LABEL_RATIO),
+        "tn-code": ("warning", BODY_RATIO),
+        "tn-error": ("error", LABEL_RATIO),
+        "markdown-h1-color": ("markdown-h1-color", BODY_RATIO),
+        "markdown-h2-color": ("markdown-h2-color", BODY_RATIO),
+        "markdown-h3-color": ("markdown-h3-color", BODY_RATIO),
+        "markdown-h4-color": ("markdown-h4-color", BODY_RATIO),
+        "markdown-h5-color": ("markdown-h5-color", BODY_RATIO),
+        "markdown-h6-color": ("markdown-h6-color", BODY_RATIO),
+    }
+    out: dict[str, str] = {}
+    for name, (source, ratio) in wanted.items():
+        color = _solid(variables.get(source), base)
+        if color is not None:
+            out[name] = readable(color, surfaces, ratio).hex
+    footer = _solid(variables.get("footer-background"), base)
+    key = _solid(variables.get("footer-key-foreground"), base)
+    if footer is not None and key is not None:
+        out["footer-key-foreground"] = readable(key, [footer], LABEL_RATIO).hex
+    # The highlighted row: its text must read on the cursor colour itself.
+    cursor = _solid(variables.get("block-cursor-background"), base)
+    if cursor is not None:
+        text = _solid(variables.get("block-cursor-foreground"), cursor) or foreground
+        out["block-cursor-foreground"] = readable(text, [cursor], BODY_RATIO).hex
+    # The cursor of an unfocused list: a translucent highlight over the pane.
+    pane = _solid(variables.get("surface"), base) or base
+    blurred = _solid(variables.get("block-cursor-blurred-background"), pane)
+    if blurred is not None:
+        text = _solid(variables.get("block-cursor-blurred-foreground"), blurred) or foreground
+        tinted = blurred.blend(foreground, 0.03)
+        out["block-cursor-blurred-foreground"] = readable(text, [blurred, tinted], BODY_RATIO).hex
+    return out
