@@ -105,3 +105,28 @@ def test_schema_3_cache_keeps_its_markdown_and_is_rewritten_quietly(tmp_path: Pa
         assert again.content == entry.markdown and again.read
         assert _fts_ids(store, "world") == [article.id]
         assert store.ingest(feed.id, parsed).unchanged == 1
+
+
+def test_clean_line_fast_path_matches_the_plain_definition() -> None:
+    """clean_line skips work on safe text; its result must equal the full definition."""
+    import re
+    import unicodedata
+
+    from termnews.core.text import _CONTROL_CHARS, _ESCAPE_SEQUENCES, clean_line
+
+    def reference(text: str) -> str:
+        text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+        text = _CONTROL_CHARS.sub("", _ESCAPE_SEQUENCES.sub("", text))
+        return re.sub(r"[ \t\u00a0\u2000-\u200b\u3000]+", " ", text.replace("\n", " ")).strip()
+
+    samples = [
+        "plain words here",
+        "  a  b\t\tc \n d  ",
+        "x\u00a0 y\u3000z \u200b w\u2003\u2003v",
+        "red \x1b[31mtext\x1b[0m and \x1b]8;;http://evil\x07link\x1b]8;;\x07",
+        "bidi \u202eevil\u202c \x9b31m c1",
+        "e\u0301 composed\r\nline\rbreaks",
+        "tab\t \tmix \u00a0",
+    ]
+    for sample in samples:
+        assert clean_line(sample) == reference(sample), sample
