@@ -8,11 +8,13 @@ import socket
 import ssl
 import zlib
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
 from loopback_http import (
     Loopback,
+    Route,
     closes_mid_body,
     endless,
     gzipped,
@@ -242,3 +244,32 @@ def test_transport_errors_read_as_one_line() -> None:
     assert describe_exception(timeout, NetworkConfig(connect_timeout=3)) == (
         "timed out connecting (no connection within 3 s)"
     )
+
+
+def test_304s_and_redirects_reuse_one_connection() -> None:
+    """Unread bodies (304, redirect, small error page) must not cost a new connection."""
+    ports: list[int] = []
+
+    def counting(route: Route) -> Route:
+        def wrapped(h: BaseHTTPRequestHandler) -> None:
+            ports.append(h.client_address[1])
+            route(h)
+
+        return wrapped
+
+    with running() as server:
+        server.routes["/feed"] = counting(static(b"<rss/>", ETag='"v1"'))
+        server.routes["/old"] = counting(redirect(301, "/feed"))
+        server.routes["/missing"] = counting(status(404))
+        network = NetworkConfig(concurrency=1, per_host=1)
+
+        async def go() -> list[FetchResult]:
+            async with Fetcher(network) as fetcher:
+                results = []
+                for path in ("/feed", "/feed", "/old", "/missing", "/feed", "/feed"):
+                    results.append(await fetcher.fetch(server.url(path), etag='"v1"'))
+                return results
+
+        results = asyncio.run(go())
+    assert [r.status for r in results] == [304, 304, 304, 404, 304, 304]
+    assert len(ports) == 7 and len(set(ports)) == 1

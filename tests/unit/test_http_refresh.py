@@ -302,3 +302,30 @@ def test_parse_pool_survives_a_dead_worker() -> None:
         assert error is None and parsed is not None and parsed.title == "X"
     finally:
         pool.close()
+
+
+def test_search_index_is_built_while_feeds_are_still_coming(
+    server: Loopback, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer indexes new articles while it waits, not all after the last feed."""
+    from termnews.core import http_refresh
+
+    monkeypatch.setattr(http_refresh, "FTS_BATCH", 3)
+    for i in range(8):
+        server.routes[f"/f{i}"] = slow(0.05 * i, rss(f"F{i}", prefix=f"f{i}"))
+        store.add_feed(server.url(f"/f{i}"))
+    indexed_during: list[int] = []
+
+    def seen(_outcome: object, _done: int, _total: int) -> None:
+        indexed_during.append(int(store.get_meta("fts_indexed_upto", "0") or 0))
+
+    report = refresh(store, settings=SETTINGS, progress=seen)
+    assert {o.status for o in report.outcomes} == {"new"}
+    # Feeds arrive 50 ms apart, so the writer is idle between them and indexes then.
+    assert len(indexed_during) == 8 and max(indexed_during[:-1]) > 0
+    total = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert int(store.get_meta("fts_indexed_upto", "0") or 0) == total == 24
+    hits = store.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'body'"
+    ).fetchone()[0]
+    assert hits == 24

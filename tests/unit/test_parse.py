@@ -20,8 +20,9 @@ def test_rss_fields(feeds_dir: Path) -> None:
     assert first.guid == "fixture-world-1"
     assert first.published is not None and first.published.year == 2026
     assert first.categories == ("Transport",)
-    assert "## Traffic returns" in first.content
-    assert "https://fixture.example/repairs" in first.content
+    assert "Traffic returns" in first.content  # plain text; the Markdown is made on read
+    assert "## Traffic returns" in first.markdown
+    assert "https://fixture.example/repairs" in first.markdown
     assert "<" not in first.summary
     assert "🎉" in feed.entries[1].title and "日本語" in feed.entries[1].content
 

@@ -10,7 +10,8 @@ The pipeline has three stages, each where it runs best:
    as the last one ingested is not parsed at all ("unchanged").
 3. **Write** in the calling thread, which owns the :class:`Store` (a SQLite
    connection belongs to one thread): a single writer takes results as they
-   complete, one transaction per changed feed. 304s, unchanged bodies and
+   complete, one transaction per changed feed, and adds new articles to the
+   search index while it waits for more (:data:`FTS_BATCH`). 304s, unchanged bodies and
    failures touch no article; their fetch state (``last_checked``,
    ``last_success``, errors) is written for all of them in **one** small
    transaction at the end, so an all-304 refresh costs the same whatever the
@@ -64,6 +65,16 @@ MAX_TTL_MINUTES = 24 * 60
 
 _POLL_SECONDS = 0.2
 """How often the writer looks at the cancel event while waiting for results."""
+
+FTS_BATCH = 1000
+"""New articles after which an idle writer adds them to the search index.
+
+The FTS index used to be built in one batch after the last feed, while the
+parse workers sat idle (0.5 s of a 6 s cold refresh of 10,000 articles). The
+writer mostly waits for parsed feeds, so it indexes in that time instead,
+in batches big enough that FTS5 merges stay cheap; ``after_ingest`` indexes
+the rest as before.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +359,7 @@ def refresh_remote(
     thread = threading.Thread(target=run_loop, name="termnews-fetch", daemon=True)
     writer = _Writer(store, states, terms)
     pending = {feed.id: feed for feed in due}
+    unindexed = 0
     thread.start()
     try:
         while True:
@@ -369,6 +381,11 @@ def refresh_remote(
             finally:
                 done()
             pending.pop(item.feed.id, None)
+            unindexed += outcome.new
+            if unindexed >= FTS_BATCH and results.empty():
+                with contextlib.suppress(Exception):  # after_ingest tries again
+                    store.index_pending()
+                unindexed = 0
             on_outcome(outcome)
             if cancel is not None and cancel.is_set():
                 handle.cancel()

@@ -71,9 +71,11 @@ class Feed:
 class EntryData:
     """One item as parsed from a source, before it is stored.
 
-    ``content`` and ``summary`` are already cleaned: Markdown for ``content``,
-    plain text for ``summary``. Parsers produce these so that cleaning happens
-    once, at ingest, and never again at display time.
+    ``summary`` is cleaned plain text. ``content`` is cleaned Markdown, except
+    when ``content_html`` is set: then ``content`` is the body's plain text (for
+    search and related stories) and the Markdown is made from ``content_html``
+    only when the article is read (:attr:`markdown`). Converting every body at
+    ingest was most of a cold refresh's cost, for articles mostly never opened.
     """
 
     guid: str | None
@@ -87,6 +89,29 @@ class EntryData:
     categories: tuple[str, ...] = ()
     image: str | None = None
     enclosures: tuple[str, ...] = ()
+    content_html: str | None = None
+    """The feed's body HTML, untrusted: only ever read through ``html_to_markdown``."""
+    content_base: str | None = None
+    """The URL relative links of ``content_html`` resolve against."""
+
+    @property
+    def markdown(self) -> str:
+        """The body as clean Markdown (converted now if the parser kept the HTML)."""
+        return body_markdown(self.content, self.content_html, self.content_base)
+
+
+def body_markdown(content: str, content_html: str | None, base: str | None) -> str:
+    """Markdown of a stored or parsed body: ``content`` itself unless HTML was kept.
+
+    Why a function of the core: the cache holds bodies in two forms (Markdown
+    written by termnews before 0.1 schema 4, HTML since), and every reader of
+    an article body (``Store`` rows, the CLI, the TUI) must see Markdown.
+    """
+    if content_html is None:
+        return content
+    from termnews.core.content import html_to_markdown  # lxml: only when a body is read
+
+    return html_to_markdown(content_html, base)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ does by default.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 import zlib
@@ -423,6 +424,7 @@ class Fetcher:
                 body, error = await self._read(response)
                 return replace(result, body=body, error=error)
             finally:
+                await _drain(response)
                 await response.aclose()
         return FetchResult(
             url, current, error=f"too many redirects (more than {net.max_redirects})"
@@ -454,6 +456,33 @@ class Fetcher:
         except _BadEncoding as exc:
             return None, str(exc)
         return b"".join(parts), None
+
+
+_DRAIN_BYTES = 64 * 1024
+"""Unread bodies up to this size are read before closing, to keep the connection."""
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read what is left of a small unread body (a 304's, a redirect's, an error page's).
+
+    httpcore returns a connection to the pool only once it has seen the end of
+    the response; closing a stream that was never read closes the connection,
+    so an all-304 refresh opened a new connection per feed. A large or endless
+    body is not read: closing that connection is cheaper.
+    """
+    if response.is_stream_consumed or response.is_closed:
+        return
+    if response.status_code not in (204, 304):
+        # Without a Content-Length the body may run until the server closes.
+        try:
+            declared = int(response.headers.get("content-length", ""))
+        except ValueError:
+            return
+        if declared > _DRAIN_BYTES:
+            return
+    with contextlib.suppress(httpx.HTTPError, OSError):
+        async for _chunk in response.aiter_raw():
+            pass
 
 
 async def _fetch_with(network: NetworkConfig | None, url: str, accept: str) -> FetchResult:

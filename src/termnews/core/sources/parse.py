@@ -2,9 +2,9 @@
 
 feedparser is the reference parser. Its HTML sanitiser and relative-URI pass
 are most of its run time on long items, and termnews cleans every body itself
-(HTML to Markdown, see :mod:`termnews.core.content`), so both are turned off:
-each body is cleaned exactly once. JSON Feed, which feedparser cannot read,
-goes to :mod:`termnews.core.sources.jsonfeed`.
+(HTML to Markdown when it is read, see :mod:`termnews.core.content`), so both
+are turned off: each body is cleaned by termnews's own sanitising converter.
+JSON Feed, which feedparser cannot read, goes to :mod:`termnews.core.sources.jsonfeed`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import feedparser
 
-from termnews.core.content import html_to_markdown, html_to_text, safe_url
+from termnews.core.content import MAX_INPUT_CHARS, html_to_text, safe_url
 from termnews.core.dates import from_struct
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
@@ -50,8 +50,16 @@ def _is_html(detail: Any) -> bool:
     return "html" in ctype or "xml" in ctype
 
 
-def _body(entry: Any, base: str | None) -> tuple[str, str]:
-    """(content as Markdown, summary as plain text) for one feedparser entry."""
+def _body(entry: Any) -> tuple[str, str, str]:
+    """(content as plain text, summary as plain text, content HTML) for one entry.
+
+    The body is **not** converted to Markdown here: that was most of the cost
+    of a refresh, for articles most of which are never opened. The HTML is
+    stored and converted when an article is read (:attr:`EntryData.markdown`,
+    ``Store`` rows); search and related stories use the plain text, which is
+    also the summary when the feed gives no separate one, so each body is
+    parsed once at ingest.
+    """
     content_html = ""
     contents = entry.get("content") or []
     for part in contents:
@@ -66,11 +74,14 @@ def _body(entry: Any, base: str | None) -> tuple[str, str]:
         summary_src = _escape_plain(summary_src)
     if not content_html:
         content_html = summary_src
-    content = html_to_markdown(content_html, base) if content_html else ""
-    summary = html_to_text(summary_src or content_html)
+    if len(content_html) > MAX_INPUT_CHARS:
+        content_html = content_html[:MAX_INPUT_CHARS]
+    text = html_to_text(content_html) if content_html else ""
+    # The summary is the body's own text unless the feed has a separate one.
+    summary = html_to_text(summary_src) if summary_src and summary_src != content_html else text
     if len(summary) > _SUMMARY_CHARS:
         summary = summary[: _SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return content, summary
+    return text, summary, content_html
 
 
 def _escape_plain(text: str) -> str:
@@ -96,7 +107,7 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
     # reader must never open (javascript:, file:, data:, ...) are dropped here.
     link = clean_line(safe_url(entry.get("link"), feed_link or url)) or None
     base = link or feed_link
-    content, summary = _body(entry, base)
+    content, summary, content_html = _body(entry)
     title = clean_line(entry.get("title"))
     if not title:
         title = (summary[:80].rsplit(" ", 1)[0] + "…") if len(summary) > 80 else summary
@@ -122,6 +133,8 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
         updated=updated,
         summary=summary,
         content=content,
+        content_html=content_html or None,
+        content_base=base,
         categories=tuple(c for c in categories if c),
         image=safe_url(_first_image(entry), base, image=True),
         enclosures=enclosures,

@@ -13,6 +13,9 @@ Design notes (why the schema looks like this):
   filled in batches after a refresh rather than by triggers: triggers made a
   cold refresh 2.7x slower on this kind of machine (shared PERF-NOTES).
   ``meta.fts_indexed_upto`` is the highest article id already indexed.
+* Feed bodies are stored as their HTML (``content_html``) with their plain text
+  in ``content``, and turned into Markdown only when read (schema 4): converting
+  every body at ingest was most of a cold refresh's CPU time.
 """
 
 from __future__ import annotations
@@ -119,6 +122,14 @@ MIGRATIONS: list[list[str]] = [
         END""",
         "INSERT INTO meta(key, value) VALUES ('related_indexed_upto', '0')",
         "INSERT INTO meta(key, value) VALUES ('related_docs_seen', '0')",
+    ],
+    # 4 (refresh speed): bodies kept as the feed's HTML, converted to Markdown when read.
+    # For rows with ``content_html``, ``content`` holds the body's plain text (what the
+    # FTS index and related stories read); rows written before keep their Markdown in
+    # ``content`` and NULL here, and read exactly as before (models.body_markdown).
+    [
+        "ALTER TABLE articles ADD COLUMN content_html TEXT",
+        "ALTER TABLE articles ADD COLUMN content_base TEXT",
     ],
 ]
 

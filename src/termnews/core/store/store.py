@@ -28,6 +28,7 @@ from termnews.core.models import (
     ParsedFeed,
     Section,
     VirtualSection,
+    body_markdown,
 )
 from termnews.core.store.db import is_write_failure, open_connection
 from termnews.core.text import clean_line
@@ -85,13 +86,27 @@ def entry_key(entry: EntryData) -> str:
         return entry.guid.strip()
     if entry.link and entry.link.strip():
         return entry.link.strip()
+    # The Markdown, as before bodies were kept as HTML: the key must not change.
     digest = hashlib.sha1(
-        f"{entry.title}\n{entry.summary}\n{entry.content}".encode("utf-8", "replace")
+        f"{entry.title}\n{entry.summary}\n{entry.markdown}".encode("utf-8", "replace")
     )
     return "sha1:" + digest.hexdigest()
 
 
+def _legacy_same(entry: EntryData, old: tuple[int, str, bool]) -> bool:
+    """True if a row stored as Markdown (schema < 4) holds this entry unchanged.
+
+    Such rows were hashed over the Markdown, so the new plain-text hash never
+    matches them. Their first re-ingest converts the body once to compare; an
+    unchanged row is then rewritten in the new form without counting as updated.
+    """
+    if entry.content_html is None or not old[2]:
+        return False
+    return _content_hash(replace(entry, content=entry.markdown)) == old[1]
+
+
 def _content_hash(entry: EntryData) -> str:
+    """Hash of what a reader sees; ``content`` is the plain text when HTML is kept."""
     h = hashlib.blake2b(digest_size=12)
     for part in (entry.title, entry.summary, entry.content, entry.link or "", entry.author or ""):
         h.update(part.encode("utf-8", "replace"))
@@ -451,10 +466,12 @@ class Store:
             if frow is None:
                 raise NotFoundError(f"no feed with id {feed_id}")
             section = frow[0]
-            existing: dict[str, tuple[int, str]] = {
-                r[0]: (r[1], r[2])
+            existing: dict[str, tuple[int, str, bool]] = {
+                r[0]: (r[1], r[2], bool(r[3]))
                 for r in conn.execute(
-                    "SELECT guid, id, content_hash FROM articles WHERE feed_id = ?", (feed_id,)
+                    "SELECT guid, id, content_hash, content_html IS NULL FROM articles"
+                    " WHERE feed_id = ?",
+                    (feed_id,),
                 )
             }
             seen: set[str] = set()
@@ -473,8 +490,8 @@ class Store:
                     cur = conn.execute(
                         "INSERT INTO articles(feed_id, section, guid, link, title, author,"
                         " published, updated, sort_ts, summary, content, categories, image,"
-                        " enclosures, content_hash, fetched_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " enclosures, content_hash, fetched_at, content_html, content_base)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             feed_id,
                             section,
@@ -492,17 +509,20 @@ class Store:
                             json.dumps(list(entry.enclosures)) if entry.enclosures else "",
                             chash,
                             now,
+                            entry.content_html,
+                            entry.content_base,
                         ),
                     )
                     assert cur.lastrowid is not None
                     new_ids.append(cur.lastrowid)
                 elif old[1] != chash:
+                    changed = not _legacy_same(entry, old)
                     self._fts_forget(conn, "id = ?", (old[0],))
                     conn.execute(
                         "UPDATE articles SET link = ?, title = ?, author = ?, published = ?,"
                         " updated = ?, sort_ts = CASE WHEN ? IS NULL THEN sort_ts ELSE ? END,"
                         " summary = ?, content = ?, categories = ?, image = ?, enclosures = ?,"
-                        " content_hash = ? WHERE id = ?",
+                        " content_hash = ?, content_html = ?, content_base = ? WHERE id = ?",
                         (
                             entry.link,
                             entry.title,
@@ -517,11 +537,16 @@ class Store:
                             entry.image,
                             json.dumps(list(entry.enclosures)) if entry.enclosures else "",
                             chash,
+                            entry.content_html,
+                            entry.content_base,
                             old[0],
                         ),
                     )
                     self._fts_add(conn, "id = ?", (old[0],))
-                    updated += 1
+                    if changed:
+                        updated += 1
+                    else:
+                        unchanged += 1
                 else:
                     unchanged += 1
             if source_hash is not None:
@@ -594,7 +619,7 @@ class Store:
             published=_dt(row["published"]),
             updated=_dt(row["updated"]),
             summary=row["summary"],
-            content=row["content"],
+            content=body_markdown(row["content"], row["content_html"], row["content_base"]),
             categories=tuple(json.loads(row["categories"])) if row["categories"] else (),
             image=row["image"],
             enclosures=tuple(json.loads(row["enclosures"])) if row["enclosures"] else (),
