@@ -42,7 +42,6 @@ from termnews.app.widgets.section_list import SectionList, View
 from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
 from termnews.core.models import Article, Feed, Section, VirtualSection
-from termnews.core.refresh import STATUS_FAILED, STATUS_SKIPPED, FeedOutcome, refresh
 from termnews.core.related import related_articles
 from termnews.core.search import SavedSearch
 from termnews.core.store import Store
@@ -50,6 +49,7 @@ from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
     from termnews.app.app import TermnewsApp
+    from termnews.core.refresh import FeedOutcome
 
 ALL = View(VirtualSection.ALL.value)
 STACK_BELOW = 110
@@ -951,6 +951,10 @@ class MainScreen(SearchMixin, Screen[None]):
         self, feed_ids: list[int] | None, section: str | None, cancel: threading.Event
     ) -> None:
         """Runs in a thread with its own store (a connection belongs to its thread)."""
+        # Imported here, not at the top: the refresh brings the whole fetch and parse
+        # stack (feedparser, httpx, ...; ~75-200 ms), which a reader start must not pay.
+        from termnews.core.refresh import STATUS_FAILED, STATUS_SKIPPED, refresh
+
         tn = self.tn
         failures: list[FeedFailure] = []
         skipped = 0
