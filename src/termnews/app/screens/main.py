@@ -22,7 +22,7 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Markdown, OptionList
+from textual.widgets import Footer, OptionList
 from textual.worker import Worker, WorkerState
 
 from termnews.app.commands import screen_bindings
@@ -34,6 +34,7 @@ from termnews.app.screens.help import HelpScreen
 from termnews.app.screens.search import SearchMixin
 from termnews.app.search_views import saved_name
 from termnews.app.state import LAYOUTS, UiState
+from termnews.app.widgets.article_body import ArticleBody
 from termnews.app.widgets.article_view import ArticleView
 from termnews.app.widgets.headline_list import HeadlineList
 from termnews.app.widgets.related_panel import RelatedPanel
@@ -496,8 +497,8 @@ class MainScreen(SearchMixin, Screen[None]):
             self.headlines.highlighted = index
         self.open_article(event.article_id)
 
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    @on(ArticleBody.LinkClicked)
+    def _link_clicked(self, event: ArticleBody.LinkClicked) -> None:
         event.stop()
         base = self.article.link if self.article else None
         self._open_url(event.href, base)
