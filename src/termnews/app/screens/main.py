@@ -426,23 +426,23 @@ class MainScreen(SearchMixin, Screen[None]):
     # ------------------------------------------------------------- articles
 
     async def _show_article(self, article_id: int, mark_read: bool = True) -> None:
-        def load(store: Store) -> tuple[Article, bool]:
+        def load(store: Store) -> tuple[Article, bool, bool]:
             article = store.article(article_id)
             changed = False
             if mark_read and not article.read:
                 changed = store.set_read([article_id], True) > 0
                 article = replace(article, read=True)
-            return article, changed
+            return article, changed, changed and store.is_muted(article_id)
 
         try:
-            article, changed = await self.tn.store_thread.call(load)
+            article, changed, muted = await self.tn.store_thread.call(load)
         except NotFoundError:
             self.notify("That article is no longer in the cache.", severity="warning")
             return
         self.article = article
         if changed:
             self.headlines.update_row(article_id, read=True)
-            self.reload_sections()
+            self._counts_changed(article, muted, unread=-1)
         await self.article_view.show_article(article)
         self._load_related(article_id)
         if self._started:
@@ -757,12 +757,34 @@ class MainScreen(SearchMixin, Screen[None]):
                 store.set_starred([article_id], value)
             return value
 
-        value = await self.tn.store_thread.call(flip)
+        def flip_and_load(store: Store) -> tuple[bool, Article, bool]:
+            value = flip(store)
+            return value, store.article(article_id), store.is_muted(article_id)
+
+        value, article, muted = await self.tn.store_thread.call(flip_and_load)
         self.headlines.update_row(article_id, **{flag: value})
         if self.article is not None and self.article.id == article_id:
             self.article = replace(self.article, **{flag: value})  # type: ignore[arg-type]
-        self.reload_sections()
+        if flag == "read":
+            self._counts_changed(article, muted, unread=-1 if value else 1)
+        else:
+            self._counts_changed(article, muted, starred=1 if value else -1)
         return value
+
+    def _counts_changed(
+        self, article: Article, muted: bool, unread: int = 0, starred: int = 0
+    ) -> None:
+        """Update the counts for one article's change in place, not by a full recount.
+
+        A muted article is not counted (``Store.sections``), so its changes are not
+        either; saved-search badges are recounted in the background as before.
+        """
+        if not muted:
+            self.sections_pane.adjust_counts(
+                article.section, article.feed_id, unread=unread, starred=starred
+            )
+            self._update_unread()
+        self.count_saved_searches()
 
     def action_mark_section_read(self) -> None:
         view = self.view_

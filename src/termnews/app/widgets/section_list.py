@@ -9,7 +9,7 @@ the cursor never jumps while a refresh changes them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -164,6 +164,45 @@ class SectionList(Tree[View]):
             self._section_nodes[s.name] = node
         if cursor is not None:
             self.activate(cursor, move_cursor=True)
+
+    def adjust_counts(self, section: str, feed_id: int, unread: int = 0, starred: int = 0) -> None:
+        """Apply one article's change (read/unread, star) to the counts in place.
+
+        Opening an article marks it read; recounting every section and feed for that
+        (``Store.sections``/``feeds``) cost ~90 ms at 100,000 articles and held up the
+        next key. The change is known exactly, so only the four labels it touches
+        (All, Unread or Starred, its section, its feed) are updated.
+        """
+        virtual = {"All": (0, unread), "Unread": (unread, unread), "Starred": (starred, 0)}
+        changed: list[Section] = []
+        for index, s in enumerate(self.sections):
+            if s.virtual and s.name in virtual:
+                total_delta, unread_delta = virtual[s.name]
+            elif not s.virtual and s.name == section:
+                total_delta, unread_delta = 0, unread
+            else:
+                continue
+            if total_delta or unread_delta:
+                new = replace(
+                    s,
+                    total=max(0, s.total + total_delta),
+                    unread=max(0, s.unread + unread_delta),
+                )
+                self.sections[index] = new
+                changed.append(new)
+        failing_sections = {f.section for f in self.feeds if f.failing}
+        for s in changed:
+            node = self._section_nodes.get(s.name)
+            if node is not None:
+                node.set_label(self.section_label(s, s.name in failing_sections))
+        if unread:
+            for index, f in enumerate(self.feeds):
+                if f.id == feed_id:
+                    self.feeds[index] = f = replace(f, unread=max(0, f.unread + unread))
+                    feed_node = self._feed_nodes.get(feed_id)
+                    if feed_node is not None:
+                        feed_node.set_label(self.feed_label(f))
+                    break
 
     def node_for(self, view: View) -> TreeNode[View] | None:
         """The tree node showing ``view``."""

@@ -282,6 +282,11 @@ class Store:
             f" FROM articles INDEXED BY idx_articles_muted WHERE muted = 1 GROUP BY {column}"
         ).fetchall()
 
+    def is_muted(self, article_id: int) -> bool:
+        """Whether a mute rule hides the article (it is then left out of every count)."""
+        row = self.conn.execute("SELECT muted FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return bool(row and row[0])
+
     def has_feeds(self) -> bool:
         """Whether anything is subscribed: one row read, not the per-feed counts of feeds()."""
         return self.conn.execute("SELECT 1 FROM feeds LIMIT 1").fetchone() is not None
