@@ -14,6 +14,7 @@ from textual.content import Content
 from termnews.app.widgets.article_body import (
     HEADING_STYLES,
     LINK_STYLE,
+    ArticleBody,
     layout,
     parse_document,
     plain_lines,
@@ -113,3 +114,26 @@ def test_a_megabyte_body_is_capped_and_rendered_quickly() -> None:
     lines = layout(parse_document(shown), 80)
     assert time.perf_counter() - start < 3.0  # ~0.2 s here; generous for a loaded machine
     assert len(lines) > 1000
+
+
+async def test_a_click_on_a_link_names_its_target() -> None:
+    """The click reaches the screen as a LinkClicked message with the raw href."""
+    from textual.app import App, ComposeResult
+
+    clicked: list[str] = []
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ArticleBody()
+
+        def on_article_body_link_clicked(self, event: ArticleBody.LinkClicked) -> None:
+            clicked.append(event.href)
+
+    app = One()
+    async with app.run_test(size=(60, 10)) as pilot:
+        body = app.query_one(ArticleBody)
+        body.update("Intro line.\n\nRead [the report](https://example.com/r) now.")
+        await pilot.pause()
+        await pilot.click(ArticleBody, offset=(8, 2))
+        await pilot.pause()
+    assert clicked == ["https://example.com/r"]
