@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -89,6 +90,7 @@ class SectionList(Tree[View]):
         self._section_nodes: dict[str, TreeNode[View]] = {}
         self._feed_nodes: dict[int, TreeNode[View]] = {}
         self._active: View | None = None
+        self._styles: tuple[Style, Style, Style] | None = None
 
     # ---------------------------------------------------------------- labels
 
@@ -96,39 +98,45 @@ class SectionList(Tree[View]):
         return f" {unread}" if unread else ""
 
     def section_label(self, section: Section, failing: bool) -> Text:
+        virtual_style, count_style, failing_style = self._label_styles()
         name = clean_line(section.name) or "(no name)"
         text = Text(name)
         if section.virtual:
-            text.stylize(self.get_component_rich_style("section-list--virtual", partial=True))
+            text.stylize(virtual_style)
         # Starred and Trending count what they hold; the others count what is unread.
         count = section.total if section.name in ("Starred", "Trending") else section.unread
-        text.append(
-            self._count(count), self.get_component_rich_style("section-list--count", partial=True)
-        )
+        text.append(self._count(count), count_style)
         if failing:
-            text.append(
-                f" {FAILING_MARK}",
-                self.get_component_rich_style("section-list--failing", partial=True),
-            )
+            text.append(f" {FAILING_MARK}", failing_style)
         return text
 
     def feed_label(self, feed: Feed) -> Text:
+        _, count_style, failing_style = self._label_styles()
         text = Text(clean_line(feed.title) or clean_line(feed.url) or "(untitled feed)")
-        text.append(
-            self._count(feed.unread),
-            self.get_component_rich_style("section-list--count", partial=True),
-        )
+        text.append(self._count(feed.unread), count_style)
         if feed.failing:
-            text.append(
-                f" {FAILING_MARK}",
+            text.append(f" {FAILING_MARK}", failing_style)
+        return text
+
+    def _label_styles(self) -> tuple[Style, Style, Style]:
+        """The virtual, count and failing styles, looked up once per batch of labels.
+
+        ``get_component_rich_style`` costs ~0.18 ms a call: with 1,000 feeds,
+        looking it up per label was ~0.2 s of every start and every recount.
+        """
+        if self._styles is None:
+            self._styles = (
+                self.get_component_rich_style("section-list--virtual", partial=True),
+                self.get_component_rich_style("section-list--count", partial=True),
                 self.get_component_rich_style("section-list--failing", partial=True),
             )
-        return text
+        return self._styles
 
     # ------------------------------------------------------------------ data
 
     def set_data(self, sections: Sequence[Section], feeds: Sequence[Feed]) -> None:
         """Show these sections and feeds; relabel in place when the shape is unchanged."""
+        self._styles = None  # the theme may have changed since the last labels
         same_shape = [s.name for s in sections] == [s.name for s in self.sections] and [
             (f.id, f.section) for f in feeds
         ] == [(f.id, f.section) for f in self.feeds]
