@@ -32,3 +32,16 @@ def test_cli_parser_does_not_import_the_fetch_and_parse_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"imported at start-up: {out.stdout}"
+
+
+def test_reader_start_does_not_import_the_fetch_stack() -> None:
+    """The TUI's first screen must not pay for feedparser and httpx (~75-200 ms):
+    the refresh worker imports them when a refresh starts."""
+    code = (
+        "import sys\n"
+        "import termnews.app.factory, termnews.app.screens.main\n"
+        "heavy = ('feedparser', 'httpx', 'trafilatura', 'readability', 'termnews.core.refresh')\n"
+        "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"imported at reader start-up: {out.stdout}"

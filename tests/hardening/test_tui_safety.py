@@ -102,17 +102,17 @@ async def test_hostile_text_never_reaches_the_screen(hostile_dir: Path, tmp_path
 
 
 async def test_links_in_the_body_are_not_opened(hostile_dir: Path, tmp_path: Path) -> None:
-    from textual.widgets import Markdown
+    from termnews.app.widgets.article_body import ArticleBody
 
     opened: list[str] = []
     app = make_app(data_dir=hostile_dir, config_file=tmp_path / "c.toml", url_opener=opened.append)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         screen = main_screen(app)
-        body = screen.query_one("#article-body", Markdown)
+        body = screen.query_one("#article-body", ArticleBody)
         for href in ("javascript:alert(2)", "file:///etc/shadow", " JaVaScRiPt:x", "data:,x",
                      "/relative/on/a/file/base", PAYLOAD):  # fmt: skip
-            body.post_message(Markdown.LinkClicked(body, href))
+            body.post_message(ArticleBody.LinkClicked(body, href))
             await settle(pilot)
         _assert_screen_safe(app.export_screenshot(), screen_text(app))
     assert opened == [], opened

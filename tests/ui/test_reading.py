@@ -215,3 +215,28 @@ async def test_a_failing_worker_is_reported_not_silent(seeded: Env, run_app: Run
         await settle(pilot)
         assert app.is_running
         assert any("boom [/] here" in n.message for n in app._notifications)
+
+
+async def test_counts_follow_reads_and_stars_without_a_recount(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """Opening, m and s update the counts in place; they must equal a full recount."""
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+
+        def shown() -> tuple[list[tuple[str, int, int]], list[tuple[int, int]]]:
+            pane = screen.sections_pane
+            sections = [(s.name, s.total, s.unread) for s in pane.sections if s.virtual is False
+                        or s.name in ("All", "Unread", "Starred")]  # fmt: skip
+            return sections, [(f.id, f.unread) for f in pane.feeds]
+
+        def recounted() -> tuple[list[tuple[str, int, int]], list[tuple[int, int]]]:
+            with seeded.store() as store:
+                sections = [(s.name, s.total, s.unread) for s in store.sections()]
+                return sections, [(f.id, f.unread) for f in store.feeds()]
+
+        await goto_section(pilot, "World")
+        for keys in (("n",), ("n",), ("m",), ("s",), ("j", "s"), ("m",)):
+            await pilot.press(*keys)
+            await settle(pilot)
+            assert shown() == recounted(), keys

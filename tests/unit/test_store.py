@@ -211,3 +211,78 @@ def test_foreign_sqlite_file_is_moved_aside(db_path: Path) -> None:
     assert moved
     check = sqlite3.connect(moved[0])
     assert check.execute("SELECT url FROM bookmarks").fetchone() == ("x",)
+
+
+def _recount(store: Store) -> dict[int, tuple[int, int, int]]:
+    """Counts the slow way, straight from the articles (what feed_counts must equal)."""
+    return {
+        r[0]: (r[1], r[2], r[3])
+        for r in store.conn.execute(
+            "SELECT f.id, count(a.id), coalesce(sum(a.read = 0), 0),"
+            " coalesce(sum(a.starred != 0), 0) FROM feeds f"
+            " LEFT JOIN articles a ON a.feed_id = f.id AND a.muted = 0 GROUP BY f.id"
+        )
+    }
+
+
+def _kept(store: Store) -> dict[int, tuple[int, int, int]]:
+    counts = {
+        r[0]: (r[1], r[2], r[3])
+        for r in store.conn.execute("SELECT feed_id, total, unread, starred FROM feed_counts")
+    }
+    return {f.id: counts.get(f.id, (0, 0, 0)) for f in store.feeds()}
+
+
+def test_kept_counts_follow_every_change(db_path: Path) -> None:
+    """feed_counts (triggers) equal a recount after ingest, flags, mutes, moves, deletes."""
+    with Store.open(db_path) as store:
+        a, _ = store.add_feed("https://a.example/rss", "A", "World")
+        b, _ = store.add_feed("https://b.example/rss", "B", "Tech")
+        store.ingest(a.id, _feed(*(_entry(n) for n in range(6))))
+        store.ingest(b.id, _feed(*(_entry(n) for n in range(3))))
+        assert _kept(store) == _recount(store)
+        ids = [x.id for x in store.articles(section="World")]
+        store.set_read(ids[:3])
+        store.set_read(ids[:1], False)
+        store.set_starred(ids[2:4])
+        assert _kept(store) == _recount(store)
+        # A changed body on re-ingest; the same items again.
+        store.ingest(a.id, _feed(*(_entry(n, content=f"new {n}") for n in range(6))))
+        assert _kept(store) == _recount(store)
+        with store.transaction() as conn:  # what a mute rule does (core/search/mute.py)
+            conn.execute("UPDATE articles SET muted = 1 WHERE id IN (?, ?)", (ids[2], ids[5]))
+        assert _kept(store) == _recount(store)
+        feeds = {f.id: f for f in store.feeds()}
+        assert (feeds[a.id].total, feeds[a.id].unread) == (4, 3)
+        sections = {s.name: s for s in store.sections()}
+        assert (sections["All"].total, sections["All"].unread) == (7, 6)
+        assert sections["Starred"].total == 1
+        store.mark_all_read(section="Tech")
+        store.set_feed_section(b.id, "World")
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM articles WHERE id = ?", (ids[0],))
+        assert _kept(store) == _recount(store)
+        store.remove_feed(b.id)
+        assert _kept(store) == _recount(store)
+        assert (
+            store.conn.execute(
+                "SELECT count(*) FROM feed_counts WHERE feed_id = ?", (b.id,)
+            ).fetchone()[0]
+            == 0
+        )
+
+
+def test_kept_counts_are_built_for_an_older_cache(db_path: Path) -> None:
+    """Migration 5 fills feed_counts from the articles already cached."""
+    with Store.open(db_path) as store:
+        a, _ = store.add_feed("https://a.example/rss", "A", "World")
+        store.ingest(a.id, _feed(*(_entry(n) for n in range(5))))
+        store.set_read([store.articles()[0].id])
+        with store.transaction() as conn:
+            conn.execute("DROP TABLE feed_counts")
+            for name in ("insert", "delete", "update", "gc"):
+                conn.execute(f"DROP TRIGGER feed_counts_{name}")
+        store.conn.execute("PRAGMA user_version = 4")
+    with Store.open(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert _kept(store) == _recount(store) == {a.id: (5, 4, 0)}

@@ -22,7 +22,7 @@ from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Markdown, OptionList
+from textual.widgets import Footer, OptionList
 from textual.worker import Worker, WorkerState
 
 from termnews.app.commands import screen_bindings
@@ -34,6 +34,7 @@ from termnews.app.screens.help import HelpScreen
 from termnews.app.screens.search import SearchMixin
 from termnews.app.search_views import saved_name
 from termnews.app.state import LAYOUTS, UiState
+from termnews.app.widgets.article_body import ArticleBody
 from termnews.app.widgets.article_view import ArticleView
 from termnews.app.widgets.headline_list import HeadlineList
 from termnews.app.widgets.related_panel import RelatedPanel
@@ -42,7 +43,6 @@ from termnews.app.widgets.section_list import SectionList, View
 from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
 from termnews.core.models import Article, Feed, Section, VirtualSection
-from termnews.core.refresh import STATUS_FAILED, STATUS_SKIPPED, FeedOutcome, refresh
 from termnews.core.related import related_articles
 from termnews.core.search import SavedSearch
 from termnews.core.store import Store
@@ -50,6 +50,7 @@ from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
     from termnews.app.app import TermnewsApp
+    from termnews.core.refresh import FeedOutcome
 
 ALL = View(VirtualSection.ALL.value)
 STACK_BELOW = 110
@@ -61,7 +62,7 @@ BOTTOM_PAGE_SIZE = 10_000
 """Rows per query when G loads the whole list: few large pages, since each OFFSET
 query re-walks the rows before it."""
 MID_REFRESH_RELOAD_S = 3.0
-"""While a long refresh brings new articles, reload the lists at most this often."""
+"""While a long refresh brings new articles, recount the sections at most this often."""
 
 WELCOME = """\
 You are looking at the **demo**: a few bundled sample feeds in a throwaway cache,
@@ -137,6 +138,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self.refreshing = False
         self._generation = 0
         self._last_mid_reload = 0.0
+        self._new_this_refresh = 0
+        """New articles the running refresh has stored so far."""
         self._started = False
         self._refresh_cancel = threading.Event()
         self.auto_refresh_timer: Timer | None = None
@@ -431,23 +434,23 @@ class MainScreen(SearchMixin, Screen[None]):
     # ------------------------------------------------------------- articles
 
     async def _show_article(self, article_id: int, mark_read: bool = True) -> None:
-        def load(store: Store) -> tuple[Article, bool]:
+        def load(store: Store) -> tuple[Article, bool, bool]:
             article = store.article(article_id)
             changed = False
             if mark_read and not article.read:
                 changed = store.set_read([article_id], True) > 0
                 article = replace(article, read=True)
-            return article, changed
+            return article, changed, changed and store.is_muted(article_id)
 
         try:
-            article, changed = await self.tn.store_thread.call(load)
+            article, changed, muted = await self.tn.store_thread.call(load)
         except NotFoundError:
             self.notify("That article is no longer in the cache.", severity="warning")
             return
         self.article = article
         if changed:
             self.headlines.update_row(article_id, read=True)
-            self.reload_sections()
+            self._counts_changed(article, muted, unread=-1)
         await self.article_view.show_article(article)
         self._load_related(article_id)
         if self._started:
@@ -502,8 +505,8 @@ class MainScreen(SearchMixin, Screen[None]):
             self.headlines.highlighted = index
         self.open_article(event.article_id)
 
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    @on(ArticleBody.LinkClicked)
+    def _link_clicked(self, event: ArticleBody.LinkClicked) -> None:
         event.stop()
         base = self.article.link if self.article else None
         self._open_url(event.href, base)
@@ -762,12 +765,34 @@ class MainScreen(SearchMixin, Screen[None]):
                 store.set_starred([article_id], value)
             return value
 
-        value = await self.tn.store_thread.call(flip)
+        def flip_and_load(store: Store) -> tuple[bool, Article, bool]:
+            value = flip(store)
+            return value, store.article(article_id), store.is_muted(article_id)
+
+        value, article, muted = await self.tn.store_thread.call(flip_and_load)
         self.headlines.update_row(article_id, **{flag: value})
         if self.article is not None and self.article.id == article_id:
             self.article = replace(self.article, **{flag: value})  # type: ignore[arg-type]
-        self.reload_sections()
+        if flag == "read":
+            self._counts_changed(article, muted, unread=-1 if value else 1)
+        else:
+            self._counts_changed(article, muted, starred=1 if value else -1)
         return value
+
+    def _counts_changed(
+        self, article: Article, muted: bool, unread: int = 0, starred: int = 0
+    ) -> None:
+        """Update the counts for one article's change in place, not by a full recount.
+
+        A muted article is not counted (``Store.sections``), so its changes are not
+        either; saved-search badges are recounted in the background as before.
+        """
+        if not muted:
+            self.sections_pane.adjust_counts(
+                article.section, article.feed_id, unread=unread, starred=starred
+            )
+            self._update_unread()
+        self.count_saved_searches()
 
     def action_mark_section_read(self) -> None:
         view = self.view_
@@ -952,6 +977,7 @@ class MainScreen(SearchMixin, Screen[None]):
         self.refreshing = True
         self.status.progress = (0, 0)
         self._last_mid_reload = time.monotonic()
+        self._new_this_refresh = 0
         self._refresh_cancel = threading.Event()
         self._refresh_worker(feed_ids, section, self._refresh_cancel)
 
@@ -960,6 +986,10 @@ class MainScreen(SearchMixin, Screen[None]):
         self, feed_ids: list[int] | None, section: str | None, cancel: threading.Event
     ) -> None:
         """Runs in a thread with its own store (a connection belongs to its thread)."""
+        # Imported here, not at the top: the refresh brings the whole fetch and parse
+        # stack (feedparser, httpx, ...; ~75-200 ms), which a reader start must not pay.
+        from termnews.core.refresh import STATUS_FAILED, STATUS_SKIPPED, refresh
+
         tn = self.tn
         failures: list[FeedFailure] = []
         skipped = 0
@@ -1014,10 +1044,19 @@ class MainScreen(SearchMixin, Screen[None]):
     @on(RefreshProgress)
     def _refresh_progress(self, event: RefreshProgress) -> None:
         self.status.progress = (event.done, event.total)
+        self._new_this_refresh += event.new
         if event.new and time.monotonic() - self._last_mid_reload > MID_REFRESH_RELOAD_S:
+            # Counts only (one row per feed since the kept counts): the headline list is
+            # not rebuilt mid-refresh. Reloading it cost hundreds of ms of UI time per
+            # reload while keys were being pressed, and moved the rows under the
+            # reader; the new headlines are merged in once, when the refresh ends.
             self._last_mid_reload = time.monotonic()
             self.reload_sections()
-            self.reload_headlines(keep_place=True, extra=event.new)
+            total = self.headlines.total
+            self.headlines.border_subtitle = (
+                f"{total} article{'s' if total != 1 else ''}"
+                f" · {self._new_this_refresh} new on refresh"
+            )
 
     @on(RefreshFinished)
     async def _refresh_finished(self, event: RefreshFinished) -> None:

@@ -1,36 +1,33 @@
 """The article pane, laid out like a news site's article page.
 
 Kicker (the section), headline, byline (source, author, date, reading time),
-then the body rendered by Textual's ``Markdown`` widget, and the link to the
+then the body (one :class:`ArticleBody` widget: the Markdown rendered to a
+single wrapped Content, not Textual's ``Markdown`` widget, which mounts a widget
+per block and lays the screen out again on every update), and the link to the
 original at the end. The body is the cached Markdown produced at ingest; it is
 cleaned again here (terminal safety at every edge), raw HTML is shown as text
 (the parser runs with ``html`` off), and bodies longer than
-:data:`MAX_BODY_CHARS` are cut at a paragraph with a note, because the Markdown
-widget mounts one widget per block and a megabyte of text would stall the app.
+:data:`MAX_BODY_CHARS` are cut at a paragraph with a note: parsing and wrapping
+a megabyte of hostile text would stall the app.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from termnews.app.links import browsable_url
+from termnews.app.widgets.article_body import ArticleBody
 from termnews.core.content import reading_time_minutes
 from termnews.core.models import Article
 from termnews.core.text import clean_block, clean_line
 
 MAX_BODY_CHARS = 100_000
 """Longest body rendered; news articles are far shorter, hostile ones are not."""
-
-
-def safe_markdown_parser() -> MarkdownIt:
-    """CommonMark + tables and strikethrough, with raw HTML shown as text."""
-    return MarkdownIt("gfm-like", {"html": False, "linkify": False})
 
 
 def cap_body(markdown: str, limit: int = MAX_BODY_CHARS) -> tuple[str, bool]:
@@ -63,7 +60,7 @@ def byline(article: Article, minutes: int) -> Content:
 
 
 class ArticleView(VerticalScroll, can_focus=True):
-    """Scrollable article: header, Markdown body, link to the original."""
+    """Scrollable article: header, body, link to the original."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -74,7 +71,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         yield Static(id="article-title")
         yield Static(id="article-byline")
         yield Static(id="article-notice")
-        yield Markdown(id="article-body", parser_factory=safe_markdown_parser, open_links=False)
+        yield ArticleBody(id="article-body")
         yield Static(id="article-link")
 
     def _set(self, widget_id: str, content: Content | str) -> None:
@@ -113,7 +110,7 @@ class ArticleView(VerticalScroll, can_focus=True):
                 ),
             )
         self.scroll_home(animate=False)
-        await self.query_one(Markdown).update(shown or "*This article has no text.*")
+        self.query_one(ArticleBody).update(shown or "*This article has no text.*")
         self.scroll_home(animate=False)
 
     async def show_message(self, title: str, markdown: str) -> None:
@@ -124,5 +121,5 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._set("article-byline", "")
         self._set("article-notice", "")
         self._set("article-link", "")
-        await self.query_one(Markdown).update(markdown)
+        self.query_one(ArticleBody).update(markdown)
         self.scroll_home(animate=False)

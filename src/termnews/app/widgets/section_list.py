@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -91,6 +92,7 @@ class SectionList(Tree[View]):
         self._feed_nodes: dict[int, TreeNode[View]] = {}
         self._feed_names: dict[int, str] = {}
         self._active: View | None = None
+        self._styles: tuple[Style, Style, Style] | None = None
 
     # ---------------------------------------------------------------- labels
 
@@ -98,20 +100,16 @@ class SectionList(Tree[View]):
         return f" {unread}" if unread else ""
 
     def section_label(self, section: Section, failing: bool) -> Text:
+        virtual_style, count_style, failing_style = self._label_styles()
         name = clean_line(section.name) or "(no name)"
         text = Text(name)
         if section.virtual:
-            text.stylize(self.get_component_rich_style("section-list--virtual", partial=True))
+            text.stylize(virtual_style)
         # Starred and Trending count what they hold; the others count what is unread.
         count = section.total if section.name in ("Starred", "Trending") else section.unread
-        text.append(
-            self._count(count), self.get_component_rich_style("section-list--count", partial=True)
-        )
+        text.append(self._count(count), count_style)
         if failing:
-            text.append(
-                f" {FAILING_MARK}",
-                self.get_component_rich_style("section-list--failing", partial=True),
-            )
+            text.append(f" {FAILING_MARK}", failing_style)
         return text
 
     def feed_name(self, feed: Feed) -> str:
@@ -138,20 +136,30 @@ class SectionList(Tree[View]):
         }
 
     def feed_label(self, feed: Feed) -> Text:
+        _, count_style, failing_style = self._label_styles()
         text = Text(self.feed_name(feed))
-        text.append(
-            self._count(feed.unread),
-            self.get_component_rich_style("section-list--count", partial=True),
-        )
+        text.append(self._count(feed.unread), count_style)
         if feed.failing:
-            text.append(
-                f" {FAILING_MARK}",
+            text.append(f" {FAILING_MARK}", failing_style)
+        return text
+
+    def _label_styles(self) -> tuple[Style, Style, Style]:
+        """The virtual, count and failing styles, looked up once per batch of labels.
+
+        ``get_component_rich_style`` costs ~0.18 ms a call: with 1,000 feeds,
+        looking it up per label was ~0.2 s of every start and every recount.
+        """
+        if self._styles is None:
+            self._styles = (
+                self.get_component_rich_style("section-list--virtual", partial=True),
+                self.get_component_rich_style("section-list--count", partial=True),
                 self.get_component_rich_style("section-list--failing", partial=True),
             )
-        return text
+        return self._styles
 
     def restyle(self) -> None:
         """Relabel every node (after a theme change: labels carry resolved colours)."""
+        self._styles = None
         failing_sections = {f.section for f in self.feeds if f.failing}
         for s in self.sections:
             node = self._section_nodes.get(s.name)
@@ -166,6 +174,7 @@ class SectionList(Tree[View]):
 
     def set_data(self, sections: Sequence[Section], feeds: Sequence[Feed]) -> None:
         """Show these sections and feeds; relabel in place when the shape is unchanged."""
+        self._styles = None  # the theme may have changed since the last labels
         same_shape = [s.name for s in sections] == [s.name for s in self.sections] and [
             (f.id, f.section) for f in feeds
         ] == [(f.id, f.section) for f in self.feeds]
@@ -202,6 +211,45 @@ class SectionList(Tree[View]):
             self._section_nodes[s.name] = node
         if cursor is not None:
             self.activate(cursor, move_cursor=True)
+
+    def adjust_counts(self, section: str, feed_id: int, unread: int = 0, starred: int = 0) -> None:
+        """Apply one article's change (read/unread, star) to the counts in place.
+
+        Opening an article marks it read; recounting every section and feed for that
+        (``Store.sections``/``feeds``) cost ~90 ms at 100,000 articles and held up the
+        next key. The change is known exactly, so only the four labels it touches
+        (All, Unread or Starred, its section, its feed) are updated.
+        """
+        virtual = {"All": (0, unread), "Unread": (unread, unread), "Starred": (starred, 0)}
+        changed: list[Section] = []
+        for index, s in enumerate(self.sections):
+            if s.virtual and s.name in virtual:
+                total_delta, unread_delta = virtual[s.name]
+            elif not s.virtual and s.name == section:
+                total_delta, unread_delta = 0, unread
+            else:
+                continue
+            if total_delta or unread_delta:
+                new = replace(
+                    s,
+                    total=max(0, s.total + total_delta),
+                    unread=max(0, s.unread + unread_delta),
+                )
+                self.sections[index] = new
+                changed.append(new)
+        failing_sections = {f.section for f in self.feeds if f.failing}
+        for s in changed:
+            node = self._section_nodes.get(s.name)
+            if node is not None:
+                node.set_label(self.section_label(s, s.name in failing_sections))
+        if unread:
+            for index, f in enumerate(self.feeds):
+                if f.id == feed_id:
+                    self.feeds[index] = f = replace(f, unread=max(0, f.unread + unread))
+                    feed_node = self._feed_nodes.get(feed_id)
+                    if feed_node is not None:
+                        feed_node.set_label(self.feed_label(f))
+                    break
 
     def node_for(self, view: View) -> TreeNode[View] | None:
         """The tree node showing ``view``."""

@@ -131,6 +131,51 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE articles ADD COLUMN content_html TEXT",
         "ALTER TABLE articles ADD COLUMN content_base TEXT",
     ],
+    # 5: article counts kept per feed (total, unread, starred of articles no mute rule
+    # hides), so the section list's counts cost one row per feed instead of walking
+    # every article's index entry: Store.feeds() and sections() took ~60-90 ms at
+    # 100,000 articles and grew with the cache (benchmarks/RESULTS.md, TUI start).
+    # Triggers keep it exact through ingest, read/star/mute changes, retention and
+    # unsubscribing (foreign-key cascades fire triggers too); each costs one small
+    # upsert per changed article row, unlike FTS triggers (design notes above).
+    [
+        """CREATE TABLE feed_counts (
+            feed_id INTEGER PRIMARY KEY,
+            total INTEGER NOT NULL DEFAULT 0,
+            unread INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0
+        )""",
+        """INSERT INTO feed_counts(feed_id, total, unread, starred)
+            SELECT feed_id, count(*), sum(read = 0), sum(starred != 0)
+            FROM articles WHERE muted = 0 GROUP BY feed_id""",
+        """CREATE TRIGGER feed_counts_insert AFTER INSERT ON articles WHEN new.muted = 0 BEGIN
+            INSERT INTO feed_counts(feed_id, total, unread, starred)
+            VALUES (new.feed_id, 1, new.read = 0, new.starred != 0)
+            ON CONFLICT(feed_id) DO UPDATE SET total = total + 1,
+                unread = unread + excluded.unread, starred = starred + excluded.starred;
+        END""",
+        """CREATE TRIGGER feed_counts_delete AFTER DELETE ON articles WHEN old.muted = 0 BEGIN
+            UPDATE feed_counts SET total = total - 1, unread = unread - (old.read = 0),
+                starred = starred - (old.starred != 0)
+            WHERE feed_id = old.feed_id;
+        END""",
+        """CREATE TRIGGER feed_counts_update AFTER UPDATE OF read, starred, muted, feed_id
+            ON articles
+            WHEN old.read IS NOT new.read OR old.starred IS NOT new.starred
+                OR old.muted IS NOT new.muted OR old.feed_id IS NOT new.feed_id
+        BEGIN
+            UPDATE feed_counts SET total = total - 1, unread = unread - (old.read = 0),
+                starred = starred - (old.starred != 0)
+            WHERE feed_id = old.feed_id AND old.muted = 0;
+            INSERT INTO feed_counts(feed_id, total, unread, starred)
+            SELECT new.feed_id, 1, new.read = 0, new.starred != 0 WHERE new.muted = 0
+            ON CONFLICT(feed_id) DO UPDATE SET total = total + 1,
+                unread = unread + excluded.unread, starred = starred + excluded.starred;
+        END""",
+        """CREATE TRIGGER feed_counts_gc AFTER DELETE ON feeds BEGIN
+            DELETE FROM feed_counts WHERE feed_id = old.id;
+        END""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -266,36 +266,20 @@ class Store:
 
     def feeds(self) -> list[Feed]:
         """All feeds with article and unread counts, by section then title."""
+        # Counts come from feed_counts (schema migration 4), kept by triggers and
+        # leaving out muted articles: one row per feed, whatever the cache's size.
         rows = self.conn.execute(
-            "SELECT f.*, "
-            " (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS total,"
-            " (SELECT count(*) FROM articles a INDEXED BY idx_articles_unread"
-            "   WHERE a.read = 0 AND a.section = f.section AND a.feed_id = f.id) AS unread "
+            "SELECT f.*, coalesce(c.total, 0) AS total, coalesce(c.unread, 0) AS unread "
             "FROM feeds f LEFT JOIN sections s ON s.name = f.section "
+            "LEFT JOIN feed_counts c ON c.feed_id = f.id "
             "ORDER BY coalesce(s.position, 1e9), f.section, lower(f.title)"
         ).fetchall()
-        feeds = [self._feed(r) for r in rows]
-        muted = {r[0]: (r[1], r[2]) for r in self._muted_counts("feed_id")}
-        if muted:  # Hidden by a mute rule: not counted (search helper, core/search/mute.py).
-            feeds = [
-                replace(f, total=f.total - muted[f.id][0], unread=f.unread - muted[f.id][1])
-                if f.id in muted
-                else f
-                for f in feeds
-            ]
-        return feeds
+        return [self._feed(r) for r in rows]
 
-    def _muted_counts(self, column: str) -> list[sqlite3.Row]:
-        """(key, total, unread, starred) of muted articles per section or feed_id.
-
-        Counts subtract these rather than test ``muted`` on every row, which would
-        make the covering count indexes useless; muted articles are few and have
-        a small partial index of their own.
-        """
-        return self.conn.execute(
-            f"SELECT {column}, count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0)"
-            f" FROM articles INDEXED BY idx_articles_muted WHERE muted = 1 GROUP BY {column}"
-        ).fetchall()
+    def is_muted(self, article_id: int) -> bool:
+        """Whether a mute rule hides the article (it is then left out of every count)."""
+        row = self.conn.execute("SELECT muted FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return bool(row and row[0])
 
     def has_feeds(self) -> bool:
         """Whether anything is subscribed: one row read, not the per-feed counts of feeds()."""
@@ -406,16 +390,16 @@ class Store:
 
     def sections(self) -> list[Section]:
         """Virtual sections (All, Unread, Starred) then the user's, with counts."""
-        per_section = {
-            r[0]: (r[1], r[2])
-            for r in self.conn.execute(
-                "SELECT f.section, "
-                " (SELECT count(*) FROM articles a WHERE a.section = f.section),"
-                " (SELECT count(*) FROM articles a INDEXED BY idx_articles_unread"
-                "   WHERE a.section = f.section AND a.read = 0) "
-                "FROM (SELECT DISTINCT section FROM feeds) f"
-            )
-        }
+        # Per-feed counts kept by triggers (feed_counts), muted articles left out.
+        per_section: dict[str, tuple[int, int]] = {}
+        starred = 0
+        for name, total, unread, stars in self.conn.execute(
+            "SELECT f.section, coalesce(sum(c.total), 0), coalesce(sum(c.unread), 0),"
+            " coalesce(sum(c.starred), 0) "
+            "FROM feeds f LEFT JOIN feed_counts c ON c.feed_id = f.id GROUP BY f.section"
+        ):
+            per_section[name] = (int(total), int(unread))
+            starred += int(stars)
         ordered = [
             r[0]
             for r in self.conn.execute(
@@ -423,14 +407,6 @@ class Store:
                 "ON s.name = f.section ORDER BY coalesce(s.position, 1e9), f.section"
             )
         ]
-        starred = self.conn.execute(
-            "SELECT count(*) FROM articles INDEXED BY idx_articles_starred WHERE starred = 1"
-        ).fetchone()[0]
-        for name, m_total, m_unread, m_starred in self._muted_counts("section"):
-            if name in per_section:
-                t, u = per_section[name]
-                per_section[name] = (t - m_total, u - m_unread)
-            starred -= m_starred
         total = sum(t for t, _ in per_section.values())
         unread = sum(u for _, u in per_section.values())
         result = [

@@ -1,0 +1,448 @@
+"""The article body as ONE widget: Markdown rendered to a single wrapped ``Content``.
+
+Why not Textual's ``Markdown`` widget: it mounts one widget per block (20-40 for a
+news article) and each update lays out the whole screen again; opening an article
+cost ~100 ms in ``show_article`` plus a ~75 ms layout per update (benchmarks/
+RESULTS.md, "Opening an article"). Here the Markdown is parsed once into a flat list
+of :class:`Block` (width-independent, cheap enough for the UI thread, pure data) and
+each block is wrapped to the pane's width when the widget renders; the result is
+cached per width, so scrolling and repaints cost nothing and a resize re-wraps once.
+
+Safety: the text is feed text. It is cleaned (:func:`clean_block`) before parsing,
+raw HTML is off in the parser (shown as text), and every piece of text goes into
+``Content`` spans as *data*: no Rich or Textual markup is ever parsed from it. Link
+targets are never put into a terminal hyperlink or an action string: a click names
+the link by its index in :attr:`Document.links`, and the screen checks the URL
+(http/https only) before handing it to a browser.
+
+Styles are theme variables (``$tn-h1``, ``$tn-muted`` ...: app/readable_colors.py), resolved
+by the app's stylesheet when the content renders, so every built-in theme stays
+readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from textual.content import Content, Span
+from textual.geometry import Size
+from textual.message import Message
+from textual.style import Style
+from textual.widget import Widget
+
+from termnews.core.text import clean_line
+
+HEADING_STYLES = {
+    1: "bold $tn-h1",
+    2: "bold $tn-h2",
+    3: "bold $tn-h3",
+    4: "bold",
+    5: "bold italic",
+    6: "italic $tn-muted",
+}
+LINK_STYLE = "underline $tn-link"
+URL_STYLE = "$tn-muted"
+CODE_STYLE = "$tn-code"
+IMAGE_STYLE = "italic $tn-h3"
+MARKER_STYLE = "$tn-accent"
+QUOTE_BAR_STYLE = "$tn-accent"
+QUOTE_STYLE = "italic"
+RULE_STYLE = "$tn-muted"
+TABLE_LINE_STYLE = "$tn-muted"
+
+MIN_WIDTH = 10
+"""Narrowest width a block is wrapped to, however deep its indentation."""
+MIN_COLUMN = 6
+"""Narrowest table column; below that the table is shown row by row instead."""
+MAX_NESTING = 12
+"""Deeper nesting of lists and quotes is flattened: hostile bodies nest thousands."""
+
+
+@cache
+def safe_markdown_parser() -> MarkdownIt:
+    """CommonMark + tables and strikethrough, with raw HTML shown as text."""
+    return MarkdownIt("gfm-like", {"html": False, "linkify": False})
+
+
+@dataclass(frozen=True)
+class Block:
+    """One leaf block of the body, with the prefixes its containers give it.
+
+    ``first`` prefixes its first line (a list marker), ``rest`` the others (the
+    hanging indent, the quote bar). ``gap`` asks for a blank line before it.
+    """
+
+    kind: str  # "text", "code", "rule", "table"
+    content: Content
+    first: Content
+    rest: Content
+    gap: bool
+    rows: tuple[tuple[Content, ...], ...] = ()
+    """Table rows (the first is the header), for kind "table"."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed body: its blocks and the targets of its links, by index."""
+
+    blocks: tuple[Block, ...] = ()
+    links: tuple[str, ...] = ()
+
+
+EMPTY_DOCUMENT = Document()
+
+
+@dataclass
+class _Builder:
+    """Walks the markdown-it syntax tree into :class:`Block`s."""
+
+    blocks: list[Block] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+    # -- blocks ----------------------------------------------------------------
+
+    def children(
+        self, node: SyntaxTreeNode, first: Content, rest: Content, gap: bool, depth: int
+    ) -> None:
+        """Render ``node``'s block children; only the first one gets ``first``."""
+        # In a tight list item (its paragraphs "hidden"), a nested list follows the text.
+        tight = node.type == "list_item" and any(c.hidden for c in node.children)
+        for index, child in enumerate(node.children):
+            apart = gap if index == 0 else not tight
+            self.block(child, first if index == 0 else rest, rest, apart, depth)
+            first = rest
+
+    def block(
+        self, node: SyntaxTreeNode, first: Content, rest: Content, gap: bool, depth: int
+    ) -> None:
+        kind = node.type
+        deep = depth >= MAX_NESTING
+        if kind == "paragraph":
+            # A tight list's paragraphs are "hidden": no blank line between items.
+            self._add("text", self.inline(node), first, rest, gap and not node.hidden)
+        elif kind == "heading":
+            level = int(node.tag[1:]) if node.tag[1:].isdigit() else 6
+            text = self.inline(node).stylize(HEADING_STYLES.get(level, "bold"))
+            self._add("text", text, first, rest, True)
+        elif kind in ("fence", "code_block"):
+            code = node.content.rstrip("\n").expandtabs(4)
+            self._add("code", Content.styled(code, CODE_STYLE), first + "  ", rest + "  ", gap)
+        elif kind == "hr":
+            self._add("rule", Content(""), first, rest, gap)
+        elif kind == "blockquote":
+            bar = Content.styled("┃ ", QUOTE_BAR_STYLE)
+            start = len(self.blocks)
+            if deep:
+                self.children(node, first, rest, gap, depth + 1)
+            else:
+                self.children(node, first + bar, rest + bar, gap, depth + 1)
+            for index in range(start, len(self.blocks)):
+                b = self.blocks[index]
+                if b.kind == "text":
+                    self.blocks[index] = Block(
+                        b.kind, b.content.stylize_before(QUOTE_STYLE), b.first, b.rest, b.gap
+                    )
+        elif kind in ("bullet_list", "ordered_list"):
+            self._list(node, first, rest, gap, depth)
+        elif kind == "table":
+            self._table(node, first, rest, gap)
+        elif node.children:
+            self.children(node, first, rest, gap, depth + 1)
+        elif node.content:
+            self._add("text", Content(node.content), first, rest, gap)
+
+    def _list(
+        self, node: SyntaxTreeNode, first: Content, rest: Content, gap: bool, depth: int
+    ) -> None:
+        ordered = node.type == "ordered_list"
+        start = 1
+        if ordered:
+            raw = node.attrs.get("start", 1)
+            start = raw if isinstance(raw, int) else int(str(raw)) if str(raw).isdigit() else 1
+        items = [c for c in node.children if c.type == "list_item"]
+        width = len(f"{start + len(items) - 1}. ") if ordered else 2
+        if depth >= MAX_NESTING:
+            width = 0
+        for index, item in enumerate(items):
+            if width == 0:
+                marker = Content("")
+            elif ordered:
+                marker = Content.styled(f"{start + index}.".rjust(width - 1) + " ", MARKER_STYLE)
+            else:
+                marker = Content.styled("• ", MARKER_STYLE)
+            item_first = (first if index == 0 else rest) + marker
+            item_rest = rest + " " * width
+            loose_gap = gap if index == 0 else True
+            begin = len(self.blocks)
+            if item.children:
+                self.children(item, item_first, item_rest, loose_gap, depth + 1)
+            else:
+                self._add("text", Content(""), item_first, item_rest, loose_gap)
+            if index == 0 and begin < len(self.blocks) and begin > 0:
+                # Items of a tight list follow each other; the list stands apart.
+                b = self.blocks[begin]
+                self.blocks[begin] = Block(b.kind, b.content, b.first, b.rest, gap, b.rows)
+
+    def _table(self, node: SyntaxTreeNode, first: Content, rest: Content, gap: bool) -> None:
+        rows: list[tuple[Content, ...]] = []
+        for section in node.children:
+            for tr in section.children:
+                rows.append(tuple(self.inline(cell) for cell in tr.children))
+        if rows:
+            self.blocks.append(Block("table", Content(""), first, rest, gap, tuple(rows)))
+
+    def _add(self, kind: str, content: Content, first: Content, rest: Content, gap: bool) -> None:
+        self.blocks.append(Block(kind, content, first, rest, gap and bool(self.blocks)))
+
+    # -- inline ----------------------------------------------------------------
+
+    def inline(self, node: SyntaxTreeNode) -> Content:
+        """The inline text under ``node`` as one Content: styles as spans, text as data."""
+        parts: list[str] = []
+        spans: list[Span] = []
+        self._inline(node, parts, spans, [0])
+        return Content("".join(parts), spans)
+
+    def _inline(
+        self, node: SyntaxTreeNode, parts: list[str], spans: list[Span], at: list[int]
+    ) -> None:
+        def put(text: str, style: str | Style = "") -> None:
+            if not text:
+                return
+            if style:
+                spans.append(Span(at[0], at[0] + len(text), style))
+            parts.append(text)
+            at[0] += len(text)
+
+        for child in node.children:
+            kind = child.type
+            if kind == "text":
+                put(child.content)
+            elif kind == "softbreak":
+                put(" ")
+            elif kind == "hardbreak":
+                put("\n")
+            elif kind == "code_inline":
+                put(child.content, CODE_STYLE)
+            elif kind in ("em", "strong", "s"):
+                style = {"em": "italic", "strong": "bold", "s": "strike"}[kind]
+                begin = at[0]
+                self._inline(child, parts, spans, at)
+                if at[0] > begin:
+                    spans.append(Span(begin, at[0], style))
+            elif kind == "link":
+                href = clean_line(str(child.attrs.get("href", "")))
+                begin = at[0]
+                self._inline(child, parts, spans, at)
+                text = "".join(parts)[begin:]
+                if href:
+                    self.links.append(href)
+                    click = Style.from_meta({"@click": f"open_link({len(self.links) - 1})"})
+                    if at[0] > begin:
+                        spans.append(Span(begin, at[0], LINK_STYLE))
+                        spans.append(Span(begin, at[0], click))
+                    if text.strip() != href and not href.startswith("#"):
+                        put(" (", URL_STYLE)
+                        put(href, URL_STYLE)
+                        spans.append(Span(at[0] - len(href), at[0], click))
+                        put(")", URL_STYLE)
+            elif kind == "image":
+                alt = clean_line(_plain(child)) or "image"
+                src = clean_line(str(child.attrs.get("src", "")))
+                put(f"[image: {alt}]", IMAGE_STYLE)
+                if src:
+                    self.links.append(src)
+                    put(" (", URL_STYLE)
+                    put(src, URL_STYLE)
+                    spans.append(
+                        Span(
+                            at[0] - len(src),
+                            at[0],
+                            Style.from_meta({"@click": f"open_link({len(self.links) - 1})"}),
+                        )
+                    )
+                    put(")", URL_STYLE)
+            elif child.children:
+                self._inline(child, parts, spans, at)
+            else:
+                put(child.content)
+
+
+def _plain(node: SyntaxTreeNode) -> str:
+    """The text under ``node``, without styles (an image's alt text)."""
+    if node.type == "text" or node.type == "code_inline":
+        return node.content
+    if node.type in ("softbreak", "hardbreak"):
+        return " "
+    return "".join(_plain(c) for c in node.children)
+
+
+def parse_document(markdown: str) -> Document:
+    """Parse ``markdown`` (already cleaned and capped) into blocks and links."""
+    builder = _Builder()
+    if markdown.strip():
+        tree = SyntaxTreeNode(safe_markdown_parser().parse(markdown))
+        builder.children(tree, Content(""), Content(""), False, 0)
+        if not builder.blocks:  # e.g. nesting past the parser's limit: keep the text
+            builder.blocks.append(Block("text", Content(markdown), Content(""), Content(""), False))
+    return Document(tuple(builder.blocks), tuple(builder.links))
+
+
+# -- layout at a width ----------------------------------------------------------
+
+
+def layout(document: Document, width: int) -> list[Content]:
+    """The document's lines, each at most ``width`` cells (prefixes included)."""
+    lines: list[Content] = []
+    previous = Content("")
+    for block in document.blocks:
+        if block.gap and lines:
+            # The blank line keeps only the prefix both blocks share (a quote's bar).
+            shared = _common_prefix(previous.plain, block.rest.plain)
+            lines.append(block.rest[:shared].rstrip())
+        previous = block.rest
+        indent = max(block.first.cell_length, block.rest.cell_length)
+        inner = max(MIN_WIDTH, width - indent)
+        if block.kind == "rule":
+            body = [Content.styled("─" * inner, RULE_STYLE)]
+        elif block.kind == "code":
+            body = [
+                piece
+                for line in block.content.split("\n", allow_blank=True)
+                for piece in (line.fold(inner) if line.cell_length > inner else [line])
+            ]
+        elif block.kind == "table":
+            body = _table_lines(block.rows, inner)
+        else:
+            body = block.content.wrap(inner) if block.content else [Content("")]
+        for index, line in enumerate(body):
+            lines.append((block.first if index == 0 else block.rest) + line)
+    return lines
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _table_lines(rows: tuple[tuple[Content, ...], ...], width: int) -> list[Content]:
+    """A grid when the columns fit at :data:`MIN_COLUMN` or more, else row by row."""
+    columns = max(len(r) for r in rows)
+    grid = [r + (Content(""),) * (columns - len(r)) for r in rows]
+    natural = [max(1, *(row[c].cell_length for row in grid)) for c in range(columns)]
+    sep = Content.styled(" │ ", TABLE_LINE_STYLE)
+    room = width - 3 * (columns - 1)
+    if room < MIN_COLUMN * columns:
+        return _table_as_records(grid, width)
+    widths = list(natural)
+    while sum(widths) > room:  # shrink the widest column until it all fits
+        widest = max(range(columns), key=lambda c: widths[c])
+        widths[widest] -= max(1, (sum(widths) - room) // columns)
+        widths[widest] = max(MIN_COLUMN, widths[widest])
+        if all(w == MIN_COLUMN for w in widths):
+            break
+    out: list[Content] = []
+    for index, row in enumerate(grid):
+        cells = [
+            (cell.stylize_before("bold") if index == 0 else cell).wrap(widths[c]) or [Content("")]
+            for c, cell in enumerate(row)
+        ]
+        height = max(len(c) for c in cells)
+        for y in range(height):
+            pieces = [
+                (cells[c][y] if y < len(cells[c]) else Content("")).pad_right(
+                    max(0, widths[c] - (cells[c][y].cell_length if y < len(cells[c]) else 0))
+                )
+                for c in range(columns)
+            ]
+            out.append(sep.join(pieces).rstrip())
+        if index == 0:
+            out.append(Content.styled("─┼─".join("─" * w for w in widths), TABLE_LINE_STYLE))
+    return out
+
+
+def _table_as_records(grid: list[tuple[Content, ...]], width: int) -> list[Content]:
+    """A table too wide for the pane: each row as "header: value" lines."""
+    header, *body = grid
+    out: list[Content] = []
+    for index, row in enumerate(body or [header]):
+        if index:
+            out.append(Content(""))
+        for name, value in zip(header, row, strict=False):
+            label = name.stylize_before("bold") + ": " if body else Content("")
+            out.extend((label + value).wrap(width))
+    return out
+
+
+class ArticleBody(Widget):
+    """The body of the open article: one widget, whatever the number of blocks."""
+
+    DEFAULT_CSS = """
+    ArticleBody {
+        height: auto;
+        width: 1fr;
+    }
+    """
+
+    class LinkClicked(Message):
+        """A link in the body was clicked; ``href`` is unchecked feed data."""
+
+        def __init__(self, body: ArticleBody, href: str) -> None:
+            super().__init__()
+            self.body = body
+            self.href = href
+
+        @property
+        def control(self) -> ArticleBody:
+            return self.body
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.document: Document = EMPTY_DOCUMENT
+        self._lines: tuple[int, Content, int] | None = None
+
+    def show(self, document: Document) -> None:
+        """Show ``document``; wrapping waits for the next render at the pane's width."""
+        self.document = document
+        self._lines = None
+        self.refresh(layout=True)
+
+    def update(self, markdown: str) -> None:
+        """Parse and show ``markdown`` (cleaned and capped by the caller)."""
+        self.show(parse_document(markdown))
+
+    def _content_for(self, width: int) -> tuple[Content, int]:
+        width = max(1, width)
+        if self._lines is None or self._lines[0] != width:
+            lines = layout(self.document, width)
+            self._lines = (width, Content("\n").join(lines), len(lines))
+        return self._lines[1], self._lines[2]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._content_for(width)[1]
+
+    def render(self) -> Content:
+        return self._content_for(self.content_region.width or self.size.width)[0]
+
+    def action_open_link(self, index: int) -> None:
+        """A click on link number ``index`` (from the ``@click`` meta of its span)."""
+        if 0 <= index < len(self.document.links):
+            self.post_message(self.LinkClicked(self, self.document.links[index]))
+
+
+def plain_lines(document: Document, width: int) -> list[str]:
+    """The laid-out text without styles (tests, and the length checks)."""
+    return [line.plain for line in layout(document, width)]
+
+
+def iter_links(document: Document) -> Iterable[str]:
+    """The document's link targets in order (tests)."""
+    return iter(document.links)

@@ -1,0 +1,139 @@
+"""The one-widget article body renderer (app/widgets/article_body.py).
+
+Feed bodies are hostile: markup-looking text must stay text, escapes must not
+survive, and a megabyte must not stall the reader. The look is checked on the
+laid-out plain lines and on the styles of their spans.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.content import Content
+
+from termnews.app.widgets.article_body import (
+    HEADING_STYLES,
+    LINK_STYLE,
+    ArticleBody,
+    layout,
+    parse_document,
+    plain_lines,
+)
+from termnews.app.widgets.article_view import cap_body
+from termnews.core.text import clean_block
+
+
+def _styles(line: Content) -> set[str]:
+    return {str(span.style) for span in line.spans}
+
+
+def test_hostile_markup_is_shown_as_text() -> None:
+    body = clean_block("[bold red]boom[/] [@click=app.quit]x[/] <b>raw</b> \x1b[31mred\x1b]0;t\x07")
+    doc = parse_document(body)
+    text = "\n".join(plain_lines(doc, 80))
+    assert "[bold red]boom[/]" in text
+    assert "[@click=app.quit]x[/]" in text
+    assert "<b>raw</b>" in text
+    assert "\x1b" not in text and "\x07" not in text
+    # No span came from the text: only the renderer's own styles exist.
+    for line in layout(doc, 80):
+        assert not line.spans
+
+
+def test_headings_lists_quotes_and_code() -> None:
+    doc = parse_document(
+        "# Title\n\nIntro text.\n\n## Part two\n\n- one\n- two\n  1. inner\n\n"
+        "3. three\n4. four\n\n> quoted\n\n```\ncode  here\n```\n\n---\n"
+    )
+    lines = layout(doc, 60)
+    plain = [line.plain for line in lines]
+    assert plain[0] == "Title"
+    assert HEADING_STYLES[1] in _styles(lines[0])
+    assert HEADING_STYLES[2] in _styles(lines[plain.index("Part two")])
+    assert "• one" in plain and "• two" in plain
+    assert "  1. inner" in plain
+    assert "3. three" in plain and "4. four" in plain
+    assert "┃ quoted" in plain
+    assert "  code  here" in plain
+    assert plain[-1] == "─" * 60
+
+
+def test_lists_wrap_with_a_hanging_indent() -> None:
+    doc = parse_document("- " + "word " * 30)
+    lines = plain_lines(doc, 40)
+    assert lines[0].startswith("• ")
+    assert all(line.startswith("  ") for line in lines[1:])
+    assert all(len(line) <= 40 for line in lines)
+
+
+def test_links_show_text_and_url_and_are_clickable_by_index() -> None:
+    doc = parse_document(
+        "See [the report](https://example.com/r) and https://plain.example.\n\n"
+        "![A harbour](https://img.example/h.jpg)"
+    )
+    plain = plain_lines(doc, 100)
+    assert "See the report (https://example.com/r) and https://plain.example." in plain
+    assert "[image: A harbour] (https://img.example/h.jpg)" in plain
+    assert doc.links == ("https://example.com/r", "https://img.example/h.jpg")
+    first = layout(doc, 100)[0]
+    assert LINK_STYLE in _styles(first)
+    clicks = [s.style.meta.get("@click") for s in first.spans if not isinstance(s.style, str)]
+    assert "open_link(0)" in clicks  # an index, never the URL itself
+
+
+def test_tables_fit_the_width_or_fall_back_to_records() -> None:
+    table = "| Name | Score |\n|---|---|\n| Ana | 3 |\n| Bo | 12 |\n"
+    plain = plain_lines(parse_document(table), 40)
+    assert plain[0].split("│")[0].strip() == "Name"
+    assert any("Bo" in line and "12" in line for line in plain)
+    wide = "| " + " | ".join(f"h{i}" for i in range(12)) + " |\n|" + "---|" * 12 + "\n"
+    wide += "| " + " | ".join(f"v{i}" for i in range(12)) + " |\n"
+    records = plain_lines(parse_document(wide), 30)
+    assert "h0: v0" in records and "h11: v11" in records
+    assert all(len(line) <= 30 for line in records)
+
+
+def test_every_line_fits_the_width() -> None:
+    body = "> - " + "longword" * 20 + "\n\n" + "x" * 500 + "\n\n```\n" + "y" * 300 + "\n```\n"
+    for width in (20, 41, 100):
+        assert all(line.cell_length <= width for line in layout(parse_document(body), width))
+
+
+def test_nesting_past_the_parser_limit_keeps_the_text() -> None:
+    doc = parse_document(">" * 5000 + " deep")
+    assert "deep" in "".join(plain_lines(doc, 80))
+
+
+def test_a_megabyte_body_is_capped_and_rendered_quickly() -> None:
+    paragraph = "Lorem *ipsum* dolor [sit](https://x.example/a) amet, consectetur. " * 20
+    body = "\n\n".join(f"## Part {i}\n\n{paragraph}\n\n- a\n- b" for i in range(800))
+    assert len(body) > 1_000_000
+    shown, truncated = cap_body(clean_block(body))
+    assert truncated
+    start = time.perf_counter()
+    lines = layout(parse_document(shown), 80)
+    assert time.perf_counter() - start < 3.0  # ~0.2 s here; generous for a loaded machine
+    assert len(lines) > 1000
+
+
+async def test_a_click_on_a_link_names_its_target() -> None:
+    """The click reaches the screen as a LinkClicked message with the raw href."""
+    from textual.app import App, ComposeResult
+
+    clicked: list[str] = []
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ArticleBody()
+
+        def on_article_body_link_clicked(self, event: ArticleBody.LinkClicked) -> None:
+            clicked.append(event.href)
+
+    app = One()
+    async with app.run_test(size=(60, 10)) as pilot:
+        body = app.query_one(ArticleBody)
+        body.update("Intro line.\n\nRead [the report](https://example.com/r) now.")
+        await pilot.pause()
+        await pilot.click(ArticleBody, offset=(8, 2))
+        await pilot.pause()
+    assert clicked == ["https://example.com/r"]
