@@ -347,6 +347,33 @@ def test_broad_queries_rank_only_the_newest_matches(
     assert set(ids(store, "volcano", order="newest")) == {"title", "hostile", "body"}
 
 
+def test_terms_in_most_articles_fall_back_to_newest_first(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews.core.search import execute
+
+    ranked = ids(store, "the volcano")
+    # The newest 4 indexed articles: a filler, "rust", "economy", "hostile".
+    monkeypatch.setattr(execute, "COMMON_SAMPLE", 4)
+    # "the" is in half of them: bm25 would give it no weight, so newest first (by arrival).
+    assert ids(store, "the") == ["hostile", "rust", "reversed", "title"]
+    assert all(h.score == 0.0 for h in search(store, "the", now=NOW))
+    # Filters still apply, and so do exclusions.
+    assert ids(store, "the section:World") == ["reversed", "title"]
+    assert ids(store, "the -volcano") == ["rust", "reversed"]
+    # One informative word keeps bm25 for the whole query.
+    assert ids(store, "the volcano") == ranked
+    assert set(ranked) == {"title", "hostile"}
+    assert search(store, "the volcano", now=NOW)[0].score > 0
+
+
+def test_small_caches_rank_common_terms_by_bm25(store: Store) -> None:
+    # Fewer articles than COMMON_SAMPLE: a title match still outranks body matches.
+    hits = search(store, "volcano", now=NOW)
+    assert all(h.score > 0 for h in hits)
+    assert ids(store, "volcano")[0] in {"title", "hostile"}
+
+
 @pytest.mark.parametrize(
     ("marked", "text", "spans"),
     [
