@@ -51,6 +51,8 @@ latest 5,000 matches is the useful answer; more words or filters narrow the
 query below the cap. Counts and newest-first listings are never capped.
 """
 
+SEARCH_INDEX = "idx_articles_search"
+"""Covering index (keyed by id) of every column filters and orderings read (schema 4)."""
 COMMON_SAMPLE = 2_000
 """How many of the newest indexed articles decide whether a term is too common to rank by.
 
@@ -140,7 +142,8 @@ def _text_source(query: Query, w: Where) -> tuple[str, list[Any]] | None:
     """FROM/WHERE for a query, with parameters; None when it cannot match anything.
 
     Text queries drive from the FTS index (``CROSS JOIN`` keeps SQLite from
-    scanning ``articles`` and probing the index once per row); exclusions without
+    scanning ``articles`` and probing the index once per row) and read the filter
+    columns from SEARCH_INDEX, not the large table rows; exclusions without
     any positive word become a ``NOT IN`` over the FTS matches.
     """
     if w.impossible:
@@ -148,7 +151,8 @@ def _text_source(query: Query, w: Where) -> tuple[str, list[Any]] | None:
     match = query.fts_match()
     if match is not None:
         return (
-            "FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid "
+            f"FROM articles_fts CROSS JOIN articles a INDEXED BY {SEARCH_INDEX} "
+            "ON a.id = articles_fts.rowid "
             f"WHERE articles_fts MATCH ? {w.sql('AND')}",
             [match, *w.params],
         )
