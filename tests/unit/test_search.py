@@ -367,6 +367,31 @@ def test_terms_in_most_articles_fall_back_to_newest_first(
     assert search(store, "the volcano", now=NOW)[0].score > 0
 
 
+@pytest.mark.parametrize(
+    "text",
+    ['"sea level"', "volcano rust", "volcano OR rust", "title:volcano", "sea lev", "the -sea"],
+)
+def test_match_bound_never_undercounts(store: Store, text: str) -> None:
+    from termnews.core.search import execute
+
+    query = parse_query(text, partial=True, now=NOW)
+    total = execute.counts(store, query, include_muted=True, now=NOW)[0]
+    assert total <= execute._match_bound(store, query, 100) <= 100
+    # Capped: never more than asked for.
+    assert execute._match_bound(store, query, 1) == min(1, execute._match_bound(store, query, 100))
+
+
+def test_a_query_bounded_below_the_window_ranks_all_its_matches(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews.core.search import execute
+
+    # "sea" and "level" are in 2-3 articles each, the phrase in one: no window needed.
+    assert execute._match_bound(store, parse_query('"sea level"', now=NOW), 3) < 3
+    monkeypatch.setattr(execute, "RANK_WINDOW", 3)
+    assert ids(store, '"sea level"') == ["phrase"]
+
+
 def test_small_caches_rank_common_terms_by_bm25(store: Store) -> None:
     # Fewer articles than COMMON_SAMPLE: a title match still outranks body matches.
     hits = search(store, "volcano", now=NOW)
