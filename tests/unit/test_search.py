@@ -353,8 +353,9 @@ def test_terms_in_most_articles_fall_back_to_newest_first(
     from termnews.core.search import execute
 
     ranked = ids(store, "the volcano")
-    # The newest 4 indexed articles: a filler, "rust", "economy", "hostile".
+    # The sample: the newest 4 indexed articles, a filler, "rust", "economy", "hostile".
     monkeypatch.setattr(execute, "COMMON_SAMPLE", 4)
+    monkeypatch.setattr(execute, "COMMON_SLICES", 1)
     # "the" is in half of them: bm25 would give it no weight, so newest first (by arrival).
     assert ids(store, "the") == ["hostile", "rust", "reversed", "title"]
     assert all(h.score == 0.0 for h in search(store, "the", now=NOW))
@@ -365,6 +366,21 @@ def test_terms_in_most_articles_fall_back_to_newest_first(
     assert ids(store, "the volcano") == ranked
     assert set(ranked) == {"title", "hostile"}
     assert search(store, "the volcano", now=NOW)[0].score > 0
+
+
+def test_a_term_common_only_lately_is_still_ranked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews.core.search import execute
+
+    monkeypatch.setattr(execute, "COMMON_SAMPLE", 4)
+    monkeypatch.setattr(execute, "COMMON_SLICES", 1)
+    assert execute._too_common_to_rank(store, parse_query("the", now=NOW))
+    # Sampled over the whole index (2 newest articles, 2 from the middle): "the" is
+    # in half of the newest, not of the index, so bm25 still ranks it.
+    monkeypatch.setattr(execute, "COMMON_SLICES", 2)
+    assert not execute._too_common_to_rank(store, parse_query("the", now=NOW))
+    assert all(h.score > 0 for h in search(store, "the", now=NOW))
 
 
 @pytest.mark.parametrize(

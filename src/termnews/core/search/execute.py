@@ -54,18 +54,22 @@ query below the cap. Counts and newest-first listings are never capped.
 SEARCH_INDEX = "idx_articles_search"
 """Covering index (keyed by id) of every column filters and orderings read (schema 4)."""
 COMMON_SAMPLE = 2_000
-"""How many of the newest indexed articles decide whether a term is too common to rank by.
+"""How many indexed articles decide whether a term is too common to rank by.
 
 FTS5's bm25 gives a term in at least half of the articles no weight: its idf,
 log((N - n + 0.5) / (n + 0.5)), is <= 0 and is clamped to 1e-6. Yet bm25 pays
 for such a term in full: it counts the term's articles over the whole index
 (8 ms for "the" at 100,000 articles) and reads its many occurrences in every
 ranked article (~2.3 us each), 20 ms of CPU for one page of "the". A term is
-taken as that common when at least half of the newest COMMON_SAMPLE indexed
-articles contain it (the check reads at most COMMON_SAMPLE / 2 postings). A
-cache smaller than the sample keeps bm25 for everything: with few articles a
-title match still says something.
+taken as that common when it is in at least half of a sample of COMMON_SAMPLE
+articles, in COMMON_SLICES runs of consecutive ids spread over the whole index
+(newest first), so a word that is only trending this week still counts as rare,
+as bm25 sees it. The check reads at most COMMON_SAMPLE postings per term, and
+stops as soon as the term cannot reach half. A cache smaller than the sample
+keeps bm25 for everything: with few articles a title match still says something.
 """
+COMMON_SLICES = 8
+"""Runs of consecutive ids the COMMON_SAMPLE is taken in (see there)."""
 
 Order = Literal["relevance", "newest"]
 
@@ -180,7 +184,7 @@ def _window_floor(store: Store, query: Query) -> int | None:
 
 
 def _too_common_to_rank(store: Store, query: Query) -> bool:
-    """Whether every wanted term is in at least half of the newest COMMON_SAMPLE articles.
+    """Whether every wanted term is in at least half of the sampled articles.
 
     Then bm25 would score every hit ~1e-6 (no term carries weight) at full cost,
     so relevance falls back to newest first (by arrival), which costs a walk down
@@ -192,20 +196,26 @@ def _too_common_to_rank(store: Store, query: Query) -> bool:
     upto = int(store.get_meta("fts_indexed_upto", "0") or 0)
     row = store.conn.execute("SELECT max(id) FROM articles WHERE id <= ?", (upto,)).fetchone()
     top = int(row[0]) if row and row[0] is not None else 0
-    if top < COMMON_SAMPLE:
+    size = COMMON_SAMPLE // COMMON_SLICES
+    if top < COMMON_SAMPLE or size < 1:
         return False
-    half = COMMON_SAMPLE // 2
+    step = top // COMMON_SLICES
+    slices = [(top - j * step - size, top - j * step) for j in range(COMMON_SLICES)]
+    half = (size * COMMON_SLICES + 1) // 2
     for term in terms:
-        # Matches among the newest COMMON_SAMPLE rowids (deleted rows only make this
-        # stricter). The rowid bound keeps a rare phrase of common words ("blockade
-        # the") from being evaluated over the whole index here.
-        row = store.conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
-            "AND rowid > ? LIMIT ?)",
-            (term.fts(), top - COMMON_SAMPLE, half),
-        ).fetchone()
-        if int(row[0]) < half:
-            return False
+        # Matches among each run of ids (deleted rows only make this stricter). The
+        # rowid bounds also keep a rare phrase of common words ("blockade the") from
+        # being evaluated over the whole index here.
+        found = 0
+        for k, (low, high) in enumerate(slices):
+            row = store.conn.execute(
+                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? "
+                "AND rowid > ? AND rowid <= ?",
+                (term.fts(), low, high),
+            ).fetchone()
+            found += int(row[0])
+            if found + (len(slices) - k - 1) * size < half:
+                return False
     return True
 
 
