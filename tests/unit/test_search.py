@@ -13,6 +13,7 @@ import pytest
 from termnews.core.errors import QueryError
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.search import count, counts, parse_query, query_warnings, search
+from termnews.core.search.query import Query
 from termnews.core.store import Store
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -366,6 +367,32 @@ def test_terms_in_most_articles_fall_back_to_newest_first(
     assert ids(store, "the volcano") == ranked
     assert set(ranked) == {"title", "hostile"}
     assert search(store, "the volcano", now=NOW)[0].score > 0
+
+
+def test_common_words_beside_rarer_ones_only_filter(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews.core.search import execute
+
+    texts = ("the volcano", "the sea", "the volcano section:World", "the OR rust volcano")
+    ranked = {text: ids(store, text) for text in texts}
+    assert ranked["the sea"] == ["reversed"]  # "phrase" has "sea" but not "the"
+    monkeypatch.setattr(execute, "COMMON_SAMPLE", 4)
+    monkeypatch.setattr(execute, "COMMON_SLICES", 1)
+    checked = execute._ranked_then_checked
+    calls: list[str] = []
+
+    def spy(store: Store, query: Query, *args: object) -> object:
+        calls.append(query.text)
+        return checked(store, query, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(execute, "_ranked_then_checked", spy)
+    # "the" is in half of the sample: bm25 is run without it, and it only filters.
+    for text, expected in ranked.items():
+        assert ids(store, text) == expected, text
+    assert calls == ["the volcano", "the sea", "the volcano section:World"]
+    assert ids(store, "the volcano", limit=1, offset=1) == ranked["the volcano"][1:2]
+    assert all(h.score > 0 for h in search(store, "the volcano", now=NOW))
 
 
 def test_a_term_common_only_lately_is_still_ranked(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -183,6 +183,41 @@ def _window_floor(store: Store, query: Query) -> int | None:
     return int(row[0]) if row else None
 
 
+def _sample_slices(store: Store) -> list[tuple[int, int]]:
+    """The id runs ``(low, high]`` of the COMMON_SAMPLE, newest first; [] for small caches."""
+    upto = int(store.get_meta("fts_indexed_upto", "0") or 0)
+    row = store.conn.execute("SELECT max(id) FROM articles WHERE id <= ?", (upto,)).fetchone()
+    top = int(row[0]) if row and row[0] is not None else 0
+    size = COMMON_SAMPLE // COMMON_SLICES
+    if top < COMMON_SAMPLE or size < 1:
+        return []
+    step = top // COMMON_SLICES
+    return [(top - j * step - size, top - j * step) for j in range(COMMON_SLICES)]
+
+
+def _is_common(store: Store, term: Term, slices: list[tuple[int, int]]) -> bool:
+    """Whether ``term`` is in at least half of the sampled articles (see COMMON_SAMPLE).
+
+    Deleted rows only make this stricter. The rowid bounds also keep a rare phrase
+    of common words ("blockade the") from being evaluated over the whole index here.
+    """
+    if not slices:
+        return False
+    size = slices[0][1] - slices[0][0]
+    half = (size * len(slices) + 1) // 2
+    found = 0
+    for k, (low, high) in enumerate(slices):
+        row = store.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? "
+            "AND rowid > ? AND rowid <= ?",
+            (term.fts(), low, high),
+        ).fetchone()
+        found += int(row[0])
+        if found + (len(slices) - k - 1) * size < half:
+            return False
+    return True
+
+
 def _too_common_to_rank(store: Store, query: Query) -> bool:
     """Whether every wanted term is in at least half of the sampled articles.
 
@@ -191,32 +226,8 @@ def _too_common_to_rank(store: Store, query: Query) -> bool:
     the doclist. One term that is not that common keeps bm25 for the whole query.
     """
     terms = [t for group in query.groups for t in group]
-    if not terms:
-        return False
-    upto = int(store.get_meta("fts_indexed_upto", "0") or 0)
-    row = store.conn.execute("SELECT max(id) FROM articles WHERE id <= ?", (upto,)).fetchone()
-    top = int(row[0]) if row and row[0] is not None else 0
-    size = COMMON_SAMPLE // COMMON_SLICES
-    if top < COMMON_SAMPLE or size < 1:
-        return False
-    step = top // COMMON_SLICES
-    slices = [(top - j * step - size, top - j * step) for j in range(COMMON_SLICES)]
-    half = (size * COMMON_SLICES + 1) // 2
-    for term in terms:
-        # Matches among each run of ids (deleted rows only make this stricter). The
-        # rowid bounds also keep a rare phrase of common words ("blockade the") from
-        # being evaluated over the whole index here.
-        found = 0
-        for k, (low, high) in enumerate(slices):
-            row = store.conn.execute(
-                "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? "
-                "AND rowid > ? AND rowid <= ?",
-                (term.fts(), low, high),
-            ).fetchone()
-            found += int(row[0])
-            if found + (len(slices) - k - 1) * size < half:
-                return False
-    return True
+    slices = _sample_slices(store)
+    return bool(terms and slices) and all(_is_common(store, t, slices) for t in terms)
 
 
 def _newest_matches(
@@ -316,8 +327,68 @@ def _ranked_ids(
     order: Order,
 ) -> list[tuple[int, float]]:
     if query.has_text and order == "relevance":
-        if _too_common_to_rank(store, query):
+        slices = _sample_slices(store)
+        common = [
+            all(_is_common(store, t, slices) for t in group) if slices else False
+            for group in query.groups
+        ]
+        if all(common):
             return _newest_matches(store, query, w, limit, offset)
+        # Plain words that common add ~nothing to bm25 but cost the most in it: rank
+        # by the other groups, then keep the ranked ids the whole query matches.
+        kept = tuple(
+            g
+            for g, c in zip(query.groups, common, strict=True)
+            if not (c and all(not t.phrase and not t.prefix for t in g))
+        )
+        if len(kept) < len(query.groups):
+            return _ranked_then_checked(store, query, replace(query, groups=kept), w, limit, offset)
+    return _ranked(store, query, w, limit, offset, order)
+
+
+def _ranked_then_checked(
+    store: Store, query: Query, rank_query: Query, w: Where, limit: int, offset: int
+) -> list[tuple[int, float]]:
+    """``rank_query``'s best hits that have ``query``'s other words too, in that order.
+
+    Each dropped word is in at least half of the articles, so most ranked hits
+    have it: a few more are ranked than needed, and more only if too many lack
+    it. Checking an id is a seek per dropped word (~40 us; plain words only: a
+    prefix would be merged again per id, and ``rowid IN (...)`` measured slower).
+    """
+    kept = set(rank_query.groups)
+    dropped = Query(groups=tuple(g for g in query.groups if g not in kept)).fts_match()
+    want = limit + offset
+    n = want + want // 4 + 8
+    while n <= _CHECK_MAX:
+        ranked = _ranked(store, rank_query, w, n, 0, "relevance")
+        hits = [
+            r
+            for r in ranked
+            if store.conn.execute(
+                "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
+                (dropped, r[0]),
+            ).fetchone()
+        ]
+        if len(hits) >= want or len(ranked) < n:
+            return hits[offset:want]
+        n *= 4
+    return _ranked(store, query, w, limit, offset, "relevance")
+
+
+_CHECK_MAX = 2_000
+"""Past this many ids to check (~80 ms), rank the whole query instead."""
+
+
+def _ranked(
+    store: Store,
+    query: Query,
+    w: Where,
+    limit: int,
+    offset: int,
+    order: Order,
+) -> list[tuple[int, float]]:
+    if query.has_text and order == "relevance":
         terms = [t for group in query.groups for t in group]
         single_word = len(terms) == 1 and not terms[0].phrase
         # For one word the floor walk is itself the cheap count.
