@@ -196,15 +196,23 @@ def _sample_slices(store: Store) -> list[tuple[int, int]]:
 
 
 def _is_common(store: Store, term: Term, slices: list[tuple[int, int]]) -> bool:
-    """Whether ``term`` is in at least half of the sampled articles (see COMMON_SAMPLE).
+    """Whether plain word ``term`` is in at least half of the sampled articles (COMMON_SAMPLE).
 
     Deleted rows only make this stricter. The rowid bounds also keep a rare phrase
     of common words ("blockade the") from being evaluated over the whole index here.
     """
-    if not slices:
+    if not slices or term.phrase or term.prefix:
+        # Prefixes are merged again for every query and phrases matched per slice:
+        # checking them costs more than it saves, and they are seldom that common.
         return False
     size = slices[0][1] - slices[0][0]
     half = (size * len(slices) + 1) // 2
+    row = store.conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        (term.fts(), half),
+    ).fetchone()
+    if int(row[0]) < half:
+        return False  # a rare word: one short read
     found = 0
     for k, (low, high) in enumerate(slices):
         row = store.conn.execute(
