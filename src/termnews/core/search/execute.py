@@ -255,6 +255,12 @@ def _newest_matches(
             (query.fts_match(), limit, offset),
         ).fetchall()
         return [(int(r[0]), 0.0) for r in rows]
+    # With filters, within the newest RANK_WINDOW text matches as bm25 would be: a
+    # filter few of them pass must not walk the whole doclist ("the author:x").
+    floor = _window_floor(store, query)
+    if floor is not None:
+        w = Where(list(w.clauses), list(w.params), w.impossible, w.warnings)
+        w.add("articles_fts.rowid >= ?", floor)
     source = _text_source(query, w)
     if source is None:
         return []
