@@ -207,12 +207,15 @@ def _is_common(store: Store, term: Term, slices: list[tuple[int, int]]) -> bool:
         return False
     size = slices[0][1] - slices[0][0]
     half = (size * len(slices) + 1) // 2
+    # First in the newest ids only, one short read: most words stop here. Wrongly
+    # stopping here would only keep bm25, as for any word.
     row = store.conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
-        (term.fts(), half),
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
+        "AND rowid > ? LIMIT ?)",
+        (term.fts(), slices[0][1] - COMMON_SAMPLE, half),
     ).fetchone()
     if int(row[0]) < half:
-        return False  # a rare word: one short read
+        return False
     found = 0
     for k, (low, high) in enumerate(slices):
         row = store.conn.execute(
