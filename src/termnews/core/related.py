@@ -562,9 +562,9 @@ def _fts_candidates(store: Store, q: _Query) -> list[int]:
     # Heaviest first, while the articles to score stay within the budget: bm25
     # scores every article that has any query term, so the budget bounds the time.
     # The budget is counted in the full-text index itself: it stems with Porter, so
-    # a word rare here can match many more articles there ("negotiation" also finds
-    # "negotiate", 4,488 articles against 1,900). Counting a word's postings there
-    # (at most the budget left + 1) costs a tenth of what bm25 then spends on each.
+    # a word rare here can match many more articles there ("negotiation", under the
+    # cap here, also finds "negotiate": 4,488 articles). Counting a word's postings there
+    # (at most the budget left + 1) costs a quarter or less of what bm25 spends on each.
     rare: list[int] = []
     budget = QUERY_POSTINGS
     for h in ranked:
