@@ -343,13 +343,15 @@ def render_md(rows: list[Row], info: dict[str, object], args: argparse.Namespace
     old = Path(__file__).with_name("SEARCH.md")
     text = old.read_text() if old.exists() else ""
     kept = "\n" + KEEP_MARK + text.split(KEEP_MARK, 1)[1] if KEEP_MARK in text else ""
+    loads = (float(str(info["load_before"])), float(str(info["load_after"])))
+    busy = ", i.e. other processes were using both cores the whole time" if min(loads) >= 2 else ""
     return f"""# Search speed
 
 Measured by `python benchmarks/search_speed.py --write` (seed {args.seed},
 {info["articles"]:,} synthetic news articles of ~2 KB in {FEEDS} feeds and 8 sections,
 {info["unread"]:,} unread; {args.repeat} timed runs per query after one warm-up; one process on
 the 2-core machine; the 1-minute load average was {info["load_before"]} before and
-{info["load_after"]} after, i.e. other processes were using both cores the whole time).
+{info["load_after"]} after{busy}).
 
 Each timing is one `termnews.core.search.search()` call as the search bar and `termnews search`
 make it: a page of 50 hits **with** highlighted titles and snippets, on a store opened fresh for
