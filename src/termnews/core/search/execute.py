@@ -229,6 +229,12 @@ def _is_common(store: Store, term: Term, slices: list[tuple[int, int]]) -> bool:
     return True
 
 
+def _common_groups(store: Store, query: Query) -> list[bool]:
+    """Per AND-ed group of ``query``: whether each of its terms is that common."""
+    slices = _sample_slices(store)
+    return [bool(slices) and all(_is_common(store, t, slices) for t in g) for g in query.groups]
+
+
 def _too_common_to_rank(store: Store, query: Query) -> bool:
     """Whether every wanted term is in at least half of the sampled articles.
 
@@ -236,9 +242,8 @@ def _too_common_to_rank(store: Store, query: Query) -> bool:
     so relevance falls back to newest first (by arrival), which costs a walk down
     the doclist. One term that is not that common keeps bm25 for the whole query.
     """
-    terms = [t for group in query.groups for t in group]
-    slices = _sample_slices(store)
-    return bool(terms and slices) and all(_is_common(store, t, slices) for t in terms)
+    common = _common_groups(store, query)
+    return bool(common) and all(common)
 
 
 def _newest_matches(
@@ -344,12 +349,8 @@ def _ranked_ids(
     order: Order,
 ) -> list[tuple[int, float]]:
     if query.has_text and order == "relevance":
-        slices = _sample_slices(store)
-        common = [
-            all(_is_common(store, t, slices) for t in group) if slices else False
-            for group in query.groups
-        ]
-        if all(common):
+        common = _common_groups(store, query)
+        if common and all(common):  # see _too_common_to_rank
             return _newest_matches(store, query, w, limit, offset)
         # Plain words that common add ~nothing to bm25 but cost the most in it: rank
         # by the other groups, then keep the ranked ids the whole query matches.
