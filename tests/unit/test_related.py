@@ -375,3 +375,32 @@ def test_a_word_the_full_text_index_stems_widely_does_not_stall_the_query(
     monkeypatch.setattr(related, "_FTS_STEP_BUDGET", 0)
     items = related_articles(cache.store, cache.ids["accord"])
     assert [i.article_id for i in items] == [cache.ids["again"]] and items[0].same_story
+
+
+def test_query_words_are_budgeted_by_what_the_full_text_index_holds(
+    cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rare for related stories, common in the stemmed index: left out before bm25 runs,
+    # so the query's work stays within QUERY_POSTINGS without a first attempt.
+    filler = [
+        entry(f"w{i}", (f"Weather note {i}", f"According to forecasters, day {i} is mild."))
+        for i in range(260)
+    ]
+    cache.ingest({"weather": filler})
+    accord = ("Peace accord signed in Qazvin", "The Qazvin peace accord ends the feud.")
+    rewrite = ("Qazvin accord signed", "Leaders signed the peace accord in Qazvin, ending a feud.")
+    cache.ingest({"alpha": [entry("accord", accord)], "beta": [entry("again", rewrite)]})
+    from termnews.core import related
+
+    asked: list[list[str]] = []
+    ranked_match = related._ranked_match
+
+    def spy(conn: object, words: list[str]) -> list[int]:
+        asked.append(list(words))
+        return ranked_match(conn, words)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(related, "_ranked_match", spy)
+    ids = [i.article_id for i in related_articles(cache.store, cache.ids["accord"])]
+    assert ids[0] == cache.ids["again"]
+    assert len(asked) == 1 and "qazvin" in asked[0] and "accord" not in asked[0]
+    assert related._indexed_count(cache.store.conn, "accord", 10) == 11

@@ -13,6 +13,7 @@ import pytest
 from termnews.core.errors import QueryError
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.search import count, counts, parse_query, query_warnings, search
+from termnews.core.search.query import Query
 from termnews.core.store import Store
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -345,6 +346,100 @@ def test_broad_queries_rank_only_the_newest_matches(
     # Counting and newest-first listing are not capped.
     assert counts(store, "volcano", now=NOW) == (3, 3)
     assert set(ids(store, "volcano", order="newest")) == {"title", "hostile", "body"}
+
+
+def test_terms_in_most_articles_fall_back_to_newest_first(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews.core.search import execute
+
+    ranked = ids(store, "the volcano")
+    # The sample: the newest 4 indexed articles, a filler, "rust", "economy", "hostile".
+    monkeypatch.setattr(execute, "COMMON_SAMPLE", 4)
+    monkeypatch.setattr(execute, "COMMON_SLICES", 1)
+    # "the" is in half of them: bm25 would give it no weight, so newest first (by arrival).
+    assert ids(store, "the") == ["hostile", "rust", "reversed", "title"]
+    assert all(h.score == 0.0 for h in search(store, "the", now=NOW))
+    # Filters still apply, and so do exclusions.
+    assert ids(store, "the section:World") == ["reversed", "title"]
+    assert ids(store, "the -volcano") == ["rust", "reversed"]
+    # One informative word keeps bm25 for the whole query.
+    assert ids(store, "the volcano") == ranked
+    assert set(ranked) == {"title", "hostile"}
+    assert search(store, "the volcano", now=NOW)[0].score > 0
+
+
+def test_common_words_beside_rarer_ones_only_filter(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews.core.search import execute
+
+    texts = ("the volcano", "the sea", "the volcano section:World", "the OR rust volcano")
+    ranked = {text: ids(store, text) for text in texts}
+    assert ranked["the sea"] == ["reversed"]  # "phrase" has "sea" but not "the"
+    monkeypatch.setattr(execute, "COMMON_SAMPLE", 4)
+    monkeypatch.setattr(execute, "COMMON_SLICES", 1)
+    checked = execute._ranked_then_checked
+    calls: list[str] = []
+
+    def spy(store: Store, query: Query, *args: object) -> object:
+        calls.append(query.text)
+        return checked(store, query, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(execute, "_ranked_then_checked", spy)
+    # "the" is in half of the sample: bm25 is run without it, and it only filters.
+    for text, expected in ranked.items():
+        assert ids(store, text) == expected, text
+    assert calls == ["the volcano", "the sea", "the volcano section:World"]
+    assert ids(store, "the volcano", limit=1, offset=1) == ranked["the volcano"][1:2]
+    assert all(h.score > 0 for h in search(store, "the volcano", now=NOW))
+
+
+def test_a_term_common_only_lately_is_still_ranked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews.core.search import execute
+
+    monkeypatch.setattr(execute, "COMMON_SAMPLE", 4)
+    monkeypatch.setattr(execute, "COMMON_SLICES", 1)
+    assert execute._too_common_to_rank(store, parse_query("the", now=NOW))
+    # Sampled over the whole index (2 newest articles, 2 from the middle): "the" is
+    # in half of the newest, not of the index, so bm25 still ranks it.
+    monkeypatch.setattr(execute, "COMMON_SLICES", 2)
+    assert not execute._too_common_to_rank(store, parse_query("the", now=NOW))
+    assert all(h.score > 0 for h in search(store, "the", now=NOW))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"sea level"', "volcano rust", "volcano OR rust", "title:volcano", "sea lev", "the -sea"],
+)
+def test_match_bound_never_undercounts(store: Store, text: str) -> None:
+    from termnews.core.search import execute
+
+    query = parse_query(text, partial=True, now=NOW)
+    total = execute.counts(store, query, include_muted=True, now=NOW)[0]
+    assert total <= execute._match_bound(store, query, 100) <= 100
+    # Capped: never more than asked for.
+    assert execute._match_bound(store, query, 1) == min(1, execute._match_bound(store, query, 100))
+
+
+def test_a_query_bounded_below_the_window_ranks_all_its_matches(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from termnews.core.search import execute
+
+    # "sea" and "level" are in 2-3 articles each, the phrase in one: no window needed.
+    assert execute._match_bound(store, parse_query('"sea level"', now=NOW), 3) < 3
+    monkeypatch.setattr(execute, "RANK_WINDOW", 3)
+    assert ids(store, '"sea level"') == ["phrase"]
+
+
+def test_small_caches_rank_common_terms_by_bm25(store: Store) -> None:
+    # Fewer articles than COMMON_SAMPLE: a title match still outranks body matches.
+    hits = search(store, "volcano", now=NOW)
+    assert all(h.score > 0 for h in hits)
+    assert ids(store, "volcano")[0] in {"title", "hostile"}
 
 
 @pytest.mark.parametrize(

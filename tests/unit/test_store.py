@@ -64,6 +64,28 @@ def test_migration_from_older_version_keeps_data(db_path: Path) -> None:
         schema.MIGRATIONS.pop()
 
 
+def test_a_version_5_cache_gains_the_search_index_and_keeps_its_articles(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        feed, _ = store.add_feed("https://a.example/rss", "A", "World")
+        store.ingest(feed.id, _feed(_entry(1), _entry(2)))
+        store.index_pending()
+        # As a cache written before schema 6 was.
+        store.conn.execute("DROP INDEX idx_articles_search")
+        store.conn.execute("PRAGMA user_version = 5")
+    with Store.open(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        plan = " ".join(
+            str(r[3])
+            for r in store.conn.execute(
+                "EXPLAIN QUERY PLAN SELECT a.id FROM articles_fts CROSS JOIN articles a"
+                " INDEXED BY idx_articles_search ON a.id = articles_fts.rowid"
+                " WHERE articles_fts MATCH 'x' AND a.read = 0"
+            )
+        )
+        assert "COVERING INDEX idx_articles_search" in plan
+        assert len(store.articles()) == 2
+
+
 def test_newer_schema_is_refused(db_path: Path) -> None:
     with Store.open(db_path) as store:
         store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")

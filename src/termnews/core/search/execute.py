@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -28,7 +28,7 @@ from termnews.core.search.highlight import (
     marked_line,
     marked_title,
 )
-from termnews.core.search.query import Query, parse_query
+from termnews.core.search.query import Query, Term, parse_query
 from termnews.core.search.where import Where, build_where, muted_clause
 from termnews.core.store import Store
 from termnews.core.text import clean_line
@@ -50,6 +50,26 @@ is one cheap walk down the FTS doclist. For a news reader the best of the
 latest 5,000 matches is the useful answer; more words or filters narrow the
 query below the cap. Counts and newest-first listings are never capped.
 """
+
+SEARCH_INDEX = "idx_articles_search"
+"""Covering index (keyed by id) of every column filters and orderings read (schema 4)."""
+COMMON_SAMPLE = 2_000
+"""How many indexed articles decide whether a term is too common to rank by.
+
+FTS5's bm25 gives a term in at least half of the articles no weight: its idf,
+log((N - n + 0.5) / (n + 0.5)), is <= 0 and is clamped to 1e-6. Yet bm25 pays
+for such a term in full: it counts the term's articles over the whole index
+(8 ms for "the" at 100,000 articles) and reads its many occurrences in every
+ranked article (~2.3 us each), 20 ms of CPU for one page of "the". A term is
+taken as that common when it is in at least half of a sample of COMMON_SAMPLE
+articles, in COMMON_SLICES runs of consecutive ids spread over the whole index
+(newest first), so a word that is only trending this week still counts as rare,
+as bm25 sees it. The check reads at most COMMON_SAMPLE postings per term, and
+stops as soon as the term cannot reach half. A cache smaller than the sample
+keeps bm25 for everything: with few articles a title match still says something.
+"""
+COMMON_SLICES = 8
+"""Runs of consecutive ids the COMMON_SAMPLE is taken in (see there)."""
 
 Order = Literal["relevance", "newest"]
 
@@ -126,7 +146,8 @@ def _text_source(query: Query, w: Where) -> tuple[str, list[Any]] | None:
     """FROM/WHERE for a query, with parameters; None when it cannot match anything.
 
     Text queries drive from the FTS index (``CROSS JOIN`` keeps SQLite from
-    scanning ``articles`` and probing the index once per row); exclusions without
+    scanning ``articles`` and probing the index once per row) and read the filter
+    columns from SEARCH_INDEX, not the large table rows; exclusions without
     any positive word become a ``NOT IN`` over the FTS matches.
     """
     if w.impossible:
@@ -134,7 +155,8 @@ def _text_source(query: Query, w: Where) -> tuple[str, list[Any]] | None:
     match = query.fts_match()
     if match is not None:
         return (
-            "FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid "
+            f"FROM articles_fts CROSS JOIN articles a INDEXED BY {SEARCH_INDEX} "
+            "ON a.id = articles_fts.rowid "
             f"WHERE articles_fts MATCH ? {w.sql('AND')}",
             [match, *w.params],
         )
@@ -159,6 +181,136 @@ def _window_floor(store: Store, query: Query) -> int | None:
         (match, RANK_WINDOW - 1),
     ).fetchone()
     return int(row[0]) if row else None
+
+
+def _sample_slices(store: Store) -> list[tuple[int, int]]:
+    """The id runs ``(low, high]`` of the COMMON_SAMPLE, newest first; [] for small caches."""
+    upto = int(store.get_meta("fts_indexed_upto", "0") or 0)
+    row = store.conn.execute("SELECT max(id) FROM articles WHERE id <= ?", (upto,)).fetchone()
+    top = int(row[0]) if row and row[0] is not None else 0
+    size = COMMON_SAMPLE // COMMON_SLICES
+    if top < COMMON_SAMPLE or size < 1:
+        return []
+    step = top // COMMON_SLICES
+    return [(top - j * step - size, top - j * step) for j in range(COMMON_SLICES)]
+
+
+def _is_common(store: Store, term: Term, slices: list[tuple[int, int]]) -> bool:
+    """Whether plain word ``term`` is in at least half of the sampled articles (COMMON_SAMPLE).
+
+    Deleted rows only make this stricter. The rowid bounds also keep a rare phrase
+    of common words ("blockade the") from being evaluated over the whole index here.
+    """
+    if not slices or term.phrase or term.prefix:
+        # Prefixes are merged again for every query and phrases matched per slice:
+        # checking them costs more than it saves, and they are seldom that common.
+        return False
+    size = slices[0][1] - slices[0][0]
+    half = (size * len(slices) + 1) // 2
+    # First in the newest ids only, one short read: most words stop here. Wrongly
+    # stopping here would only keep bm25, as for any word.
+    row = store.conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
+        "AND rowid > ? LIMIT ?)",
+        (term.fts(), slices[0][1] - COMMON_SAMPLE, half),
+    ).fetchone()
+    if int(row[0]) < half:
+        return False
+    found = 0
+    for k, (low, high) in enumerate(slices):
+        row = store.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? "
+            "AND rowid > ? AND rowid <= ?",
+            (term.fts(), low, high),
+        ).fetchone()
+        found += int(row[0])
+        if found + (len(slices) - k - 1) * size < half:
+            return False
+    return True
+
+
+def _common_groups(store: Store, query: Query) -> list[bool]:
+    """Per AND-ed group of ``query``: whether each of its terms is that common."""
+    slices = _sample_slices(store)
+    return [bool(slices) and all(_is_common(store, t, slices) for t in g) for g in query.groups]
+
+
+def _too_common_to_rank(store: Store, query: Query) -> bool:
+    """Whether every wanted term is in at least half of the sampled articles.
+
+    Then bm25 would score every hit ~1e-6 (no term carries weight) at full cost,
+    so relevance falls back to newest first (by arrival), which costs a walk down
+    the doclist. One term that is not that common keeps bm25 for the whole query.
+    """
+    common = _common_groups(store, query)
+    return bool(common) and all(common)
+
+
+def _newest_matches(
+    store: Store, query: Query, w: Where, limit: int, offset: int
+) -> list[tuple[int, float]]:
+    """Text matches newest first by arrival (rowid), the FTS doclist's own order: no sort."""
+    if not w.impossible and w.clauses in ([], [muted_clause()]):
+        clauses = ["articles_fts MATCH ?"]
+        if w.clauses:
+            clauses.append(
+                "articles_fts.rowid NOT IN "
+                "(SELECT id FROM articles INDEXED BY idx_articles_muted WHERE muted = 1)"
+            )
+        rows = store.conn.execute(
+            f"SELECT articles_fts.rowid FROM articles_fts WHERE {' AND '.join(clauses)} "
+            "ORDER BY articles_fts.rowid DESC LIMIT ? OFFSET ?",
+            (query.fts_match(), limit, offset),
+        ).fetchall()
+        return [(int(r[0]), 0.0) for r in rows]
+    # With filters, within the newest RANK_WINDOW text matches as bm25 would be: a
+    # filter few of them pass must not walk the whole doclist ("the author:x").
+    floor = _window_floor(store, query)
+    if floor is not None:
+        w = Where(list(w.clauses), list(w.params), w.impossible, w.warnings)
+        w.add("articles_fts.rowid >= ?", floor)
+    source = _text_source(query, w)
+    if source is None:
+        return []
+    from_where, params = source
+    rows = store.conn.execute(
+        f"SELECT a.id {from_where} ORDER BY articles_fts.rowid DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    ).fetchall()
+    return [(int(r[0]), 0.0) for r in rows]
+
+
+def _match_bound(store: Store, query: Query, cap: int) -> int:
+    """An upper bound of the articles ``query``'s words match, or ``cap`` if not below it.
+
+    Every AND-ed group matches at most the sum of its terms' matches, and a phrase at
+    most what its rarest word matches, so counting single words (each read up to the
+    bound found so far) bounds the query without evaluating it. For "blockade the"
+    that avoids evaluating the phrase over the whole index (~5 ms) only to learn it
+    matches fewer than RANK_WINDOW articles.
+    """
+    best = cap
+    for group in query.groups:
+        total = 0
+        for term in group:
+            words = term.text.split() if term.phrase else [term.text]
+            least = best - total
+            # Longer words first: usually the rarer, which then caps the others' reads.
+            for i, word in sorted(enumerate(words), key=lambda iw: -len(iw[1])):
+                part = Term(
+                    word, prefix=term.prefix and i == len(words) - 1, title_only=term.title_only
+                )
+                row = store.conn.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM articles_fts "
+                    "WHERE articles_fts MATCH ? LIMIT ?)",
+                    (part.fts(), least),
+                ).fetchone()
+                least = min(least, int(row[0]))
+            total += least
+            if total >= best:
+                break
+        best = min(best, total)
+    return best
 
 
 def _ranked_fts_only(
@@ -197,7 +349,69 @@ def _ranked_ids(
     order: Order,
 ) -> list[tuple[int, float]]:
     if query.has_text and order == "relevance":
-        floor = _window_floor(store, query)
+        common = _common_groups(store, query)
+        if common and all(common):  # see _too_common_to_rank
+            return _newest_matches(store, query, w, limit, offset)
+        # Plain words that common add ~nothing to bm25 but cost the most in it: rank
+        # by the other groups, then keep the ranked ids the whole query matches.
+        kept = tuple(
+            g
+            for g, c in zip(query.groups, common, strict=True)
+            if not (c and all(not t.phrase and not t.prefix for t in g))
+        )
+        if len(kept) < len(query.groups):
+            return _ranked_then_checked(store, query, replace(query, groups=kept), w, limit, offset)
+    return _ranked(store, query, w, limit, offset, order)
+
+
+def _ranked_then_checked(
+    store: Store, query: Query, rank_query: Query, w: Where, limit: int, offset: int
+) -> list[tuple[int, float]]:
+    """``rank_query``'s best hits that have ``query``'s other words too, in that order.
+
+    Each dropped word is in at least half of the articles, so most ranked hits
+    have it: a few more are ranked than needed, and more only if too many lack
+    it. Checking an id is a seek per dropped word (~40 us; plain words only: a
+    prefix would be merged again per id, and ``rowid IN (...)`` measured slower).
+    """
+    kept = set(rank_query.groups)
+    dropped = Query(groups=tuple(g for g in query.groups if g not in kept)).fts_match()
+    want = limit + offset
+    n = want + want // 4 + 8
+    while n <= _CHECK_MAX:
+        ranked = _ranked(store, rank_query, w, n, 0, "relevance")
+        hits = [
+            r
+            for r in ranked
+            if store.conn.execute(
+                "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
+                (dropped, r[0]),
+            ).fetchone()
+        ]
+        if len(hits) >= want or len(ranked) < n:
+            return hits[offset:want]
+        n *= 4
+    return _ranked(store, query, w, limit, offset, "relevance")
+
+
+_CHECK_MAX = 2_000
+"""Past this many ids to check (~80 ms), rank the whole query instead."""
+
+
+def _ranked(
+    store: Store,
+    query: Query,
+    w: Where,
+    limit: int,
+    offset: int,
+    order: Order,
+) -> list[tuple[int, float]]:
+    if query.has_text and order == "relevance":
+        terms = [t for group in query.groups for t in group]
+        single_word = len(terms) == 1 and not terms[0].phrase
+        # For one word the floor walk is itself the cheap count.
+        narrow = not single_word and _match_bound(store, query, RANK_WINDOW) < RANK_WINDOW
+        floor = None if narrow else _window_floor(store, query)
         if not w.impossible and w.clauses in ([], [muted_clause()]):
             return _ranked_fts_only(store, query, w, floor, limit, offset)
         if floor is not None:

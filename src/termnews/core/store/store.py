@@ -707,7 +707,11 @@ class Store:
     ) -> int:
         """How many articles a headline query would list in total."""
         where, params = self._filter(section, feed_id, unread, starred, include_muted=True)
-        n = int(self.conn.execute(f"SELECT count(*) FROM articles a {where}", params).fetchone()[0])
+        n = int(
+            self.conn.execute(
+                f"SELECT count(*) FROM articles a {self._count_index(where)} {where}", params
+            ).fetchone()[0]
+        )
         if not include_muted:  # Subtract, so the covering indexes still serve the count.
             muted = f"{where} AND a.muted = 1" if where else "WHERE a.muted = 1"
             n -= int(
@@ -717,6 +721,22 @@ class Store:
                 ).fetchone()[0]
             )
         return n
+
+    @staticmethod
+    def _count_index(where: str) -> str:
+        """The partial index that counts ``where`` (an INDEXED BY clause), or ''.
+
+        SQLite's planner, which has no statistics, would rather scan all of the
+        covering ``idx_articles_search`` (schema 4) than a partial index it cannot
+        size: 4-5 ms instead of 0.05-1 ms at 100,000 articles.
+        """
+        if "a.feed_id" in where:
+            return ""  # idx_articles_feed_ts narrows to one feed first
+        if "a.starred = 1" in where and "a.section" not in where:
+            return "INDEXED BY idx_articles_starred"
+        if "a.read = 0" in where:
+            return "INDEXED BY idx_articles_unread"
+        return ""
 
     def articles(
         self,
