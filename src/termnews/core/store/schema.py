@@ -182,7 +182,7 @@ MIGRATIONS: list[list[str]] = [
     # matches cost 7-19 ms); this index packs ~100 rows a page (2-4 ms). Search
     # names it (INDEXED BY): SQLite's planner prefers the rowid lookup.
     [
-        "CREATE INDEX idx_articles_search ON articles"
+        "CREATE INDEX IF NOT EXISTS idx_articles_search ON articles"
         "(id, sort_ts, section, feed_id, read, starred, muted, author)",
     ],
 ]
