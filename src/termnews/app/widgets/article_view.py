@@ -4,8 +4,9 @@ Kicker (the section), headline, byline (source, author, date, reading time),
 then the body (one :class:`ArticleBody` widget: the Markdown rendered to a
 single wrapped Content, not Textual's ``Markdown`` widget, which mounts a widget
 per block and lays the screen out again on every update), and the link to the
-original at the end. The body is the cached Markdown produced at ingest; it is
-cleaned again here (terminal safety at every edge), raw HTML is shown as text
+original at the end. The body is Markdown made from the cached HTML when the
+store loads the article (``models.body_markdown``; older caches hold Markdown
+written at ingest); it is cleaned again here (terminal safety at every edge), raw HTML is shown as text
 (the parser runs with ``html`` off), and bodies longer than
 :data:`MAX_BODY_CHARS` are cut at a paragraph with a note: parsing and wrapping
 a megabyte of hostile text would stall the app.
