@@ -6,8 +6,8 @@ single wrapped Content, not Textual's ``Markdown`` widget, which mounts a widget
 per block and lays the screen out again on every update), and the link to the
 original at the end. The body is Markdown made from the cached HTML when the
 store loads the article (``models.body_markdown``; older caches hold Markdown
-written at ingest); it is cleaned again here (terminal safety at every edge), raw HTML is shown as text
-(the parser runs with ``html`` off), and bodies longer than
+written at ingest); it is cleaned again here (terminal safety at every edge),
+raw HTML is shown as text (the parser runs with ``html`` off), and bodies longer than
 :data:`MAX_BODY_CHARS` are cut at a paragraph with a note: parsing and wrapping
 a megabyte of hostile text would stall the app.
 """
