@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib.util
 import json
 import math
 import os
@@ -48,6 +49,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -125,6 +127,31 @@ def percentile(values: Sequence[float], pct: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(pct / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+def module_at_revision(rev: str, relpath: str, folder: Path, name: str) -> ModuleType:
+    """The file ``relpath`` of this repository as of git ``rev``, imported as ``name``.
+
+    For side-by-side timings of an earlier revision in one process (the shared
+    machine's load then falls on both versions alike). The source is written to
+    ``folder``; the module is registered in ``sys.modules`` because dataclasses look
+    their module up there.
+    """
+    source = subprocess.run(
+        ["git", "show", f"{rev}:{relpath}"],
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    path = folder / f"{name}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 # -- running one process ------------------------------------------------------------------

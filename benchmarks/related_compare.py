@@ -13,12 +13,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,15 +24,12 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from harness import module_at_revision
+from related_speed import pct
+
 from termnews.core import related as after
 from termnews.core.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def pct(values: Sequence[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,21 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path(tempfile.gettempdir()) / "termnews-related-corpora/2000x50-1/truth.json",
     )
     args = parser.parse_args(argv)
-    source = subprocess.run(
-        ["git", "show", f"{args.before}:src/termnews/core/related.py"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "related_before.py"
-        path.write_text(source)
-        spec = importlib.util.spec_from_file_location("related_before", path)
-        assert spec and spec.loader
-        before = importlib.util.module_from_spec(spec)
-        sys.modules["related_before"] = before  # dataclasses look their module up
-        spec.loader.exec_module(before)
+        before = module_at_revision(
+            args.before, "src/termnews/core/related.py", Path(tmp), "related_before"
+        )
     store = Store.open(args.db)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))["items"]
     guid_of = dict(store.conn.execute("SELECT id, guid FROM articles").fetchall())

@@ -15,46 +15,24 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from harness import module_at_revision
 from search_speed import NOW, SEED, Plan, _p95, build_queries
 
 from termnews.core.search import execute as after
 from termnews.core.search import parse_query
 from termnews.core.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_before(rev: str, folder: Path) -> ModuleType:
-    """``core/search/execute.py`` as of ``rev``, imported under another name."""
-    source = subprocess.run(
-        ["git", "show", f"{rev}:src/termnews/core/search/execute.py"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    path = folder / "execute_before.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("execute_before", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["execute_before"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with Store.open(old_db) as store:
         for name in args.drop_index:
             store.conn.execute(f"DROP INDEX IF EXISTS {name}")
-    before = load_before(args.before, args.db.parent)
+    before = module_at_revision(
+        args.before, "src/termnews/core/search/execute.py", args.db.parent, "execute_before"
+    )
     print(f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
     lines = [
         f"| query set | wall median / p95 ms, {args.before} | this tree "
