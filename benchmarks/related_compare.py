@@ -31,7 +31,6 @@ from termnews.core import related as after
 from termnews.core.store import Store
 
 
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, required=True, help="cache kept by related_speed.py")

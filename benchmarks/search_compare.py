@@ -34,7 +34,6 @@ from termnews.core.search import parse_query
 from termnews.core.store import Store
 
 
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, required=True, help="cache from search_speed.py")
