@@ -160,12 +160,16 @@ class SectionList(Tree[View]):
     def restyle(self) -> None:
         """Relabel every node (after a theme change: labels carry resolved colours)."""
         self._styles = None
+        self._relabel(self.sections, self.feeds)
+
+    def _relabel(self, sections: Sequence[Section], feeds: Sequence[Feed]) -> None:
+        """Give these sections' and feeds' nodes fresh labels (counts, marks, colours)."""
         failing_sections = {f.section for f in self.feeds if f.failing}
-        for s in self.sections:
+        for s in sections:
             node = self._section_nodes.get(s.name)
             if node is not None:
                 node.set_label(self.section_label(s, s.name in failing_sections))
-        for f in self.feeds:
+        for f in feeds:
             feed_node = self._feed_nodes.get(f.id)
             if feed_node is not None:
                 feed_node.set_label(self.feed_label(f))
@@ -183,12 +187,7 @@ class SectionList(Tree[View]):
         self._name_feeds(feeds)
         failing_sections = {f.section for f in feeds if f.failing}
         if same_shape and self._section_nodes:
-            for s in sections:
-                self._section_nodes[s.name].set_label(
-                    self.section_label(s, s.name in failing_sections)
-                )
-            for f in feeds:
-                self._feed_nodes[f.id].set_label(self.feed_label(f))
+            self.restyle()
             return
         cursor = self._active
         self.clear()
@@ -237,19 +236,14 @@ class SectionList(Tree[View]):
                 )
                 self.sections[index] = new
                 changed.append(new)
-        failing_sections = {f.section for f in self.feeds if f.failing}
-        for s in changed:
-            node = self._section_nodes.get(s.name)
-            if node is not None:
-                node.set_label(self.section_label(s, s.name in failing_sections))
+        touched: list[Feed] = []
         if unread:
             for index, f in enumerate(self.feeds):
                 if f.id == feed_id:
                     self.feeds[index] = f = replace(f, unread=max(0, f.unread + unread))
-                    feed_node = self._feed_nodes.get(feed_id)
-                    if feed_node is not None:
-                        feed_node.set_label(self.feed_label(f))
+                    touched.append(f)
                     break
+        self._relabel(changed, touched)
 
     def node_for(self, view: View) -> TreeNode[View] | None:
         """The tree node showing ``view``."""
