@@ -71,6 +71,8 @@ class HeadlineRow(Visual):
             source = outlet_name(h.feed_title)
             if len(source) > src_width:
                 source = source[: src_width - 1].rstrip() + "…"
+            # "$text-muted" is an auto colour: muted against whatever is behind the row,
+            # so it stays readable on the cursor too (a fixed $tn-muted would not).
             right.append((source.ljust(src_width) + " ", "$text-muted"))
         right.append((age.rjust(3), "$text-muted"))
         tail = Content.assemble(*right)
