@@ -329,3 +329,45 @@ def test_search_index_is_built_while_feeds_are_still_coming(
         "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'body'"
     ).fetchone()[0]
     assert hits == 24
+
+
+def test_related_stories_are_indexed_while_feeds_are_still_coming(
+    server: Loopback, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Related-stories batches run in the writer's waits, not all after the last feed."""
+    from termnews.core import http_refresh
+
+    monkeypatch.setattr(http_refresh, "RELATED_BATCH", 3)
+    for i in range(8):
+        server.routes[f"/f{i}"] = slow(0.05 * i, rss(f"F{i}", prefix=f"f{i}"))
+        store.add_feed(server.url(f"/f{i}"))
+    indexed_during: list[int] = []
+
+    def seen(_outcome: object, _done: int, _total: int) -> None:
+        indexed_during.append(store.conn.execute("SELECT count(*) FROM related_docs").fetchone()[0])
+
+    report = refresh(store, settings=SETTINGS, progress=seen)
+    assert {o.status for o in report.outcomes} == {"new"}
+    assert len(indexed_during) == 8 and max(indexed_during[:-1]) > 0
+    # Every article is indexed once the refresh returns, the last ones by after_ingest.
+    total = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert store.conn.execute("SELECT count(*) FROM related_docs").fetchone()[0] == total == 24
+    assert int(store.get_meta("related_docs_seen", "0") or 0) == 24
+
+
+def test_a_refresh_reads_its_cache_unmapped_and_restores_the_map(
+    server: Loopback, store: Store
+) -> None:
+    """The refresh's reads must not pile mapped pages into its RSS; readers keep the map."""
+    before = store.conn.execute("PRAGMA mmap_size").fetchone()[0]
+    assert before > 0
+    during: list[int] = []
+    server.routes["/a"] = rss("A", prefix="a")
+    store.add_feed(server.url("/a"))
+
+    def seen(_outcome: object, _done: int, _total: int) -> None:
+        during.append(store.conn.execute("PRAGMA mmap_size").fetchone()[0])
+
+    refresh(store, settings=SETTINGS, progress=seen)
+    assert during == [0]
+    assert store.conn.execute("PRAGMA mmap_size").fetchone()[0] == before

@@ -213,6 +213,26 @@ def test_rewrites_days_apart_are_not_one_story(cache: Cache) -> None:
     assert ids[0] == cache.ids["rewrite"]
 
 
+def test_a_story_indexed_out_of_time_order_still_spans_at_most_the_window(
+    cache: Cache,
+) -> None:
+    """A refresh indexes in batches as feeds arrive, so a story's first-indexed article
+    need not be its earliest: the bound is the story's whole span, not its distance
+    from that article (which let a story stretch over twice the window)."""
+    _with_filler(cache)
+    cache.ingest({"alpha": [entry("quake", QUAKE)]})
+    cache.ingest({"beta": [entry("rewrite", QUAKE_REWRITE, T0 + timedelta(hours=60))]})
+    story = cache.story("quake")
+    assert story is not None and cache.story("rewrite") == story
+    # 30 h before the story's first article, 90 h before its last: within the window of
+    # the first article alone, but the story would then span 90 h.
+    cache.ingest({"gamma": [entry("early", QUAKE_REWRITE, T0 - timedelta(hours=30))]})
+    assert cache.story("early") != story
+    # Within the span's reach it still joins (12 h before: 72 h in all).
+    cache.ingest({"delta": [entry("early2", QUAKE, T0 - timedelta(hours=12))]})
+    assert cache.story("early2") == story
+
+
 def test_incremental_hook_joins_later_articles_and_heals_missed_refreshes(cache: Cache) -> None:
     _with_filler(cache)
     cache.ingest({"alpha": [entry("quake", QUAKE)]})

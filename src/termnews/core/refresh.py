@@ -172,6 +172,19 @@ def refresh(
     Setting ``cancel`` (e.g. from the UI thread) stops an HTTP refresh early;
     feeds not reached are reported as skipped.
     """
+    with store.unmapped():
+        return _refresh(store, feeds, force, offline, progress, settings, cancel)
+
+
+def _refresh(
+    store: Store,
+    feeds: Sequence[Feed] | None,
+    force: bool,
+    offline: bool,
+    progress: ProgressCallback | None,
+    settings: object | None,
+    cancel: threading.Event | None,
+) -> RefreshReport:
     feeds = list(store.feeds_to_check() if feeds is None else feeds)
     terms: RefreshTerms | None = None
     local = [f for f in feeds if f.is_local]

@@ -434,12 +434,13 @@ def start_indexing(
 
 def _window(
     conn: sqlite3.Connection, new_docs: list[_Doc], keys: set[int]
-) -> tuple[list[_Doc], dict[int, float]]:
+) -> tuple[list[_Doc], dict[int, tuple[float, float]]]:
     """Cached articles near the new ones in time that share a key term with any of them.
 
     The scan reads the time index (no article row) and the packed signatures,
     and keeps only rows sharing a key, checked in C on the packed term ids.
-    Returns those articles, oldest first, and the start time of their stories.
+    Returns those articles, oldest first, and the time span (first, last
+    article) of their stories.
     """
     window = GROUP_WINDOW_HOURS * 3600.0
     new_ids = {d.id for d in new_docs}
@@ -457,7 +458,15 @@ def _window(
     for d in found:
         d.story_id = stories.get(d.id)
     story_ids = sorted({d.story_id for d in found if d.story_id is not None})
-    return found, dict(_select(conn, "id, sort_ts", story_ids))
+    spans: dict[int, tuple[float, float]] = {}
+    for chunk in _chunks(story_ids):
+        for story, first, last in conn.execute(
+            "SELECT story_id, min(sort_ts), max(sort_ts) FROM articles"
+            f" WHERE story_id IN ({_marks(len(chunk))}) GROUP BY story_id",
+            chunk,
+        ):
+            spans[story] = (first, last)
+    return found, spans
 
 
 def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, int]]:
@@ -472,7 +481,7 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
     keys: set[int] = set()
     for d in new_docs:
         keys.update(d.keys)
-    docs, starts = _window(conn, new_docs, keys)
+    docs, spans = _window(conn, new_docs, keys)
     window = GROUP_WINDOW_HOURS * 3600.0
     # Only the latest postings of a term: a term shared by thousands of
     # articles (a feed of 20,000 look-alike items) would make this quadratic,
@@ -490,12 +499,20 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
         # (sorted in C, as Counter.most_common would order them, without its heap in Python)
         for index, _ in sorted(hits.items(), key=itemgetter(1), reverse=True)[:GROUP_CANDIDATES]:
             other = docs[index]
-            # A story lasts GROUP_WINDOW_HOURS from its first article (whose id is
-            # the story id): without this bound, look-alike articles chain one
-            # story along for weeks, and a story's size grows without end.
-            start = other.ts if other.story_id is None else starts.get(other.story_id, other.ts)
-            if abs(other.ts - doc.ts) > window or abs(doc.ts - start) > window:
+            # A story spans at most GROUP_WINDOW_HOURS from its first article to
+            # its last: without this bound, look-alike articles chain one story
+            # along for weeks, and a story's size grows without end. The span is
+            # the story's own (earliest to latest member), not measured from the
+            # article that started it: a refresh indexes its articles in batches
+            # in the order feeds arrive, so a story's first-indexed article need
+            # not be its earliest, and a bound around that one would let a story
+            # stretch twice as long.
+            if abs(other.ts - doc.ts) > window:
                 continue
+            if other.story_id is not None:
+                first, last = spans.get(other.story_id, (other.ts, other.ts))
+                if max(last, doc.ts) - min(first, doc.ts) > window:
+                    continue
             score = cosine_packed(sig, other.blob)
             if score >= best_score:
                 best, best_score = other, score
@@ -505,9 +522,11 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
             if best.story_id is None:
                 best.story_id = best.id
                 changes[best.id] = best.id
-                starts[best.id] = best.ts
+                spans[best.id] = (best.ts, best.ts)
             doc.story_id = best.story_id
             changes[doc.id] = best.story_id
+            first, last = spans.get(best.story_id, (best.ts, best.ts))
+            spans[best.story_id] = (min(first, doc.ts), max(last, doc.ts))
         index = len(docs)
         docs.append(doc)
         for h in keys.intersection(sig):
