@@ -90,7 +90,7 @@ def test_schema_3_cache_keeps_its_markdown_and_is_rewritten_quietly(tmp_path: Pa
     # Schema 5 (counts kept per feed) came later: undo it too, as a schema-3 file lacks it.
     conn.execute("DROP TABLE feed_counts")
     for name in ("insert", "delete", "update", "gc"):
-        conn.execute(f"DROP TRIGGER feed_counts_{name}")
+        conn.execute(f"DROP TRIGGER IF EXISTS feed_counts_{name}")
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()

@@ -294,6 +294,38 @@ def test_kept_counts_follow_every_change(db_path: Path) -> None:
         )
 
 
+def test_a_version_6_cache_loses_the_per_row_count_trigger_and_keeps_counting(
+    db_path: Path,
+) -> None:
+    """Migration 7: ingest counts its new rows itself; counts stay exact across it."""
+    with Store.open(db_path) as store:
+        a, _ = store.add_feed("https://a.example/rss", "A", "World")
+        store.ingest(a.id, _feed(*(_entry(n) for n in range(3))))
+        store.set_read([store.articles()[0].id])
+        with store.transaction() as conn:  # what a version 6 file holds
+            conn.execute("CREATE INDEX idx_articles_link ON articles(feed_id, link)")
+            conn.execute(
+                """CREATE TRIGGER feed_counts_insert AFTER INSERT ON articles
+                WHEN new.muted = 0 BEGIN
+                INSERT INTO feed_counts(feed_id, total, unread, starred)
+                VALUES (new.feed_id, 1, new.read = 0, new.starred != 0)
+                ON CONFLICT(feed_id) DO UPDATE SET total = total + 1,
+                    unread = unread + excluded.unread, starred = starred + excluded.starred;
+                END"""
+            )
+        store.conn.execute("PRAGMA user_version = 6")
+    with Store.open(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "feed_counts_insert" not in names and "idx_articles_link" not in names
+        assert _kept(store) == _recount(store) == {a.id: (3, 2, 0)}
+        # Counted once, not twice (trigger and ingest), and a new feed gets its row.
+        store.ingest(a.id, _feed(*(_entry(n) for n in range(5))))
+        b, _ = store.add_feed("https://b.example/rss", "B", "World")
+        store.ingest(b.id, _feed(_entry(1)))
+        assert _kept(store) == _recount(store) == {a.id: (5, 4, 0), b.id: (1, 1, 0)}
+
+
 def test_kept_counts_are_built_for_an_older_cache(db_path: Path) -> None:
     """Migration 5 fills feed_counts from the articles already cached."""
     with Store.open(db_path) as store:
@@ -303,7 +335,7 @@ def test_kept_counts_are_built_for_an_older_cache(db_path: Path) -> None:
         with store.transaction() as conn:
             conn.execute("DROP TABLE feed_counts")
             for name in ("insert", "delete", "update", "gc"):
-                conn.execute(f"DROP TRIGGER feed_counts_{name}")
+                conn.execute(f"DROP TRIGGER IF EXISTS feed_counts_{name}")
         store.conn.execute("PRAGMA user_version = 4")
     with Store.open(db_path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -106,12 +106,16 @@ def _legacy_same(entry: EntryData, old: tuple[int, str, bool]) -> bool:
 
 
 def _content_hash(entry: EntryData) -> str:
-    """Hash of what a reader sees; ``content`` is the plain text when HTML is kept."""
-    h = hashlib.blake2b(digest_size=12)
-    for part in (entry.title, entry.summary, entry.content, entry.link or "", entry.author or ""):
-        h.update(part.encode("utf-8", "replace"))
-        h.update(b"\x00")
-    return h.hexdigest()
+    """Hash of what a reader sees; ``content`` is the plain text when HTML is kept.
+
+    The bytes hashed are each part followed by a NUL, as stored hashes were made
+    (a changed value would make every cached article look changed): joined and
+    encoded once, which is the same bytes as part by part and a third of the cost.
+    """
+    text = "\x00".join(
+        (entry.title, entry.summary, entry.content, entry.link or "", entry.author or "", "")
+    )
+    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=12).hexdigest()
 
 
 class Store:
@@ -498,9 +502,9 @@ class Store:
                             sort_ts,
                             entry.summary,
                             entry.content,
-                            json.dumps(list(entry.categories)) if entry.categories else "",
+                            json.dumps(entry.categories) if entry.categories else "",
                             entry.image,
-                            json.dumps(list(entry.enclosures)) if entry.enclosures else "",
+                            json.dumps(entry.enclosures) if entry.enclosures else "",
                             chash,
                             now,
                             entry.content_html,
@@ -527,9 +531,9 @@ class Store:
                             published or updated_ts,
                             entry.summary,
                             entry.content,
-                            json.dumps(list(entry.categories)) if entry.categories else "",
+                            json.dumps(entry.categories) if entry.categories else "",
                             entry.image,
-                            json.dumps(list(entry.enclosures)) if entry.enclosures else "",
+                            json.dumps(entry.enclosures) if entry.enclosures else "",
                             chash,
                             entry.content_html,
                             entry.content_base,
@@ -543,6 +547,15 @@ class Store:
                         unchanged += 1
                 else:
                     unchanged += 1
+            if new_ids:
+                # New rows are unread, unstarred and not muted (mute rules run after
+                # the refresh, through the update trigger): schema migration 7.
+                conn.execute(
+                    "INSERT INTO feed_counts(feed_id, total, unread, starred) VALUES (?, ?, ?, 0)"
+                    " ON CONFLICT(feed_id) DO UPDATE SET total = total + excluded.total,"
+                    " unread = unread + excluded.unread",
+                    (feed_id, len(new_ids), len(new_ids)),
+                )
             if source_hash is not None:
                 conn.execute(
                     "UPDATE feeds SET source_hash = ? WHERE id = ?", (source_hash, feed_id)
