@@ -77,8 +77,14 @@ in batches big enough that FTS5 merges stay cheap; ``after_ingest`` indexes
 the rest as before.
 """
 
-RELATED_BATCH = 2000
+RELATED_BATCH = 4000
 """New articles after which an idle writer gives them related-stories signatures and stories.
+
+Bigger batches group better and cost less per article (each batch rescans the
+articles of its time window), smaller ones hold less in memory: on the 200 x 50
+corpus's story truth, grouping B-cubed F1 is 0.822 in one batch, 0.774 in
+batches of 5,000, 0.761 of 4,000, 0.754 of 2,000 (related precision@5 0.95-0.99
+in all cases; the 100,000-article figure of refreshes of 1,000 is 0.531).
 
 Related-stories indexing used to run once, after the last feed, over every new
 article of the refresh: 1.6 s of a 7.9 s cold refresh of 10,000 articles spent

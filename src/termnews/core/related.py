@@ -359,20 +359,27 @@ def _work_out(
 
 
 def _write(store: Store, work: _Indexing | None) -> int:
-    """Write a batch's related data in one transaction; returns how many articles."""
+    """Write a batch's related data in one transaction; returns how many articles.
+
+    Rows go in key order: each b-tree is then walked once, left to right, instead
+    of jumping between pages for every term (tens of thousands per batch).
+    """
     if work is None:
         return 0
     with store.transaction() as conn:
         conn.executemany(
             "INSERT INTO related_df(term, df) VALUES (?, ?) "
             "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-            work.batch_df.items(),
+            sorted(work.batch_df.items()),
         )
         conn.executemany(
             "INSERT OR REPLACE INTO related_docs(article_id, sig, dup_key) VALUES (?, ?, ?)",
-            work.docs,
+            sorted(work.docs, key=itemgetter(0)),
         )
-        conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", work.stories)
+        conn.executemany(
+            "UPDATE articles SET story_id = ? WHERE id = ?",
+            sorted(work.stories, key=itemgetter(1)),
+        )
         store.set_meta(_META_SEEN, str(_meta_int(conn, _META_SEEN) + len(work.docs)))
         store.set_meta(_META_UPTO, str(max(_meta_int(conn, _META_UPTO), max(work.ids))))
     return len(work.docs)
