@@ -37,7 +37,7 @@ import hashlib
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import BrokenExecutor
+from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -124,6 +124,8 @@ class _LoopHandle:
 
     loop: asyncio.AbstractEventLoop | None = None
     task: asyncio.Task[None] | None = None
+    pool: ParsePool | None = None
+    """The parse workers, which also work out related-stories batches (:class:`_Indexer`)."""
 
     def cancel(self) -> None:
         if self.loop is not None and self.task is not None and not self.loop.is_closed():
@@ -147,6 +149,7 @@ async def _pipeline(
     handle.task = asyncio.current_task()
     loop = handle.loop
     pool = ParsePool(processes=len(feeds) >= MIN_FEEDS_FOR_PROCESSES)
+    handle.pool = pool
     # Bodies fetched but not yet written: bounded so memory does not grow with
     # the number of feeds when parsing is slower than the network.
     backlog = asyncio.Semaphore(max(1, network.concurrency) + 2 * pool.workers)
@@ -336,25 +339,35 @@ class _Indexer:
     The writer mostly waits for parsed feeds, so it indexes in those waits
     instead (``idle``), in batches big enough to stay cheap per article; and
     when it is never idle, once a batch is :data:`_FORCE_FACTOR` times over its
-    size. Whatever is left (less than a batch or two) ``refresh.after_ingest``
-    indexes as before. A failure here costs nothing: the watermarks of both
-    indexes are only moved by a batch that committed, so the next batch or
-    ``after_ingest`` picks the articles up again.
+    size. Whatever is left ``refresh.after_ingest`` indexes as before. A failure
+    here costs nothing: the watermarks of both indexes are only moved by a
+    batch that committed, so the next batch or ``after_ingest`` picks the
+    articles up again.
 
-    Related-stories batches grow with the refresh (up to
-    :data:`RELATED_MAX_BATCH`): each batch also scans the articles already in
-    its time window, so fixed small batches over 100,000 new articles would scan
-    the earlier ones again and again.
+    A related-stories batch is worked out by a parse worker process
+    (:func:`termnews.core.related.batch_job`) and written here when done: it is
+    mostly Python, and in this process it held the interpreter lock for half a
+    second at a time, stalling the fetch loop's thread (and a TUI's); a process
+    of its own would add its own memory to the refresh's. One batch runs at a
+    time. Batches grow with the refresh (up to :data:`RELATED_MAX_BATCH`): each
+    also scans the articles already in its time window, so fixed small batches
+    over 100,000 new articles would scan the earlier ones again and again.
+    Without worker processes (a small refresh, or an in-memory cache) the
+    writer works a batch out itself.
     """
 
-    def __init__(self, store: Store, terms: RefreshTerms | None) -> None:
+    def __init__(
+        self, store: Store, terms: RefreshTerms | None, handle: _LoopHandle | None = None
+    ) -> None:
         self.store = store
         self.terms = terms
+        self.handle = handle
         self.fts = 0
         """New articles not yet in the search index."""
         self.related = 0
-        """New articles not yet given related-stories signatures."""
+        """New articles not yet handed to a related-stories batch."""
         self.related_done = 0
+        self._job: Future[tuple[Any, list[tuple[int, str]]]] | None = None
 
     def _related_batch(self) -> int:
         return min(RELATED_MAX_BATCH, max(RELATED_BATCH, self.related_done // 2))
@@ -369,13 +382,51 @@ class _Indexer:
             self.fts = 0
         if self.terms is None:
             return
+        if self._job is not None and self._job.done():
+            self._collect()
         batch = self._related_batch()
-        if self.related >= batch and (idle or self.related >= _FORCE_FACTOR * batch):
-            from termnews.core import related
+        due = self.related >= (batch if idle else _FORCE_FACTOR * batch)
+        if self._job is None and due:
+            self._start()
 
-            with contextlib.suppress(Exception):  # after_ingest tries again
-                self.related_done += related.index_new_articles(self.store, (), self.terms)
-            self.related = 0
+    def _start(self) -> None:
+        from termnews.core import related
+
+        assert self.terms is not None
+        self.related = 0
+        row = self.store.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+        last = int(row[0])
+        pool = self.handle.pool if self.handle is not None else None
+        # Only once parsed feeds came back, so the executor exists (it starts lazily).
+        if self.store.path is not None and pool is not None and pool.processes:
+            try:
+                self._job = pool.executor().submit(
+                    related.batch_job, str(self.store.path), self.terms.encoded(), last
+                )
+                return
+            except Exception:  # the pool is shut down or broken: do it here instead
+                self._job = None
+        with contextlib.suppress(Exception):  # after_ingest tries again
+            self.related_done += related.index_new_articles(self.store, (), self.terms)
+
+    def _collect(self) -> None:
+        from termnews.core import related
+
+        assert self._job is not None and self.terms is not None
+        job, self._job = self._job, None
+        with contextlib.suppress(Exception):  # after_ingest tries again
+            work, used = job.result()
+            self.related_done += related.write_batch(self.store, work)
+            self.terms.forget(used)
+
+    def close(self, *, write: bool = True) -> None:
+        """Wait for the batch in flight and write it (unless ``write`` is false)."""
+        if self._job is not None:
+            if write:
+                self._collect()
+            else:
+                self._job.cancel()
+                self._job = None
 
 
 def refresh_remote(
@@ -435,7 +486,7 @@ def refresh_remote(
     thread = threading.Thread(target=run_loop, name="termnews-fetch", daemon=True)
     writer = _Writer(store, states, terms)
     pending = {feed.id: feed for feed in due}
-    indexer = _Indexer(store, terms)
+    indexer = _Indexer(store, terms, handle)
     thread.start()
     try:
         while True:
@@ -463,11 +514,13 @@ def refresh_remote(
                 handle.cancel()
     except BaseException:
         handle.cancel()
+        indexer.close(write=False)
         thread.join(timeout=5)
         raise
     finally:
         writer.flush()
     thread.join()
+    indexer.close()
     reason = "cancelled" if cancel is not None and cancel.is_set() else None
     if failure and reason is None:
         reason = f"refresh stopped: {type(failure[0]).__name__}: {failure[0]}"

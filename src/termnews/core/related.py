@@ -195,16 +195,22 @@ def _df_lookup(conn: sqlite3.Connection, terms: Sequence[int]) -> dict[int, int]
     return found
 
 
-def _pending_ids(conn: sqlite3.Connection, new_ids: Iterable[int]) -> list[int]:
-    """New ids plus anything past the watermark (a refresh that died before indexing)."""
+def _pending_ids(
+    conn: sqlite3.Connection, new_ids: Iterable[int], last: int | None = None
+) -> list[int]:
+    """New ids plus anything past the watermark (a refresh that died before indexing).
+
+    ``last``, if given, is the highest id to take (a batch started while the
+    writer goes on adding articles takes those written before it started).
+    """
     upto = _meta_int(conn, _META_UPTO)
     ids = set(new_ids)
     ids.update(
         r[0]
         for r in _tuples(
             conn,
-            "SELECT id FROM articles WHERE id > ? ORDER BY id DESC LIMIT ?",
-            (upto, BACKFILL_LIMIT),
+            "SELECT id FROM articles WHERE id > ? AND id <= ? ORDER BY id DESC LIMIT ?",
+            (upto, (1 << 63) - 1 if last is None else last, BACKFILL_LIMIT),
         )
     )
     if not ids:
@@ -265,6 +271,22 @@ class RefreshTerms:
         blob = self._encoded.pop((feed_id, key), None)
         return None if blob is None else decode_terms(blob)
 
+    def encoded(self) -> dict[tuple[int, str], bytes]:
+        """A copy of the counts kept, to hand to a batch in another process."""
+        return dict(self._encoded)
+
+    def forget(self, keys: Iterable[tuple[int, str]]) -> None:
+        """Drop the counts a batch in another process has used."""
+        for key in keys:
+            self._encoded.pop(key, None)
+
+    @classmethod
+    def of(cls, encoded: Mapping[tuple[int, str], bytes]) -> RefreshTerms:
+        """Counts handed over by :meth:`encoded`."""
+        terms = cls()
+        terms._encoded.update(encoded)
+        return terms
+
 
 @dataclass(slots=True)
 class _Doc:
@@ -318,7 +340,10 @@ def index_new_articles(
 
 
 def _work_out(
-    conn: sqlite3.Connection, new_ids: Sequence[int], terms: RefreshTerms | None
+    conn: sqlite3.Connection,
+    new_ids: Sequence[int],
+    terms: RefreshTerms | None,
+    last: int | None = None,
 ) -> _Indexing | None:
     """Read, count, weigh and group a batch without writing to the cache.
 
@@ -326,7 +351,7 @@ def _work_out(
     articles the workers did not count), one query for document frequencies,
     and one in-memory pass that weighs and groups.
     """
-    ids = _pending_ids(conn, new_ids)
+    ids = _pending_ids(conn, new_ids, last)
     if not ids:
         return None
     rows = _select(conn, "id, feed_id, guid, sort_ts", ids)
@@ -356,6 +381,33 @@ def _work_out(
         written.append((r[0], blob, t.dup_key))
     del docs_terms
     return _Indexing(ids, batch_df, written, _group(conn, new_docs))
+
+
+def batch_job(
+    path: str, encoded: Mapping[tuple[int, str], bytes], last: int
+) -> tuple[_Indexing | None, list[tuple[int, str]]]:
+    """(In a helper process) work out a refresh's batch of articles up to id ``last``.
+
+    Reads through its own read-only connection and writes nothing: the writer
+    writes the result (:func:`write_batch`). Returns the work and the keys of
+    the counts it used, for the writer to drop. In another process, the batch's
+    Python (most of its cost) holds neither the writer's nor the fetch loop's
+    interpreter lock, and its memory goes when the process does.
+    """
+    terms = RefreshTerms.of(encoded)
+    conn = sqlite3.connect(
+        f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30
+    )
+    try:
+        work = _work_out(conn, (), terms, last)
+    finally:
+        conn.close()
+    return work, [key for key in encoded if key not in terms._encoded]
+
+
+def write_batch(store: Store, work: _Indexing | None) -> int:
+    """Write what :func:`batch_job` worked out, in one transaction; returns how many articles."""
+    return _write(store, work)
 
 
 def _write(store: Store, work: _Indexing | None) -> int:
