@@ -1,8 +1,10 @@
 """Refresh orchestration: read every due source, ingest it, report per feed.
 
 One failing source never stops the others: each outcome carries its own
-one-line error, and whatever was cached before stays. The FTS index is brought
-up to date once, in one batch, after all sources are ingested.
+one-line error, and whatever was cached before stays. The FTS index and
+related stories are brought up to date in batches while HTTP feeds arrive
+(``http_refresh._Indexer``), and for whatever is left once all sources are
+ingested (:func:`after_ingest`).
 """
 
 from __future__ import annotations
@@ -252,6 +254,9 @@ def after_ingest(
 ) -> None:
     """Work done once per refresh, in batches: the FTS index, then related-story data.
 
+    For an HTTP refresh this is only what its writer had not indexed yet (less
+    than a batch or two, see ``http_refresh._Indexer``); for local sources, and
+    callers that ingest themselves, it is every new article.
     ``terms`` holds the related-stories term counts the parse workers made, if any.
     Related stories are worked out in a thread meanwhile (the FTS index is built
     by SQLite without holding Python's lock) and written last.
