@@ -132,3 +132,55 @@ def test_counts_kept_for_a_refresh_are_bounded(monkeypatch: pytest.MonkeyPatch) 
     assert len(terms) == 5
     assert terms.take(1, "g0") is None and terms.take(1, "g1") is None
     assert terms.take(2, "g3") is not None
+
+
+def test_a_batch_worked_out_elsewhere_writes_what_the_writer_would(tmp_path: Path) -> None:
+    """related.batch_job (run in a parse worker during a refresh) + write_batch give the
+    same signatures and stories as indexing in the writer, and stop at ``last``."""
+    from termnews.core import related
+    from termnews.core.models import EntryData, ParsedFeed
+    from termnews.core.related_text import encode_terms
+
+    def fill(path: Path) -> tuple[Store, RefreshTerms, list[int]]:
+        store = Store.open(path)
+        terms = RefreshTerms()
+        ids: list[int] = []
+        for n, (title, body) in enumerate(STORIES):
+            fid = store.add_feed(f"https://site{n}.example/rss", f"site{n}", "World")[0].id
+            entries = (
+                EntryData(guid=f"g{n}", link=None, title=title, content=body, published=NOW),
+            )
+            ids += store.ingest(fid, ParsedFeed(f"site{n}", entries)).new_ids
+            if n != 3:  # one article the workers did not count: read from its text
+                terms.add(fid, entries, [encode_terms(doc_terms(title, lead_text("", body)))])
+        return store, terms, ids
+
+    def indexed(store: Store) -> list[tuple[int, bytes, int, int | None]]:
+        return store.conn.execute(
+            "SELECT d.article_id, d.sig, d.dup_key, a.story_id FROM related_docs d"
+            " JOIN articles a ON a.id = d.article_id ORDER BY d.article_id"
+        ).fetchall()
+
+    here, here_terms, ids = fill(tmp_path / "here.db")
+    assert related.index_new_articles(here, (), here_terms) == len(STORIES)
+    there, there_terms, _ = fill(tmp_path / "there.db")
+    work, used = related.batch_job(str(tmp_path / "there.db"), there_terms.encoded(), ids[-1])
+    assert work is not None and sorted(work.ids) == ids
+    assert related.write_batch(there, work) == len(STORIES)
+    assert [tuple(r) for r in indexed(there)] == [tuple(r) for r in indexed(here)]
+    assert indexed(here)[0][3] is not None  # the two quake reports are one story
+    there_terms.forget(used)
+    assert len(there_terms) == 0  # every count handed over was used
+    assert there.get_meta("related_indexed_upto") == str(ids[-1])
+
+    # Up to the third article only, as when the writer went on writing meanwhile.
+    later, later_terms, _ = fill(tmp_path / "later.db")
+    work, used = related.batch_job(str(tmp_path / "later.db"), later_terms.encoded(), ids[2])
+    assert work is not None and sorted(work.ids) == ids[:3] and len(used) == 3
+    related.write_batch(later, work)
+    later_terms.forget(used)
+    work, used = related.batch_job(str(tmp_path / "later.db"), later_terms.encoded(), ids[-1])
+    assert work is not None and work.ids == ids[3:] and used == []
+    later.close()
+    here.close()
+    there.close()
