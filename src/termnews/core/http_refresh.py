@@ -401,7 +401,7 @@ class _Indexer:
         if self.store.path is not None and pool is not None and pool.processes:
             try:
                 self._job = pool.executor().submit(
-                    related.batch_job, str(self.store.path), self.terms.encoded(), last
+                    related.batch_job, str(self.store.path.resolve()), self.terms.encoded(), last
                 )
                 return
             except Exception:  # the pool is shut down or broken: do it here instead
