@@ -207,8 +207,8 @@ def refresh_child(base_url: str, feeds: int, mode: str) -> None:
                 return 0
 
         related.start_indexing = lambda store, ids, terms=None: NoIndexing()  # type: ignore[assignment,misc,return-value]
-        # The writer's batches during the refresh (http_refresh._Indexer).
-        related.index_new_articles = lambda store, ids, terms=None: 0  # type: ignore[assignment]
+        # No related batches during the refresh either (http_refresh._Indexer).
+        http_refresh.RELATED_BATCH = http_refresh.RELATED_MAX_BATCH = 1 << 62
         http_refresh.parse_and_count_job = parse_without_counting  # type: ignore[assignment]
     # What the refresh waits for after the full-text index: the related thread's
     # remaining work and the writes (the thread's CPU is in the process's CPU).
