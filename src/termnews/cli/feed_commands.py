@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
 from termnews.cli.output import error_line, feed_json, iso, notice_line, print_json
 from termnews.core.errors import SourceError
 from termnews.core.models import Feed
+from termnews.core.refresh_progress import FORMAT_JSONL, LineWriter
 from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
@@ -58,6 +63,18 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="ignore caching hints and Retry-After; re-read everything",
     )
     p.add_argument("--json", action="store_true", help="print per-feed outcomes as JSON")
+    p.add_argument("--section", metavar="NAME", help="only the feeds in this section")
+    p.add_argument(
+        "--progress",
+        choices=("jsonl",),
+        help="jsonl: one JSON object per finished feed on stdout as it happens, "
+        "then a summary line (for programs; the reader runs its refresh this way)",
+    )
+    p.add_argument(
+        "--low-priority",
+        action="store_true",
+        help="run at a lower CPU priority (nice 10), so interactive programs win the CPU",
+    )
     p.set_defaults(func=cmd_refresh)
 
 
@@ -202,19 +219,61 @@ def _skipped_note(skipped: int, offline: bool) -> str:
     return f", {skipped} skipped ({why})"
 
 
+def _refresh_selection(ctx: Context) -> list[Feed] | None:
+    """The named feeds, narrowed to ``--section``; None means every feed."""
+    args = ctx.args
+    feeds = [ctx.store.find_feed(ref) for ref in args.feeds] if args.feeds else None
+    if args.section is not None:
+        feeds = [f for f in feeds or ctx.store.feeds_to_check() if f.section == args.section]
+    return feeds
+
+
+@contextmanager
+def _term_cancels(cancel: threading.Event) -> Iterator[None]:
+    """The first SIGTERM stops the refresh at the next feed; a second one kills.
+
+    The reader sends SIGTERM when it quits mid-refresh. Stopping cleanly writes the
+    fetch state of the feeds already done (a kill would lose it; the cache itself
+    stays sound either way: every write is a transaction).
+    """
+
+    def on_term(_signum: int, _frame: object) -> None:
+        cancel.set()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread (tests calling main() from a thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def cmd_refresh(ctx: Context) -> int:
     """``termnews refresh``: read every (or the named) source and report per feed."""
     from termnews.core.refresh import STATUS_FAILED, refresh
 
     args = ctx.args
+    if args.low_priority:
+        from termnews.core.parse_pool import lower_priority
+
+        lower_priority()
     try:
-        feeds = [ctx.store.find_feed(ref) for ref in args.feeds] if args.feeds else None
+        feeds = _refresh_selection(ctx)
     except SourceError as exc:
         error_line(str(exc))
         return EXIT_INPUT
     from termnews.cli.progress import refresh_progress
 
-    with refresh_progress(enabled=not args.json and sys.stderr.isatty()) as progress:
+    lines = LineWriter(sys.stdout) if args.progress == FORMAT_JSONL else None
+    cancel = threading.Event()
+    bar = not args.json and lines is None and sys.stderr.isatty()
+    with refresh_progress(enabled=bar) as progress, _term_cancels(cancel):
+        if lines is not None:
+            progress = lambda o, done, total: lines.feed(outcome_json(o), done, total)  # noqa: E731
         report = refresh(
             ctx.store,
             feeds,
@@ -222,8 +281,11 @@ def cmd_refresh(ctx: Context) -> int:
             offline=ctx.offline,
             progress=progress,
             settings=ctx.config,
+            cancel=cancel,
         )
-    if args.json:
+    if lines is not None:
+        lines.done(report.totals())
+    elif args.json:
         print_json(report_json(report))
     else:
         for o in report.outcomes:

@@ -17,6 +17,10 @@ parses in a thread instead: starting processes would cost more than it saves.
 :func:`parse_and_count_job` also counts each entry's terms for related stories
 (:func:`termnews.core.related_text.entry_terms`) while the text is in hand, so
 that work runs on every core too instead of in the single writer.
+
+Parse workers run at a lower CPU priority (:data:`BACKGROUND_NICE`): a refresh is
+background work, and on a 2-core machine two busy parsers would otherwise take the
+cores from whatever the user is doing, the reader's key presses first.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ from termnews.core.related_text import entry_terms
 from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
 
 __all__ = [
+    "BACKGROUND_NICE",
     "MIN_FEEDS_FOR_PROCESSES",
     "ParsePool",
+    "lower_priority",
     "parse_and_count_job",
     "parse_job",
     "parse_workers",
@@ -42,6 +48,25 @@ MIN_FEEDS_FOR_PROCESSES = 4
 """Below this many feeds to fetch, parsing runs in a thread (no process start-up)."""
 
 _PRELOAD = ["termnews.core.parse_pool"]
+
+BACKGROUND_NICE = 10
+"""The niceness of refresh work: the parse workers, and the reader's refresh process."""
+
+
+def lower_priority(niceness: int = BACKGROUND_NICE) -> None:
+    """Run this process at ``niceness`` at least (never raised back: that needs root).
+
+    A target rather than an increment: workers forked from a process already at 10
+    stay at 10 instead of going to 19.
+    """
+    if not hasattr(os, "nice"):  # pragma: no cover - Windows has no nice
+        return
+    try:
+        current = os.nice(0)
+        if current < niceness:
+            os.nice(niceness - current)
+    except OSError:  # a sandbox may refuse; the refresh still works
+        pass
 
 
 def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
@@ -94,7 +119,12 @@ class ParsePool:
             if self.processes:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(_PRELOAD)
-                self._executor = ProcessPoolExecutor(parse_workers(), mp_context=context)
+                self._executor = ProcessPoolExecutor(
+                    parse_workers(),
+                    mp_context=context,
+                    initializer=lower_priority,
+                    initargs=(BACKGROUND_NICE,),
+                )
             else:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="termnews-parse")
         return self._executor

@@ -19,18 +19,19 @@ from typing import TYPE_CHECKING
 from termnews.core.config import Config
 from termnews.core.errors import SourceError, StoreError
 from termnews.core.models import Feed
+from termnews.core.refresh_progress import (  # defined there: the reader reads them too
+    STATUS_FAILED,
+    STATUS_NEW,
+    STATUS_NOT_MODIFIED,
+    STATUS_SKIPPED,
+    STATUS_UNCHANGED,
+    STATUS_UPDATED,
+)
 from termnews.core.sources.local import KIND_ARTICLES, read_article_source, read_feed_file
 from termnews.core.store import IngestResult, Store
 
 if TYPE_CHECKING:
     from termnews.core.related import RefreshTerms
-
-STATUS_NEW = "new"
-STATUS_UPDATED = "updated"
-STATUS_UNCHANGED = "unchanged"
-STATUS_NOT_MODIFIED = "not_modified"
-STATUS_FAILED = "failed"
-STATUS_SKIPPED = "skipped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +172,9 @@ def refresh(
     """Refresh ``feeds`` (all by default): local sources here, HTTP via the fetcher.
 
     With ``offline`` no network connection is opened: HTTP feeds are skipped.
-    Setting ``cancel`` (e.g. from the UI thread) stops an HTTP refresh early;
-    feeds not reached are reported as skipped.
+    Setting ``cancel`` (e.g. from a signal handler) stops an HTTP refresh early;
+    feeds not reached are reported as skipped, and related stories are left to
+    the next refresh.
     """
     with store.unmapped():
         return _refresh(store, feeds, force, offline, progress, settings, cancel)
@@ -222,10 +224,27 @@ def _refresh(
                 cancel=cancel,
                 terms=terms,
             )
-    if not offline and not (cancel is not None and cancel.is_set()):
-        _fetch_full_texts(store, feeds, outcomes, settings)
-    after_ingest(store, [i for o in outcomes for i in o.new_ids], settings, terms)
+    if cancel is not None and cancel.is_set():
+        _after_cancel(store, settings)
+    else:
+        if not offline:
+            _fetch_full_texts(store, feeds, outcomes, settings)
+        after_ingest(store, [i for o in outcomes for i in o.new_ids], settings, terms)
     return RefreshReport(tuple(outcomes))
+
+
+def _after_cancel(store: Store, settings: object | None) -> None:
+    """A cancelled refresh ends soon: the FTS index and mute rules, not related stories.
+
+    Cancelling means someone is waiting (the reader quit, ``kill`` was sent). The
+    search index is built by SQLite in C and is quick; related stories are Python
+    work per article, and the next refresh picks the articles up from the
+    ``related_indexed_upto`` watermark (see ``related._pending_ids``).
+    """
+    from termnews.core.search.mute import sync_mute_rules
+
+    store.index_pending()
+    sync_mute_rules(store, settings if isinstance(settings, Config) else None)
 
 
 def _fetch_full_texts(

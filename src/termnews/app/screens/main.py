@@ -3,8 +3,8 @@
 The screen owns the reading state (which view is listed, which article is
 open, the unread-only toggle, the filter, the layout) and the panes show it.
 Every cache access goes through the app's :class:`StoreThread` from async
-workers, so a keypress is never stuck behind SQLite; refreshes run in a thread
-worker with a store of their own and report back with messages.
+workers, so a keypress is never stuck behind SQLite; refreshes run in a child
+process (:mod:`termnews.app.refresh_process`) and report back with messages.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.app.commands import screen_bindings
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
@@ -50,7 +50,6 @@ from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
     from termnews.app.app import TermnewsApp
-    from termnews.core.refresh import FeedOutcome
 
 ALL = View(VirtualSection.ALL.value)
 STACK_BELOW = 110
@@ -959,7 +958,7 @@ class MainScreen(SearchMixin, Screen[None]):
         label: str,
         quiet: bool = False,
     ) -> None:
-        """Refresh in a background thread; reading goes on meanwhile."""
+        """Refresh in a child process followed by a thread; reading goes on meanwhile."""
         if self.refreshing:
             done = self.status.progress
             where = f" ({done[0]}/{done[1]})" if done else ""
@@ -985,61 +984,63 @@ class MainScreen(SearchMixin, Screen[None]):
     def _refresh_worker(
         self, feed_ids: list[int] | None, section: str | None, cancel: threading.Event
     ) -> None:
-        """Runs in a thread with its own store (a connection belongs to its thread)."""
-        # Imported here, not at the top: the refresh brings the whole fetch and parse
-        # stack (feedparser, httpx, ...; ~75-200 ms), which a reader start must not pay.
-        from termnews.core.refresh import STATUS_FAILED, STATUS_SKIPPED, refresh
+        """Runs the refresh as a child process and turns its progress lines into messages.
+
+        The child (``termnews refresh --progress jsonl``) fetches, parses and writes
+        with an interpreter lock and a CPU priority of its own: done in this process,
+        that work made key presses wait hundreds of milliseconds (issue 8). This
+        thread only waits for its lines. Quitting sets ``cancel``: the child is stopped.
+        """
+        from termnews.app.refresh_process import (
+            RefreshCancelled,
+            RefreshFailed,
+            RefreshRequest,
+            run_refresh,
+        )
+        from termnews.core.refresh_progress import STATUS_FAILED, STATUS_SKIPPED, FeedEvent
 
         tn = self.tn
+        worker = get_current_worker()
         failures: list[FeedFailure] = []
         skipped = 0
         new = 0
         total = 0
 
-        def progress(outcome: FeedOutcome, done: int, count: int) -> None:
-            nonlocal skipped, new
-            if outcome.status == STATUS_FAILED:
+        def progress(event: FeedEvent) -> None:
+            nonlocal skipped, new, total
+            if event.status == STATUS_FAILED:
                 failures.append(
-                    FeedFailure(clean_line(outcome.title), clean_line(outcome.error or "failed"))
+                    FeedFailure(clean_line(event.title), clean_line(event.error or "failed"))
                 )
-            elif outcome.status == STATUS_SKIPPED:
+            elif event.status == STATUS_SKIPPED:
                 skipped += 1
-            new += outcome.new
-            self.post_message(RefreshProgress(done, count, outcome.new))
+            new += event.new
+            total = event.total
+            self.post_message(RefreshProgress(event.done, event.total, event.new))
 
+        request = RefreshRequest(
+            data_dir=tn.locations.data_dir,
+            config_file=tn.config_path,
+            offline=tn.offline,
+            feed_ids=feed_ids,
+            section=section,
+        )
         try:
-            store = Store.open(tn.store_thread.db_path)
-        except TermnewsError as exc:
-            self.post_message(RefreshFinished(0, 0, (), error=str(exc)))
+            summary = run_refresh(request, progress, lambda: cancel.is_set() or worker.is_cancelled)
+        except RefreshCancelled:
             return
-        try:
-            feeds = store.feeds()
-            if feed_ids is not None:
-                feeds = [f for f in feeds if f.id in feed_ids]
-            elif section is not None:
-                feeds = [f for f in feeds if f.section == section]
-            total = len(feeds)
-            refresh(
-                store,
-                feeds,
-                offline=tn.offline,
-                progress=progress,
-                settings=tn.config,
-                cancel=cancel,
-            )
-        except TermnewsError as exc:
+        except RefreshFailed as exc:
             self.post_message(RefreshFinished(total, new, tuple(failures), skipped, error=str(exc)))
             return
-        except Exception as exc:
-            self.post_message(
-                RefreshFinished(
-                    total, new, tuple(failures), skipped, error=f"refresh failed: {exc}"
-                )
+        totals = summary.totals
+        self.post_message(
+            RefreshFinished(
+                totals.get("feeds", total),
+                totals.get("new_articles", new),
+                tuple(failures),
+                totals.get("skipped", skipped),
             )
-            return
-        finally:
-            store.close()
-        self.post_message(RefreshFinished(total, new, tuple(failures), skipped))
+        )
 
     @on(RefreshProgress)
     def _refresh_progress(self, event: RefreshProgress) -> None:

@@ -1,0 +1,214 @@
+"""The reader's refresh, run as a child process and followed line by line.
+
+Why a process: a refresh downloads (httpx), writes SQLite and works out related
+stories, all Python that holds the interpreter lock. Run in a thread of the reader,
+it took the lock from the event loop for long stretches and a key press waited
+hundreds of milliseconds (issue 8). As ``termnews refresh --progress jsonl
+--low-priority`` in a process of its own it shares nothing with the reader but the
+cache file (WAL: the reader reads while it writes), and runs at nice 10, as do its
+parse workers, so the reader wins the CPU whenever both want it.
+
+Why a thread follows it: reading the child's stdout blocks, in the kernel, without
+the interpreter lock; each line becomes a callback (the screen posts a message).
+The child gets a session of its own (``start_new_session``) and no terminal: it
+never reads the reader's keys, never writes to its screen, and the terminal's
+signals (hang-up, Ctrl+Z) are not its own. Its stderr is kept, bounded, to explain
+a failure in one line; nothing of it reaches the terminal.
+
+Stopping (the reader quits): SIGTERM. The child stops at the next feed, writes what
+it has and exits; if it has not within :data:`STOP_WAIT_S`, its process group is
+killed. Either way the cache stays sound: every write is a transaction.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import termnews
+from termnews.core.refresh_progress import FORMAT_JSONL, DoneEvent, FeedEvent, parse_line
+
+__all__ = [
+    "RefreshCancelled",
+    "RefreshFailed",
+    "RefreshRequest",
+    "refresh_argv",
+    "run_refresh",
+]
+
+STOP_WAIT_S = 5.0
+"""How long a stopped child may take to finish its last feed before it is killed."""
+POLL_S = 0.2
+"""How often the follower looks whether it should stop, while the child is quiet."""
+MAX_LINE = 1 << 20
+"""A progress line is a few hundred bytes; anything longer than this is dropped."""
+STDERR_LINES = 40
+
+
+class RefreshFailed(Exception):
+    """The child did not finish its refresh; the message is one line for the user."""
+
+
+class RefreshCancelled(Exception):
+    """The refresh was stopped on request (the reader is quitting)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshRequest:
+    """What to refresh, and the cache and config the reader itself was started with."""
+
+    data_dir: Path
+    config_file: Path | None
+    offline: bool = False
+    feed_ids: Sequence[int] | None = None
+    section: str | None = None
+
+
+def refresh_argv(request: RefreshRequest) -> list[str]:
+    """The child's command line: this Python, this termnews, the reader's own options."""
+    argv = [sys.executable, "-m", "termnews", "refresh", "--progress", FORMAT_JSONL]
+    argv += ["--low-priority", f"--data-dir={request.data_dir}"]
+    if request.config_file is not None:
+        argv.append(f"--config={request.config_file}")
+    if request.offline:
+        argv.append("--offline")
+    if request.section is not None:
+        argv.append(f"--section={request.section}")  # "=": a name may start with "-"
+    if request.feed_ids is not None:
+        argv += ["--", *(str(i) for i in request.feed_ids)]
+    return argv
+
+
+def _child_env() -> dict[str, str]:
+    """The reader's environment, with this termnews first on the path.
+
+    The child must run the very code the reader runs (a source checkout, a bench
+    comparing two revisions), not whatever ``termnews`` an unrelated path finds.
+    """
+    env = dict(os.environ)
+    package_root = str(Path(termnews.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class _StderrTail:
+    """The child's last stderr lines, read in a thread so the pipe never fills."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.lines: collections.deque[str] = collections.deque(maxlen=STDERR_LINES)
+        self._thread = threading.Thread(
+            target=self._read, args=(stream,), name="termnews-refresh-stderr", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            for raw in iter(lambda: stream.readline(4096), b""):
+                text = raw.decode("utf-8", "replace").strip()
+                if text:
+                    self.lines.append(text)
+
+    def last_line(self) -> str | None:
+        """The most telling line: an error line, else the last one (a traceback's end)."""
+        self._thread.join(timeout=1)
+        for text in reversed(self.lines):
+            if text.startswith("termnews: error: "):
+                return text.removeprefix("termnews: error: ")
+        return self.lines[-1] if self.lines else None
+
+
+def _failure(returncode: int, stderr: str | None) -> str:
+    if returncode < 0:
+        try:
+            how = f"was killed ({signal.Signals(-returncode).name})"
+        except ValueError:
+            how = f"was killed (signal {-returncode})"
+    elif returncode == 0:
+        how = "ended without a summary"
+    else:
+        how = f"exited with code {returncode}"
+    return f"refresh process {how}: {stderr}" if stderr else f"refresh process {how}"
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, a few seconds to finish cleanly, then kill the child and its workers."""
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(STOP_WAIT_S)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # its own group: the session it leads
+        proc.wait()
+
+
+def run_refresh(
+    request: RefreshRequest,
+    on_feed: Callable[[FeedEvent], None],
+    should_stop: Callable[[], bool] = lambda: False,
+    argv: Sequence[str] | None = None,
+) -> DoneEvent:
+    """Run the refresh child to its end, calling ``on_feed`` per finished feed.
+
+    Blocks: call it from a thread. Returns the summary; raises :class:`RefreshFailed`
+    (one line) when the child could not start, crashed or exited without one, and
+    :class:`RefreshCancelled` once ``should_stop()`` turned true and the child was
+    stopped. ``argv`` replaces :func:`refresh_argv` (tests run a failing child).
+    """
+    try:
+        proc = subprocess.Popen(
+            list(argv) if argv is not None else refresh_argv(request),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_child_env(),
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise RefreshFailed(f"could not start the refresh process: {exc.strerror or exc}") from exc
+    assert proc.stdout is not None and proc.stderr is not None
+    stderr = _StderrTail(proc.stderr)
+    summary: DoneEvent | None = None
+    pending = b""
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(proc.stdout, selectors.EVENT_READ)
+            while True:
+                if should_stop():
+                    _stop(proc)
+                    raise RefreshCancelled()
+                if not selector.select(POLL_S):
+                    continue
+                chunk = os.read(proc.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                *lines, pending = (pending + chunk).split(b"\n")
+                if len(pending) > MAX_LINE:
+                    pending = b""
+                for line in lines:
+                    event = parse_line(line)
+                    if isinstance(event, FeedEvent):
+                        on_feed(event)
+                    elif isinstance(event, DoneEvent):
+                        summary = event
+        returncode = proc.wait()
+    except BaseException:
+        if proc.poll() is None:
+            _stop(proc)
+        raise
+    finally:
+        proc.stdout.close()
+    if summary is None:
+        raise RefreshFailed(_failure(returncode, stderr.last_line()))
+    return summary
