@@ -33,6 +33,15 @@ by pyte through the pty, as a terminal would.
 * **Peak RSS**: GNU ``time -f %M`` wraps the reader inside the pty; read when it exits.
 
     python benchmarks/tui_bench.py --workdir /tmp/termnews-bench [--runs 5] [--json out.json]
+
+**Side by side** (``--against CMD``): only the key-press sessions, this checkout's
+``termnews`` and ``CMD`` (another install's ``termnews``, e.g. the main checkout's
+``/work/main/.venv/bin/termnews``) alternately, ``--pairs`` times (A B, B A, ...), each from
+the same restored cache and against the same feed server, so a machine busy with other work
+weighs on both alike. Samples are pooled per side; the refresh's own duration in the app
+(from "refreshing" appearing in the status bar to its going) is reported too:
+
+    python benchmarks/tui_bench.py --against /work/main/.venv/bin/termnews --pairs 3
 """
 
 from __future__ import annotations
@@ -583,6 +592,90 @@ def run_benchmark(
     return results
 
 
+def keys_side_by_side(
+    workdir: Path,
+    against: Sequence[str],
+    *,
+    pairs: int,
+    keys: tuple[int, int],
+    idle_rounds: int,
+    during_rounds: int,
+) -> dict[str, Any]:
+    """Key-press sessions of this termnews and ``against``, alternately, pooled per side."""
+    import bench_setup
+    import termnews_side
+
+    corpus_dir = bench_setup.corpus(workdir, *keys)
+    sides: dict[str, list[dict[str, Any]]] = {"this": [], "against": []}
+    with bench_setup.start_server(workdir, corpus_dir) as server:
+        state = bench_setup.termnews_state(workdir, corpus_dir, server, via="refresh")
+        argv = {"this": state.profile.command(), "against": list(against)}
+        for i in range(pairs):
+            for side in ("this", "against") if i % 2 == 0 else ("against", "this"):
+                termnews_side.restore(state.profile, state.primed)
+                server.control(mode="normal", reset=1)
+                bench_setup.log(f"pair {i + 1}/{pairs}: {side} ({' '.join(argv[side])})")
+                sides[side].append(
+                    keypress_session(
+                        argv[side],
+                        state.profile.env(),
+                        sections_of(corpus_dir),
+                        idle_rounds=idle_rounds,
+                        during_rounds=during_rounds,
+                        start_refresh=lambda: server.control(mode="changed", reset=1),
+                    )
+                )
+        server.control(mode="normal")
+
+    def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {"articles": state.articles}
+        for phase in ("idle", "during_refresh"):
+            out[phase] = {
+                kind: harness.summary_json(
+                    harness.Summary.of(v for r in runs for v in r[phase][kind]["values"])
+                )
+                for kind in ("move", "open")
+            }
+            out[phase]["timeouts"] = sum(r[phase]["timeouts"] for r in runs)
+        out["refresh_s"] = harness.summary_json(
+            harness.Summary.of(v for r in runs for v in r["refresh_seconds_in_app"])
+        )
+        out["peak_rss_mib"] = [r["peak_rss_mib"] for r in runs]
+        return out
+
+    return {"against": list(against), "pairs": pairs, **{k: pooled(v) for k, v in sides.items()}}
+
+
+def side_by_side_rows(results: dict[str, Any]) -> list[list[str]]:
+    """Table rows: what, this checkout, the other command."""
+
+    def keys_cell(d: dict[str, Any], timeouts: int) -> str:
+        if d.get("p95") is None:
+            return "n/a"
+        n = len(d.get("values") or [])
+        return f"p95 {d['p95']:.0f} ms, median {d['median']:.0f} ms (n={n}, timeouts {timeouts})"
+
+    this, other = results["this"], results["against"]
+    out: list[list[str]] = []
+    for phase, label in (("idle", "idle"), ("during_refresh", "during refresh")):
+        for kind, what in (("move", "move (j)"), ("open", "open (Enter)")):
+            out.append(
+                [
+                    f"key {what}, {label}",
+                    keys_cell(this[phase][kind], this[phase]["timeouts"]),
+                    keys_cell(other[phase][kind], other[phase]["timeouts"]),
+                ]
+            )
+    out.append(
+        [
+            "refresh in the app (status bar), s",
+            harness.Summary.of(this["refresh_s"]["values"]).fmt("s"),
+            harness.Summary.of(other["refresh_s"]["values"]).fmt("s"),
+        ]
+    )
+    return out
+
+
 def rows_for(results: dict[str, Any]) -> list[list[str]]:
     """Table rows: what, measured, target, status."""
 
@@ -661,9 +754,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--via", choices=("refresh", "fill"), default="refresh")
     parser.add_argument("--quick", action="store_true", help="small caches, few presses")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--against",
+        metavar="CMD",
+        help="key presses only, side by side with this termnews command (e.g. another "
+        "checkout's .venv/bin/termnews)",
+    )
+    parser.add_argument("--pairs", type=int, default=2, help="with --against: sessions per side")
     args = parser.parse_args(argv)
     if pyte is None:
         parser.error("pyte is not installed: pip install -e '.[bench]' (or pip install pyte)")
+    if args.against:
+        import shlex
+
+        quick = args.quick
+        results = keys_side_by_side(
+            args.workdir,
+            shlex.split(args.against),
+            pairs=args.pairs,
+            keys=(20, 50) if quick else (200, 50),
+            idle_rounds=5 if quick else 20,
+            during_rounds=5 if quick else 40,
+        )
+        n = results["this"]["articles"]
+        harness.print_table(
+            f"termnews TUI key presses (pty 120x36, {n:,} articles), side by side, "
+            f"{args.pairs} alternating sessions each",
+            ["measure", "this checkout", args.against],
+            side_by_side_rows(results),
+            plain=True,
+        )
+        if args.json:
+            harness.write_json(args.json, {"machine": harness.machine_info(), "tui": results})
+        return 0
     if args.quick:
         results = run_benchmark(
             args.workdir,

@@ -1,0 +1,298 @@
+"""``termnews refresh --progress jsonl`` and the child-process runner that follows it.
+
+Real parts only: a loopback HTTP server, real cache files, ``termnews`` run as a
+process (as the reader runs it) or through ``main()`` (the same code, in-process).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from tests.unit.loopback_http import Loopback, running, send, static
+
+from termnews.app.refresh_process import RefreshFailed, RefreshRequest, refresh_argv, run_refresh
+from termnews.cli import main
+from termnews.core.parse_pool import BACKGROUND_NICE, ParsePool
+from termnews.core.refresh_progress import DoneEvent, FeedEvent, LineWriter, parse_line
+from termnews.core.store import Store
+
+
+def rss(prefix: str, n: int, title: str = "Loop") -> bytes:
+    items = "".join(
+        f"<item><title>{prefix} story {i}</title><link>https://loop.example/{prefix}/{i}</link>"
+        f"<guid>{prefix}-{i}</guid><pubDate>Mon, 23 Nov 2026 10:{i:02d}:00 GMT</pubDate>"
+        f"<description>Body {i} of {prefix}.</description></item>"
+        for i in range(n)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>https://loop.example/</link>{items}</channel></rss>"
+    ).encode()
+
+
+def subscribe(db: Path, server: Loopback, feeds: dict[str, str]) -> dict[str, int]:
+    """Subscribe ``path -> section``; returns path -> feed id."""
+    with Store.open(db) as store:
+        return {
+            path: store.add_feed(server.url(path), path.strip("/"), section)[0].id
+            for path, section in feeds.items()
+        }
+
+
+def lines_of(out: str) -> list[dict[str, object]]:
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert all(isinstance(r, dict) for r in rows)
+    return rows
+
+
+def test_jsonl_is_one_line_per_feed_then_a_summary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    with running() as server:
+        server.routes["/a.xml"] = static(rss("a", 3))
+        server.routes["/b.xml"] = static(rss("b", 2))
+        subscribe(data / "termnews.db", server, {"/a.xml": "One", "/b.xml": "One", "/c.xml": "Two"})
+        code = main(["refresh", "--progress", "jsonl", "--data-dir", str(data)])
+    out, err = capsys.readouterr()
+    rows = lines_of(out)
+    feeds, summary = rows[:-1], rows[-1]
+    assert code == 1  # /c.xml is a 404: a failed source, as without --progress
+    assert [r["event"] for r in feeds] == ["feed"] * 3
+    assert sorted(r["done"] for r in feeds) == [1, 2, 3]
+    assert {r["total"] for r in feeds} == {3}
+    by_url = {str(r["url"]).rsplit("/", 1)[1]: r for r in feeds}
+    assert by_url["a.xml"]["new"] == 3 and by_url["b.xml"]["new"] == 2
+    assert by_url["c.xml"]["status"] == "failed" and "404" in str(by_url["c.xml"]["error"])
+    assert summary["event"] == "done"
+    assert summary["totals"]["new_articles"] == 5 and summary["totals"]["failed"] == 1  # type: ignore[index]
+    assert "Refreshing" not in err  # no progress bar mixed in
+    parsed = [parse_line(line) for line in out.splitlines()]
+    assert isinstance(parsed[-1], DoneEvent) and parsed[-1].totals["feeds"] == 3
+    assert all(isinstance(p, FeedEvent) for p in parsed[:-1])
+
+
+def test_section_and_feed_ids_narrow_the_refresh(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    with running() as server:
+        for name in ("a", "b", "c"):
+            server.routes[f"/{name}.xml"] = static(rss(name, 1))
+        ids = subscribe(
+            data / "termnews.db", server, {"/a.xml": "-odd", "/b.xml": "-odd", "/c.xml": "Two"}
+        )
+
+        def child_args(request: RefreshRequest) -> list[str]:
+            # The reader's command line, run in-process: without --low-priority, which
+            # would lower this test process for good.
+            return [a for a in refresh_argv(request)[3:] if a != "--low-priority"]
+
+        assert main(child_args(RefreshRequest(data, None, section="-odd"))) == 0
+        first = lines_of(capsys.readouterr().out)
+        assert main(child_args(RefreshRequest(data, None, feed_ids=[ids["/c.xml"]]))) == 0
+        second = lines_of(capsys.readouterr().out)
+        assert main(child_args(RefreshRequest(data, None, section="Nowhere"))) == 0
+        third = lines_of(capsys.readouterr().out)
+    assert {r["feed_id"] for r in first[:-1]} == {ids["/a.xml"], ids["/b.xml"]}
+    assert [r["feed_id"] for r in second[:-1]] == [ids["/c.xml"]]
+    assert third == [{"event": "done", "totals": third[0]["totals"]}]
+    assert third[0]["totals"]["feeds"] == 0  # type: ignore[index]
+
+
+def test_hostile_text_stays_on_its_line_and_comes_back_intact() -> None:
+    stream = io.StringIO()
+    title = "Evil\n\x1b[31mred\x1b]0;pwned\x07 [bold]x[/bold]\r\u2028next"
+    LineWriter(stream).feed(
+        {"feed_id": 1, "title": title, "url": "u", "status": "new", "new": 2, "error": None},
+        1,
+        1,
+    )
+    text = stream.getvalue()
+    assert text.count("\n") == 1 and text.isascii() and "\x1b" not in text
+    event = parse_line(text)
+    assert isinstance(event, FeedEvent) and event.title == title and event.new == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"",
+        b"not json",
+        b"[1, 2]",
+        b'{"event": "feed", "done": "1", "total": 2, "feed_id": 3}',
+        b'{"event": "feed", "done": true, "total": 2, "feed_id": 3}',
+        b'{"event": "done", "totals": [1]}',
+        b'{"event": "other"}',
+        b"\xff\xfe",
+    ],
+)
+def test_lines_that_are_not_events_are_ignored(line: bytes) -> None:
+    assert parse_line(line) is None
+
+
+def test_a_reader_that_went_away_does_not_stop_the_writer() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    stream = os.fdopen(write_end, "w")
+    writer = LineWriter(stream)
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # as Python sets it up
+    try:
+        writer.done({"feeds": 1})  # EPIPE: swallowed
+        writer.done({"feeds": 1})  # and later lines are dropped
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
+        with pytest.raises(OSError):
+            stream.close()
+
+
+def test_low_priority_reaches_the_process_and_the_parse_workers() -> None:
+    probe = (
+        "import os\n"
+        "from termnews.core.parse_pool import lower_priority\n"
+        "lower_priority(); lower_priority()\n"
+        "print(os.nice(0))\n"
+    )
+    before = os.nice(0)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert int(out) == max(before, BACKGROUND_NICE)  # a target, not added twice
+    pool = ParsePool(processes=True)
+    if not pool.processes:
+        pytest.skip("one core: parsing runs in a thread")
+    try:
+        assert pool.executor().submit(os.nice, 0).result(timeout=60) == max(before, BACKGROUND_NICE)
+    finally:
+        pool.close()
+    assert os.nice(0) == before  # the caller's own priority is left alone
+
+
+def test_sigterm_stops_the_child_after_the_feeds_it_has_and_the_cache_is_sound(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    release = threading.Event()
+
+    def slow(h: object) -> None:
+        release.wait(20)
+        send(h, 200, rss("slow", 2))  # type: ignore[arg-type]
+
+    with running() as server:
+        server.routes["/fast.xml"] = static(rss("fast", 4))
+        server.routes["/slow.xml"] = slow
+        ids = subscribe(data / "termnews.db", server, {"/fast.xml": "A", "/slow.xml": "A"})
+        proc = subprocess.Popen(
+            refresh_argv(RefreshRequest(data, None)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            first = json.loads(proc.stdout.readline())
+            assert first["feed_id"] == ids["/fast.xml"] and first["new"] == 4
+            proc.send_signal(signal.SIGTERM)
+            rest = [json.loads(line) for line in proc.stdout]
+            code = proc.wait(30)
+        finally:
+            release.set()
+            if proc.poll() is None:
+                proc.kill()
+    assert code == 0, proc.stderr.read() if proc.stderr else ""
+    assert rest[0]["feed_id"] == ids["/slow.xml"] and rest[0]["status"] == "skipped"
+    assert rest[0]["error"] == "cancelled"
+    assert rest[-1]["event"] == "done" and rest[-1]["totals"]["new_articles"] == 4
+    with sqlite3.connect(data / "termnews.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4
+        # The finished feed is searchable: the FTS index was brought up to date.
+        found = db.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'fast'"
+        ).fetchone()[0]
+        assert found == 4
+
+
+def python_child(source: str) -> list[str]:
+    return [sys.executable, "-c", source]
+
+
+def test_the_runner_turns_lines_into_events_and_ignores_noise(tmp_path: Path) -> None:
+    feed = {"event": "feed", "done": 1, "total": 1, "feed_id": 9, "title": "T", "status": "new"}
+    done = {"event": "done", "totals": {"feeds": 1, "new_articles": 3}}
+    source = (
+        "import json, sys\n"
+        "print('warming up')\n"
+        f"print(json.dumps({feed!r} | {{'new': 3}}))\n"
+        "print('x' * 100000)\n"
+        f"sys.stdout.write(json.dumps({done!r}))\n"  # the last line may lack its newline
+        "sys.stdout.write('\\n')\n"
+    )
+    seen: list[FeedEvent] = []
+    summary = run_refresh(RefreshRequest(tmp_path, None), seen.append, argv=python_child(source))
+    assert [(e.feed_id, e.new) for e in seen] == [(9, 3)]
+    assert summary.totals == {"feeds": 1, "new_articles": 3}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "import sys\nsys.stderr.write('termnews: error: cache is locked\\nmore\\n')\n"
+            "raise SystemExit(2)",
+            "refresh process exited with code 2: cache is locked",
+        ),
+        (
+            "raise RuntimeError('parser exploded')",
+            "refresh process exited with code 1: RuntimeError: parser exploded",
+        ),
+        ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "was killed (SIGKILL)"),
+        ('print(\'{"event": "feed"\')', "refresh process ended without a summary"),
+    ],
+)
+def test_a_failed_child_is_one_line(tmp_path: Path, source: str, expected: str) -> None:
+    with pytest.raises(RefreshFailed) as caught:
+        run_refresh(RefreshRequest(tmp_path, None), lambda e: None, argv=python_child(source))
+    message = str(caught.value)
+    assert expected in message and "\n" not in message and "Traceback" not in message
+
+
+def test_a_child_that_cannot_start_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(RefreshFailed, match="could not start the refresh process"):
+        run_refresh(
+            RefreshRequest(tmp_path, None), lambda e: None, argv=[str(tmp_path / "no-such-python")]
+        )
+
+
+def test_stopping_the_runner_stops_the_child(tmp_path: Path) -> None:
+    marker = tmp_path / "pid"
+    source = (
+        f"import os, time\nopen({str(marker)!r}, 'w').write(str(os.getpid()))\ntime.sleep(60)\n"
+    )
+    from termnews.app.refresh_process import RefreshCancelled
+
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    with pytest.raises(RefreshCancelled):
+        run_refresh(
+            RefreshRequest(tmp_path, None), lambda e: None, stop.is_set, python_child(source)
+        )
+    pid = int(marker.read_text())
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the child is still running")
