@@ -239,7 +239,7 @@ def test_the_runner_turns_lines_into_events_and_ignores_noise(tmp_path: Path) ->
         "sys.stdout.write('\\n')\n"
     )
     seen: list[FeedEvent] = []
-    summary = run_refresh(RefreshRequest(tmp_path, None), seen.append, argv=python_child(source))
+    summary = run_refresh(RefreshRequest(tmp_path, None), seen.extend, argv=python_child(source))
     assert [(e.feed_id, e.new) for e in seen] == [(9, 3)]
     assert summary.totals == {"feeds": 1, "new_articles": 3}
 
@@ -296,3 +296,31 @@ def test_stopping_the_runner_stops_the_child(tmp_path: Path) -> None:
         time.sleep(0.05)
     else:
         pytest.fail("the child is still running")
+
+
+def test_feeds_are_handed_on_together_and_at_once_when_the_child_goes_quiet(
+    tmp_path: Path,
+) -> None:
+    go_on = tmp_path / "go-on"
+    line = {"event": "feed", "total": 50, "feed_id": 1, "title": "T", "status": "new", "new": 1}
+    source = (
+        "import json, os, sys, time\n"
+        "for i in range(50):\n"
+        f"    sys.stdout.write(json.dumps({line!r} | {{'done': i + 1}}) + '\\n')\n"
+        "sys.stdout.flush()\n"
+        # Quiet until the reader has shown those 50: no more lines would come otherwise.
+        f"for _ in range(600):\n"
+        f"    if os.path.exists({str(go_on)!r}): break\n"
+        "    time.sleep(0.05)\n"
+        "print(json.dumps({'event': 'done', 'totals': {'feeds': 50}}))\n"
+    )
+    calls: list[list[int]] = []
+
+    def on_progress(events: object) -> None:
+        calls.append([e.done for e in events])  # type: ignore[attr-defined]
+        go_on.touch()
+
+    summary = run_refresh(RefreshRequest(tmp_path, None), on_progress, argv=python_child(source))
+    assert summary.totals == {"feeds": 50}
+    assert [d for call in calls for d in call] == list(range(1, 51))
+    assert len(calls) < 50  # one status update for many feeds

@@ -49,6 +49,8 @@ from termnews.core.store import Store
 from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from termnews.app.app import TermnewsApp
 
 ALL = View(VirtualSection.ALL.value)
@@ -1006,17 +1008,19 @@ class MainScreen(SearchMixin, Screen[None]):
         new = 0
         total = 0
 
-        def progress(event: FeedEvent) -> None:
+        def progress(events: Sequence[FeedEvent]) -> None:
             nonlocal skipped, new, total
-            if event.status == STATUS_FAILED:
-                failures.append(
-                    FeedFailure(clean_line(event.title), clean_line(event.error or "failed"))
-                )
-            elif event.status == STATUS_SKIPPED:
-                skipped += 1
-            new += event.new
-            total = event.total
-            self.post_message(RefreshProgress(event.done, event.total, event.new))
+            for event in events:
+                if event.status == STATUS_FAILED:
+                    failures.append(
+                        FeedFailure(clean_line(event.title), clean_line(event.error or "failed"))
+                    )
+                elif event.status == STATUS_SKIPPED:
+                    skipped += 1
+            brought = sum(event.new for event in events)
+            new += brought
+            total = events[-1].total
+            self.post_message(RefreshProgress(events[-1].done, total, brought))
 
         request = RefreshRequest(
             data_dir=tn.locations.data_dir,
