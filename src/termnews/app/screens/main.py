@@ -1036,6 +1036,13 @@ class MainScreen(SearchMixin, Screen[None]):
         except RefreshFailed as exc:
             self.post_message(RefreshFinished(total, new, tuple(failures), skipped, error=str(exc)))
             return
+        except Exception as exc:  # following the child broke (a pipe error): one line, not stuck
+            self.post_message(
+                RefreshFinished(
+                    total, new, tuple(failures), skipped, error=f"refresh failed: {exc}"
+                )
+            )
+            return
         totals = summary.totals
         self.post_message(
             RefreshFinished(
