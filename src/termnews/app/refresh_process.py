@@ -27,6 +27,7 @@ import contextlib
 import os
 import selectors
 import signal
+import site
 import subprocess
 import sys
 import threading
@@ -94,14 +95,20 @@ def refresh_argv(request: RefreshRequest) -> list[str]:
 
 
 def _child_env() -> dict[str, str]:
-    """The reader's environment, with this termnews first on the path.
+    """The reader's environment; a source checkout's ``src`` put on the child's path.
 
-    The child must run the very code the reader runs (a source checkout, a bench
-    comparing two revisions), not whatever ``termnews`` an unrelated path finds.
+    The child must run the very code the reader runs. Installed (site-packages,
+    editable or not), ``python -m termnews`` finds it by itself; a reader imported
+    from a source tree the interpreter does not know gets that tree on PYTHONPATH.
+    A site-packages dir is never put there: PYTHONPATH comes before the standard
+    library, and a package in site-packages could shadow a module of it.
     """
     env = dict(os.environ)
-    package_root = str(Path(termnews.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    root = Path(termnews.__file__).resolve().parent.parent
+    sites = {Path(p).resolve() for p in (*site.getsitepackages(), site.getusersitepackages())}
+    known = {Path(p).resolve() for p in env.get("PYTHONPATH", "").split(os.pathsep) if p}
+    if root not in sites and root not in known:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
