@@ -389,6 +389,16 @@ class _Indexer:
         if self._job is None and due:
             self._start()
 
+    def waiting(self) -> None:
+        """The writer has nothing to write: write a finished related batch now.
+
+        Otherwise a batch that finished while the writer waited would only be
+        written after the next feed arrives, which may be seconds away (a slow
+        site) or never (the last feeds).
+        """
+        if self._job is not None and self._job.done():
+            self._collect()
+
     def _start(self) -> None:
         from termnews.core import related
 
@@ -495,6 +505,7 @@ def refresh_remote(
             except queue.Empty:
                 if cancel is not None and cancel.is_set():
                     handle.cancel()
+                indexer.waiting()
                 continue
             if entry is None:
                 break
