@@ -24,7 +24,7 @@ from termnews.app.commands import app_bindings, effective_keys, unknown_ids
 from termnews.app.providers import ActionsProvider, FeedsProvider, SectionsProvider, ThemesProvider
 from termnews.app.readable_colors import readable_variables
 from termnews.app.screens.main import MainScreen
-from termnews.app.state import UiState, save_state
+from termnews.app.state import StateWriter, UiState
 from termnews.app.store_thread import StoreThread
 from termnews.core.config import Config
 from termnews.core.locations import Locations
@@ -74,6 +74,7 @@ class TermnewsApp(App[None]):
         self.url_opener = url_opener
         self._user_keymap: dict[str, str] = {}
         self._saving_enabled = True
+        self._state_writer = StateWriter(locations.state_file)
 
     @property
     def config_path(self) -> Path | None:
@@ -161,7 +162,7 @@ class TermnewsApp(App[None]):
     def save_state(self, state: UiState) -> None:
         """Remember where the reader is (called by the main screen on changes)."""
         if self._saving_enabled:
-            save_state(self.locations.state_file, state)
+            self._state_writer.write(state)
 
     def open_link(self, url: str) -> None:
         """Open ``url`` (already checked to be http/https) in the browser, off the UI thread."""
@@ -189,4 +190,5 @@ class TermnewsApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self._state_writer.close()
         self.store_thread.close()

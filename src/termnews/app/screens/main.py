@@ -10,6 +10,7 @@ worker with a store of their own and report back with messages.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 import time
 from dataclasses import replace
@@ -434,27 +435,63 @@ class MainScreen(SearchMixin, Screen[None]):
     # ------------------------------------------------------------- articles
 
     async def _show_article(self, article_id: int, mark_read: bool = True) -> None:
-        def load(store: Store) -> tuple[Article, bool, bool]:
-            article = store.article(article_id)
-            changed = False
-            if mark_read and not article.read:
-                changed = store.set_read([article_id], True) > 0
-                article = replace(article, read=True)
-            return article, changed, changed and store.is_muted(article_id)
+        """Show the article now; mark it read, find related stories and save state after.
 
+        Only the read of the article stands between the key and the paint. Marking it
+        read (a write: a commit on the store thread), repainting its row and the counts,
+        the related-stories query and writing the state file wait until the frame
+        with the article is on the screen: together they were most of the time from
+        Enter to the article.
+        """
         try:
-            article, changed, muted = await self.tn.store_thread.call(load)
+            article = await self.tn.store_thread.call(lambda s: s.article(article_id))
         except NotFoundError:
             self.notify("That article is no longer in the cache.", severity="warning")
             return
         self.article = article
-        if changed:
-            self.headlines.update_row(article_id, read=True)
-            self._counts_changed(article, muted, unread=-1)
         await self.article_view.show_article(article)
+        if mark_read and not article.read:
+            self._mark_opened_read(article)
         self._load_related(article_id)
         if self._started:
-            self.save_state()
+            self.call_after_refresh(self.save_state)
+
+    async def _painted(self) -> None:
+        """Return once the screen has been refreshed with what is queued so far."""
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+
+    @work(group="mark-opened", exit_on_error=False)
+    async def _mark_opened_read(self, article: Article) -> None:
+        """Mark an opened article read, after it is painted (one worker per article).
+
+        Not exclusive: opening the next article must not cancel this one's mark. A
+        failed write is logged and said in one line; the article stays shown, unread.
+        """
+        await self._painted()
+        article_id = article.id
+
+        def mark(store: Store) -> tuple[bool, bool]:
+            changed = store.set_read([article_id], True) > 0
+            return changed, changed and store.is_muted(article_id)
+
+        try:
+            changed, muted = await self.tn.store_thread.call(mark)
+        except (TermnewsError, sqlite3.Error) as exc:
+            self.log.warning(f"marking article {article_id} read failed: {exc!r}")
+            self.notify(
+                clean_line(f"Could not mark the article read: {exc}"),
+                severity="warning",
+                timeout=8,
+            )
+            return
+        if not changed:
+            return
+        if self.article is not None and self.article.id == article_id:
+            self.article = replace(self.article, read=True)
+        self.headlines.update_row(article_id, read=True)
+        self._counts_changed(article, muted, unread=-1)
 
     @work(exclusive=True, group="article", exit_on_error=False)
     async def open_article(self, article_id: int, mark_read: bool = True) -> None:
@@ -469,6 +506,9 @@ class MainScreen(SearchMixin, Screen[None]):
 
     @work(exclusive=True, group="related", exit_on_error=False)
     async def _load_related(self, article_id: int) -> None:
+        # After the article's frame: the query shares the store thread with the next
+        # open, and the panel's new rows cost a layout of their own.
+        await self._painted()
         limit = self.tn.config.related.limit
         try:
             items = await self.tn.store_thread.call(

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from textual import on
 from textual.content import Content
 from textual.css.styles import RulesMap
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
@@ -51,9 +52,25 @@ class HeadlineRow(Visual):
         self.headline = headline
         self.clock = clock
         self.show_source = show_source
+        self._laid_out: tuple[int, Content] | None = None
 
     def content(self, width: int) -> Content:
-        """The row laid out for ``width`` cells: marker, title, then source and age at the right."""
+        """The row laid out for ``width`` cells, kept for the next call at that width.
+
+        Laying a row out (truncating the title, padding the columns) is most of what a
+        repaint of the list costs, and the list repaints every visible row whenever its
+        render cache is dropped (focus moves, a resize, a theme change). The layout holds
+        theme variable *names* (``$tn-accent``), resolved only when the strips are made,
+        so a theme change does not invalidate it; a row that changes (read, starred) is
+        a new :class:`HeadlineRow`.
+        """
+        laid_out = self._laid_out
+        if laid_out is None or laid_out[0] != width:
+            laid_out = self._laid_out = (width, self._layout(width))
+        return laid_out[1]
+
+    def _layout(self, width: int) -> Content:
+        """Marker, title, then source and age at the right, in ``width`` cells."""
         h = self.headline
         if h.starred:
             marker = ("★ ", "$tn-warning")
@@ -196,21 +213,49 @@ class HeadlineList(OptionList):
         return None
 
     def update_row(self, article_id: int, **changes: object) -> Headline | None:
-        """Change a loaded row in place (read, starred) and repaint it."""
+        """Change a loaded row in place (read, starred) and repaint that row alone."""
         index = self.index_of(article_id)
         if index is None:
             return None
         headline = replace(self.rows[index], **changes)  # type: ignore[arg-type]
         self.rows[index] = headline
-        self.replace_option_prompt_at_index(index, self._row(headline))
+        self._repaint_row(index, self._row(headline))
         return headline
+
+    def _repaint_row(self, index: int, row: HeadlineRow) -> None:
+        """Give option ``index`` a new row visual and repaint only its screen lines.
+
+        ``replace_option_prompt_at_index`` drops the whole render cache and the line map
+        and repaints the list: every visible row laid out again and the line map rebuilt
+        over all loaded rows, on every article opened (it marks one row read). A row's
+        height never changes here (one line, or two for a search hit whose snippet stays),
+        so only this option's cached strips are dropped and only its lines repainted.
+        """
+        option = self.get_option_at_index(index)
+        option._set_prompt(row)
+        cache = self._option_render_cache
+        for key in [key for key in cache.keys() if key[0] is option]:
+            cache.discard(key)
+        line = self._line_cache.index_to_line.get(index)
+        if line is None:
+            return  # not laid out yet: it is rendered fresh when it is
+        top = line - int(self.scroll_y)
+        height = self._line_cache.heights.get(index, 1)
+        visible = self.scrollable_content_region.height
+        if top + height > 0 and top < visible:
+            self.refresh(Region(0, top, self.scrollable_content_region.width, height))
 
     def mark_all_read(self) -> None:
         """Show every loaded row as read (after 'mark section read')."""
+        changed = False
         for index, h in enumerate(self.rows):
             if not h.read:
                 self.rows[index] = replace(h, read=True)
-                self.replace_option_prompt_at_index(index, self._row(self.rows[index]))
+                self.get_option_at_index(index)._set_prompt(self._row(self.rows[index]))
+                changed = True
+        if changed:
+            self._option_render_cache.clear()
+            self.refresh()
 
     @property
     def current(self) -> Headline | None:
