@@ -234,7 +234,8 @@ class HeadlineList(OptionList):
         option = self.get_option_at_index(index)
         option._set_prompt(row)
         cache = self._option_render_cache
-        for key in [key for key in cache.keys() if key[0] is option]:
+        # LRUCache has no __iter__: keys() is the way through it.
+        for key in [key for key in cache.keys() if key[0] is option]:  # noqa: SIM118
             cache.discard(key)
         line = self._line_cache.index_to_line.get(index)
         if line is None:
