@@ -56,11 +56,14 @@ class RelatedPanel(OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock or (lambda: datetime.now(UTC))
         self.items: list[RelatedItem] = []
+        self._showing_teasers = False
+        """True while the options are teasers (not a hint line)."""
         self.border_title = TITLE
 
     def show_hint(self, text: str) -> None:
         """A line in place of teasers (no article open)."""
         self.items = []
+        self._showing_teasers = False
         self.set_options([Option(Content(text), disabled=True)])
 
     def show_items(self, items: Sequence[RelatedItem]) -> None:
@@ -70,12 +73,32 @@ class RelatedPanel(OptionList):
         if not self.items:
             self.show_hint("Nothing related in the cache yet.")
             return
-        options: list[Option | None] = []
-        for item in self.items:
-            options.append(Option(teaser(item, now)))
-            options.append(None)
-        self.set_options(options[:-1])
+        teasers = [teaser(item, now) for item in self.items]
+        if self._showing_teasers and self.option_count == len(teasers):
+            self._replace_teasers(teasers)
+        else:
+            options: list[Option | None] = []
+            for content in teasers:
+                options.append(Option(content))
+                options.append(None)
+            self.set_options(options[:-1])
+        self._showing_teasers = True
         self.highlighted = 0
+
+    def _replace_teasers(self, teasers: list[Content]) -> None:
+        """Put new teasers into the options already there, one for one.
+
+        ``set_options`` rebuilds the list, and a new line map always means a new
+        virtual size, which lays out the whole screen again (~15-25 ms, just after the
+        article is painted: the time of the next key). Replacing the prompts keeps the
+        line count when the teasers wrap to the same heights (most often), and then the
+        panel only repaints.
+        """
+        for option, content in zip(self.options, teasers, strict=True):
+            option._set_prompt(content)
+        self._clear_caches()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._update_lines()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
