@@ -9,6 +9,7 @@ with their own data directory, never anything reached through globals.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -21,6 +22,7 @@ from textual.theme import Theme
 
 from termnews.app.browser import open_in_browser
 from termnews.app.commands import app_bindings, effective_keys, unknown_ids
+from termnews.app.first_screen import FirstScreen
 from termnews.app.providers import ActionsProvider, FeedsProvider, SectionsProvider, ThemesProvider
 from termnews.app.readable_colors import readable_variables
 from termnews.app.screens.main import MainScreen
@@ -56,6 +58,7 @@ class TermnewsApp(App[None]):
         config: Config,
         locations: Locations,
         state: UiState,
+        first_screen: Future[FirstScreen] | None = None,
         offline: bool = False,
         demo: bool = False,
         first_run: bool = False,
@@ -67,6 +70,8 @@ class TermnewsApp(App[None]):
         self.config = config
         self.locations = locations
         self.initial_state = state
+        self.first_screen = first_screen
+        """The first screen's data, being read since the factory (None: read at mount)."""
         self.offline = offline
         self.demo = demo
         self.first_run = first_run

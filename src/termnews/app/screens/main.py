@@ -27,6 +27,7 @@ from textual.widgets import Footer, OptionList
 from textual.worker import Worker, WorkerState
 
 from termnews.app.commands import screen_bindings
+from termnews.app.first_screen import FirstScreen, with_trending
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
 from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
@@ -43,7 +44,7 @@ from termnews.app.widgets.search_bar import SearchBar
 from termnews.app.widgets.section_list import SectionList, View
 from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
-from termnews.core.models import Article, Feed, Section, VirtualSection
+from termnews.core.models import Article, Feed, Headline, Section, VirtualSection
 from termnews.core.related import related_articles
 from termnews.core.search import SavedSearch
 from termnews.core.store import Store
@@ -101,24 +102,6 @@ Then press `R` here (or run `termnews refresh`).
 def _unread_articles(count: int) -> str:
     """``1 unread article`` / ``12 unread articles``, for confirmations."""
     return f"{count} unread article{'' if count == 1 else 's'}"
-
-
-def with_trending(sections: list[Section], store: Store, hours: int) -> list[Section]:
-    """Add the Trending section (stories told by several feeds) after Starred.
-
-    Shown once the related-stories engine groups stories; its count is the number of
-    trending stories in the last ``hours``.
-    """
-    if any(s.name == VirtualSection.TRENDING.value for s in sections):
-        return sections
-    try:
-        from termnews.core.related import trending
-    except ImportError:
-        return sections
-    count = len(trending(store, hours=hours))
-    section = Section(VirtualSection.TRENDING.value, count, 0, virtual=True)
-    at = next((i + 1 for i, s in enumerate(sections) if s.name == VirtualSection.STARRED.value), 0)
-    return [*sections[:at], section, *sections[at:]]
 
 
 class MainScreen(SearchMixin, Screen[None]):
@@ -204,7 +187,6 @@ class MainScreen(SearchMixin, Screen[None]):
         self._apply_layout()
         self.headlines.focus()
         self._startup()
-        self.sync_mute_at_start()
         minutes = self.tn.config.general.auto_refresh_minutes
         if minutes > 0 and not self.tn.offline:
             self.auto_refresh_timer = self.set_interval(minutes * 60, self.refresh_on_timer)
@@ -265,16 +247,63 @@ class MainScreen(SearchMixin, Screen[None]):
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def _startup(self) -> None:
         state = self.initial_state
-        await self._reload_sections()
-        view = ALL
-        if state.section is not None:
-            wanted = View(state.section, state.feed_id, None)
-            node = self.sections_pane.node_for(wanted)
-            if node is not None and node.data is not None:
-                view = node.data
+        first = await self._first_screen()
+        if first is None:
+            # No prefetched data (or reading it failed): one step after the other.
+            self.sync_mute_at_start()
+            await self._reload_sections()
+            view = ALL
+            if state.section is not None:
+                wanted = View(state.section, state.feed_id, None)
+                node = self.sections_pane.node_for(wanted)
+                if node is not None and node.data is not None:
+                    view = node.data
+            self._notify_store_notices()
+            await self._set_view(view, keep_id=state.article_id)
+        else:
+            self._show_first_screen(first)
+        if first is not None and first.article is not None:
+            await self._open_loaded(first.article, mark_read=not first.restored)
+        elif first is not None and first.missing_article:
+            self.notify("That article is no longer in the cache.", severity="warning")
+        else:
+            await self._show_start_article(state)
+        self._started = True
+        self.save_state()
+
+    async def _first_screen(self) -> FirstScreen | None:
+        """The prefetched first screen (see app/first_screen.py), or None to load it here."""
+        future = self.tn.first_screen
+        self.tn.first_screen = None
+        if future is None:
+            return None
+        try:
+            return await asyncio.wrap_future(future)
+        except (TermnewsError, sqlite3.Error) as exc:
+            self.notify(clean_line(str(exc)), severity="error", timeout=15)
+            return None
+
+    def _notify_store_notices(self) -> None:
         for notice in self.tn.store_thread.notices:
             self.notify(clean_line(notice), severity="warning", timeout=10)
-        await self._set_view(view, keep_id=state.article_id)
+
+    def _show_first_screen(self, first: FirstScreen) -> None:
+        """Fill the section list, the headlines and the status line from one read."""
+        self.report_mute_problems()
+        self.sections_pane.set_data(
+            self.with_saved_sections(first.sections, first.saved), first.feeds
+        )
+        self.count_saved_searches()
+        self._show_last_refresh(first.feeds)
+        self._notify_store_notices()
+        view = View(first.section, first.feed_id, first.feed_title)
+        self._select_view(view)
+        self._generation += 1
+        keep = self.initial_state.article_id
+        self._show_headlines(first.rows, first.total, self.current_query(), keep)
+
+    async def _show_start_article(self, state: UiState) -> None:
+        """The article pane at start when no article was read with the first screen."""
         if self.tn.first_run:
             self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message("Welcome to termnews", WELCOME)
@@ -296,8 +325,6 @@ class MainScreen(SearchMixin, Screen[None]):
             await self.article_view.show_message(
                 "Nothing to read here", "No articles in this section. Press `]` for the next one."
             )
-        self._started = True
-        self.save_state()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed says so in one line (they run with exit_on_error=False)."""
@@ -330,12 +357,15 @@ class MainScreen(SearchMixin, Screen[None]):
             return
         self.sections_pane.set_data(self.with_saved_sections(sections, saved), feeds)
         self.count_saved_searches()  # Badges follow in the background.
+        self._show_last_refresh(feeds)
+        self._update_unread()
+
+    def _show_last_refresh(self, feeds: list[Feed]) -> None:
         successes = [f.last_success for f in feeds if f.last_success is not None]
         if successes:
             newest = max(successes)
             current = self.status.last_refresh
             self.status.last_refresh = newest if current is None else max(current, newest)
-        self._update_unread()
 
     @work(exclusive=True, group="sections", exit_on_error=False)
     async def reload_sections(self) -> None:
@@ -377,6 +407,11 @@ class MainScreen(SearchMixin, Screen[None]):
         rows, total = await self.tn.store_thread.call(lambda s: query.first_page(s, at_least))
         if generation != self._generation:
             return
+        self._show_headlines(rows, total, query, keep_id)
+
+    def _show_headlines(
+        self, rows: list[Headline], total: int, query: HeadlineQuery, keep_id: int | None
+    ) -> None:
         self.headlines.show_rows(rows, total, keep_id=keep_id)
         count = f"{total} article{'s' if total != 1 else ''}"
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
@@ -448,11 +483,15 @@ class MainScreen(SearchMixin, Screen[None]):
         except NotFoundError:
             self.notify("That article is no longer in the cache.", severity="warning")
             return
+        await self._open_loaded(article, mark_read)
+
+    async def _open_loaded(self, article: Article, mark_read: bool) -> None:
+        """Show an article already read from the cache; the rest follows the paint."""
         self.article = article
         await self.article_view.show_article(article)
         if mark_read and not article.read:
             self._mark_opened_read(article)
-        self._load_related(article_id)
+        self._load_related(article.id)
         if self._started:
             self.call_after_refresh(self.save_state)
 
