@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.geometry import Region
 from textual.message import Message
+from textual.reactive import reactive
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
@@ -121,6 +122,14 @@ class HeadlineRow(Visual):
 
 class HeadlineList(OptionList):
     """Headlines of the current section or feed, newest first, paged lazily."""
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    """As in ``OptionList``, but a move repaints the two rows it changes, not the list.
+
+    ``OptionList`` repaints every visible row when the highlight moves (~35 lines
+    through the styles cache, most of the cost of a ``j``); only the row left and
+    the row reached look different. A move that scrolls repaints everything anyway.
+    """
 
     class Opened(Message):
         """The user opened a headline (Enter or click)."""
@@ -237,14 +246,9 @@ class HeadlineList(OptionList):
         # LRUCache has no __iter__: keys() is the way through it.
         for key in [key for key in cache.keys() if key[0] is option]:  # noqa: SIM118
             cache.discard(key)
-        line = self._line_cache.index_to_line.get(index)
-        if line is None:
-            return  # not laid out yet: it is rendered fresh when it is
-        top = line - int(self.scroll_y)
-        height = self._line_cache.heights.get(index, 1)
-        visible = self.scrollable_content_region.height
-        if top + height > 0 and top < visible:
-            self.refresh(Region(0, top, self.scrollable_content_region.width, height))
+        if index in self._line_cache.index_to_line:
+            self._refresh_option_lines(index)
+        # else: not laid out yet, so it is rendered fresh when it is
 
     def mark_all_read(self) -> None:
         """Show every loaded row as read (after 'mark section read')."""
@@ -279,6 +283,23 @@ class HeadlineList(OptionList):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._maybe_need_more()
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        super().watch_highlighted(new)
+        for index in (old, new):
+            if index is not None:
+                self._refresh_option_lines(index)
+
+    def _refresh_option_lines(self, index: int) -> None:
+        """Repaint the screen lines of option ``index``, if it is laid out and visible."""
+        line = self._line_cache.index_to_line.get(index)
+        if line is None:
+            self.refresh()
+            return
+        top = line - int(self.scroll_y)
+        height = self._line_cache.heights.get(index, 1)
+        if top + height > 0 and top < self.scrollable_content_region.height:
+            self.refresh(Region(0, top, self.scrollable_content_region.width, height))
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
