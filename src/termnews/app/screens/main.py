@@ -63,6 +63,8 @@ SMALL_HEIGHT = 30
 BOTTOM_PAGE_SIZE = 10_000
 """Rows per query when G loads the whole list: few large pages, since each OFFSET
 query re-walks the rows before it."""
+FIRST_FRAME_WAIT_S = 1.0
+"""How long the first frame waits for the first screen's data before it is drawn empty."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
 
@@ -178,7 +180,7 @@ class MainScreen(SearchMixin, Screen[None]):
         yield SearchBar(id="search")
         yield Footer(show_command_palette=False)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.sections_pane.border_title = "Sections"
         self.headlines.border_title = "Headlines"
         self.query_one(SearchBar).display = False
@@ -186,7 +188,12 @@ class MainScreen(SearchMixin, Screen[None]):
         self.status.demo = self.tn.demo
         self._apply_layout()
         self.headlines.focus()
-        self._startup()
+        # The first frame waits (briefly) for the first screen's data, so it is drawn
+        # once, full, rather than empty and then again with everything in it.
+        first = await self._first_screen(wait=FIRST_FRAME_WAIT_S)
+        if first is not None:
+            await self._fill_first_screen(first)
+        self._startup(first)
         minutes = self.tn.config.general.auto_refresh_minutes
         if minutes > 0 and not self.tn.offline:
             self.auto_refresh_timer = self.set_interval(minutes * 60, self.refresh_on_timer)
@@ -245,38 +252,55 @@ class MainScreen(SearchMixin, Screen[None]):
         )
 
     @work(exclusive=True, group="startup", exit_on_error=False)
-    async def _startup(self) -> None:
-        state = self.initial_state
-        first = await self._first_screen()
+    async def _startup(self, first: FirstScreen | None) -> None:
+        """Finish the start: ``first`` is the first screen already shown, if it was."""
         if first is None:
-            # No prefetched data (or reading it failed): one step after the other.
-            self.sync_mute_at_start()
-            await self._reload_sections()
-            view = ALL
-            if state.section is not None:
-                wanted = View(state.section, state.feed_id, None)
-                node = self.sections_pane.node_for(wanted)
-                if node is not None and node.data is not None:
-                    view = node.data
-            self._notify_store_notices()
-            await self._set_view(view, keep_id=state.article_id)
-        else:
-            self._show_first_screen(first)
-        if first is not None and first.article is not None:
-            await self._open_loaded(first.article, mark_read=not first.restored)
-        elif first is not None and first.missing_article:
-            self.notify("That article is no longer in the cache.", severity="warning")
-        else:
-            await self._show_start_article(state)
+            first = await self._first_screen()
+            if first is not None:
+                await self._fill_first_screen(first)
+            else:
+                await self._start_step_by_step()
         self._started = True
         self.save_state()
 
-    async def _first_screen(self) -> FirstScreen | None:
-        """The prefetched first screen (see app/first_screen.py), or None to load it here."""
+    async def _start_step_by_step(self) -> None:
+        """No prefetched data (or reading it failed): one query after the other."""
+        state = self.initial_state
+        self.sync_mute_at_start()
+        await self._reload_sections()
+        view = ALL
+        if state.section is not None:
+            wanted = View(state.section, state.feed_id, None)
+            node = self.sections_pane.node_for(wanted)
+            if node is not None and node.data is not None:
+                view = node.data
+        self._notify_store_notices()
+        await self._set_view(view, keep_id=state.article_id)
+        await self._show_start_article(state)
+
+    async def _fill_first_screen(self, first: FirstScreen) -> None:
+        self._show_first_screen(first)
+        if first.article is not None:
+            await self._open_loaded(first.article, mark_read=not first.restored)
+        elif first.missing_article:
+            self.notify("That article is no longer in the cache.", severity="warning")
+        else:
+            await self._show_start_article(self.initial_state)
+
+    async def _first_screen(self, wait: float | None = None) -> FirstScreen | None:
+        """The prefetched first screen (see app/first_screen.py), or None to load it here.
+
+        With ``wait``, None also when it is not read within ``wait`` seconds; it is
+        then still there for the next call.
+        """
         future = self.tn.first_screen
-        self.tn.first_screen = None
         if future is None:
             return None
+        if wait is not None:
+            done, _ = await asyncio.wait({asyncio.wrap_future(future)}, timeout=wait)
+            if not done:
+                return None
+        self.tn.first_screen = None
         try:
             return await asyncio.wrap_future(future)
         except (TermnewsError, sqlite3.Error) as exc:
