@@ -29,6 +29,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
 from termnews.core.models import Headline
 from termnews.core.text import clean_line, outlet_name
@@ -120,7 +121,7 @@ class HeadlineRow(Visual):
         return 1
 
 
-class HeadlineList(OptionList):
+class HeadlineList(SteadyScrollOptionList):
     """Headlines of the current section or feed, newest first, paged lazily."""
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)

@@ -25,6 +25,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
 from termnews.core.related import RelatedItem
 from termnews.core.text import clean_line, outlet_name
@@ -85,7 +86,7 @@ def teaser(item: RelatedItem, now: datetime) -> Teaser:
     )
 
 
-class RelatedPanel(OptionList):
+class RelatedPanel(SteadyScrollOptionList):
     """Related stories for the open article."""
 
     class Opened(Message):
