@@ -432,13 +432,6 @@ class ArticleBody(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines_for(width))
 
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        # Placed by the layout that calls this: no second layout for the same sizes
-        # (see article_view._size_updated_in_layout).
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
-
     def render(self) -> Content:
         return Content("\n").join(self._lines_for(self.content_region.width or self.size.width))
 

@@ -19,8 +19,6 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.geometry import Size
-from textual.widget import Widget
 from textual.widgets import Static
 
 from termnews.app.links import browsable_url
@@ -62,48 +60,20 @@ def byline(article: Article, minutes: int) -> Content:
     return Content(" · ".join(p for p in parts if p))
 
 
-def _size_updated_in_layout(
-    widget: Widget, size: Size, virtual_size: Size, container_size: Size
-) -> bool:
-    """``Widget._size_updated`` without asking for one more layout of the screen.
-
-    It is called from within a layout, with the sizes that layout has just given the
-    widget; by default a new virtual size (each article has its own height) asks for
-    another full layout, which finds the same sizes again: the second layout of
-    every open (~12-20 ms, headless). When the new height shows or hides the
-    scrollbar, ``show_vertical_scrollbar`` asks for the layout that then is needed.
-    """
-    return Widget._size_updated(widget, size, virtual_size, container_size, layout=False)
-
-
-class ArticlePart(Static):
-    """A line of the article's header or footer (kicker, title, byline, notice, link)."""
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        return _size_updated_in_layout(self, size, virtual_size, container_size)
-
-
 class ArticleView(VerticalScroll, can_focus=True):
     """Scrollable article: header, body, link to the original."""
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        return _size_updated_in_layout(self, size, virtual_size, container_size)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
 
     def compose(self) -> ComposeResult:
-        yield ArticlePart(id="article-kicker")
-        yield ArticlePart(id="article-title")
-        yield ArticlePart(id="article-byline")
-        yield ArticlePart(id="article-notice")
+        yield Static(id="article-kicker")
+        yield Static(id="article-title")
+        yield Static(id="article-byline")
+        yield Static(id="article-notice")
         yield ArticleBody(id="article-body")
-        yield ArticlePart(id="article-link")
+        yield Static(id="article-link")
 
     def _set(self, widget_id: str, content: Content | str) -> None:
         widget = self.query_one(f"#{widget_id}", Static)
