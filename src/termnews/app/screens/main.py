@@ -10,6 +10,7 @@ worker with a store of their own and report back with messages.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sqlite3
 import threading
 import time
@@ -262,6 +263,10 @@ class MainScreen(SearchMixin, Screen[None]):
                 await self._start_step_by_step()
         self._started = True
         self.save_state()
+        # Everything built so far (Textual, the widgets, the styles) lives as long as
+        # the app: moved out of the collector's sight, so a full collection during a
+        # key press no longer walks it (tens of thousands of objects).
+        gc.freeze()
 
     async def _start_step_by_step(self) -> None:
         """No prefetched data (or reading it failed): one query after the other."""
