@@ -6,7 +6,7 @@ from tests.ui.conftest import Env, RunApp, goto_section, main_screen, screen_tex
 
 from termnews.app.widgets.article_view import ArticleView
 from termnews.app.widgets.headline_list import HeadlineList
-from termnews.app.widgets.section_list import SectionList
+from termnews.app.widgets.section_list import SectionList, View
 
 
 async def test_starts_on_all_with_first_article_open_and_read(seeded: Env, run_app: RunApp) -> None:
@@ -90,6 +90,33 @@ async def test_moving_in_the_section_list_shows_feeds(seeded: Env, run_app: RunA
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.focused, HeadlineList)
+
+
+async def test_feeds_of_a_folded_section_appear_when_it_opens(seeded: Env, run_app: RunApp) -> None:
+    # Feed nodes are built when their section first opens: a feed view left open must
+    # still be restored (its node built on demand), and a section opened by the tree
+    # itself must list its feeds.
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "Tech")
+        await pilot.press("h", "j")
+        await settle(pilot)
+        feed_id = screen.view_.feed_id
+        assert feed_id is not None
+        await pilot.press("q")
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        pane = screen.sections_pane
+        assert (screen.view_.section, screen.view_.feed_id) == ("Tech", feed_id)
+        assert pane.cursor_node is not None and pane.cursor_node.data == screen.view_
+        world = pane.node_for(View("World"))
+        assert world is not None and not world.is_expanded
+        world.expand()
+        await settle(pilot)
+        wanted = [f for f in screen.feeds if f.section == "World"]
+        assert wanted
+        assert [n.data.feed_id for n in world.children if n.data] == [f.id for f in wanted]
+        assert pane.feed_name(wanted[0]) in screen_text(app)
 
 
 async def test_g_and_G_in_headlines_and_article(demo: Env, run_app: RunApp) -> None:

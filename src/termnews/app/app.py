@@ -9,6 +9,7 @@ with their own data directory, never anything reached through globals.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -21,10 +22,11 @@ from textual.theme import Theme
 
 from termnews.app.browser import open_in_browser
 from termnews.app.commands import app_bindings, effective_keys, unknown_ids
+from termnews.app.first_screen import FirstScreen
 from termnews.app.providers import ActionsProvider, FeedsProvider, SectionsProvider, ThemesProvider
 from termnews.app.readable_colors import readable_variables
 from termnews.app.screens.main import MainScreen
-from termnews.app.state import UiState, save_state
+from termnews.app.state import StateWriter, UiState
 from termnews.app.store_thread import StoreThread
 from termnews.core.config import Config
 from termnews.core.locations import Locations
@@ -56,6 +58,7 @@ class TermnewsApp(App[None]):
         config: Config,
         locations: Locations,
         state: UiState,
+        first_screen: Future[FirstScreen] | None = None,
         offline: bool = False,
         demo: bool = False,
         first_run: bool = False,
@@ -67,6 +70,8 @@ class TermnewsApp(App[None]):
         self.config = config
         self.locations = locations
         self.initial_state = state
+        self.first_screen = first_screen
+        """The first screen's data, being read since the factory (None: read at mount)."""
         self.offline = offline
         self.demo = demo
         self.first_run = first_run
@@ -74,6 +79,7 @@ class TermnewsApp(App[None]):
         self.url_opener = url_opener
         self._user_keymap: dict[str, str] = {}
         self._saving_enabled = True
+        self._state_writer = StateWriter(locations.state_file)
 
     @property
     def config_path(self) -> Path | None:
@@ -161,7 +167,7 @@ class TermnewsApp(App[None]):
     def save_state(self, state: UiState) -> None:
         """Remember where the reader is (called by the main screen on changes)."""
         if self._saving_enabled:
-            save_state(self.locations.state_file, state)
+            self._state_writer.write(state)
 
     def open_link(self, url: str) -> None:
         """Open ``url`` (already checked to be http/https) in the browser, off the UI thread."""
@@ -189,4 +195,5 @@ class TermnewsApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self._state_writer.close()
         self.store_thread.close()

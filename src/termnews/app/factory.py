@@ -8,16 +8,18 @@ way the app gets its store, settings and clock passed in.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from termnews.app.app import Clock, TermnewsApp, UrlOpener
+from termnews.app.first_screen import load_first_screen
 from termnews.app.state import load_state
 from termnews.app.store_thread import StoreThread
 from termnews.core.config import load_config
 from termnews.core.locations import resolve_locations
 
 if TYPE_CHECKING:
+    from termnews.app.app import Clock, TermnewsApp, UrlOpener
     from termnews.cli.context import Context
 
 
@@ -52,11 +54,26 @@ def make_app(
     locations.ensure_data_dir()
     store_thread = StoreThread(locations.db_path)
     store_thread.notices.extend(notices)
+    state = load_state(locations.state_file)
+    # The first screen's queries start now, on the store thread, and run while the
+    # main thread imports Textual and builds the widgets (termnews.app.first_screen).
+    first_screen = store_thread.submit(
+        partial(
+            load_first_screen,
+            state=state,
+            config=config,
+            unread_only=state.unread_only or config.general.unread_only,
+            first_run=first_run,
+        )
+    )
+    from termnews.app.app import TermnewsApp  # Textual: imported while the queries run
+
     return TermnewsApp(
         store_thread=store_thread,
         config=config,
         locations=locations,
-        state=load_state(locations.state_file),
+        state=state,
+        first_screen=first_screen,
         offline=offline,
         demo=demo,
         first_run=first_run,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -83,3 +85,36 @@ def save_state(path: Path, state: UiState) -> None:
     except OSError:
         # Convenience state only: a read-only data dir must not stop the reader.
         pass
+
+
+class StateWriter:
+    """Writes the state file on a thread of its own: in order, and the latest wins.
+
+    The reader saves its place on every article opened; a file write (temp file,
+    rename) on the event loop is time the next key waits for, and on a slow or busy
+    disk a long one. Writes queued while one runs collapse into the newest state.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._pending: UiState | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="termnews-state")
+
+    def write(self, state: UiState) -> None:
+        """Queue ``state`` to be written."""
+        with self._lock:
+            queued = self._pending is not None
+            self._pending = state
+        if not queued:
+            self._executor.submit(self._flush)
+
+    def _flush(self) -> None:
+        with self._lock:
+            state, self._pending = self._pending, None
+        if state is not None:
+            save_state(self.path, state)
+
+    def close(self) -> None:
+        """Write what is queued and stop the thread (at exit: nothing is lost)."""
+        self._executor.shutdown(wait=True)

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -50,6 +50,10 @@ class StoreThread:
             self._store.close()
             self._store = None
             raise StoreError(describe_failure(self.db_path, exc)) from exc
+
+    def submit(self, fn: Callable[[Store], T]) -> Future[T]:
+        """Queue ``fn(store)`` without an event loop (the factory, before the app runs)."""
+        return self._executor.submit(self._run, fn)
 
     async def call(self, fn: Callable[[Store], T]) -> T:
         """Run ``fn(store)`` on the store thread and return its result."""

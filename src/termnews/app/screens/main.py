@@ -10,6 +10,8 @@ process (:mod:`termnews.app.refresh_process`) and report back with messages.
 from __future__ import annotations
 
 import asyncio
+import gc
+import sqlite3
 import threading
 import time
 from dataclasses import replace
@@ -26,6 +28,7 @@ from textual.widgets import Footer, OptionList
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.app.commands import screen_bindings
+from termnews.app.first_screen import FirstScreen, with_trending
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
 from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
@@ -42,7 +45,7 @@ from termnews.app.widgets.search_bar import SearchBar
 from termnews.app.widgets.section_list import SectionList, View
 from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
-from termnews.core.models import Article, Feed, Section, VirtualSection
+from termnews.core.models import Article, Feed, Headline, Section, VirtualSection
 from termnews.core.related import related_articles
 from termnews.core.search import SavedSearch
 from termnews.core.store import Store
@@ -62,6 +65,8 @@ SMALL_HEIGHT = 30
 BOTTOM_PAGE_SIZE = 10_000
 """Rows per query when G loads the whole list: few large pages, since each OFFSET
 query re-walks the rows before it."""
+FIRST_FRAME_WAIT_S = 1.0
+"""How long the first frame waits for the first screen's data before it is drawn empty."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
 
@@ -101,24 +106,6 @@ Then press `R` here (or run `termnews refresh`).
 def _unread_articles(count: int) -> str:
     """``1 unread article`` / ``12 unread articles``, for confirmations."""
     return f"{count} unread article{'' if count == 1 else 's'}"
-
-
-def with_trending(sections: list[Section], store: Store, hours: int) -> list[Section]:
-    """Add the Trending section (stories told by several feeds) after Starred.
-
-    Shown once the related-stories engine groups stories; its count is the number of
-    trending stories in the last ``hours``.
-    """
-    if any(s.name == VirtualSection.TRENDING.value for s in sections):
-        return sections
-    try:
-        from termnews.core.related import trending
-    except ImportError:
-        return sections
-    count = len(trending(store, hours=hours))
-    section = Section(VirtualSection.TRENDING.value, count, 0, virtual=True)
-    at = next((i + 1 for i, s in enumerate(sections) if s.name == VirtualSection.STARRED.value), 0)
-    return [*sections[:at], section, *sections[at:]]
 
 
 class MainScreen(SearchMixin, Screen[None]):
@@ -195,7 +182,7 @@ class MainScreen(SearchMixin, Screen[None]):
         yield SearchBar(id="search")
         yield Footer(show_command_palette=False)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.sections_pane.border_title = "Sections"
         self.headlines.border_title = "Headlines"
         self.query_one(SearchBar).display = False
@@ -203,8 +190,12 @@ class MainScreen(SearchMixin, Screen[None]):
         self.status.demo = self.tn.demo
         self._apply_layout()
         self.headlines.focus()
-        self._startup()
-        self.sync_mute_at_start()
+        # The first frame waits (briefly) for the first screen's data, so it is drawn
+        # once, full, rather than empty and then again with everything in it.
+        first = await self._first_screen(wait=FIRST_FRAME_WAIT_S)
+        if first is not None:
+            await self._fill_first_screen(first)
+        self._startup(first)
         minutes = self.tn.config.general.auto_refresh_minutes
         if minutes > 0 and not self.tn.offline:
             self.auto_refresh_timer = self.set_interval(minutes * 60, self.refresh_on_timer)
@@ -263,8 +254,25 @@ class MainScreen(SearchMixin, Screen[None]):
         )
 
     @work(exclusive=True, group="startup", exit_on_error=False)
-    async def _startup(self) -> None:
+    async def _startup(self, first: FirstScreen | None) -> None:
+        """Finish the start: ``first`` is the first screen already shown, if it was."""
+        if first is None:
+            first = await self._first_screen()
+            if first is not None:
+                await self._fill_first_screen(first)
+            else:
+                await self._start_step_by_step()
+        self._started = True
+        self.save_state()
+        # Everything built so far (Textual, the widgets, the styles) lives as long as
+        # the app: moved out of the collector's sight, so a full collection during a
+        # key press no longer walks it (tens of thousands of objects).
+        gc.freeze()
+
+    async def _start_step_by_step(self) -> None:
+        """No prefetched data (or reading it failed): one query after the other."""
         state = self.initial_state
+        self.sync_mute_at_start()
         await self._reload_sections()
         view = ALL
         if state.section is not None:
@@ -272,9 +280,60 @@ class MainScreen(SearchMixin, Screen[None]):
             node = self.sections_pane.node_for(wanted)
             if node is not None and node.data is not None:
                 view = node.data
+        self._notify_store_notices()
+        await self._set_view(view, keep_id=state.article_id)
+        await self._show_start_article(state)
+
+    async def _fill_first_screen(self, first: FirstScreen) -> None:
+        self._show_first_screen(first)
+        if first.article is not None:
+            await self._open_loaded(first.article, mark_read=not first.restored)
+        elif first.missing_article:
+            self.notify("That article is no longer in the cache.", severity="warning")
+        else:
+            await self._show_start_article(self.initial_state)
+
+    async def _first_screen(self, wait: float | None = None) -> FirstScreen | None:
+        """The prefetched first screen (see app/first_screen.py), or None to load it here.
+
+        With ``wait``, None also when it is not read within ``wait`` seconds; it is
+        then still there for the next call.
+        """
+        future = self.tn.first_screen
+        if future is None:
+            return None
+        if wait is not None:
+            done, _ = await asyncio.wait({asyncio.wrap_future(future)}, timeout=wait)
+            if not done:
+                return None
+        self.tn.first_screen = None
+        try:
+            return await asyncio.wrap_future(future)
+        except (TermnewsError, sqlite3.Error) as exc:
+            self.notify(clean_line(str(exc)), severity="error", timeout=15)
+            return None
+
+    def _notify_store_notices(self) -> None:
         for notice in self.tn.store_thread.notices:
             self.notify(clean_line(notice), severity="warning", timeout=10)
-        await self._set_view(view, keep_id=state.article_id)
+
+    def _show_first_screen(self, first: FirstScreen) -> None:
+        """Fill the section list, the headlines and the status line from one read."""
+        self.report_mute_problems()
+        self.sections_pane.set_data(
+            self.with_saved_sections(first.sections, first.saved), first.feeds
+        )
+        self.count_saved_searches()
+        self._show_last_refresh(first.feeds)
+        self._notify_store_notices()
+        view = View(first.section, first.feed_id, first.feed_title)
+        self._select_view(view)
+        self._generation += 1
+        keep = self.initial_state.article_id
+        self._show_headlines(first.rows, first.total, self.current_query(), keep)
+
+    async def _show_start_article(self, state: UiState) -> None:
+        """The article pane at start when no article was read with the first screen."""
         if self.tn.first_run:
             self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message("Welcome to termnews", WELCOME)
@@ -296,8 +355,6 @@ class MainScreen(SearchMixin, Screen[None]):
             await self.article_view.show_message(
                 "Nothing to read here", "No articles in this section. Press `]` for the next one."
             )
-        self._started = True
-        self.save_state()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed says so in one line (they run with exit_on_error=False)."""
@@ -330,12 +387,15 @@ class MainScreen(SearchMixin, Screen[None]):
             return
         self.sections_pane.set_data(self.with_saved_sections(sections, saved), feeds)
         self.count_saved_searches()  # Badges follow in the background.
+        self._show_last_refresh(feeds)
+        self._update_unread()
+
+    def _show_last_refresh(self, feeds: list[Feed]) -> None:
         successes = [f.last_success for f in feeds if f.last_success is not None]
         if successes:
             newest = max(successes)
             current = self.status.last_refresh
             self.status.last_refresh = newest if current is None else max(current, newest)
-        self._update_unread()
 
     @work(exclusive=True, group="sections", exit_on_error=False)
     async def reload_sections(self) -> None:
@@ -377,6 +437,11 @@ class MainScreen(SearchMixin, Screen[None]):
         rows, total = await self.tn.store_thread.call(lambda s: query.first_page(s, at_least))
         if generation != self._generation:
             return
+        self._show_headlines(rows, total, query, keep_id)
+
+    def _show_headlines(
+        self, rows: list[Headline], total: int, query: HeadlineQuery, keep_id: int | None
+    ) -> None:
         self.headlines.show_rows(rows, total, keep_id=keep_id)
         count = f"{total} article{'s' if total != 1 else ''}"
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
@@ -435,27 +500,67 @@ class MainScreen(SearchMixin, Screen[None]):
     # ------------------------------------------------------------- articles
 
     async def _show_article(self, article_id: int, mark_read: bool = True) -> None:
-        def load(store: Store) -> tuple[Article, bool, bool]:
-            article = store.article(article_id)
-            changed = False
-            if mark_read and not article.read:
-                changed = store.set_read([article_id], True) > 0
-                article = replace(article, read=True)
-            return article, changed, changed and store.is_muted(article_id)
+        """Show the article now; mark it read, find related stories and save state after.
 
+        Only the read of the article stands between the key and the paint. Marking it
+        read (a write: a commit on the store thread), repainting its row and the counts,
+        the related-stories query and writing the state file wait until the frame
+        with the article is on the screen: together they were most of the time from
+        Enter to the article.
+        """
         try:
-            article, changed, muted = await self.tn.store_thread.call(load)
+            article = await self.tn.store_thread.call(lambda s: s.article(article_id))
         except NotFoundError:
             self.notify("That article is no longer in the cache.", severity="warning")
             return
+        await self._open_loaded(article, mark_read)
+
+    async def _open_loaded(self, article: Article, mark_read: bool) -> None:
+        """Show an article already read from the cache; the rest follows the paint."""
         self.article = article
-        if changed:
-            self.headlines.update_row(article_id, read=True)
-            self._counts_changed(article, muted, unread=-1)
         await self.article_view.show_article(article)
-        self._load_related(article_id)
+        if mark_read and not article.read:
+            self._mark_opened_read(article)
+        self._load_related(article.id)
         if self._started:
-            self.save_state()
+            self.call_after_refresh(self.save_state)
+
+    async def _painted(self) -> None:
+        """Return once the screen has been refreshed with what is queued so far."""
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+
+    @work(group="mark-opened", exit_on_error=False)
+    async def _mark_opened_read(self, article: Article) -> None:
+        """Mark an opened article read, after it is painted (one worker per article).
+
+        Not exclusive: opening the next article must not cancel this one's mark. A
+        failed write is logged and said in one line; the article stays shown, unread.
+        """
+        await self._painted()
+        article_id = article.id
+
+        def mark(store: Store) -> tuple[bool, bool]:
+            changed = store.set_read([article_id], True) > 0
+            return changed, changed and store.is_muted(article_id)
+
+        try:
+            changed, muted = await self.tn.store_thread.call(mark)
+        except (TermnewsError, sqlite3.Error) as exc:
+            self.log.warning(f"marking article {article_id} read failed: {exc!r}")
+            self.notify(
+                clean_line(f"Could not mark the article read: {exc}"),
+                severity="warning",
+                timeout=8,
+            )
+            return
+        if not changed:
+            return
+        if self.article is not None and self.article.id == article_id:
+            self.article = replace(self.article, read=True)
+        self.headlines.update_row(article_id, read=True)
+        self._counts_changed(article, muted, unread=-1)
 
     @work(exclusive=True, group="article", exit_on_error=False)
     async def open_article(self, article_id: int, mark_read: bool = True) -> None:
@@ -470,6 +575,9 @@ class MainScreen(SearchMixin, Screen[None]):
 
     @work(exclusive=True, group="related", exit_on_error=False)
     async def _load_related(self, article_id: int) -> None:
+        # After the article's frame: the query shares the store thread with the next
+        # open, and the panel's new rows cost a layout of their own.
+        await self._painted()
         limit = self.tn.config.related.limit
         try:
             items = await self.tn.store_thread.call(

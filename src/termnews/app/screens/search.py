@@ -4,7 +4,7 @@ The main screen mixes in :class:`SearchMixin`; its state (the saved searches and
 their badges, the "show muted" toggle) and actions live here so the screen's own
 module only calls a few hooks: ``with_saved_sections`` when sections load,
 ``count_saved_searches`` after, ``saved_query_for`` when it builds its headline
-query, and ``sync_mute_at_start`` once.
+query, and ``report_mute_problems`` (or ``sync_mute_at_start``) once.
 
 Saved-search badges are counted in a worker after the section list is shown:
 start-up never waits for them (10 saved searches take ~60 ms at 100,000 articles,
@@ -168,13 +168,22 @@ class SearchMixin:
         pane.set_data(real + saved_sections(saved, numbers), pane.feeds)
         screen._update_unread()
 
+    def report_mute_problems(self) -> None:
+        """Say which mute rules in the config cannot be used (one line each)."""
+        screen = self._screen
+        for problem in compile_rules(screen.tn.config.search.mute)[1]:
+            screen.notify(clean_line(problem), severity="warning", timeout=10)
+
     @work(group="mute-sync", exit_on_error=False)
     async def sync_mute_at_start(self) -> None:
-        """Apply changed mute rules once at start-up (cheap when nothing changed)."""
+        """Apply changed mute rules once at start-up (cheap when nothing changed).
+
+        Only when the first screen was not prefetched: the prefetch brings the rules
+        up to date itself before it counts (app/first_screen.py).
+        """
         screen = self._screen
         config = screen.tn.config
-        for problem in compile_rules(config.search.mute)[1]:
-            screen.notify(clean_line(problem), severity="warning", timeout=10)
+        self.report_mute_problems()
         report = await screen.tn.store_thread.call(lambda s: sync_mute_rules(s, config))
         if report.muted or report.unmuted or report.marked_read:
             screen.reload_sections()

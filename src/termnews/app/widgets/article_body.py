@@ -31,7 +31,9 @@ from markdown_it.tree import SyntaxTreeNode
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.style import Style
+from textual.visual import Visual
 from textual.widget import Widget
 
 from termnews.core.text import clean_line
@@ -407,7 +409,9 @@ class ArticleBody(Widget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.document: Document = EMPTY_DOCUMENT
-        self._lines: tuple[int, Content, int] | None = None
+        self._lines: tuple[int, list[Content]] | None = None
+        self._strips: dict[int, Strip] = {}
+        self._strips_for: tuple[int, Style] | None = None
 
     def show(self, document: Document) -> None:
         """Show ``document``; wrapping waits for the next render at the pane's width."""
@@ -419,18 +423,41 @@ class ArticleBody(Widget):
         """Parse and show ``markdown`` (cleaned and capped by the caller)."""
         self.show(parse_document(markdown))
 
-    def _content_for(self, width: int) -> tuple[Content, int]:
+    def _lines_for(self, width: int) -> list[Content]:
         width = max(1, width)
         if self._lines is None or self._lines[0] != width:
-            lines = layout(self.document, width)
-            self._lines = (width, Content("\n").join(lines), len(lines))
-        return self._lines[1], self._lines[2]
+            self._lines = (width, layout(self.document, width))
+        return self._lines[1]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._content_for(width)[1]
+        return len(self._lines_for(width))
 
     def render(self) -> Content:
-        return self._content_for(self.content_region.width or self.size.width)[0]
+        return Content("\n").join(self._lines_for(self.content_region.width or self.size.width))
+
+    def render_line(self, y: int) -> Strip:
+        """Render line ``y`` alone, when the pane shows it.
+
+        The widget is as tall as the whole body inside the scrolling pane, and
+        ``Widget`` renders all of it on every repaint (an open): 60-100 lines for a
+        news article, ~20 on screen. Lines are rendered as they come into view and
+        kept until the next repaint, width or style.
+        """
+        width = self.size.width
+        key = (width, self.visual_style)
+        if self._dirty_regions or key != self._strips_for:
+            self._strips = {}
+            self._strips_for = key
+            self._dirty_regions.clear()
+        strip = self._strips.get(y)
+        if strip is None:
+            lines = self._lines_for(width)
+            if 0 <= y < len(lines):
+                strip = Visual.to_strips(self, lines[y], width, 1, self.visual_style)[0]
+            else:
+                strip = Strip.blank(width, self.visual_style.rich_style)
+            self._strips[y] = strip
+        return strip
 
     def action_open_link(self, index: int) -> None:
         """A click on link number ``index`` (from the ``@click`` meta of its span)."""

@@ -20,13 +20,16 @@ from datetime import UTC, datetime
 from textual import on
 from textual.content import Content
 from textual.css.styles import RulesMap
+from textual.geometry import Region
 from textual.message import Message
+from textual.reactive import reactive
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
 from termnews.core.models import Headline
 from termnews.core.text import clean_line, outlet_name
@@ -51,9 +54,25 @@ class HeadlineRow(Visual):
         self.headline = headline
         self.clock = clock
         self.show_source = show_source
+        self._laid_out: tuple[int, Content] | None = None
 
     def content(self, width: int) -> Content:
-        """The row laid out for ``width`` cells: marker, title, then source and age at the right."""
+        """The row laid out for ``width`` cells, kept for the next call at that width.
+
+        Laying a row out (truncating the title, padding the columns) is most of what a
+        repaint of the list costs, and the list repaints every visible row whenever its
+        render cache is dropped (focus moves, a resize, a theme change). The layout holds
+        theme variable *names* (``$tn-accent``), resolved only when the strips are made,
+        so a theme change does not invalidate it; a row that changes (read, starred) is
+        a new :class:`HeadlineRow`.
+        """
+        laid_out = self._laid_out
+        if laid_out is None or laid_out[0] != width:
+            laid_out = self._laid_out = (width, self._layout(width))
+        return laid_out[1]
+
+    def _layout(self, width: int) -> Content:
+        """Marker, title, then source and age at the right, in ``width`` cells."""
         h = self.headline
         if h.starred:
             marker = ("★ ", "$tn-warning")
@@ -102,8 +121,16 @@ class HeadlineRow(Visual):
         return 1
 
 
-class HeadlineList(OptionList):
+class HeadlineList(SteadyScrollOptionList):
     """Headlines of the current section or feed, newest first, paged lazily."""
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    """As in ``OptionList``, but a move repaints the two rows it changes, not the list.
+
+    ``OptionList`` repaints every visible row when the highlight moves (~35 lines
+    through the styles cache, most of the cost of a ``j``); only the row left and
+    the row reached look different. A move that scrolls repaints everything anyway.
+    """
 
     class Opened(Message):
         """The user opened a headline (Enter or click)."""
@@ -196,21 +223,45 @@ class HeadlineList(OptionList):
         return None
 
     def update_row(self, article_id: int, **changes: object) -> Headline | None:
-        """Change a loaded row in place (read, starred) and repaint it."""
+        """Change a loaded row in place (read, starred) and repaint that row alone."""
         index = self.index_of(article_id)
         if index is None:
             return None
         headline = replace(self.rows[index], **changes)  # type: ignore[arg-type]
         self.rows[index] = headline
-        self.replace_option_prompt_at_index(index, self._row(headline))
+        self._repaint_row(index, self._row(headline))
         return headline
+
+    def _repaint_row(self, index: int, row: HeadlineRow) -> None:
+        """Give option ``index`` a new row visual and repaint only its screen lines.
+
+        ``replace_option_prompt_at_index`` drops the whole render cache and the line map
+        and repaints the list: every visible row laid out again and the line map rebuilt
+        over all loaded rows, on every article opened (it marks one row read). A row's
+        height never changes here (one line, or two for a search hit whose snippet stays),
+        so only this option's cached strips are dropped and only its lines repainted.
+        """
+        option = self.get_option_at_index(index)
+        option._set_prompt(row)
+        cache = self._option_render_cache
+        # LRUCache has no __iter__: keys() is the way through it.
+        for key in [key for key in cache.keys() if key[0] is option]:  # noqa: SIM118
+            cache.discard(key)
+        if index in self._line_cache.index_to_line:
+            self._refresh_option_lines(index)
+        # else: not laid out yet, so it is rendered fresh when it is
 
     def mark_all_read(self) -> None:
         """Show every loaded row as read (after 'mark section read')."""
+        changed = False
         for index, h in enumerate(self.rows):
             if not h.read:
                 self.rows[index] = replace(h, read=True)
-                self.replace_option_prompt_at_index(index, self._row(self.rows[index]))
+                self.get_option_at_index(index)._set_prompt(self._row(self.rows[index]))
+                changed = True
+        if changed:
+            self._option_render_cache.clear()
+            self.refresh()
 
     @property
     def current(self) -> Headline | None:
@@ -233,6 +284,23 @@ class HeadlineList(OptionList):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._maybe_need_more()
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        super().watch_highlighted(new)
+        for index in (old, new):
+            if index is not None:
+                self._refresh_option_lines(index)
+
+    def _refresh_option_lines(self, index: int) -> None:
+        """Repaint the screen lines of option ``index``, if it is laid out and visible."""
+        line = self._line_cache.index_to_line.get(index)
+        if line is None:
+            self.refresh()
+            return
+        top = line - int(self.scroll_y)
+        height = self._line_cache.heights.get(index, 1)
+        if top + height > 0 and top < self.scrollable_content_region.height:
+            self.refresh(Region(0, top, self.scrollable_content_region.width, height))
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

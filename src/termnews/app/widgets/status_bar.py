@@ -30,6 +30,9 @@ class StatusBar(Horizontal):
     progress: reactive[tuple[int, int] | None] = reactive(None)
     """(done, total) while a refresh runs."""
 
+    _right_width = -1
+    """Cells the right part took when last drawn (-1: not drawn yet)."""
+
     def compose(self) -> ComposeResult:
         yield Static(id="status-left")
         yield Static(id="status-right")
@@ -66,8 +69,17 @@ class StatusBar(Horizontal):
         right.append(
             ("● offline", "bold $tn-error") if self.offline else ("● online", "$tn-success")
         )
-        self.query_one("#status-left", Static).update(left)
-        self.query_one("#status-right", Static).update(Content.assemble(*right))
+        # The left part is 1fr wide and one line high, so a new text never changes the
+        # layout; the right part is as wide as its text. Asking for a layout only when
+        # that width changes keeps a count update (every article opened) from laying
+        # out the whole screen again.
+        self.query_one("#status-left", Static).update(left, layout=False)
+        right_content = Content.assemble(*right)
+        width = right_content.cell_length
+        self.query_one("#status-right", Static).update(
+            right_content, layout=width != self._right_width
+        )
+        self._right_width = width
 
     def watch_location(self) -> None:
         self._refresh_if_mounted()
