@@ -37,12 +37,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from feedparser.datetimes import _parse_date
 from feedparser.mixin import _cp1252, _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
 from termnews.core.content import safe_url
+from termnews.core.dates import feed_date
 from termnews.core.models import ParsedFeed
 from termnews.core.sources.parse import _entry, _ttl
 from termnews.core.text import clean_line
@@ -81,18 +81,31 @@ def _parser() -> etree.XMLParser:
     )
 
 
+_NAMES: dict[object, tuple[str, str]] = {}
+"""Memo of :func:`_name` by tag: a feed has a few dozen tag names, met thousands of times."""
+_NAMES_LIMIT = 4096
+
+
 def _name(el: etree._Element) -> tuple[str, str]:
     """(feedparser prefix, lower-case local name): how feedparser dispatches an element."""
     tag = el.tag
+    name = _NAMES.get(tag)
+    if name is not None:
+        return name
     if not isinstance(tag, str):
         return "#", ""
     if not tag.startswith("{"):
-        return "", tag.lower()
-    uri, _, local = tag[1:].partition("}")
-    prefix = _PREFIXES.get(uri.lower())
-    if prefix is None:
-        prefix = (el.prefix or "").lower()
-    return prefix, local.lower()
+        name = "", tag.lower()
+    else:
+        uri, _, local = tag[1:].partition("}")
+        prefix = _PREFIXES.get(uri.lower())
+        if prefix is None:  # an unknown namespace: the name depends on the element's prefix
+            return (el.prefix or "").lower(), local.lower()
+        name = prefix, local.lower()
+    if len(_NAMES) >= _NAMES_LIMIT:  # a hostile feed inventing names must not grow it forever
+        _NAMES.clear()
+    _NAMES[tag] = name
+    return name
 
 
 def _fix(text: str) -> str:
@@ -176,7 +189,7 @@ class _Entry:
             tags.append(tag)
 
     def date(self, key: str, value: str) -> None:
-        self.d[key] = _parse_date(value) if value else None
+        self.d[key] = feed_date(value) if value else None
 
     def content(self, value: str, ctype: str) -> None:
         self.has_content = True
