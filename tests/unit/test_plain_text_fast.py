@@ -15,14 +15,23 @@ from pathlib import Path
 import pytest
 from tests.conftest import CORPUS, needs_corpus
 
-from termnews.core.content import _parse, _prepare, _spaced_text, _text_of, html_to_text
+from termnews.core.content import (
+    _parse,
+    _plain_inline_text,
+    _prepare,
+    _spaced_text,
+    _strip_tags,
+    _text_of,
+    html_to_text,
+)
 from termnews.core.text import clean_line
 
 
 def _walked(markup: str) -> str:
-    root = _parse(_prepare(markup))
-    assert root is not None
-    return clean_line(_text_of(root))
+    """html_to_text's answer through the tree walk alone (as before the fast paths)."""
+    prepared = _prepare(markup)
+    root = _parse(prepared)
+    return clean_line(_text_of(root) if root is not None else _strip_tags(prepared))
 
 
 def _marked(markup: str) -> str | None:
@@ -130,3 +139,44 @@ def test_blocks_not_closed_by_their_own_end_tag_go_to_the_tree_walk(markup: str)
     # has no marker after it: either way only the walk knows where spaces go.
     assert _spaced_text(_prepare(markup)) is None or "</br>" in markup
     assert html_to_text(markup) == _walked(markup)
+
+
+_INLINE_PIECES = [
+    "<b>", "</b>", "<strong>", "</strong>", "<em>", "</em>", "<span>", "</span>", "</a>",
+    '<a href="http://x/y?a=1">', "alpha", "beta", " ", "  ", "\n", "\t", "\u00a0", "&amp;",
+    "&lt;", "&gt;", "&quot;", "&#39;", "é", "—", "x>y", '"', "Σ", "\u200b",
+]  # fmt: skip
+
+
+def test_plain_inline_markup_gives_the_tree_s_text_without_a_tree() -> None:
+    rng = random.Random(4)
+    for _ in range(3_000):
+        markup = "".join(rng.choice(_INLINE_PIECES) for _ in range(rng.randint(1, 25)))
+        if "<" not in markup:
+            continue
+        inline = _plain_inline_text(_prepare(markup))
+        assert inline is not None, markup
+        assert clean_line(inline) == _walked(markup), markup
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<b>a</b><p>b</p>",
+        "<b class='share'>a</b>",
+        '<a href="x" style="display:none">a</a>',
+        "<b>a &eacute; b</b>",
+        "<b>a &#0; b</b>",
+        "<b>a <!-- c --> b</b>",
+        "a <script>x</script>",
+        "<b>a</b>" + "x" * 5000,
+    ],
+)
+def test_other_markup_is_not_taken_for_plain_inline(markup: str) -> None:
+    assert _plain_inline_text(_prepare(markup)) is None
+    assert html_to_text(markup) == _walked(markup)
+
+
+def test_a_long_run_of_text_fails_the_inline_check_quickly() -> None:
+    # Possessive quantifiers: no backtracking through ways of splitting the text.
+    assert _plain_inline_text("a" * 3999 + "<") is None

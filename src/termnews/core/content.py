@@ -846,6 +846,8 @@ def html_to_text(html: str, max_chars: int | None = None) -> str:
         markup = _prepare(html)
         if not _LOOKS_LIKE_HTML.search(markup):
             text = clean_line(html_lib.unescape(markup))
+        elif (inline := _plain_inline_text(markup)) is not None:
+            text = clean_line(inline)
         elif (spaced := _spaced_text(markup)) is not None:
             text = clean_line(spaced)
         else:
@@ -905,6 +907,30 @@ _NOT_SPACEABLE = re.compile(
 _BLOCK_END_TAG = re.compile(rf"</({_name_pattern(_CLOSED_BLOCKS)}){_NAME_END}", re.IGNORECASE)
 _WITH_ATTRIBUTES = etree.XPath("//*[@class or @id or @style or @hidden]")
 _TAG_OF = attrgetter("tag")
+
+
+_INLINE_ONLY = re.compile(
+    r"(?:[^<&]++|</?(?:b|strong|i|em|u|small|sub|sup|code|cite|abbr|mark|span)>"
+    r'|<a href="[^"<>&]*+">|</a>|&(?:amp|lt|gt|quot|#39);)*+'
+)
+"""Markup of only text, plain inline tags, links and the five XML entities (possessive
+quantifiers: a failed match must not retry every way of splitting the text)."""
+_INLINE_MAX = 4000
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain_inline_text(markup: str) -> str | None:
+    """The text of a short run of plain inline markup, without building a tree; else None.
+
+    Why: most summaries are a sentence or two with a ``<strong>`` or a link, and
+    parsing them was most of their cost. For such markup, the tree's text is the
+    markup without its tags, the five entities decoded: nothing is dropped, no
+    block adds a space, and no ``<`` can be anything but one of these tags.
+    """
+    if len(markup) > _INLINE_MAX or _INLINE_ONLY.fullmatch(markup) is None:
+        return None
+    text = _ANY_TAG.sub("", markup)
+    return html_lib.unescape(text) if "&" in text else text
 
 
 def _spaced_text(markup: str) -> str | None:
