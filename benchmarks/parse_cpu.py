@@ -16,10 +16,10 @@ round's figure is the side's CPU time summed over the chunks divided by its
 articles. The earlier revision's ``src/`` is taken with ``git archive``; this
 tree's is the working tree, uncommitted edits included.
 
-The outputs are compared too, entry by entry (every ``EntryData`` field and the
-encoded term counts, in order): a speed-up must not change what is stored. The
-count of differing articles and the first few differences are printed; the exit
-status is 1 when any differ.
+The outputs are compared too, entry by entry (every ``EntryData`` field, the
+encoded term counts in order, and the Markdown each entry gives when read): a
+speed-up must not change what is stored. The count of differing articles and the
+first few differences are printed; the exit status is 1 when any differ.
 
 Usage::
 
@@ -128,6 +128,9 @@ def serve(src: Path, paths: list[Path]) -> None:
                     "error": error,
                     "feed": _plain(dataclasses.replace(parsed, entries=())) if parsed else None,
                     "entries": _plain(parsed.entries) if parsed else [],
+                    # Not part of the job (made when an article is read), but made from
+                    # what the job keeps: a change there must not change it either.
+                    "markdown": [e.markdown for e in parsed.entries] if parsed else [],
                     "terms": list(terms),
                 }
                 for name, (parsed, error, terms) in results
@@ -245,6 +248,9 @@ def compare(old_dump: Path, new_dump: Path) -> tuple[int, int, list[str]]:
             ]
             if ta != tb:
                 changed.append(_describe(f"{old['name']}#{i} terms", ta, tb))
+            ma, mb = old["markdown"][i], new["markdown"][i]
+            if ma != mb:
+                changed.append(_describe(f"{old['name']}#{i} markdown", ma, mb))
             if changed:
                 articles += 1
                 notes.extend(changed)

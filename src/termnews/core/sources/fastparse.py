@@ -116,8 +116,9 @@ def _fix(text: str) -> str:
     """
     if text.isascii():
         return text
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        text = text.encode("iso-8859-1").decode("utf-8")
+    if max(text) <= "\xff":  # else it cannot be Latin-1 (and raising costs more than max)
+        with contextlib.suppress(UnicodeDecodeError):
+            text = text.encode("iso-8859-1").decode("utf-8")
     if _C1.search(text):
         text = text.translate(_cp1252)
     return text
