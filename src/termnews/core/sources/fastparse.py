@@ -131,10 +131,13 @@ def _text(el: etree._Element) -> str:
     return _fix((el.text or "").strip())
 
 
+_CONTENT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/html",
+                  "xhtml": "application/xhtml+xml"}  # fmt: skip
+
+
 def _content_type(value: str | None, default: str) -> str:
     kind = (value or default).lower()
-    return {"text": "text/plain", "plain": "text/plain", "html": "text/html",
-            "xhtml": "application/xhtml+xml"}.get(kind, kind)  # fmt: skip
+    return _CONTENT_TYPES.get(kind, kind)
 
 
 class _Entry:
@@ -356,6 +359,8 @@ def _check_nesting(item: etree._Element) -> None:
     """feedparser sees ``<category>``, ``<title>``... at any depth inside an item; this
     path reads only direct children, so other nested elements send the feed there."""
     for child in item:
+        if not len(child):  # nearly every child holds text only
+            continue
         child_prefix, child_local = _name(child)
         for el in child.iterchildren():
             prefix, _local = _name(el)
@@ -439,6 +444,9 @@ def _channel_meta(
     return meta
 
 
+_ITEM_NAMES = frozenset({("", "item"), ("", "entry")})
+
+
 def parse_fast(data: bytes, url: str | None = None) -> ParsedFeed | None:
     """Parse a well-formed UTF-8 RSS 2.0 / Atom 1.0 document, or ``None`` for feedparser."""
     result = attempt_fast(data, url)
@@ -469,7 +477,7 @@ def attempt_fast(data: bytes, url: str | None = None) -> ParsedFeed | str:
         items = [el for el in root if _name(el) == ("", "entry")]
     else:
         return f"root {local}"
-    if sum(1 for el in root.iter() if _name(el) in (("", "item"), ("", "entry"))) != len(items):
+    if sum(map(_ITEM_NAMES.__contains__, map(_name, root.iter()))) != len(items):
         return "items or entries elsewhere than in the channel"
     bases = _bases(root) if b"base=" in data else None
     try:
