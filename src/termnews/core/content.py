@@ -892,11 +892,11 @@ _GAP = "\ue001"
 """Marks a block boundary in the markup, a space in the text (private use: never in feeds)."""
 _NAME_END = r"(?![^\t\n\f\r />])"
 """After a tag name: what ends it (or the end of the markup)."""
-_CLOSED_BLOCKS = tuple(sorted(_TEXT_BLOCKS - {"html", "body", "br", "img", "hr"}))
+_CLOSED_SET = _TEXT_BLOCKS - {"html", "body", "br", "img", "hr"}
 """The spaced elements that have an end tag (the parser ignores ``</br>``, ``</img>``)."""
 _SPACED_NAMES = _name_pattern(_TEXT_BLOCKS - {"html", "body"})
 _SPACED_TAG = re.compile(
-    rf"<(?=(?:/(?:{_name_pattern(_CLOSED_BLOCKS)})|{_SPACED_NAMES}){_NAME_END})", re.IGNORECASE
+    rf"<(?=(?:/(?:{_name_pattern(_CLOSED_SET)})|{_SPACED_NAMES}){_NAME_END})", re.IGNORECASE
 )
 _NOT_SPACEABLE = re.compile(
     r"<(?:[!?]|/[^A-Za-z])"  # comments, declarations, bogus comments: text may hide tags
@@ -904,7 +904,7 @@ _NOT_SPACEABLE = re.compile(
     rf"{_NAME_END}",  # dropped or raw-text elements
     re.IGNORECASE,
 )
-_BLOCK_END_TAG = re.compile(rf"</({_name_pattern(_CLOSED_BLOCKS)}){_NAME_END}", re.IGNORECASE)
+_BLOCK_END_TAG = re.compile(rf"</({_name_pattern(_CLOSED_SET)}){_NAME_END}", re.IGNORECASE)
 _WITH_ATTRIBUTES = etree.XPath("//*[@class or @id or @style or @hidden]")
 _TAG_OF = attrgetter("tag")
 
@@ -951,9 +951,13 @@ def _spaced_text(markup: str) -> str | None:
     # Each block must end at an end tag of its own: one closed by the end of an
     # inline parent ("<span><p>a</span>b") has no marker after it, and a stray end
     # tag ("a</div>b", ignored by the parser) has one where the walk has no space.
-    if root is None or Counter(map(_TAG_OF, root.iter(_CLOSED_BLOCKS))) != Counter(
-        map(str.lower, _BLOCK_END_TAG.findall(markup))
-    ):
+    if root is None:
+        return None
+    # (Counting every tag, then keeping the blocks, is cheaper than asking lxml to
+    # match each element against the block names.)
+    tags = Counter(map(_TAG_OF, root.iter()))
+    blocks = {tag: n for tag, n in tags.items() if tag in _CLOSED_SET}
+    if blocks != dict(Counter(map(str.lower, _BLOCK_END_TAG.findall(markup)))):
         return None
     for el in _WITH_ATTRIBUTES(root):
         if el is not root and el.getparent() is not None and _is_unwanted(el, _tag(el)):
