@@ -158,3 +158,15 @@ def test_real_feeds_give_the_same_articles_both_ways() -> None:
             assert_same(fast, feedparser_only(data))
         except AssertionError as exc:
             raise AssertionError(f"{path.relative_to(CORPUS)}: {exc}") from exc
+
+
+def test_an_unknown_namespace_is_named_by_each_element_s_own_prefix() -> None:
+    # The tag-name memo must not give the second element the first one's prefix.
+    from lxml import etree
+
+    from termnews.core.sources.fastparse import _name
+
+    doc = etree.fromstring(
+        b'<r xmlns:a="urn:x-unknown" xmlns:b="urn:x-unknown"><a:t/><b:t/><a:t/></r>'
+    )
+    assert [_name(el) for el in doc] == [("a", "t"), ("b", "t"), ("a", "t")]

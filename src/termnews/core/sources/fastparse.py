@@ -37,12 +37,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from feedparser.datetimes import _parse_date
 from feedparser.mixin import _cp1252, _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
 from termnews.core.content import safe_url
+from termnews.core.dates import feed_date
 from termnews.core.models import ParsedFeed
 from termnews.core.sources.parse import _entry, _ttl
 from termnews.core.text import clean_line
@@ -81,18 +81,31 @@ def _parser() -> etree.XMLParser:
     )
 
 
+_NAMES: dict[object, tuple[str, str]] = {}
+"""Memo of :func:`_name` by tag: a feed has a few dozen tag names, met thousands of times."""
+_NAMES_LIMIT = 4096
+
+
 def _name(el: etree._Element) -> tuple[str, str]:
     """(feedparser prefix, lower-case local name): how feedparser dispatches an element."""
     tag = el.tag
+    name = _NAMES.get(tag)
+    if name is not None:
+        return name
     if not isinstance(tag, str):
         return "#", ""
     if not tag.startswith("{"):
-        return "", tag.lower()
-    uri, _, local = tag[1:].partition("}")
-    prefix = _PREFIXES.get(uri.lower())
-    if prefix is None:
-        prefix = (el.prefix or "").lower()
-    return prefix, local.lower()
+        name = "", tag.lower()
+    else:
+        uri, _, local = tag[1:].partition("}")
+        prefix = _PREFIXES.get(uri.lower())
+        if prefix is None:  # an unknown namespace: the name depends on the element's prefix
+            return (el.prefix or "").lower(), local.lower()
+        name = prefix, local.lower()
+    if len(_NAMES) >= _NAMES_LIMIT:  # a hostile feed inventing names must not grow it forever
+        _NAMES.clear()
+    _NAMES[tag] = name
+    return name
 
 
 def _fix(text: str) -> str:
@@ -103,8 +116,9 @@ def _fix(text: str) -> str:
     """
     if text.isascii():
         return text
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        text = text.encode("iso-8859-1").decode("utf-8")
+    if max(text) <= "\xff":  # else it cannot be Latin-1 (and raising costs more than max)
+        with contextlib.suppress(UnicodeDecodeError):
+            text = text.encode("iso-8859-1").decode("utf-8")
     if _C1.search(text):
         text = text.translate(_cp1252)
     return text
@@ -117,10 +131,13 @@ def _text(el: etree._Element) -> str:
     return _fix((el.text or "").strip())
 
 
+_CONTENT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/html",
+                  "xhtml": "application/xhtml+xml"}  # fmt: skip
+
+
 def _content_type(value: str | None, default: str) -> str:
     kind = (value or default).lower()
-    return {"text": "text/plain", "plain": "text/plain", "html": "text/html",
-            "xhtml": "application/xhtml+xml"}.get(kind, kind)  # fmt: skip
+    return _CONTENT_TYPES.get(kind, kind)
 
 
 class _Entry:
@@ -176,7 +193,7 @@ class _Entry:
             tags.append(tag)
 
     def date(self, key: str, value: str) -> None:
-        self.d[key] = _parse_date(value) if value else None
+        self.d[key] = feed_date(value) if value else None
 
     def content(self, value: str, ctype: str) -> None:
         self.has_content = True
@@ -342,6 +359,8 @@ def _check_nesting(item: etree._Element) -> None:
     """feedparser sees ``<category>``, ``<title>``... at any depth inside an item; this
     path reads only direct children, so other nested elements send the feed there."""
     for child in item:
+        if not len(child):  # nearly every child holds text only
+            continue
         child_prefix, child_local = _name(child)
         for el in child.iterchildren():
             prefix, _local = _name(el)
@@ -425,6 +444,9 @@ def _channel_meta(
     return meta
 
 
+_ITEM_NAMES = frozenset({("", "item"), ("", "entry")})
+
+
 def parse_fast(data: bytes, url: str | None = None) -> ParsedFeed | None:
     """Parse a well-formed UTF-8 RSS 2.0 / Atom 1.0 document, or ``None`` for feedparser."""
     result = attempt_fast(data, url)
@@ -455,7 +477,7 @@ def attempt_fast(data: bytes, url: str | None = None) -> ParsedFeed | str:
         items = [el for el in root if _name(el) == ("", "entry")]
     else:
         return f"root {local}"
-    if sum(1 for el in root.iter() if _name(el) in (("", "item"), ("", "entry"))) != len(items):
+    if sum(map(_ITEM_NAMES.__contains__, map(_name, root.iter()))) != len(items):
         return "items or entries elsewhere than in the channel"
     bases = _bases(root) if b"base=" in data else None
     try:

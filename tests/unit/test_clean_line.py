@@ -1,0 +1,59 @@
+"""clean_line's fast path must give exactly the line its general path gives.
+
+The fast path relies on ``str.isprintable()`` being false for every character
+the general path removes or treats as a space; these tests check that claim for
+every Unicode code point, in the contexts where a difference would show.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import unicodedata
+
+import pytest
+
+from termnews.core.text import _clean_line_general, clean_line
+
+_CONTEXTS = ("{c}", "a{c}b", " {c} ", "x\n{c}{c} y", "\r{c}\x1b[31mz", "e\u0301{c}\t")
+
+
+def _reference(text: str) -> str:
+    return _clean_line_general(unicodedata.normalize("NFC", text)) if text else ""
+
+
+@pytest.mark.parametrize("start", range(0, 0x10000, 0x4000))
+def test_every_bmp_code_point_cleans_as_the_general_path_does(start: int) -> None:
+    for cp in range(start, start + 0x4000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        for context in _CONTEXTS:
+            text = context.format(c=chr(cp))
+            assert clean_line(text) == _reference(text), (hex(cp), context)
+
+
+def test_every_astral_code_point_cleans_as_the_general_path_does() -> None:
+    # No astral character is one clean_line removes or collapses: one context will do.
+    for cp in range(0x10000, sys.maxunicode + 1):
+        text = f"a {chr(cp)}\n"
+        assert clean_line(text) == _reference(text), hex(cp)
+
+
+def test_random_mixes_of_spaces_and_controls_clean_as_the_general_path_does() -> None:
+    alphabet = (
+        " \t\n\r\x0b\x0c\x1b[]\x85\xa0\u1680\u2000\u200a\u200b\u200c\u200e\u2028\u2029"
+        "\u202f\u205f\u3000\ufeff\x9b\x9dabcé\u0301Σ"
+    )
+    rng = random.Random(8)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert clean_line(text) == _reference(text), repr(text)
+
+
+def test_fast_path_collapses_spaces_and_keeps_the_text() -> None:
+    assert clean_line("  Núñez\n\n  wins\t\u00a0 the   vote  ") == "Núñez wins the vote"
+    assert clean_line("e\u0301t\u00e9") == "\u00e9t\u00e9"  # NFC
+
+
+def test_general_path_still_removes_escapes_and_bidi_controls() -> None:
+    assert clean_line("red\x1b[31m alert\u202e\r\nnow\u2028") == "red alert now\u2028".strip()

@@ -1,0 +1,182 @@
+"""html_to_text's marker path must give the text the tree walk gives.
+
+``_spaced_text`` (markers written into the markup, text serialised by libxml2)
+replaces ``_text_of`` (a Python walk adding spaces around blocks) for most
+bodies; these tests compare the two on real feed bodies and on random markup,
+and check that everything it cannot do exactly goes to the walk.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from tests.conftest import CORPUS, needs_corpus
+
+from termnews.core.content import (
+    _parse,
+    _plain_inline_text,
+    _prepare,
+    _spaced_text,
+    _strip_tags,
+    _text_of,
+    html_to_text,
+)
+from termnews.core.text import clean_line
+
+
+def _walked(markup: str) -> str:
+    """html_to_text's answer through the tree walk alone (as before the fast paths)."""
+    prepared = _prepare(markup)
+    root = _parse(prepared)
+    return clean_line(_text_of(root) if root is not None else _strip_tags(prepared))
+
+
+def _marked(markup: str) -> str | None:
+    text = _spaced_text(_prepare(markup))
+    return None if text is None else clean_line(text)
+
+
+@needs_corpus
+def test_real_feed_bodies_give_the_same_text_either_way() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import content_conversion
+
+    bodies = content_conversion.load_bodies(CORPUS / "feeds-real")
+    taken = 0
+    for body in bodies:
+        marked = _marked(body)
+        if marked is not None:
+            taken += 1
+            assert marked == _walked(body), body[:300]
+    assert taken > len(bodies) // 2  # the fast path is the usual one
+
+
+_PIECES = [
+    *(f"<{t}>" for t in ("p", "div", "li", "ul", "br", "img", "h2")),
+    *(f"</{t}>" for t in ("p", "div", "li", "ul", "b", "a", "span", "h2")),
+    '<p class="x">', "<img alt='a>b'>", "<p title='<p>'>", "<br/>", "<b>x</b>", '<a href="/">y</a>',
+    "<P>", "<Div >", "alpha", "beta", "&amp;", "&nbsp;", "&eacute;", " ", "\n", "é", "—",
+]  # fmt: skip
+
+
+_BLOCK_STARTS = ("p", "div", "li", "ul", "h2")
+
+
+def _tag_name(piece: str) -> str:
+    return piece.strip("</>").split(" ")[0].lower()
+
+
+def _soup(rng: random.Random) -> str:
+    """Random well-nested markup: block end tags close open blocks, inline elements
+    hold no blocks. (Misnested markup is where the marker path could misplace a
+    space, so the checks of _spaced_text send most of it to the walk.)
+    """
+    out: list[str] = []
+    open_blocks: list[str] = []
+    for _ in range(rng.randint(1, 30)):
+        piece = rng.choice(_PIECES)
+        name = _tag_name(piece) if piece.startswith("<") else ""
+        if piece.startswith("</"):
+            if name in ("b", "a", "span"):
+                out.append(piece)
+            elif open_blocks:
+                out.append(f"</{open_blocks.pop()}>")
+            continue
+        if name in _BLOCK_STARTS and open_blocks and open_blocks[-1] == "p":
+            open_blocks.pop()
+        if name in ("p", "div"):
+            open_blocks.append(name)
+        out.append(piece)
+    return "".join(out)
+
+
+def test_random_markup_gives_the_same_text_either_way() -> None:
+    rng = random.Random(8)
+    for _ in range(3_000):
+        markup = _soup(rng)
+        if "<" not in markup:
+            continue
+        marked = _marked(markup)
+        if marked is not None:
+            assert marked == _walked(markup), markup
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>a</p><script>document.write('<p>b</p>')</script>",
+        "<p>a<!-- <p> -->b</p>",
+        '<div class="sharedaddy"><p>Share</p></div><p>text</p>',
+        '<p style="display:none">secret</p><p>text</p>',
+        "<p>a</p><xmp><p>b</xmp>",
+        "<p>a<![CDATA[<p>]]>b</p>",
+        "<p>a \ue001 b</p>",
+        "<p>a</p>b</div>",
+    ],
+)
+def test_markup_the_markers_cannot_handle_goes_to_the_tree_walk(markup: str) -> None:
+    assert _spaced_text(_prepare(markup)) is None
+    assert html_to_text(markup) == _walked(markup)
+
+
+def test_blocks_and_breaks_separate_words() -> None:
+    assert html_to_text("<p>one</p><p>two<br>three</p><ul><li>four<li>five</ul>six") == (
+        "one two three four five six"
+    )
+    assert html_to_text("<P>Up</P  ><H2 class=x>Case</H2>") == "Up Case"
+    assert html_to_text("a<b>b</b>c") == "abc"  # inline tags do not
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["a</div>b", "<span><p>a</span>b", "<p>a<p>b", "<li>a<li>b", "x</br>y", "<p>a</div>b</p>"],
+)
+def test_blocks_not_closed_by_their_own_end_tag_go_to_the_tree_walk(markup: str) -> None:
+    # A stray end tag is ignored by the parser; a block closed by something else
+    # has no marker after it: either way only the walk knows where spaces go.
+    assert _spaced_text(_prepare(markup)) is None or "</br>" in markup
+    assert html_to_text(markup) == _walked(markup)
+
+
+_INLINE_PIECES = [
+    "<b>", "</b>", "<strong>", "</strong>", "<em>", "</em>", "<span>", "</span>", "</a>",
+    '<a href="http://x/y?a=1">', "alpha", "beta", " ", "  ", "\n", "\t", "\u00a0", "&amp;",
+    "&lt;", "&gt;", "&quot;", "&#39;", "é", "—", "x>y", '"', "Σ", "\u200b",
+]  # fmt: skip
+
+
+def test_plain_inline_markup_gives_the_tree_s_text_without_a_tree() -> None:
+    rng = random.Random(4)
+    for _ in range(3_000):
+        markup = "".join(rng.choice(_INLINE_PIECES) for _ in range(rng.randint(1, 25)))
+        if "<" not in markup:
+            continue
+        inline = _plain_inline_text(_prepare(markup))
+        assert inline is not None, markup
+        assert clean_line(inline) == _walked(markup), markup
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<b>a</b><p>b</p>",
+        "<b class='share'>a</b>",
+        '<a href="x" style="display:none">a</a>',
+        "<b>a &eacute; b</b>",
+        "<b>a &#0; b</b>",
+        "<b>a <!-- c --> b</b>",
+        "a <script>x</script>",
+        "<b>a</b>" + "x" * 5000,
+    ],
+)
+def test_other_markup_is_not_taken_for_plain_inline(markup: str) -> None:
+    assert _plain_inline_text(_prepare(markup)) is None
+    assert html_to_text(markup) == _walked(markup)
+
+
+def test_a_long_run_of_text_fails_the_inline_check_quickly() -> None:
+    # Possessive quantifiers: no backtracking through ways of splitting the text.
+    assert _plain_inline_text("a" * 3999 + "<") is None
