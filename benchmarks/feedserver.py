@@ -18,7 +18,8 @@ For the benchmark scenarios it also has:
   ``normal`` (conditional requests honoured), ``full`` (always 200 with the same body and
   no ETag or Last-Modified: "same content again", which the client must download and find
   unchanged itself), ``changed`` (always 200, and every guid and link is rewritten, so
-  every item is new; each switch to ``changed`` makes a new generation) and ``304`` (every
+  every item is new, and every title gets the generation as a prefix, "2) ..."; each
+  switch to ``changed`` makes a new generation) and ``304`` (every
   feed request answered 304, whatever the client sent);
 * counters (requests, statuses, bytes, peak concurrency) at ``/_stats``, and ``/_control``
   (``?mode=...&latency_ms=...&reset=1``) to change settings from another process;
@@ -401,6 +402,12 @@ class FeedServer:
             return None
         if generation:
             body = body.replace(GUID_MARKER, GUID_MARKER + b"g%d-" % generation)
+            # New items get new headlines too ("2) Title"; ASCII, as some corpus feeds
+            # are not UTF-8): a real refresh brings new stories, and a reader benchmark
+            # tells rows apart by their titles. With the old titles each new item sat
+            # beside its twin (same title and date), and a key press could not be told
+            # from no key press at all.
+            body = body.replace(b"<title>", b"<title>%d) " % generation)
             mtime = max(mtime, self._generation_time)
             rep = _represent(body, mtime)
         else:
