@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_core_and_headless_cli_do_not_import_textual() -> None:
@@ -45,3 +46,31 @@ def test_reader_start_does_not_import_the_fetch_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"imported at reader start-up: {out.stdout}"
+
+
+def _command_modules_after(argv: list[str]) -> list[str]:
+    """The termnews.cli command modules imported by the reader's start-up path
+    (parse, context, open the cache, the TUI launcher) for ``argv``."""
+    code = (
+        "import sys\n"
+        "from termnews.cli import parse_args\n"
+        "from termnews.cli.context import Context\n"
+        "import termnews.cli.tui_launch\n"
+        f"ctx = Context(parse_args({argv!r}))\n"
+        "ctx.store\n"
+        "ctx.close()\n"
+        "names = [m for m in sys.modules if m.startswith('termnews.cli.')]\n"
+        "print(','.join(sorted(m for m in names if m.endswith(('_commands', 'argtypes')))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return [m for m in out.stdout.strip().split(",") if m]
+
+
+def test_reader_default_path_does_not_import_the_command_modules(tmp_path: Path) -> None:
+    """`termnews` and its global flags open the reader without importing (and building
+    the subparsers of) every command: ~25 ms of CPU before the first screen."""
+    data = str(tmp_path / "data")
+    for argv in ([], ["--offline", "--data-dir", data], ["--demo"], ["--config", "c.toml"]):
+        assert _command_modules_after(argv) == [], argv
+    # The check sees them when a command is given (so it can fail).
+    assert "termnews.cli.feed_commands" in _command_modules_after(["feeds"])

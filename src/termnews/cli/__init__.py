@@ -3,6 +3,12 @@
 Headless commands import only :mod:`termnews.core` so that scripts and cron jobs
 start fast; the TUI (and Textual) is imported only when it is opened.
 
+The default path (no command, only global flags) is parsed by a lean parser that
+knows just the global flags, so opening the reader does not import every command
+module and build every subparser (tens of ms before the first screen). Anything
+else (a command, ``--help``, ``--version``, a bad argument) goes to the full
+parser, which gives the same output, error message and exit code as always.
+
 Exit codes: 0 success, 1 some sources failed, 2 usage or input error.
 """
 
@@ -13,6 +19,7 @@ import importlib
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from termnews import __version__
 from termnews.cli.context import EXIT_INPUT, Context
@@ -79,6 +86,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NeedFullParser(Exception):
+    """The lean parser met something only the full parser can answer."""
+
+
+class _LeanParser(argparse.ArgumentParser):
+    """Top-level options only; any error is handed over to the full parser."""
+
+    def error(self, message: str) -> NoReturn:
+        # The full parser words the error (and lists the commands) as users know it.
+        raise _NeedFullParser(message)
+
+
+class _DeferToFullParser(argparse.Action):
+    """``--help`` and ``--version``: answered by the full parser, byte for byte."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs["nargs"] = 0
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, *args: object, **kwargs: object) -> NoReturn:
+        raise _NeedFullParser("help or version")
+
+
+def build_default_parser() -> argparse.ArgumentParser:
+    """A parser for the default path only: the global flags, no commands.
+
+    It has exactly the full parser's top-level options (so abbreviations such as
+    ``--dem`` resolve alike) and gives the same namespace; a command word or any
+    error makes it raise ``_NeedFullParser`` instead of printing anything.
+    """
+    parser = _LeanParser(prog="termnews", add_help=False)
+    parser.add_argument(
+        "-h", "--help", action=_DeferToFullParser, default=argparse.SUPPRESS, dest="help"
+    )
+    parser.add_argument(
+        "--version", action=_DeferToFullParser, default=argparse.SUPPRESS, dest="version"
+    )
+    _global_options(parser, suppress=False)
+    parser.set_defaults(command=None)
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line, importing the command modules only when needed."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    try:
+        return build_default_parser().parse_args(arguments)
+    except _NeedFullParser:
+        return build_parser().parse_args(arguments)
+
+
 def _run_tui(ctx: Context) -> int:
     from termnews.cli.tui_launch import run_tui
 
@@ -87,8 +145,7 @@ def _run_tui(ctx: Context) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run termnews; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     ctx = Context(args)
     func = getattr(args, "func", _run_tui)
     try:
