@@ -57,6 +57,17 @@ def server() -> Iterator[Loopback]:
         yield s
 
 
+def fast_and_late(seeded: Env, server: Loopback, early: int, late: int) -> Gated:
+    """A "Fast Wire" feed of ``early`` items and a "Late Wire" one held until released."""
+    gated = Gated(rss("late", late))
+    server.routes["/fast.xml"] = static(rss("early", early))
+    server.routes["/late.xml"] = gated
+    with seeded.store() as store:
+        store.add_feed(server.url("/fast.xml"), "Fast Wire", "World")
+        store.add_feed(server.url("/late.xml"), "Late Wire", "World")
+    return gated
+
+
 def refresh_children() -> list[int]:
     """Pids of this process's ``termnews refresh --progress`` children (from /proc)."""
     found = []
@@ -92,12 +103,7 @@ async def gone(pid: int) -> bool:
 async def test_counts_move_as_feeds_arrive_and_headlines_are_rebuilt_once(
     seeded: Env, run_app: RunApp, server: Loopback
 ) -> None:
-    gated = Gated(rss("late", 2))
-    server.routes["/fast.xml"] = static(rss("early", 3))
-    server.routes["/late.xml"] = gated
-    with seeded.store() as store:
-        store.add_feed(server.url("/fast.xml"), "Fast Wire", "World")
-        store.add_feed(server.url("/late.xml"), "Late Wire", "World")
+    gated = fast_and_late(seeded, server, early=3, late=2)
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)
         before = [h.title for h in screen.headlines.rows]
@@ -120,12 +126,8 @@ async def test_counts_move_as_feeds_arrive_and_headlines_are_rebuilt_once(
 async def test_quitting_mid_refresh_stops_the_child_and_keeps_the_cache_sound(
     seeded: Env, run_app: RunApp, server: Loopback
 ) -> None:
-    gated = Gated(rss("late", 2))
-    server.routes["/fast.xml"] = static(rss("early", 3))
-    server.routes["/late.xml"] = gated
+    gated = fast_and_late(seeded, server, early=3, late=2)
     with seeded.store() as store:
-        store.add_feed(server.url("/fast.xml"), "Fast Wire", "World")
-        store.add_feed(server.url("/late.xml"), "Late Wire", "World")
         cached = store.count()
     try:
         async with run_app(seeded) as (app, pilot):
@@ -175,12 +177,7 @@ async def test_a_child_that_fails_is_one_line_and_the_reader_goes_on(
 async def test_a_child_killed_mid_refresh_is_reported(
     seeded: Env, run_app: RunApp, server: Loopback
 ) -> None:
-    gated = Gated(rss("late", 1))
-    server.routes["/fast.xml"] = static(rss("early", 2))
-    server.routes["/late.xml"] = gated
-    with seeded.store() as store:
-        store.add_feed(server.url("/fast.xml"), "Fast Wire", "World")
-        store.add_feed(server.url("/late.xml"), "Late Wire", "World")
+    gated = fast_and_late(seeded, server, early=2, late=1)
     try:
         async with run_app(seeded) as (app, pilot):
             screen = main_screen(app)

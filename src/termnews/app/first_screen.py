@@ -25,7 +25,7 @@ from termnews.core.config import Config
 from termnews.core.errors import NotFoundError
 from termnews.core.models import Article, Feed, Headline, Section, VirtualSection
 from termnews.core.search import SavedSearch
-from termnews.core.search.mute import MuteReport, sync_mute_rules
+from termnews.core.search.mute import sync_mute_rules
 from termnews.core.store import Store
 from termnews.core.text import clean_line
 
@@ -68,7 +68,6 @@ class FirstScreen:
     """True when ``article`` is the one left open (it is not marked read again)."""
     missing_article: bool
     """The article left open is no longer in the cache."""
-    mute: MuteReport
 
 
 def _view(
@@ -98,7 +97,7 @@ def load_first_screen(
     The mute rules are brought up to date first, as the start-up always did, so the
     counts and headlines already leave out what they mute.
     """
-    mute = sync_mute_rules(store, config)
+    sync_mute_rules(store, config)
     hours = config.related.trending_hours
     sections = with_trending(store.sections(), store, hours)
     feeds = store.feeds()
@@ -137,5 +136,4 @@ def load_first_screen(
         article=article,
         restored=restored,
         missing_article=missing,
-        mute=mute,
     )

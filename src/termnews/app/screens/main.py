@@ -320,11 +320,7 @@ class MainScreen(SearchMixin, Screen[None]):
     def _show_first_screen(self, first: FirstScreen) -> None:
         """Fill the section list, the headlines and the status line from one read."""
         self.report_mute_problems()
-        self.sections_pane.set_data(
-            self.with_saved_sections(first.sections, first.saved), first.feeds
-        )
-        self.count_saved_searches()
-        self._show_last_refresh(first.feeds)
+        self._show_sections(first.sections, first.saved, first.feeds)
         self._notify_store_notices()
         view = View(first.section, first.feed_id, first.feed_title)
         self._select_view(view)
@@ -385,10 +381,16 @@ class MainScreen(SearchMixin, Screen[None]):
         except TermnewsError as exc:  # also runs from message handlers: never crash the app
             self.notify(clean_line(str(exc)), severity="error", timeout=15)
             return
+        self._show_sections(sections, saved, feeds)
+        self._update_unread()
+
+    def _show_sections(
+        self, sections: list[Section], saved: list[SavedSearch], feeds: list[Feed]
+    ) -> None:
+        """Fill the section list (saved searches included) and the last-refresh time."""
         self.sections_pane.set_data(self.with_saved_sections(sections, saved), feeds)
         self.count_saved_searches()  # Badges follow in the background.
         self._show_last_refresh(feeds)
-        self._update_unread()
 
     def _show_last_refresh(self, feeds: list[Feed]) -> None:
         successes = [f.last_success for f in feeds if f.last_success is not None]
