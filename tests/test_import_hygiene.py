@@ -74,3 +74,47 @@ def test_reader_default_path_does_not_import_the_command_modules(tmp_path: Path)
         assert _command_modules_after(argv) == [], argv
     # The check sees them when a command is given (so it can fail).
     assert "termnews.cli.feed_commands" in _command_modules_after(["feeds"])
+
+
+def _modules_after_listing(data_dir: Path) -> set[str]:
+    """The modules ``termnews articles --unread --limit 50`` has imported when it is done."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from termnews.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = main(['--data-dir', {str(data_dir)!r}, 'articles', '--unread'])\n"
+        "lines = len(out.getvalue().splitlines())\n"
+        "print(code, lines, ','.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code_, lines, modules = out.stdout.split()
+    assert code_ == "0" and int(lines) > 0
+    return set(modules.split(","))
+
+
+def test_headless_listing_needs_no_body_conversion_and_no_query_engine(tmp_path: Path) -> None:
+    """`termnews articles` prints titles: it must not make each body's Markdown (lxml,
+    ~2 ms an article) nor load the search engine and related stories (~40 ms), the
+    headless start-up issue 8 measures at 100,000 cached articles."""
+    from termnews.core.models import EntryData, ParsedFeed
+    from termnews.core.store import Store
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with Store.open(data / "termnews.db") as store:
+        feed, _ = store.add_feed("http://127.0.0.1:9/feed.xml", title="Feed")
+        body = "<p>Para with <a href='/x'>a link</a>.</p>" * 20
+        entries = tuple(
+            EntryData(guid=f"g{i}", link=None, title=f"T{i}", content="text", content_html=body)
+            for i in range(5)
+        )
+        store.ingest(feed.id, ParsedFeed(title="Feed", entries=entries))
+    modules = _modules_after_listing(data)
+    unwanted = {
+        "lxml",
+        "termnews.core.content",
+        "termnews.core.search.execute",
+        "termnews.core.search.query",
+        "termnews.core.related",
+    }
+    assert not unwanted & modules, sorted(unwanted & modules)

@@ -53,7 +53,12 @@ def cmd_articles(ctx: Context) -> int:
             return EXIT_INPUT
         section = names[section.lower()]
     articles = ctx.store.articles(
-        section=section, feed_id=feed_id, unread=args.unread, starred=args.starred, limit=args.limit
+        section=section,
+        feed_id=feed_id,
+        unread=args.unread,
+        starred=args.starred,
+        limit=args.limit,
+        with_body=False,  # neither the listing nor its JSON shows a body
     )
     if args.json:
         print_json([article_json(a) for a in articles])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from termnews.cli.argtypes import article_id, hours, positive_int
 from termnews.cli.context import EXIT_OK, Context
 from termnews.cli.output import age, iso, print_json
-from termnews.core.related import RelatedItem, TrendingStory, related_articles, trending
 from termnews.core.text import clean_line
+
+if TYPE_CHECKING:  # imported by the commands: every command builds this module's parser
+    from termnews.core.related import RelatedItem, TrendingStory
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -70,6 +72,8 @@ def cmd_related(ctx: Context) -> int:
     """``termnews related ARTICLE_ID``: most related first."""
     args = ctx.args
     limit = args.limit or ctx.config.related.limit
+    from termnews.core.related import related_articles
+
     items = related_articles(ctx.store, args.article, limit=limit)
     if args.json:
         print_json([related_json(i) for i in items])
@@ -90,6 +94,8 @@ def cmd_trending(ctx: Context) -> int:
     """``termnews trending``: stories with the most distinct sources in the window."""
     args = ctx.args
     hours = args.hours or float(ctx.config.related.trending_hours)
+    from termnews.core.related import trending
+
     stories = trending(ctx.store, hours=hours, limit=args.limit)
     if args.json:
         print_json([trending_json(s) for s in stories])

@@ -10,23 +10,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import termnews.core.search as searching
 from termnews.cli.argtypes import positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, error_line, iso, notice_line, print_json
-from termnews.core.search import (
-    SearchHit,
-    delete_saved_search,
-    parse_query,
-    query_warnings,
-    save_search,
-    saved_search_counts,
-    saved_searches,
-    search,
-)
 from termnews.core.search.mute import compile_rules, sync_mute_rules
 from termnews.core.text import clean_line
+
+if TYPE_CHECKING:
+    from termnews.core.search import SearchHit
+
+# ``searching``'s names load on first use: every command builds this module's parser,
+# and only ``termnews search`` needs the query engine.
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -117,8 +114,8 @@ def _print_hits(hits: list[SearchHit]) -> None:
 
 
 def _list_saved(ctx: Context) -> int:
-    saved = saved_searches(ctx.store, ctx.config.search.saved)
-    numbers = saved_search_counts(ctx.store, {s.name: s.query for s in saved})
+    saved = searching.saved_searches(ctx.store, ctx.config.search.saved)
+    numbers = searching.saved_search_counts(ctx.store, {s.name: s.query for s in saved})
     if ctx.args.json:
         print_json(
             [
@@ -150,7 +147,7 @@ def cmd_search(ctx: Context) -> int:
     args = ctx.args
     text = " ".join(args.query).strip()
     if args.forget:
-        if not delete_saved_search(ctx.store, args.forget):
+        if not searching.delete_saved_search(ctx.store, args.forget):
             if args.forget in ctx.config.search.saved:
                 error_line(f"{args.forget!r} is in the config file ({ctx.locations.config_file}); "
                            "remove it there")  # fmt: skip
@@ -163,16 +160,16 @@ def cmd_search(ctx: Context) -> int:
     if not text:
         error_line("nothing to search for: give words or filters, e.g. termnews search climate")
         return EXIT_INPUT
-    query = parse_query(text)
+    query = searching.parse_query(text)
     if args.save:
-        saved = save_search(ctx.store, args.save, text)
+        saved = searching.save_search(ctx.store, args.save, text)
         notice_line(f"saved search {saved.name!r}: {saved.query}")
     report = sync_mute_rules(ctx.store, ctx.config)
     for problem in report.errors or compile_rules(ctx.config.search.mute)[1]:
         notice_line(problem)
-    for warning in query_warnings(ctx.store, query):
+    for warning in searching.query_warnings(ctx.store, query):
         notice_line(warning)
-    hits = search(
+    hits = searching.search(
         ctx.store,
         query,
         limit=args.limit,

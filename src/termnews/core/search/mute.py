@@ -24,12 +24,14 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from termnews.core.config import Config, SearchConfig
 from termnews.core.errors import QueryError
-from termnews.core.search.execute import matching_ids
-from termnews.core.search.query import Query, parse_query
-from termnews.core.store import Store
+
+if TYPE_CHECKING:
+    from termnews.core.search.query import Query
+    from termnews.core.store import Store
 
 RULES_KEY = "mute_rules"
 APPLIED_KEY = "mute_applied_upto"
@@ -56,6 +58,10 @@ def compile_rules(rules: Sequence[str]) -> tuple[list[Query], list[str]]:
     """Parse each rule; a bad rule becomes an error line naming it, the others still apply."""
     queries: list[Query] = []
     errors: list[str] = []
+    if not rules:  # the usual case: no query parser to import
+        return queries, errors
+    from termnews.core.search.query import parse_query
+
     for rule in rules:
         try:
             query = parse_query(rule)
@@ -77,6 +83,11 @@ def rules_fingerprint(rules: Sequence[str], mark_read: bool) -> str:
 
 def _matches(store: Store, queries: Sequence[Query], id_range: tuple[int, int] | None) -> set[int]:
     found: set[int] = set()
+    if not queries:
+        return found
+    # Imported here: every command checks the rules at start, and there are rarely any.
+    from termnews.core.search.execute import matching_ids
+
     for query in queries:
         found.update(matching_ids(store, query, id_range=id_range, include_muted=True))
     return found

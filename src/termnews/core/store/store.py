@@ -613,7 +613,7 @@ class Store:
     # ------------------------------------------------------------ reading
 
     @staticmethod
-    def _article(row: sqlite3.Row) -> Article:
+    def _article(row: sqlite3.Row, with_body: bool = True) -> Article:
         return Article(
             id=row["id"],
             feed_id=row["feed_id"],
@@ -626,7 +626,11 @@ class Store:
             published=_dt(row["published"]),
             updated=_dt(row["updated"]),
             summary=row["summary"],
-            content=body_markdown(row["content"], row["content_html"], row["content_base"]),
+            content=(
+                body_markdown(row["content"], row["content_html"], row["content_base"])
+                if with_body
+                else ""
+            ),
             categories=tuple(json.loads(row["categories"])) if row["categories"] else (),
             image=row["image"],
             enclosures=tuple(json.loads(row["enclosures"])) if row["enclosures"] else (),
@@ -778,15 +782,21 @@ class Store:
         limit: int = 50,
         offset: int = 0,
         include_muted: bool = False,
+        with_body: bool = True,
     ) -> list[Article]:
-        """Whole articles, newest first (for the CLI)."""
+        """Whole articles, newest first (for the CLI).
+
+        ``with_body=False`` leaves ``content`` empty: a listing shows titles only, and
+        making each body's Markdown (lxml, ~2 ms an article) was most of what
+        ``termnews articles`` cost, and grew with the bodies' length, not the listing's.
+        """
         where, params = self._filter(section, feed_id, unread, starred, include_muted)
         rows = self.conn.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
             f"{where} ORDER BY a.sort_ts DESC, a.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
-        return [self._article(r) for r in rows]
+        return [self._article(r, with_body) for r in rows]
 
     def section_names(self) -> list[str]:
         """The user's sections in display order."""
