@@ -179,9 +179,8 @@ def measure(args: argparse.Namespace) -> None:
                 results.append(res)
                 extra = ""
                 if res.threads:
-                    extra = " | " + " ".join(
-                        f"{k} {v:.2f}" for k, v in sorted(res.threads.items(), key=lambda kv: -kv[1])
-                    )
+                    ranked = sorted(res.threads.items(), key=lambda kv: -kv[1])
+                    extra = " | " + " ".join(f"{k} {v:.2f}" for k, v in ranked)
                 print(
                     f"{side}: wall {wall:.2f} s  tree CPU {res.tree_cpu_s:.2f} s"
                     f" (top {res.top_cpu_s:.2f}, workers {res.tree_cpu_s - res.top_cpu_s:.2f})"

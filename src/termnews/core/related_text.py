@@ -185,7 +185,8 @@ def doc_terms(title: str, body: str) -> DocTerms:
         h = cache[token]
         if h:
             counts[h] = counts.get(h, 0) + TITLE_WEIGHT
-    weights = dict(zip(counts, map(add, repeat(1.0), map(math.log, counts.values()))))
+    tf = map(add, repeat(1.0), map(math.log, counts.values()))
+    weights = dict(zip(counts, tf, strict=True))
     # Capitalised in most of its running-text uses: a name (title case says nothing).
     for token, n in Counter(" ".join(_CAPITALISED.findall(body)).lower().split()).items():
         # (A capital inside a word, as in "iPhone", finds a word the body does not count.)
