@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -245,7 +246,8 @@ def child(db: str) -> None:
         name = names.get(tid, "other")
         if name == "sampler":
             continue
-        name = "writer (main)" if tid == me else name.split("-")[0].split("_")[0]
+        # "Thread-3 (target)" -> "Thread": one figure per kind of thread.
+        name = "writer (main)" if tid == me else re.sub(r"-\d+.*$", "", name)
         out[name] = out.get(name, 0.0) + v
     print(json.dumps({k: round(v, 3) for k, v in out.items()}))
 
