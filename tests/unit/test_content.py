@@ -233,6 +233,34 @@ def test_safe_url() -> None:
     assert safe_url(None) is None
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h.org", "https://h.org/x?y#z", "http://h.org:80/", "http://h.org:/", "HTTP://H.ORG/",
+        "http://h.org?x", "http://h.org#f", "http://1.2.3.4/", "http://-/", "http:h.org",
+        "https:///x", "http:/h.org", "http://[::1", "http://[::1]/", "http://::1]/",
+        "http://h.org:80:90/", "http://user@h.org/", "http://h.org\\x", "http://h_o.org/",
+        "http://ëx.org/", "http://h.org%2F/",
+    ],
+)  # fmt: skip
+def test_safe_url_takes_a_plain_host_without_urlsplit_only_where_urlsplit_agrees(
+    url: str,
+) -> None:
+    """The shortcut must never pass a URL that ``urlsplit`` would find hostless or bad."""
+    from urllib.parse import urlsplit
+
+    from termnews.core.content import _PLAIN_HTTP_HOST
+
+    try:
+        has_host = bool(urlsplit(url).netloc)
+    except ValueError:
+        has_host = False
+    if _PLAIN_HTTP_HOST.match(url) is not None:
+        assert has_host
+    for image in (False, True):
+        assert (safe_url(url, image=image) is not None) == has_host
+
+
 def test_images_become_markdown_images_with_alt() -> None:
     out = md_html('<p><img src="/img/a.jpg" alt="A [quoted] cat"></p>')
     assert '<img src="https://news.example.com/img/a.jpg" alt="A [quoted] cat" />' in out

@@ -80,6 +80,10 @@ CASES = {
         "<item><title>a</title><atom:link rel='alternate' href='https://x.org/alt'/></item>"
     ),
     "cp1252 and mojibake": "<item><title>caf\u00c3\u00a9 \u0093quoted\u0094</title></item>",
+    "mojibake beside a character past Latin-1 is left alone": (
+        "<item><title>caf\u00c3\u00a9 \u2014 \u0093q\u0094</title>"
+        "<description>caf\u00c3\u00a9 \u00e9t\u00e9 \u20ac</description></item>"
+    ),
     "undated and untitled": "<item><description>Only a body here</description></item>",
     "item-scoped xml:base leaks to later items, as in feedparser": (
         "<item xml:base='https://example.com/first/'><title>a</title><link>one</link></item>"

@@ -60,6 +60,24 @@ def test_200_gives_body_validators_and_our_user_agent(server: Loopback) -> None:
     assert "gzip" in headers["Accept-Encoding"]
 
 
+def test_a_missing_sniffio_is_remembered_and_fetching_still_works(server: Loopback) -> None:
+    """httpcore imports sniffio per request; a failed import must not search sys.path each time."""
+    import sys
+    from importlib.machinery import PathFinder
+
+    # Searched on sys.path itself: an earlier test may have left the None in sys.modules.
+    installed = PathFinder.find_spec("sniffio") is not None
+    server.routes["/f"] = static(rss("One"))
+    server.routes["/g"] = static(rss("Two"))
+    assert fetch(server.url("/f")).ok and fetch(server.url("/g")).ok
+    if installed:
+        assert sys.modules["sniffio"] is not None
+    else:
+        assert "sniffio" in sys.modules and sys.modules["sniffio"] is None
+        with pytest.raises(ImportError):
+            import sniffio  # noqa: F401
+
+
 def test_304_with_etag(server: Loopback) -> None:
     server.routes["/f"] = static(rss("One"), ETag='"v1"')
     result = fetch(server.url("/f"), etag='"v1"')

@@ -396,3 +396,23 @@ def test_a_refresh_reads_its_cache_unmapped_and_restores_the_map(
     refresh(store, settings=SETTINGS, progress=seen)
     assert during == [0]
     assert store.conn.execute("PRAGMA mmap_size").fetchone()[0] == before
+
+
+def test_parse_pool_warm_up_starts_a_worker_process() -> None:
+    import os
+
+    from termnews.core.parse_pool import ParsePool
+
+    pool = ParsePool(processes=True)
+    try:
+        ready = pool.warm_up()
+        if not pool.processes:
+            assert ready is None
+            pytest.skip("one core: no process pool")
+        assert ready is not None
+        assert ready.result(timeout=30) != os.getpid()
+    finally:
+        pool.close()
+    thread = ParsePool(processes=False)
+    assert thread.warm_up() is None
+    thread.close()

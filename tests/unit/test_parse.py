@@ -98,3 +98,18 @@ def test_future_dates_are_clamped() -> None:
     )
     entry = parse_feed_bytes(data).entries[0]
     assert entry.published is not None and entry.published.year < 2100
+
+
+def test_parsed_entries_survive_the_trip_from_a_parse_worker(feeds_dir: Path) -> None:
+    """Parse workers pickle their results; every field must come back as it was."""
+    import dataclasses
+    import pickle
+
+    for name in ("world.xml", "tech.atom", "news.json"):
+        parsed = read_feed_file(feeds_dir / name)[0]
+        assert parsed.entries
+        back = pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == parsed
+        for before, after in zip(parsed.entries, back.entries, strict=True):
+            assert dataclasses.astuple(after) == dataclasses.astuple(before)
+            assert type(after.published) is type(before.published)

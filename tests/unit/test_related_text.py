@@ -50,6 +50,21 @@ def test_names_weigh_more_than_common_words_and_title_words_count() -> None:
     assert set(weights) == {term_hash("iphone")}
 
 
+def test_terms_come_in_order_of_first_use_with_plurals_merged() -> None:
+    terms = doc_terms("Harbour Kanorri", "Rebels took the port. A rebel said ports and rebels")
+    rebel, port, took = term_hash("rebel"), term_hash("port"), term_hash("took")
+    harbour, kanorri = term_hash("harbour"), term_hash("kanorri")
+    # Body terms first, in order of first use; then the title's own terms.
+    assert list(terms.terms[:3]) == [rebel, took, port]
+    assert set(terms.terms[3:]) == {harbour, kanorri}
+    weights = terms.weights
+    # "Rebels", "rebel", "rebels": one term counted three times (capitalised once of three).
+    assert weights[rebel] == pytest.approx(1 + 1.0986, rel=1e-4)
+    assert weights[port] == pytest.approx(1 + 0.6931, rel=1e-4)
+    # A title word counts as TITLE_WEIGHT occurrences; it is capitalised nowhere in the body.
+    assert weights[harbour] == pytest.approx(1 + 0.6931, rel=1e-4)
+
+
 def test_lead_text_drops_link_targets_and_keeps_the_start() -> None:
     body = "See [the report](https://ex.example/r?id=1) and ![chart](https://img.example/c.png)."
     lead = lead_text("", body)

@@ -181,6 +181,10 @@ _LINK_SCHEMES = frozenset(
 _IMAGE_SCHEMES = frozenset({"http", "https"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _URL_JUNK = re.compile(r"[\x00-\x1f\x7f]")
+_PLAIN_HTTP_HOST = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|\Z)", re.IGNORECASE)
+"""An http(s) URL whose host is a plain name or IPv4 address: ``urlsplit`` would find
+its host and raise nothing, so safe_url need not call it (~10 us per link and image
+of every entry). Anything else (no host, brackets, odd characters) still goes there."""
 _URL_ESCAPES = str.maketrans(
     {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "\\": "%5C"}
 )
@@ -268,7 +272,7 @@ def safe_url(href: str | None, base_url: str | None = None, *, image: bool = Fal
     name = scheme.group(1).lower()
     if name not in (_IMAGE_SCHEMES if image else _LINK_SCHEMES):
         return None
-    if name in _IMAGE_SCHEMES:
+    if name in _IMAGE_SCHEMES and _PLAIN_HTTP_HOST.match(url) is None:
         try:
             if not urlsplit(url).netloc:
                 return None  # "http:foo" or "https:///x": nowhere to go

@@ -150,6 +150,11 @@ async def _pipeline(
     loop = handle.loop
     pool = ParsePool(processes=len(feeds) >= MIN_FEEDS_FOR_PROCESSES)
     handle.pool = pool
+    if force or any(hashes.get(feed.id) is None for feed in feeds):
+        # Some body will be parsed for sure: a feed never fetched has no stored
+        # hash (and ``force`` parses every body), so start the workers now.
+        with contextlib.suppress(Exception):  # else they start on first use, as before
+            pool.warm_up()
     # Bodies fetched but not yet written: bounded so memory does not grow with
     # the number of feeds when parsing is slower than the network.
     backlog = asyncio.Semaphore(max(1, network.concurrency) + 2 * pool.workers)

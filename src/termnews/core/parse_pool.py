@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+import threading
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime
 
 from termnews.core.models import ParsedFeed
@@ -46,6 +47,7 @@ __all__ = [
     "parse_and_count_job",
     "parse_job",
     "parse_workers",
+    "worker_ready",
 ]
 
 MIN_FEEDS_FOR_PROCESSES = 4
@@ -107,6 +109,11 @@ def parse_and_count_job(
         return parsed, error, ()
 
 
+def worker_ready() -> int:
+    """A job that does nothing: submitted to start the workers early (see ``ParsePool.warm_up``)."""
+    return os.getpid()
+
+
 def parse_workers() -> int:
     """How many parse processes: one per core."""
     return max(1, os.cpu_count() or 1)
@@ -139,6 +146,31 @@ class ParsePool:
             else:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="termnews-parse")
         return self._executor
+
+    def warm_up(self) -> Future[int] | None:
+        """Start the worker processes now, before the first body arrives to be parsed.
+
+        Starting them (the fork server, its parser imports, a worker) takes
+        ~0.15-0.2 s, and the first ``submit`` waits for it: done lazily, from the
+        fetch loop, the loop stood still meanwhile and the first bodies waited.
+        A refresh that is sure to parse (a feed never fetched, or ``force``)
+        calls this as it starts: a thread makes the first submission while the
+        loop fetches. One that may get nothing but 304s still starts them
+        lazily. Returns a future of the worker's pid (None without processes).
+        """
+        if not self.processes:
+            return None
+        executor = self.executor()
+        started: Future[int] = Future()
+
+        def submit() -> None:
+            try:
+                started.set_result(executor.submit(worker_ready).result())
+            except BaseException as exc:  # shut down or broken meanwhile: first use retries
+                started.set_exception(exc)
+
+        threading.Thread(target=submit, name="termnews-parse-start", daemon=True).start()
+        return started
 
     def fall_back_to_thread(self) -> None:
         """After a worker process died (killed, out of memory), parse in a thread instead."""

@@ -88,8 +88,29 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 
-_term_cache: dict[str, int] = {}
 _TERM_CACHE_LIMIT = 400_000
+
+
+class _TermMemo(dict[str, int]):
+    """Lower-case word -> term id (0 for a stop word), computed on first lookup.
+
+    A dict whose misses fill themselves, so that ``map(memo.__getitem__, words)``
+    turns a whole article's words into term ids inside C: a lookup that hits
+    (nearly all of them) runs no Python code at all.
+    """
+
+    def __missing__(self, token: str) -> int:
+        if token in STOP_WORDS or len(token) < 2 or (token.isdigit() and len(token) < 3):
+            h = 0
+        else:
+            h = term_hash(s_stem(token.replace("_", "")))
+        if len(self) >= _TERM_CACHE_LIMIT:
+            self.clear()
+        self[token] = h
+        return h
+
+
+_term_cache = _TermMemo()
 
 
 def s_stem(word: str) -> str:
@@ -110,16 +131,7 @@ def term_hash(stem: str) -> int:
 
 def _term_of(token: str) -> int:
     """The term id of a lower-case word, 0 for a stop word (memoised)."""
-    h = _term_cache.get(token)
-    if h is None:
-        if token in STOP_WORDS or len(token) < 2 or (token.isdigit() and len(token) < 3):
-            h = 0
-        else:
-            h = term_hash(s_stem(token.replace("_", "")))
-        if len(_term_cache) >= _TERM_CACHE_LIMIT:
-            _term_cache.clear()
-        _term_cache[token] = h
-    return h
+    return _term_cache[token]
 
 
 def lead_text(summary: str, content: str) -> str:
@@ -156,29 +168,25 @@ def doc_terms(title: str, body: str) -> DocTerms:
     """Count an article's terms (``body`` as returned by :func:`lead_text`).
 
     This runs for every new article (in the parse worker processes during a
-    refresh), so it is written for speed: the regular expressions and counters
-    run in C, and the Python loops are over distinct words, each looked up once
-    in a memo.
+    refresh), so it is written for speed: the regular expressions, the memo
+    lookups (:class:`_TermMemo`) and the counters run in C; the only Python
+    loops are over the title's words and the capitalised ones.
+
+    Terms come in order of first use in the body (counting the term ids of the
+    word stream keeps that order), then title-only terms.
     """
     body_tokens = _WORD.findall(body.lower())
     title_tokens = _WORD.findall(title.lower())
     occurrences = Counter(body_tokens)
     cache = _term_cache
-    counts: dict[int, float] = {}
-    for token, n in occurrences.items():
-        h = cache.get(token)
-        if h is None:
-            h = _term_of(token)
-        if h:
-            counts[h] = counts.get(h, 0) + n
+    counts: Counter[int] = Counter(map(cache.__getitem__, body_tokens))
+    counts.pop(0, None)
     for token in set(title_tokens):
-        h = cache.get(token)
-        if h is None:
-            h = _term_of(token)
+        h = cache[token]
         if h:
             counts[h] = counts.get(h, 0) + TITLE_WEIGHT
-    log = math.log
-    weights = {h: 1.0 + log(n) for h, n in counts.items()}
+    tf = map(add, repeat(1.0), map(math.log, counts.values()))
+    weights = dict(zip(counts, tf, strict=True))
     # Capitalised in most of its running-text uses: a name (title case says nothing).
     for token, n in Counter(" ".join(_CAPITALISED.findall(body)).lower().split()).items():
         # (A capital inside a word, as in "iPhone", finds a word the body does not count.)

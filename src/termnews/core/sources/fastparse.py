@@ -116,9 +116,16 @@ def _fix(text: str) -> str:
     """
     if text.isascii():
         return text
-    if max(text) <= "\xff":  # else it cannot be Latin-1 (and raising costs more than max)
+    # Encoding fails at the first character past U+00FF, which cannot be Latin-1.
+    # Cheaper than asking first: ``max(text)`` walked a body character by character
+    # in Python objects (~20 us per KB; the encoder runs over the bytes).
+    try:
+        raw = text.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        pass
+    else:
         with contextlib.suppress(UnicodeDecodeError):
-            text = text.encode("iso-8859-1").decode("utf-8")
+            text = raw.decode("utf-8")
     if _C1.search(text):
         text = text.translate(_cp1252)
     return text
