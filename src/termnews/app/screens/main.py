@@ -487,7 +487,10 @@ class MainScreen(SearchMixin, Screen[None]):
         while self.headlines.has_more:
             offset = len(self.headlines.rows)
             limit = BOTTOM_PAGE_SIZE if everything else PAGE_SIZE
-            rows = await self.tn.store_thread.call(
+            # The read connection: a page asked for by a key press (j near the end of
+            # the loaded rows) must not wait behind a write; new rows only (append_rows
+            # skips loaded ones), so a mark-read still in flight changes nothing here.
+            rows = await self.tn.store_thread.read(
                 lambda s, o=offset, n=limit: query.page(s, o, n)  # type: ignore[misc]
             )
             if generation != self._generation:
@@ -511,7 +514,9 @@ class MainScreen(SearchMixin, Screen[None]):
         Enter to the article.
         """
         try:
-            article = await self.tn.store_thread.call(lambda s: s.article(article_id))
+            # The read connection: never behind the last article's mark-read, which
+            # waits while the refresh child writes (issue 8).
+            article = await self.tn.store_thread.read(lambda s: s.article(article_id))
         except NotFoundError:
             self.notify("That article is no longer in the cache.", severity="warning")
             return
@@ -582,7 +587,7 @@ class MainScreen(SearchMixin, Screen[None]):
         await self._painted()
         limit = self.tn.config.related.limit
         try:
-            items = await self.tn.store_thread.call(
+            items = await self.tn.store_thread.read(
                 lambda s: related_articles(s, article_id, limit)
             )
         except Exception as exc:
