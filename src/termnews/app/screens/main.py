@@ -54,7 +54,10 @@ from termnews.core.text import clean_line
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from textual import events
+
     from termnews.app.app import TermnewsApp
+    from termnews.app.idle_gc import IdleCollector
 
 ALL = View(VirtualSection.ALL.value)
 STACK_BELOW = 110
@@ -132,6 +135,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self._refresh_cancel = threading.Event()
         self.auto_refresh_timer: Timer | None = None
         """Refreshes everything every ``general.auto_refresh_minutes`` (None when off)."""
+        self._idle_gc: IdleCollector | None = None
+        """Runs full garbage collections while no key is pressed (from the end of start-up)."""
 
     # ------------------------------------------------------------ plumbing
 
@@ -206,6 +211,12 @@ class MainScreen(SearchMixin, Screen[None]):
     def on_unmount(self) -> None:
         # Quitting mid-refresh: let the refresh thread stop at the next feed.
         self._refresh_cancel.set()
+        if self._idle_gc is not None:
+            self._idle_gc.uninstall()
+
+    def on_key(self, event: events.Key) -> None:
+        if self._idle_gc is not None:
+            self._idle_gc.input_seen()
 
     # -------------------------------------------------------------- layout
 
@@ -268,6 +279,12 @@ class MainScreen(SearchMixin, Screen[None]):
         # the app: moved out of the collector's sight, so a full collection during a
         # key press no longer walks it (tens of thousands of objects).
         gc.freeze()
+        from termnews.app.idle_gc import TICK_S, IdleCollector
+
+        # The full collections that remain wait for a moment without key presses.
+        self._idle_gc = IdleCollector()
+        self._idle_gc.install()
+        self.set_interval(TICK_S, self._idle_gc.tick)
 
     async def _start_step_by_step(self) -> None:
         """No prefetched data (or reading it failed): one query after the other."""
