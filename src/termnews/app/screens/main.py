@@ -52,9 +52,10 @@ from termnews.core.store import Store
 from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from textual import events
+    from textual.widgets.option_list import Option
 
     from termnews.app.app import TermnewsApp
     from termnews.app.idle_gc import IdleCollector
@@ -104,6 +105,13 @@ There is nothing in the cache yet.
 
 Then press `R` here (or run `termnews refresh`).
 """
+
+
+def _with_options(
+    rows: list[Headline], build: Callable[[Sequence[Headline]], list[Option]]
+) -> tuple[list[Headline], list[Option]]:
+    """``rows`` and their list options, both made on the store thread (see ``build_options``)."""
+    return rows, build(rows)
 
 
 def _unread_articles(count: int) -> str:
@@ -453,15 +461,28 @@ class MainScreen(SearchMixin, Screen[None]):
         self._generation += 1
         generation = self._generation
         query = self.current_query()
-        rows, total = await self.tn.store_thread.call(lambda s: query.first_page(s, at_least))
+        build = self.headlines.build_options
+
+        def load(store: Store) -> tuple[list[Headline], int, list[Option]]:
+            # The rows' options are made here, off the loop: after a refresh this
+            # reloads every new article (10,000 in the benchmark).
+            rows, total = query.first_page(store, at_least)
+            return rows, total, build(rows)
+
+        rows, total, options = await self.tn.store_thread.call(load)
         if generation != self._generation:
             return
-        self._show_headlines(rows, total, query, keep_id)
+        self._show_headlines(rows, total, query, keep_id, options)
 
     def _show_headlines(
-        self, rows: list[Headline], total: int, query: HeadlineQuery, keep_id: int | None
+        self,
+        rows: list[Headline],
+        total: int,
+        query: HeadlineQuery,
+        keep_id: int | None,
+        options: list[Option] | None = None,
     ) -> None:
-        self.headlines.show_rows(rows, total, keep_id=keep_id)
+        self.headlines.show_rows(rows, total, keep_id=keep_id, options=options)
         count = f"{total} article{'s' if total != 1 else ''}"
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()
@@ -501,21 +522,22 @@ class MainScreen(SearchMixin, Screen[None]):
         if not query.paged:
             return
         generation = self._generation
+        build = self.headlines.build_options
         while self.headlines.has_more:
             offset = len(self.headlines.rows)
             limit = BOTTOM_PAGE_SIZE if everything else PAGE_SIZE
             # The read connection: a page asked for by a key press (j near the end of
             # the loaded rows) must not wait behind a write; new rows only (append_rows
             # skips loaded ones), so a mark-read still in flight changes nothing here.
-            rows = await self.tn.store_thread.read(
-                lambda s, o=offset, n=limit: query.page(s, o, n)  # type: ignore[misc]
+            rows, options = await self.tn.store_thread.read(
+                lambda s, o=offset, n=limit: _with_options(query.page(s, o, n), build)  # type: ignore[misc]
             )
             if generation != self._generation:
                 return
             if not rows:
                 self.headlines.total = len(self.headlines.rows)
                 break
-            self.headlines.append_rows(rows, self.headlines.total)
+            self.headlines.append_rows(rows, self.headlines.total, options)
             if not everything:
                 break
 
