@@ -71,6 +71,8 @@ BOTTOM_PAGE_SIZE = 10_000
 query re-walks the rows before it."""
 FIRST_FRAME_WAIT_S = 1.0
 """How long the first frame waits for the first screen's data before it is drawn empty."""
+RELATED_AFTER_KEYS_S = 0.2
+"""Related stories load once keys pause this long (opening, moving on): not between them."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
 
@@ -143,6 +145,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self._refresh_cancel = threading.Event()
         self.auto_refresh_timer: Timer | None = None
         """Refreshes everything every ``general.auto_refresh_minutes`` (None when off)."""
+        self._last_key = 0.0
+        """When the last key was pressed (``time.monotonic``)."""
         self._idle_gc: IdleCollector | None = None
         """Runs full garbage collections while no key is pressed (from the end of start-up)."""
 
@@ -223,6 +227,7 @@ class MainScreen(SearchMixin, Screen[None]):
             self._idle_gc.uninstall()
 
     def on_key(self, event: events.Key) -> None:
+        self._last_key = time.monotonic()
         if self._idle_gc is not None:
             self._idle_gc.input_seen()
 
@@ -619,11 +624,22 @@ class MainScreen(SearchMixin, Screen[None]):
             self.headlines.highlighted = index
             self.open_article(self.headlines.rows[index].id)
 
+    async def _key_pause(self, seconds: float) -> None:
+        """Return once no key has been pressed for ``seconds``.
+
+        For work a reader does not wait for (the related stories): keys come 60-100 ms
+        apart when someone reads down a list, and work started between two of them
+        took the CPU the next one needed, most on a busy machine (issue 8).
+        """
+        while (left := self._last_key + seconds - time.monotonic()) > 0:
+            await asyncio.sleep(left)
+
     @work(exclusive=True, group="related", exit_on_error=False)
     async def _load_related(self, article_id: int) -> None:
         # After the article's frame: the query shares the store thread with the next
         # open, and the panel's new rows cost a layout of their own.
         await self._painted()
+        await self._key_pause(RELATED_AFTER_KEYS_S)
         limit = self.tn.config.related.limit
         try:
             items = await self.tn.store_thread.read(
