@@ -494,10 +494,20 @@ class MainScreen(SearchMixin, Screen[None]):
 
     @work(exclusive=True, group="headlines", exit_on_error=False)
     async def reload_headlines(self, keep_place: bool = True, extra: int = 0) -> None:
-        """Reload the list for the current query, keeping the highlighted article."""
+        """Reload the list for the current query, keeping the highlighted article.
+
+        ``extra``: how many articles were added (a refresh's new ones). None of them
+        can push the kept article further down than ``extra`` rows, so the reload
+        reaches a page past where the article can be, not every row loaded so far
+        plus ``extra``: after a few refreshes of 10,000 new articles each, that was
+        20,000, 30,000... rows read and made into options for a list shown at row 100.
+        """
         current = self.headlines.current
         keep = current.id if (keep_place and current) else None
-        at_least = max(PAGE_SIZE, len(self.headlines.rows) + extra) if keep_place else PAGE_SIZE
+        loaded = len(self.headlines.rows)
+        if extra > 0 and self.headlines.highlighted is not None:
+            loaded = min(loaded, self.headlines.highlighted + PAGE_SIZE)
+        at_least = max(PAGE_SIZE, loaded + extra) if keep_place else PAGE_SIZE
         await self._load_headlines(keep_id=keep, at_least=at_least)
 
     def show_view(self, view: View, focus_headlines: bool = False) -> None:
