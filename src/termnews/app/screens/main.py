@@ -52,9 +52,13 @@ from termnews.core.store import Store
 from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+
+    from textual import events
+    from textual.widgets.option_list import Option
 
     from termnews.app.app import TermnewsApp
+    from termnews.app.idle_gc import IdleCollector
 
 ALL = View(VirtualSection.ALL.value)
 STACK_BELOW = 110
@@ -67,6 +71,8 @@ BOTTOM_PAGE_SIZE = 10_000
 query re-walks the rows before it."""
 FIRST_FRAME_WAIT_S = 1.0
 """How long the first frame waits for the first screen's data before it is drawn empty."""
+RELATED_AFTER_KEYS_S = 0.2
+"""Related stories load once keys pause this long (opening, moving on): not between them."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
 
@@ -103,6 +109,13 @@ Then press `R` here (or run `termnews refresh`).
 """
 
 
+def _with_options(
+    rows: list[Headline], build: Callable[[Sequence[Headline]], list[Option]]
+) -> tuple[list[Headline], list[Option]]:
+    """``rows`` and their list options, both made on the store thread (see ``build_options``)."""
+    return rows, build(rows)
+
+
 def _unread_articles(count: int) -> str:
     """``1 unread article`` / ``12 unread articles``, for confirmations."""
     return f"{count} unread article{'' if count == 1 else 's'}"
@@ -132,6 +145,10 @@ class MainScreen(SearchMixin, Screen[None]):
         self._refresh_cancel = threading.Event()
         self.auto_refresh_timer: Timer | None = None
         """Refreshes everything every ``general.auto_refresh_minutes`` (None when off)."""
+        self._last_key = 0.0
+        """When the last key was pressed (``time.monotonic``)."""
+        self._idle_gc: IdleCollector | None = None
+        """Runs full garbage collections while no key is pressed (from the end of start-up)."""
 
     # ------------------------------------------------------------ plumbing
 
@@ -206,6 +223,13 @@ class MainScreen(SearchMixin, Screen[None]):
     def on_unmount(self) -> None:
         # Quitting mid-refresh: let the refresh thread stop at the next feed.
         self._refresh_cancel.set()
+        if self._idle_gc is not None:
+            self._idle_gc.uninstall()
+
+    def on_key(self, event: events.Key) -> None:
+        self._last_key = time.monotonic()
+        if self._idle_gc is not None:
+            self._idle_gc.input_seen()
 
     # -------------------------------------------------------------- layout
 
@@ -268,6 +292,12 @@ class MainScreen(SearchMixin, Screen[None]):
         # the app: moved out of the collector's sight, so a full collection during a
         # key press no longer walks it (tens of thousands of objects).
         gc.freeze()
+        from termnews.app.idle_gc import TICK_S, IdleCollector
+
+        # The full collections that remain wait for a moment without key presses.
+        self._idle_gc = IdleCollector()
+        self._idle_gc.install()
+        self.set_interval(TICK_S, self._idle_gc.tick)
 
     async def _start_step_by_step(self) -> None:
         """No prefetched data (or reading it failed): one query after the other."""
@@ -436,25 +466,48 @@ class MainScreen(SearchMixin, Screen[None]):
         self._generation += 1
         generation = self._generation
         query = self.current_query()
-        rows, total = await self.tn.store_thread.call(lambda s: query.first_page(s, at_least))
+        build = self.headlines.build_options
+
+        def load(store: Store) -> tuple[list[Headline], int, list[Option]]:
+            # The rows' options are made here, off the loop: after a refresh this
+            # reloads every new article (10,000 in the benchmark).
+            rows, total = query.first_page(store, at_least)
+            return rows, total, build(rows)
+
+        rows, total, options = await self.tn.store_thread.call(load)
         if generation != self._generation:
             return
-        self._show_headlines(rows, total, query, keep_id)
+        self._show_headlines(rows, total, query, keep_id, options)
 
     def _show_headlines(
-        self, rows: list[Headline], total: int, query: HeadlineQuery, keep_id: int | None
+        self,
+        rows: list[Headline],
+        total: int,
+        query: HeadlineQuery,
+        keep_id: int | None,
+        options: list[Option] | None = None,
     ) -> None:
-        self.headlines.show_rows(rows, total, keep_id=keep_id)
+        self.headlines.show_rows(rows, total, keep_id=keep_id, options=options)
         count = f"{total} article{'s' if total != 1 else ''}"
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()
 
     @work(exclusive=True, group="headlines", exit_on_error=False)
     async def reload_headlines(self, keep_place: bool = True, extra: int = 0) -> None:
-        """Reload the list for the current query, keeping the highlighted article."""
+        """Reload the list for the current query, keeping the highlighted article.
+
+        ``extra``: how many articles were added (a refresh's new ones). None of them
+        can push the kept article further down than ``extra`` rows, so the reload
+        reaches a page past where the article can be, not every row loaded so far
+        plus ``extra``: after a few refreshes of 10,000 new articles each, that was
+        20,000, 30,000... rows read and made into options for a list shown at row 100.
+        """
         current = self.headlines.current
         keep = current.id if (keep_place and current) else None
-        at_least = max(PAGE_SIZE, len(self.headlines.rows) + extra) if keep_place else PAGE_SIZE
+        loaded = len(self.headlines.rows)
+        if extra > 0 and self.headlines.highlighted is not None:
+            loaded = min(loaded, self.headlines.highlighted + PAGE_SIZE)
+        at_least = max(PAGE_SIZE, loaded + extra) if keep_place else PAGE_SIZE
         await self._load_headlines(keep_id=keep, at_least=at_least)
 
     def show_view(self, view: View, focus_headlines: bool = False) -> None:
@@ -484,18 +537,22 @@ class MainScreen(SearchMixin, Screen[None]):
         if not query.paged:
             return
         generation = self._generation
+        build = self.headlines.build_options
         while self.headlines.has_more:
             offset = len(self.headlines.rows)
             limit = BOTTOM_PAGE_SIZE if everything else PAGE_SIZE
-            rows = await self.tn.store_thread.call(
-                lambda s, o=offset, n=limit: query.page(s, o, n)  # type: ignore[misc]
+            # The read connection: a page asked for by a key press (j near the end of
+            # the loaded rows) must not wait behind a write; new rows only (append_rows
+            # skips loaded ones), so a mark-read still in flight changes nothing here.
+            rows, options = await self.tn.store_thread.read(
+                lambda s, o=offset, n=limit: _with_options(query.page(s, o, n), build)  # type: ignore[misc]
             )
             if generation != self._generation:
                 return
             if not rows:
                 self.headlines.total = len(self.headlines.rows)
                 break
-            self.headlines.append_rows(rows, self.headlines.total)
+            self.headlines.append_rows(rows, self.headlines.total, options)
             if not everything:
                 break
 
@@ -511,7 +568,9 @@ class MainScreen(SearchMixin, Screen[None]):
         Enter to the article.
         """
         try:
-            article = await self.tn.store_thread.call(lambda s: s.article(article_id))
+            # The read connection: never behind the last article's mark-read, which
+            # waits while the refresh child writes (issue 8).
+            article = await self.tn.store_thread.read(lambda s: s.article(article_id))
         except NotFoundError:
             self.notify("That article is no longer in the cache.", severity="warning")
             return
@@ -575,14 +634,25 @@ class MainScreen(SearchMixin, Screen[None]):
             self.headlines.highlighted = index
             self.open_article(self.headlines.rows[index].id)
 
+    async def _key_pause(self, seconds: float) -> None:
+        """Return once no key has been pressed for ``seconds``.
+
+        For work a reader does not wait for (the related stories): keys come 60-100 ms
+        apart when someone reads down a list, and work started between two of them
+        took the CPU the next one needed, most on a busy machine (issue 8).
+        """
+        while (left := self._last_key + seconds - time.monotonic()) > 0:
+            await asyncio.sleep(left)
+
     @work(exclusive=True, group="related", exit_on_error=False)
     async def _load_related(self, article_id: int) -> None:
         # After the article's frame: the query shares the store thread with the next
         # open, and the panel's new rows cost a layout of their own.
         await self._painted()
+        await self._key_pause(RELATED_AFTER_KEYS_S)
         limit = self.tn.config.related.limit
         try:
-            items = await self.tn.store_thread.call(
+            items = await self.tn.store_thread.read(
                 lambda s: related_articles(s, article_id, limit)
             )
         except Exception as exc:

@@ -1,0 +1,135 @@
+"""Key presses while the refresh child writes: nothing on the key path waits for its lock.
+
+The child holds the cache's write lock while it stores a feed; here a real second
+sqlite3 connection holds it (``BEGIN IMMEDIATE``) for as long as the test wants.
+"""
+
+from __future__ import annotations
+
+import gc
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+from tests.ui.conftest import Env, RunApp, main_screen, settle, wait_for
+
+from termnews.app.headline_query import PAGE_SIZE
+from termnews.app.idle_gc import DEFERRED_FULL_AFTER
+from termnews.app.widgets.article_view import ArticleView
+from termnews.core.refresh import refresh
+
+
+async def test_opening_articles_while_another_connection_holds_the_write_lock(
+    seeded: Env, run_app: RunApp
+) -> None:
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        rows = screen.headlines.rows
+        assert len(rows) >= 3 and not rows[1].read and not rows[2].read
+        lock = sqlite3.connect(seeded.db_path, isolation_level=None)
+        try:
+            lock.execute("BEGIN IMMEDIATE")
+            # Opening row 1 queues its mark-read, which now waits for the lock...
+            await pilot.press("j", "enter")
+            await wait_for(
+                pilot, lambda: screen.article is not None and screen.article.id == rows[1].id
+            )
+            # ...and the next article still opens: its read does not queue behind that write.
+            await pilot.press("j", "enter")
+            await wait_for(
+                pilot, lambda: screen.article is not None and screen.article.id == rows[2].id
+            )
+            assert app.screen.query_one(ArticleView).article == screen.article
+            # The writes are still waiting: nothing was marked read meanwhile.
+            assert not screen.headlines.rows[1].read and not screen.headlines.rows[2].read
+        finally:
+            lock.rollback()
+            lock.close()
+        # The lock gone, the queued marks go through: both read, in the list and the cache.
+        await settle(pilot)
+        assert screen.headlines.rows[1].read and screen.headlines.rows[2].read
+        with seeded.store() as store:
+            assert store.article(rows[1].id).read and store.article(rows[2].id).read
+
+
+async def test_full_collections_wait_for_a_pause_in_key_presses(
+    seeded: Env, run_app: RunApp
+) -> None:
+    before = gc.get_threshold()
+    async with run_app(seeded) as (app, pilot):
+        collector = main_screen(app)._idle_gc
+        assert collector is not None
+        assert gc.get_threshold()[2] == DEFERRED_FULL_AFTER
+        pressed = collector.last_input
+        await pilot.press("j")
+        assert collector.last_input > pressed  # a key counts as input
+        # Enough long-lived objects for CPython to have run a full collection by now.
+        ran = collector.collections
+        kept = [[] for _ in range(200_000)]
+        assert collector.due()
+        # Once the keys stop, the screen's timer runs the full collection that was due.
+        await wait_for(pilot, lambda: collector.collections > ran)
+        assert not collector.due()
+        del kept
+    assert gc.get_threshold() == before  # the interpreter gets its thresholds back
+
+
+def wire(path: Path, first: int, last: int) -> None:
+    """A local RSS feed of stories ``first`` .. ``last - 1``, the higher the newer."""
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    items = "".join(
+        f"<item><title>Wire story {i}</title><link>https://wire.example/{i}</link>"
+        f"<guid>wire-{i}</guid><pubDate>{format_datetime(start + timedelta(minutes=i))}</pubDate>"
+        f"<description>Body {i}.</description></item>"
+        for i in range(first, last)
+    )
+    path.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        f"<link>https://wire.example/</link>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+
+
+async def test_after_a_refresh_of_many_new_articles_the_list_keeps_its_place(
+    seeded: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    feed = tmp_path / "wire.xml"
+    wire(feed, 0, PAGE_SIZE + 50)  # more than one page of headlines
+    with seeded.store() as store:
+        store.add_feed(str(feed), "Wire", "World")
+        refresh(store, store.feeds(), offline=True)
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        hl = screen.headlines
+        await pilot.press("G")  # every row loaded, then back up to the fourth
+        await settle(pilot)
+        assert len(hl.rows) == hl.total > PAGE_SIZE + 3
+        await pilot.press("g", "j", "j", "j")
+        kept = hl.current
+        assert kept is not None
+        line = hl.highlighted - int(hl.scroll_y)  # type: ignore[operator]
+        # Every story of the next refresh is newer than everything listed.
+        wire(feed, 1000, 1000 + 2 * PAGE_SIZE)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: screen.refreshing)
+        await wait_for(pilot, lambda: not screen.refreshing, tries=2000)
+        await settle(pilot)
+        with seeded.store() as store:
+            everything = [h.id for h in store.headlines(limit=100_000)]
+        # Loaded: the new stories, the kept article and a page below it; the rest lazily.
+        assert len(hl.rows) == 2 * PAGE_SIZE + 3 + PAGE_SIZE < len(everything)
+        # The same article is highlighted, at the same line of the list...
+        assert hl.current is not None and hl.current.id == kept.id
+        assert hl.highlighted == everything.index(kept.id)
+        assert hl.highlighted - int(hl.scroll_y) == line  # type: ignore[operator]
+        # ...the loaded rows are the cache's, in its order, and the rest load on the way down.
+        assert [h.id for h in hl.rows] == everything[: len(hl.rows)]
+        await pilot.press("G")
+        await settle(pilot)
+        assert [h.id for h in hl.rows] == everything
+        assert hl.current is not None and hl.current.id == everything[-1]
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: screen.article is not None and screen.article.id == everything[-1]
+        )
