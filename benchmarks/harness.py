@@ -157,7 +157,8 @@ def module_at_revision(rev: str, relpath: str, folder: Path, name: str) -> Modul
 # -- running one process ------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
+    """The direct children of ``pid``, from /proc (empty once it is gone)."""
     kids: list[int] = []
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
@@ -191,7 +192,7 @@ def tree_rss_kib(pid: int, *, include_root: bool = True) -> int:
             continue
         seen.add(p)
         total += _rss_kib(p)
-        todo.extend(_children(p))
+        todo.extend(child_pids(p))
     return total
 
 

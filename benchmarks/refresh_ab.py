@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import bench_setup
+import harness
 import termnews_side
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -56,21 +57,6 @@ def _stat(path: str) -> tuple[float, int, int] | None:
     except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / TICK, int(fields[19]), int(fields[21]) * PAGE_KIB
-
-
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return kids
-    for tid in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/children") as fh:
-                kids.extend(int(k) for k in fh.read().split())
-        except OSError:
-            continue
-    return kids
 
 
 class TreeCPU(threading.Thread):
@@ -98,7 +84,7 @@ class TreeCPU(threading.Thread):
             cpu, start, kib = got
             self.cpu[(pid, start)] = max(cpu, self.cpu.get((pid, start), 0.0))
             rss += kib
-            todo.extend(_children(pid))
+            todo.extend(harness.child_pids(pid))
         self.peak_rss_kib = max(self.peak_rss_kib, rss)
 
     def run(self) -> None:
