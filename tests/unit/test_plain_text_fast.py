@@ -180,3 +180,21 @@ def test_other_markup_is_not_taken_for_plain_inline(markup: str) -> None:
 def test_a_long_run_of_text_fails_the_inline_check_quickly() -> None:
     # Possessive quantifiers: no backtracking through ways of splitting the text.
     assert _plain_inline_text("a" * 3999 + "<") is None
+
+
+def test_unsafe_check_without_the_regex_misses_no_character() -> None:
+    """The printable shortcut must send every character strip_unsafe removes to it."""
+    from termnews.core.content import _UNSAFE_HINT, _may_be_unsafe
+
+    unsafe = [chr(i) for i in range(0x110000) if _UNSAFE_HINT.match(chr(i))]
+    assert len(unsafe) > 60
+    for ch in unsafe:
+        for markup in (ch, f"<p>a\n{ch}b</p>", f"\t<p>{ch}</p>\n", f"<p>\u00a0{ch}</p>"):
+            assert _may_be_unsafe(markup), repr(markup)
+    for markup in ("", "<p>plain</p>", "<p>a</p>\n\t<p>Núñez — “quoted”</p>", "<p>a\u00a0b</p>"):
+        assert not _may_be_unsafe(markup), repr(markup)
+
+
+def test_escape_sequences_in_a_body_with_newlines_are_stripped() -> None:
+    markup = "<p>a\n\x1b[31mred\x1b[0m\tb</p>\n<p>c\u202ed</p>"
+    assert html_to_text(markup) == "a red b cd"
