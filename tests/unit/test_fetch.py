@@ -291,3 +291,71 @@ def test_304s_and_redirects_reuse_one_connection() -> None:
         results = asyncio.run(go())
     assert [r.status for r in results] == [304, 304, 304, 404, 304, 304]
     assert len(ports) == 7 and len(set(ports)) == 1
+
+
+def test_the_pool_polls_sockets_through_the_cheap_check() -> None:
+    """Fetcher's default pool opens its connections through ReadableCheckBackend."""
+    from termnews.core.sources.readable_check import ReadableCheckBackend, _Stream
+
+    with running() as server:
+        server.routes["/feed"] = static(b"<rss/>")
+
+        async def go() -> tuple[object, list[object]]:
+            async with Fetcher(FAST) as fetcher:
+                await fetcher.fetch(server.url("/feed"))
+                pool = fetcher._client._transport._pool  # type: ignore[union-attr]
+                streams = [c._connection._network_stream for c in pool.connections]
+                return pool._network_backend, streams
+
+        backend, streams = asyncio.run(go())
+    assert isinstance(backend, ReadableCheckBackend)
+    assert streams and all(isinstance(s, _Stream) and s._sock is not None for s in streams)
+
+
+def test_a_keep_alive_connection_the_server_closed_is_not_reused() -> None:
+    """The cheap check must still see a server's hang-up on an idle connection.
+
+    The server answers without ``Connection: close`` and then closes the socket, so
+    the client holds a keep-alive connection that is dead. Reusing it would fail the
+    next fetch ("connection closed before the response was complete").
+    """
+    ports: list[int] = []
+
+    def hang_up(h: BaseHTTPRequestHandler) -> None:
+        ports.append(h.client_address[1])
+        send(h, 200, b"<rss/>")
+        h.wfile.flush()
+        h.close_connection = True
+
+    with running() as server:
+        server.routes["/feed"] = hang_up
+        network = NetworkConfig(concurrency=1, per_host=1, connect_timeout=2.0, total_timeout=3.0)
+
+        async def go() -> list[FetchResult]:
+            async with Fetcher(network) as fetcher:
+                results = []
+                for _ in range(3):
+                    results.append(await fetcher.fetch(server.url("/feed")))
+                    await asyncio.sleep(0.1)  # the server's FIN arrives
+                return results
+
+        results = asyncio.run(go())
+    assert [(r.status, r.error) for r in results] == [(200, None)] * 3
+    assert len(set(ports)) == 3
+
+
+def test_readable_check_answers_like_httpcore() -> None:
+    """Idle socket: not readable; data or EOF waiting: readable; closed socket: readable."""
+    from termnews.core.sources.readable_check import _readable
+
+    a, b = socket.socketpair()
+    try:
+        assert not _readable(a)
+        b.sendall(b"x")
+        assert _readable(a)
+        a.recv(1)
+        b.close()
+        assert _readable(a)
+    finally:
+        a.close()
+    assert _readable(a)  # fileno() is -1 once closed

@@ -46,6 +46,7 @@ import httpx
 from termnews import __version__
 from termnews.core.config import NetworkConfig
 from termnews.core.errors import SourceError
+from termnews.core.sources import readable_check
 
 __all__ = [
     "FEED_ACCEPT",
@@ -336,6 +337,8 @@ class Fetcher:
             follow_redirects=False,
             transport=self._transport,
         )
+        if self._transport is None:
+            readable_check.install(self._client)
         return self
 
     async def __aexit__(
