@@ -174,3 +174,49 @@ def test_an_unknown_namespace_is_named_by_each_element_s_own_prefix() -> None:
         b'<r xmlns:a="urn:x-unknown" xmlns:b="urn:x-unknown"><a:t/><b:t/><a:t/></r>'
     )
     assert [_name(el) for el in doc] == [("a", "t"), ("b", "t"), ("a", "t")]
+
+
+def _fix_as_before(text: str) -> str:
+    """_fix as it was written first: the C1 check is a regex over the text."""
+    import contextlib
+
+    from termnews.core.sources.fastparse import _C1, _cp1252
+
+    if text.isascii():
+        return text
+    try:
+        raw = text.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        pass
+    else:
+        with contextlib.suppress(UnicodeDecodeError):
+            text = raw.decode("utf-8")
+    return text.translate(_cp1252) if _C1.search(text) else text
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("caf\xe9 \x93ok\x94", "café “ok”"),  # Latin-1 text with Windows-1252 quotes
+        ("\u201cnew\u201d \x96 \x80", "“new” – €"),  # C1 beside characters past Latin-1
+        ("\u00c3\u00a9t\u00c3\u00a9", "été"),  # UTF-8 read as Latin-1
+        ("Nú\u00f1ez \u00a0 서울 \u00c2", "Nú\u00f1ez \u00a0 서울 \u00c2"),  # nothing to repair
+    ],
+)
+def test_text_repairs(text: str, fixed: str) -> None:
+    from termnews.core.sources.fastparse import _fix
+
+    assert _fix(text) == fixed == _fix_as_before(text)
+
+
+def test_text_repairs_match_the_regex_check_on_random_text() -> None:
+    import random
+
+    from termnews.core.sources.fastparse import _fix
+
+    rnd = random.Random(8)
+    pieces = ["a", "é", "\x85", "\x9f", "\x80", "€", "“", "서", "Â", "\xa0", "Ã©", "\ud800"]
+    pieces += ["😀", "\n"]
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8)))
+        assert _fix(text) == _fix_as_before(text), repr(text)
