@@ -118,3 +118,44 @@ def test_headless_listing_needs_no_body_conversion_and_no_query_engine(tmp_path:
         "termnews.core.related",
     }
     assert not unwanted & modules, sorted(unwanted & modules)
+
+
+def test_an_http_refresh_process_does_not_import_the_parser(tmp_path: Path) -> None:
+    """Parse workers parse HTTP feeds; the refresh process itself never needs feedparser,
+    lxml or the HTML converter (importing them cost ~0.1-0.2 s before the first fetch).
+    The workers still parse (the feeds' articles arrive)."""
+    unit = Path(__file__).resolve().parent / "unit"
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(unit)!r})\n"
+        "from loopback_http import running, rss, static\n"
+        "from termnews.core.parse_pool import MIN_FEEDS_FOR_PROCESSES\n"
+        "from termnews.core.refresh import refresh\n"
+        "from termnews.core.store import Store\n"
+        "with running() as server:\n"
+        f"    store = Store.open({str(tmp_path / 'cache.db')!r})\n"
+        "    for i in range(MIN_FEEDS_FOR_PROCESSES):\n"
+        "        server.routes[f'/f{i}'] = static(rss(f'feed {i}', prefix=f'f{i}'))\n"
+        "        store.add_feed(server.url(f'/f{i}'))\n"
+        "    report = refresh(store)\n"
+        "heavy = ('feedparser', 'lxml', 'lxml.etree', 'termnews.core.content',\n"
+        "         'termnews.core.sources.parse')\n"
+        "print(report.new, ','.join(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    new, _, imported = out.stdout.strip().partition(" ")
+    from termnews.core.parse_pool import MIN_FEEDS_FOR_PROCESSES
+
+    assert int(new) == 3 * MIN_FEEDS_FOR_PROCESSES  # 3 items a feed, parsed in workers
+    assert imported == "", f"imported by the refresh process: {imported}"
+
+
+def test_the_fork_server_preloads_the_parsers() -> None:
+    """The preload list names modules that exist (the fork server skips a bad name silently)."""
+    import importlib
+
+    from termnews.core.parse_pool import _PRELOAD
+
+    assert "termnews.core.sources.parse" in _PRELOAD
+    for name in _PRELOAD:
+        importlib.import_module(name)

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from termnews.core.config import Config, NetworkConfig
-from termnews.core.extract import extract_article
 from termnews.core.models import Article, Feed
 from termnews.core.sources.fetch import HTML_ACCEPT, Fetcher, FetchResult
 from termnews.core.store import Store
@@ -49,6 +48,11 @@ def _extract(result: FetchResult) -> tuple[str | None, str | None]:
     if ctype and not ctype.startswith(_HTML_TYPES):
         return None, f"not a web page ({ctype})"
     page = result.body.decode("utf-8", errors="replace")
+    # Imported here: every refresh imports this module to ask ``wants_full_text``, and
+    # the extractor brings lxml and the HTML converter (~60 ms) into a process that
+    # otherwise never needs them.
+    from termnews.core.extract import extract_article
+
     try:
         extracted = extract_article(page, result.final_url)
     except Exception as exc:  # extractors are third-party code fed hostile pages

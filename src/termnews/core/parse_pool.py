@@ -36,7 +36,6 @@ from datetime import datetime
 
 from termnews.core.models import ParsedFeed
 from termnews.core.related_text import entry_terms
-from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
 
 __all__ = [
     "BACKGROUND_NICE",
@@ -53,7 +52,17 @@ __all__ = [
 MIN_FEEDS_FOR_PROCESSES = 4
 """Below this many feeds to fetch, parsing runs in a thread (no process start-up)."""
 
-_PRELOAD = ["termnews.core.parse_pool"]
+_PRELOAD = [
+    "termnews.core.parse_pool",
+    "termnews.core.sources.parse",
+    "termnews.core.sources.fastparse",
+]
+"""What the fork server imports once for every worker: the parsers, not only this module.
+
+This module imports no parser itself: the refresh process that starts the pool
+never parses an HTTP feed (its workers do), and importing feedparser and lxml
+there cost ~0.1-0.2 s of CPU at the start of every refresh, before the first fetch.
+"""
 
 BACKGROUND_NICE = 10
 """The niceness of the reader's refresh process (``termnews refresh --low-priority``)."""
@@ -84,6 +93,8 @@ def lower_priority(niceness: int = BACKGROUND_NICE) -> None:
 
 def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
     """Parse one feed body: ``(parsed, None)`` or ``(None, one-line reason)``; never raises."""
+    from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
+
     try:
         return parse_feed_bytes(data, url), None
     except FeedParseError as exc:
