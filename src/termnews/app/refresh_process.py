@@ -5,8 +5,9 @@ stories, all Python that holds the interpreter lock. Run in a thread of the read
 it took the lock from the event loop for long stretches and a key press waited
 hundreds of milliseconds (issue 8). As ``termnews refresh --progress jsonl
 --low-priority`` in a process of its own it shares nothing with the reader but the
-cache file (WAL: the reader reads while it writes), and runs at nice 10, as do its
-parse workers, so the reader wins the CPU whenever both want it.
+cache file (WAL: the reader reads while it writes), and runs, with its parse
+workers, as background work (``SCHED_IDLE`` on Linux, see :mod:`termnews.core.priority`;
+else nice 10 and 15): it gets a core only when the reader does not want it.
 
 Why a thread follows it: reading the child's stdout blocks, in the kernel, without
 the interpreter lock; each line becomes a callback (the screen posts a message).
