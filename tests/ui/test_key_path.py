@@ -6,16 +6,21 @@ sqlite3 connection holds it (``BEGIN IMMEDIATE``) for as long as the test wants.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+import pytest
 from tests.ui.conftest import Env, RunApp, main_screen, settle, wait_for
 
 from termnews.app.headline_query import PAGE_SIZE
 from termnews.app.idle_gc import DEFERRED_FULL_AFTER
+from termnews.app.messages import RefreshProgress
+from termnews.app.screens import main as main_module
 from termnews.app.widgets.article_view import ArticleView
 from termnews.core.refresh import refresh
 
@@ -133,3 +138,52 @@ async def test_after_a_refresh_of_many_new_articles_the_list_keeps_its_place(
         await wait_for(
             pilot, lambda: screen.article is not None and screen.article.id == everything[-1]
         )
+
+
+PAUSE = 1.0
+MAX_WAIT = 2.0
+
+
+async def test_refresh_progress_waits_for_a_pause_in_key_presses(
+    seeded: Env, run_app: RunApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Longer than the reader's, so a slow test machine cannot make a press look old.
+    monkeypatch.setattr(main_module, "PROGRESS_AFTER_KEYS_S", PAUSE)
+    monkeypatch.setattr(main_module, "PROGRESS_MAX_WAIT_S", MAX_WAIT)
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        screen.refreshing = True  # as start_refresh leaves it (no child: messages posted here)
+        screen.status.progress = (0, 0)
+        screen._progress_shown_at = time.monotonic()
+        # No key for a while: shown at once.
+        await asyncio.sleep(PAUSE)
+        screen.post_message(RefreshProgress(1, 9, 0))
+        await pilot.pause(0)
+        assert screen.status.progress == (1, 9)
+        # Keys coming: the new count waits for them to pause...
+        screen._progress_shown_at = time.monotonic()
+        await pilot.press("j")
+        screen.post_message(RefreshProgress(2, 9, 0))
+        await pilot.pause(0)
+        assert screen.status.progress == (1, 9)
+        # ...and then shows the latest.
+        screen.post_message(RefreshProgress(3, 9, 0))
+        await wait_for(pilot, lambda: screen.status.progress == (3, 9))
+        # Keys that never pause: the count is at most MAX_WAIT old.
+        started = time.monotonic()
+        shown: set[tuple[int, int] | None] = set()
+        done = 3
+        while time.monotonic() - started < MAX_WAIT + 0.5:
+            await pilot.press("j" if done % 2 else "k")
+            done += 1
+            screen.post_message(RefreshProgress(done, 99, 0))
+            await asyncio.sleep(0.05)
+            shown.add(screen.status.progress)
+        assert 1 <= len(shown - {(3, 9)}) <= 3  # one update per MAX_WAIT of keys, not dozens
+        # The refresh ends meanwhile: a count still waiting is not shown after it.
+        screen.post_message(RefreshProgress(done + 1, 99, 0))
+        screen.refreshing = False
+        screen.status.progress = None
+        await asyncio.sleep(PAUSE * 2)
+        await settle(pilot)
+        assert screen.status.progress is None

@@ -75,6 +75,10 @@ RELATED_AFTER_KEYS_S = 0.2
 """Related stories load once keys pause this long (opening, moving on): not between them."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
+PROGRESS_AFTER_KEYS_S = 0.2
+"""Refresh progress that arrives while keys are pressed is shown once they pause this long."""
+PROGRESS_MAX_WAIT_S = 1.0
+"""...but the status line's count is never older than this while a refresh runs."""
 
 WELCOME = """\
 You are looking at the **demo**: a few bundled sample feeds in a throwaway cache,
@@ -141,6 +145,11 @@ class MainScreen(SearchMixin, Screen[None]):
         self._last_mid_reload = 0.0
         self._new_this_refresh = 0
         """New articles the running refresh has stored so far."""
+        self._progress_seen: tuple[int, int] | None = None
+        """The running refresh's last (done, total), shown or waiting for a pause in keys."""
+        self._progress_shown_at = 0.0
+        self._new_uncounted = 0
+        """New articles not in the section counts yet (recounted every few seconds)."""
         self._started = False
         self._refresh_cancel = threading.Event()
         self.auto_refresh_timer: Timer | None = None
@@ -1157,8 +1166,9 @@ class MainScreen(SearchMixin, Screen[None]):
             self.notify(f"Refreshing {clean_line(label)}…")
         self.refreshing = True
         self.status.progress = (0, 0)
-        self._last_mid_reload = time.monotonic()
-        self._new_this_refresh = 0
+        self._progress_seen = None
+        self._progress_shown_at = self._last_mid_reload = time.monotonic()
+        self._new_this_refresh = self._new_uncounted = 0
         self._refresh_cancel = threading.Event()
         self._refresh_worker(feed_ids, section, self._refresh_cancel)
 
@@ -1235,14 +1245,43 @@ class MainScreen(SearchMixin, Screen[None]):
 
     @on(RefreshProgress)
     def _refresh_progress(self, event: RefreshProgress) -> None:
-        self.status.progress = (event.done, event.total)
         self._new_this_refresh += event.new
-        if event.new and time.monotonic() - self._last_mid_reload > MID_REFRESH_RELOAD_S:
+        self._new_uncounted += event.new
+        self._progress_seen = (event.done, event.total)
+        now = time.monotonic()
+        if now - self._last_key >= PROGRESS_AFTER_KEYS_S:
+            self._show_progress(recount=True)
+            return
+        # Keys are coming: the counts can wait for a pause, the status line up to a second.
+        if now - self._progress_shown_at >= PROGRESS_MAX_WAIT_S:
+            self._show_progress(recount=False)
+        self._show_progress_after_keys()
+
+    @work(exclusive=True, group="progress", exit_on_error=False)
+    async def _show_progress_after_keys(self) -> None:
+        """The latest progress, once keys pause (a newer message restarts the wait).
+
+        Each update repaints the status line, and every few seconds the section
+        counts; the terminal then draws them too. Done between two key presses, that
+        work took the CPU the next press needed (issue 8); the count is no less
+        right a fraction of a second later.
+        """
+        await self._key_pause(PROGRESS_AFTER_KEYS_S)
+        self._show_progress(recount=True)
+
+    def _show_progress(self, recount: bool) -> None:
+        if not self.refreshing or self._progress_seen is None:
+            return  # finished meanwhile: the end of the refresh has shown everything
+        now = time.monotonic()
+        self.status.progress = self._progress_seen
+        self._progress_shown_at = now
+        if recount and self._new_uncounted and now - self._last_mid_reload > MID_REFRESH_RELOAD_S:
             # Counts only (one row per feed since the kept counts): the headline list is
             # not rebuilt mid-refresh. Reloading it cost hundreds of ms of UI time per
             # reload while keys were being pressed, and moved the rows under the
             # reader; the new headlines are merged in once, when the refresh ends.
-            self._last_mid_reload = time.monotonic()
+            self._last_mid_reload = now
+            self._new_uncounted = 0
             self.reload_sections()
             total = self.headlines.total
             self.headlines.border_subtitle = (
@@ -1253,6 +1292,7 @@ class MainScreen(SearchMixin, Screen[None]):
     @on(RefreshFinished)
     async def _refresh_finished(self, event: RefreshFinished) -> None:
         self.refreshing = False
+        self._progress_seen = None
         self.status.progress = None
         if event.feeds - len(event.failures) - event.skipped > 0:
             self.status.last_refresh = datetime.now(UTC)
