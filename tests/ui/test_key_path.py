@@ -22,6 +22,7 @@ from termnews.app.idle_gc import DEFERRED_FULL_AFTER
 from termnews.app.messages import RefreshProgress
 from termnews.app.screens import main as main_module
 from termnews.app.widgets.article_view import ArticleView
+from termnews.app.widgets.headline_list import PAGE_CONTEXT
 from termnews.core.refresh import refresh
 
 
@@ -187,3 +188,51 @@ async def test_refresh_progress_waits_for_a_pause_in_key_presses(
         await asyncio.sleep(PAUSE * 2)
         await settle(pilot)
         assert screen.status.progress is None
+
+
+async def test_moving_off_the_bottom_or_top_of_the_headlines_turns_a_page(
+    seeded: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    feed = tmp_path / "wire.xml"
+    wire(feed, 0, 120)
+    with seeded.store() as store:
+        store.add_feed(str(feed), "Wire", "World")
+        refresh(store, store.feeds(), offline=True)
+    async with run_app(seeded) as (app, pilot):
+        hl = main_screen(app).headlines
+        view = hl.scrollable_content_region.height
+        assert view > 2 * PAGE_CONTEXT + 1 and len(hl.rows) > 3 * view
+        for _ in range(view - 1):  # down to the last row in view: no scrolling
+            await pilot.press("j")
+        await settle(pilot)
+        assert hl.scroll_y == 0 and hl.highlighted == view - 1
+        # One more: the page turns, the last rows of the old page still in view...
+        await pilot.press("j")
+        await settle(pilot)
+        assert hl.highlighted == view
+        assert hl.scroll_y == view - PAGE_CONTEXT
+        # ...and the next moves repaint two rows each, no scroll, to the new bottom.
+        turned = hl.scroll_y
+        for _ in range(view - PAGE_CONTEXT - 1):
+            await pilot.press("j")
+        await settle(pilot)
+        assert hl.scroll_y == turned and hl.highlighted == turned + view - 1
+        await pilot.press("j")  # a second page, then back up across its top edge
+        await settle(pilot)
+        second = hl.scroll_y
+        assert second == turned + view - PAGE_CONTEXT
+        for _ in range(hl.highlighted - int(second)):  # up to its top row: no scrolling
+            await pilot.press("k")
+        await settle(pilot)
+        assert hl.scroll_y == second and hl.highlighted == second
+        await pilot.press("k")  # one more: the page turns up, the rows below kept
+        await settle(pilot)
+        assert hl.highlighted == second - 1
+        assert hl.scroll_y == second - 1 + 1 + PAGE_CONTEXT - view > 0
+        # Jumps farther than a row scroll as they did: to the end, to the top.
+        await pilot.press("G")
+        await settle(pilot)
+        assert hl.highlighted == len(hl.rows) - 1 and hl.scroll_y == hl.max_scroll_y
+        await pilot.press("g")
+        await settle(pilot)
+        assert hl.highlighted == 0 and hl.scroll_y == 0
