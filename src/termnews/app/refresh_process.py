@@ -154,7 +154,14 @@ def _failure(returncode: int, stderr: str | None) -> str:
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, a few seconds to finish cleanly, then kill the child and its workers."""
+    """SIGTERM, a few seconds to finish cleanly, then kill the child and its workers.
+
+    The group is continued first: a child stopped while keys were pressed
+    (:mod:`termnews.app.refresh_pause`) would not act on SIGTERM until then.
+    """
+    if hasattr(signal, "SIGCONT"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGCONT)
     with contextlib.suppress(ProcessLookupError):
         proc.send_signal(signal.SIGTERM)
     try:
@@ -170,6 +177,7 @@ def run_refresh(
     on_progress: Callable[[Sequence[FeedEvent]], None],
     should_stop: Callable[[], bool] = lambda: False,
     argv: Sequence[str] | None = None,
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> DoneEvent:
     """Run the refresh child to its end, handing on finished feeds as they come.
 
@@ -179,6 +187,8 @@ def run_refresh(
     when the child could not start, crashed or exited without one, and
     :class:`RefreshCancelled` once ``should_stop()`` turned true and the child was
     stopped. ``argv`` replaces :func:`refresh_argv` (tests run a failing child).
+    ``on_start`` gets the child as soon as it runs (the reader stops it while keys
+    are pressed, see :mod:`termnews.app.refresh_pause`).
     """
     try:
         proc = subprocess.Popen(
@@ -192,6 +202,8 @@ def run_refresh(
     except OSError as exc:
         raise RefreshFailed(f"could not start the refresh process: {exc.strerror or exc}") from exc
     assert proc.stdout is not None and proc.stderr is not None
+    if on_start is not None:
+        on_start(proc)
     stderr = _StderrTail(proc.stderr)
     summary: DoneEvent | None = None
     pending = b""

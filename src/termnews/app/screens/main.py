@@ -32,6 +32,8 @@ from termnews.app.first_screen import FirstScreen, with_trending
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
 from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
+from termnews.app.refresh_pause import TICK_S as PAUSE_TICK_S
+from termnews.app.refresh_pause import RefreshPauser
 from termnews.app.screens.confirm import ConfirmScreen
 from termnews.app.screens.help import HelpScreen
 from termnews.app.screens.search import SearchMixin
@@ -158,6 +160,8 @@ class MainScreen(SearchMixin, Screen[None]):
         """When the last key was pressed (``time.monotonic``)."""
         self._idle_gc: IdleCollector | None = None
         """Runs full garbage collections while no key is pressed (from the end of start-up)."""
+        self._pauser = RefreshPauser()
+        """Stops the refresh child while keys are pressed (app/refresh_pause.py)."""
 
     # ------------------------------------------------------------ plumbing
 
@@ -216,6 +220,7 @@ class MainScreen(SearchMixin, Screen[None]):
         self.status.demo = self.tn.demo
         self._apply_layout()
         self.headlines.focus()
+        self.set_interval(PAUSE_TICK_S, self._pauser.tick)
         # The first frame waits (briefly) for the first screen's data, so it is drawn
         # once, full, rather than empty and then again with everything in it.
         first = await self._first_screen(wait=FIRST_FRAME_WAIT_S)
@@ -231,6 +236,7 @@ class MainScreen(SearchMixin, Screen[None]):
 
     def on_unmount(self) -> None:
         # Quitting mid-refresh: let the refresh thread stop at the next feed.
+        self._pauser.detach()
         self._refresh_cancel.set()
         if self._idle_gc is not None:
             self._idle_gc.uninstall()
@@ -239,6 +245,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self._last_key = time.monotonic()
         if self._idle_gc is not None:
             self._idle_gc.input_seen()
+        if self.refreshing:
+            self._pauser.key_pressed()
 
     # -------------------------------------------------------------- layout
 
@@ -1220,7 +1228,12 @@ class MainScreen(SearchMixin, Screen[None]):
             section=section,
         )
         try:
-            summary = run_refresh(request, progress, lambda: cancel.is_set() or worker.is_cancelled)
+            summary = run_refresh(
+                request,
+                progress,
+                lambda: cancel.is_set() or worker.is_cancelled,
+                on_start=self._pauser.attach,
+            )
         except RefreshCancelled:
             return
         except RefreshFailed as exc:
@@ -1233,6 +1246,8 @@ class MainScreen(SearchMixin, Screen[None]):
                 )
             )
             return
+        finally:
+            self._pauser.detach()
         totals = summary.totals
         self.post_message(
             RefreshFinished(
