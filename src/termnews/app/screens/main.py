@@ -162,6 +162,7 @@ class MainScreen(SearchMixin, Screen[None]):
         """Runs full garbage collections while no key is pressed (from the end of start-up)."""
         self._pauser = RefreshPauser()
         """Stops the refresh child while keys are pressed (app/refresh_pause.py)."""
+        self._pause_timer: Timer | None = None
 
     # ------------------------------------------------------------ plumbing
 
@@ -220,7 +221,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self.status.demo = self.tn.demo
         self._apply_layout()
         self.headlines.focus()
-        self.set_interval(PAUSE_TICK_S, self._pauser.tick)
+        # Ticks only while the refresh is stopped for keys: no wake-ups otherwise.
+        self._pause_timer = self.set_interval(PAUSE_TICK_S, self._pause_tick, pause=True)
         # The first frame waits (briefly) for the first screen's data, so it is drawn
         # once, full, rather than empty and then again with everything in it.
         first = await self._first_screen(wait=FIRST_FRAME_WAIT_S)
@@ -247,6 +249,14 @@ class MainScreen(SearchMixin, Screen[None]):
             self._idle_gc.input_seen()
         if self.refreshing:
             self._pauser.key_pressed()
+            if self._pauser.stopped and self._pause_timer is not None:
+                self._pause_timer.resume()
+
+    def _pause_tick(self) -> None:
+        """Let the stopped refresh go on once keys pause (see app/refresh_pause.py)."""
+        self._pauser.tick()
+        if not self._pauser.stopped and self._pause_timer is not None:
+            self._pause_timer.pause()
 
     # -------------------------------------------------------------- layout
 
