@@ -1,11 +1,11 @@
 """The reader's refresh stands still while keys are being pressed.
 
 Even at ``SCHED_IDLE`` (see :mod:`termnews.core.priority`) the refresh child and its
-parse workers slowed key presses down during a refresh (issue 8): a key press cost
-the reader two to three times its idle CPU while they ran on the other core
-(shared caches and memory bandwidth of a 2-core machine), and a thread of the
-reader that was queued on a core did not move to the one the refresh held until
-the scheduler balanced them, tens of milliseconds later.
+parse workers slowed key presses down during a refresh (issue 8). Measured per press
+from /proc: a thread of the reader queued on one core waited there 50-100 ms while the
+idle-policy refresh ran on the other (it moves only when the scheduler balances the
+cores), and a move cost about twice its CPU time (6.7 -> 15 ms) with two idle-policy
+busy loops beside it (the caches and memory bandwidth of a 2-core machine).
 
 So while keys come, the child's process group (the child, its fork server and its
 parse workers; it leads a session of its own) is stopped with ``SIGSTOP``, and
