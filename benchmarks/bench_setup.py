@@ -88,11 +88,24 @@ def corpus(workdir: Path, feeds: int, items: int, seed: int = SEED) -> Path:
 
 
 def start_server(
-    workdir: Path, corpus_dir: Path, *, latency_ms: float = 0, max_seconds: float = 4 * 3600
+    workdir: Path,
+    corpus_dir: Path,
+    *,
+    latency_ms: float = 0,
+    max_seconds: float = 4 * 3600,
+    idle_priority: bool = False,
 ) -> ServerProcess:
-    """The feed server in its own process (its CPU is not the harness's), on the fixed port."""
+    """The feed server in its own process (its CPU is not the harness's), on the fixed port.
+
+    ``idle_priority``: under SCHED_IDLE, where the server must not take CPU from the
+    program measured (the reader's key presses during its refresh).
+    """
     return ServerProcess(
-        corpus_dir, latency_ms=latency_ms, max_seconds=max_seconds, port=server_port(workdir)
+        corpus_dir,
+        latency_ms=latency_ms,
+        max_seconds=max_seconds,
+        port=server_port(workdir),
+        idle_priority=idle_priority,
     )
 
 

@@ -50,6 +50,7 @@ import argparse
 import contextlib
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -498,6 +499,7 @@ class ServerProcess:
         max_seconds: float = 600,
         python: str = sys.executable,
         port: int = 0,
+        idle_priority: bool = False,
     ) -> None:
         cmd = [
             python,
@@ -511,7 +513,9 @@ class ServerProcess:
             str(max_seconds),
             "--port",
             str(port),
+            *(["--idle-priority"] if idle_priority else []),
         ]
+        self.idle_priority = idle_priority
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         stdout: IO[str] | None = self.proc.stdout
         assert stdout is not None
@@ -570,8 +574,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--max-seconds", type=float, default=600, help="stop after this long (default 600)"
     )
+    parser.add_argument(
+        "--idle-priority",
+        action="store_true",
+        help="serve under SCHED_IDLE (Linux): as the remote servers it stands in for, it "
+        "takes no CPU that the program being measured wants",
+    )
     args = parser.parse_args(argv)
     import signal
+
+    if args.idle_priority:
+        # Before any thread starts: the connection threads inherit the policy.
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
     server = FeedServer(
         args.corpus,

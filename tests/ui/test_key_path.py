@@ -6,17 +6,23 @@ sqlite3 connection holds it (``BEGIN IMMEDIATE``) for as long as the test wants.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+import pytest
 from tests.ui.conftest import Env, RunApp, main_screen, settle, wait_for
 
 from termnews.app.headline_query import PAGE_SIZE
 from termnews.app.idle_gc import DEFERRED_FULL_AFTER
+from termnews.app.messages import RefreshProgress
+from termnews.app.screens import main as main_module
 from termnews.app.widgets.article_view import ArticleView
+from termnews.app.widgets.headline_list import PAGE_CONTEXT
 from termnews.core.refresh import refresh
 
 
@@ -133,3 +139,100 @@ async def test_after_a_refresh_of_many_new_articles_the_list_keeps_its_place(
         await wait_for(
             pilot, lambda: screen.article is not None and screen.article.id == everything[-1]
         )
+
+
+PAUSE = 1.0
+MAX_WAIT = 2.0
+
+
+async def test_refresh_progress_waits_for_a_pause_in_key_presses(
+    seeded: Env, run_app: RunApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Longer than the reader's, so a slow test machine cannot make a press look old.
+    monkeypatch.setattr(main_module, "PROGRESS_AFTER_KEYS_S", PAUSE)
+    monkeypatch.setattr(main_module, "PROGRESS_MAX_WAIT_S", MAX_WAIT)
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        screen.refreshing = True  # as start_refresh leaves it (no child: messages posted here)
+        screen.status.progress = (0, 0)
+        screen._progress_shown_at = time.monotonic()
+        # No key for a while: shown at once.
+        await asyncio.sleep(PAUSE)
+        screen.post_message(RefreshProgress(1, 9, 0))
+        await pilot.pause(0)
+        assert screen.status.progress == (1, 9)
+        # Keys coming: the new count waits for them to pause...
+        screen._progress_shown_at = time.monotonic()
+        await pilot.press("j")
+        screen.post_message(RefreshProgress(2, 9, 0))
+        await pilot.pause(0)
+        assert screen.status.progress == (1, 9)
+        # ...and then shows the latest.
+        screen.post_message(RefreshProgress(3, 9, 0))
+        await wait_for(pilot, lambda: screen.status.progress == (3, 9))
+        # Keys that never pause: the count is at most MAX_WAIT old.
+        started = time.monotonic()
+        shown: set[tuple[int, int] | None] = set()
+        done = 3
+        while time.monotonic() - started < MAX_WAIT + 0.5:
+            await pilot.press("j" if done % 2 else "k")
+            done += 1
+            screen.post_message(RefreshProgress(done, 99, 0))
+            await asyncio.sleep(0.05)
+            shown.add(screen.status.progress)
+        assert 1 <= len(shown - {(3, 9)}) <= 3  # one update per MAX_WAIT of keys, not dozens
+        # The refresh ends meanwhile: a count still waiting is not shown after it.
+        screen.post_message(RefreshProgress(done + 1, 99, 0))
+        screen.refreshing = False
+        screen.status.progress = None
+        await asyncio.sleep(PAUSE * 2)
+        await settle(pilot)
+        assert screen.status.progress is None
+
+
+async def test_moving_off_the_bottom_or_top_of_the_headlines_turns_a_page(
+    seeded: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    feed = tmp_path / "wire.xml"
+    wire(feed, 0, 120)
+    with seeded.store() as store:
+        store.add_feed(str(feed), "Wire", "World")
+        refresh(store, store.feeds(), offline=True)
+    async with run_app(seeded) as (app, pilot):
+        hl = main_screen(app).headlines
+        view = hl.scrollable_content_region.height
+        assert view > 2 * PAGE_CONTEXT + 1 and len(hl.rows) > 3 * view
+        for _ in range(view - 1):  # down to the last row in view: no scrolling
+            await pilot.press("j")
+        await settle(pilot)
+        assert hl.scroll_y == 0 and hl.highlighted == view - 1
+        # One more: the page turns, the last rows of the old page still in view...
+        await pilot.press("j")
+        await settle(pilot)
+        assert hl.highlighted == view
+        assert hl.scroll_y == view - PAGE_CONTEXT
+        # ...and the next moves repaint two rows each, no scroll, to the new bottom.
+        turned = hl.scroll_y
+        for _ in range(view - PAGE_CONTEXT - 1):
+            await pilot.press("j")
+        await settle(pilot)
+        assert hl.scroll_y == turned and hl.highlighted == turned + view - 1
+        await pilot.press("j")  # a second page, then back up across its top edge
+        await settle(pilot)
+        second = hl.scroll_y
+        assert second == turned + view - PAGE_CONTEXT
+        for _ in range(hl.highlighted - int(second)):  # up to its top row: no scrolling
+            await pilot.press("k")
+        await settle(pilot)
+        assert hl.scroll_y == second and hl.highlighted == second
+        await pilot.press("k")  # one more: the page turns up, the rows below kept
+        await settle(pilot)
+        assert hl.highlighted == second - 1
+        assert hl.scroll_y == second - 1 + 1 + PAGE_CONTEXT - view > 0
+        # Jumps farther than a row scroll as they did: to the end, to the top.
+        await pilot.press("G")
+        await settle(pilot)
+        assert hl.highlighted == len(hl.rows) - 1 and hl.scroll_y == hl.max_scroll_y
+        await pilot.press("g")
+        await settle(pilot)
+        assert hl.highlighted == 0 and hl.scroll_y == 0

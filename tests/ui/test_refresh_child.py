@@ -11,6 +11,7 @@ import os
 import signal
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 from tests.ui.conftest import Env, RunApp, main_screen, settle, wait_for
 from tests.unit.loopback_http import Loopback, running, send, static
+
+from termnews.app.refresh_process import STOP_WAIT_S
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
@@ -243,3 +246,61 @@ async def test_a_refresh_of_many_feeds_parses_in_worker_processes_from_the_reade
         assert any(n.message == "12 new articles" for n in app._notifications)
     with seeded.store() as store:
         assert store.count(section="World") == 3 + 12
+
+
+def proc_state(pid: int) -> str:
+    """The state letter of ``pid`` from /proc (T: stopped), or "" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
+@needs_proc
+async def test_keys_stop_the_refresh_child_until_they_pause(
+    seeded: Env, run_app: RunApp, server: Loopback
+) -> None:
+    gated = fast_and_late(seeded, server, early=3, late=2)
+    try:
+        async with run_app(seeded) as (app, pilot):
+            screen = main_screen(app)
+            await pilot.press("R")
+            await wait_for(pilot, lambda: screen.status.progress == (4, 5), tries=1000)
+            (child,) = refresh_children()
+            assert proc_state(child) != "T"
+            await pilot.press("j")  # reading: the refresh stands still...
+            await wait_for(pilot, lambda: proc_state(child) == "T", tries=500)
+            assert screen._pauser.stopped
+            # ...and goes on once the keys pause.
+            await wait_for(pilot, lambda: proc_state(child) not in ("T", ""), tries=500)
+            gated.release.set()
+            await wait_for(pilot, lambda: not screen.refreshing, tries=1000)
+            await settle(pilot)
+            assert "late story 1" in [h.title for h in screen.headlines.rows]
+            assert screen._pauser.stops >= 1 and not screen._pauser.stopped
+    finally:
+        gated.release.set()
+
+
+@needs_proc
+async def test_quitting_while_the_refresh_is_stopped_still_ends_the_child(
+    seeded: Env, run_app: RunApp, server: Loopback
+) -> None:
+    gated = fast_and_late(seeded, server, early=3, late=2)
+    try:
+        async with run_app(seeded) as (app, pilot):
+            screen = main_screen(app)
+            await pilot.press("R")
+            await wait_for(pilot, lambda: screen.status.progress == (4, 5), tries=1000)
+            (child,) = refresh_children()
+            await pilot.press("j")
+            await wait_for(pilot, lambda: proc_state(child) == "T", tries=500)
+            quit_at = time.monotonic()
+            await pilot.press("q")  # at once, while it is stopped
+        assert await gone(child), "a stopped refresh process outlived the reader"
+        # Continued and ended by its SIGTERM, not killed once STOP_WAIT_S ran out.
+        assert time.monotonic() - quit_at < STOP_WAIT_S
+    finally:
+        gated.release.set()
+    with sqlite3.connect(seeded.db_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

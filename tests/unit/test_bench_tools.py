@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,6 +158,22 @@ def test_server_modes(server: feedserver.FeedServer, client: httpx.Client) -> No
     assert client.get(f"{server.base_url}/feeds/9999.xml").status_code == 404
     urls = client.get(f"{server.base_url}/urls").text.splitlines()
     assert urls[0].startswith(f"{server.base_url}/feeds/0000.xml")
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="no SCHED_IDLE here")
+def test_server_process_at_idle_priority_serves_from_idle_threads(
+    corpus: Path, client: httpx.Client
+) -> None:
+    # The key-press benchmark's server stands in for remote machines: it must not take
+    # CPU the reader wants, so it and every connection thread run at SCHED_IDLE.
+    with feedserver.ServerProcess(corpus, idle_priority=True) as server:
+        name = gen_corpus.load_feed_list(corpus)[0]["file"]
+        assert client.get(f"{server.base_url}/feeds/{name}").status_code == 200
+        tasks = os.listdir(f"/proc/{server.proc.pid}/task")
+        assert len(tasks) > 1
+        assert {os.sched_getscheduler(int(t)) for t in tasks} == {os.SCHED_IDLE}
+    with feedserver.ServerProcess(corpus) as server:  # the default is unchanged
+        assert os.sched_getscheduler(server.proc.pid) == os.SCHED_OTHER
 
 
 def test_harness_measures_a_whole_process() -> None:

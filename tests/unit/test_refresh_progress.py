@@ -23,6 +23,7 @@ from tests.unit.loopback_http import Loopback, running, send, static
 from termnews.app.refresh_process import RefreshFailed, RefreshRequest, refresh_argv, run_refresh
 from termnews.cli import main
 from termnews.core.parse_pool import BACKGROUND_NICE, PARSE_WORKER_NICE, ParsePool
+from termnews.core.priority import is_idle
 from termnews.core.refresh_progress import DoneEvent, FeedEvent, LineWriter, parse_line
 from termnews.core.store import Store
 
@@ -156,28 +157,123 @@ def test_a_reader_that_went_away_does_not_stop_the_writer() -> None:
             stream.close()
 
 
+IDLE = getattr(os, "SCHED_IDLE", None)
+needs_idle = pytest.mark.skipif(
+    IDLE is None or not hasattr(os, "sched_getscheduler"), reason="no SCHED_IDLE here"
+)
+
+
 def test_low_priority_reaches_the_process_and_the_parse_workers() -> None:
     probe = (
-        "import os\n"
-        "from termnews.core.parse_pool import lower_priority\n"
+        "import json, os, threading\n"
+        "from termnews.core.parse_pool import ParsePool\n"
+        "from termnews.core.priority import is_idle, lower_priority\n"
+        "started = threading.Event(); stop = threading.Event()\n"
+        "def wait(): started.set(); stop.wait()\n"
+        "early = threading.Thread(target=wait); early.start(); started.wait()\n"
         "lower_priority(); lower_priority()\n"
-        "print(os.nice(0))\n"
+        "pool = ParsePool(processes=True)\n"
+        "worker = None\n"
+        "if pool.processes:\n"
+        "    worker = pool.executor().submit(os.nice, 0).result(timeout=60)\n"
+        "    worker = [worker, pool.executor().submit(is_idle).result(timeout=60)]\n"
+        "    pool.close()\n"
+        "print(json.dumps({'nice': os.nice(0), 'idle': is_idle(),\n"
+        "    'early_idle': is_idle(early.native_id), 'worker': worker}))\n"
+        "stop.set()\n"
     )
     before = os.nice(0)
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
-    assert int(out) == max(before, BACKGROUND_NICE)  # a target, not added twice
+    out = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert out["nice"] == max(before, BACKGROUND_NICE)  # a target, not added twice
+    if IDLE is not None:
+        # Every thread, the ones already running too, and the workers after them.
+        assert out["idle"] and out["early_idle"]
+    if out["worker"] is not None:
+        nice, idle = out["worker"]
+        assert nice == max(before, PARSE_WORKER_NICE)  # below the writer where nice is all
+        assert idle == (IDLE is not None)
+    assert os.nice(0) == before  # the caller's own priority is left alone
+
+
+@needs_idle
+def test_a_foreground_refresh_keeps_its_workers_out_of_the_idle_policy() -> None:
+    # ``termnews refresh`` in a shell: someone waits for it; only the reader's is idle.
     pool = ParsePool(processes=True)
     if not pool.processes:
         pytest.skip("one core: parsing runs in a thread")
     try:
-        # Below the refresh's writer (the caller here): the writer holds the write lock.
-        worker = pool.executor().submit(os.nice, 0).result(timeout=60)
-        assert worker == max(before, PARSE_WORKER_NICE)
+        assert not pool.executor().submit(is_idle).result(timeout=60)
+        assert pool.executor().submit(os.nice, 0).result(timeout=60) == max(
+            os.nice(0), PARSE_WORKER_NICE
+        )
     finally:
         pool.close()
-    assert os.nice(0) == before  # the caller's own priority is left alone
+    assert not is_idle()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid``, from /proc."""
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for tid in _threads(parent):
+            try:
+                with open(f"/proc/{parent}/task/{tid}/children") as fh:
+                    kids = [int(k) for k in fh.read().split()]
+            except OSError:
+                continue
+            out.extend(kids)
+            todo.extend(kids)
+    return out
+
+
+def _threads(pid: int) -> list[int]:
+    try:
+        return [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return []
+
+
+@needs_idle
+def test_the_readers_refresh_child_and_its_workers_run_at_idle_policy(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    release = threading.Event()
+
+    def slow(h: object) -> None:
+        release.wait(30)
+        send(h, 200, rss("slow", 2))  # type: ignore[arg-type]
+
+    with running() as server:
+        feeds = {f"/f{i}.xml": "A" for i in range(5)}
+        for path in feeds:
+            server.routes[path] = static(rss(path.strip("/.xml"), 3))
+        server.routes["/slow.xml"] = slow
+        subscribe(data / "termnews.db", server, {**feeds, "/slow.xml": "A"})
+        proc = subprocess.Popen(
+            refresh_argv(RefreshRequest(data, None)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            for _ in feeds:  # every fast feed parsed and written; the slow one pending
+                assert json.loads(proc.stdout.readline())["event"] == "feed"
+            kids = _descendants(proc.pid)
+            assert kids, "the parse pool's fork server and workers"
+            tasks = [t for pid in (proc.pid, *kids) for t in _threads(pid)]
+            assert len(tasks) > len(kids) + 1  # the child's fetch and writer threads too
+            assert [t for t in tasks if not is_idle(t)] == []
+        finally:
+            release.set()
+            rest = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 0
+    assert json.loads(rest.splitlines()[-1])["totals"]["new_articles"] == 17
 
 
 def test_sigterm_stops_the_child_after_the_feeds_it_has_and_the_cache_is_sound(

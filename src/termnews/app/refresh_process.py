@@ -5,8 +5,9 @@ stories, all Python that holds the interpreter lock. Run in a thread of the read
 it took the lock from the event loop for long stretches and a key press waited
 hundreds of milliseconds (issue 8). As ``termnews refresh --progress jsonl
 --low-priority`` in a process of its own it shares nothing with the reader but the
-cache file (WAL: the reader reads while it writes), and runs at nice 10, as do its
-parse workers, so the reader wins the CPU whenever both want it.
+cache file (WAL: the reader reads while it writes), and runs, with its parse
+workers, as background work (``SCHED_IDLE`` on Linux, see :mod:`termnews.core.priority`;
+else nice 10 and 15): it gets a core only when the reader does not want it.
 
 Why a thread follows it: reading the child's stdout blocks, in the kernel, without
 the interpreter lock; each line becomes a callback (the screen posts a message).
@@ -153,7 +154,14 @@ def _failure(returncode: int, stderr: str | None) -> str:
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, a few seconds to finish cleanly, then kill the child and its workers."""
+    """SIGTERM, a few seconds to finish cleanly, then kill the child and its workers.
+
+    The group is continued first: a child stopped while keys were pressed
+    (:mod:`termnews.app.refresh_pause`) would not act on SIGTERM until then.
+    """
+    if hasattr(signal, "SIGCONT"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGCONT)
     with contextlib.suppress(ProcessLookupError):
         proc.send_signal(signal.SIGTERM)
     try:
@@ -169,6 +177,7 @@ def run_refresh(
     on_progress: Callable[[Sequence[FeedEvent]], None],
     should_stop: Callable[[], bool] = lambda: False,
     argv: Sequence[str] | None = None,
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> DoneEvent:
     """Run the refresh child to its end, handing on finished feeds as they come.
 
@@ -178,6 +187,8 @@ def run_refresh(
     when the child could not start, crashed or exited without one, and
     :class:`RefreshCancelled` once ``should_stop()`` turned true and the child was
     stopped. ``argv`` replaces :func:`refresh_argv` (tests run a failing child).
+    ``on_start`` gets the child as soon as it runs (the reader stops it while keys
+    are pressed, see :mod:`termnews.app.refresh_pause`).
     """
     try:
         proc = subprocess.Popen(
@@ -191,6 +202,8 @@ def run_refresh(
     except OSError as exc:
         raise RefreshFailed(f"could not start the refresh process: {exc.strerror or exc}") from exc
     assert proc.stdout is not None and proc.stderr is not None
+    if on_start is not None:
+        on_start(proc)
     stderr = _StderrTail(proc.stderr)
     summary: DoneEvent | None = None
     pending = b""

@@ -73,7 +73,8 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--low-priority",
         action="store_true",
-        help="run at a lower CPU priority (nice 10), so interactive programs win the CPU",
+        help="run as background work (Linux SCHED_IDLE, else nice 10): interactive "
+        "programs always get the CPU first",
     )
     p.set_defaults(func=cmd_refresh)
 
@@ -258,7 +259,7 @@ def cmd_refresh(ctx: Context) -> int:
 
     args = ctx.args
     if args.low_priority:
-        from termnews.core.parse_pool import lower_priority
+        from termnews.core.priority import lower_priority
 
         lower_priority()
     try:

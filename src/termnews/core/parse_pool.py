@@ -18,12 +18,13 @@ parses in a thread instead: starting processes would cost more than it saves.
 (:func:`termnews.core.related_text.entry_terms`) while the text is in hand, so
 that work runs on every core too instead of in the single writer.
 
-Parse workers run at a lower CPU priority (:data:`PARSE_WORKER_NICE`): a refresh is
-background work, and on a 2-core machine two busy parsers would otherwise take the
-cores from whatever the user is doing, the reader's key presses first. They sit
-below the refresh process itself (:data:`BACKGROUND_NICE` when the reader runs it),
-whose writer holds the SQLite write lock: starved by its own parsers it held the
-lock longer, and the reader's next write (marking an article read) waited for it.
+Parse workers run at background priority (:func:`termnews.core.priority.lower_priority`:
+``SCHED_IDLE`` on Linux, and :data:`PARSE_WORKER_NICE`): a refresh is background work,
+and on a 2-core machine two busy parsers would otherwise take the cores from whatever
+the user is doing, the reader's key presses first. Where only niceness is available
+they sit below the refresh process itself (:data:`BACKGROUND_NICE` when the reader
+runs it), whose writer holds the SQLite write lock: starved by its own parsers it held
+the lock longer, and the reader's next write (marking an article read) waited for it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from datetime import datetime
 
 from termnews.core.models import ParsedFeed
+from termnews.core.priority import BACKGROUND_NICE, idle_policy, is_idle, lower_niceness
 from termnews.core.related_text import entry_terms
 
 __all__ = [
@@ -42,10 +44,10 @@ __all__ = [
     "MIN_FEEDS_FOR_PROCESSES",
     "PARSE_WORKER_NICE",
     "ParsePool",
-    "lower_priority",
     "parse_and_count_job",
     "parse_job",
     "parse_workers",
+    "worker_priority",
     "worker_ready",
 ]
 
@@ -64,8 +66,6 @@ never parses an HTTP feed (its workers do), and importing feedparser and lxml
 there cost ~0.1-0.2 s of CPU at the start of every refresh, before the first fetch.
 """
 
-BACKGROUND_NICE = 10
-"""The niceness of the reader's refresh process (``termnews refresh --low-priority``)."""
 PARSE_WORKER_NICE = 15
 """The niceness of parse workers: below their writer's, whatever that is.
 
@@ -75,20 +75,17 @@ the writer's 10, another process waited p95 79-92 ms for the write lock; at 15,
 """
 
 
-def lower_priority(niceness: int = BACKGROUND_NICE) -> None:
-    """Run this process at ``niceness`` at least (never raised back: that needs root).
+def worker_priority(niceness: int, idle: bool) -> None:
+    """A parse worker's start: ``niceness``, and ``SCHED_IDLE`` when its refresh runs so.
 
-    A target rather than an increment: workers forked from a process already at 10
-    stay at 10 instead of going to 19.
+    The policy follows the refresh process (the reader's background refresh is idle;
+    ``termnews refresh`` in a shell is not: someone waits for it). A worker inherits
+    it from the fork server anyway; set here too, so a fork server started before
+    the refresh lowered itself cannot leave a worker above it.
     """
-    if not hasattr(os, "nice"):  # pragma: no cover - Windows has no nice
-        return
-    try:
-        current = os.nice(0)
-        if current < niceness:
-            os.nice(niceness - current)
-    except OSError:  # a sandbox may refuse; the refresh still works
-        pass
+    if idle:
+        idle_policy()
+    lower_niceness(niceness)
 
 
 def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
@@ -151,8 +148,8 @@ class ParsePool:
                 self._executor = ProcessPoolExecutor(
                     parse_workers(),
                     mp_context=context,
-                    initializer=lower_priority,
-                    initargs=(PARSE_WORKER_NICE,),
+                    initializer=worker_priority,
+                    initargs=(PARSE_WORKER_NICE, is_idle()),
                 )
             else:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="termnews-parse")

@@ -32,6 +32,8 @@ from termnews.app.first_screen import FirstScreen, with_trending
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
 from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
+from termnews.app.refresh_pause import TICK_S as PAUSE_TICK_S
+from termnews.app.refresh_pause import RefreshPauser
 from termnews.app.screens.confirm import ConfirmScreen
 from termnews.app.screens.help import HelpScreen
 from termnews.app.screens.search import SearchMixin
@@ -75,6 +77,10 @@ RELATED_AFTER_KEYS_S = 0.2
 """Related stories load once keys pause this long (opening, moving on): not between them."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
+PROGRESS_AFTER_KEYS_S = 0.2
+"""Refresh progress that arrives while keys are pressed is shown once they pause this long."""
+PROGRESS_MAX_WAIT_S = 1.0
+"""...but the status line's count is never older than this while a refresh runs."""
 
 WELCOME = """\
 You are looking at the **demo**: a few bundled sample feeds in a throwaway cache,
@@ -141,6 +147,11 @@ class MainScreen(SearchMixin, Screen[None]):
         self._last_mid_reload = 0.0
         self._new_this_refresh = 0
         """New articles the running refresh has stored so far."""
+        self._progress_seen: tuple[int, int] | None = None
+        """The running refresh's last (done, total), shown or waiting for a pause in keys."""
+        self._progress_shown_at = 0.0
+        self._new_uncounted = 0
+        """New articles not in the section counts yet (recounted every few seconds)."""
         self._started = False
         self._refresh_cancel = threading.Event()
         self.auto_refresh_timer: Timer | None = None
@@ -149,6 +160,9 @@ class MainScreen(SearchMixin, Screen[None]):
         """When the last key was pressed (``time.monotonic``)."""
         self._idle_gc: IdleCollector | None = None
         """Runs full garbage collections while no key is pressed (from the end of start-up)."""
+        self._pauser = RefreshPauser()
+        """Stops the refresh child while keys are pressed (app/refresh_pause.py)."""
+        self._pause_timer: Timer | None = None
 
     # ------------------------------------------------------------ plumbing
 
@@ -207,6 +221,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self.status.demo = self.tn.demo
         self._apply_layout()
         self.headlines.focus()
+        # Ticks only while the refresh is stopped for keys: no wake-ups otherwise.
+        self._pause_timer = self.set_interval(PAUSE_TICK_S, self._pause_tick, pause=True)
         # The first frame waits (briefly) for the first screen's data, so it is drawn
         # once, full, rather than empty and then again with everything in it.
         first = await self._first_screen(wait=FIRST_FRAME_WAIT_S)
@@ -222,6 +238,7 @@ class MainScreen(SearchMixin, Screen[None]):
 
     def on_unmount(self) -> None:
         # Quitting mid-refresh: let the refresh thread stop at the next feed.
+        self._pauser.detach()
         self._refresh_cancel.set()
         if self._idle_gc is not None:
             self._idle_gc.uninstall()
@@ -230,6 +247,16 @@ class MainScreen(SearchMixin, Screen[None]):
         self._last_key = time.monotonic()
         if self._idle_gc is not None:
             self._idle_gc.input_seen()
+        if self.refreshing:
+            self._pauser.key_pressed()
+            if self._pauser.stopped and self._pause_timer is not None:
+                self._pause_timer.resume()
+
+    def _pause_tick(self) -> None:
+        """Let the stopped refresh go on once keys pause (see app/refresh_pause.py)."""
+        self._pauser.tick()
+        if not self._pauser.stopped and self._pause_timer is not None:
+            self._pause_timer.pause()
 
     # -------------------------------------------------------------- layout
 
@@ -1157,8 +1184,9 @@ class MainScreen(SearchMixin, Screen[None]):
             self.notify(f"Refreshing {clean_line(label)}…")
         self.refreshing = True
         self.status.progress = (0, 0)
-        self._last_mid_reload = time.monotonic()
-        self._new_this_refresh = 0
+        self._progress_seen = None
+        self._progress_shown_at = self._last_mid_reload = time.monotonic()
+        self._new_this_refresh = self._new_uncounted = 0
         self._refresh_cancel = threading.Event()
         self._refresh_worker(feed_ids, section, self._refresh_cancel)
 
@@ -1210,7 +1238,12 @@ class MainScreen(SearchMixin, Screen[None]):
             section=section,
         )
         try:
-            summary = run_refresh(request, progress, lambda: cancel.is_set() or worker.is_cancelled)
+            summary = run_refresh(
+                request,
+                progress,
+                lambda: cancel.is_set() or worker.is_cancelled,
+                on_start=self._pauser.attach,
+            )
         except RefreshCancelled:
             return
         except RefreshFailed as exc:
@@ -1223,6 +1256,8 @@ class MainScreen(SearchMixin, Screen[None]):
                 )
             )
             return
+        finally:
+            self._pauser.detach()
         totals = summary.totals
         self.post_message(
             RefreshFinished(
@@ -1235,14 +1270,43 @@ class MainScreen(SearchMixin, Screen[None]):
 
     @on(RefreshProgress)
     def _refresh_progress(self, event: RefreshProgress) -> None:
-        self.status.progress = (event.done, event.total)
         self._new_this_refresh += event.new
-        if event.new and time.monotonic() - self._last_mid_reload > MID_REFRESH_RELOAD_S:
+        self._new_uncounted += event.new
+        self._progress_seen = (event.done, event.total)
+        now = time.monotonic()
+        if now - self._last_key >= PROGRESS_AFTER_KEYS_S:
+            self._show_progress(recount=True)
+            return
+        # Keys are coming: the counts can wait for a pause, the status line up to a second.
+        if now - self._progress_shown_at >= PROGRESS_MAX_WAIT_S:
+            self._show_progress(recount=False)
+        self._show_progress_after_keys()
+
+    @work(exclusive=True, group="progress", exit_on_error=False)
+    async def _show_progress_after_keys(self) -> None:
+        """The latest progress, once keys pause (a newer message restarts the wait).
+
+        Each update repaints the status line, and every few seconds the section
+        counts; the terminal then draws them too. Done between two key presses, that
+        work took the CPU the next press needed (issue 8); the count is no less
+        right a fraction of a second later.
+        """
+        await self._key_pause(PROGRESS_AFTER_KEYS_S)
+        self._show_progress(recount=True)
+
+    def _show_progress(self, recount: bool) -> None:
+        if not self.refreshing or self._progress_seen is None:
+            return  # finished meanwhile: the end of the refresh has shown everything
+        now = time.monotonic()
+        self.status.progress = self._progress_seen
+        self._progress_shown_at = now
+        if recount and self._new_uncounted and now - self._last_mid_reload > MID_REFRESH_RELOAD_S:
             # Counts only (one row per feed since the kept counts): the headline list is
             # not rebuilt mid-refresh. Reloading it cost hundreds of ms of UI time per
             # reload while keys were being pressed, and moved the rows under the
             # reader; the new headlines are merged in once, when the refresh ends.
-            self._last_mid_reload = time.monotonic()
+            self._last_mid_reload = now
+            self._new_uncounted = 0
             self.reload_sections()
             total = self.headlines.total
             self.headlines.border_subtitle = (
@@ -1253,6 +1317,7 @@ class MainScreen(SearchMixin, Screen[None]):
     @on(RefreshFinished)
     async def _refresh_finished(self, event: RefreshFinished) -> None:
         self.refreshing = False
+        self._progress_seen = None
         self.status.progress = None
         if event.feeds - len(event.failures) - event.skipped > 0:
             self.status.last_refresh = datetime.now(UTC)
