@@ -259,9 +259,13 @@ def cmd_refresh(ctx: Context) -> int:
 
     args = ctx.args
     if args.low_priority:
+        from termnews.core.parent_watch import continue_when_orphaned
         from termnews.core.priority import lower_priority
 
         lower_priority()
+        # Background work for a parent (the reader) that may stop it while keys come:
+        # if that parent dies meanwhile, the refresh must not stand still for good.
+        continue_when_orphaned()
     try:
         feeds = _refresh_selection(ctx)
     except SourceError as exc:
