@@ -15,8 +15,9 @@ stands still for more than :data:`MAX_STOP_S` in a row: it then runs for at leas
 still gets the refresh, only slower. Stopped, the child may hold the cache's write
 lock; the reader's own writes (marking read) are queued and wait for it, none on
 the key path. Should the reader die while the child stands still, the child
-continues itself and its group (:mod:`termnews.core.parent_watch`). :data:`MAX_STOP_S` is well below the fetch timeouts (10 s to connect,
-20 s to read), and the server is unaffected: bytes wait in the socket.
+continues itself and its group (:mod:`termnews.core.parent_watch`).
+:data:`MAX_STOP_S` is well below the fetch timeouts (10 s to connect, 20 s to read),
+and the server is unaffected: bytes wait in the socket.
 
 Everything here runs on the reader's event loop (keys, a timer); ``attach`` comes
 from the thread that follows the child and only sets the process to act on.
