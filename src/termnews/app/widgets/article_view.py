@@ -23,8 +23,8 @@ from textual.widgets import Static
 
 from termnews.app.links import browsable_url
 from termnews.app.widgets.article_body import ArticleBody
-from termnews.core.content import reading_time_minutes
 from termnews.core.models import Article
+from termnews.core.reading import reading_time_minutes
 from termnews.core.text import clean_block, clean_line
 
 MAX_BODY_CHARS = 100_000
