@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle, wait_for
 
-from termnews.app.screens.search import SaveSearchScreen
+from termnews.app.screens.save_search import SaveSearchScreen
 from termnews.app.search_views import saved_section
 from termnews.app.widgets.search_bar import SearchBar
 from termnews.app.widgets.section_list import View
