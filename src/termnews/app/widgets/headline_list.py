@@ -182,6 +182,8 @@ class HeadlineList(SteadyScrollOptionList):
 
     def _row(self, headline: Headline) -> HeadlineRow:
         """The row visual: search results (with matched words and a snippet) get their own."""
+        if type(headline) is Headline:
+            return HeadlineRow(headline, self.clock)
         from termnews.core.search import MatchedHeadline
 
         return _row_for(headline, self.clock, MatchedHeadline)
@@ -196,12 +198,21 @@ class HeadlineList(SteadyScrollOptionList):
         Each option's visual is set as ``OptionList`` would set it (a
         :class:`HeadlineRow` is its own visual), sparing the loop that pass too.
         """
-        from termnews.core.search import MatchedHeadline
-
         clock = self.clock
+        # A section's rows are plain headlines: the search engine (where a search
+        # result's class lives, ~30 ms to import) is not needed to tell them apart.
+        matched: type = Headline
+        if any(type(h) is not Headline for h in rows):
+            from termnews.core.search import MatchedHeadline
+
+            matched = MatchedHeadline
         out: list[Option] = []
         for headline in rows:
-            row = _row_for(headline, clock, MatchedHeadline)
+            row = (
+                HeadlineRow(headline, clock)
+                if type(headline) is Headline
+                else _row_for(headline, clock, matched)
+            )
             option = Option(row)
             option._visual = row
             out.append(option)
