@@ -19,6 +19,8 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Region, Size
+from textual.widget import Widget
 from textual.widgets import Static
 
 from termnews.app.links import browsable_url
@@ -74,6 +76,33 @@ class ArticleView(VerticalScroll, can_focus=True):
         yield Static(id="article-notice")
         yield ArticleBody(id="article-body")
         yield Static(id="article-link")
+
+    def _get_scrollable_region(self, region: Region) -> Region:
+        """The region for the article, with room for the scrollbar it will need.
+
+        Textual decides a container's scrollbar after a layout, from the height the
+        layout found, then lays out and paints again: every article that needs a
+        scrollbar the one before did not (the first one at start-up) was painted
+        once without its scrollbar, wrapped a column wider, and again a moment later
+        (issue 8). Here the layout knows first: the body is arranged at the width it
+        would have beside a scrollbar (the layout that follows reuses it), and the
+        scrollbar is shown when it overflows there and at the full width too, which
+        is the state Textual's own check settles on.
+        """
+        styles = self.styles
+        bar = styles.scrollbar_size_vertical
+        if self.is_mounted and styles.overflow_y == "auto" and bar and region.width > bar:
+            height = region.height
+
+            def overflows(width: int) -> bool:
+                return self.arrange(Size(width, height)).total_region.height > height
+
+            show = overflows(region.width - bar) and overflows(region.width)
+            if show != self.show_vertical_scrollbar:
+                self.set_reactive(Widget.show_vertical_scrollbar, show)
+                if self._vertical_scrollbar is not None or show:
+                    self.vertical_scrollbar.display = show
+        return super()._get_scrollable_region(region)
 
     def _set(self, widget_id: str, content: Content | str) -> None:
         widget = self.query_one(f"#{widget_id}", Static)

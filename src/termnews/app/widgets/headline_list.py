@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from textual import on
 from textual.content import Content
 from textual.css.styles import RulesMap
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -172,6 +172,23 @@ class HeadlineList(SteadyScrollOptionList):
         """How many rows the current query has in all (loaded or not)."""
         self.loading_more = False
         self._asked_for_more = False
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Know the list's height (and so its scrollbar) the moment it is sized.
+
+        ``OptionList`` measures its lines when it first renders, so rows set before
+        the first layout (the start-up's) got their scrollbar one frame later: the
+        first frame was painted without it, then the whole screen laid out and
+        painted again (issue 8). Measuring here, right after the size is known, puts
+        the scrollbar in the layout the first frame is painted from.
+        """
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed:
+            self._line_cache.clear()
+            self._update_lines()
+        return changed
 
     # ---------------------------------------------------------------- data
 
