@@ -151,6 +151,8 @@ class MainScreen(SearchMixin, Screen[None]):
         """When the last key was pressed (``time.monotonic``)."""
         self._idle_gc: IdleCollector | None = None
         """Runs full garbage collections while no key is pressed (from the end of start-up)."""
+        self._resumed = False
+        self._css_count_at_compose = -1
         self._search_bar_mounted: asyncio.Future[SearchBar] | None = None
         """The search bar's mount, from its first request (see :meth:`mount_search_bar`)."""
 
@@ -228,6 +230,7 @@ class MainScreen(SearchMixin, Screen[None]):
         return self.sections_pane.feeds
 
     def compose(self) -> ComposeResult:
+        self._css_count_at_compose = self.app._css_update_count
         # The layout classes before the panes are mounted: each is then styled once,
         # where set after the mount they restyled the whole screen (issue 8).
         self._set_layout_classes()
@@ -260,6 +263,17 @@ class MainScreen(SearchMixin, Screen[None]):
         minutes = self.tn.config.general.auto_refresh_minutes
         if minutes > 0 and not self.tn.offline:
             self.auto_refresh_timer = self.set_interval(minutes * 60, self.refresh_on_timer)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # The first resume is the start: every widget was styled as it mounted, in
+        # the theme of on_load, so restyling the whole screen again (what a screen
+        # coming back from under another needs) was ~10 ms of redone work before the
+        # first frame (issue 8). Later resumes, or any change of CSS since the
+        # compose (a theme set meanwhile), restyle as Textual does.
+        # (Textual calls Screen._on_screen_resume after this one, with this event.)
+        if not self._resumed and self.app._css_update_count == self._css_count_at_compose:
+            event.refresh_styles = False
+        self._resumed = True
 
     def on_resize(self) -> None:
         self._apply_layout()
