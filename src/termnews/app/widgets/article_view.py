@@ -20,11 +20,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Region, Size
-from textual.widget import Widget
 from textual.widgets import Static
 
 from termnews.app.links import browsable_url
 from termnews.app.widgets.article_body import ArticleBody
+from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
 from termnews.core.models import Article
 from termnews.core.reading import reading_time_minutes
 from termnews.core.text import clean_block, clean_line
@@ -80,28 +80,23 @@ class ArticleView(VerticalScroll, can_focus=True):
     def _get_scrollable_region(self, region: Region) -> Region:
         """The region for the article, with room for the scrollbar it will need.
 
-        Textual decides a container's scrollbar after a layout, from the height the
-        layout found, then lays out and paints again: every article that needs a
-        scrollbar the one before did not (the first one at start-up) was painted
-        once without its scrollbar, wrapped a column wider, and again a moment later
-        (issue 8). Here the layout knows first: the body is arranged at the width it
-        would have beside a scrollbar (the layout that follows reuses it), and the
-        scrollbar is shown when it overflows there and at the full width too, which
-        is the state Textual's own check settles on.
+        Every article that needs a scrollbar the one before did not (the first one
+        at start-up) was painted once without it, wrapped a column wider, and again
+        a moment later (see :mod:`.scrollbars`). Here the body is arranged at the
+        width it would have beside a scrollbar (the layout that follows reuses that
+        arrangement), and the scrollbar is shown when the article overflows there
+        and at the full width too: the state Textual's own check settles on.
         """
-        styles = self.styles
-        bar = styles.scrollbar_size_vertical
-        if self.is_mounted and styles.overflow_y == "auto" and bar and region.width > bar:
+        bar = self.styles.scrollbar_size_vertical
+        if can_settle(self) and region.width > bar:
             height = region.height
 
             def overflows(width: int) -> bool:
                 return self.arrange(Size(width, height)).total_region.height > height
 
-            show = overflows(region.width - bar) and overflows(region.width)
-            if show != self.show_vertical_scrollbar:
-                self.set_reactive(Widget.show_vertical_scrollbar, show)
-                if self._vertical_scrollbar is not None or show:
-                    self.vertical_scrollbar.display = show
+            settle_vertical_scrollbar(
+                self, overflows(region.width - bar) and overflows(region.width)
+            )
         return super()._get_scrollable_region(region)
 
     def _set(self, widget_id: str, content: Content | str) -> None:

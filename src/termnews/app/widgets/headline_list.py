@@ -29,6 +29,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
 from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
 from termnews.core.models import Headline
@@ -189,6 +190,30 @@ class HeadlineList(SteadyScrollOptionList):
             self._line_cache.clear()
             self._update_lines()
         return changed
+
+    def _get_scrollable_region(self, region: Region) -> Region:
+        """The list's region, its scrollbar decided from its line count (:mod:`.scrollbars`).
+
+        Rows are one line (a search hit with a snippet two), whatever the width, so
+        the count is known before the rows are measured for this width.
+        """
+        if can_settle(self):
+            settle_vertical_scrollbar(self, self._line_count() > region.height)
+        return super()._get_scrollable_region(region)
+
+    def _line_count(self) -> int:
+        """Lines of all the options: those measured, plus the rest counted now."""
+        lines = self._line_cache.lines
+        measured = lines[-1][0] + 1 if lines else 0
+        count = len(lines)
+        if measured < len(self.options):
+            styles = self.styles
+            get_visual = self._get_visual
+            count += sum(
+                get_visual(option).get_height(styles, 0) + option._divider
+                for option in self.options[measured:]
+            )
+        return count
 
     # ---------------------------------------------------------------- data
 
