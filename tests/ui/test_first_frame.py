@@ -112,7 +112,7 @@ async def test_keys_pressed_before_the_start_finishes_still_work(
     big: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The first screen's read is held back, so the keys come before the start is done:
-    before the first screen's data, the search bar (mounted after it) and gc's return."""
+    before the first screen's data, before the search bar is mounted (by that first "/")."""
     release = threading.Event()
     load = factory.load_first_screen
 

@@ -193,10 +193,11 @@ class MainScreen(SearchMixin, Screen[None]):
     async def mount_search_bar(self) -> SearchBar:
         """The search bar, mounted now if it was not yet (hidden until opened).
 
-        It is not in the first compose: its input widget, the query parser it checks
-        text with and their styles cost the first frame ~10 ms (issue 8) and the bar
-        is hidden until ``/``. The start-up mounts it once the first screen is up; a
-        ``/`` pressed before that waits here for it, so it still opens the bar.
+        It is mounted by the first ``/``, not in the first compose nor right after the
+        first frame: its input widget, the query parser it checks text with and their
+        styles cost the first frame ~10 ms, and mounting even a hidden widget lays out
+        and repaints the whole screen, a full frame right behind the first (issue 8).
+        A ``/`` pressed while the start is still going on waits here for the mount.
         """
         if self._search_bar_mounted is None:
             from termnews.app.widgets.search_bar import SearchBar
@@ -249,7 +250,7 @@ class MainScreen(SearchMixin, Screen[None]):
             with Container(id="reader"):
                 yield ArticleView(id="article")
                 yield RelatedPanel(clock=self.tn.clock, id="related")
-        # The search bar is mounted after the first frame (see mount_search_bar).
+        # The search bar is mounted by the first '/' (see mount_search_bar).
         yield KeyFooter()
 
     async def on_mount(self) -> None:
@@ -270,10 +271,28 @@ class MainScreen(SearchMixin, Screen[None]):
         # coming back from under another needs) was ~10 ms of redone work before the
         # first frame (issue 8). Later resumes, or any change of CSS since the
         # compose (a theme set meanwhile), restyle as Textual does.
-        # (Textual calls Screen._on_screen_resume after this one, with this event.)
-        if not self._resumed and self.app._css_update_count == self._css_count_at_compose:
-            event.refresh_styles = False
+        # Later resumes go on to Screen._on_screen_resume (Textual calls it after this).
+        first = not self._resumed
         self._resumed = True
+        if not first or self.app._css_update_count != self._css_count_at_compose:
+            return
+        # The first one is the start. Screen's handler would restyle the whole screen
+        # (every widget was just styled as it mounted, in on_load's theme: ~10 ms
+        # redone) and, after laying it out and painting it, ask for the whole screen
+        # to be painted again: a second full frame right behind the first (issue 8).
+        # The rest of it, here:
+        event.prevent_default()
+        app = self.app
+        if app.SUSPENDED_SCREEN_CLASS:
+            self.remove_class(app.SUSPENDED_SCREEN_CLASS)
+        self.stack_updates += 1
+        app._refresh_notifications()
+        self._update_auto_focus()
+        if self.is_attached:
+            if self._size != app.size:
+                self._refresh_layout(app.size)
+            else:
+                self.refresh()
 
     def on_resize(self) -> None:
         self._apply_layout()
@@ -372,8 +391,6 @@ class MainScreen(SearchMixin, Screen[None]):
         self._idle_gc = IdleCollector()
         self._idle_gc.install()
         self.set_interval(TICK_S, self._idle_gc.tick)
-        # Hidden until '/', so after the first frame; a '/' before this waits for it.
-        await self.mount_search_bar()
 
     async def _start_step_by_step(self) -> None:
         """No prefetched data (or reading it failed): one query after the other."""

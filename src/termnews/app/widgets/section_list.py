@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
@@ -93,6 +94,18 @@ class SectionList(Tree[View]):
         self._feed_names: dict[int, str] = {}
         self._active: View | None = None
         self._styles: tuple[Style, Style, Style] | None = None
+        self._resized = False
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # Tree invalidates everything (and asks for a layout) on every Resize. The
+        # first one comes right after the first frame, which was drawn at that size;
+        # its lines are cached by width anyway: redoing them was a layout and a
+        # repaint of the list right behind the first frame (issue 8).
+        first = not self._resized
+        self._resized = True
+        if first:
+            self._line_cache.grow(event.size.height)
+            event.prevent_default()
 
     # ---------------------------------------------------------------- labels
 
