@@ -91,7 +91,8 @@ class SectionList(Tree[View]):
         self.feeds: list[Feed] = []
         self._section_nodes: dict[str, TreeNode[View]] = {}
         self._feed_nodes: dict[int, TreeNode[View]] = {}
-        self._feed_names: dict[int, str] = {}
+        self._feed_names: dict[int, str] | None = {}
+        """Short names by feed id, made from ``feeds`` when first asked for (None: not yet)."""
         self._active: View | None = None
         self._styles: tuple[Style, Style, Style] | None = None
         self._resized = False
@@ -127,6 +128,8 @@ class SectionList(Tree[View]):
 
     def feed_name(self, feed: Feed) -> str:
         """The feed's name under its section: the outlet alone when that is unambiguous."""
+        if self._feed_names is None:
+            self._feed_names = self._name_feeds(self.feeds)
         return (
             self._feed_names.get(feed.id)
             or clean_line(feed.title)
@@ -134,15 +137,18 @@ class SectionList(Tree[View]):
             or "(untitled feed)"
         )
 
-    def _name_feeds(self, feeds: Sequence[Feed]) -> None:
+    @staticmethod
+    def _name_feeds(feeds: Sequence[Feed]) -> dict[int, str]:
         """Short names for the tree: "Harbour Post — World" is "Harbour Post" under World.
 
         The section is the parent node, so repeating it in every child wastes a narrow
-        pane; but two feeds of one outlet in one section keep their whole titles.
+        pane; but two feeds of one outlet in one section keep their whole titles. Made
+        when a feed is first labelled (a section opened), not with every set of counts:
+        1,000 outlet names were ~5 ms before the first frame, which shows no feed.
         """
         outlets = {f.id: outlet_name(f.title) for f in feeds}
         seen = Counter((f.section, outlets[f.id]) for f in feeds)
-        self._feed_names = {
+        return {
             f.id: outlets[f.id]
             for f in feeds
             if outlets[f.id] and seen[(f.section, outlets[f.id])] == 1
@@ -197,7 +203,7 @@ class SectionList(Tree[View]):
         ] == [(f.id, f.section) for f in self.feeds]
         self.sections = list(sections)
         self.feeds = list(feeds)
-        self._name_feeds(feeds)
+        self._feed_names = None
         failing_sections = {f.section for f in feeds if f.failing}
         if same_shape and self._section_nodes:
             self.restyle()
