@@ -298,12 +298,42 @@ def status_line(screen: Any) -> str:
 # -- predicates ---------------------------------------------------------------------------
 
 
+SCROLLBAR_GLYPHS = frozenset("▁▂▃▄▅▆▇█")
+"""The eighth blocks Textual draws a scrollbar thumb's ends with."""
+FOOTER_MARK = "Quit"
+"""A key description on the reader's footer line (the bottom row)."""
+_ARTICLE_COUNT = re.compile(r"(\d+) articles?\b")
+
+
+def has_scrollbar(screen: Any, pane: Pane, skip: Sequence[int] = (), padding: int = 2) -> bool:
+    """One of the pane's rightmost interior columns (the scrollbar sits left of the
+    pane's right padding, up to ``padding`` cells) holds a scrollbar: a thumb glyph,
+    or a thumb drawn in a colour of its own against the track. Rows in ``skip`` (the
+    list's highlighted row) are left out: their colour is the highlight's."""
+    for x in range(pane.x1 - 1, max(pane.x0, pane.x1 - 2 - padding), -1):
+        cells = [screen.buffer[y][x] for y in range(pane.y0, pane.y1) if y not in skip]
+        if any(c.data in SCROLLBAR_GLYPHS for c in cells) or len({c.bg for c in cells}) >= 2:
+            return True
+    return False
+
+
 def termnews_full_screen(sections: Sequence[str]) -> Callable[[Any], bool]:
-    """Sections listed, headlines with their count, the first article's title shown."""
+    """Every part of the first screen painted: what the reader sees as "the screen".
+
+    Sections listed; headlines with their count and, when there are more than the
+    pane shows, their scrollbar; the first article's title in the article pane and,
+    when its text reaches the pane's bottom, its scrollbar; the key footer. Before
+    2026-12-03 only the sections, the count and the title were checked, so a frame
+    painted before its scrollbars (then laid out and painted again, the text
+    re-wrapped a column narrower) counted as the full screen: a measurement error,
+    since the reader was not done drawing it.
+    """
 
     def check(screen: Any) -> bool:
         text = "\n".join(screen.display)
         if not all(name in text for name in sections):
+            return False
+        if FOOTER_MARK not in screen.display[-1]:
             return False
         headlines = find_pane(screen, "article")
         if headlines is None:
@@ -315,7 +345,17 @@ def termnews_full_screen(sections: Sequence[str]) -> Callable[[Any], bool]:
         article = pane_right_of(screen, headlines)
         if not key or article is None:
             return False
-        return key in article.all_text(screen).replace("\n", " ")
+        if key not in article.all_text(screen).replace("\n", " "):
+            return False
+        count = _ARTICLE_COUNT.search(screen.display[headlines.y1])
+        if count is None:
+            return False
+        if int(count.group(1)) > headlines.y1 - headlines.y0 and not has_scrollbar(
+            screen, headlines, skip=(row,), padding=0
+        ):
+            return False
+        overflows = article.text(screen, article.y1 - 1).strip() != ""
+        return not overflows or has_scrollbar(screen, article)
 
     return check
 

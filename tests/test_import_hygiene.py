@@ -159,3 +159,81 @@ def test_the_fork_server_preloads_the_parsers() -> None:
     assert "termnews.core.sources.parse" in _PRELOAD
     for name in _PRELOAD:
         importlib.import_module(name)
+
+
+DEFERRED_FROM_FIRST_FRAME = (
+    "lxml",
+    "termnews.core.content",
+    "termnews.core.related",
+    "termnews.core.search.execute",
+    "termnews.core.search.query",
+    "termnews.app.widgets.search_bar",
+    "termnews.app.screens.help",
+    "termnews.app.screens.confirm",
+    "termnews.app.screens.save_search",
+    "textual.widgets._footer",
+    "email.utils",
+)
+"""What the reader's first frame does without: imported when first used, after it."""
+
+_FIRST_FRAME = """
+import asyncio, sys
+from termnews.app.factory import make_app
+
+app = make_app(data_dir=sys.argv[1], config_file=sys.argv[2])
+seen = []
+display = app._display
+
+def record(screen, renderable):
+    main = app.main_screen
+    if renderable is not None and not app._batch_count and not seen and main is not None:
+        if main.is_mounted and main.headlines.rows:
+            seen.append(set(sys.modules))
+    display(screen, renderable)
+
+app._display = record
+
+async def run():
+    async with app.run_test(size=(120, 36)):
+        for _ in range(1000):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+
+asyncio.run(run())
+names = sys.argv[3].split(",")
+print("frame" if seen else "no frame", ",".join(n for n in names if seen and n in seen[0]))
+"""
+
+
+def _modules_at_first_frame(data_dir: Path, config: Path, names: tuple[str, ...]) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", _FIRST_FRAME, str(data_dir), str(config), ",".join(names)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return out.stdout.strip()
+
+
+def test_reader_first_frame_does_without_what_it_defers(tmp_path: Path) -> None:
+    """The first frame (sections, headlines, the article) needs neither the search
+    engine, the related-stories engine, the HTML converter nor the search bar, help
+    and dialogs: each was imported before it (~120 ms of the start-up, issue 8)."""
+    from termnews.core.models import EntryData, ParsedFeed
+    from termnews.core.store import Store
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with Store.open(data / "termnews.db") as store:
+        feed, _ = store.add_feed("http://127.0.0.1:9/feed.xml", title="Feed", section="World")
+        entries = tuple(
+            EntryData(guid=f"g{i}", link=None, title=f"T{i}", content="Some *text*.\n\nMore.")
+            for i in range(5)
+        )
+        store.ingest(feed.id, ParsedFeed(title="Feed", entries=entries))
+    config = tmp_path / "config.toml"
+    assert _modules_at_first_frame(data, config, DEFERRED_FROM_FIRST_FRAME) == "frame"
+    # The check sees a module the first frame does import (so it can fail).
+    assert _modules_at_first_frame(data, config, ("markdown_it",)) == "frame markdown_it"

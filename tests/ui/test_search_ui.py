@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle, wait_for
 
-from termnews.app.screens.search import SaveSearchScreen
+from termnews.app.screens.save_search import SaveSearchScreen
 from termnews.app.search_views import saved_section
 from termnews.app.widgets.search_bar import SearchBar
 from termnews.app.widgets.section_list import View
@@ -44,8 +44,8 @@ async def test_search_lists_marked_matches_with_snippets_and_escape_returns(
 async def test_query_language_and_mistakes_in_the_bar(seeded: Env, run_app: RunApp) -> None:
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)
-        bar = screen.query_one(SearchBar)
         await pilot.press("slash", *"section:tech")
+        bar = screen.query_one(SearchBar)  # mounted by the first '/'
         await wait_for(pilot, lambda: {h.section for h in screen.headlines.rows} == {"Tech"})
         tech = len(screen.headlines.rows)
         assert tech == 2

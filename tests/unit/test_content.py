@@ -249,7 +249,7 @@ def test_safe_url_takes_a_plain_host_without_urlsplit_only_where_urlsplit_agrees
     """The shortcut must never pass a URL that ``urlsplit`` would find hostless or bad."""
     from urllib.parse import urlsplit
 
-    from termnews.core.content import _PLAIN_HTTP_HOST
+    from termnews.core.urls import _PLAIN_HTTP_HOST
 
     try:
         has_host = bool(urlsplit(url).netloc)

@@ -9,20 +9,19 @@ with their own data directory, never anything reached through globals.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.theme import Theme
 
 from termnews.app.browser import open_in_browser
 from termnews.app.commands import app_bindings, effective_keys, unknown_ids
-from termnews.app.first_screen import FirstScreen
 from termnews.app.providers import ActionsProvider, FeedsProvider, SectionsProvider, ThemesProvider
 from termnews.app.readable_colors import readable_variables
 from termnews.app.screens.main import MainScreen
@@ -31,6 +30,11 @@ from termnews.app.store_thread import StoreThread
 from termnews.core.config import Config
 from termnews.core.locations import Locations
 from termnews.core.text import clean_line
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from termnews.app.first_screen import FirstScreen
 
 DEFAULT_THEME = "textual-dark"
 
@@ -94,11 +98,20 @@ class TermnewsApp(App[None]):
                 return screen
         return None
 
-    def on_mount(self) -> None:
+    def on_load(self) -> None:
+        # Before anything is composed: the main screen's widgets get their styles
+        # (and its footer the user's keys) once, in the theme they will be shown in.
         self.theme = self._initial_theme()
         self._apply_user_keymap()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.push_screen(MainScreen(self.initial_state, self.config.general.unread_only))
+
+    def get_default_screen(self) -> Screen:
+        """The main screen is the app's first screen, not pushed over an empty one.
+
+        Pushing it from ``on_mount`` composed, styled and painted Textual's default
+        screen first, then styled the whole app again for the switch (issue 8).
+        """
+        return MainScreen(self.initial_state, self.config.general.unread_only)
 
     def _initial_theme(self) -> str:
         wanted = self.config.general.theme
@@ -135,7 +148,8 @@ class TermnewsApp(App[None]):
 
     def _theme_changed(self, theme: Theme) -> None:
         screen = self.main_screen
-        if screen is not None:
+        # The theme is set before the main screen is composed (on_load): nothing to redo.
+        if screen is not None and screen.is_mounted:
             screen.save_state()
             # Tree labels are Rich text styled when built: rebuild them in the new colours.
             screen.sections_pane.restyle()

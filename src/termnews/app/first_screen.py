@@ -17,6 +17,7 @@ to plain values, and the main screen turns them into its ``View``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
 from termnews.app.search_views import load_saved, saved_name, saved_sections
@@ -24,10 +25,13 @@ from termnews.app.state import UiState
 from termnews.core.config import Config
 from termnews.core.errors import NotFoundError
 from termnews.core.models import Article, Feed, Headline, Section, VirtualSection
-from termnews.core.search import SavedSearch
 from termnews.core.search.mute import sync_mute_rules
 from termnews.core.store import Store
 from termnews.core.text import clean_line
+from termnews.core.trending import trending_count
+
+if TYPE_CHECKING:
+    from termnews.core.search import SavedSearch
 
 
 def with_trending(sections: list[Section], store: Store, hours: int) -> list[Section]:
@@ -38,11 +42,7 @@ def with_trending(sections: list[Section], store: Store, hours: int) -> list[Sec
     """
     if any(s.name == VirtualSection.TRENDING.value for s in sections):
         return sections
-    try:
-        from termnews.core.related import trending
-    except ImportError:
-        return sections
-    count = len(trending(store, hours=hours))
+    count = trending_count(store, hours=hours)
     section = Section(VirtualSection.TRENDING.value, count, 0, virtual=True)
     at = next((i + 1 for i, s in enumerate(sections) if s.name == VirtualSection.STARRED.value), 0)
     return [*sections[:at], section, *sections[at:]]

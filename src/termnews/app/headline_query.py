@@ -10,12 +10,15 @@ search without typed text pages newest first like a section.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from termnews.app import search_views
 from termnews.core.errors import QueryError
 from termnews.core.models import Headline, VirtualSection
-from termnews.core.search import Query
-from termnews.core.store import Store
+
+if TYPE_CHECKING:
+    from termnews.core.search import Query
+    from termnews.core.store import Store
 
 PAGE_SIZE = 200
 """Headlines loaded per page."""

@@ -7,7 +7,7 @@ happily run a local file) is how a feed attacks its reader.
 
 from __future__ import annotations
 
-from termnews.core.content import safe_url
+from termnews.core.urls import safe_url
 
 BROWSABLE_SCHEMES = ("http://", "https://")
 

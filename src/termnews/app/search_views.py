@@ -18,19 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from termnews.core.models import Headline, Section, VirtualSection
-from termnews.core.search import (
-    Query,
-    SavedCount,
-    SavedSearch,
-    counts,
-    parse_query,
-    saved_search_counts,
-    saved_searches,
-    search,
-)
-from termnews.core.store import Store
+
+if TYPE_CHECKING:
+    from termnews.core.search import Query, SavedCount, SavedSearch
+    from termnews.core.store import Store
+
+# The query engine (parser, FTS5 search, counts) is imported by the functions that
+# run a query: the reader's first screen lists a section, never a search, and the
+# engine's import was ~30 ms of its start-up (issue 8).
 
 SAVED_PREFIX = "⌕ "
 """Marks a section-list entry that is a saved search (no feed's section starts so)."""
@@ -50,6 +48,8 @@ def saved_name(section: str) -> str | None:
 
 def load_saved(store: Store, configured: Mapping[str, str]) -> list[SavedSearch]:
     """Saved searches from the config and the cache, in display order."""
+    from termnews.core.search.saved import saved_searches
+
     return saved_searches(store, configured)
 
 
@@ -67,6 +67,8 @@ def saved_sections(
 
 def count_saved(store: Store, saved: Sequence[SavedSearch]) -> dict[str, SavedCount]:
     """Badges for the saved-search sections (run after start-up, never before it)."""
+    from termnews.core.search import saved_search_counts
+
     return saved_search_counts(store, {s.name: s.query for s in saved})
 
 
@@ -101,6 +103,8 @@ def view_query(
     saved_query: str = "",
 ) -> Query:
     """The query a view runs: its saved query, what was typed, scoped to the view."""
+    from termnews.core.search import parse_query
+
     joined = " ".join(t for t in (saved_query.strip(), text.strip()) if t)
     query = parse_query(joined, partial=bool(text.strip()))
     if saved_name(section) is None:
@@ -127,6 +131,8 @@ def search_rows(
     include_muted: bool = False,
 ) -> list[Headline]:
     """Rows for the headline list: best first when ``ranked``, else newest first."""
+    from termnews.core.search import search
+
     hits = search(
         store,
         query,
@@ -152,6 +158,8 @@ def first_rows(
             store, query, ranked=True, limit=MAX_RESULTS, include_muted=include_muted
         )
         return rows, len(rows)
+    from termnews.core.search import counts
+
     rows = search_rows(store, query, ranked=False, limit=limit, include_muted=include_muted)
     total, _ = counts(store, query, include_muted=include_muted)
     return rows, max(total, len(rows))

@@ -15,6 +15,7 @@ Exit codes: 0 success, 1 some sources failed, 2 usage or input error.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sqlite3
 import sys
@@ -138,9 +139,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def _run_tui(ctx: Context) -> int:
-    from termnews.cli.tui_launch import run_tui
+    # No garbage collection until the reader's first frame (MainScreen._startup turns
+    # it back on and freezes what the start built): importing and building the UI
+    # makes hundreds of thousands of long-lived objects and little garbage, and each
+    # collection on the way walked them all again (issue 8).
+    gc.disable()
+    try:
+        from termnews.cli.tui_launch import run_tui
 
-    return run_tui(ctx)
+        return run_tui(ctx)
+    finally:
+        gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

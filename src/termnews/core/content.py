@@ -21,19 +21,20 @@ Every public function here returns a string and never raises.
 from __future__ import annotations
 
 import html as html_lib
-import math
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from operator import attrgetter
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from termnews.core.reading import WORDS_PER_MINUTE, reading_time_minutes
 from termnews.core.text import clean_block, clean_line, strip_unsafe
+from termnews.core.urls import safe_url
 
 __all__ = [
+    "WORDS_PER_MINUTE",
     "escape_markdown",
     "escape_paragraph",
     "html_to_markdown",
@@ -49,8 +50,6 @@ hostile feed must not make ingest slow."""
 _MAX_DEPTH = 120
 """Element depth past which a subtree is rendered as flat text (recursion guard)."""
 
-WORDS_PER_MINUTE = 230
-_CJK_CHARS_PER_MINUTE = 500
 
 # --- element classes -------------------------------------------------------------
 
@@ -175,20 +174,6 @@ def _is_share_link(href: str) -> bool:
     )
 
 
-_LINK_SCHEMES = frozenset(
-    """http https ftp ftps mailto tel magnet irc ircs gemini gopher news nntp xmpp sms""".split()  # noqa: SIM905
-)
-_IMAGE_SCHEMES = frozenset({"http", "https"})
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_URL_JUNK = re.compile(r"[\x00-\x1f\x7f]")
-_PLAIN_HTTP_HOST = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|\Z)", re.IGNORECASE)
-"""An http(s) URL whose host is a plain name or IPv4 address: ``urlsplit`` would find
-its host and raise nothing, so safe_url need not call it (~10 us per link and image
-of every entry). Anything else (no host, brackets, odd characters) still goes there."""
-_URL_ESCAPES = str.maketrans(
-    {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", "\\": "%5C"}
-)
-
 # --- whitespace and escaping -------------------------------------------------------
 
 _SPECIAL_HINT = re.compile(r"[\\`*\[\]_<&~]")
@@ -243,42 +228,6 @@ def _escape_line_starts(text: str) -> str:
 def _escape_number(line: str) -> str:
     digits = len(line) - len(line.lstrip("0123456789"))
     return line[:digits] + "\\" + line[digits:]
-
-
-def safe_url(href: str | None, base_url: str | None = None, *, image: bool = False) -> str | None:
-    """``href`` resolved against ``base_url`` if its scheme is safe to show, else None.
-
-    ``javascript:``, ``data:``, ``file:``, ``vbscript:`` and unknown schemes are
-    refused (an allowlist, because browsers accept odd spellings); relative URLs
-    without a base are refused too, since nothing could open them.
-    """
-    if not href:
-        return None
-    url = _URL_JUNK.sub("", href.strip()).strip()
-    if not url or url.startswith("#"):
-        return None
-    try:
-        if url.startswith("//"):
-            url = urljoin(base_url, url) if base_url else "https:" + url
-        elif not _SCHEME.match(url):
-            if not base_url:
-                return None
-            url = urljoin(_URL_JUNK.sub("", base_url.strip()), url)
-    except ValueError:
-        return None
-    scheme = _SCHEME.match(url)
-    if scheme is None:
-        return None
-    name = scheme.group(1).lower()
-    if name not in (_IMAGE_SCHEMES if image else _LINK_SCHEMES):
-        return None
-    if name in _IMAGE_SCHEMES and _PLAIN_HTTP_HOST.match(url) is None:
-        try:
-            if not urlsplit(url).netloc:
-                return None  # "http:foo" or "https:///x": nowhere to go
-        except ValueError:
-            return None  # a malformed host such as "http://[::1"
-    return url.translate(_URL_ESCAPES)
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -1015,23 +964,3 @@ def _drop_keeping_tail(el: etree._Element, parent: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + el.tail
     parent.remove(el)
-
-
-_MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-_WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-
-def reading_time_minutes(markdown: str) -> int:
-    """Minutes to read ``markdown`` at ~230 words a minute (at least 1).
-
-    Link and image targets are not words. Chinese, Japanese and Korean text has
-    no spaces between words, so its characters count at ~500 a minute.
-    """
-    if not markdown:
-        return 1
-    text = _MD_LINK_TARGET.sub("]", markdown)
-    words = len(_WORD.findall(text))
-    cjk = len(_CJK.findall(text))
-    minutes = words / WORDS_PER_MINUTE + cjk / _CJK_CHARS_PER_MINUTE
-    return max(1, math.floor(minutes + 0.5))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 _MIN_YEAR = 1970
 _MAX_YEAR = 2200
@@ -83,6 +82,10 @@ def parse_date(text: str | None) -> datetime | None:
     except ValueError:
         value = None
     if value is None:
+        # Imported here: email.utils (with calendar, locale, socket) was ~10 ms of
+        # every start-up, the reader's included, that parses no RFC 822 date.
+        from email.utils import parsedate_to_datetime
+
         try:
             value = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):

@@ -871,13 +871,10 @@ def trending(
     store: Store, hours: float = 24, limit: int = 30, now: float | None = None
 ) -> list[TrendingStory]:
     """Stories told by the most distinct feeds in the last ``hours`` (at least two)."""
+    from termnews.core.trending import trending_groups
+
     since = (time.time() if now is None else now) - hours * 3600.0
-    groups = store.conn.execute(
-        "SELECT story_id, count(DISTINCT feed_id) AS n, count(*), max(sort_ts) AS latest "
-        "FROM articles INDEXED BY idx_articles_ts WHERE sort_ts >= ? AND story_id IS NOT NULL "
-        "GROUP BY story_id HAVING n >= 2 ORDER BY n DESC, latest DESC LIMIT ?",
-        (since, limit),
-    ).fetchall()
+    groups = trending_groups(store, hours, limit, now)
     if not groups:
         return []
     stories = [g[0] for g in groups]

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from termnews.app.commands import KEY_COMMANDS, Group, display_keys
-from termnews.app.screens.search import search_reference
+from termnews.app.screens.save_search import search_reference
 
 
 def keymap_table(keys: Mapping[str, str], group: Group) -> Table:

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.app.commands import screen_bindings
@@ -34,33 +35,32 @@ from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
 from termnews.app.refresh_pause import TICK_S as PAUSE_TICK_S
 from termnews.app.refresh_pause import RefreshPauser
-from termnews.app.screens.confirm import ConfirmScreen
-from termnews.app.screens.help import HelpScreen
 from termnews.app.screens.search import SearchMixin
 from termnews.app.search_views import saved_name
 from termnews.app.state import LAYOUTS, UiState
 from termnews.app.widgets.article_body import ArticleBody
 from termnews.app.widgets.article_view import ArticleView
 from termnews.app.widgets.headline_list import HeadlineList
+from termnews.app.widgets.key_footer import KeyFooter
 from termnews.app.widgets.related_panel import RelatedPanel
-from termnews.app.widgets.search_bar import SearchBar
 from termnews.app.widgets.section_list import SectionList, View
 from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
 from termnews.core.models import Article, Feed, Headline, Section, VirtualSection
-from termnews.core.related import related_articles
-from termnews.core.search import SavedSearch
-from termnews.core.store import Store
 from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Awaitable, Callable, Sequence
 
     from textual import events
     from textual.widgets.option_list import Option
 
     from termnews.app.app import TermnewsApp
     from termnews.app.idle_gc import IdleCollector
+    from termnews.app.widgets.search_bar import SearchBar
+    from termnews.core.related import RelatedItem
+    from termnews.core.search import SavedSearch
+    from termnews.core.store import Store
 
 ALL = View(VirtualSection.ALL.value)
 STACK_BELOW = 110
@@ -142,6 +142,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self.layout_mode = state.layout if state.layout in LAYOUTS else "auto"
         self.show_related: bool | None = state.show_related
         self.zoomed = state.zoom
+        # Focused as the screen starts, so no other pane is focused (and restyled) first.
+        self.AUTO_FOCUS = "#article" if self.zoomed else "#headlines"
         self.refreshing = False
         self._generation = 0
         self._last_mid_reload = 0.0
@@ -163,6 +165,10 @@ class MainScreen(SearchMixin, Screen[None]):
         self._pauser = RefreshPauser()
         """Stops the refresh child while keys are pressed (app/refresh_pause.py)."""
         self._pause_timer: Timer | None = None
+        self._resumed = False
+        self._css_count_at_compose = -1
+        self._search_bar_mounted: asyncio.Future[SearchBar] | None = None
+        """The search bar's mount, from its first request (see :meth:`mount_search_bar`)."""
 
     # ------------------------------------------------------------ plumbing
 
@@ -192,6 +198,43 @@ class MainScreen(SearchMixin, Screen[None]):
         return self.query_one(StatusBar)
 
     @property
+    def _search_bar(self) -> SearchBar | None:
+        """The search bar, once mounted (None before: nothing can have been searched)."""
+        for child in self.query_children("#search"):
+            return cast("SearchBar", child)
+        return None
+
+    async def mount_search_bar(self) -> SearchBar:
+        """The search bar, mounted now if it was not yet (hidden until opened).
+
+        It is mounted by the first ``/``, not in the first compose nor right after the
+        first frame: its input widget, the query parser it checks text with and their
+        styles cost the first frame ~10 ms, and mounting even a hidden widget lays out
+        and repaints the whole screen, a full frame right behind the first (issue 8).
+        A ``/`` pressed while the start is still going on waits here for the mount.
+        """
+        if self._search_bar_mounted is None:
+            from termnews.app.widgets.search_bar import SearchBar
+
+            bar = SearchBar(id="search")
+            bar.display = False
+            self._search_bar_mounted = asyncio.ensure_future(
+                self._mount_then(bar, self.mount(bar, after=self.query_one("#body")))
+            )
+        return await asyncio.shield(self._search_bar_mounted)
+
+    @staticmethod
+    async def _mount_then(bar: SearchBar, mounting: Awaitable[object]) -> SearchBar:
+        await mounting
+        return bar
+
+    def close_search(self, cleared: bool) -> None:
+        """Close the search bar (if it is mounted), dropping the search if ``cleared``."""
+        bar = self._search_bar
+        if bar is not None:
+            bar.close(cleared=cleared)
+
+    @property
     def sections(self) -> list[Section]:
         """Sections with counts, as last loaded (for the palette)."""
         return self.sections_pane.sections
@@ -202,25 +245,30 @@ class MainScreen(SearchMixin, Screen[None]):
         return self.sections_pane.feeds
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
+        self._css_count_at_compose = self.app._css_update_count
+        # The layout classes before the panes are mounted: each is then styled once,
+        # where set after the mount they restyled the whole screen (issue 8).
+        self._set_layout_classes()
+        status = StatusBar(id="status")
+        status.offline = self.tn.offline
+        status.demo = self.tn.demo
+        yield status
         with Container(id="body"):
             with Horizontal(id="browse"):
-                yield SectionList(id="sections")
-                yield HeadlineList(clock=self.tn.clock, id="headlines")
+                sections = SectionList(id="sections")
+                sections.border_title = "Sections"
+                yield sections
+                headlines = HeadlineList(clock=self.tn.clock, id="headlines")
+                headlines.border_title = "Headlines"
+                yield headlines
             with Container(id="reader"):
                 yield ArticleView(id="article")
                 yield RelatedPanel(clock=self.tn.clock, id="related")
-        yield SearchBar(id="search")
-        yield Footer(show_command_palette=False)
+        # The search bar is mounted by the first '/' (see mount_search_bar).
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
-        self.sections_pane.border_title = "Sections"
-        self.headlines.border_title = "Headlines"
-        self.query_one(SearchBar).display = False
-        self.status.offline = self.tn.offline
-        self.status.demo = self.tn.demo
         self._apply_layout()
-        self.headlines.focus()
         # Ticks only while the refresh is stopped for keys: no wake-ups otherwise.
         self._pause_timer = self.set_interval(PAUSE_TICK_S, self._pause_tick, pause=True)
         # The first frame waits (briefly) for the first screen's data, so it is drawn
@@ -232,6 +280,35 @@ class MainScreen(SearchMixin, Screen[None]):
         minutes = self.tn.config.general.auto_refresh_minutes
         if minutes > 0 and not self.tn.offline:
             self.auto_refresh_timer = self.set_interval(minutes * 60, self.refresh_on_timer)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # The first resume is the start: every widget was styled as it mounted, in
+        # the theme of on_load, so restyling the whole screen again (what a screen
+        # coming back from under another needs) was ~10 ms of redone work before the
+        # first frame (issue 8). Later resumes, or any change of CSS since the
+        # compose (a theme set meanwhile), restyle as Textual does.
+        # Later resumes go on to Screen._on_screen_resume (Textual calls it after this).
+        first = not self._resumed
+        self._resumed = True
+        if not first or self.app._css_update_count != self._css_count_at_compose:
+            return
+        # The first one is the start. Screen's handler would restyle the whole screen
+        # (every widget was just styled as it mounted, in on_load's theme: ~10 ms
+        # redone) and, after laying it out and painting it, ask for the whole screen
+        # to be painted again: a second full frame right behind the first (issue 8).
+        # The rest of it, here:
+        event.prevent_default()
+        app = self.app
+        if app.SUSPENDED_SCREEN_CLASS:
+            self.remove_class(app.SUSPENDED_SCREEN_CLASS)
+        self.stack_updates += 1
+        app._refresh_notifications()
+        self._update_auto_focus()
+        if self.is_attached:
+            if self._size != app.size:
+                self._refresh_layout(app.size)
+            else:
+                self.refresh()
 
     def on_resize(self) -> None:
         self._apply_layout()
@@ -260,24 +337,36 @@ class MainScreen(SearchMixin, Screen[None]):
 
     # -------------------------------------------------------------- layout
 
+    def _layout_size(self) -> Size:
+        """The screen's size; the terminal's before the screen is first laid out."""
+        return self.size if self.size.area else self.app.size
+
     def related_visible(self) -> bool:
         """Whether the related panel shows: the user's toggle, else config and size."""
         if self.show_related is not None:
             return self.show_related
-        small = self.size.width < STACK_BELOW or self.size.height < SMALL_HEIGHT
+        size = self._layout_size()
+        small = size.width < STACK_BELOW or size.height < SMALL_HEIGHT
         return self.tn.config.general.show_related and not small
 
-    def _apply_layout(self) -> None:
-        width = self.size.width
+    def _set_layout_classes(self) -> None:
+        width = self._layout_size().width
         stacked = self.layout_mode == "stacked" or (
             self.layout_mode == "auto" and width < STACK_BELOW
         )
-        self.set_class(stacked, "-stacked")
-        self.set_class(not stacked and width >= WIDE_FROM, "-wide")
-        self.set_class(not self.related_visible(), "-related-hidden")
-        self.set_class(self.zoomed, "-zoomed")
+        self.update_classes(
+            {
+                "-stacked": stacked,
+                "-wide": not stacked and width >= WIDE_FROM,
+                "-related-hidden": not self.related_visible(),
+                "-zoomed": self.zoomed,
+            }
+        )
+
+    def _apply_layout(self) -> None:
+        self._set_layout_classes()
         focused = self.focused
-        in_search = focused is not None and isinstance(focused.parent, SearchBar)
+        in_search = focused is not None and getattr(focused.parent, "id", None) == "search"
         if focused is not None and focused not in self._panes() and not in_search:
             (self.article_view if self.zoomed else self.headlines).focus()
 
@@ -315,10 +404,14 @@ class MainScreen(SearchMixin, Screen[None]):
                 await self._start_step_by_step()
         self._started = True
         self.save_state()
+        await self._painted()
         # Everything built so far (Textual, the widgets, the styles) lives as long as
         # the app: moved out of the collector's sight, so a full collection during a
-        # key press no longer walks it (tens of thousands of objects).
+        # key press no longer walks it (tens of thousands of objects). The CLI turned
+        # the collector off until this first frame (cli.start_without_gc): the start
+        # allocates little garbage and each collection walked all of it again.
         gc.freeze()
+        gc.enable()
         from termnews.app.idle_gc import TICK_S, IdleCollector
 
         # The full collections that remain wait for a moment without key presses.
@@ -678,10 +771,16 @@ class MainScreen(SearchMixin, Screen[None]):
         await self._painted()
         await self._key_pause(RELATED_AFTER_KEYS_S)
         limit = self.tn.config.related.limit
+
+        def related(store: Store) -> list[RelatedItem]:
+            # Imported here, on the store thread, after the first frame: the engine
+            # is not needed to draw it (~15 ms of the start-up, issue 8).
+            from termnews.core.related import related_articles
+
+            return related_articles(store, article_id, limit)
+
         try:
-            items = await self.tn.store_thread.read(
-                lambda s: related_articles(s, article_id, limit)
-            )
+            items = await self.tn.store_thread.read(related)
         except Exception as exc:
             self.log.warning(f"related stories failed: {exc!r}")
             items = []
@@ -719,14 +818,14 @@ class MainScreen(SearchMixin, Screen[None]):
         base = self.article.link if self.article else None
         self._open_url(event.href, base)
 
-    @on(SearchBar.Changed)
-    def _filter_changed(self, event: SearchBar.Changed) -> None:
+    def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
+        # Handlers by name, not @on(SearchBar...): the bar's module (and its Input)
+        # is imported after the first frame.
         self.filter_text = event.text.strip()
         self.status.filter_text = self.filter_text
         self.reload_headlines(keep_place=False)
 
-    @on(SearchBar.Closed)
-    def _filter_closed(self, event: SearchBar.Closed) -> None:
+    def on_search_bar_closed(self, event: SearchBar.Closed) -> None:
         if event.cleared and self.filter_text:
             self.filter_text = ""
             self.status.filter_text = ""
@@ -835,8 +934,8 @@ class MainScreen(SearchMixin, Screen[None]):
             pane.action_select()
 
     def action_back(self) -> None:
-        bar = self.query_one(SearchBar)
-        if bar.display or self.filter_text:
+        bar = self._search_bar
+        if bar is not None and (bar.display or self.filter_text):
             bar.close(cleared=True)
         elif self.zoomed:
             self.action_toggle_zoom()
@@ -1027,6 +1126,8 @@ class MainScreen(SearchMixin, Screen[None]):
             if yes:
                 self._mark_read(view, ids)
 
+        from termnews.app.screens.confirm import ConfirmScreen
+
         self.app.push_screen(ConfirmScreen(f"Mark {what} as read?"), answered)
 
     @work(group="actions", exit_on_error=False)
@@ -1067,6 +1168,8 @@ class MainScreen(SearchMixin, Screen[None]):
 
         def fetch() -> Article:
             # Network I/O: a thread and a store of its own, never the UI's store thread.
+            from termnews.core.store import Store
+
             store = Store.open(db_path)
             try:
                 return fetch_full_text(store, article.id, config)
@@ -1090,10 +1193,11 @@ class MainScreen(SearchMixin, Screen[None]):
 
     # ---------------------------------------------------------------- view
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         if self.zoomed:
             self.action_toggle_zoom()
-        self.query_one(SearchBar).open(self.filter_text)
+        bar = await self.mount_search_bar()
+        bar.open(self.filter_text)
 
     def action_toggle_unread_only(self) -> None:
         self.unread_only = not self.unread_only
@@ -1121,6 +1225,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self.save_state()
 
     def action_help(self) -> None:
+        from termnews.app.screens.help import HelpScreen
+
         config = self.tn.config_path
         self.app.push_screen(HelpScreen(self.tn.keymap_in_force(), str(config) if config else None))
 

@@ -17,17 +17,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, cast
 
-from rich.table import Table
-from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual import work
 
 from termnews.app.search_views import (
     count_saved,
@@ -37,85 +29,21 @@ from termnews.app.search_views import (
     saved_sections,
     scoped_text,
 )
-from termnews.app.widgets.search_bar import SearchBar
 from termnews.core.errors import QueryError
 from termnews.core.models import Section
-from termnews.core.search import (
-    FILTERS,
-    SavedCount,
-    SavedSearch,
-    delete_saved_search,
-    parse_query,
-    save_search,
-)
 from termnews.core.search.mute import compile_rules, sync_mute_rules
-from termnews.core.store import Store
 from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
     from termnews.app.screens.main import MainScreen
+    from termnews.core.search import SavedCount, SavedSearch
+    from termnews.core.store import Store
+
+# The query engine, the search bar and the "save this search" dialog are imported
+# where they are used: the reader's first screen needs none of them (issue 8).
 
 COUNT_DELAY_S = 0.4
 """Badges are recounted this long after the last section reload (bursts coalesce)."""
-
-
-SYNTAX: tuple[tuple[str, str], ...] = (
-    ("climate policy", "both words, in the title, summary or text (word forms too)"),
-    ('"sea level"', "the words together, in this order"),
-    ("rust OR golang", "either one"),
-    ("-sponsored  NOT ad", "without this word or phrase (or filter: -feed:x)"),
-    ("elect*", "words starting with elect (4 letters at least)"),
-)
-"""The query language without its filters, for the help screen."""
-
-
-def search_reference() -> Table:
-    """The query language as a table for the help screen (generated from FILTERS)."""
-    table = Table.grid(padding=(0, 2), expand=True)
-    table.add_column(no_wrap=True, width=24)
-    table.add_column(ratio=1)
-    for example, meaning in SYNTAX:
-        table.add_row(Text(example, style="bold"), Text(meaning))
-    for key, example in FILTERS.items():
-        shown, _, note = example.partition("  ")
-        table.add_row(Text(f"{key}:", style="bold"), Text(f"{shown} {note}".strip()))
-    table.add_row(
-        Text("S / D / M", style="bold"),
-        Text("save the search as a section / forget a saved one / show muted articles"),
-    )
-    return table
-
-
-class SaveSearchScreen(ModalScreen[str | None]):
-    """Ask for a saved search's name; returns it, or None if cancelled."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
-
-    def __init__(self, query: str, name: str = "") -> None:
-        super().__init__()
-        self.query_text = query
-        self.suggested = name
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="save-search-box"):
-            yield Static(Content.styled("Save this search", "bold"))
-            yield Static(Content(clean_line(self.query_text)), id="save-search-query")
-            yield Input(
-                value=self.suggested, placeholder="name in the section list", id="save-search-name"
-            )
-            yield Static(
-                Content("Enter saves it as a section; Esc cancels."), id="save-search-keys"
-            )
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        name = clean_line(event.value)
-        if name:
-            self.dismiss(name)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class SearchMixin:
@@ -210,6 +138,9 @@ class SearchMixin:
             text, view.section, view.feed_title if view.feed_id is not None else None,
             self.saved_query_for(view.section),
         )  # fmt: skip
+        from termnews.app.screens.save_search import SaveSearchScreen
+        from termnews.core.search import parse_query
+
         try:
             parse_query(query)
         except QueryError as exc:
@@ -224,6 +155,8 @@ class SearchMixin:
 
     @work(group="actions", exit_on_error=False)
     async def _save(self, name: str, query: str) -> None:
+        from termnews.core.search import save_search
+
         screen = self._screen
         try:
             saved = await screen.tn.store_thread.call(lambda s: save_search(s, name, query))
@@ -237,7 +170,7 @@ class SearchMixin:
             )
         screen.filter_text = ""
         screen.status.filter_text = ""
-        screen.query_one(SearchBar).close(cleared=True)
+        screen.close_search(cleared=True)
         await screen._reload_sections()
         from termnews.app.widgets.section_list import View
 
@@ -265,6 +198,8 @@ class SearchMixin:
 
     @work(group="actions", exit_on_error=False)
     async def _forget(self, name: str) -> None:
+        from termnews.core.search import delete_saved_search
+
         screen = self._screen
         await screen.tn.store_thread.call(lambda s: delete_saved_search(s, name))
         await screen._reload_sections()

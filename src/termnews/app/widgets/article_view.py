@@ -19,12 +19,14 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Region, Size
 from textual.widgets import Static
 
 from termnews.app.links import browsable_url
 from termnews.app.widgets.article_body import ArticleBody
-from termnews.core.content import reading_time_minutes
+from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
 from termnews.core.models import Article
+from termnews.core.reading import reading_time_minutes
 from termnews.core.text import clean_block, clean_line
 
 MAX_BODY_CHARS = 100_000
@@ -74,6 +76,28 @@ class ArticleView(VerticalScroll, can_focus=True):
         yield Static(id="article-notice")
         yield ArticleBody(id="article-body")
         yield Static(id="article-link")
+
+    def _get_scrollable_region(self, region: Region) -> Region:
+        """The region for the article, with room for the scrollbar it will need.
+
+        Every article that needs a scrollbar the one before did not (the first one
+        at start-up) was painted once without it, wrapped a column wider, and again
+        a moment later (see :mod:`.scrollbars`). Here the body is arranged at the
+        width it would have beside a scrollbar (the layout that follows reuses that
+        arrangement), and the scrollbar is shown when the article overflows there
+        and at the full width too: the state Textual's own check settles on.
+        """
+        bar = self.styles.scrollbar_size_vertical
+        if can_settle(self) and region.width > bar:
+            height = region.height
+
+            def overflows(width: int) -> bool:
+                return self.arrange(Size(width, height)).total_region.height > height
+
+            settle_vertical_scrollbar(
+                self, overflows(region.width - bar) and overflows(region.width)
+            )
+        return super()._get_scrollable_region(region)
 
     def _set(self, widget_id: str, content: Content | str) -> None:
         widget = self.query_one(f"#{widget_id}", Static)

@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from textual import on
+from textual import events, on
 from textual.content import Content
 from textual.css.styles import RulesMap
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -29,6 +29,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
 from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
 from termnews.core.models import Headline
@@ -174,6 +175,62 @@ class HeadlineList(SteadyScrollOptionList):
         """How many rows the current query has in all (loaded or not)."""
         self.loading_more = False
         self._asked_for_more = False
+        self._sized_at = Size(0, 0)
+        """The size the lines were last measured at (see ``_size_updated``)."""
+        self._resized = False
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Know the list's height (and so its scrollbar) the moment it is sized.
+
+        ``OptionList`` measures its lines when it first renders, so rows set before
+        the first layout (the start-up's) got their scrollbar one frame later: the
+        first frame was painted without it, then the whole screen laid out and
+        painted again (issue 8). Measuring here, right after the size is known, puts
+        the scrollbar in the layout the first frame is painted from.
+        """
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed:
+            self._line_cache.clear()
+            self._option_render_cache.clear()  # strips are cached by option, not width
+            self._update_lines()
+            self._sized_at = size
+        return changed
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # OptionList drops its caches and repaints on every Resize. The first one
+        # comes right after the first frame, at the size _size_updated measured the
+        # lines at and the frame was painted at: its repaint was a second full frame
+        # of the same rows (issue 8). Any other Resize goes on to OptionList's.
+        first = not self._resized
+        self._resized = True
+        if first and event.size == self._sized_at:
+            event.prevent_default()
+
+    def _get_scrollable_region(self, region: Region) -> Region:
+        """The list's region, its scrollbar decided from its line count (:mod:`.scrollbars`).
+
+        Rows are one line (a search hit with a snippet two), whatever the width, so
+        the count is known before the rows are measured for this width.
+        """
+        if can_settle(self):
+            settle_vertical_scrollbar(self, self._line_count() > region.height)
+        return super()._get_scrollable_region(region)
+
+    def _line_count(self) -> int:
+        """Lines of all the options: those measured, plus the rest counted now."""
+        lines = self._line_cache.lines
+        measured = lines[-1][0] + 1 if lines else 0
+        count = len(lines)
+        if measured < len(self.options):
+            styles = self.styles
+            get_visual = self._get_visual
+            count += sum(
+                get_visual(option).get_height(styles, 0) + option._divider
+                for option in self.options[measured:]
+            )
+        return count
 
     # ---------------------------------------------------------------- data
 
@@ -184,6 +241,8 @@ class HeadlineList(SteadyScrollOptionList):
 
     def _row(self, headline: Headline) -> HeadlineRow:
         """The row visual: search results (with matched words and a snippet) get their own."""
+        if type(headline) is Headline:
+            return HeadlineRow(headline, self.clock)
         from termnews.core.search import MatchedHeadline
 
         return _row_for(headline, self.clock, MatchedHeadline)
@@ -198,12 +257,21 @@ class HeadlineList(SteadyScrollOptionList):
         Each option's visual is set as ``OptionList`` would set it (a
         :class:`HeadlineRow` is its own visual), sparing the loop that pass too.
         """
-        from termnews.core.search import MatchedHeadline
-
         clock = self.clock
+        # A section's rows are plain headlines: the search engine (where a search
+        # result's class lives, ~30 ms to import) is not needed to tell them apart.
+        matched: type = Headline
+        if any(type(h) is not Headline for h in rows):
+            from termnews.core.search import MatchedHeadline
+
+            matched = MatchedHeadline
         out: list[Option] = []
         for headline in rows:
-            row = _row_for(headline, clock, MatchedHeadline)
+            row = (
+                HeadlineRow(headline, clock)
+                if type(headline) is Headline
+                else _row_for(headline, clock, matched)
+            )
             option = Option(row)
             option._visual = row
             out.append(option)

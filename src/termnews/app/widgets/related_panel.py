@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.content import Content
@@ -27,8 +28,12 @@ from textual.widgets.option_list import Option
 
 from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
-from termnews.core.related import RelatedItem
 from termnews.core.text import clean_line, outlet_name
+
+if TYPE_CHECKING:
+    # Types only: the engine is imported when the first related stories are read,
+    # after the first frame (issue 8).
+    from termnews.core.related import RelatedItem
 
 TITLE = "You may also like"
 

@@ -6,6 +6,9 @@ theirs, see :mod:`termnews.core.config`). Searches saved from the TUI ("save thi
 search") go to the ``saved_searches`` table of the cache instead, next to the
 subscriptions, so the CLI and the TUI see the same list. On a name clash the
 config file wins.
+
+Listing them needs no query engine (the reader's first screen lists them before
+anything is searched): the parser and the counter are imported where a query runs.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from termnews.core.errors import QueryError
-from termnews.core.search.execute import counts
-from termnews.core.search.query import parse_query
 from termnews.core.store import Store
 from termnews.core.text import clean_line
 
@@ -62,6 +63,8 @@ def save_search(store: Store, name: str, query: str) -> SavedSearch:
         raise QueryError("a saved search needs a name")
     if len(name) > MAX_NAME_CHARS:
         raise QueryError(f"saved search names are at most {MAX_NAME_CHARS} characters")
+    from termnews.core.search.query import parse_query
+
     query = query.strip()
     if parse_query(query).is_empty:
         raise QueryError("cannot save an empty search")
@@ -92,6 +95,9 @@ def saved_search_counts(
     Meant for a worker thread: the UI shows the section list at once and fills
     the badges in when this returns (start-up never waits for it).
     """
+    from termnews.core.search.execute import counts
+    from termnews.core.search.query import parse_query
+
     now = now or datetime.now(UTC)
     result: dict[str, SavedCount] = {}
     for name, text in saved.items():

@@ -287,16 +287,31 @@ class Store:
         return [self._feed(r) for r in rows]
 
     def feeds(self) -> list[Feed]:
-        """All feeds with article and unread counts, by section then title."""
+        """All feeds with article and unread counts, by section then title.
+
+        Read as plain tuples in :class:`Feed`'s field order: the reader's first
+        screen lists every feed, and building 1,000 of them from ``sqlite3.Row``
+        lookups by name took ~20 ms (issue 8), against ~10 ms this way.
+        """
         # Counts come from feed_counts (schema migration 4), kept by triggers and
         # leaving out muted articles: one row per feed, whatever the cache's size.
-        rows = self.conn.execute(
-            "SELECT f.*, coalesce(c.total, 0) AS total, coalesce(c.unread, 0) AS unread "
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(
+            "SELECT f.id, f.url, f.title, f.section, f.kind, f.site_url, f.etag, "
+            "f.last_modified, f.last_checked, f.last_success, f.last_error, f.failures, "
+            "f.next_check, f.dead, f.full_text, coalesce(c.total, 0), coalesce(c.unread, 0) "
             "FROM feeds f LEFT JOIN sections s ON s.name = f.section "
             "LEFT JOIN feed_counts c ON c.feed_id = f.id "
             "ORDER BY coalesce(s.position, 1e9), f.section, lower(f.title)"
         ).fetchall()
-        return [self._feed(r) for r in rows]
+        return [
+            Feed(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _dt(r[8]), _dt(r[9]), r[10],
+                r[11], _dt(r[12]), bool(r[13]), bool(r[14]), r[15], r[16],
+            )
+            for r in rows
+        ]  # fmt: skip
 
     def is_muted(self, article_id: int) -> bool:
         """Whether a mute rule hides the article (it is then left out of every count)."""

@@ -1,0 +1,141 @@
+"""The reader's start (issue 8): the first frame is the whole screen, keys work at once.
+
+Frames are taken where Textual hands them to the terminal (``App._display``), turned
+into the terminal's bytes with the app's own console and fed to pyte, a VT100
+emulator, then read with the start-up benchmark's own predicate
+(``benchmarks/tui_bench.termnews_full_screen``): sections, headlines with their
+scrollbar, the article with its scrollbar, the key footer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyte
+import pytest
+from rich.console import Console
+from tests.ui.conftest import Env, main_screen, settle, wait_for
+from textual._compositor import CompositorUpdate
+
+from termnews.app import factory
+from termnews.app.factory import make_app
+from termnews.app.widgets.search_bar import SearchBar
+from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.store import Store
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+import tui_bench
+
+COLS, ROWS = 120, 36
+BODY = "\n\n".join(
+    f"Paragraph {i} of a long story about the harbour, the council and the vote." for i in range(40)
+)
+SECTIONS = ("All", "Unread", "Starred", "World", "Tech")
+
+
+@pytest.fixture
+def big(env: Env) -> Env:
+    """Two sections, 300 headlines (more than the pane shows) with long Markdown bodies."""
+    with Store.open(env.db_path) as store:
+        for section in ("World", "Tech"):
+            feed, _ = store.add_feed(
+                f"/tmp/{section}.xml", title=f"{section} Feed", section=section
+            )
+            entries = tuple(
+                EntryData(
+                    guid=f"{section}-{i}",
+                    link=f"https://example.org/{section}/{i}",
+                    title=f"{section} headline number {i}",
+                    content=BODY,
+                    published=datetime(2026, 11, 20, 10, tzinfo=UTC) + timedelta(minutes=i),
+                )
+                for i in range(150)
+            )
+            store.ingest(feed.id, ParsedFeed(title=f"{section} Feed", entries=entries))
+    return env
+
+
+def _record_frames(app: Any) -> list[str]:
+    """The terminal output of every frame the app paints (headless: never written)."""
+    frames: list[str] = []
+    display = app._display
+    # A truecolour terminal's bytes (the headless console has 16 colours, in which a
+    # scrollbar's thumb and track are one colour).
+    console = Console(
+        color_system="truecolor", force_terminal=True, width=COLS, height=ROWS, file=io.StringIO()
+    )
+
+    def record(screen: Any, renderable: Any) -> None:
+        if isinstance(renderable, CompositorUpdate) and not app._batch_count:
+            frames.append(renderable.render_segments(console))
+        display(screen, renderable)
+
+    app._display = record
+    return frames
+
+
+def _screens(frames: list[str]) -> list[tuple[bool, bool]]:
+    """For each frame: (headlines shown, the whole screen shown)."""
+    screen = pyte.Screen(COLS, ROWS)
+    stream = pyte.Stream(screen)
+    full = tui_bench.termnews_full_screen(SECTIONS)
+    out = []
+    for frame in frames:
+        stream.feed(frame)
+        headlines = tui_bench.find_pane(screen, "article")
+        shown = headlines is not None and tui_bench.highlighted_row(screen, headlines) is not None
+        out.append((shown, full(screen)))
+    return out
+
+
+async def test_the_first_frame_with_headlines_is_the_whole_screen(big: Env) -> None:
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    frames = _record_frames(app)
+    async with app.run_test(size=(COLS, ROWS)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        # What the frames must show: both lists overflow their panes.
+        assert screen.headlines.show_vertical_scrollbar
+        assert screen.article_view.show_vertical_scrollbar
+    seen = _screens(frames)
+    first = next(i for i, (shown, _) in enumerate(seen) if shown)
+    assert seen[first] == (True, True), f"frame {first} of {len(seen)} was not the whole screen"
+
+
+async def test_keys_pressed_before_the_start_finishes_still_work(
+    big: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first screen's read is held back, so the keys come before the start is done:
+    before the first screen's data, before the search bar is mounted (by that first "/")."""
+    release = threading.Event()
+    load = factory.load_first_screen
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        release.wait(10)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(factory, "load_first_screen", held)
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    async with app.run_test(size=(COLS, ROWS)) as pilot:
+        screen = main_screen(app)
+        assert not screen._started and not screen.query(SearchBar)
+        await pilot.press("slash", "w", "o")
+        release.set()
+        await wait_for(pilot, lambda: screen._started)
+        await settle(pilot)
+        bar = screen.query_one(SearchBar)
+        assert bar.display and bar.text == "wo"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not bar.display
+        first = screen.headlines.highlighted
+        await pilot.press("j")
+        await asyncio.sleep(0)
+        await settle(pilot)
+        assert screen.headlines.highlighted == (first or 0) + 1
