@@ -368,7 +368,12 @@ class Pair:
     b: Series
 
     def ratio(self, metric: Callable[[Run], float] = lambda r: r.wall_s) -> Summary:
-        """Per-pair ratio a/b (e.g. termnews/newsboat): below 1 means a is faster."""
+        """Per-pair ratio a/b (e.g. termnews/newsboat): below 1 means a is faster.
+
+        No ratio (an empty summary) when one side was not run (``--no-newsboat``).
+        """
+        if not self.a.runs or not self.b.runs:
+            return Summary.of(())
         return Summary.of(
             metric(x) / metric(y) if metric(y) else float("inf")
             for x, y in zip(self.a.runs, self.b.runs, strict=True)

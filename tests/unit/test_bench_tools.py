@@ -202,3 +202,13 @@ def test_paired_alternates_and_reports_ratios() -> None:
     assert pair.ratio().values == (0.5, 0.5, 0.5)
     assert harness.target_status(0.6, 0.5) == "missed by 20%"
     assert harness.target_status(0.4, 0.5) == "met"
+
+
+def test_a_pair_with_one_side_not_run_has_no_ratio_and_writes_json(tmp_path: Path) -> None:
+    """``--no-newsboat --json``: the newsboat side is empty; the JSON is still written."""
+    run = harness.Run(("x",), 1.0, 0.0, 0.0, 1, None, 0, False, "time", "", "")
+    pair = harness.Pair("t", harness.Series("a", (run, run)), harness.Series("b", ()))
+    assert pair.ratio().values == ()
+    out = tmp_path / "r.json"
+    harness.write_json(out, {"pair": pair})
+    assert json.loads(out.read_text())["pair"]["ratio_wall"]["median"] is None
