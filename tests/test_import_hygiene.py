@@ -237,3 +237,43 @@ def test_reader_first_frame_does_without_what_it_defers(tmp_path: Path) -> None:
     assert _modules_at_first_frame(data, config, DEFERRED_FROM_FIRST_FRAME) == "frame"
     # The check sees a module the first frame does import (so it can fail).
     assert _modules_at_first_frame(data, config, ("markdown_it",)) == "frame markdown_it"
+
+
+_MARKDOWN_WARM = """
+import sys, threading
+import termnews.app.app, termnews.app.screens.main, termnews.app.widgets.article_body
+ui_path = "markdown_it" in sys.modules
+importer = []
+real_import = __builtins__.__import__
+
+def spy(name, *args, **kwargs):
+    if name.startswith("markdown_it") and not importer:
+        importer.append(threading.current_thread().name)
+    return real_import(name, *args, **kwargs)
+
+__builtins__.__import__ = spy
+from termnews.app.factory import make_app
+
+app = make_app(data_dir=sys.argv[1], config_file=sys.argv[2])
+app.store_thread.submit(lambda store: None).result(timeout=60)
+__builtins__.__import__ = real_import
+on_store_thread = "markdown_it.tree" in sys.modules and importer not in ([], ["MainThread"])
+app.store_thread.close()
+print(ui_path, on_store_thread)
+"""
+
+
+def test_markdown_it_is_imported_by_the_store_thread_not_the_ui_path(tmp_path: Path) -> None:
+    """Importing the app's modules leaves markdown-it (~25 ms) out; the factory has the
+    store thread import it after the first screen's queries, while the main thread
+    builds the UI (issue 8)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    out = subprocess.run(
+        [sys.executable, "-c", _MARKDOWN_WARM, str(data), str(tmp_path / "config.toml")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert out.stdout.split() == ["False", "True"], out.stdout + out.stderr
