@@ -173,6 +173,7 @@ DEFERRED_FROM_FIRST_FRAME = (
     "termnews.app.screens.save_search",
     "textual.widgets._footer",
     "email.utils",
+    "webbrowser",
 )
 """What the reader's first frame does without: imported when first used, after it."""
 
