@@ -21,17 +21,6 @@ from termnews.core.locations import resolve_locations
 if TYPE_CHECKING:
     from termnews.app.app import Clock, TermnewsApp, UrlOpener
     from termnews.cli.context import Context
-    from termnews.core.store import Store
-
-
-def warm_markdown(_store: Store) -> None:
-    """Import markdown-it (runs on the store thread; see ``safe_markdown_parser``).
-
-    An import holds the GIL, so this is no free CPU: it helps when the main thread
-    would otherwise wait (on the first screen's data, on the terminal) with nothing
-    else to do. A failure is left to the first parse to report.
-    """
-    import markdown_it.tree  # noqa: F401
 
 
 def make_app(
@@ -77,9 +66,6 @@ def make_app(
             first_run=first_run,
         )
     )
-    # Then markdown-it, which the first article body needs: imported there while the
-    # main thread is still busy with Textual, not on the main thread's way to it.
-    store_thread.submit(warm_markdown)
     from termnews.app.app import TermnewsApp  # Textual: imported while the queries run
 
     return TermnewsApp(

@@ -25,8 +25,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
 
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
@@ -36,10 +37,6 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from termnews.core.text import clean_line
-
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-    from markdown_it.tree import SyntaxTreeNode
 
 HEADING_STYLES = {
     1: "bold $tn-h1",
@@ -69,15 +66,7 @@ MAX_NESTING = 12
 
 @cache
 def safe_markdown_parser() -> MarkdownIt:
-    """CommonMark + tables and strikethrough, with raw HTML shown as text.
-
-    markdown-it (~25 ms to import) is imported here, at the first parse, not with this
-    module: the factory has the store thread import it once the first screen's queries
-    are done (:func:`warm_markdown`), while the main thread still imports and builds
-    the UI, instead of the main thread importing it on its way to the first frame.
-    """
-    from markdown_it import MarkdownIt
-
+    """CommonMark + tables and strikethrough, with raw HTML shown as text."""
     return MarkdownIt("gfm-like", {"html": False, "linkify": False})
 
 
@@ -296,8 +285,6 @@ def _plain(node: SyntaxTreeNode) -> str:
 
 def parse_document(markdown: str) -> Document:
     """Parse ``markdown`` (already cleaned and capped) into blocks and links."""
-    from markdown_it.tree import SyntaxTreeNode
-
     builder = _Builder()
     if markdown.strip():
         tree = SyntaxTreeNode(safe_markdown_parser().parse(markdown))
