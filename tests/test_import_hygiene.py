@@ -116,6 +116,7 @@ def test_headless_listing_needs_no_body_conversion_and_no_query_engine(tmp_path:
         "termnews.core.search.execute",
         "termnews.core.search.query",
         "termnews.core.related",
+        "hashlib",
     }
     assert not unwanted & modules, sorted(unwanted & modules)
 
@@ -173,6 +174,8 @@ DEFERRED_FROM_FIRST_FRAME = (
     "termnews.app.screens.save_search",
     "textual.widgets._footer",
     "email.utils",
+    "webbrowser",
+    "hashlib",
 )
 """What the reader's first frame does without: imported when first used, after it."""
 

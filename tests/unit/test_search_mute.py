@@ -168,3 +168,19 @@ def test_apply_to_given_new_ids_only(store: Store) -> None:
 def test_filter_rules_and_negation(store: Store) -> None:
     sync_mute_rules(store, rules("section:World -election"))
     assert visible(store) == {"n1", "d1"}
+
+
+def test_the_no_rules_fingerprint_is_the_digest_of_no_rules() -> None:
+    """The constant the start uses instead of hashing (issue 8) is the digest a profile
+    with no rules always had, for both modes: a stored one still matches."""
+    import hashlib
+    import json
+
+    from termnews.core.search.mute import NO_RULES_FINGERPRINT, rules_fingerprint
+
+    for mark_read in (False, True):
+        data = json.dumps({"rules": [], "mark_read": mark_read}, sort_keys=True)
+        digest = hashlib.sha1(data.encode("utf-8")).hexdigest()
+        assert NO_RULES_FINGERPRINT[mark_read] == digest
+        assert rules_fingerprint([], mark_read) == digest
+        assert rules_fingerprint(("word",), mark_read) != digest

@@ -10,13 +10,16 @@ command (``"firefox %s"``) to use.
 from __future__ import annotations
 
 import os
-import webbrowser
 
 CONSOLE_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx", "w3m", "browsh"})
 
 
 def open_in_browser(url: str, command: str = "") -> str | None:
     """Open ``url``; returns None on success, else a one-line reason it did not open."""
+    # Imported here, not at the top: webbrowser (and shlex) cost ~1 ms of the reader's
+    # start-up, and most sessions never open a link (issue 8).
+    import webbrowser
+
     try:
         browser = webbrowser.get(command or None)
     except webbrowser.Error:

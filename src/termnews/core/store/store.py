@@ -7,7 +7,6 @@ run in one ``BEGIN IMMEDIATE`` transaction so a crash never leaves half a feed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import time
@@ -87,6 +86,8 @@ def entry_key(entry: EntryData) -> str:
     if entry.link and entry.link.strip():
         return entry.link.strip()
     # The Markdown, as before bodies were kept as HTML: the key must not change.
+    import hashlib  # here, not at the top: the reader's start never hashes (issue 8)
+
     digest = hashlib.sha1(
         f"{entry.title}\n{entry.summary}\n{entry.markdown}".encode("utf-8", "replace")
     )
@@ -115,6 +116,8 @@ def _content_hash(entry: EntryData) -> str:
     text = "\x00".join(
         (entry.title, entry.summary, entry.content, entry.link or "", entry.author or "", "")
     )
+    import hashlib  # a dict look-up once loaded (see entry_key)
+
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=12).hexdigest()
 
 
