@@ -137,3 +137,37 @@ async def test_a_click_on_a_link_names_its_target() -> None:
         await pilot.click(ArticleBody, offset=(8, 2))
         await pilot.pause()
     assert clicked == ["https://example.com/r"]
+
+
+def test_the_body_is_wrapped_once_per_width_and_again_after_show(monkeypatch) -> None:
+    """An open asks for two widths in turn (scrollbar settling): each is wrapped once.
+
+    A one-width cache wrapped the body on every switch (~4 times per open); a new
+    document must still be wrapped afresh, and a resize drag must not pile up widths.
+    """
+    from textual.geometry import Size
+
+    from termnews.app.widgets import article_body
+
+    calls: list[int] = []
+    real_layout = article_body.layout
+
+    def counting(document: article_body.Document, width: int) -> list[Content]:
+        calls.append(width)
+        return real_layout(document, width)
+
+    monkeypatch.setattr(article_body, "layout", counting)
+    body = ArticleBody()
+    body.update("word " * 200)
+    size = Size(80, 24)
+    heights = [body.get_content_height(size, size, w) for w in (58, 60, 58, 60, 58)]
+    assert calls == [58, 60]
+    assert heights[0] == heights[2] > heights[1] == heights[3]
+
+    body.update("short")
+    assert body.get_content_height(size, size, 58) == 1
+    assert calls == [58, 60, 58]
+
+    for width in range(20, 40):
+        assert body.get_content_height(size, size, width) == 1
+    assert len(body._lines) <= article_body.MAX_CACHED_WIDTHS

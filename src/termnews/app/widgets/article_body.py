@@ -62,6 +62,8 @@ MIN_COLUMN = 6
 """Narrowest table column; below that the table is shown row by row instead."""
 MAX_NESTING = 12
 """Deeper nesting of lists and quotes is flattened: hostile bodies nest thousands."""
+MAX_CACHED_WIDTHS = 4
+"""Widths whose wrapped lines an :class:`ArticleBody` keeps (see ``_lines_for``)."""
 
 
 @cache
@@ -409,14 +411,14 @@ class ArticleBody(Widget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.document: Document = EMPTY_DOCUMENT
-        self._lines: tuple[int, list[Content]] | None = None
+        self._lines: dict[int, list[Content]] = {}
         self._strips: dict[int, Strip] = {}
         self._strips_for: tuple[int, Style] | None = None
 
     def show(self, document: Document) -> None:
         """Show ``document``; wrapping waits for the next render at the pane's width."""
         self.document = document
-        self._lines = None
+        self._lines = {}
         self.refresh(layout=True)
 
     def update(self, markdown: str) -> None:
@@ -424,10 +426,21 @@ class ArticleBody(Widget):
         self.show(parse_document(markdown))
 
     def _lines_for(self, width: int) -> list[Content]:
+        """The document wrapped at ``width``, kept for the last few widths.
+
+        One open asks for two widths in turn: the article pane arranges the body
+        beside its scrollbar and at the full width to settle the scrollbar
+        (:meth:`ArticleView._get_scrollable_region`), then the layout and the
+        paint use one of them. Keeping a single width re-wrapped the body on
+        every switch, ~4 times per open; keeping each width wraps it twice.
+        """
         width = max(1, width)
-        if self._lines is None or self._lines[0] != width:
-            self._lines = (width, layout(self.document, width))
-        return self._lines[1]
+        lines = self._lines.get(width)
+        if lines is None:
+            if len(self._lines) >= MAX_CACHED_WIDTHS:  # a resize drag: keep it bounded
+                self._lines.pop(next(iter(self._lines)))
+            lines = self._lines[width] = layout(self.document, width)
+        return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines_for(width))
