@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from tests.ui.conftest import Env, RunApp, main_screen, settle, wait_for
 from tests.unit.loopback_http import Loopback, running, send, static
+from tests.unit.processes import proc_state
 
 from termnews.app.refresh_process import STOP_WAIT_S
 
@@ -246,14 +247,6 @@ async def test_a_refresh_of_many_feeds_parses_in_worker_processes_from_the_reade
         assert any(n.message == "12 new articles" for n in app._notifications)
     with seeded.store() as store:
         assert store.count(section="World") == 3 + 12
-
-
-def proc_state(pid: int) -> str:
-    """The state letter of ``pid`` from /proc (T: stopped), or "" once it is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return ""
 
 
 @needs_proc

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from tests.unit.loopback_http import Loopback, running, send
+from tests.unit.processes import proc_state as state
 
 from termnews.core.locations import DB_FILENAME
 from termnews.core.store import Store
@@ -44,15 +45,6 @@ FEED = (
     b"<link>https://loop.example/held/1</link><guid>held-1</guid>"
     b"<description>It came after all.</description></item></channel></rss>"
 )
-
-
-def state(pid: int) -> str:
-    """The process's state letter from /proc ("T" stopped, "Z" exited), "" when gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    return text.rsplit(")", 1)[1].split()[0]
 
 
 def wait_until(check: object, seconds: float) -> bool:

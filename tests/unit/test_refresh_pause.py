@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.unit.processes import proc_state as state
 
 from termnews.app.refresh_pause import KEYS_PAUSE_S, MAX_STOP_S, MIN_RUN_S, RefreshPauser
 
@@ -20,12 +21,6 @@ TREE = (
     "print(kid.pid, flush=True)\n"
     "while True: time.sleep(0.01)\n"
 )
-
-
-def state(pid: int) -> str:
-    """The process's state letter from /proc: T when stopped."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    return text.rsplit(")", 1)[1].split()[0]
 
 
 def wait_state(pid: int, stopped: bool) -> bool:

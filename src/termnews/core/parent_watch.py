@@ -32,6 +32,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 __all__ = ["POLL_S", "continue_when_orphaned", "death_signal_armed"]
 
@@ -64,8 +65,8 @@ def death_signal_armed() -> int:
 
 def _watch(parent: int) -> None:
     """Continue this process's group once ``parent`` is no longer its parent."""
-    stop = threading.Event()
-    while not stop.wait(POLL_S):
+    while True:
+        time.sleep(POLL_S)
         if os.getppid() != parent:
             with contextlib.suppress(OSError):
                 os.killpg(os.getpgrp(), signal.SIGCONT)
