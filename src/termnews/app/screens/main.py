@@ -282,12 +282,8 @@ class MainScreen(SearchMixin, Screen[None]):
             self.auto_refresh_timer = self.set_interval(minutes * 60, self.refresh_on_timer)
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # The first resume is the start: every widget was styled as it mounted, in
-        # the theme of on_load, so restyling the whole screen again (what a screen
-        # coming back from under another needs) was ~10 ms of redone work before the
-        # first frame (issue 8). Later resumes, or any change of CSS since the
-        # compose (a theme set meanwhile), restyle as Textual does.
-        # Later resumes go on to Screen._on_screen_resume (Textual calls it after this).
+        # Later resumes, or any change of CSS since the compose (a theme set
+        # meanwhile), go on to Screen._on_screen_resume (Textual calls it after this).
         first = not self._resumed
         self._resumed = True
         if not first or self.app._css_update_count != self._css_count_at_compose:
