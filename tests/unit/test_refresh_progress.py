@@ -22,8 +22,8 @@ from tests.unit.loopback_http import Loopback, running, send, static
 
 from termnews.app.refresh_process import RefreshFailed, RefreshRequest, refresh_argv, run_refresh
 from termnews.cli import main
-from termnews.core.parse_pool import BACKGROUND_NICE, PARSE_WORKER_NICE, ParsePool
-from termnews.core.priority import is_idle
+from termnews.core.parse_pool import PARSE_WORKER_NICE, ParsePool
+from termnews.core.priority import BACKGROUND_NICE, is_idle
 from termnews.core.refresh_progress import DoneEvent, FeedEvent, LineWriter, parse_line
 from termnews.core.store import Store
 

@@ -22,9 +22,10 @@ Parse workers run at background priority (:func:`termnews.core.priority.lower_pr
 ``SCHED_IDLE`` on Linux, and :data:`PARSE_WORKER_NICE`): a refresh is background work,
 and on a 2-core machine two busy parsers would otherwise take the cores from whatever
 the user is doing, the reader's key presses first. Where only niceness is available
-they sit below the refresh process itself (:data:`BACKGROUND_NICE` when the reader
-runs it), whose writer holds the SQLite write lock: starved by its own parsers it held
-the lock longer, and the reader's next write (marking an article read) waited for it.
+they sit below the refresh process itself
+(:data:`termnews.core.priority.BACKGROUND_NICE` when the reader runs it), whose writer
+holds the SQLite write lock: starved by its own parsers it held the lock longer, and
+the reader's next write (marking an article read) waited for it.
 """
 
 from __future__ import annotations
@@ -36,11 +37,10 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from datetime import datetime
 
 from termnews.core.models import ParsedFeed
-from termnews.core.priority import BACKGROUND_NICE, idle_policy, is_idle, lower_niceness
+from termnews.core.priority import idle_policy, is_idle, lower_niceness
 from termnews.core.related_text import entry_terms
 
 __all__ = [
-    "BACKGROUND_NICE",
     "MIN_FEEDS_FOR_PROCESSES",
     "PARSE_WORKER_NICE",
     "ParsePool",
