@@ -23,6 +23,10 @@ and samples its own ``/proc/self/task/*/stat`` (thread names from ``threading``)
     python benchmarks/refresh_ab.py --workdir /tmp/rb-cold --old /tmp/cold-old/src \\
         --new src --pairs 4 [--threads]
 
+With ``--threads`` and ``REFRESH_AB_PROFILE=/tmp/w.prof`` in the environment, each side's
+in-process refresh also runs under cProfile (the writer's thread only; the file gets the
+side's name as suffix, ``/tmp/w.prof.new``): its figures are wall time, waits included.
+
 Make the old tree with ``git -C . archive main src | tar -x -C /tmp/cold-old``. Under other
 load run it as ``flock /tmp/bench.lock python benchmarks/refresh_ab.py ...``.
 """
@@ -147,6 +151,8 @@ def measure(args: argparse.Namespace) -> None:
                 termnews_side.restore(state.profile, state.subscribed)
                 server.control(mode="normal")
                 env = state.profile.env({"PYTHONPATH": trees[side]})
+                if os.environ.get("REFRESH_AB_PROFILE"):
+                    env["REFRESH_AB_PROFILE"] = f"{os.environ['REFRESH_AB_PROFILE']}.{side}"
                 if args.threads:
                     cmd = [sys.executable, __file__, "--child", str(state.profile.db)]
                 else:
@@ -223,7 +229,15 @@ def child(db: str) -> None:
     sampler = threading.Thread(target=sample, daemon=True, name="sampler")
     sampler.start()
     store = Store.open(Path(db))
-    report = refresh(store, settings=config)
+    profile_to = os.environ.get("REFRESH_AB_PROFILE")
+    if profile_to:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        report = profiler.runcall(refresh, store, settings=config)
+        profiler.dump_stats(profile_to)
+    else:
+        report = refresh(store, settings=config)
     store.close()
     stop.set()
     sampler.join()
