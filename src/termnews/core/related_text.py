@@ -179,8 +179,18 @@ def doc_terms(title: str, body: str) -> DocTerms:
     title_tokens = _WORD.findall(title.lower())
     occurrences = Counter(body_tokens)
     cache = _term_cache
-    counts: Counter[int] = Counter(map(cache.__getitem__, body_tokens))
+    # Term-id counts from the word counts (one lookup per distinct word, not per
+    # word): in first-use order, as counting the id stream would give. Two words
+    # with one id (a plural and its singular) need their counts summed: then the
+    # loop below, which is rare enough to cost nothing.
+    ids = list(map(cache.__getitem__, occurrences))
+    counts: dict[int, int] = dict(zip(ids, occurrences.values(), strict=True))
     counts.pop(0, None)
+    if len(counts) != len(ids) - ids.count(0):
+        counts = {}
+        for h, n in zip(ids, occurrences.values(), strict=True):
+            if h:
+                counts[h] = counts.get(h, 0) + n
     for token in set(title_tokens):
         h = cache[token]
         if h:
