@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import CORPUS, needs_corpus
 
 from termnews.core.content import (
+    _flat_text,
     _parse,
     _plain_inline_text,
     _prepare,
@@ -198,3 +199,134 @@ def test_unsafe_check_without_the_regex_misses_no_character() -> None:
 def test_escape_sequences_in_a_body_with_newlines_are_stripped() -> None:
     markup = "<p>a\n\x1b[31mred\x1b[0m\tb</p>\n<p>c\u202ed</p>"
     assert html_to_text(markup) == "a red b cd"
+
+
+# --- the tree-less path for plain block markup (_flat_text) -------------------------
+
+
+def _flat(markup: str) -> str | None:
+    text = _flat_text(_prepare(markup))
+    return None if text is None else clean_line(text)
+
+
+@needs_corpus
+def test_real_feed_bodies_give_the_same_text_without_a_tree() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import content_conversion
+
+    bodies = content_conversion.load_bodies(CORPUS / "feeds-real")
+    taken = 0
+    for body in bodies:
+        flat = _flat(body)
+        if flat is not None:
+            taken += 1
+            assert flat == _walked(body), body[:300]
+    assert taken > len(bodies) // 2  # most real bodies are plain enough
+
+
+_FLAT_TEXTS = [
+    "alpha", "beta", " ", "\n", "  \n ", "\t", "é", "x>y", "&amp;", "&nbsp;", "&#233;",
+    "&#x27;", "&eacute;", "&lang;", "&#128;", "&#0;", "&#xFDD0;", "&#65535;", "a & b", "&amp",
+    "&AMP;", "<!-- c -->", "a < b", "<3", "\x01", "\u00ad",
+]  # fmt: skip
+_FLAT_ATTRS = [
+    ' class="share"', " id='x'", ' href="http://a/?b=1&amp;c"', ' title="a>b"', " alt=x",
+    ' style="color:red"', " hidden", ' data-hidden="1"',
+]  # fmt: skip
+_FLAT_NAMES = [
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "blockquote", "pre", "dl", "dt", "dd",
+    "address", "center", "section", "figure", "figcaption", "br", "img", "hr", "a", "b", "i",
+    "em", "strong", "span", "code", "small", "u", "del", "sup", "mark", "table", "td",
+]  # fmt: skip
+
+
+def _nested_soup(rng: random.Random, depth: int = 0) -> str:
+    """Random well-nested markup of any of these elements inside any other."""
+    out: list[str] = []
+    for _ in range(rng.randint(0, 4)):
+        if rng.random() < 0.4 or depth > 6:
+            out.append(rng.choice(_FLAT_TEXTS))
+            continue
+        name = rng.choice(_FLAT_NAMES)
+        if rng.random() < 0.1:
+            name = name.upper()
+        attrs = rng.choice(_FLAT_ATTRS) if rng.random() < 0.3 else ""
+        if name.lower() in ("br", "img", "hr"):
+            out.append(f"<{name}{attrs}{rng.choice(['', '/', ' /'])}>")
+        else:
+            out.append(f"<{name}{attrs}>{_nested_soup(rng, depth + 1)}</{name}>")
+    return "".join(out)
+
+
+def test_random_nested_markup_gives_the_same_text_without_a_tree() -> None:
+    # Blocks inside paragraphs, headings and lists are where the parser ends an
+    # element early and the tree's spaces move: those must be refused.
+    rng = random.Random(7)
+    taken = 0
+    for _ in range(6_000):
+        markup = _nested_soup(rng)
+        flat = _flat(markup)
+        if flat is not None:
+            taken += 1
+            assert flat == _walked(markup), markup
+    assert taken > 300
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>a<div>b</div>c</p>d",  # the div ends the paragraph: its </p> is stray
+        "<h2>a<p>b</p>c</h2>d",
+        "<p>a<hr>b</p>c",
+        "<li>a<li>b</li>c</li>d",
+        "<ul>a<ol><li>b</li></ol>c</ul>d",
+        "<span><p>a</span>b</p>",  # not nested
+        "<p>a",  # left open
+        "a</p>b",  # stray end tag
+        "<p>a<sup>1</sup> <b>b</b></p>",  # the parser drops the blank after <sup>
+        '<div class="share">Share</div><p>text</p>',
+        '<p style="display:none">secret</p><p>text</p>',
+        "<p hidden>secret</p>",
+        "<p>a<!-- <p> -->b</p>",
+        "<p>a < b</p>",
+        "<p>AT&T</p>",
+        "<p>&#1;</p>",
+        "<p>&#xFFFE;</p>",
+        '<p><a title="x>y">a</a></p>',
+        "<p/>a<p>b</p>",
+        "<p>a</p><script>x</script>",
+        "<table><tr><td>a</td></tr></table>b",
+    ],
+)
+def test_markup_the_flat_path_cannot_read_goes_elsewhere(markup: str) -> None:
+    assert _flat_text(_prepare(markup)) is None
+    assert "secret" not in html_to_text(markup)
+
+
+def test_the_flat_path_reads_plain_bodies() -> None:
+    markup = (
+        '<p><strong>Lead</strong> &mdash; text with <a href="/x?a=1&amp;b=2">a link</a>.</p>\n'
+        "<ul><li>one</li><li>two<br/>three</li></ul>"
+        '<p class="intro" id="p2">caf&eacute; &#8212; &#x2019;<img src="a.png" alt="x"></p>'
+        "<H2>Up</H2><blockquote><p>q</p></blockquote>"
+    )
+    assert _flat_text(_prepare(markup)) is not None
+    assert html_to_text(markup) == _walked(markup)
+    assert html_to_text(markup) == "Lead — text with a link. one two three café — ’ Up q"
+
+
+def test_named_references_decode_as_the_parser_decodes_them() -> None:
+    from termnews.core.content import _HTML4_ENTITIES
+
+    for name in sorted(_HTML4_ENTITIES):
+        markup = f"<p>a&{name};b</p>"
+        assert _flat(markup) == _walked(markup), name
+
+
+def test_numeric_references_the_flat_path_takes_decode_alike() -> None:
+    points = [*range(0, 0x300), *range(0xD7F0, 0xE010), *range(0xFDC0, 0xFE00)]
+    points += [0xFFFD, 0xFFFE, 0xFFFF, 0x1FFFE, 0x10FFFD, 0x10FFFF, 0x110000]
+    for cp in points:
+        for markup in (f"<p>a&#{cp};b</p>", f"<p>a&#x{cp:X};b</p>"):
+            flat = _flat(markup)
+            assert flat is None or flat == _walked(markup), markup

@@ -25,7 +25,8 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from operator import attrgetter
+from html.entities import name2codepoint
+from operator import add, attrgetter
 
 from lxml import etree
 
@@ -819,6 +820,8 @@ def html_to_text(html: str, max_chars: int | None = None) -> str:
             text = clean_line(html_lib.unescape(markup))
         elif (inline := _plain_inline_text(markup)) is not None:
             text = clean_line(inline)
+        elif (flat := _flat_text(markup)) is not None:
+            text = clean_line(flat)
         elif (spaced := _spaced_text(markup)) is not None:
             text = clean_line(spaced)
         else:
@@ -902,6 +905,155 @@ def _plain_inline_text(markup: str) -> str | None:
         return None
     text = _ANY_TAG.sub("", markup)
     return html_lib.unescape(text) if "&" in text else text
+
+
+_FLAT_ATTRIBUTES = (
+    r"(?:\s++[A-Za-z_:][-A-Za-z0-9_:.]*+(?:\s*+=\s*+(?:\"[^\"<>]*+\"|'[^'<>]*+'))?+)*+\s*+"
+)
+_FLAT_ATTRIBUTES_RE = re.compile(_FLAT_ATTRIBUTES)
+_FLAT_SPLIT = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*+)([^>]*+)>")
+_FLAT_EXEMPT = frozenset({"p", "a", "b", "i", "em", "strong", "span"})
+"""Elements whose class and id never make them unwanted (:func:`_is_unwanted`)."""
+_FLAT_VOID = frozenset({"br", "img", "hr"})
+_FLAT_INLINE = """abbr acronym bdo big cite code del dfn ins kbd q s samp small strike tt u
+    var""".split()  # noqa: SIM905
+"""Inline elements, besides the exempt ones, that libxml2 lets hold text
+(``allowPCData``): after the others (``sup``, ``mark``...) it drops a blank text
+node, which this path would keep as a space."""
+_FLAT_BLOCKS = """p div li ul ol h1 h2 h3 h4 h5 h6 blockquote pre dl dt dd address center
+    section article aside header footer main figure figcaption br img hr""".split()  # noqa: SIM905
+_FLAT_SEPARATOR = {
+    **dict.fromkeys(_FLAT_EXEMPT | set(_FLAT_INLINE), ""),
+    **dict.fromkeys(_FLAT_BLOCKS, " "),
+}
+"""What each element's tags become in the text: a space around a block, nothing else."""
+_UNWANTED_ATTRIBUTE = re.compile(r"(?:^|\s)(?i:style|hidden)\b")
+_ENTITY_REF = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,7});")
+_HTML4_ENTITIES = frozenset(name2codepoint) | {"apos"}
+"""Named references libxml2 and ``html.unescape`` decode alike (a test checks each)."""
+_FLAT_MAX_DEPTH = 100
+
+
+def _same_char_ref(ref: str) -> bool:
+    """Whether a numeric reference decodes the same in libxml2 and ``html.unescape``.
+
+    They differ only for controls and non-characters (``unescape`` drops them,
+    libxml2 keeps them); such a body goes to the tree.
+    """
+    try:
+        cp = int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:])
+    except ValueError:
+        return False
+    if cp in (9, 10, 13) or 0x20 <= cp < 0x7F or 0x80 <= cp <= 0xD7FF:
+        return True
+    if 0xE000 <= cp <= 0x10FFFF and not 0xFDD0 <= cp <= 0xFDEF:
+        return cp & 0xFFFE != 0xFFFE
+    return False
+
+
+def _flat_attributes_ok(name: str, rest: str) -> bool:
+    """Whether a start tag's attributes (``rest``, after its name) keep it wanted and plain."""
+    rest = rest.rstrip()
+    if rest.endswith("/"):
+        if name not in _FLAT_VOID:
+            return False  # "<p/>": the parser's idea of it is not worth guessing
+        rest = rest[:-1]
+    if not rest or rest.isspace():
+        return True
+    if name not in _FLAT_EXEMPT and name not in ("img", "br"):
+        return False  # a class or id that may mark a share widget, say
+    # Plain quoted values only: a ">" inside quotes ends the tag later than the
+    # split saw it end.
+    return (
+        _FLAT_ATTRIBUTES_RE.fullmatch(rest) is not None and _UNWANTED_ATTRIBUTE.search(rest) is None
+    )
+
+
+_ENDED_BY_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address"})
+"""Elements libxml2 ends at the start of a block inside them (some only at some blocks:
+all are refused, to be sure)."""
+_ENDED_BY = {
+    "li": {"li", "dl"},
+    "dl": {"dt"},
+    "dt": {"dt", "dd"},
+    "dd": {"dt", "dd"},
+    "ul": {"ol"},
+    "ol": {"ul"},
+    "address": {"ul"},
+    "pre": {"ul"},
+}
+"""Block start tag -> innermost open elements libxml2 ends there (its ``htmlStartClose``)."""
+
+
+def _closes_implicitly(name: str, stack: list[str]) -> bool:
+    """Whether the parser ends the innermost open element at this block's start tag.
+
+    It does for a block (or ``<hr>``) inside a paragraph or a heading, a list
+    item inside a list item and so on: that element's own end tag then closes
+    nothing, and the tree has no space where it stands. Images and line breaks
+    end nothing.
+    """
+    if name in ("br", "img"):
+        return False
+    top = stack[-1]
+    return top in _ENDED_BY_BLOCKS or top in _ENDED_BY.get(name, ())
+
+
+def _flat_text(markup: str) -> str | None:
+    """What :func:`_text_of` gives, for plain well-nested markup, without a tree; else None.
+
+    Why: most bodies are paragraphs, lists and links with nothing to drop, and
+    for those the tree's text is the markup with a space for each block tag,
+    line break and image, other tags removed and references decoded. Parsing
+    and serialising them was the largest cost of a body's text at ingest. The
+    checks send the rest to the tree: any other tag, a ``style`` or ``hidden``
+    attribute, a comment, a bare ``&``, and any element not closed by its own
+    end tag in order (a block closed by an inline parent's end, or a stray end
+    tag, is where the tree's spaces would be elsewhere).
+    """
+    parts = _FLAT_SPLIT.split(markup)
+    names = list(map(str.lower, parts[2::4]))
+    if markup.count("<") != len(names):
+        return None  # a "<" that starts no tag: a comment, "<!DOCTYPE", "a < b"...
+    separators = list(map(_FLAT_SEPARATOR.get, names))
+    if None in separators:
+        return None
+    stack: list[str] = []
+    for close, name, rest, separator in zip(
+        parts[1::4], names, parts[3::4], separators, strict=True
+    ):
+        if close:
+            if rest and not rest.isspace():
+                return None
+            if name in _FLAT_VOID or not stack or stack.pop() != name:
+                return None
+            continue
+        if rest and not rest.isspace() and not _flat_attributes_ok(name, rest):
+            return None
+        if separator == " " and stack and _closes_implicitly(name, stack):
+            return None
+        if name not in _FLAT_VOID:
+            stack.append(name)
+            if len(stack) > _FLAT_MAX_DEPTH:
+                return None
+    if stack:
+        return None
+    if not markup.isascii():
+        try:  # the parser reads UTF-8: a lone surrogate becomes "?" there
+            markup.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+    separators.append("")
+    text = "".join(map(add, parts[0::4], separators))
+    if "&" not in text:
+        return text
+    refs = _ENTITY_REF.findall(text)
+    if len(refs) != text.count("&"):
+        return None  # a bare "&", or a reference without its ";"
+    for ref in refs:
+        if not (_same_char_ref(ref) if ref[0] == "#" else ref in _HTML4_ENTITIES):
+            return None
+    return html_lib.unescape(text)
 
 
 def _spaced_text(markup: str) -> str | None:
