@@ -28,6 +28,9 @@ in-process refresh also runs under cProfile (the writer's thread only; the file 
 side's name as suffix, ``/tmp/w.prof.new``): its figures are the thread's CPU time, so
 waits (for the disk, for a parsed feed) are left out.
 
+``--timeline 0.25`` also prints, per run, the cores busy in each quarter second: where
+the refresh runs on one core (its start, its last batches) rather than two.
+
 Make the old tree with ``git -C . archive main src | tar -x -C /tmp/cold-old``. Under other
 load run it as ``flock /tmp/bench.lock python benchmarks/refresh_ab.py ...``.
 """
@@ -74,6 +77,9 @@ class TreeCPU(threading.Thread):
         self.cpu: dict[tuple[int, int], float] = {}
         """Latest CPU seconds per (pid, start time): a reused pid is another process."""
         self.peak_rss_kib = 0
+        self.timeline: list[tuple[float, float]] = []
+        """(seconds since the start, tree CPU seconds so far) at each sample."""
+        self._t0 = time.perf_counter()
         self._done = threading.Event()
 
     def sample(self) -> None:
@@ -91,6 +97,17 @@ class TreeCPU(threading.Thread):
             rss += kib
             todo.extend(harness.child_pids(pid))
         self.peak_rss_kib = max(self.peak_rss_kib, rss)
+        self.timeline.append((time.perf_counter() - self._t0, self.total()))
+
+    def busy(self, slot: float) -> list[float]:
+        """Cores busy in each ``slot`` seconds of the run: where it runs on one core."""
+        out: list[float] = []
+        edge, last = slot, 0.0
+        for t, cpu in self.timeline:
+            while t >= edge:
+                out.append((cpu - last) / slot)
+                last, edge = cpu, edge + slot
+        return out
 
     def run(self) -> None:
         while not self._done.is_set():
@@ -117,6 +134,7 @@ class RunResult:
     rss_mib: float
     summary: str
     threads: dict[str, float] = field(default_factory=dict)
+    busy: list[float] = field(default_factory=list)
 
 
 def _run(cmd: list[str], env: dict[str, str], interval: float) -> tuple[float, TreeCPU, str]:
@@ -170,6 +188,8 @@ def measure(args: argparse.Namespace) -> None:
                 if args.threads:
                     res.threads = json.loads(out.strip().splitlines()[-1])
                     res.summary = f"{res.threads.pop('_new', 0):.0f} new"
+                if args.timeline:
+                    res.busy = tree.busy(args.timeline)
                 results.append(res)
                 extra = ""
                 if res.threads:
@@ -181,6 +201,9 @@ def measure(args: argparse.Namespace) -> None:
                     f"  rss {res.rss_mib:.0f} MB  {res.summary}{extra}",
                     flush=True,
                 )
+                if res.busy:
+                    slots = " ".join(f"{b:.1f}" for b in res.busy)
+                    print(f"  cores busy per {args.timeline:g} s: {slots}", flush=True)
     print()
     med: dict[str, dict[str, float]] = {}
     for side in ("old", "new"):
@@ -265,6 +288,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--interval", type=float, default=0.02, help="CPU sampling interval")
     parser.add_argument("--threads", action="store_true", help="split the top CPU by thread")
+    parser.add_argument(
+        "--timeline",
+        type=float,
+        metavar="SECONDS",
+        help="also print the cores busy in each slot of this length (serial start, tail)",
+    )
     parser.add_argument("--child", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
