@@ -325,8 +325,11 @@ class MainScreen(SearchMixin, Screen[None]):
             # those requests repainted the whole screen again a frame later, identical
             # (~25 KB to the terminal, ~10 ms, issue 8). Requests made while painting
             # (a list measuring its lines, its scrollbar) come after this and stay.
+            # The regions the layout marked go too: kept, the next small repaint of
+            # a widget (a row marked read) repainted all of it.
             for widget in self.walk_children(with_self=True):
                 widget._repaint_required = False
+                widget._repaint_regions.clear()
         super()._compositor_refresh()
 
     async def _on_update(self, message: messages.Update) -> None:
