@@ -327,7 +327,7 @@ class MainScreen(SearchMixin, Screen[None]):
             # (a list measuring its lines, its scrollbar) come after this and stay.
             # The regions the layout marked go too: kept, the next small repaint of
             # a widget (a row marked read) repainted all of it.
-            for widget in self.walk_children(with_self=True):
+            for widget in self.walk_children(Widget, with_self=True):
                 widget._repaint_required = False
                 widget._repaint_regions.clear()
         super()._compositor_refresh()

@@ -135,7 +135,7 @@ class RelatedPanel(SteadyScrollOptionList):
             self._sized_at = size
         return changed
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]
         # The first Resize comes right after the first frame, at the size the lines
         # were just measured at: nothing to drop. Later ones go on to OptionList's.
         first = not self._resized
