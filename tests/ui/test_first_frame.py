@@ -21,7 +21,7 @@ import pyte
 import pytest
 from rich.console import Console
 from tests.ui.conftest import Env, main_screen, settle, wait_for
-from textual._compositor import CompositorUpdate
+from textual._compositor import CompositorUpdate, LayoutUpdate
 
 from termnews.app import factory
 from termnews.app.factory import make_app
@@ -106,6 +106,34 @@ async def test_the_first_frame_with_headlines_is_the_whole_screen(big: Env) -> N
     seen = _screens(frames)
     first = next(i for i, (shown, _) in enumerate(seen) if shown)
     assert seen[first] == (True, True), f"frame {first} of {len(seen)} was not the whole screen"
+
+
+async def test_no_full_repaint_follows_the_first_frame(big: Env) -> None:
+    """After the first whole-screen frame, the start only repaints what changed.
+
+    It was followed by two full repaints of the same screen (~50 KB to the terminal):
+    the widgets' repaint requests from the first layout, the requests queued before
+    it and the Resize events of the size it was laid out at (issue 8).
+    """
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    kinds: list[bool] = []
+    display = app._display
+
+    def record(screen: Any, renderable: Any) -> None:
+        if isinstance(renderable, CompositorUpdate) and not app._batch_count:
+            kinds.append(isinstance(renderable, LayoutUpdate))
+        display(screen, renderable)
+
+    app._display = record
+    frames = _record_frames(app)
+    async with app.run_test(size=(COLS, ROWS)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+    seen = _screens(frames)
+    first = next(i for i, (_, full) in enumerate(seen) if full)
+    assert kinds[first], "the first whole-screen frame is a full paint"
+    assert not any(kinds[first + 1 :]), f"full repaints after the first frame: {kinds}"
 
 
 async def test_keys_pressed_before_the_start_finishes_still_work(

@@ -18,7 +18,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import messages, on, work
+from textual._time import get_time
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.geometry import Size
@@ -166,6 +167,9 @@ class MainScreen(SearchMixin, Screen[None]):
         """Stops the refresh child while keys are pressed (app/refresh_pause.py)."""
         self._pause_timer: Timer | None = None
         self._resumed = False
+        self._first_frame_at = 0.0
+        """When the first frame's layout began (Textual's clock; 0: not yet)."""
+        self._painting_first_frame = False
         self._css_count_at_compose = -1
         self._search_bar_mounted: asyncio.Future[SearchBar] | None = None
         """The search bar's mount, from its first request (see :meth:`mount_search_bar`)."""
@@ -298,13 +302,56 @@ class MainScreen(SearchMixin, Screen[None]):
         if app.SUSPENDED_SCREEN_CLASS:
             self.remove_class(app.SUSPENDED_SCREEN_CLASS)
         self.stack_updates += 1
-        app._refresh_notifications()
+        if app._notifications:
+            # With none, this only hid the (already hidden) toast rack: a layout
+            # and a repaint of the whole screen right behind the first frame.
+            app._refresh_notifications()
         self._update_auto_focus()
         if self.is_attached:
             if self._size != app.size:
-                self._refresh_layout(app.size)
+                self._first_frame_at = get_time()
+                self._painting_first_frame = True
+                try:
+                    self._refresh_layout(app.size)
+                finally:
+                    self._painting_first_frame = False
             else:
                 self.refresh()
+
+    def _compositor_refresh(self) -> None:
+        if self._painting_first_frame:
+            # The first layout, just done, resized every widget, and each asked to be
+            # repainted for it; the paint below is of that very layout. Left set,
+            # those requests repainted the whole screen again a frame later, identical
+            # (~25 KB to the terminal, ~10 ms, issue 8). Requests made while painting
+            # (a list measuring its lines, its scrollbar) come after this and stay.
+            # The regions the layout marked go too: kept, the next small repaint of
+            # a widget (a row marked read) repainted all of it.
+            for widget in self.walk_children(Widget, with_self=True):
+                widget._repaint_required = False
+                widget._repaint_regions.clear()
+        super()._compositor_refresh()
+
+    async def _on_update(self, message: messages.Update) -> None:
+        """Drop repaint requests made before the first frame: it painted everything."""
+        if message.time < self._first_frame_at:
+            message.stop()
+            message.prevent_default()
+
+    async def _on_layout(self, message: messages.Layout) -> None:
+        """Drop layout requests made before the first frame: it laid everything out."""
+        if message.time < self._first_frame_at:
+            message.stop()
+            message.prevent_default()
+
+    def _screen_resized(self, size: Size) -> None:
+        # The Resize events queued behind the first frame (the app's first size, and
+        # the screen's own from its first layout) are of the size it was laid out at:
+        # each laid out and repainted the whole screen again. A layout asked for
+        # meanwhile is done by the screen's update timer as usual.
+        if self._first_frame_at and size == self._compositor.size:
+            return
+        super()._screen_resized(size)
 
     def on_resize(self) -> None:
         self._apply_layout()

@@ -195,6 +195,10 @@ class HeadlineList(SteadyScrollOptionList):
             self._line_cache.clear()
             self._option_render_cache.clear()  # strips are cached by option, not width
             self._update_lines()
+            # Measuring can show the scrollbar, a column narrower: measured again, the
+            # virtual size is the one the first render finds (else that render changed
+            # it, and the list was laid out and repainted again right behind the frame).
+            self._update_lines()
             self._sized_at = size
         return changed
 
