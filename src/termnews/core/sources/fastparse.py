@@ -32,8 +32,9 @@ double-encoded UTF-8 is repaired, and so on.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from itertools import product
 from typing import Any
 
 from feedparser.mixin import _cp1252, _FeedParserMixin
@@ -80,31 +81,68 @@ def _parser() -> etree.XMLParser:
     )
 
 
-_NAMES: dict[object, tuple[str, str]] = {}
-"""Memo of :func:`_name` by tag: a feed has a few dozen tag names, met thousands of times."""
-_NAMES_LIMIT = 4096
+_Key = tuple[str, str]
+"""(feedparser prefix, lower-case local name): how feedparser dispatches an element."""
+_Action = Callable[[etree._Element, "_Entry"], None] | str | None
+"""What an item does with a child: a handler, an unsupported-element message, or nothing."""
+_Info = tuple[_Key, _Action, str | None]
+"""An element's key, its action as an item's child, and its local name if it is ``media:``."""
+
+_INFOS: dict[object, _Info] = {}
+"""Memo of :func:`_info` by tag (Clark notation, as ``el.tag`` gives it): a feed has a
+few dozen tag names, met thousands of times, so most elements cost one dict lookup
+instead of a parse of the tag and three more lookups (``_name`` was called ~36 times
+per article). Tags in a namespace feedparser does not know are never stored: their
+name depends on each element's own prefix."""
+_INFOS_LIMIT = 4096
+_KEY_INFOS: dict[_Key, _Info] = {}
+"""The same by key, for elements of unknown namespaces."""
 
 
-def _name(el: etree._Element) -> tuple[str, str]:
-    """(feedparser prefix, lower-case local name): how feedparser dispatches an element."""
+def _info(el: etree._Element) -> _Info:
+    """The memoised :data:`_Info` of ``el`` (computed and stored on first sight of its tag)."""
     tag = el.tag
-    name = _NAMES.get(tag)
-    if name is not None:
-        return name
-    if not isinstance(tag, str):
-        return "#", ""
-    if not tag.startswith("{"):
-        name = "", tag.lower()
+    info = _INFOS.get(tag)
+    if info is not None:
+        return info
+    if not isinstance(tag, str):  # a comment, processing instruction or entity
+        key: _Key = ("#", "")
+    elif not tag.startswith("{"):
+        key = "", tag.lower()
     else:
         uri, _, local = tag[1:].partition("}")
         prefix = _PREFIXES.get(uri.lower())
         if prefix is None:  # an unknown namespace: the name depends on the element's prefix
-            return (el.prefix or "").lower(), local.lower()
-        name = prefix, local.lower()
-    if len(_NAMES) >= _NAMES_LIMIT:  # a hostile feed inventing names must not grow it forever
-        _NAMES.clear()
-    _NAMES[tag] = name
-    return name
+            key = (el.prefix or "").lower(), local.lower()
+            info = _KEY_INFOS.get(key)
+            if info is None:
+                if len(_KEY_INFOS) >= _INFOS_LIMIT:
+                    _KEY_INFOS.clear()
+                info = _KEY_INFOS[key] = _new_info(key)
+            return info
+        key = prefix, local.lower()
+    if len(_INFOS) >= _INFOS_LIMIT:  # a hostile feed inventing names must not grow it forever
+        _INFOS.clear()
+    info = _INFOS[tag] = _new_info(key)
+    return info
+
+
+def _new_info(key: _Key) -> _Info:
+    """What :func:`_item` does with a child named ``key`` (see :data:`_ITEM_HANDLERS`)."""
+    prefix, local = key
+    action: _Action = None
+    if prefix != "#":
+        action = _ITEM_HANDLERS.get(key)
+        stored = key in _HARMLESS or prefix in _STORED_ONLY
+        if action is None and not stored and prefix in _HANDLED_PREFIXES:
+            action = f"{prefix}:{local}"
+    return key, action, local if prefix == "media" else None
+
+
+def _name(el: etree._Element) -> _Key:
+    """(feedparser prefix, lower-case local name): how feedparser dispatches an element."""
+    info = _INFOS.get(el.tag)
+    return (info or _info(el))[0]
 
 
 def _fix(text: str) -> str:
@@ -366,58 +404,85 @@ feedparser may do something we do not; any other prefix is just stored away."""
 _STORED_ONLY = frozenset({"psc", "cc", "creativecommons", "georss", "gml", "feedburner"})
 
 
-def _media(item: etree._Element, entry: _Entry) -> None:
-    """Thumbnails and media:content anywhere inside an item, in document order."""
-    for el in item.iter():
-        prefix, local = _name(el)
-        if prefix != "media":
-            continue
-        if local in ("title", "description", "category", "keywords", "text"):
-            raise _Unsupported(f"media:{local}")
-        if local == "thumbnail":
-            attrs = {"url": el.get("url")} if el.get("url") else {}
-            if "url" not in attrs and (el.text or "").strip():
-                attrs["url"] = (el.text or "").strip()
-            entry.d.setdefault("media_thumbnail", []).append(attrs)
-        elif local == "content":
-            entry.d.setdefault("media_content", []).append({"url": el.get("url")})
+_MEDIA_UNSUPPORTED = frozenset({"title", "description", "category", "keywords", "text"})
 
 
-def _check_nesting(item: etree._Element) -> None:
+def _media(el: etree._Element, local: str, entry: _Entry, error: str | None) -> str | None:
+    """feedparser's reading of one ``media:`` element anywhere inside an item.
+
+    Thumbnails and media:content are kept in document order. Returns the first
+    unsupported element's message (``error`` if one was met before): feedparser
+    would use it, and a nested one is raised only after every child's handler,
+    as when this was a separate pass.
+    """
+    if local in _MEDIA_UNSUPPORTED:
+        return error or f"media:{local}"
+    if local == "thumbnail":
+        attrs = {"url": el.get("url")} if el.get("url") else {}
+        if "url" not in attrs and (el.text or "").strip():
+            attrs["url"] = (el.text or "").strip()
+        entry.d.setdefault("media_thumbnail", []).append(attrs)
+    elif local == "content":
+        entry.d.setdefault("media_content", []).append({"url": el.get("url")})
+    return error
+
+
+def _check_child(child: etree._Element, key: _Key) -> None:
     """feedparser sees ``<category>``, ``<title>``... at any depth inside an item; this
     path reads only direct children, so other nested elements send the feed there."""
-    for child in item:
-        if not len(child):  # nearly every child holds text only
+    if key in (("", "author"), ("", "contributor")):
+        return
+    child_prefix = key[0]
+    for el in child.iterchildren():
+        prefix = _info(el)[0][0]
+        if prefix in ("#", "media"):
             continue
-        child_prefix, child_local = _name(child)
-        for el in child.iterchildren():
-            prefix, _local = _name(el)
-            if prefix in ("#", "media"):
-                continue
-            if (child_prefix, child_local) in (("", "author"), ("", "contributor")):
-                continue
-            if child_prefix in _STORED_ONLY and prefix == child_prefix:
-                continue
-            raise _Unsupported(f"nested element inside <{child_local}>")
+        if child_prefix in _STORED_ONLY and prefix == child_prefix:
+            continue
+        raise _Unsupported(f"nested element inside <{key[1]}>")
+
+
+def _check_nesting(children: Iterable[etree._Element]) -> None:
+    """:func:`_check_child` for each of ``children`` that has children."""
+    for child in children:
+        if len(child):  # nearly every child holds text only
+            _check_child(child, _info(child)[0])
 
 
 def _item(
     item: etree._Element, atom: bool, bases: dict[etree._Element, str] | None
 ) -> dict[str, Any]:
+    """One item's entry dictionary, in one walk over its children.
+
+    It gives what three passes gave (a nesting check of every child, the handlers,
+    then the ``media:`` elements at any depth), with the same first reason to go
+    to feedparser: a nesting error wins over any handler's, and a handler's over
+    a nested ``media:`` element's.
+    """
     entry = _Entry(atom, bases)
-    _check_nesting(item)
+    infos = _INFOS
+    media_error: str | None = None
     for el in item:
-        key = _name(el)
-        if key[0] == "#":
+        key, action, media = infos.get(el.tag) or _info(el)
+        if media is not None:
+            media_error = _media(el, media, entry, media_error)
+        if len(el):
+            _check_child(el, key)
+            for inner in el.iterdescendants():
+                inner_media = (infos.get(inner.tag) or _info(inner))[2]
+                if inner_media is not None:
+                    media_error = _media(inner, inner_media, entry, media_error)
+        if action is None:
             continue
-        handler = _ITEM_HANDLERS.get(key)
-        if handler is not None:
-            handler(el, entry)
-        elif key in _HARMLESS or key[0] in _STORED_ONLY:
-            continue
-        elif key[0] in _HANDLED_PREFIXES:
-            raise _Unsupported(f"{key[0]}:{key[1]}")
-    _media(item, entry)
+        try:
+            if isinstance(action, str):
+                raise _Unsupported(action)
+            action(el, entry)
+        except _Unsupported:
+            _check_nesting(el.itersiblings())  # the checks came first when they were a pass
+            raise
+    if media_error is not None:
+        raise _Unsupported(media_error)
     return entry.finish()
 
 
@@ -473,6 +538,15 @@ def _channel_meta(
 
 
 _ITEM_NAMES = frozenset({("", "item"), ("", "entry")})
+_ITEM_TAGS = tuple(
+    "{*}" + "".join(letters)
+    for word in ("item", "entry")
+    for letters in product(*((c, c.upper()) for c in word))
+)
+"""Every tag whose name could be an item's or an entry's: the local name in any case
+(no other character lower-cases to one of these letters), in any namespace or none.
+lxml matches them in C, so counting the items of a document does not wrap each of its
+elements in a Python object."""
 
 
 def parse_fast(data: bytes, url: str | None = None) -> ParsedFeed | None:
@@ -505,7 +579,9 @@ def attempt_fast(data: bytes, url: str | None = None) -> ParsedFeed | str:
         items = [el for el in root if _name(el) == ("", "entry")]
     else:
         return f"root {local}"
-    if sum(map(_ITEM_NAMES.__contains__, map(_name, root.iter()))) != len(items):
+    # Every item has one of _ITEM_TAGS, so as many of those as items means no others.
+    named = list(root.iter(*_ITEM_TAGS))
+    if len(named) != len(items) and sum(_name(el) in _ITEM_NAMES for el in named) != len(items):
         return "items or entries elsewhere than in the channel"
     bases = _bases(root) if b"base=" in data else None
     try:
