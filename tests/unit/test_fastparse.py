@@ -220,3 +220,26 @@ def test_text_repairs_match_the_regex_check_on_random_text() -> None:
     for _ in range(20_000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8)))
         assert _fix(text) == _fix_as_before(text), repr(text)
+
+
+def test_join_matches_feedparser_s_urljoin() -> None:
+    # _join skips _urljoin's slash-fixing substitution when it cannot change the URI:
+    # the result must be the same for any base and URI, malformed ones included.
+    import random
+
+    from feedparser.urls import _urljoin
+
+    from termnews.core.sources.fastparse import _join
+
+    bases = ["", "http://e.org/a/b", "https://e.org/", "http:///x", "http://[::1", "/rel/"]
+    uris = ["", "x", "/p?q=1#f", "http://e.org/", "http:///e.org/", "HTTP:////a//b", "a+b.c-d:///x"]
+    uris += ["1http:///x", "http://[::1/", "javascript:alert(1)", "//e.org/p", "x:///", "://///"]
+    for base in bases:
+        for uri in uris:
+            assert _join(base, uri) == _urljoin(base, uri), (base, uri)
+    rnd = random.Random(3)
+    pieces = ["h", "t", ":", "/", "//", "[", "]", "e.org", "+", ".", "?", "#", "1", " ", "é"]
+    for _ in range(20_000):
+        base = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6)))
+        uri = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        assert _join(base, uri) == _urljoin(base, uri), (base, uri)
