@@ -84,6 +84,16 @@ CASES = {
         "<item><title>caf\u00c3\u00a9 \u2014 \u0093q\u0094</title>"
         "<description>caf\u00c3\u00a9 \u00e9t\u00e9 \u20ac</description></item>"
     ),
+    "a date repeated in an item is the same date, another one is read": (
+        "<item><title>a</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
+        "<dc:date>Tue, 10 Jun 2003 04:00:00 GMT</dc:date></item><item><title>b</title>"
+        "<dc:date>Tue, 10 Jun 2003 04:00:00 GMT</dc:date><pubDate>Wed, 11 Jun 2003 04:00:00"
+        " -0130</pubDate><dc:date>2003-06-11T08:00:00-00:00</dc:date></item>"
+    ),
+    "links with entities and extra slashes": (
+        "<item><title>a</title><link>https:///x.org/a?b=1&amp;amp;c=2&amp;d</link></item>"
+        "<item><title>b</title><guid>http:////x.org/g&amp;h</guid></item>"
+    ),
     "undated and untitled": "<item><description>Only a body here</description></item>",
     "item-scoped xml:base leaks to later items, as in feedparser": (
         "<item xml:base='https://example.com/first/'><title>a</title><link>one</link></item>"

@@ -32,6 +32,7 @@ double-encoded UTF-8 is repaired, and so on.
 from __future__ import annotations
 
 import re
+import time
 import urllib.parse
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -238,6 +239,8 @@ class _Entry:
         self.summaries = 0
         self.title_set = False
         self.authors: list[dict[str, str]] = []
+        self.date_text: str | None = None
+        self.date_value: time.struct_time | None = None
 
     def title(self, value: str) -> None:
         """feedparser keeps the first non-empty title of an item (later ones are ignored)."""
@@ -282,7 +285,12 @@ class _Entry:
             tags.append(tag)
 
     def date(self, key: str, value: str) -> None:
-        self.d[key] = feed_date(value) if value else None
+        """A date, read once when it repeats the entry's previous one (an Atom entry's
+        published and updated are often the same text; the value is immutable)."""
+        if value != self.date_text:
+            self.date_text = value
+            self.date_value = feed_date(value) if value else None
+        self.d[key] = self.date_value
 
     def content(self, value: str, ctype: str) -> None:
         self.has_content = True
