@@ -253,3 +253,44 @@ def test_join_matches_feedparser_s_urljoin() -> None:
         base = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6)))
         uri = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
         assert _join(base, uri) == _urljoin(base, uri), (base, uri)
+
+
+def test_fix_without_c1_is_fix_for_text_without_c1() -> None:
+    # _fix(text, c1=False) may skip the C1 check only because the text holds none.
+    import random
+
+    from termnews.core.sources.fastparse import _fix
+
+    rnd = random.Random(9)
+    pieces = ["a", "é", "Â", "\xa0", "Ã©", "Ã", "\xc2", "€", "“", "서", "\ud800", "😀", "\n"]
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8)))
+        assert _fix(text, False) == _fix(text), repr(text)
+
+
+def test_a_document_said_to_hold_no_c1_has_none_in_any_text() -> None:
+    import random
+
+    from lxml import etree
+
+    from termnews.core.sources.fastparse import _C1, _may_hold_c1
+
+    rnd = random.Random(10)
+    pieces = ["a", "é", "\xa0", "\x85", "\x9f", "&#133;", "&#x85;", "&#x9F;", "&#0128;"]
+    pieces += ["&#x0080;", "&#127;", "&#160;", "&#8217;", "&amp;#133;", "#", "&#x2014;"]
+    pieces += ["<![CDATA[&#133;]]>", "<![CDATA[\x85]]>", "<b>&#159;</b>", "\u0185"]
+    pieces += ["b", "ü", "\u2014", "&amp;", "<i>c</i>", "\u0105", "\U0001f600"] * 3
+    said_none = 0
+    for _ in range(5_000):
+        body = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6)))
+        data = f"<r><t>{body}</t><u a='{rnd.choice(pieces[:9])}'/></r>".encode()
+        try:
+            root = etree.fromstring(data)
+        except etree.XMLSyntaxError:
+            continue
+        texts = [el.text or "" for el in root.iter()] + [el.tail or "" for el in root.iter()]
+        if any(_C1.search(t) for t in texts):
+            assert _may_hold_c1(data), data
+        said_none += not _may_hold_c1(data)
+    assert said_none > 100  # the fast answer is given, not only the safe one
+    assert not _may_hold_c1("<r>é \u2014 &amp; &lt;x&gt; <![CDATA[ü]]></r>".encode())
