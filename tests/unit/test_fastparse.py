@@ -294,3 +294,56 @@ def test_a_document_said_to_hold_no_c1_has_none_in_any_text() -> None:
         said_none += not _may_hold_c1(data)
     assert said_none > 100  # the fast answer is given, not only the safe one
     assert not _may_hold_c1("<r>é \u2014 &amp; &lt;x&gt; <![CDATA[ü]]></r>".encode())
+
+
+def _bases_as_before(root: object) -> dict[object, str]:
+    """_bases without its memo: feedparser's join for every element."""
+    from feedparser.urls import _urljoin, make_safe_absolute_uri
+    from lxml import etree
+
+    from termnews.core.sources.fastparse import XML_BASE
+
+    bases: dict[object, str] = {}
+    current = ""
+    stack: list[str] = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            rel = el.get(XML_BASE) or el.get("base") or current
+            if current:
+                current = make_safe_absolute_uri(current, rel) or current
+            else:
+                current = _urljoin(current, rel)
+            stack.append(current)
+            bases[el] = current
+        else:
+            stack.pop()
+            if stack and stack[-1]:
+                current = stack[-1]
+    return bases
+
+
+def test_memoised_bases_match_feedparser_s_step_by_step_bases() -> None:
+    import random
+
+    from lxml import etree
+
+    from termnews.core.sources.fastparse import _bases
+
+    rnd = random.Random(11)
+    values = ["", "http://e.org/a/", "https://e.org/b/c", "rel/", "../up/", "/abs/", "#frag"]
+    values += ["javascript:alert(1)", "http:///x//y", "http://e.org/a/../b/", "?q=1", "ftp://f/"]
+    values += ["data:text/html,x", "http://[::1", "  http://s.org/ ", "mailto:a@b"]
+
+    def tree(depth: int) -> str:
+        attrs = ""
+        if (r := rnd.random()) < 0.3:
+            attrs = f' xml:base="{rnd.choice(values)}"'
+        elif r < 0.4:
+            attrs = f' base="{rnd.choice(values)}"'
+        kids = "".join(tree(depth + 1) for _ in range(rnd.randint(0, 3))) if depth < 4 else ""
+        return f"<e{attrs}>{kids}</e>"
+
+    for _ in range(2_000):
+        root = etree.fromstring(tree(0).encode())
+        got, expected = _bases(root), _bases_as_before(root)
+        assert [got[el] for el in root.iter()] == [expected[el] for el in root.iter()]

@@ -548,17 +548,27 @@ def _bases(root: etree._Element) -> dict[etree._Element, str]:
     Replicated step by step, including its quirk: leaving an element restores
     the outer base only when that is not empty, so a base set on one item of a
     feed that has none stays in force for the items after it.
+
+    Each step is a pure function of the base in force and the element's own
+    (which is that base again for nearly every element), so it is computed once
+    per pair: it was ~7 us an element (feedparser's join runs a ``re.sub`` and
+    ``urlparse``), ~75 us an article of a feed using xml:base.
     """
     bases: dict[etree._Element, str] = {}
     current = ""
     stack: list[str] = []
+    joined: dict[tuple[str, str], str] = {}
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
             rel = el.get(XML_BASE) or el.get("base") or current
-            if current:
-                current = make_safe_absolute_uri(current, rel) or current
-            else:
-                current = _join(current, rel)
+            step = joined.get((current, rel))
+            if step is None:
+                if current:
+                    step = make_safe_absolute_uri(current, rel) or current
+                else:
+                    step = _join(current, rel)
+                joined[current, rel] = step
+            current = step
             stack.append(current)
             bases[el] = current
         else:
