@@ -233,6 +233,15 @@ def test_safe_url() -> None:
     assert safe_url(None) is None
 
 
+def test_safe_url_escapes_each_character_its_table_names() -> None:
+    # Only URLs holding one of them are translated: each must still be escaped.
+    from termnews.core.urls import _URL_ESCAPES
+
+    for code, escaped in _URL_ESCAPES.items():
+        assert safe_url(f"https://h.org/a{chr(code)}b") == f"https://h.org/a{escaped}b"
+    assert safe_url('https://h.org/ (<"\\>)') == "https://h.org/%20%28%3C%22%5C%3E%29"
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -84,6 +84,16 @@ CASES = {
         "<item><title>caf\u00c3\u00a9 \u2014 \u0093q\u0094</title>"
         "<description>caf\u00c3\u00a9 \u00e9t\u00e9 \u20ac</description></item>"
     ),
+    "a date repeated in an item is the same date, another one is read": (
+        "<item><title>a</title><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate>"
+        "<dc:date>Tue, 10 Jun 2003 04:00:00 GMT</dc:date></item><item><title>b</title>"
+        "<dc:date>Tue, 10 Jun 2003 04:00:00 GMT</dc:date><pubDate>Wed, 11 Jun 2003 04:00:00"
+        " -0130</pubDate><dc:date>2003-06-11T08:00:00-00:00</dc:date></item>"
+    ),
+    "links with entities and extra slashes": (
+        "<item><title>a</title><link>https:///x.org/a?b=1&amp;amp;c=2&amp;d</link></item>"
+        "<item><title>b</title><guid>http:////x.org/g&amp;h</guid></item>"
+    ),
     "undated and untitled": "<item><description>Only a body here</description></item>",
     "item-scoped xml:base leaks to later items, as in feedparser": (
         "<item xml:base='https://example.com/first/'><title>a</title><link>one</link></item>"
@@ -220,3 +230,120 @@ def test_text_repairs_match_the_regex_check_on_random_text() -> None:
     for _ in range(20_000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8)))
         assert _fix(text) == _fix_as_before(text), repr(text)
+
+
+def test_join_matches_feedparser_s_urljoin() -> None:
+    # _join skips _urljoin's slash-fixing substitution when it cannot change the URI:
+    # the result must be the same for any base and URI, malformed ones included.
+    import random
+
+    from feedparser.urls import _urljoin
+
+    from termnews.core.sources.fastparse import _join
+
+    bases = ["", "http://e.org/a/b", "https://e.org/", "http:///x", "http://[::1", "/rel/"]
+    uris = ["", "x", "/p?q=1#f", "http://e.org/", "http:///e.org/", "HTTP:////a//b", "a+b.c-d:///x"]
+    uris += ["1http:///x", "http://[::1/", "javascript:alert(1)", "//e.org/p", "x:///", "://///"]
+    for base in bases:
+        for uri in uris:
+            assert _join(base, uri) == _urljoin(base, uri), (base, uri)
+    rnd = random.Random(3)
+    pieces = ["h", "t", ":", "/", "//", "[", "]", "e.org", "+", ".", "?", "#", "1", " ", "é"]
+    for _ in range(20_000):
+        base = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6)))
+        uri = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        assert _join(base, uri) == _urljoin(base, uri), (base, uri)
+
+
+def test_fix_without_c1_is_fix_for_text_without_c1() -> None:
+    # _fix(text, c1=False) may skip the C1 check only because the text holds none.
+    import random
+
+    from termnews.core.sources.fastparse import _fix
+
+    rnd = random.Random(9)
+    pieces = ["a", "é", "Â", "\xa0", "Ã©", "Ã", "\xc2", "€", "“", "서", "\ud800", "😀", "\n"]
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8)))
+        assert _fix(text, False) == _fix(text), repr(text)
+
+
+def test_a_document_said_to_hold_no_c1_has_none_in_any_text() -> None:
+    import random
+
+    from lxml import etree
+
+    from termnews.core.sources.fastparse import _C1, _may_hold_c1
+
+    rnd = random.Random(10)
+    pieces = ["a", "é", "\xa0", "\x85", "\x9f", "&#133;", "&#x85;", "&#x9F;", "&#0128;"]
+    pieces += ["&#x0080;", "&#127;", "&#160;", "&#8217;", "&amp;#133;", "#", "&#x2014;"]
+    pieces += ["<![CDATA[&#133;]]>", "<![CDATA[\x85]]>", "<b>&#159;</b>", "\u0185"]
+    pieces += ["b", "ü", "\u2014", "&amp;", "<i>c</i>", "\u0105", "\U0001f600"] * 3
+    said_none = 0
+    for _ in range(5_000):
+        body = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6)))
+        data = f"<r><t>{body}</t><u a='{rnd.choice(pieces[:9])}'/></r>".encode()
+        try:
+            root = etree.fromstring(data)
+        except etree.XMLSyntaxError:
+            continue
+        texts = [el.text or "" for el in root.iter()] + [el.tail or "" for el in root.iter()]
+        if any(_C1.search(t) for t in texts):
+            assert _may_hold_c1(data), data
+        said_none += not _may_hold_c1(data)
+    assert said_none > 100  # the fast answer is given, not only the safe one
+    assert not _may_hold_c1("<r>é \u2014 &amp; &lt;x&gt; <![CDATA[ü]]></r>".encode())
+
+
+def _bases_as_before(root: object) -> dict[object, str]:
+    """_bases without its memo: feedparser's join for every element."""
+    from feedparser.urls import _urljoin, make_safe_absolute_uri
+    from lxml import etree
+
+    from termnews.core.sources.fastparse import XML_BASE
+
+    bases: dict[object, str] = {}
+    current = ""
+    stack: list[str] = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            rel = el.get(XML_BASE) or el.get("base") or current
+            if current:
+                current = make_safe_absolute_uri(current, rel) or current
+            else:
+                current = _urljoin(current, rel)
+            stack.append(current)
+            bases[el] = current
+        else:
+            stack.pop()
+            if stack and stack[-1]:
+                current = stack[-1]
+    return bases
+
+
+def test_memoised_bases_match_feedparser_s_step_by_step_bases() -> None:
+    import random
+
+    from lxml import etree
+
+    from termnews.core.sources.fastparse import _bases
+
+    rnd = random.Random(11)
+    values = ["", "http://e.org/a/", "https://e.org/b/c", "rel/", "../up/", "/abs/", "#frag"]
+    values += ["javascript:alert(1)", "http:///x//y", "http://e.org/a/../b/", "?q=1", "ftp://f/"]
+    values += ["data:text/html,x", "http://[::1", "  http://s.org/ ", "mailto:a@b"]
+
+    def tree(depth: int) -> str:
+        attrs = ""
+        if (r := rnd.random()) < 0.3:
+            attrs = f' xml:base="{rnd.choice(values)}"'
+        elif r < 0.4:
+            attrs = f' base="{rnd.choice(values)}"'
+        kids = "".join(tree(depth + 1) for _ in range(rnd.randint(0, 3))) if depth < 4 else ""
+        return f"<e{attrs}>{kids}</e>"
+
+    for _ in range(2_000):
+        root = etree.fromstring(tree(0).encode())
+        got, expected = _bases(root), _bases_as_before(root)
+        assert [got[el] for el in root.iter()] == [expected[el] for el in root.iter()]

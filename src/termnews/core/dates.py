@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 _MIN_YEAR = 1970
 _MAX_YEAR = 2200
@@ -59,10 +59,12 @@ def feed_date(text: str) -> time.struct_time | None:
             year, month, day, hour, minute, second, sign, tz_h, tz_m = match.groups()
             month_number = int(month)
     if match is not None:
-        offset = timedelta(hours=int(tz_h), minutes=int(tz_m)) if sign else timedelta(0)
         try:
             stamp = datetime(int(year), month_number, int(day), int(hour), int(minute), int(second))
-            return (stamp + offset if sign == "-" else stamp - offset).utctimetuple()
+            if sign is not None and (tz_h != "00" or tz_m != "00"):
+                offset = timedelta(0, int(tz_h) * 3600 + int(tz_m) * 60)
+                stamp = stamp + offset if sign == "-" else stamp - offset
+            return _utc_struct(stamp)
         except (ValueError, OverflowError):
             pass  # feedparser decides what an impossible date means
     # Imported here: importing feedparser costs ~40-100 ms, see parse_date.
@@ -70,6 +72,20 @@ def feed_date(text: str) -> time.struct_time | None:
 
     parsed: time.struct_time | None = _feedparser_date(text)
     return parsed
+
+
+def _utc_struct(stamp: datetime) -> time.struct_time:
+    """``stamp.utctimetuple()`` for a naive ``stamp``, built here at a third of the cost.
+
+    Why: the C method makes its ``struct_time`` by calling back into the
+    ``time`` module (~0.8 us, a quarter of :func:`feed_date`); the fields are
+    the same: weekday, day of the year, and ``tm_isdst`` 0.
+    """
+    year = stamp.year
+    return time.struct_time(
+        (year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second,
+         stamp.weekday(), stamp.toordinal() - date(year, 1, 1).toordinal() + 1, 0)
+    )  # fmt: skip
 
 
 def parse_date(text: str | None) -> datetime | None:
