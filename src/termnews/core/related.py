@@ -51,6 +51,7 @@ from termnews.core.related_text import (
     lead_text,
     signature,
     surface_forms,
+    term_ids,
     unpack,
     weigh,
 )
@@ -355,7 +356,7 @@ def _work_out(
     if not ids:
         return None
     rows = _select(conn, "id, feed_id, guid, sort_ts", ids)
-    rows.sort(key=lambda r: (r[3], r[0]))
+    rows.sort(key=itemgetter(3, 0))
     counted = [None if terms is None else terms.take(r[1], r[2]) for r in rows]
     missing = [r[0] for r, t in zip(rows, counted, strict=True) if t is None]
     if missing:
@@ -509,10 +510,11 @@ def _window(
         " ON d.article_id = a.id WHERE a.sort_ts BETWEEN ? AND ? ORDER BY a.sort_ts",
         (new_docs[0].ts - window, new_docs[-1].ts + window),
     ):
-        terms = memoryview(blob)[: 4 * (len(blob) // 6)].cast("I")
-        if keys.isdisjoint(terms) or aid in new_ids:
+        # (one pass over the packed ids: most window articles share a key)
+        shared = keys.intersection(memoryview(blob)[: 4 * (len(blob) // 6)].cast("I"))
+        if not shared or aid in new_ids:
             continue
-        found.append(_Doc(aid, ts, None, tuple(keys.intersection(terms)), blob))
+        found.append(_Doc(aid, ts, None, tuple(shared), blob))
     stories = dict(_select(conn, "id, story_id", [d.id for d in found]))
     for d in found:
         d.story_id = stories.get(d.id)
@@ -554,9 +556,10 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
         hits = Counter(chain.from_iterable(map(postings.__getitem__, doc.keys)))
         best: _Doc | None = None
         best_score = GROUP_THRESHOLD
-        sig = unpack(doc.blob)
+        # The new article's signature, unpacked once a candidate is scored.
+        sig: dict[int, float] | None = None
         # (sorted in C, as Counter.most_common would order them, without its heap in Python)
-        for index, _ in sorted(hits.items(), key=itemgetter(1), reverse=True)[:GROUP_CANDIDATES]:
+        for index in sorted(hits, key=hits.__getitem__, reverse=True)[:GROUP_CANDIDATES]:
             other = docs[index]
             # A story spans at most GROUP_WINDOW_HOURS from its first article to
             # its last: without this bound, look-alike articles chain one story
@@ -572,6 +575,8 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
                 first, last = spans.get(other.story_id, (other.ts, other.ts))
                 if max(last, doc.ts) - min(first, doc.ts) > window:
                     continue
+            if sig is None:
+                sig = unpack(doc.blob)
             score = cosine_packed(sig, other.blob)
             if score >= best_score:
                 best, best_score = other, score
@@ -588,7 +593,7 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
             spans[best.story_id] = (min(first, doc.ts), max(last, doc.ts))
         index = len(docs)
         docs.append(doc)
-        for h in keys.intersection(sig):
+        for h in keys.intersection(term_ids(doc.blob)):
             postings[h].append(index)
     return [(story, aid) for aid, story in changes.items()]
 
