@@ -294,6 +294,16 @@ def test_html_to_text_gives_the_checked_paths_text_on_random_markup() -> None:
         assert html_to_text(markup) == expected, markup
 
 
+def test_printable_markup_reads_alike_without_the_surrogate_check() -> None:
+    """``_flat_text(markup, printable=True)`` skips the encoding: surrogates are not printable."""
+    assert not any(chr(cp).isprintable() for cp in range(0xD800, 0xE000))
+    rng = random.Random(12)
+    for _ in range(3_000):
+        markup = _prepare(_nested_soup(rng) + rng.choice(["", "é", "—"]))
+        if markup.replace("\n", " ").replace("\t", " ").isprintable():
+            assert _flat_text(markup, printable=True) == _flat_text(markup), markup
+
+
 @pytest.mark.parametrize(
     "markup",
     [
@@ -311,6 +321,9 @@ def test_html_to_text_gives_the_checked_paths_text_on_random_markup() -> None:
         "<p hidden>secret</p>",
         "<p>a<!-- <p> -->b</p>",
         "<p>a < b</p>",
+        "<p><a <b>x</a></p>",  # a "<" inside a tag
+        '<p><img src="a" <b>x</p>',
+        "<p>x</p <b>",
         "<p>AT&T</p>",
         "<p>&#1;</p>",
         "<p>&#xFFFE;</p>",

@@ -26,7 +26,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from html.entities import name2codepoint
-from operator import add, attrgetter
+from operator import attrgetter
 
 from lxml import etree
 
@@ -843,7 +843,7 @@ def html_to_text(html: str, max_chars: int | None = None) -> str:
                 text = clean_line(html_lib.unescape(markup))
         elif (inline := _plain_inline_text(markup)) is not None:
             text = clean_printable_line(inline) if printable else clean_line(inline)
-        elif (flat := _flat_text(markup)) is not None:
+        elif (flat := _flat_text(markup, printable)) is not None:
             text = (
                 clean_printable_line(flat) if printable and "&" not in markup else clean_line(flat)
             )
@@ -1024,8 +1024,12 @@ def _closes_implicitly(name: str, stack: list[str]) -> bool:
     return top in _ENDED_BY_BLOCKS or top in _ENDED_BY.get(name, ())
 
 
-def _flat_text(markup: str) -> str | None:
+def _flat_text(markup: str, printable: bool = False) -> str | None:
     """What :func:`_text_of` gives, for plain well-nested markup, without a tree; else None.
+
+    ``printable``: the caller knows ``markup`` printable once its newlines and tabs
+    are spaces, so it holds no lone surrogate (those are not printable) and
+    need not be encoded to find one.
 
     Why: most bodies are paragraphs, lists and links with nothing to drop, and
     for those the tree's text is the markup with a space for each block tag,
@@ -1038,8 +1042,6 @@ def _flat_text(markup: str) -> str | None:
     """
     parts = _FLAT_SPLIT.split(markup)
     names = list(map(str.lower, parts[2::4]))
-    if markup.count("<") != len(names):
-        return None  # a "<" that starts no tag: a comment, "<!DOCTYPE", "a < b"...
     separators = list(map(_FLAT_SEPARATOR.get, names))
     if None in separators:
         return None
@@ -1063,13 +1065,21 @@ def _flat_text(markup: str) -> str | None:
                 return None
     if stack:
         return None
-    if not markup.isascii():
+    if not printable and not markup.isascii():
         try:  # the parser reads UTF-8: a lone surrogate becomes "?" there
             markup.encode("utf-8")
         except UnicodeEncodeError:
             return None
-    separators.append("")
-    text = "".join(map(add, parts[0::4], separators))
+    # The texts between the tags, each followed by its tag's separator (filling a
+    # list by slices: cheaper than concatenating each pair).
+    pieces = [""] * (2 * len(separators) + 2)
+    pieces[0::2] = parts[0::4]
+    pieces[1:-1:2] = separators
+    text = "".join(pieces)
+    if "<" in text:
+        # A "<" that starts no tag: a comment, "<!DOCTYPE", "a < b"... (one inside
+        # a tag, "<a <b>", left attributes the checks above refused).
+        return None
     if "&" not in text:
         return text
     refs = _ENTITY_REF.findall(text)
