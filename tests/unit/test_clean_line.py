@@ -13,7 +13,7 @@ import unicodedata
 
 import pytest
 
-from termnews.core.text import _clean_line_general, clean_line
+from termnews.core.text import _clean_line_general, clean_line, clean_printable_line
 
 _CONTEXTS = ("{c}", "a{c}b", " {c} ", "x\n{c}{c} y", "\r{c}\x1b[31mz", "e\u0301{c}\t")
 
@@ -57,3 +57,43 @@ def test_fast_path_collapses_spaces_and_keeps_the_text() -> None:
 
 def test_general_path_still_removes_escapes_and_bidi_controls() -> None:
     assert clean_line("red\x1b[31m alert\u202e\r\nnow\u2028") == "red alert now\u2028".strip()
+
+
+def test_nfc_keeps_printable_text_printable() -> None:
+    """clean_printable_line's premise: NFC of printable text is printable.
+
+    NFC decomposes, then composes: every printable character must decompose to
+    printable ones, and every character whose decomposition is printable (what
+    composition can make) must be printable itself.
+    """
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        decomposed = unicodedata.normalize("NFD", ch)
+        if ch.isprintable():
+            assert decomposed.isprintable(), hex(cp)
+        elif decomposed != ch:
+            assert not decomposed.isprintable(), hex(cp)
+
+
+def _printable_spaced(text: str) -> bool:
+    return text.replace("\n", " ").replace("\t", " ").isprintable()
+
+
+def test_every_code_point_cleans_alike_when_known_printable() -> None:
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        for context in _CONTEXTS:
+            text = context.format(c=chr(cp))
+            if _printable_spaced(text):
+                assert clean_printable_line(text) == clean_line(text), (hex(cp), context)
+
+
+def test_random_printable_text_cleans_alike_when_known_printable() -> None:
+    alphabet = " \t\n abcé\u0301\u0327Σ\u1100\u1161\u11a8—“”"
+    rng = random.Random(9)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert clean_printable_line(text) == clean_line(text), repr(text)

@@ -8,6 +8,7 @@ and check that everything it cannot do exactly goes to the walk.
 
 from __future__ import annotations
 
+import html
 import random
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from tests.conftest import CORPUS, needs_corpus
 
 from termnews.core.content import (
+    _LOOKS_LIKE_HTML,
     _flat_text,
     _parse,
     _plain_inline_text,
@@ -272,6 +274,36 @@ def test_random_nested_markup_gives_the_same_text_without_a_tree() -> None:
     assert taken > 300
 
 
+def test_html_to_text_gives_the_checked_paths_text_on_random_markup() -> None:
+    """Skipping clean_line's character check for printable markup changes no text."""
+    rng = random.Random(11)
+    extra = ["\u00a0", "\x85", "\u2028", "\x1b[1m", "\u202e", "\r", "&shy;", "&#x202e;"]
+    for _ in range(6_000):
+        markup = _nested_soup(rng)
+        if rng.random() < 0.3:
+            markup += rng.choice(extra)
+        prepared = _prepare(markup)
+        if not _LOOKS_LIKE_HTML.search(prepared):
+            expected = clean_line(html.unescape(prepared))
+        elif (inline := _plain_inline_text(prepared)) is not None:
+            expected = clean_line(inline)
+        elif (flat := _flat_text(prepared)) is not None:
+            expected = clean_line(flat)
+        else:
+            continue
+        assert html_to_text(markup) == expected, markup
+
+
+def test_printable_markup_reads_alike_without_the_surrogate_check() -> None:
+    """``_flat_text(markup, printable=True)`` skips the encoding: surrogates are not printable."""
+    assert not any(chr(cp).isprintable() for cp in range(0xD800, 0xE000))
+    rng = random.Random(12)
+    for _ in range(3_000):
+        markup = _prepare(_nested_soup(rng) + rng.choice(["", "é", "—"]))
+        if markup.replace("\n", " ").replace("\t", " ").isprintable():
+            assert _flat_text(markup, printable=True) == _flat_text(markup), markup
+
+
 @pytest.mark.parametrize(
     "markup",
     [
@@ -289,6 +321,9 @@ def test_random_nested_markup_gives_the_same_text_without_a_tree() -> None:
         "<p hidden>secret</p>",
         "<p>a<!-- <p> -->b</p>",
         "<p>a < b</p>",
+        "<p><a <b>x</a></p>",  # a "<" inside a tag
+        '<p><img src="a" <b>x</p>',
+        "<p>x</p <b>",
         "<p>AT&T</p>",
         "<p>&#1;</p>",
         "<p>&#xFFFE;</p>",

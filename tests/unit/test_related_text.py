@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from termnews.core.related_text import (
@@ -18,6 +20,7 @@ from termnews.core.related_text import (
     term_hash,
     unpack,
 )
+from termnews.core.related_text import _words as words
 
 
 def test_plural_stemmer_folds_plurals_only() -> None:
@@ -98,3 +101,35 @@ def test_surface_forms_give_a_word_for_each_term() -> None:
     forms = surface_forms("Rebels advance", "The rebel army")
     assert forms[term_hash("rebel")] == "rebel"
     assert forms[term_hash("army")] == "army"
+
+
+_WORD = re.compile(r"\w+")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "— “” …",
+        "plain ascii words, with punctuation! and snake_case 42",
+        "___ _ a_b",
+        "em—dash “curly” l’apostrophe ‘single’ 1–2 and so…",
+        "café naïve über ŝtelo 東京 москва ١٢٣ ½ x²",
+        "non-word non-ascii: a«b»c a·b a\u00a0b a\u2009b a\u0301b a\u200bb",
+        "controls\x00a\x1fb\x7fc\x85d tab\tnew\nline",
+        "a lone surrogate \ud800 here",
+        "word\U0001f600emoji and 𝐛𝐨𝐥𝐝",
+    ],
+)
+def test_words_are_the_regex_matches(text: str) -> None:
+    """The fast tokeniser gives exactly what ``\\w+`` finds, whatever the text holds."""
+    assert words(text) == _WORD.findall(text)
+
+
+def test_words_match_the_regex_on_every_character() -> None:
+    """Each code point between two words, and as a word of its own, splits as the regex does."""
+    for cp in [*range(0x3000), *range(0x3000, 0x110000, 97)]:
+        ch = chr(cp)
+        for text in (f"ab{ch}cd", ch, f"{ch}{ch} x"):
+            assert words(text) == _WORD.findall(text), hex(cp)

@@ -26,12 +26,12 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from html.entities import name2codepoint
-from operator import add, attrgetter
+from operator import attrgetter
 
 from lxml import etree
 
 from termnews.core.reading import WORDS_PER_MINUTE, reading_time_minutes
-from termnews.core.text import clean_block, clean_line, strip_unsafe
+from termnews.core.text import clean_block, clean_line, clean_printable_line, strip_unsafe
 from termnews.core.urls import safe_url
 
 __all__ = [
@@ -295,24 +295,40 @@ def _may_be_unsafe(markup: str) -> bool:
     these ~9 us. Anything else non-printable (a no-break space) goes to the
     regular expression as before.
     """
+    return not _printable_spaced(markup) and _UNSAFE_HINT.search(markup) is not None
+
+
+def _printable_spaced(markup: str) -> bool:
+    """Whether ``markup`` is printable once its newlines and tabs are spaces."""
     if markup.isprintable():
-        return False
+        return True
     plain = markup.replace("\n", " ") if "\n" in markup else markup
     if "\t" in plain:
         plain = plain.replace("\t", " ")
-    return not plain.isprintable() and _UNSAFE_HINT.search(markup) is not None
+    return plain.isprintable()
 
 
 def _prepare(markup: str) -> str:
+    return _prepare_checked(markup)[0]
+
+
+def _prepare_checked(markup: str) -> tuple[str, bool]:
+    """:func:`_prepare`'s markup, and whether it is printable once newlines and tabs are spaces.
+
+    Why the flag: checking that is most of deciding whether the markup needs
+    :func:`strip_unsafe`, and text made of its characters need not be checked
+    again by :func:`clean_line` (see :func:`html_to_text`).
+    """
     if len(markup) > MAX_INPUT_CHARS:
         markup = markup[:MAX_INPUT_CHARS]
-    if _may_be_unsafe(markup):
+    printable = _printable_spaced(markup)
+    if not printable and _UNSAFE_HINT.search(markup) is not None:
         markup = strip_unsafe(markup)
     # An XML declaration or BOM confuses the HTML parser's encoding detection.
     if markup.startswith("<?xml"):
         end = markup.find("?>")
         markup = markup[end + 2 :] if end != -1 else markup
-    return markup
+    return markup, printable
 
 
 # --- the renderer --------------------------------------------------------------------
@@ -815,13 +831,22 @@ def html_to_text(html: str, max_chars: int | None = None) -> str:
     if not html or not isinstance(html, str):
         return ""
     try:
-        markup = _prepare(html)
+        markup, printable = _prepare_checked(html)
+        # Text made only of the markup's characters and spaces (its tags removed,
+        # no reference decoded but the five XML ones) is printable once its
+        # newlines and tabs are spaces when the markup is: clean_line need not
+        # scan it again for characters to strip (a third of its time on a body).
         if not _LOOKS_LIKE_HTML.search(markup):
-            text = clean_line(html_lib.unescape(markup))
+            if printable and "&" not in markup:
+                text = clean_printable_line(markup)
+            else:
+                text = clean_line(html_lib.unescape(markup))
         elif (inline := _plain_inline_text(markup)) is not None:
-            text = clean_line(inline)
-        elif (flat := _flat_text(markup)) is not None:
-            text = clean_line(flat)
+            text = clean_printable_line(inline) if printable else clean_line(inline)
+        elif (flat := _flat_text(markup, printable)) is not None:
+            text = (
+                clean_printable_line(flat) if printable and "&" not in markup else clean_line(flat)
+            )
         elif (spaced := _spaced_text(markup)) is not None:
             text = clean_line(spaced)
         else:
@@ -999,8 +1024,12 @@ def _closes_implicitly(name: str, stack: list[str]) -> bool:
     return top in _ENDED_BY_BLOCKS or top in _ENDED_BY.get(name, ())
 
 
-def _flat_text(markup: str) -> str | None:
+def _flat_text(markup: str, printable: bool = False) -> str | None:
     """What :func:`_text_of` gives, for plain well-nested markup, without a tree; else None.
+
+    ``printable``: the caller knows ``markup`` printable once its newlines and tabs
+    are spaces, so it holds no lone surrogate (those are not printable) and
+    need not be encoded to find one.
 
     Why: most bodies are paragraphs, lists and links with nothing to drop, and
     for those the tree's text is the markup with a space for each block tag,
@@ -1013,8 +1042,6 @@ def _flat_text(markup: str) -> str | None:
     """
     parts = _FLAT_SPLIT.split(markup)
     names = list(map(str.lower, parts[2::4]))
-    if markup.count("<") != len(names):
-        return None  # a "<" that starts no tag: a comment, "<!DOCTYPE", "a < b"...
     separators = list(map(_FLAT_SEPARATOR.get, names))
     if None in separators:
         return None
@@ -1038,13 +1065,21 @@ def _flat_text(markup: str) -> str | None:
                 return None
     if stack:
         return None
-    if not markup.isascii():
+    if not printable and not markup.isascii():
         try:  # the parser reads UTF-8: a lone surrogate becomes "?" there
             markup.encode("utf-8")
         except UnicodeEncodeError:
             return None
-    separators.append("")
-    text = "".join(map(add, parts[0::4], separators))
+    # The texts between the tags, each followed by its tag's separator (filling a
+    # list by slices: cheaper than concatenating each pair).
+    pieces = [""] * (2 * len(separators) + 2)
+    pieces[0::2] = parts[0::4]
+    pieces[1:-1:2] = separators
+    text = "".join(pieces)
+    if "<" in text:
+        # A "<" that starts no tag: a comment, "<!DOCTYPE", "a < b"... (one inside
+        # a tag, "<a <b>", left attributes the checks above refused).
+        return None
     if "&" not in text:
         return text
     refs = _ENTITY_REF.findall(text)

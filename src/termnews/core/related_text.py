@@ -84,6 +84,39 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 """Function words and news boilerplate that say nothing about what a story is."""
 
 _WORD = re.compile(r"\w+")
+_NON_WORD_ASCII = bytes(c if chr(c).isalnum() or c == 0x5F else 0x20 for c in range(128)) + bytes(
+    range(128, 256)
+)
+"""A ``bytes.translate`` table: ASCII characters ``\\w`` does not match become spaces."""
+_NON_WORD_PUNCTUATION = ("\u2014", "\u201c", "\u201d", "\u2019", "\u2018", "\u2013", "\u2026")
+"""The non-ASCII punctuation common in news text (dashes, curly quotes, ellipsis)."""
+
+
+def _words(text: str) -> list[str]:
+    """``_WORD.findall(text)``, about 1.6x faster on an article's lead.
+
+    Why: finding the words of the lead was a quarter of :func:`doc_terms`. Here
+    the non-word ASCII characters and common punctuation become spaces (one
+    ``bytes.translate`` over the UTF-8, which leaves multi-byte characters
+    alone) and ``str.split`` cuts at them. If what is left holds only word
+    characters (``\\w`` is ``str.isalnum`` or ``_``), every other character was a
+    space or made one, so the pieces are exactly the regex's matches; otherwise
+    (another non-word character, a lone surrogate) the regex is used.
+    """
+    if not text.isascii():
+        for mark in _NON_WORD_PUNCTUATION:
+            if mark in text:
+                text = text.replace(mark, " ")
+    try:
+        words = text.encode("utf-8").translate(_NON_WORD_ASCII).decode("utf-8").split()
+    except UnicodeError:
+        return _WORD.findall(text)
+    joined = "".join(words)
+    if not joined or joined.isalnum() or joined.replace("_", "").isalnum():
+        return words
+    return _WORD.findall(text)
+
+
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -176,8 +209,8 @@ def doc_terms(title: str, body: str) -> DocTerms:
     Terms come in order of first use in the body (counting the term ids of the
     word stream keeps that order), then title-only terms.
     """
-    body_tokens = _WORD.findall(body.lower())
-    title_tokens = _WORD.findall(title.lower())
+    body_tokens = _words(body.lower())
+    title_tokens = _words(title.lower())
     occurrences = Counter(body_tokens)
     cache = _term_cache
     # Term-id counts from the word counts: one memo lookup per distinct word, not

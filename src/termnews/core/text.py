@@ -85,6 +85,28 @@ def clean_line(text: str | None) -> str:
     return text.strip()
 
 
+def clean_printable_line(text: str) -> str:
+    """:func:`clean_line` of text known to be printable once its newlines and tabs are spaces.
+
+    Why: a caller that has checked the characters already (``html_to_text``
+    checks a body's markup, whose characters its text is made of) saves the
+    scan of ``str.isprintable`` that was a third of clean_line on a body. NFC
+    keeps such text so: every character it composes or decomposes to is
+    printable (a test checks each code point), and it leaves newlines and tabs
+    alone. What is left is clean_line's own fast path.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    if "  " in text:
+        text = _PLAIN_SPACE_RUNS.sub(" ", text)
+    return text.strip()
+
+
 def _clean_line_general(text: str) -> str:
     """:func:`clean_line` of NFC text that holds controls or unusual spaces."""
     text = strip_unsafe(text)
