@@ -108,9 +108,13 @@ def _words(text: str) -> list[str]:
             if mark in text:
                 text = text.replace(mark, " ")
     try:
-        words = text.encode("utf-8").translate(_NON_WORD_ASCII).decode("utf-8").split()
+        spaced = text.encode("utf-8").translate(_NON_WORD_ASCII).decode("utf-8")
     except UnicodeError:
         return _WORD.findall(text)
+    words = spaced.split()
+    if spaced.isascii():
+        # (Constant time.) Only ASCII word characters and spaces are left: no check.
+        return words
     joined = "".join(words)
     if not joined or joined.isalnum() or joined.replace("_", "").isalnum():
         return words
@@ -229,7 +233,9 @@ def doc_terms(title: str, body: str) -> DocTerms:
     tf = map(add, repeat(1.0), map(math.log, counts.values()))
     weights = dict(zip(counts, tf, strict=True))
     # Capitalised in most of its running-text uses: a name (title case says nothing).
-    for token, n in Counter(" ".join(_CAPITALISED.findall(body)).lower().split()).items():
+    # (Lower-casing each match alone is the same as lower-casing them joined by spaces:
+    # a space ends the context of a final sigma, and no lower case letter is a space.)
+    for token, n in Counter(map(str.lower, _CAPITALISED.findall(body))).items():
         # (A capital inside a word, as in "iPhone", finds a word the body does not count.)
         h = cache.get(token)
         if h and h in weights and n * 2 > occurrences.get(token, 0):
