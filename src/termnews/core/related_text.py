@@ -203,7 +203,16 @@ class DocTerms:
 
 
 def doc_terms(title: str, body: str) -> DocTerms:
-    """Count an article's terms (``body`` as returned by :func:`lead_text`).
+    """Count an article's terms (``body`` as returned by :func:`lead_text`)."""
+    weights, dup_key = _counted(title, body)
+    return DocTerms(array("I", weights), array("d", weights.values()), dup_key)
+
+
+def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
+    """:func:`doc_terms` as term id -> weight before idf, in order, and the dup key.
+
+    The parse workers encode these straight to bytes (:func:`entry_terms`), with
+    no :class:`DocTerms` in between.
 
     This runs for every new article (in the parse worker processes during a
     refresh), so it is written for speed: the regular expressions, the memo
@@ -240,11 +249,12 @@ def doc_terms(title: str, body: str) -> DocTerms:
         h = cache.get(token)
         if h and h in weights and n * 2 > occurrences.get(token, 0):
             weights[h] *= ENTITY_BOOST
-    words = " ".join(title_tokens) + " " + " ".join(body_tokens)
-    digest = hashlib.blake2b(words.encode("utf-8", "replace"), digest_size=8).digest()
-    return DocTerms(
-        array("I", weights), array("d", weights.values()), int.from_bytes(digest, "big") >> 1
-    )
+    # The hash of the title's and the body's words joined by spaces, fed in pieces
+    # (the same digest) so that the joined text is never copied whole.
+    digest = hashlib.blake2b(" ".join(title_tokens).encode("utf-8", "replace"), digest_size=8)
+    digest.update(b" ")
+    digest.update(" ".join(body_tokens).encode("utf-8", "replace"))
+    return weights, int.from_bytes(digest.digest(), "big") >> 1
 
 
 def encode_terms(terms: DocTerms) -> bytes:
@@ -253,6 +263,16 @@ def encode_terms(terms: DocTerms) -> bytes:
         terms.dup_key.to_bytes(8, "little")
         + array("I", terms.terms).tobytes()
         + array("d", terms.tf).tobytes()
+    )
+
+
+def _encoded(title: str, body: str) -> bytes:
+    """``encode_terms(doc_terms(title, body))``, without building the :class:`DocTerms`."""
+    weights, dup_key = _counted(title, body)
+    return (
+        dup_key.to_bytes(8, "little")
+        + array("I", weights).tobytes()
+        + array("d", weights.values()).tobytes()
     )
 
 
@@ -276,7 +296,7 @@ def entry_terms(entries: Iterable[EntryData], since: datetime | None = None) -> 
     cached, and counting those would be wasted.
     """
     return tuple(
-        encode_terms(doc_terms(e.title, lead_text(e.summary, e.content)))
+        _encoded(e.title, lead_text(e.summary, e.content))
         if since is None or _newer(e, since)
         else b""
         for e in entries
