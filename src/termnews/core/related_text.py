@@ -178,9 +178,11 @@ def lead_text(summary: str, content: str) -> str:
     if len(body) > LEAD_CHARS:
         cut = body.rfind(" ", 0, LEAD_CHARS)
         body = body[: cut if cut > LEAD_CHARS // 2 else LEAD_CHARS]
-    if "](" in body:
+    # Each two- or three-character search is guarded by a one-character one, which
+    # is several times cheaper (``memchr``) and on most leads finds nothing.
+    if "]" in body and "](" in body:
         body = _MD_LINK_TARGET.sub("] ", _MD_IMAGE.sub(" ", body))
-    if "://" in body or "www." in body:
+    if ("/" in body and "://" in body) or "www." in body:
         body = _URL.sub(" ", body)
     return body
 
