@@ -88,6 +88,8 @@ _NON_WORD_ASCII = bytes(c if chr(c).isalnum() or c == 0x5F else 0x20 for c in ra
     range(128, 256)
 )
 """A ``bytes.translate`` table: ASCII characters ``\\w`` does not match become spaces."""
+_ASCII = bytes(range(128))
+"""Every ASCII byte (to delete them with ``bytes.translate``)."""
 _NON_WORD_PUNCTUATION = ("\u2014", "\u201c", "\u201d", "\u2019", "\u2018", "\u2013", "\u2026")
 """The non-ASCII punctuation common in news text (dashes, curly quotes, ellipsis)."""
 
@@ -108,12 +110,18 @@ def _words(text: str) -> list[str]:
             if mark in text:
                 text = text.replace(mark, " ")
     try:
-        spaced = text.encode("utf-8").translate(_NON_WORD_ASCII).decode("utf-8")
+        encoded = text.encode("utf-8").translate(_NON_WORD_ASCII)
+        spaced = encoded.decode("utf-8")
     except UnicodeError:
         return _WORD.findall(text)
     words = spaced.split()
     if spaced.isascii():
         # (Constant time.) Only ASCII word characters and spaces are left: no check.
+        return words
+    # Only the non-ASCII characters can be non-word ones: deleting the ASCII bytes
+    # leaves those (whole UTF-8 sequences, a few per lead), cheaper to check than all
+    # the words. A non-ASCII space fails this check and takes the one below.
+    if encoded.translate(None, _ASCII).decode("utf-8").isalnum():
         return words
     joined = "".join(words)
     if not joined or joined.isalnum() or joined.replace("_", "").isalnum():
