@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -120,6 +121,8 @@ _WORD = re.compile(r"\w+")
         "controls\x00a\x1fb\x7fc\x85d tab\tnew\nline",
         "a lone surrogate \ud800 here",
         "word\U0001f600emoji and 𝐛𝐨𝐥𝐝",
+        "only non-ascii letters: éte ΟΔΟΣ 東京",
+        "letters then one symbol: éte ΟΔΟΣ 東京 €",
     ],
 )
 def test_words_are_the_regex_matches(text: str) -> None:
@@ -133,3 +136,13 @@ def test_words_match_the_regex_on_every_character() -> None:
         ch = chr(cp)
         for text in (f"ab{ch}cd", ch, f"{ch}{ch} x"):
             assert words(text) == _WORD.findall(text), hex(cp)
+
+
+def test_a_capitalised_name_lowers_as_the_body_does() -> None:
+    """A final sigma: the capitalised match lower-cases to the word the body counts.
+
+    (A match starts with a Latin capital; the rest may be any word characters.)
+    """
+    terms = doc_terms("x", "Ο ÉΛΛΑΣ είπε ότι ο ÉΛΛΑΣ ήρθε")
+    name = term_hash("éλλας")
+    assert math.isclose(terms.weights[name], (1 + math.log(2)) * ENTITY_BOOST)
