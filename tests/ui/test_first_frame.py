@@ -22,9 +22,11 @@ import pytest
 from rich.console import Console
 from tests.ui.conftest import Env, main_screen, settle, wait_for
 from textual._compositor import CompositorUpdate, LayoutUpdate
+from textual._time import get_time
 
 from termnews.app import factory
 from termnews.app.factory import make_app
+from termnews.app.screens.main import FIRST_FRAME_SETTLE_S
 from termnews.app.widgets.search_bar import SearchBar
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.store import Store
@@ -167,3 +169,48 @@ async def test_keys_pressed_before_the_start_finishes_still_work(
         await asyncio.sleep(0)
         await settle(pilot)
         assert screen.headlines.highlighted == (first or 0) + 1
+
+
+async def test_no_layout_right_behind_the_first_frame(big: Env) -> None:
+    """The first frame's own layout requests (every widget it resized asked for one)
+    no longer lay the whole screen out again while the terminal draws it (issue 8);
+    the deferred work (marking the article read, related stories) comes later."""
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    layouts: list[float] = []
+    async with app.run_test(size=(COLS, ROWS)) as pilot:
+        screen = main_screen(app)
+        layout = screen._refresh_layout
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            layouts.append(get_time())
+            layout(*args, **kwargs)
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        await settle(pilot)
+        await pilot.pause(FIRST_FRAME_SETTLE_S * 2)
+        await settle(pilot)
+        painted = screen._first_frame_painted_at
+        assert painted
+        behind = [t for t in layouts if painted <= t < painted + FIRST_FRAME_SETTLE_S]
+        assert behind == [], f"{len(behind)} layouts right behind the first frame"
+        article = screen.article
+        assert article is not None and article.read
+
+
+async def test_the_first_layout_is_what_a_new_layout_gives(big: Env) -> None:
+    """The layout requests dropped after the first frame would not have changed it:
+    laid out again from scratch, every widget keeps its region and its scrollbars."""
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    async with app.run_test(size=(COLS, ROWS)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+
+        def placed() -> dict[Any, Any]:
+            return {
+                widget: (geometry.region, geometry.clip, geometry.virtual_size)
+                for widget, geometry in screen._compositor.full_map.items()
+            }
+
+        before = placed()
+        screen._refresh_layout(screen.size)
+        assert placed() == before
