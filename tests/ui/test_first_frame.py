@@ -22,9 +22,12 @@ import pytest
 from rich.console import Console
 from tests.ui.conftest import Env, main_screen, settle, wait_for
 from textual._compositor import CompositorUpdate, LayoutUpdate
+from textual._time import get_time
+from textual.widget import Widget
 
 from termnews.app import factory
 from termnews.app.factory import make_app
+from termnews.app.screens.main import FIRST_FRAME_SETTLE_S, MainScreen
 from termnews.app.widgets.search_bar import SearchBar
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.store import Store
@@ -167,3 +170,65 @@ async def test_keys_pressed_before_the_start_finishes_still_work(
         await asyncio.sleep(0)
         await settle(pilot)
         assert screen.headlines.highlighted == (first or 0) + 1
+
+
+async def test_no_layout_right_behind_the_first_frame(big: Env) -> None:
+    """The first frame's own layout requests (every widget it resized asked for one)
+    no longer lay the whole screen out again while the terminal draws it (issue 8);
+    the deferred work (marking the article read, related stories) comes later."""
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    layouts: list[float] = []
+    async with app.run_test(size=(COLS, ROWS)) as pilot:
+        screen = main_screen(app)
+        layout = screen._refresh_layout
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            layouts.append(get_time())
+            layout(*args, **kwargs)
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        await settle(pilot)
+        await pilot.pause(FIRST_FRAME_SETTLE_S * 2)
+        await settle(pilot)
+        painted = screen._first_frame_painted_at
+        assert painted
+        behind = [t for t in layouts if painted <= t < painted + FIRST_FRAME_SETTLE_S]
+        assert behind == [], f"{len(behind)} layouts right behind the first frame"
+        article = screen.article
+        assert article is not None and article.read
+
+
+@pytest.mark.parametrize("size", [(COLS, ROWS), (80, 24), (200, 60)])
+async def test_the_first_layout_is_what_a_new_layout_gives(
+    big: Env, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layout requests dropped behind the first frame would not have changed it:
+    laid out again from scratch right after that frame, as Textual would have done,
+    every widget keeps its region, clip and virtual size."""
+    checked: list[tuple[dict[Any, Any], dict[Any, Any]]] = []
+    paint = MainScreen._compositor_refresh
+
+    def placed(screen: MainScreen) -> dict[Any, Any]:
+        return {
+            widget: (geometry.region, geometry.clip, geometry.virtual_size)
+            for widget, geometry in screen._compositor.full_map.items()
+        }
+
+    def checked_paint(screen: MainScreen) -> None:
+        first = screen._painting_first_frame and not checked
+        paint(screen)
+        if first:
+            before = placed(screen)
+            for widget in screen.walk_children(Widget, with_self=True):
+                widget._clear_arrangement_cache()
+            screen._compositor.reflow(screen, screen.size)
+            checked.append((before, placed(screen)))
+
+    monkeypatch.setattr(MainScreen, "_compositor_refresh", checked_paint)
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+    assert checked, "no first frame painted"
+    before, after = checked[0]
+    assert {type(w).__name__ for w in before} >= {"SectionList", "HeadlineList", "ArticleView"}
+    assert after == before

@@ -76,6 +76,10 @@ FIRST_FRAME_WAIT_S = 1.0
 """How long the first frame waits for the first screen's data before it is drawn empty."""
 RELATED_AFTER_KEYS_S = 0.2
 """Related stories load once keys pause this long (opening, moving on): not between them."""
+FIRST_FRAME_SETTLE_S = 0.1
+"""What follows the first frame (marking the opened article read, its related stories)
+waits this long after the frame is painted: see ``_after_paint``."""
+"""Related stories load once keys pause this long (opening, moving on): not between them."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
 PROGRESS_AFTER_KEYS_S = 0.2
@@ -168,6 +172,7 @@ class MainScreen(SearchMixin, Screen[None]):
         self._pause_timer: Timer | None = None
         self._resumed = False
         self._first_frame_at = 0.0
+        self._first_frame_painted_at = 0.0
         """When the first frame's layout began (Textual's clock; 0: not yet)."""
         self._painting_first_frame = False
         self._css_count_at_compose = -1
@@ -315,6 +320,7 @@ class MainScreen(SearchMixin, Screen[None]):
                     self._refresh_layout(app.size)
                 finally:
                     self._painting_first_frame = False
+                    self._first_frame_painted_at = get_time()
             else:
                 self.refresh()
 
@@ -327,10 +333,52 @@ class MainScreen(SearchMixin, Screen[None]):
             # (a list measuring its lines, its scrollbar) come after this and stay.
             # The regions the layout marked go too: kept, the next small repaint of
             # a widget (a row marked read) repainted all of it.
-            for widget in self.walk_children(Widget, with_self=True):
+            widgets = list(self.walk_children(Widget, with_self=True))
+            for widget in widgets:
                 widget._repaint_required = False
                 widget._repaint_regions.clear()
+            if self._first_layout_settled(widgets):
+                # The same for the layout requests: each widget the layout resized
+                # (scrollbars included) asked for a layout of its own, and the screen
+                # did the whole layout again right behind this frame, with not one
+                # region or scrollbar different (~10-15 ms of CPU while the terminal
+                # drew the frame).
+                for widget in widgets:
+                    widget._layout_required = False
+                    for bar in (widget._vertical_scrollbar, widget._horizontal_scrollbar):
+                        if bar is not None:
+                            bar._layout_required = False
         super()._compositor_refresh()
+
+    def _first_layout_settled(self, widgets: list[Widget]) -> bool:
+        """Whether the first layout placed every scrollbar the widgets now want.
+
+        The layout places the scrollbars a widget wants when it is arranged; then
+        each resized widget updates its virtual size (a list measuring its lines at
+        its new width) and with it whether it wants a scrollbar. Where that changed,
+        the layout is stale and is done again, as Textual does; otherwise the same
+        layout would come out (regions, sizes and scrollbars as painted).
+        """
+        placed = self._compositor._full_map
+        for widget in widgets:
+            if not widget.is_scrollable or widget not in placed:
+                continue
+            shown = widget.styles.scrollbar_visibility == "visible"
+            for wants, size, bar in (
+                (
+                    widget.show_vertical_scrollbar,
+                    widget.scrollbar_size_vertical,
+                    widget._vertical_scrollbar,
+                ),
+                (
+                    widget.show_horizontal_scrollbar,
+                    widget.scrollbar_size_horizontal,
+                    widget._horizontal_scrollbar,
+                ),
+            ):
+                if bool(wants and size and shown) != (bar is not None and bar in placed):
+                    return False
+        return True
 
     async def _on_update(self, message: messages.Update) -> None:
         """Drop repaint requests made before the first frame: it painted everything."""
@@ -446,8 +494,10 @@ class MainScreen(SearchMixin, Screen[None]):
             else:
                 await self._start_step_by_step()
         self._started = True
+        # The state file is written, and the collector set up, once the first frame
+        # is on the screen (see _after_paint).
+        await self._after_paint()
         self.save_state()
-        await self._painted()
         # Everything built so far (Textual, the widgets, the styles) lives as long as
         # the app: moved out of the collector's sight, so a full collection during a
         # key press no longer walks it (tens of thousands of objects). The CLI turned
@@ -755,6 +805,23 @@ class MainScreen(SearchMixin, Screen[None]):
         self.call_after_refresh(painted.set)
         await painted.wait()
 
+    async def _after_paint(self) -> None:
+        """Return once what is queued is painted and the first frame has settled.
+
+        The first frame is the whole screen (~25 KB of escape codes) handed to the
+        terminal at once; the terminal then parses and draws it, which takes it tens
+        of milliseconds. Marking the opened article read (a commit, the row and the
+        counts repainted) and the related-stories query (its engine imported) ran
+        right behind it and took the CPU the terminal needed to show it, on a
+        machine of few cores (issue 8). Within ``FIRST_FRAME_SETTLE_S`` of that
+        frame they wait for the rest of it; later opens do not wait.
+        """
+        await self._painted()
+        if self._first_frame_painted_at:
+            left = self._first_frame_painted_at + FIRST_FRAME_SETTLE_S - get_time()
+            if left > 0:
+                await asyncio.sleep(left)
+
     @work(group="mark-opened", exit_on_error=False)
     async def _mark_opened_read(self, article: Article) -> None:
         """Mark an opened article read, after it is painted (one worker per article).
@@ -762,7 +829,7 @@ class MainScreen(SearchMixin, Screen[None]):
         Not exclusive: opening the next article must not cancel this one's mark. A
         failed write is logged and said in one line; the article stays shown, unread.
         """
-        await self._painted()
+        await self._after_paint()
         article_id = article.id
 
         def mark(store: Store) -> tuple[bool, bool]:
@@ -811,7 +878,7 @@ class MainScreen(SearchMixin, Screen[None]):
     async def _load_related(self, article_id: int) -> None:
         # After the article's frame: the query shares the store thread with the next
         # open, and the panel's new rows cost a layout of their own.
-        await self._painted()
+        await self._after_paint()
         await self._key_pause(RELATED_AFTER_KEYS_S)
         limit = self.tn.config.related.limit
 
