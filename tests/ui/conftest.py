@@ -9,7 +9,6 @@ for start-up (all workers done) before handing over the pilot.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import re
 import shutil
@@ -21,7 +20,6 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 
 from termnews.app.app import TermnewsApp
 from termnews.app.factory import make_app
@@ -124,11 +122,7 @@ async def settle(pilot: Pilot[Any]) -> None:
             await pilot.wait_for_scheduled_animations()
             if not any(w.is_running for w in app.workers):
                 return
-        # An exclusive worker started meanwhile cancels the one of its group being
-        # waited for (the badge recount after the opened article is marked read):
-        # that is the app working as meant, and the loop waits for the new one.
-        with contextlib.suppress(WorkerCancelled):
-            await app.workers.wait_for_complete()
+        await app.workers.wait_for_complete()
     raise AssertionError("the app did not settle")
 
 

@@ -76,10 +76,6 @@ FIRST_FRAME_WAIT_S = 1.0
 """How long the first frame waits for the first screen's data before it is drawn empty."""
 RELATED_AFTER_KEYS_S = 0.2
 """Related stories load once keys pause this long (opening, moving on): not between them."""
-FIRST_FRAME_SETTLE_S = 0.1
-"""What follows the first frame (marking the opened article read, its related stories)
-waits this long after the frame is painted: see ``_after_paint``."""
-"""Related stories load once keys pause this long (opening, moving on): not between them."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
 PROGRESS_AFTER_KEYS_S = 0.2
@@ -172,7 +168,6 @@ class MainScreen(SearchMixin, Screen[None]):
         self._pause_timer: Timer | None = None
         self._resumed = False
         self._first_frame_at = 0.0
-        self._first_frame_painted_at = 0.0
         """When the first frame's layout began (Textual's clock; 0: not yet)."""
         self._painting_first_frame = False
         self._css_count_at_compose = -1
@@ -320,7 +315,6 @@ class MainScreen(SearchMixin, Screen[None]):
                     self._refresh_layout(app.size)
                 finally:
                     self._painting_first_frame = False
-                    self._first_frame_painted_at = get_time()
             else:
                 self.refresh()
 
@@ -494,10 +488,8 @@ class MainScreen(SearchMixin, Screen[None]):
             else:
                 await self._start_step_by_step()
         self._started = True
-        # The state file is written, and the collector set up, once the first frame
-        # is on the screen (see _after_paint).
-        await self._after_paint()
         self.save_state()
+        await self._painted()
         # Everything built so far (Textual, the widgets, the styles) lives as long as
         # the app: moved out of the collector's sight, so a full collection during a
         # key press no longer walks it (tens of thousands of objects). The CLI turned
@@ -805,23 +797,6 @@ class MainScreen(SearchMixin, Screen[None]):
         self.call_after_refresh(painted.set)
         await painted.wait()
 
-    async def _after_paint(self) -> None:
-        """Return once what is queued is painted and the first frame has settled.
-
-        The first frame is the whole screen (~25 KB of escape codes) handed to the
-        terminal at once; the terminal then parses and draws it, which takes it tens
-        of milliseconds. Marking the opened article read (a commit, the row and the
-        counts repainted) and the related-stories query (its engine imported) ran
-        right behind it and took the CPU the terminal needed to show it, on a
-        machine of few cores (issue 8). Within ``FIRST_FRAME_SETTLE_S`` of that
-        frame they wait for the rest of it; later opens do not wait.
-        """
-        await self._painted()
-        if self._first_frame_painted_at:
-            left = self._first_frame_painted_at + FIRST_FRAME_SETTLE_S - get_time()
-            if left > 0:
-                await asyncio.sleep(left)
-
     @work(group="mark-opened", exit_on_error=False)
     async def _mark_opened_read(self, article: Article) -> None:
         """Mark an opened article read, after it is painted (one worker per article).
@@ -829,7 +804,7 @@ class MainScreen(SearchMixin, Screen[None]):
         Not exclusive: opening the next article must not cancel this one's mark. A
         failed write is logged and said in one line; the article stays shown, unread.
         """
-        await self._after_paint()
+        await self._painted()
         article_id = article.id
 
         def mark(store: Store) -> tuple[bool, bool]:
@@ -878,7 +853,7 @@ class MainScreen(SearchMixin, Screen[None]):
     async def _load_related(self, article_id: int) -> None:
         # After the article's frame: the query shares the store thread with the next
         # open, and the panel's new rows cost a layout of their own.
-        await self._after_paint()
+        await self._painted()
         await self._key_pause(RELATED_AFTER_KEYS_S)
         limit = self.tn.config.related.limit
 
