@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from textual import events, on
+from textual import on
 from textual.content import Content
 from textual.css.styles import RulesMap
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -175,42 +175,6 @@ class HeadlineList(SteadyScrollOptionList):
         """How many rows the current query has in all (loaded or not)."""
         self.loading_more = False
         self._asked_for_more = False
-        self._sized_at = Size(0, 0)
-        """The size the lines were last measured at (see ``_size_updated``)."""
-        self._resized = False
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        """Know the list's height (and so its scrollbar) the moment it is sized.
-
-        ``OptionList`` measures its lines when it first renders, so rows set before
-        the first layout (the start-up's) got their scrollbar one frame later: the
-        first frame was painted without it, then the whole screen laid out and
-        painted again (issue 8). Measuring here, right after the size is known, puts
-        the scrollbar in the layout the first frame is painted from.
-        """
-        changed = super()._size_updated(size, virtual_size, container_size, layout)
-        if changed:
-            self._line_cache.clear()
-            self._option_render_cache.clear()  # strips are cached by option, not width
-            self._update_lines()
-            # Measuring can show the scrollbar, a column narrower: measured again, the
-            # virtual size is the one the first render finds (else that render changed
-            # it, and the list was laid out and repainted again right behind the frame).
-            self._update_lines()
-            self._sized_at = size
-        return changed
-
-    def _on_resize(self, event: events.Resize) -> None:
-        # OptionList drops its caches and repaints on every Resize. The first one
-        # comes right after the first frame, at the size _size_updated measured the
-        # lines at and the frame was painted at: its repaint was a second full frame
-        # of the same rows (issue 8). Any other Resize goes on to OptionList's.
-        first = not self._resized
-        self._resized = True
-        if first and event.size == self._sized_at:
-            event.prevent_default()
 
     def _get_scrollable_region(self, region: Region) -> Region:
         """The list's region, its scrollbar decided from its line count (:mod:`.scrollbars`).

@@ -16,10 +16,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from textual import events, on
+from textual import on
 from textual.content import Content
 from textual.css.styles import RulesMap
-from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
@@ -114,34 +113,6 @@ class RelatedPanel(SteadyScrollOptionList):
         self._showing_teasers = False
         """True while the options are teasers (not a hint line)."""
         self.border_title = TITLE
-        self._sized_at = Size(0, 0)
-        self._resized = False
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        """Measure the lines the moment the panel is sized (as ``HeadlineList`` does).
-
-        ``OptionList`` measures them when it first renders: the virtual size it then
-        set laid out the screen again, and the first Resize after the first frame
-        dropped the caches and repainted the panel: both right behind the first frame.
-        """
-        changed = super()._size_updated(size, virtual_size, container_size, layout)
-        if changed:
-            self._line_cache.clear()
-            self._option_render_cache.clear()  # strips are cached by option, not width
-            self._update_lines()
-            self._update_lines()  # at the width left by the scrollbar, if it showed
-            self._sized_at = size
-        return changed
-
-    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]
-        # The first Resize comes right after the first frame, at the size the lines
-        # were just measured at: nothing to drop. Later ones go on to OptionList's.
-        first = not self._resized
-        self._resized = True
-        if first and event.size == self._sized_at:
-            event.prevent_default()
 
     def show_hint(self, text: str) -> None:
         """A line in place of teasers (no article open)."""

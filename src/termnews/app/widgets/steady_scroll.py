@@ -9,10 +9,16 @@ of every option list and repaints their scrollbars: ~2-3 ms per list per layout.
 An option list keeps its own virtual size and scrollbars current when its lines
 change (``OptionList._update_lines`` runs the scroll update itself), so when neither
 its size nor its container's changed, there is nothing to update.
+
+When the size did change, the lines are measured there and then (``OptionList``
+measures them when it first renders): see :meth:`SteadyScrollOptionList._size_updated`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual import events
 from textual.geometry import Size
 from textual.widgets import OptionList
 
@@ -20,9 +26,43 @@ from textual.widgets import OptionList
 class SteadyScrollOptionList(OptionList):
     """An ``OptionList`` whose scrollbars are updated only when something changed."""
 
+    def __init__(self, *content: Any, **kwargs: Any) -> None:
+        super().__init__(*content, **kwargs)
+        self._sized_at = Size(0, 0)
+        """The size the lines were last measured at (see ``_size_updated``)."""
+        self._resized = False
+
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
+        """Know the list's height (and so its scrollbar) the moment it is sized.
+
+        ``OptionList`` measures its lines when it first renders, so rows set before
+        the first layout (the start-up's) got their scrollbar one frame later: the
+        first frame was painted without it, then the whole screen laid out and
+        painted again (issue 8). Measuring here, right after the size is known, puts
+        the scrollbar in the layout the first frame is painted from.
+        """
         if size == self._size and container_size == self.container_size:
             return False  # what ScrollView returns here, without repainting the bars
-        return super()._size_updated(size, virtual_size, container_size, layout)
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed:
+            self._line_cache.clear()
+            self._option_render_cache.clear()  # strips are cached by option, not width
+            self._update_lines()
+            # Measuring can show the scrollbar, a column narrower: measured again, the
+            # virtual size is the one the first render finds (else that render changed
+            # it, and the list was laid out and repainted again right behind the frame).
+            self._update_lines()
+            self._sized_at = size
+        return changed
+
+    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]
+        # OptionList drops its caches and repaints on every Resize. The first one
+        # comes right after the first frame, at the size _size_updated measured the
+        # lines at and the frame was painted at: its repaint was a second full frame
+        # of the same rows (issue 8). Any other Resize goes on to OptionList's.
+        first = not self._resized
+        self._resized = True
+        if first and event.size == self._sized_at:
+            event.prevent_default()
