@@ -269,21 +269,18 @@ def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
 
 def encode_terms(terms: DocTerms) -> bytes:
     """``terms`` as bytes, to travel from a parse worker process (see :func:`decode_terms`)."""
-    return (
-        terms.dup_key.to_bytes(8, "little")
-        + array("I", terms.terms).tobytes()
-        + array("d", terms.tf).tobytes()
-    )
+    return _packed(terms.dup_key, terms.terms, terms.tf)
 
 
 def _encoded(title: str, body: str) -> bytes:
     """``encode_terms(doc_terms(title, body))``, without building the :class:`DocTerms`."""
     weights, dup_key = _counted(title, body)
-    return (
-        dup_key.to_bytes(8, "little")
-        + array("I", weights).tobytes()
-        + array("d", weights.values()).tobytes()
-    )
+    return _packed(dup_key, weights, weights.values())
+
+
+def _packed(dup_key: int, terms: Iterable[int], tf: Iterable[float]) -> bytes:
+    """The wire form :func:`decode_terms` reads: dup key, term ids, weights."""
+    return dup_key.to_bytes(8, "little") + array("I", terms).tobytes() + array("d", tf).tobytes()
 
 
 def decode_terms(blob: bytes) -> DocTerms:
