@@ -16,6 +16,20 @@ Design notes (why the schema looks like this):
 * Feed bodies are stored as their HTML (``content_html``) with their plain text
   in ``content``, and turned into Markdown only when read (schema 4): converting
   every body at ingest was most of a cold refresh's CPU time.
+* Every new article goes into the UNIQUE (feed_id, guid) index and five others,
+  about 70-80 ms of the writer's CPU per 10,000 articles together and 5-25 ms
+  each (``benchmarks/index_cost.py``); the other partial indexes take few rows.
+  Each one is the only fast path of some query, so none was dropped (session 10,
+  median timings at 100,000 articles without it):
+  ``idx_articles_ts``: All and Unread lists, ``termnews articles --unread``,
+  since:, trending, retention by age, story sources (All list 1.0 -> 16 ms,
+  ``with_sources`` 1.2 -> 17 ms); ``idx_articles_section_ts``: section lists and
+  counts (count 0.4 -> 3.9 ms); ``idx_articles_feed_ts``: a feed's list in order
+  (a 2,000-article feed 0.9 -> 2.2 ms; the UNIQUE index would need a sort);
+  ``idx_articles_unread``: unread counts, saved searches' unread badges and
+  mark-all-read of a section (badge with 5% unread 0.3 -> 11.5 ms; merged into
+  the section index, 0.2 -> 1.2 ms); ``idx_articles_search``: search (an 88,000-
+  match count 25 -> 58 ms); ``idx_articles_story``: related stories (2 -> 160 ms).
 """
 
 from __future__ import annotations
