@@ -16,10 +16,10 @@ of two signatures.
   from ``refresh.after_ingest``): each new article is compared with articles
   published within ``GROUP_WINDOW_HOURS`` of it; if the best match scores at
   least ``GROUP_THRESHOLD`` it joins that match's story, otherwise it stands
-  alone (no row in ``article_stories``, the narrow table stories live in:
-  schema 8). Only the new articles and that recent window are
-  read, so a refresh costs the same with 1,000 or 100,000 cached articles, and
-  start-up does no work at all.
+  alone (no row in ``article_stories``, the narrow table stories live in since
+  schema 8). Only the new articles and that recent window are read, so a
+  refresh costs the same with 1,000 or 100,000 cached articles, and start-up
+  does no work at all.
 * **Trending** (:func:`trending`): stories told by the most distinct feeds in
   the last hours.
 """
