@@ -83,7 +83,7 @@ def child(corpus: Path, batches: int, repeats: int, profile: str | None, dump: P
             cpu.append(spent)
             digest = tables_digest(store.conn)
             if dump is not None:
-                rows = [[tuple(r) for r in store.conn.execute(sql)] for sql in TABLES]
+                rows = [[tuple(r) for r in store.conn.execute(sql)] for sql in tables(store.conn)]
                 dump.write_bytes(pickle.dumps(rows))
             store.close()
     print(json.dumps({"cpu": cpu, "articles": n_articles, "digest": digest}))
@@ -92,16 +92,30 @@ def child(corpus: Path, batches: int, repeats: int, profile: str | None, dump: P
 TABLES = [
     "SELECT article_id, sig, dup_key FROM related_docs ORDER BY article_id",
     "SELECT term, df FROM related_df ORDER BY term",
-    "SELECT id, story_id FROM articles ORDER BY id",
+    "SELECT a.id, s.story_id FROM articles a"
+    " LEFT JOIN article_stories s ON s.article_id = a.id ORDER BY a.id",
     "SELECT key, value FROM meta WHERE key LIKE 'related%' ORDER BY key",
 ]
 """Everything related stories write, row by row in key order."""
+STORIES_BEFORE_SCHEMA_8 = "SELECT id, story_id FROM articles ORDER BY id"
+"""The story rows of a tree from before ``article_stories`` (schema 8): the same
+(article id, story id or None) tuples in the same order, so the digests compare."""
+
+
+def tables(conn: object) -> list[str]:
+    """:data:`TABLES` as the tree that wrote ``conn`` keeps them."""
+    has_table = conn.execute(  # type: ignore[attr-defined]
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'article_stories'"
+    ).fetchone()
+    return (
+        TABLES if has_table else [STORIES_BEFORE_SCHEMA_8 if "story_id" in t else t for t in TABLES]
+    )
 
 
 def tables_digest(conn: object) -> str:
     """A hash of the :data:`TABLES` rows."""
     h = hashlib.sha256()
-    for sql in TABLES:
+    for sql in tables(conn):
         for row in conn.execute(sql):  # type: ignore[attr-defined]
             h.update(repr(tuple(row)).encode())
         h.update(b"|")

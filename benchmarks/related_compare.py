@@ -4,6 +4,12 @@ Both versions of ``core/related.py`` (the earlier one read from git) answer the
 same random articles of one cache, alternating which goes first, so both see the
 same machine load; the synthetic truth gives same-story precision@5 for each.
 
+Both versions must read the cache's schema: a revision from before schema 8 reads
+stories from ``articles.story_id``, which a cache of this tree leaves NULL, and
+without the index that column had (every story lookup a scan), so compare with
+revisions from schema 8 on (``benchmarks/related_batch_ab.py`` compares two trees
+each on its own cache).
+
 Usage::
 
     python benchmarks/related_speed.py --refresh-runs 0 --keep /tmp/r.db   # once

@@ -391,7 +391,12 @@ def run_ecb(tmp: Path) -> list[Row]:
             st, ids2 = build_cache(docs, folder, "News")
         finally:
             related.GROUP_THRESHOLD = saved
-        story = dict(st.conn.execute("SELECT id, story_id FROM articles").fetchall())
+        story = dict(
+            st.conn.execute(
+                "SELECT a.id, s.story_id FROM articles a"
+                " LEFT JOIN article_stories s ON s.article_id = a.id"
+            ).fetchall()
+        )
         st.close()
         return [story[ids2[d.key]] or -ids2[d.key] for d in docs]
 

@@ -358,7 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         pred = []
         gold = []
-        for aid, story in store.conn.execute("SELECT id, story_id FROM articles"):
+        for aid, story in store.conn.execute(
+            "SELECT a.id, s.story_id FROM articles a"
+            " LEFT JOIN article_stories s ON s.article_id = a.id"
+        ):
             if aid in story_of:
                 pred.append(story if story is not None else -aid)
                 gold.append(story_of[aid])

@@ -115,9 +115,9 @@ class Cache:
 
     def story(self, key: str) -> int | None:
         row = self.store.conn.execute(
-            "SELECT story_id FROM articles WHERE id = ?", (self.ids[key],)
+            "SELECT story_id FROM article_stories WHERE article_id = ?", (self.ids[key],)
         ).fetchone()
-        return None if row[0] is None else int(row[0])
+        return None if row is None else int(row[0])
 
 
 @pytest.fixture
@@ -265,6 +265,15 @@ def test_deleted_articles_leave_the_related_data(cache: Cache) -> None:
     )
     ids = [i.article_id for i in related_articles(cache.store, cache.ids["quake"])]
     assert cache.ids["rewrite"] not in ids
+    # Its story membership goes too (a foreign-key cascade fires the schema-8 trigger),
+    # so an id SQLite hands to a later article starts outside any story.
+    assert cache.story("quake") is not None
+    assert (
+        cache.store.conn.execute(
+            "SELECT count(*) FROM article_stories WHERE article_id = ?", (cache.ids["rewrite"],)
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_trending_counts_distinct_sources_in_the_window(cache: Cache) -> None:
@@ -424,3 +433,113 @@ def test_query_words_are_budgeted_by_what_the_full_text_index_holds(
     assert ids[0] == cache.ids["again"]
     assert len(asked) == 1 and "qazvin" in asked[0] and "accord" not in asked[0]
     assert related._indexed_count(cache.store.conn, "accord", 10) == 11
+
+
+# ------------------------------------------------- caches written before schema 8
+
+_STORY_BATCH = {
+    "filler": [entry(f"f{i}", t, T0 - timedelta(days=10)) for i, t in enumerate(FILLER)],
+    "alpha": [entry("quake", QUAKE), entry("chile", OTHER_QUAKE, T0 + timedelta(hours=1))],
+    "beta": [entry("rewrite", QUAKE_REWRITE, T0 + timedelta(hours=2))],
+    "gamma": [entry("rewrite3", QUAKE_REWRITE, T0 + timedelta(hours=3))],
+}
+
+
+def _write_as_schema_7(store: Store, new: list[int]) -> None:
+    """Index ``new`` (one batch) and write it as termnews before schema 8 did.
+
+    The grouping is worked out by today's code (it reads nothing of the story
+    tables for a first batch: no cached article is in its time window) and written
+    with the statements of schema 7's ``related._write``: the story id a column of
+    the article row.
+    """
+    from termnews.core import related
+
+    store.index_pending()  # the full-text index, as refresh.after_ingest builds it first
+    work = related._work_out(store.conn, new, None)
+    assert work is not None and work.stories
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO related_df(term, df) VALUES (?, ?) "
+            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            sorted(work.batch_df.items()),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO related_docs(article_id, sig, dup_key) VALUES (?, ?, ?)",
+            work.docs,
+        )
+        conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", work.stories)
+        store.set_meta("related_docs_seen", str(len(work.docs)))
+        store.set_meta("related_indexed_upto", str(max(work.ids)))
+
+
+def _story_views(cache: Cache) -> list[object]:
+    """Everything a reader sees of stories, by article key (ids are the same in both caches)."""
+    store, ids = cache.store, cache.ids
+    now = (T0 + timedelta(hours=12)).timestamp()
+    return [
+        {k: cache.story(k) for k in ids},
+        {k: related_articles(store, i) for k, i in ids.items()},
+        {k: story_group(store, i) for k, i in ids.items()},
+        trending(store, hours=24, now=now),
+        trending_headlines(store, hours=24, now=now),
+        with_sources(store, store.headlines()),
+        [store.article(i).story_id for i in ids.values()],
+        story_sources(store, [cache.story(k) for k in ids]),
+    ]
+
+
+def test_a_schema_7_cache_keeps_its_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache written before schema 8 (story ids in ``articles.story_id``) opens with
+    every story intact in ``article_stories`` and reads exactly like one written now."""
+    from termnews.core.store import db as dbmod
+    from termnews.core.store.schema import SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == 8
+    old_path = tmp_path / "old" / "termnews.db"
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 7)  # the migrations up to 7 only
+    old = Cache(Store.open(old_path))
+    assert old.store.conn.execute("PRAGMA user_version").fetchone()[0] == 7
+    names = {r[0] for r in old.store.conn.execute("SELECT name FROM sqlite_master")}
+    assert "article_stories" not in names and "idx_articles_story" in names
+    _write_as_schema_7(old.store, old.ingest(_STORY_BATCH, hook=False))
+    before = old.store.conn.execute(
+        "SELECT id, story_id FROM articles WHERE story_id IS NOT NULL ORDER BY id"
+    ).fetchall()
+    keys, feeds = old.ids, old.feeds
+    old.store.close()
+    quake = dict(before)[keys["quake"]]
+    assert {keys["quake"], keys["rewrite"], keys["rewrite3"]} <= {
+        i for i, s in before if s == quake
+    }
+    assert keys["chile"] not in dict(before)
+
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", SCHEMA_VERSION)
+    migrated = Cache(Store.open(old_path))
+    migrated.ids, migrated.feeds = dict(keys), feeds
+    conn = migrated.store.conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "idx_articles_story" not in names and "idx_article_stories_story" in names
+    stories = conn.execute("SELECT article_id, story_id FROM article_stories ORDER BY 1")
+    assert [tuple(r) for r in stories] == [tuple(r) for r in before]
+
+    # The same articles written by today's code from the start: the same stories seen
+    # everywhere (related, story group, trending, headline source counts, articles).
+    fresh = Cache(Store.open(tmp_path / "new" / "termnews.db"))
+    fresh.ingest(_STORY_BATCH)
+    assert fresh.ids == keys
+    assert _story_views(migrated) == _story_views(fresh)
+    assert related_articles(migrated.store, keys["quake"])[0].same_story
+    fresh.store.close()
+
+    # A later refresh joins a new version to the story kept from before.
+    migrated.ingest({"delta": [entry("rewrite4", QUAKE_REWRITE, T0 + timedelta(hours=4))]})
+    assert migrated.story("rewrite4") == quake
+    # Deleting articles drops their memberships (unsubscribing, retention).
+    migrated.store.remove_feed(migrated.feeds["gamma"])
+    left = {r[0] for r in conn.execute("SELECT article_id FROM article_stories")}
+    assert keys["rewrite3"] not in left and {keys["quake"], migrated.ids["rewrite4"]} <= left
+    migrated.store.close()

@@ -157,8 +157,8 @@ def test_a_batch_worked_out_elsewhere_writes_what_the_writer_would(tmp_path: Pat
 
     def indexed(store: Store) -> list[tuple[int, bytes, int, int | None]]:
         return store.conn.execute(
-            "SELECT d.article_id, d.sig, d.dup_key, a.story_id FROM related_docs d"
-            " JOIN articles a ON a.id = d.article_id ORDER BY d.article_id"
+            "SELECT d.article_id, d.sig, d.dup_key, s.story_id FROM related_docs d"
+            " LEFT JOIN article_stories s ON s.article_id = d.article_id ORDER BY d.article_id"
         ).fetchall()
 
     here, here_terms, ids = fill(tmp_path / "here.db")

@@ -16,9 +16,10 @@ of two signatures.
   from ``refresh.after_ingest``): each new article is compared with articles
   published within ``GROUP_WINDOW_HOURS`` of it; if the best match scores at
   least ``GROUP_THRESHOLD`` it joins that match's story, otherwise it stands
-  alone (``story_id`` NULL). Only the new articles and that recent window are
-  read, so a refresh costs the same with 1,000 or 100,000 cached articles, and
-  start-up does no work at all.
+  alone (no row in ``article_stories``, the narrow table stories live in since
+  schema 8). Only the new articles and that recent window are read, so a
+  refresh costs the same with 1,000 or 100,000 cached articles, and start-up
+  does no work at all.
 * **Trending** (:func:`trending`): stories told by the most distinct feeds in
   the last hours.
 """
@@ -97,6 +98,11 @@ articles a usual one takes about 20 (95% under 50), one with a word the index ho
 in most articles about 1,300."""
 _SAME_BEYOND_DOUBT = 0.9
 """A candidate this close is a near-duplicate: stop scoring the others."""
+_MEMBERS = "article_stories s CROSS JOIN articles a ON a.id = s.article_id"
+"""A story's members with their article rows, found through the story index first.
+
+CROSS JOIN keeps that order: the planner, which has no statistics, could otherwise walk
+the articles in time order (to skip a sort) and look each one's story up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +329,7 @@ class _Indexing:
     docs: list[tuple[int, bytes, int]]
     """(article id, packed signature, dup key) rows of ``related_docs``."""
     stories: list[tuple[int, int]]
-    """(story id, article id) updates."""
+    """(story id, article id) memberships to write."""
 
 
 def index_new_articles(
@@ -416,6 +422,11 @@ def _write(store: Store, work: _Indexing | None) -> int:
 
     Rows go in key order: each b-tree is then walked once, left to right, instead
     of jumping between pages for every term (tens of thousands per batch).
+
+    A story membership is written only while its article exists (the batch may
+    have been worked out in another thread or process while the article was
+    deleted): like the UPDATE of ``articles`` it replaces, it must not leave a
+    row behind for an id SQLite can hand to a later article.
     """
     if work is None:
         return 0
@@ -430,7 +441,9 @@ def _write(store: Store, work: _Indexing | None) -> int:
             sorted(work.docs, key=itemgetter(0)),
         )
         conn.executemany(
-            "UPDATE articles SET story_id = ? WHERE id = ?",
+            "INSERT INTO article_stories(article_id, story_id) SELECT ?2, ?1"
+            " WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?2)"
+            " ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id",
             sorted(work.stories, key=itemgetter(1)),
         )
         store.set_meta(_META_SEEN, str(_meta_int(conn, _META_SEEN) + len(work.docs)))
@@ -515,15 +528,23 @@ def _window(
         if not shared or aid in new_ids:
             continue
         found.append(_Doc(aid, ts, None, tuple(shared), blob))
-    stories = dict(_select(conn, "id, story_id", [d.id for d in found]))
+    stories: dict[int, int] = {}
+    for chunk in _chunks([d.id for d in found]):
+        stories.update(
+            conn.execute(
+                "SELECT article_id, story_id FROM article_stories"
+                f" WHERE article_id IN ({_marks(len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
     for d in found:
         d.story_id = stories.get(d.id)
     story_ids = sorted({d.story_id for d in found if d.story_id is not None})
     spans: dict[int, tuple[float, float]] = {}
     for chunk in _chunks(story_ids):
         for story, first, last in conn.execute(
-            "SELECT story_id, min(sort_ts), max(sort_ts) FROM articles"
-            f" WHERE story_id IN ({_marks(len(chunk))}) GROUP BY story_id",
+            f"SELECT s.story_id, min(a.sort_ts), max(a.sort_ts) FROM {_MEMBERS}"
+            f" WHERE s.story_id IN ({_marks(len(chunk))}) GROUP BY s.story_id",
             chunk,
         ):
             spans[story] = (first, last)
@@ -614,9 +635,9 @@ class _Query:
 
 def _load_query(store: Store, article_id: int) -> _Query:
     row = store.conn.execute(
-        "SELECT a.id, a.feed_id, a.link, a.story_id, a.title, a.summary, a.content, d.sig,"
-        " d.dup_key FROM articles a LEFT JOIN related_docs d ON d.article_id = a.id "
-        "WHERE a.id = ?",
+        "SELECT a.id, a.feed_id, a.link, s.story_id, a.title, a.summary, a.content, d.sig,"
+        " d.dup_key FROM articles a LEFT JOIN related_docs d ON d.article_id = a.id"
+        " LEFT JOIN article_stories s ON s.article_id = a.id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
     if row is None:
@@ -812,7 +833,9 @@ def related_articles(store: Store, article_id: int, limit: int = 6) -> list[Rela
         # story index alone (a covering index), not from the large article rows.
         same = {
             r[0]
-            for r in store.conn.execute("SELECT id FROM articles WHERE story_id = ?", (q.story_id,))
+            for r in store.conn.execute(
+                "SELECT article_id FROM article_stories WHERE story_id = ?", (q.story_id,)
+            )
         }
     return _related(store, q, ids, same, limit)
 
@@ -822,8 +845,8 @@ def _story_members(store: Store, story_id: int, limit: int, but_feed: int = -1) 
     return [
         r[0]
         for r in store.conn.execute(
-            "SELECT id FROM articles WHERE story_id = ? AND feed_id != ? "
-            "ORDER BY sort_ts DESC LIMIT ?",
+            f"SELECT s.article_id FROM {_MEMBERS} WHERE s.story_id = ? AND a.feed_id != ? "
+            "ORDER BY a.sort_ts DESC LIMIT ?",
             (story_id, but_feed, limit),
         )
     ]
@@ -856,8 +879,8 @@ def story_sources(store: Store, story_ids: Iterable[int | None]) -> dict[int, in
     for chunk in _chunks(wanted):
         counts.update(
             store.conn.execute(
-                "SELECT story_id, count(DISTINCT feed_id) FROM articles "
-                f"WHERE story_id IN ({_marks(len(chunk))}) GROUP BY story_id",
+                f"SELECT s.story_id, count(DISTINCT a.feed_id) FROM {_MEMBERS} "
+                f"WHERE s.story_id IN ({_marks(len(chunk))}) GROUP BY s.story_id",
                 chunk,
             ).fetchall()
         )
@@ -885,9 +908,9 @@ def trending(
     stories = [g[0] for g in groups]
     reps: dict[int, tuple[int, str, str, str]] = {}
     for row in store.conn.execute(
-        "SELECT a.story_id, a.id, a.title, a.section, f.title FROM articles a "
+        f"SELECT s.story_id, a.id, a.title, a.section, f.title FROM {_MEMBERS} "
         "JOIN feeds f ON f.id = a.feed_id "
-        f"WHERE a.story_id IN ({_marks(len(stories))}) AND a.sort_ts >= ? "
+        f"WHERE s.story_id IN ({_marks(len(stories))}) AND a.sort_ts >= ? "
         "ORDER BY a.sort_ts DESC, a.id DESC",
         (*stories, since),
     ):
@@ -926,8 +949,9 @@ def _headlines_by_ids(store: Store, ids: Sequence[int]) -> list[Headline]:
         return []
     rows = store.conn.execute(
         "SELECT a.id, a.feed_id, f.title, a.section, a.title, a.published, a.updated,"
-        " a.fetched_at, a.read, a.starred, a.story_id FROM articles a"
-        f" JOIN feeds f ON f.id = a.feed_id WHERE a.id IN ({_marks(len(ids))})",
+        " a.fetched_at, a.read, a.starred, s.story_id FROM articles a"
+        " JOIN feeds f ON f.id = a.feed_id LEFT JOIN article_stories s ON s.article_id = a.id"
+        f" WHERE a.id IN ({_marks(len(ids))})",
         list(ids),
     ).fetchall()
     return [

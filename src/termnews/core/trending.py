@@ -24,12 +24,16 @@ def trending_groups(
     """``(story_id, feeds, articles, latest sort_ts)`` of the trending stories, best first.
 
     A story trends when at least two distinct feeds told it since ``hours`` ago.
+    The window's articles come from the time index, and each one's story from the
+    narrow ``article_stories`` (CROSS JOIN keeps that order): an article outside
+    any story has no row there.
     """
     since = (time.time() if now is None else now) - hours * 3600.0
     return store.conn.execute(
-        "SELECT story_id, count(DISTINCT feed_id) AS n, count(*), max(sort_ts) AS latest "
-        "FROM articles INDEXED BY idx_articles_ts WHERE sort_ts >= ? AND story_id IS NOT NULL "
-        "GROUP BY story_id HAVING n >= 2 ORDER BY n DESC, latest DESC LIMIT ?",
+        "SELECT s.story_id, count(DISTINCT a.feed_id) AS n, count(*), max(a.sort_ts) AS latest "
+        "FROM articles a INDEXED BY idx_articles_ts CROSS JOIN article_stories s"
+        " ON s.article_id = a.id WHERE a.sort_ts >= ? "
+        "GROUP BY s.story_id HAVING n >= 2 ORDER BY n DESC, latest DESC LIMIT ?",
         (since, limit),
     ).fetchall()
 

@@ -542,10 +542,11 @@ def search(
         int(r["id"]): r
         for r in store.conn.execute(
             "SELECT a.id, a.title, a.feed_id, f.title AS feed_title, a.section, a.published,"
-            " a.updated, a.fetched_at, a.read, a.starred, a.muted, a.link, a.author, a.story_id,"
+            " a.updated, a.fetched_at, a.read, a.starred, a.muted, a.link, a.author, s.story_id,"
             " substr(a.summary, 1, 600) AS summary,"
             " CASE WHEN a.summary = '' THEN substr(a.content, 1, 600) ELSE '' END AS content"
             " FROM articles a JOIN feeds f ON f.id = a.feed_id"
+            " LEFT JOIN article_stories s ON s.article_id = a.id"
             f" WHERE a.id IN ({','.join('?' * len(ids))})",
             ids,
         )

@@ -34,9 +34,19 @@ from termnews.core.text import clean_line
 
 _HEADLINE_COLUMNS = (
     "a.id, a.feed_id, f.title AS feed_title, a.section, a.title, a.published, a.updated,"
-    " a.fetched_at, a.read, a.starred, a.story_id"
+    " a.fetched_at, a.read, a.starred, s.story_id"
 )
-_ARTICLE_COLUMNS = "a.*, f.title AS feed_title"
+_ARTICLE_COLUMNS = (
+    "a.id, a.feed_id, f.title AS feed_title, a.section, a.guid, a.link, a.title, a.author,"
+    " a.published, a.updated, a.summary, a.content, a.content_html, a.content_base,"
+    " a.categories, a.image, a.enclosures, a.read, a.starred, a.fetched_at, a.full_content,"
+    " a.full_error, s.story_id"
+)
+"""Named, not ``a.*``: the articles table still has its pre-schema-8 ``story_id`` column,
+whose values are stale; an article's story is its ``article_stories`` row (schema.py)."""
+_ARTICLES_FROM = (
+    "articles a JOIN feeds f ON f.id = a.feed_id LEFT JOIN article_stories s ON s.article_id = a.id"
+)
 _FEED_STATE_COLUMNS = frozenset(
     {
         "url",
@@ -677,8 +687,7 @@ class Store:
     def article(self, article_id: int) -> Article:
         """One article by id."""
         row = self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
-            "WHERE a.id = ?",
+            f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLES_FROM} WHERE a.id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
@@ -692,8 +701,7 @@ class Store:
             return []
         marks = ",".join("?" * len(wanted))
         rows = self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
-            f"WHERE a.id IN ({marks})",
+            f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLES_FROM} WHERE a.id IN ({marks})",
             wanted,
         ).fetchall()
         by_id = {r["id"]: self._article(r) for r in rows}
@@ -744,7 +752,7 @@ class Store:
         """
         where, params = self._filter(section, feed_id, unread, starred, include_muted)
         rows = self.conn.execute(
-            f"SELECT {_HEADLINE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            f"SELECT {_HEADLINE_COLUMNS} FROM {_ARTICLES_FROM} "
             f"{where} ORDER BY a.sort_ts DESC, a.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
@@ -810,7 +818,7 @@ class Store:
         """
         where, params = self._filter(section, feed_id, unread, starred, include_muted)
         rows = self.conn.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLES_FROM} "
             f"{where} ORDER BY a.sort_ts DESC, a.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         ).fetchall()
