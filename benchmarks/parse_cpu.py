@@ -1,8 +1,8 @@
 """CPU a parse worker spends per article, this tree against a git revision, side by side.
 
 What is measured is the whole job a parse worker process runs for each feed of a
-refresh (``termnews.core.parse_pool.parse_and_count_job``: feed bytes to a
-``ParsedFeed`` with each entry's plain text and summary, plus the encoded
+refresh (``termnews.core.parse_pool.parse_and_count_job``: feed bytes to each
+entry's plain text and summary, as rows for the writer, plus the encoded
 related-stories term counts), and the pickling of its result, which the worker
 does to send it back to the writer. It runs in-process over every feed of a corpus,
 timed with the thread's CPU clock, so neither the network nor the writer nor the
