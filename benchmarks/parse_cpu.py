@@ -1,8 +1,8 @@
 """CPU a parse worker spends per article, this tree against a git revision, side by side.
 
 What is measured is the whole job a parse worker process runs for each feed of a
-refresh (``termnews.core.parse_pool.parse_and_count_job``: feed bytes to a
-``ParsedFeed`` with each entry's plain text and summary, plus the encoded
+refresh (``termnews.core.parse_pool.parse_and_count_job``: feed bytes to each
+entry's plain text and summary, as rows for the writer, plus the encoded
 related-stories term counts), and the pickling of its result, which the worker
 does to send it back to the writer. It runs in-process over every feed of a corpus,
 timed with the thread's CPU clock, so neither the network nor the writer nor the
@@ -91,6 +91,20 @@ def _job() -> Any:
     return parse_and_count
 
 
+def _entries(job_result: tuple[Any, Any, Any], data: bytes, url: str) -> Any:
+    """The job's ``ParsedFeed`` (or None), to compare: a tree whose job hands over rows
+    (``termnews.core.store.rows.FeedRows``) parses the feed again, untimed, for its entries.
+
+    The rows themselves store what the entries did (tests/unit/test_store_rows.py).
+    """
+    from termnews.core import parse_pool
+
+    parsed = job_result[0]
+    if parsed is None or hasattr(parsed, "entries"):
+        return parsed
+    return parse_pool.parse_job(data, url)[0]
+
+
 def serve(src: Path, paths: list[Path]) -> None:
     """Answer the driver's commands on stdin with the code under ``src``.
 
@@ -105,7 +119,7 @@ def serve(src: Path, paths: list[Path]) -> None:
     job = _job()
     job(_WARM_UP, URL_BASE + "warm-up.xml", None)  # lazy imports, as a worker's first feed
     feeds = [(p.name, p.read_bytes()) for p in paths]
-    results: list[tuple[str, Any]] = []
+    results: list[tuple[str, bytes, Any]] = []
     dumps = pickle.dumps
     gc.collect()
     print("ready", flush=True)
@@ -117,11 +131,16 @@ def serve(src: Path, paths: list[Path]) -> None:
             for name, data in feeds[first:last]:
                 result = job(data, URL_BASE + name, None)
                 dumps(result)  # what ProcessPoolExecutor does to send it to the writer
-                results.append((name, result))
+                results.append((name, data, result))
             print(time.thread_time() - cpu0, flush=True)
         elif command == "ARTICLES":
-            print(sum(len(r[0].entries) for _n, r in results if r[0] is not None), flush=True)
+            parsed_feeds = (_entries(r, data, URL_BASE + n) for n, data, r in results)
+            print(sum(len(p.entries) for p in parsed_feeds if p is not None), flush=True)
         elif command == "DUMP":
+            dumped = [
+                (name, _entries(result, data, URL_BASE + name), *result[1:])
+                for name, data, result in results
+            ]
             plain = [
                 {
                     "name": name,
@@ -133,7 +152,7 @@ def serve(src: Path, paths: list[Path]) -> None:
                     "markdown": [e.markdown for e in parsed.entries] if parsed else [],
                     "terms": list(terms),
                 }
-                for name, (parsed, error, terms) in results
+                for name, parsed, error, terms in dumped
             ]
             Path(rest[0].strip()).write_bytes(pickle.dumps(plain))
             print("dumped", flush=True)

@@ -119,15 +119,13 @@ def test_workers_count_the_new_entries_as_the_writer_would(server: Loopback, sto
 
 def test_counts_kept_for_a_refresh_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from termnews.core import related
-    from termnews.core.models import EntryData
     from termnews.core.related_text import encode_terms
 
     monkeypatch.setattr(related, "BACKFILL_LIMIT", 5)
     blob = encode_terms(doc_terms(*STORIES[0]))
     terms = RefreshTerms()
     for feed_id in (1, 2):
-        entries = [EntryData(guid=f"g{i}", link=None, title="t") for i in range(4)]
-        terms.add(feed_id, entries, [blob, b"", blob, blob])
+        terms.add(feed_id, [f"g{i}" for i in range(4)], [blob, b"", blob, blob])
     # Six counted entries, five kept: the first one added goes.
     assert len(terms) == 5
     assert terms.take(1, "g0") is None and terms.take(1, "g1") is None
@@ -152,7 +150,7 @@ def test_a_batch_worked_out_elsewhere_writes_what_the_writer_would(tmp_path: Pat
             )
             ids += store.ingest(fid, ParsedFeed(f"site{n}", entries)).new_ids
             if n != 3:  # one article the workers did not count: read from its text
-                terms.add(fid, entries, [encode_terms(doc_terms(title, lead_text("", body)))])
+                terms.add(fid, [f"g{n}"], [encode_terms(doc_terms(title, lead_text("", body)))])
         return store, terms, ids
 
     def indexed(store: Store) -> list[tuple[int, bytes, int, int | None]]:

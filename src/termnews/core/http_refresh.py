@@ -54,7 +54,7 @@ from termnews.core.refresh import (
     status_for,
 )
 from termnews.core.sources.fetch import Fetcher, FetchResult
-from termnews.core.store import Store
+from termnews.core.store import FeedRows, Store
 
 if TYPE_CHECKING:
     from termnews.core.related import RefreshTerms
@@ -110,7 +110,7 @@ class _Fetched:
 
     feed: Feed
     result: FetchResult
-    parsed: ParsedFeed | None = None
+    parsed: FeedRows | ParsedFeed | None = None
     parse_error: str | None = None
     body_hash: str | None = None
     unchanged: bool = False
@@ -308,7 +308,9 @@ class _Writer:
             self.deferred.append((feed.id, fields))
             status = STATUS_UNCHANGED if item.unchanged else STATUS_NOT_MODIFIED
             return FeedOutcome(feed.id, feed.title, url, status, warnings=tuple(warnings))
-        parsed = item.parsed
+        # Rows from the parse job; entries it could not make rows of fail here, as
+        # they would in ingest (a body SQLite cannot store as text).
+        parsed = FeedRows.of(item.parsed)
         fields["ttl_minutes"] = parsed.ttl_minutes
         fields["next_check"] = self._next_check(parsed.ttl_minutes, now)
         title = feed.title
@@ -318,7 +320,7 @@ class _Writer:
             fields["site_url"] = parsed.link
         ingest = self.store.ingest(feed.id, parsed, source_hash=item.body_hash, feed_fields=fields)
         if ingest.new and item.terms and self.terms is not None:
-            self.terms.add(feed.id, parsed.entries, item.terms)
+            self.terms.add(feed.id, parsed.keys, item.terms)
         warnings.extend(parsed.warnings)
         return FeedOutcome(
             feed.id,

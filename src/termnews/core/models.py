@@ -103,10 +103,11 @@ class EntryData:
     def __reduce__(self) -> tuple[type[EntryData], tuple[object, ...]]:
         """Pickle as the constructor's arguments, read in C (:data:`_ENTRY_FIELDS`).
 
-        Every entry of a refresh is pickled by a parse worker and unpickled in
-        the writer's process. A slots dataclass otherwise pickles through its
-        generated ``__getstate__``/``__setstate__``, which walk ``fields()`` in
-        Python: ~25 us per entry both ways, against ~15 us this way.
+        Parsed entries cross processes (a parse worker sends them when it cannot
+        make them rows, ``termnews.core.store.rows``). A slots dataclass otherwise
+        pickles through its generated ``__getstate__``/``__setstate__``, which
+        walk ``fields()`` in Python: ~25 us per entry both ways, against ~15 us
+        this way.
         """
         return (EntryData, _ENTRY_FIELDS(self))
 

@@ -16,7 +16,10 @@ parses in a thread instead: starting processes would cost more than it saves.
 
 :func:`parse_and_count_job` also counts each entry's terms for related stories
 (:func:`termnews.core.related_text.entry_terms`) while the text is in hand, so
-that work runs on every core too instead of in the single writer.
+that work runs on every core too instead of in the single writer, and hands the
+entries over as the rows the writer inserts (:mod:`termnews.core.store.rows`): their
+keys, content hashes and JSON lists are made here, and the bodies travel as the UTF-8
+SQLite stores, encoded once.
 
 Parse workers run at background priority (:func:`termnews.core.priority.lower_priority`:
 ``SCHED_IDLE`` on Linux, and :data:`PARSE_WORKER_NICE`): a refresh is background work,
@@ -39,6 +42,7 @@ from datetime import datetime
 from termnews.core.models import ParsedFeed
 from termnews.core.priority import idle_policy, is_idle, lower_niceness
 from termnews.core.related_text import entry_terms
+from termnews.core.store.rows import FeedRows
 
 __all__ = [
     "MIN_FEEDS_FOR_PROCESSES",
@@ -102,19 +106,26 @@ def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
 
 def parse_and_count_job(
     data: bytes, url: str, since: datetime | None = None
-) -> tuple[ParsedFeed | None, str | None, tuple[bytes, ...]]:
+) -> tuple[FeedRows | ParsedFeed | None, str | None, tuple[bytes, ...]]:
     """:func:`parse_job` plus each entry's encoded term counts (empty if counting failed).
 
     Only entries dated after ``since`` (or undated) are counted: see
-    :func:`termnews.core.related_text.entry_terms`.
+    :func:`termnews.core.related_text.entry_terms`. The entries come back as the
+    rows the writer inserts (:class:`~termnews.core.store.rows.FeedRows`), made here
+    on a core of their own; a feed whose rows cannot be made comes back parsed, and
+    the writer fails it as it would have done.
     """
     parsed, error = parse_job(data, url)
     if parsed is None:
         return parsed, error, ()
     try:
-        return parsed, error, entry_terms(parsed.entries, since)
+        terms = entry_terms(parsed.entries, since)
     except Exception:  # only a shortcut: the writer counts from the stored text instead
-        return parsed, error, ()
+        terms = ()
+    try:
+        return FeedRows.of(parsed), error, terms
+    except Exception:  # a body SQLite cannot store as text: the writer reports it
+        return parsed, error, terms
 
 
 def worker_ready() -> int:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from termnews.core.errors import NotFoundError
-from termnews.core.models import EntryData, Headline
+from termnews.core.models import Headline
 from termnews.core.related_text import (
     DocTerms,
     batch_document_frequencies,
@@ -56,7 +56,7 @@ from termnews.core.related_text import (
     unpack,
     weigh,
 )
-from termnews.core.store import Store, entry_key
+from termnews.core.store import Store
 
 GROUP_THRESHOLD = 0.25
 """Signature cosine from which two articles are taken to tell the same story."""
@@ -262,14 +262,14 @@ class RefreshTerms:
     def __len__(self) -> int:
         return len(self._encoded)
 
-    def add(self, feed_id: int, entries: Sequence[EntryData], encoded: Sequence[bytes]) -> None:
-        """Keep one feed's counts (``encoded[i]`` for ``entries[i]``, ``b""`` for none)."""
-        if len(entries) != len(encoded):
+    def add(self, feed_id: int, keys: Sequence[str], encoded: Sequence[bytes]) -> None:
+        """Keep one feed's counts: ``encoded[i]`` for the entry keyed ``keys[i]``, if not empty."""
+        if len(keys) != len(encoded):
             return
         kept = self._encoded
-        for entry, blob in zip(entries, encoded, strict=True):
+        for key, blob in zip(keys, encoded, strict=True):
             if blob:
-                kept.setdefault((feed_id, entry_key(entry)), blob)
+                kept.setdefault((feed_id, key), blob)
         while len(kept) > BACKFILL_LIMIT:
             kept.popitem(last=False)
 

@@ -12,7 +12,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,6 @@ from termnews.core.errors import NotFoundError, StoreError
 from termnews.core.models import (
     DEFAULT_SECTION,
     Article,
-    EntryData,
     Feed,
     Headline,
     ParsedFeed,
@@ -30,6 +29,18 @@ from termnews.core.models import (
     body_markdown,
 )
 from termnews.core.store.db import is_write_failure, open_connection
+from termnews.core.store.rows import (
+    BODY_COLUMNS,
+    HASH,
+    KEY,
+    PUBLISHED,
+    ROW_COLUMNS,
+    UPDATED,
+    FeedRows,
+    Row,
+    content_hash,
+    row_entry,
+)
 from termnews.core.text import clean_line
 
 _HEADLINE_COLUMNS = (
@@ -89,46 +100,42 @@ class IngestResult:
     new_ids: tuple[int, ...] = ()
 
 
-def entry_key(entry: EntryData) -> str:
-    """The dedupe key within a feed: guid, else link, else a hash of the text."""
-    if entry.guid and entry.guid.strip():
-        return entry.guid.strip()
-    if entry.link and entry.link.strip():
-        return entry.link.strip()
-    # The Markdown, as before bodies were kept as HTML: the key must not change.
-    import hashlib  # here, not at the top: the reader's start never hashes (issue 8)
-
-    digest = hashlib.sha1(
-        f"{entry.title}\n{entry.summary}\n{entry.markdown}".encode("utf-8", "replace")
-    )
-    return "sha1:" + digest.hexdigest()
-
-
-def _legacy_same(entry: EntryData, old: tuple[int, str, bool]) -> bool:
+def _legacy_same(row: Row, old: tuple[int, str, bool]) -> bool:
     """True if a row stored as Markdown (schema < 4) holds this entry unchanged.
 
     Such rows were hashed over the Markdown, so the new plain-text hash never
     matches them. Their first re-ingest converts the body once to compare; an
     unchanged row is then rewritten in the new form without counting as updated.
     """
-    if entry.content_html is None or not old[2]:
+    if row[_HTML] is None or not old[2]:
         return False
-    return _content_hash(replace(entry, content=entry.markdown)) == old[1]
+    entry = row_entry(row)
+    markdown = entry.markdown
+    return content_hash(entry.title, entry.summary, markdown, entry.link, entry.author) == old[1]
 
 
-def _content_hash(entry: EntryData) -> str:
-    """Hash of what a reader sees; ``content`` is the plain text when HTML is kept.
+_HTML = ROW_COLUMNS.index("content_html")
 
-    The bytes hashed are each part followed by a NUL, as stored hashes were made
-    (a changed value would make every cached article look changed): joined and
-    encoded once, which is the same bytes as part by part and a third of the cost.
-    """
-    text = "\x00".join(
-        (entry.title, entry.summary, entry.content, entry.link or "", entry.author or "", "")
-    )
-    import hashlib  # a dict look-up once loaded (see entry_key)
 
-    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=12).hexdigest()
+def _placeholder(column: str) -> str:
+    return "CAST(? AS TEXT)" if column in BODY_COLUMNS else "?"
+
+
+_INSERT = (
+    "INSERT INTO articles(feed_id, section, fetched_at, sort_ts, "
+    + ", ".join(ROW_COLUMNS)
+    + ") VALUES (?, ?, ?, ?, "
+    + ", ".join(map(_placeholder, ROW_COLUMNS))
+    + ")"
+)
+"""A new article: (feed id, section, fetched at, sort time) and then its row."""
+
+_UPDATE = (
+    "UPDATE articles SET "
+    + ", ".join(f"{c} = {_placeholder(c)}" for c in ROW_COLUMNS if c != "guid")
+    + ", sort_ts = coalesce(?, sort_ts) WHERE id = ?"
+)
+"""A changed article: its row without the key, then its sort time (None keeps it) and id."""
 
 
 class Store:
@@ -472,7 +479,7 @@ class Store:
     def ingest(
         self,
         feed_id: int,
-        parsed: ParsedFeed,
+        parsed: ParsedFeed | FeedRows,
         source_hash: str | None = None,
         feed_fields: Mapping[str, Any] | None = None,
     ) -> IngestResult:
@@ -482,8 +489,11 @@ class Store:
         guid, else the link, else a content hash; an entry whose text did not
         change is not written at all. ``feed_fields`` (fetch state: etag,
         last_success, ...) are written in the same transaction, so a refresh
-        costs one transaction per changed feed.
+        costs one transaction per changed feed. A refresh's parse workers hand
+        over :class:`FeedRows` (see :mod:`termnews.core.store.rows`); entries
+        parsed here are made rows first.
         """
+        rows = FeedRows.of(parsed).rows
         now = _now()
         new_ids: list[int] = []
         updated = unchanged = 0
@@ -501,73 +511,25 @@ class Store:
                 )
             }
             seen: set[str] = set()
-            for index, entry in enumerate(parsed.entries):
-                key = entry_key(entry)
+            execute = conn.execute
+            for index, row in enumerate(rows):
+                key = row[KEY]
                 if key in seen:
                     continue
                 seen.add(key)
-                chash = _content_hash(entry)
-                published = _ts(entry.published)
-                updated_ts = _ts(entry.updated)
-                # Undated entries keep feed order: newer first, a hair apart.
-                sort_ts = published or updated_ts or (now - index * 1e-3)
                 old = existing.get(key)
                 if old is None:
-                    cur = conn.execute(
-                        "INSERT INTO articles(feed_id, section, guid, link, title, author,"
-                        " published, updated, sort_ts, summary, content, categories, image,"
-                        " enclosures, content_hash, fetched_at, content_html, content_base)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            feed_id,
-                            section,
-                            key,
-                            entry.link,
-                            entry.title,
-                            entry.author,
-                            published,
-                            updated_ts,
-                            sort_ts,
-                            entry.summary,
-                            entry.content,
-                            json.dumps(entry.categories) if entry.categories else "",
-                            entry.image,
-                            json.dumps(entry.enclosures) if entry.enclosures else "",
-                            chash,
-                            now,
-                            entry.content_html,
-                            entry.content_base,
-                        ),
-                    )
+                    # Undated entries keep feed order: newer first, a hair apart.
+                    sort_ts = row[PUBLISHED] or row[UPDATED] or (now - index * 1e-3)
+                    cur = execute(_INSERT, (feed_id, section, now, sort_ts, *row))
                     assert cur.lastrowid is not None
                     new_ids.append(cur.lastrowid)
-                elif old[1] != chash:
-                    changed = not _legacy_same(entry, old)
+                elif old[1] != row[HASH]:
+                    changed = not _legacy_same(row, old)
                     self._fts_forget(conn, "id = ?", (old[0],))
-                    conn.execute(
-                        "UPDATE articles SET link = ?, title = ?, author = ?, published = ?,"
-                        " updated = ?, sort_ts = CASE WHEN ? IS NULL THEN sort_ts ELSE ? END,"
-                        " summary = ?, content = ?, categories = ?, image = ?, enclosures = ?,"
-                        " content_hash = ?, content_html = ?, content_base = ? WHERE id = ?",
-                        (
-                            entry.link,
-                            entry.title,
-                            entry.author,
-                            published,
-                            updated_ts,
-                            published or updated_ts,
-                            published or updated_ts,
-                            entry.summary,
-                            entry.content,
-                            json.dumps(entry.categories) if entry.categories else "",
-                            entry.image,
-                            json.dumps(entry.enclosures) if entry.enclosures else "",
-                            chash,
-                            entry.content_html,
-                            entry.content_base,
-                            old[0],
-                        ),
-                    )
+                    # The key comes first in a row: the rest is what changes.
+                    dated = row[PUBLISHED] or row[UPDATED]
+                    execute(_UPDATE, (*row[1:], dated, old[0]))
                     self._fts_add(conn, "id = ?", (old[0],))
                     if changed:
                         updated += 1
