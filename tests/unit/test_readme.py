@@ -27,3 +27,18 @@ def test_readme_test_command_matches_ci() -> None:
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
     command = 'python -m pip install -e ".[test]" && python -m pytest'
     assert command in README and command in ci
+
+
+def test_quick_start_upgrades_pip_first() -> None:
+    """The one-command install must upgrade pip first, as .ci/run does.
+
+    A venv made by Python 3.11.7 comes with pip 23.2.1, whose resolver stops with
+    ``AssertionError: Internal issue: Candidate is not for this requirement
+    lxml[html-clean,html-clean]`` on termnews's dependencies (justext, through
+    trafilatura, asks for ``lxml[html_clean]``, readability-lxml for
+    ``lxml[html-clean]``); pip 23.3 and later install them.
+    """
+    quick_start = README.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    upgrade = quick_start.find("pip install --upgrade pip")
+    assert upgrade != -1, quick_start
+    assert upgrade < quick_start.find("pip install ."), quick_start
