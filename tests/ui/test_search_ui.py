@@ -123,6 +123,30 @@ async def test_save_this_search_from_the_bar(seeded: Env, run_app: RunApp) -> No
         assert screen.sections_pane.section(saved_section("Repairs")) is None
 
 
+async def test_save_search_dialog_is_a_box_over_the_reader(seeded: Env, run_app: RunApp) -> None:
+    # Unstyled, the dialog was bare lines at the top-left of a blank screen: no
+    # frame, the reader hidden behind it. Like the yes/no question, it is now a
+    # framed box in the middle, the reader showing around it.
+    async with run_app(seeded) as (app, pilot):
+        await pilot.press("slash", *"bridge", "enter")
+        await settle(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, SaveSearchScreen))
+        await settle(pilot)
+        box = app.screen.query_one("#save-search-box")
+        width, height = app.size
+        assert box.region.width < width and box.region.height < height // 2
+        assert box.region.x > 0 and box.region.y > 0  # centred, not at the corner
+        assert box.styles.border_top[0] != ""
+        lines = screen_text(app).splitlines()
+        inside = lines[box.region.y : box.region.bottom]
+        assert any("Save this search" in line for line in inside)
+        assert "termnews" in lines[0]  # the reader shows around the box
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SaveSearchScreen)
+
+
 async def test_mute_rules_hide_articles_and_the_toggle_shows_them(
     seeded: Env, run_app: RunApp
 ) -> None:
