@@ -77,6 +77,8 @@ def test_directory_of_feeds_with_bad_files(
         (["articles", "--section", "Nope"], "no section named"),
         (["articles", "--feed", "Nope"], "no feed matches"),
         (["star", "999"], "no article with id 999"),
+        (["add", "https://[::1"], "https://[::1: malformed URL"),
+        (["add", "http://example.org:port/feed"], "malformed URL"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(
