@@ -64,6 +64,24 @@ async def test_query_language_and_mistakes_in_the_bar(seeded: Env, run_app: RunA
         assert [h.title for h in screen.headlines.rows] == []  # no "near chip..." phrase
 
 
+async def test_a_long_mistake_is_shown_whole_at_80_columns(seeded: Env, run_app: RunApp) -> None:
+    # The status line was one row high: at 80 columns the unknown-filter message
+    # lost its second half, the part saying how to search for the text itself.
+    async with run_app(seeded, size=(80, 24)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("slash", *"tag:x ")
+        bar = screen.query_one(SearchBar)
+        await wait_for(pilot, lambda: bar.error is not None)
+        await settle(pilot)
+        shown = " ".join(line.strip() for line in screen_text(app).splitlines())
+        assert 'put it in quotes: "tag:..."' in shown
+        # Back to a query that parses: the bar is one hint line again.
+        await pilot.press(*["backspace"] * 6, *"bridge")
+        await wait_for(pilot, lambda: bar.error is None)
+        await settle(pilot)
+        assert bar.region.height == 2
+
+
 async def test_search_is_scoped_to_the_section_on_screen(seeded: Env, run_app: RunApp) -> None:
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)
