@@ -110,6 +110,18 @@ def test_show_renders_and_marks_read(capsys: pytest.CaptureFixture[str], feeds_d
     assert again["read"] is True and "content" in again
 
 
+def test_show_into_a_pipe_has_no_trailing_blanks(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # Rich pads every Markdown line to the console width (80 in a pipe, COLUMNS if
+    # set): 'termnews show ID > article.txt' wrote lines ending in runs of spaces.
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    first = json.loads(run(capsys, "articles", "--json")[1])[0]
+    code, out, _ = run(capsys, "show", str(first["id"]))
+    assert code == 0 and "Traffic returns" in out
+    assert [line for line in out.splitlines() if line != line.rstrip()] == []
+
+
 def test_hostile_text_never_reaches_terminal(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
