@@ -23,6 +23,36 @@ def test_every_command_is_in_readme() -> None:
     assert not missing, f"README lacks commands: {missing}"
 
 
+def _documented_text(command: str) -> str:
+    """README lines naming ``termnews COMMAND``, and "Options:" paragraphs after its examples."""
+    lines = README.splitlines()
+    found: list[str] = []
+    last_example = ""
+    for i, line in enumerate(lines):
+        if f"termnews {command}" in line:
+            found.append(line)
+        if line.startswith("termnews "):
+            last_example = line.split()[1]
+        if line.startswith("Options:") and last_example == command:
+            found.extend(lines[i : lines.index("", i)])
+    return "\n".join(found)
+
+
+def test_every_command_option_is_in_readme() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    common = {"--help", "--data-dir", "--config", "--offline", "--demo"}
+    missing = [
+        f"{name} {option}"
+        for name, command in sub.choices.items()  # type: ignore[union-attr]
+        for action in command._actions
+        for option in action.option_strings
+        if option.startswith("--") and option not in common
+        if option not in _documented_text(name)
+    ]
+    assert not missing, f"README lacks options: {missing}"
+
+
 def test_readme_test_command_matches_ci() -> None:
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
     command = 'python -m pip install -e ".[test]" && python -m pytest'
