@@ -72,3 +72,14 @@ def test_quick_start_upgrades_pip_first() -> None:
     upgrade = quick_start.find("pip install --upgrade pip")
     assert upgrade != -1, quick_start
     assert upgrade < quick_start.find("pip install ."), quick_start
+
+
+def test_user_agent_option_names_the_header_really_sent() -> None:
+    # The option's help (and so README's config table) said 'termnews/VERSION
+    # (+project URL)'; the header sent is 'termnews/VERSION (terminal news reader)'.
+    from termnews import __version__
+    from termnews.core.sources.fetch import default_user_agent
+
+    help_text = next(h for key, _, h in describe_options() if key == "network.user_agent")
+    assert default_user_agent().replace(__version__, "VERSION") in help_text
+    assert f"| `network.user_agent` | `''` | {help_text} |" in README
