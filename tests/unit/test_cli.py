@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +121,22 @@ def test_show_into_a_pipe_has_no_trailing_blanks(
     code, out, _ = run(capsys, "show", str(first["id"]))
     assert code == 0 and "Traffic returns" in out
     assert [line for line in out.splitlines() if line != line.rstrip()] == []
+
+
+def test_feeds_lists_each_feed_as_readme_shows(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # README shows 'ok 2026-11-24T19:02:11Z'; the listing printed microseconds
+    # ('ok 2026-12-04T21:09:16.507280Z').
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    code, out, _ = run(capsys, "feeds")
+    assert code == 0
+    section, feed, where = out.splitlines()
+    assert section == "World"
+    assert re.fullmatch(
+        r"  \[1\] Fixture World  \(3/3 unread\)  ok \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", feed
+    ), feed
+    assert where.strip() == str(feeds_dir / "world.xml")
 
 
 def test_hostile_text_never_reaches_terminal(
