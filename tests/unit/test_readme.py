@@ -83,3 +83,13 @@ def test_user_agent_option_names_the_header_really_sent() -> None:
     help_text = next(h for key, _, h in describe_options() if key == "network.user_agent")
     assert default_user_agent().replace(__version__, "VERSION") in help_text
     assert f"| `network.user_agent` | `''` | {help_text} |" in README
+
+
+def test_pyproject_license_is_an_spdx_string() -> None:
+    # A '{ text = "MIT" }' table makes setuptools print a screenful of deprecation
+    # warning into every 'pip install .' that README's quick start asks a user to run.
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"
