@@ -6,7 +6,7 @@ from tests.ui.conftest import Env, RunApp, goto_section, main_screen, screen_tex
 
 from termnews.app.widgets.article_view import ArticleView
 from termnews.app.widgets.headline_list import HeadlineList
-from termnews.app.widgets.section_list import SectionList, View
+from termnews.app.widgets.section_list import FAILING_MARK, SectionList, View
 
 
 async def test_starts_on_all_with_first_article_open_and_read(seeded: Env, run_app: RunApp) -> None:
@@ -162,3 +162,48 @@ async def test_trending_lists_stories_told_by_several_feeds(demo: Env, run_app: 
         await pilot.press("enter")
         await settle(pilot)
         assert screen.article is not None and screen.article.id == rows[0].id
+
+
+async def test_long_feed_names_keep_their_count_and_failing_mark(
+    demo: Env, run_app: RunApp
+) -> None:
+    # The section list cropped its lines at the pane's edge: under World,
+    # "└ Northwind Times" filled the 17 cells and its unread count never showed,
+    # and a failing feed with a long name lost its ⚠ the same way.
+    with demo.store() as store:
+        wire = next(f for f in store.feeds() if f.title.startswith("Northwind Times"))
+        store.update_feed(wire.id, failures=2, last_error="connection refused")
+    async with run_app(demo) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "World")
+        unread = next(f for f in screen.feeds if f.id == wire.id).unread
+        assert unread > 0
+        pane = screen.sections_pane.content_region
+        rows = screen_text(app).splitlines()[pane.y : pane.bottom]
+        labels = [row[pane.x : pane.right] for row in rows]
+        feed = next(label for label in labels if label[2:].startswith("Northwind"))
+        assert feed.rstrip().endswith(f"… {unread} {FAILING_MARK}"), labels
+        # Short labels are untouched.
+        harbour = next(f for f in screen.feeds if f.title.startswith("Harbour Post")).unread
+        assert any(label.rstrip() == f"├ Harbour Post {harbour}" for label in labels), labels
+
+
+async def test_long_feed_names_fit_beside_the_scrollbar_at_80_columns(
+    demo: Env, run_app: RunApp
+) -> None:
+    # At 80x24 the list scrolls, and its scrollbar takes the pane's last column.
+    async with run_app(demo, size=(80, 24)) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "Science")
+        pane = screen.sections_pane
+        feed = next(f for f in screen.feeds if f.title.startswith("The Lantern Review"))
+        node = pane.node_for(View("Science", feed.id, feed.title))
+        assert node is not None
+        pane.scroll_to_node(node, animate=False)
+        await settle(pilot)
+        assert pane.scrollable_content_region.width < pane.size.width  # a scrollbar shows
+        region = pane.scrollable_content_region
+        rows = screen_text(app).splitlines()[region.y : region.bottom]
+        labels = [row[region.x : region.right] for row in rows]
+        lantern = next(label for label in labels if "Lantern" in label)
+        assert lantern.rstrip().endswith(f"… {feed.unread}"), labels

@@ -109,6 +109,32 @@ async def test_mark_section_read_asks_then_marks(seeded: Env, run_app: RunApp) -
         assert world is not None and world.unread == 0
 
 
+async def test_trending_counts_its_unread_stories_and_marks_them_read(
+    demo: Env, run_app: RunApp
+) -> None:
+    # Trending's section count is its number of stories, not an unread count: the
+    # top line said "all read" over a list of unread stories, and A answered
+    # "Nothing unread here."
+    async with run_app(demo) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "Trending")
+        unread = [h.id for h in screen.headlines.rows if not h.read]
+        assert unread
+        assert screen.status.unread == len(unread)
+        assert f"{len(unread)} unread" in screen_text(app).splitlines()[0]
+        await pilot.press("enter")  # opening one reads it
+        await settle(pilot)
+        assert screen.status.unread == len(unread) - 1
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        with demo.store() as store:
+            assert all(store.article(i).read for i in unread)
+        assert screen.status.unread == 0
+
+
 async def test_filter_narrows_titles_and_escape_clears(seeded: Env, run_app: RunApp) -> None:
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)

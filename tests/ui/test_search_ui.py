@@ -64,6 +64,24 @@ async def test_query_language_and_mistakes_in_the_bar(seeded: Env, run_app: RunA
         assert [h.title for h in screen.headlines.rows] == []  # no "near chip..." phrase
 
 
+async def test_a_long_mistake_is_shown_whole_at_80_columns(seeded: Env, run_app: RunApp) -> None:
+    # The status line was one row high: at 80 columns the unknown-filter message
+    # lost its second half, the part saying how to search for the text itself.
+    async with run_app(seeded, size=(80, 24)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("slash", *"tag:x ")
+        bar = screen.query_one(SearchBar)
+        await wait_for(pilot, lambda: bar.error is not None)
+        await settle(pilot)
+        shown = " ".join(line.strip() for line in screen_text(app).splitlines())
+        assert 'put it in quotes: "tag:..."' in shown
+        # Back to a query that parses: the bar is one hint line again.
+        await pilot.press(*["backspace"] * 6, *"bridge")
+        await wait_for(pilot, lambda: bar.error is None)
+        await settle(pilot)
+        assert bar.region.height == 2
+
+
 async def test_search_is_scoped_to_the_section_on_screen(seeded: Env, run_app: RunApp) -> None:
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)
@@ -121,6 +139,30 @@ async def test_save_this_search_from_the_bar(seeded: Env, run_app: RunApp) -> No
         with seeded.store() as store:
             assert saved_searches(store, {}) == []
         assert screen.sections_pane.section(saved_section("Repairs")) is None
+
+
+async def test_save_search_dialog_is_a_box_over_the_reader(seeded: Env, run_app: RunApp) -> None:
+    # Unstyled, the dialog was bare lines at the top-left of a blank screen: no
+    # frame, the reader hidden behind it. Like the yes/no question, it is now a
+    # framed box in the middle, the reader showing around it.
+    async with run_app(seeded) as (app, pilot):
+        await pilot.press("slash", *"bridge", "enter")
+        await settle(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, SaveSearchScreen))
+        await settle(pilot)
+        box = app.screen.query_one("#save-search-box")
+        width, height = app.size
+        assert box.region.width < width and box.region.height < height // 2
+        assert box.region.x > 0 and box.region.y > 0  # centred, not at the corner
+        assert box.styles.border_top[0] != ""
+        lines = screen_text(app).splitlines()
+        inside = lines[box.region.y : box.region.bottom]
+        assert any("Save this search" in line for line in inside)
+        assert "termnews" in lines[0]  # the reader shows around the box
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SaveSearchScreen)
 
 
 async def test_mute_rules_hide_articles_and_the_toggle_shows_them(

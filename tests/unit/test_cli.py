@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,8 @@ def test_directory_of_feeds_with_bad_files(
         (["articles", "--section", "Nope"], "no section named"),
         (["articles", "--feed", "Nope"], "no feed matches"),
         (["star", "999"], "no article with id 999"),
+        (["add", "https://[::1"], "https://[::1: malformed URL"),
+        (["add", "http://example.org:port/feed"], "malformed URL"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(
@@ -106,6 +109,34 @@ def test_show_renders_and_marks_read(capsys: pytest.CaptureFixture[str], feeds_d
     assert "https://fixture.example/repairs" in out  # relative link resolved
     again = json.loads(run(capsys, "show", str(first["id"]), "--json")[1])
     assert again["read"] is True and "content" in again
+
+
+def test_show_into_a_pipe_has_no_trailing_blanks(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # Rich pads every Markdown line to the console width (80 in a pipe, COLUMNS if
+    # set): 'termnews show ID > article.txt' wrote lines ending in runs of spaces.
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    first = json.loads(run(capsys, "articles", "--json")[1])[0]
+    code, out, _ = run(capsys, "show", str(first["id"]))
+    assert code == 0 and "Traffic returns" in out
+    assert [line for line in out.splitlines() if line != line.rstrip()] == []
+
+
+def test_feeds_lists_each_feed_as_readme_shows(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # README shows 'ok 2026-11-24T19:02:11Z'; the listing printed microseconds
+    # ('ok 2026-12-04T21:09:16.507280Z').
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    code, out, _ = run(capsys, "feeds")
+    assert code == 0
+    section, feed, where = out.splitlines()
+    assert section == "World"
+    assert re.fullmatch(
+        r"  \[1\] Fixture World  \(3/3 unread\)  ok \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", feed
+    ), feed
+    assert where.strip() == str(feeds_dir / "world.xml")
 
 
 def test_hostile_text_never_reaches_terminal(

@@ -65,6 +65,22 @@ def test_base_href_types_and_comment_feeds_last() -> None:
     ]
 
 
+def test_malformed_feed_links_and_base_are_passed_over() -> None:
+    # urljoin/urlsplit raise ValueError on a bad bracketed host: 'termnews add PAGE'
+    # died with a traceback on a page announcing one.
+    page = b"""<html><head>
+    <link rel="alternate" type="application/rss+xml" href="http://[zz]/feed">
+    <link rel="alternate" type="application/rss+xml" href="https://[::1">
+    <link rel="alternate" type="application/atom+xml" href="/atom.xml">
+    </head><body></body></html>"""
+    found = find_feed_links(page, "https://example.org/")
+    assert [f.url for f in found] == ["https://example.org/atom.xml"]
+    bad_base = page.replace(b"<head>", b'<head><base href="http://[zz]/">')
+    assert [f.url for f in find_feed_links(bad_base, "https://example.org/")] == [
+        "https://example.org/atom.xml"
+    ]
+
+
 def test_pages_without_feed_links() -> None:
     assert find_feed_links(b"", "https://example.org/") == []
     assert find_feed_links(b"<html><body><p>hi</p></body></html>", "https://x.org/") == []

@@ -230,6 +230,16 @@ def test_non_http_urls_are_refused_without_a_request() -> None:
     assert "unsupported URL scheme" in (fetch("ftp://example.org/feed").error or "")
 
 
+@pytest.mark.parametrize(
+    "url", ["https://[::1", "http://[zz]/feed", "http://example.org:port/feed", "http://h:99999/"]
+)
+def test_malformed_urls_are_one_line_not_an_exception(url: str) -> None:
+    # urlsplit raises ValueError on these (and httpx InvalidURL on a bad port):
+    # 'termnews add https://[::1' was a traceback.
+    error = fetch(url).error
+    assert error is not None and error.startswith("malformed URL"), error
+
+
 def test_per_host_limit_is_respected(server: Loopback) -> None:
     server.routes["/s"] = slow(0.2, rss("S"))
     network = NetworkConfig(concurrency=8, per_host=2, read_timeout=5.0, total_timeout=10.0)

@@ -41,6 +41,19 @@ def test_nested_folders_titles_duplicates_and_odd_urls() -> None:
     assert any("include" in w for w in doc.warnings)
 
 
+def test_malformed_urls_are_skipped_with_a_warning_not_a_traceback() -> None:
+    # urlsplit raises ValueError on a bad bracketed host: the whole import died.
+    data = b"""<?xml version="1.0"?><opml version="2.0"><body>
+    <outline text="Bad host" type="rss" xmlUrl="http://[zz]/feed"/>
+    <outline text="Unclosed" type="rss" xmlUrl="https://[::1"/>
+    <outline text="Port" type="rss" xmlUrl="http://example.org:port/feed"/>
+    <outline text="Good" type="rss" xmlUrl="https://example.org/feed" htmlUrl="http://[zz]/"/>
+    </body></opml>"""
+    doc = parse_opml(data, "bad-urls.opml")
+    assert [(f.url, f.site_url) for f in doc.feeds] == [("https://example.org/feed", None)]
+    assert any("http://[zz]/feed" in w and ":port/feed" in w for w in doc.warnings)
+
+
 def test_raw_ampersands_quotes_and_html_entities_are_read_with_a_warning() -> None:
     doc = parse_opml((DATA / "raw-ampersand.opml").read_bytes(), "raw.opml")
     assert [(f.title, f.section) for f in doc.feeds] == [

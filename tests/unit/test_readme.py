@@ -23,7 +23,73 @@ def test_every_command_is_in_readme() -> None:
     assert not missing, f"README lacks commands: {missing}"
 
 
+def _documented_text(command: str) -> str:
+    """README lines naming ``termnews COMMAND``, and "Options:" paragraphs after its examples."""
+    lines = README.splitlines()
+    found: list[str] = []
+    last_example = ""
+    for i, line in enumerate(lines):
+        if f"termnews {command}" in line:
+            found.append(line)
+        if line.startswith("termnews "):
+            last_example = line.split()[1]
+        if line.startswith("Options:") and last_example == command:
+            found.extend(lines[i : lines.index("", i)])
+    return "\n".join(found)
+
+
+def test_every_command_option_is_in_readme() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    common = {"--help", "--data-dir", "--config", "--offline", "--demo"}
+    missing = [
+        f"{name} {option}"
+        for name, command in sub.choices.items()  # type: ignore[union-attr]
+        for action in command._actions
+        for option in action.option_strings
+        if option.startswith("--") and option not in common
+        if option not in _documented_text(name)
+    ]
+    assert not missing, f"README lacks options: {missing}"
+
+
 def test_readme_test_command_matches_ci() -> None:
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
     command = 'python -m pip install -e ".[test]" && python -m pytest'
     assert command in README and command in ci
+
+
+def test_quick_start_upgrades_pip_first() -> None:
+    """The one-command install must upgrade pip first, as .ci/run does.
+
+    A venv made by Python 3.11.7 comes with pip 23.2.1, whose resolver stops with
+    ``AssertionError: Internal issue: Candidate is not for this requirement
+    lxml[html-clean,html-clean]`` on termnews's dependencies (justext, through
+    trafilatura, asks for ``lxml[html_clean]``, readability-lxml for
+    ``lxml[html-clean]``); pip 23.3 and later install them.
+    """
+    quick_start = README.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    upgrade = quick_start.find("pip install --upgrade pip")
+    assert upgrade != -1, quick_start
+    assert upgrade < quick_start.find("pip install ."), quick_start
+
+
+def test_user_agent_option_names_the_header_really_sent() -> None:
+    # The option's help (and so README's config table) said 'termnews/VERSION
+    # (+project URL)'; the header sent is 'termnews/VERSION (terminal news reader)'.
+    from termnews import __version__
+    from termnews.core.sources.fetch import default_user_agent
+
+    help_text = next(h for key, _, h in describe_options() if key == "network.user_agent")
+    assert default_user_agent().replace(__version__, "VERSION") in help_text
+    assert f"| `network.user_agent` | `''` | {help_text} |" in README
+
+
+def test_pyproject_license_is_an_spdx_string() -> None:
+    # A '{ text = "MIT" }' table makes setuptools print a screenful of deprecation
+    # warning into every 'pip install .' that README's quick start asks a user to run.
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"

@@ -107,6 +107,22 @@ def test_saved_searches_from_config_and_cli(
 
 
 @pytest.mark.usefixtures("subscribed")
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["bridge", "--save", ""], "a saved search needs a name"), (["--forget", ""], "no saved")],
+)
+def test_an_empty_saved_search_name_is_an_error(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    # '--save ""' listed results and saved nothing, without a word; '--forget ""' was
+    # read as no --forget at all.
+    code, out, err = run(capsys, "search", *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("termnews: error: ") and message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.usefixtures("subscribed")
 def test_mute_rules_from_config_hide_results(capsys: pytest.CaptureFixture[str]) -> None:
     Path(os.environ["TERMNEWS_CONFIG"]).write_text('[search]\nmute = ["bridge", "tag:bad"]\n')
     code, out, err = run(capsys, "search", "bridge", "--json")

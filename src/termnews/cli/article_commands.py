@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from termnews.cli.argtypes import article_id, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, article_json, error_line, print_json
 from termnews.core.models import Article
 from termnews.core.text import clean_block, clean_line
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -77,14 +80,29 @@ def cmd_articles(ctx: Context) -> int:
 
 
 def render_article(article: Article) -> None:
-    """Print an article like a news page: section, headline, byline, body."""
+    """Print an article like a news page: section, headline, byline, body.
+
+    Rich pads each line of Markdown to the console's width; on a terminal that is
+    invisible, but into a pipe or a file it is runs of trailing spaces, so there the
+    text is captured and each line right-stripped.
+    """
     from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=False)
+    if console.is_terminal:
+        _print_article(console, article)
+        return
+    with console.capture() as captured:
+        _print_article(console, article)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
+def _print_article(console: Console, article: Article) -> None:
     from rich.markdown import Markdown
     from rich.text import Text
 
     from termnews.core.content import reading_time_minutes as reading_time
 
-    console = Console(highlight=False, soft_wrap=False)
     meta = " · ".join(
         p
         for p in (

@@ -18,6 +18,8 @@ from termnews.core.refresh_progress import FORMAT_JSONL, LineWriter
 from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from termnews.core.refresh import FeedOutcome, RefreshReport
 
 # The refresh and local-source modules bring the whole fetch and parse stack (feedparser,
@@ -183,15 +185,20 @@ def cmd_feeds(ctx: Context) -> int:
         if f.dead:
             status = "DEAD (HTTP 410 Gone: kept, no longer fetched; refresh --force retries)"
         elif f.failures:
-            last_ok = f"last ok {iso(f.last_success)}" if f.last_success else "never fetched"
+            last_ok = f"last ok {_stamp(f.last_success)}" if f.last_success else "never fetched"
             status = f"FAILING x{f.failures}: {clean_line(f.last_error)} ({last_ok})"
         elif f.last_success:
-            status = f"ok {iso(f.last_success)}"
+            status = f"ok {_stamp(f.last_success)}"
         else:
             status = "never refreshed"
         print(f"  [{f.id}] {clean_line(f.title)}  ({f.unread}/{f.total} unread)  {status}")
         print(f"       {clean_line(f.url)}")
     return EXIT_OK
+
+
+def _stamp(when: datetime) -> str | None:
+    """A time for people to read: ISO 8601 UTC to the second (JSON keeps microseconds)."""
+    return iso(when.replace(microsecond=0))
 
 
 def outcome_json(o: FeedOutcome) -> dict[str, Any]:

@@ -146,7 +146,7 @@ def cmd_search(ctx: Context) -> int:
     """``termnews search``: ranked results, or saved-search management."""
     args = ctx.args
     text = " ".join(args.query).strip()
-    if args.forget:
+    if args.forget is not None:  # '' too: an empty name is an error, not no --forget
         if not searching.delete_saved_search(ctx.store, args.forget):
             if args.forget in ctx.config.search.saved:
                 error_line(f"{args.forget!r} is in the config file ({ctx.locations.config_file}); "
@@ -161,7 +161,7 @@ def cmd_search(ctx: Context) -> int:
         error_line("nothing to search for: give words or filters, e.g. termnews search climate")
         return EXIT_INPUT
     query = searching.parse_query(text)
-    if args.save:
+    if args.save is not None:  # save_search refuses an empty name
         saved = searching.save_search(ctx.store, args.save, text)
         notice_line(f"saved search {saved.name!r}: {saved.query}")
     report = sync_mute_rules(ctx.store, ctx.config)

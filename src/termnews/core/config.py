@@ -53,7 +53,9 @@ class NetworkConfig:
         20 * 1024 * 1024, "Largest feed or page body accepted, in bytes (after decompression)."
     )
     max_redirects: int = _opt(8, "Redirects followed before giving up.")
-    user_agent: str = _opt("", "User-Agent header; empty = 'termnews/VERSION (+project URL)'.")
+    user_agent: str = _opt(
+        "", "User-Agent header; empty = 'termnews/VERSION (terminal news reader)'."
+    )
 
 
 @dataclass(frozen=True)

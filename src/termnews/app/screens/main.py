@@ -648,7 +648,9 @@ class MainScreen(SearchMixin, Screen[None]):
             section = self.sections_pane.section(view.section)
             if section is None:
                 self.status.unread = 0
-            elif section.name == VirtualSection.STARRED.value:
+            elif section.name in (VirtualSection.STARRED.value, VirtualSection.TRENDING.value):
+                # Their section counts are what they hold (starred articles, stories),
+                # not what is unread: count the unread rows listed.
                 self.status.unread = sum(1 for h in self.headlines.rows if not h.read)
             else:
                 self.status.unread = section.unread

@@ -110,6 +110,33 @@ class SectionList(Tree[View]):
 
     # ---------------------------------------------------------------- labels
 
+    def render_label(self, node: TreeNode[View], base_style: Style, style: Style) -> Text:
+        """The label, its name shortened with … when the line would not fit the pane.
+
+        Tree crops a line at the pane's edge, which cut off what matters most in a
+        narrow pane: the unread count and the ⚠ of a failing feed with a long name.
+        The name is what the labels below start with; the count and mark are the
+        styled spans after it. Tree caches lines by width, so a resize redoes this.
+        """
+        text = super().render_label(node, base_style, style)
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        # Not size.width: a vertical scrollbar covers the last column of that.
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if room <= 0 or text.cell_len <= room:
+            return text
+        prefix = len(text) - len(node.label)
+        suffix_at = min((s.start for s in node.label.spans if s.start > 0), default=None)
+        if suffix_at is None:
+            return text
+        suffix = text[prefix + suffix_at :]
+        name = text[: prefix + suffix_at]
+        name.truncate(max(1, room - suffix.cell_len), overflow="ellipsis")
+        return name + suffix
+
     def _count(self, unread: int) -> str:
         return f" {unread}" if unread else ""
 

@@ -10,6 +10,7 @@ are listed after the site's main feeds, since "add this site" rarely means
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -65,7 +66,9 @@ def find_feed_links(page: bytes, page_url: str) -> list[DiscoveredFeed]:
     for node in root.iter("base"):
         href = node.get("href")
         if href and href.strip():
-            base = urljoin(page_url, href.strip())
+            # A malformed host such as "http://[zz]/" leaves the page's own address.
+            with contextlib.suppress(ValueError):
+                base = urljoin(page_url, href.strip())
             break
     found: list[DiscoveredFeed] = []
     seen: set[str] = set()
@@ -77,10 +80,14 @@ def find_feed_links(page: bytes, page_url: str) -> list[DiscoveredFeed]:
         href = (link.get("href") or "").strip()
         if kind is None or not href:
             continue
-        url = urljoin(base, href)
-        if url.lower().startswith("feed:"):
-            url = url[5:] if url[5:].lower().startswith("http") else "http:" + url[5:]
-        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+        try:
+            url = urljoin(base, href)
+            if url.lower().startswith("feed:"):
+                url = url[5:] if url[5:].lower().startswith("http") else "http:" + url[5:]
+            scheme = urlsplit(url).scheme
+        except ValueError:  # a malformed host such as "http://[zz]/feed"
+            continue
+        if scheme not in ("http", "https") or url in seen:
             continue
         seen.add(url)
         found.append(DiscoveredFeed(url, clean_line(link.get("title")) or None, kind))

@@ -287,7 +287,11 @@ def _remember_missing_sniffio() -> None:
 
 
 def _check_url(url: str) -> str | None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port that is no number 0-65535)
+    except ValueError as exc:  # "http://[::1", "http://[zz]/", "http://host:port/"
+        return f"malformed URL: {exc}"
     if parts.scheme not in ("http", "https"):
         return f"unsupported URL scheme {parts.scheme!r} (only http and https)"
     if not parts.hostname:

@@ -243,7 +243,11 @@ def _normalise_url(raw: str) -> str | None:
     if url.lower().startswith("feed:"):
         rest = url[5:]
         url = rest if rest.lower().startswith(("http://", "https://")) else "http:" + rest
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port that is no number 0-65535)
+    except ValueError:  # "http://[::1", "http://host:port/": skipped like a mailto:
+        return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     if any(c.isspace() for c in url):
