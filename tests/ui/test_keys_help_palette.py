@@ -15,6 +15,7 @@ from textual.command import CommandPalette
 
 from termnews.app.commands import KEY_COMMANDS, markdown_key_table
 from termnews.app.screens.help import HelpScreen
+from termnews.app.widgets.key_footer import KeyFooter
 
 
 def test_every_command_is_defined_once_with_id_description_and_tooltip() -> None:
@@ -111,3 +112,21 @@ async def test_palette_puts_a_section_before_its_feeds(seeded: Env, run_app: Run
 
         await wait_for(pilot, searched)
         assert prompts()[0].startswith("Section: World"), prompts()
+
+
+async def test_the_footer_shows_only_keys_that_fit_whole(seeded: Env, run_app: RunApp) -> None:
+    """At 80 columns the last key ("^p Palette") used to be cut to "^p P"."""
+    async with run_app(seeded, size=(80, 24)) as (app, pilot):
+        footer = app.screen.query_one(KeyFooter)
+        line = str(footer.render())
+        shown = footer.shown()
+        assert shown and len(shown) < len(footer.items)
+        assert all(item.end <= 80 for item in shown)
+        assert line.rstrip().endswith(shown[-1].description)
+        hidden = footer.items[len(shown)]
+        assert hidden.description not in line
+        assert footer.item_at(hidden.start) is None
+        await pilot.resize_terminal(200, 36)
+        await settle(pilot)
+        assert footer.shown() == footer.items
+        assert hidden.description in str(footer.render())

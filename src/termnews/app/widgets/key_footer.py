@@ -109,12 +109,21 @@ class KeyFooter(Widget, can_focus=False):
             x += width
         return tuple(out)
 
+    def shown(self) -> tuple[FooterItem, ...]:
+        """The items drawn: those that fit the width whole.
+
+        A key cut off at the edge ("^p P") reads as a different key or none at
+        all; the ones left out are still listed by help (``?``) and the palette.
+        """
+        width = self.size.width
+        return tuple(item for item in self.items if item.end <= width)
+
     def render(self) -> Content:
         key_style = self.get_visual_style("key-footer--key")
         description_style = self.get_visual_style("key-footer--description")
         dimmed = Style(dim=True)
         parts: list[tuple[str, Style]] = []
-        for item in self.items:
+        for item in self.shown():
             key, description = (
                 (key_style, description_style)
                 if item.enabled
@@ -126,7 +135,7 @@ class KeyFooter(Widget, can_focus=False):
 
     def item_at(self, x: int) -> FooterItem | None:
         """The item drawn at column ``x``."""
-        return next((item for item in self.items if item.start <= x < item.end), None)
+        return next((item for item in self.shown() if item.start <= x < item.end), None)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         item = self.item_at(event.x)
