@@ -221,3 +221,18 @@ def test_version_and_help_run_as_processes() -> None:
             env=env,
         )
         assert res.returncode == 0 and "usage:" in res.stdout
+
+
+def test_counts_of_one_read_as_singular(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path, tmp_path: Path
+) -> None:
+    """ "1 feeds: 0 new articles" and "in 1 sections" read wrong; one is singular."""
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes((feeds_dir / "world.xml").read_bytes())
+    assert run(capsys, "add", str(feed))[0] == 0
+    feed.write_text(feed.read_text().replace("six months", "seven months"))
+    code, out, _ = run(capsys, "refresh")
+    assert code == 0
+    assert out.strip().startswith("1 feed: 0 new articles, 1 updated"), out
+    code, out, _ = run(capsys, "stats")
+    assert code == 0 and re.search(r"feeds\s+1 in 1 section \(", out), out

@@ -15,7 +15,7 @@ from termnews.cli.output import error_line, feed_json, iso, notice_line, print_j
 from termnews.core.errors import SourceError
 from termnews.core.models import Feed
 from termnews.core.refresh_progress import FORMAT_JSONL, LineWriter
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, plural
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -152,7 +152,10 @@ def cmd_add(ctx: Context) -> int:
             if outcome.status == STATUS_FAILED:
                 error_line(f"{outcome.url}: {outcome.error} (not added)")
             else:
-                print(f"added [{outcome.feed_id}] {name} in {where}: {outcome.new} new articles")
+                print(
+                    f"added [{outcome.feed_id}] {name} in {where}:"
+                    f" {plural(outcome.new, 'new article')}"
+                )
             for warning in outcome.warnings:
                 print(f"  warning: {clean_line(warning)}", file=sys.stderr)
     return EXIT_SOURCES_FAILED if report.failed else EXIT_OK
@@ -305,7 +308,8 @@ def cmd_refresh(ctx: Context) -> int:
                 error_line(f"{clean_line(o.title)} ({clean_line(o.url)}): {o.error}")
         t = report.totals()
         print(
-            f"{t['feeds']} feeds: {t['new_articles']} new articles, {t['updated_articles']} "
+            f"{plural(t['feeds'], 'feed')}: {plural(t['new_articles'], 'new article')},"
+            f" {t['updated_articles']} "
             f"updated, {t['not_modified']} not modified, {t['unchanged']} unchanged, "
             f"{t['failed']} failed" + _skipped_note(t["skipped"], ctx.offline)
         )

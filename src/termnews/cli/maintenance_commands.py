@@ -9,6 +9,7 @@ from termnews.cli.context import EXIT_OK, Context
 from termnews.cli.output import print_json
 from termnews.core.config import describe_options
 from termnews.core.retention import cleanup
+from termnews.core.text import plural
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -43,7 +44,7 @@ def cmd_stats(ctx: Context) -> int:
     print(f"cache      {ctx.locations.db_path}")
     print(f"size       {_mib(stats['bytes'])}")
     print(
-        f"feeds      {stats['feeds']} in {stats['sections']} sections"
+        f"feeds      {stats['feeds']} in {plural(stats['sections'], 'section')}"
         f" ({stats['failing_feeds']} failing)"
     )
     print(f"articles   {stats['articles']} ({stats['unread']} unread, {stats['starred']} starred)")
@@ -66,7 +67,7 @@ def cmd_cleanup(ctx: Context) -> int:
     if not rules.max_age_days and not rules.max_per_feed:
         print("No retention rules set ([retention] max_age_days / max_per_feed); compacted only.")
     print(
-        f"removed {result.removed} articles; cache {_mib(result.bytes_before)} -> "
+        f"removed {plural(result.removed, 'article')}; cache {_mib(result.bytes_before)} -> "
         f"{_mib(result.bytes_after)}"
     )
     return EXIT_OK

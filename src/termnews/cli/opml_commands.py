@@ -13,7 +13,7 @@ from typing import Any
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import error_line, feed_json, notice_line, print_json
 from termnews.core.errors import SourceError
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, plural
 
 # core.sources.opml and .local bring lxml and the feed parsers (~100 ms); every command
 # module is imported to build the parser, so they are imported inside the commands.
@@ -39,10 +39,6 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export", parents=parents, help="write subscriptions as OPML")
     p.add_argument("file", nargs="?", metavar="FILE", help="output file (default: stdout)")
     p.set_defaults(func=cmd_export)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def starter_opml() -> bytes:
@@ -96,14 +92,14 @@ def cmd_import(ctx: Context) -> int:
     sections = report.sections
     listed = ", ".join(clean_line(s) for s in sections[:8]) + (", ..." if len(sections) > 8 else "")
     print(
-        f"imported {_plural(len(report.added), 'feed')} into {_plural(len(sections), 'section')}"
+        f"imported {plural(len(report.added), 'feed')} into {plural(len(sections), 'section')}"
         + (f" ({listed})" if sections else "")
     )
     skipped = []
     if report.already_subscribed:
-        skipped.append(f"{_plural(report.already_subscribed, 'feed')} already subscribed")
+        skipped.append(f"{plural(report.already_subscribed, 'feed')} already subscribed")
     if report.duplicates:
-        skipped.append(f"{_plural(report.duplicates, 'duplicate')} in the file")
+        skipped.append(f"{plural(report.duplicates, 'duplicate')} in the file")
     if skipped:
         print("skipped " + ", ".join(skipped))
     if report.added:
@@ -139,7 +135,7 @@ def cmd_export(ctx: Context) -> int:
             error_line(f"{path}: cannot write: {exc.strerror or exc}")
             return EXIT_INPUT
         exported = len(feeds) - local_count(feeds)
-        print(f"exported {exported} feeds to {path}")
+        print(f"exported {plural(exported, 'feed')} to {path}")
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

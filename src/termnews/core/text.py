@@ -125,6 +125,11 @@ def clean_block(text: str | None) -> str:
 _OUTLET_SEPARATORS = (" — ", " – ", " | ", " > ", " - ", " :: ", " · ")
 
 
+def plural(n: int, word: str) -> str:
+    """``n`` and ``word``, with an "s" unless ``n`` is 1 ("1 feed", "2 feeds", "0 feeds")."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def outlet_name(feed_title: str | None) -> str:
     """The outlet part of a feed title, for narrow columns: ``BBC News - World`` -> ``BBC News``.
 

@@ -48,7 +48,7 @@ from termnews.app.widgets.section_list import SectionList, View
 from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
 from termnews.core.models import Article, Feed, Headline, Section, VirtualSection
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, plural
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
@@ -1526,11 +1526,11 @@ class MainScreen(SearchMixin, Screen[None]):
             more = f" (+{len(event.failures) - 3} more)" if len(event.failures) > 3 else ""
             self.notify(
                 f"{shown}{more}",
-                title=f"{len(event.failures)} of {event.feeds} feeds failed",
+                title=f"{len(event.failures)} of {plural(event.feeds, 'feed')} failed",
                 severity="warning",
                 timeout=12,
             )
-        summary = f"{event.new} new article{'s' if event.new != 1 else ''}"
+        summary = plural(event.new, "new article")
         if event.skipped:
-            summary += f"; {event.skipped} web feeds skipped (offline)"
+            summary += f"; {plural(event.skipped, 'web feed')} skipped (offline)"
         self.notify(summary, title="Refresh done")
