@@ -330,9 +330,7 @@ async def test_a_theme_chosen_after_a_warm_start_looks_as_after_a_cold_one(
     assert saved[0] == warm[1]
 
 
-async def test_a_corrupt_cache_file_does_not_stop_the_reader(
-    demo: Env, run_app: RunApp
-) -> None:
+async def test_a_corrupt_cache_file_does_not_stop_the_reader(demo: Env, run_app: RunApp) -> None:
     cold = await _start(run_app, demo)
     _cache_file().write_bytes(b"\x80\x05garbage")
     assert await _start(run_app, demo) == cold
