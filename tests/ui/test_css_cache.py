@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -257,6 +258,27 @@ def test_a_bad_cache_file_is_ignored_and_rebuilt(
     counter.sources.clear()
     assert _css(_cached(path)) == expected
     assert counter.sources == [], "rewritten whole"
+
+
+def test_a_module_the_file_names_is_never_imported_by_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a layout may be imported for the check (as a parse imports it)."""
+    path = tmp_path / FILENAME
+    _warm_file(path)
+    main = Path(textual_stylesheet.__file__).parents[1] / "__main__.py"
+    stat = main.stat()
+    entry = (str(main), stat.st_size, stat.st_mtime_ns)
+    _rewrite(
+        path,
+        header=lambda h: {**h, "signature": {**h["signature"], "textual.__main__": entry}},
+    )
+    monkeypatch.delitem(sys.modules, "textual.__main__", raising=False)
+    expected = _plain_css()
+    counter = ParseCounter(monkeypatch)
+    assert _css(_cached(path)) == expected
+    assert len(counter.sources) == 3
+    assert "textual.__main__" not in sys.modules
 
 
 def test_an_unwritable_cache_dir_only_costs_the_parse(

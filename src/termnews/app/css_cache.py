@@ -57,6 +57,9 @@ MAX_ENTRIES = 256
 PARSER_PACKAGE = "textual.css"
 """Every module of Textual's CSS parser is part of the file's signature."""
 
+LAZY_PACKAGE = "textual.layouts"
+"""The only modules a signature may name that are not imported yet (nothing else is run)."""
+
 _ALLOWED_GLOBALS = {("functools", "partial"), ("builtins", "getattr")}
 
 Key = tuple[str, CSSLocation, bool, int, str]
@@ -127,12 +130,14 @@ def _signature_holds(signature: object) -> bool:
         if not isinstance(name, str) or not _is_textual(name):
             return False
         module = sys.modules.get(name)
-        if module is None:
-            # Not imported yet (a layout, imported when a rule names it): as parsing would.
+        if module is None and name.startswith(LAZY_PACKAGE + "."):
+            # A layout is imported when a rule first names it: as parsing would.
             try:
                 module = importlib.import_module(name)
             except ImportError:
                 return False
+        if module is None:
+            return False
         filename = getattr(module, "__file__", None)
         if not filename or not isinstance(recorded, tuple) or recorded[0] != filename:
             return False
