@@ -22,6 +22,7 @@ from textual.theme import Theme
 
 from termnews.app.browser import open_in_browser
 from termnews.app.commands import app_bindings, effective_keys, unknown_ids
+from termnews.app.css_cache import CachedStylesheet, cached_stylesheet
 from termnews.app.providers import ActionsProvider, FeedsProvider, SectionsProvider, ThemesProvider
 from termnews.app.readable_colors import readable_variables
 from termnews.app.screens.main import MainScreen
@@ -70,6 +71,8 @@ class TermnewsApp(App[None]):
         url_opener: UrlOpener | None = None,
     ) -> None:
         super().__init__()
+        # Parsed CSS from the last run instead of parsing it again (app/css_cache.py).
+        self.stylesheet = cached_stylesheet(self.stylesheet, locations.cache_dir)
         self.store_thread = store_thread
         self.config = config
         self.locations = locations
@@ -209,5 +212,7 @@ class TermnewsApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        if isinstance(self.stylesheet, CachedStylesheet):
+            self.stylesheet.parsed_cache.save()
         self._state_writer.close()
         self.store_thread.close()

@@ -16,6 +16,7 @@ import platformdirs
 APP_NAME = "termnews"
 DATA_DIR_ENV = "TERMNEWS_DATA_DIR"
 CONFIG_ENV = "TERMNEWS_CONFIG"
+CACHE_DIR_ENV = "TERMNEWS_CACHE_DIR"
 DB_FILENAME = "termnews.db"
 STATE_FILENAME = "state.json"
 
@@ -26,6 +27,8 @@ class Locations:
 
     data_dir: Path
     config_file: Path
+    cache_dir: Path
+    """Files that can be rebuilt at any time (the parsed stylesheet): never the articles."""
 
     @property
     def db_path(self) -> Path:
@@ -53,4 +56,9 @@ def resolve_locations(
         or os.environ.get(CONFIG_ENV)
         or Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
     )
-    return Locations(data_dir=Path(data).expanduser(), config_file=Path(cfg).expanduser())
+    cache = os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir(APP_NAME)
+    return Locations(
+        data_dir=Path(data).expanduser(),
+        config_file=Path(cfg).expanduser(),
+        cache_dir=Path(cache).expanduser(),
+    )
