@@ -236,3 +236,16 @@ def test_counts_of_one_read_as_singular(
     assert out.strip().startswith("1 feed: 0 new articles, 1 updated"), out
     code, out, _ = run(capsys, "stats")
     assert code == 0 and re.search(r"feeds\s+1 in 1 section \(", out), out
+
+
+def test_offline_add_refuses_a_url_no_refresh_could_fetch(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Offline, nothing is fetched; a malformed URL used to be subscribed anyway."""
+    code, _, err = run(capsys, "--offline", "add", "http://[zz]/feed")
+    assert code == 2
+    assert err.count("\n") == 1 and "malformed URL" in err
+    code, out, _ = run(capsys, "--offline", "add", "http://127.0.0.1:9/feed.xml")
+    assert code == 0 and "added [" in out
+    code, out, _ = run(capsys, "feeds", "--json")
+    assert [f["url"] for f in json.loads(out)] == ["http://127.0.0.1:9/feed.xml"]

@@ -16,7 +16,7 @@ from termnews.core.config import Config
 from termnews.core.errors import SourceError
 from termnews.core.models import Feed
 from termnews.core.sources.discover import find_feed_links
-from termnews.core.sources.fetch import fetch_result
+from termnews.core.sources.fetch import fetch_result, url_problem
 from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
 from termnews.core.store import Store
 
@@ -59,6 +59,10 @@ def add_remote(
     """
     url = normalise_feed_url(url)
     if offline:
+        # Not fetched now, but a URL no refresh could ever fetch is not worth subscribing.
+        problem = url_problem(url)
+        if problem:
+            raise SourceError(url, problem)
         feed, _new = store.add_feed(url, title=title, section=section)
         return [feed]
     existing = store.feed_by_url(url)

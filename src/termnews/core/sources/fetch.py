@@ -57,6 +57,7 @@ __all__ = [
     "describe_exception",
     "fetch_once",
     "fetch_result",
+    "url_problem",
 ]
 
 FEED_ACCEPT = (
@@ -286,7 +287,8 @@ def _remember_missing_sniffio() -> None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
-def _check_url(url: str) -> str | None:
+def url_problem(url: str) -> str | None:
+    """What makes ``url`` impossible to fetch (one line), or None if it may be fetched."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (raises ValueError for a port that is no number 0-65535)
@@ -386,7 +388,7 @@ class Fetcher:
         ``reserve``, if given, is acquired once the host has a free slot and is
         left held (also on error): the caller releases it.
         """
-        problem = _check_url(url)
+        problem = url_problem(url)
         if problem:
             if reserve is not None:
                 await reserve.acquire()
@@ -425,7 +427,7 @@ class Fetcher:
                 if status in _REDIRECTS and location:
                     permanent = permanent and status in _PERMANENT
                     target = urljoin(current, location.strip())
-                    problem = _check_url(target)
+                    problem = url_problem(target)
                     if problem:
                         return FetchResult(url, current, status, error=f"redirect: {problem}")
                     if target in seen:
