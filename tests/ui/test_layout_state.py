@@ -9,6 +9,7 @@ from tests.ui.conftest import Env, RunApp, goto_section, main_screen, screen_tex
 
 from termnews.app.state import load_state
 from termnews.app.widgets.article_view import ArticleView
+from termnews.app.widgets.headline_list import HeadlineList
 from termnews.app.widgets.related_panel import RelatedPanel
 
 
@@ -117,3 +118,19 @@ async def test_an_empty_cache_says_how_to_add_feeds(env: Env, run_app: RunApp) -
         await pilot.press("j", "enter", "n", "s", "m", "A", "o", "y", "right_square_bracket", "G")
         await settle(pilot)
         assert app.is_running
+
+
+async def test_a_40_column_terminal_keeps_every_pane_and_the_location_on_screen(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """At 40x12 the headline pane ran past the right edge and the header read "termne"."""
+    async with run_app(seeded, size=(40, 12)) as (app, pilot):
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList).region
+        assert headlines.right <= 40 and headlines.width >= 12
+        top = screen_text(app).splitlines()[0]
+        assert top.lstrip().startswith("termnews  ›  All"), top
+        assert "online" in top and "updated" not in top
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        assert "updated" in screen_text(app).splitlines()[0]

@@ -53,22 +53,33 @@ class StatusBar(Horizontal):
             left = left + Content.assemble(
                 ("  filter: ", "$tn-muted"), (self.filter_text, "italic")
             )
-        right: list[tuple[str, str] | str] = []
+        state: list[tuple[str, str] | str] = []
         if self.progress is not None:
             done, total = self.progress
-            right.append((f"refreshing {done}/{total}", "bold $tn-warning"))
+            state.append((f"refreshing {done}/{total}", "bold $tn-warning"))
         elif self.last_refresh is not None:
             age = short_age(self.last_refresh, datetime.now(UTC))
             when = "just now" if age == "now" else (f"{age} ago" if age[-1] in "mh" else age)
-            right.append((f"updated {when}", "$tn-muted"))
+            state.append((f"updated {when}", "$tn-muted"))
         else:
-            right.append(("never refreshed", "$tn-muted"))
-        right.append("  ")
-        if self.demo:
-            right += [("demo", "bold $tn-accent"), "  "]
-        right.append(
-            ("● offline", "bold $tn-error") if self.offline else ("● online", "$tn-success")
+            state.append(("never refreshed", "$tn-muted"))
+        state.append("  ")
+        demo: list[tuple[str, str] | str] = [("demo", "bold $tn-accent"), "  "] if self.demo else []
+        network = ("● offline", "bold $tn-error") if self.offline else ("● online", "$tn-success")
+        refreshing = self.progress is not None
+        state_cells = Content.assemble(*state).cell_length
+        network_cells = Content.assemble(network).cell_length
+        self._cells = (
+            left.cell_length + network_cells + (state_cells if refreshing else 0),
+            0 if refreshing else state_cells,
+            Content.assemble(*demo).cell_length,
         )
+        dropped = self._dropped = self._to_drop(self.content_size.width)
+        right = [
+            *(state if refreshing or dropped < 1 else []),
+            *(demo if dropped < 2 else []),
+            network,
+        ]
         # The left part is 1fr wide and one line high, so a new text never changes the
         # layout; the right part is as wide as its text. Asking for a layout only when
         # that width changes keeps a count update (every article opened) from laying
@@ -80,6 +91,29 @@ class StatusBar(Horizontal):
             right_content, layout=width != self._right_width
         )
         self._right_width = width
+
+    _cells: tuple[int, int, int] = (0, 0, 0)
+    """Cells of what always shows (the left part, a refresh's progress, the network
+    state), of the last refresh's age and of the demo mark."""
+    _dropped = 0
+    """How many of the right's optional parts the last redraw left out for room."""
+
+    def _to_drop(self, room: int) -> int:
+        """How many optional parts to leave out so the left part keeps its room.
+
+        In a narrow terminal the right part (as wide as its text) left the left
+        one a few cells ("termne"): where you are matters more than when the
+        last refresh was, so "updated 5m ago" goes first, then the demo mark.
+        A refresh's progress and the network state always stay.
+        """
+        kept, age, demo = self._cells
+        if room <= 0 or kept + age + demo <= room:  # (0: not laid out yet)
+            return 0
+        return 1 if kept + demo <= room else 2
+
+    def on_resize(self) -> None:
+        if self._to_drop(self.content_size.width) != self._dropped:
+            self._redraw()
 
     def watch_location(self) -> None:
         self._refresh_if_mounted()
