@@ -298,8 +298,36 @@ def _may_be_unsafe(markup: str) -> bool:
     return not _printable_spaced(markup) and _UNSAFE_HINT.search(markup) is not None
 
 
+_SPACED_PRINTABLE_ASCII = bytes(c for c in range(128) if chr(c).isprintable() or c in (9, 10))
+"""The ASCII characters that are printable once newlines and tabs are spaces."""
+_DENSITY_SAMPLE = 512
+
+
 def _printable_spaced(markup: str) -> bool:
-    """Whether ``markup`` is printable once its newlines and tabs are spaces."""
+    """Whether ``markup`` is printable once its newlines and tabs are spaces.
+
+    Why not just ``str.isprintable``: it looks each character up in the Unicode
+    database (~1.2-2.5 ns each), twice for markup with newlines, and this runs
+    on every body at ingest. For the ASCII characters the answer is a fixed
+    set, so they are deleted with one ``bytes.translate`` (~0.5 ns a byte) and
+    only what is left (non-printable ASCII, and the non-ASCII characters, whose
+    UTF-8 sequences hold no ASCII byte) is asked: 7.6 -> 3.6 us on a 200 x 50
+    corpus body, 4.5 -> 2.0 us on feeds-real. Text dense in non-ASCII (Cyrillic,
+    CJK...) would pay for the encoding and keep most of the lookups, so a sample
+    of its start sends it to ``str.isprintable`` instead.
+    """
+    if markup.isascii():
+        return not markup.encode("ascii").translate(None, _SPACED_PRINTABLE_ASCII)
+    head = markup[:_DENSITY_SAMPLE]
+    try:
+        encoded = head.encode("utf-8")
+        if (len(encoded) - len(head)) * 8 <= len(head):
+            if len(head) < len(markup):
+                encoded = markup.encode("utf-8")
+            others = encoded.translate(None, _SPACED_PRINTABLE_ASCII)
+            return others.decode("utf-8").isprintable()
+    except UnicodeEncodeError:
+        return False  # a lone surrogate, which is not printable
     if markup.isprintable():
         return True
     plain = markup.replace("\n", " ") if "\n" in markup else markup
@@ -989,9 +1017,13 @@ def _flat_attributes_ok(name: str, rest: str) -> bool:
         return False  # a class or id that may mark a share widget, say
     # Plain quoted values only: a ">" inside quotes ends the tag later than the
     # split saw it end.
-    return (
-        _FLAT_ATTRIBUTES_RE.fullmatch(rest) is not None and _UNWANTED_ATTRIBUTE.search(rest) is None
-    )
+    if _FLAT_ATTRIBUTES_RE.fullmatch(rest) is None:
+        return False
+    # The search for "style" or "hidden" (~1.6 us on a link's attributes, half of
+    # this check) runs only where it can match: case-insensitively, "s" and "i"
+    # also match "ſ", "İ" and "ı", but the other letters only their ASCII pair.
+    low = rest.lower()
+    return ("tyle" not in low and "dden" not in low) or _UNWANTED_ATTRIBUTE.search(rest) is None
 
 
 _ENDED_BY_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address"})
