@@ -1042,18 +1042,51 @@ _ENDED_BY = {
 """Block start tag -> innermost open elements libxml2 ends there (its ``htmlStartClose``)."""
 
 
-def _closes_implicitly(name: str, stack: list[str]) -> bool:
-    """Whether the parser ends the innermost open element at this block's start tag.
+_NOTHING: frozenset[str] = frozenset()
+_FLAT_ENDS: dict[str, frozenset[str]] = {
+    name: _NOTHING
+    if separator == "" or name in ("br", "img")
+    else frozenset(_ENDED_BY_BLOCKS | _ENDED_BY.get(name, set()))
+    for name, separator in _FLAT_SEPARATOR.items()
+}
+"""Start tag -> the innermost open elements the parser ends there.
 
-    It does for a block (or ``<hr>``) inside a paragraph or a heading, a list
-    item inside a list item and so on: that element's own end tag then closes
-    nothing, and the tree has no space where it stands. Images and line breaks
-    end nothing.
+It does for a block (or ``<hr>``) inside a paragraph or a heading, a list item
+inside a list item and so on: that element's own end tag then closes nothing,
+and the tree has no space where it stands. Images, line breaks and inline
+elements end nothing."""
+
+
+class _FlatNames(dict[str, str]):
+    """Tag name as written -> its lower-case name if :func:`_flat_text` knows it, else "".
+
+    Computed on first sight: a feed's markup spells a few names in one or two
+    ways, so lower-casing each tag and looking it up twice cost more than this.
     """
-    if name in ("br", "img"):
-        return False
-    top = stack[-1]
-    return top in _ENDED_BY_BLOCKS or top in _ENDED_BY.get(name, ())
+
+    def __missing__(self, written: str) -> str:
+        name = written.lower()
+        known = name if name in _FLAT_SEPARATOR else ""
+        if len(self) >= _FLAT_NAMES_LIMIT:  # hostile markup inventing names
+            self.clear()
+        self[written] = known
+        return known
+
+
+_FLAT_NAMES_LIMIT = 4096
+_flat_names = _FlatNames()
+
+
+def _flat_depth(closes: list[str], names: list[str]) -> int:
+    """The deepest nesting of a well-nested sequence of tags (void elements are not open)."""
+    depth = deepest = 0
+    for close, name in zip(closes, names, strict=True):
+        if close:
+            depth -= 1
+        elif name not in _FLAT_VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _flat_text(markup: str, printable: bool = False) -> str | None:
@@ -1073,29 +1106,32 @@ def _flat_text(markup: str, printable: bool = False) -> str | None:
     tag, is where the tree's spaces would be elsewhere).
     """
     parts = _FLAT_SPLIT.split(markup)
-    names = list(map(str.lower, parts[2::4]))
-    separators = list(map(_FLAT_SEPARATOR.get, names))
-    if None in separators:
-        return None
+    names = list(map(_flat_names.__getitem__, parts[2::4]))
+    if not all(names):
+        return None  # a tag this path does not know
+    closes = parts[1::4]
+    # The loop is per tag, so it does the least it can: the parents each start tag
+    # ends come with its name (_FLAT_ENDS), a void element is never
+    # pushed (so its end tag cannot match the top of the stack), and the depth is
+    # counted only for markup with enough elements to exceed the limit.
     stack: list[str] = []
-    for close, name, rest, separator in zip(
-        parts[1::4], names, parts[3::4], separators, strict=True
+    push, pop, void = stack.append, stack.pop, _FLAT_VOID
+    for close, name, rest, ends in zip(
+        closes, names, parts[3::4], map(_FLAT_ENDS.__getitem__, names), strict=True
     ):
         if close:
-            if rest and not rest.isspace():
-                return None
-            if name in _FLAT_VOID or not stack or stack.pop() != name:
+            if (rest and not rest.isspace()) or not stack or pop() != name:
                 return None
             continue
         if rest and not rest.isspace() and not _flat_attributes_ok(name, rest):
             return None
-        if separator == " " and stack and _closes_implicitly(name, stack):
+        if stack and stack[-1] in ends:
             return None
-        if name not in _FLAT_VOID:
-            stack.append(name)
-            if len(stack) > _FLAT_MAX_DEPTH:
-                return None
+        if name not in void:
+            push(name)
     if stack:
+        return None
+    if closes.count("/") > _FLAT_MAX_DEPTH and _flat_depth(closes, names) > _FLAT_MAX_DEPTH:
         return None
     if not printable and not markup.isascii():
         try:  # the parser reads UTF-8: a lone surrogate becomes "?" there
@@ -1104,9 +1140,9 @@ def _flat_text(markup: str, printable: bool = False) -> str | None:
             return None
     # The texts between the tags, each followed by its tag's separator (filling a
     # list by slices: cheaper than concatenating each pair).
-    pieces = [""] * (2 * len(separators) + 2)
+    pieces = [""] * (2 * len(names) + 2)
     pieces[0::2] = parts[0::4]
-    pieces[1:-1:2] = separators
+    pieces[1:-1:2] = map(_FLAT_SEPARATOR.__getitem__, names)
     text = "".join(pieces)
     if "<" in text:
         # A "<" that starts no tag: a comment, "<!DOCTYPE", "a < b"... (one inside
