@@ -410,3 +410,17 @@ def test_style_and_hidden_are_found_in_attributes_in_any_case() -> None:
     assert not _flat_attributes_ok("img", ' alt="a \u017ftyle"')
     assert not _flat_attributes_ok("a", ' title="x H\u0130DDEN"')
     assert _flat_attributes_ok("a", ' title="stylesheet"')
+
+
+def test_the_flat_path_refuses_nesting_deeper_than_its_limit_only() -> None:
+    from termnews.core.content import _FLAT_MAX_DEPTH
+
+    def nested(depth: int, siblings: int = 0) -> str:
+        flat = "<p>x</p><br><img src='a'>" * siblings  # many elements, little depth
+        return flat + "<div>" * depth + "deep" + "</div>" * depth + flat
+
+    assert _flat_text(nested(_FLAT_MAX_DEPTH, 60)) is not None
+    assert _flat_text(nested(_FLAT_MAX_DEPTH + 1)) is None
+    assert _flat_text(nested(3, 200)) is not None  # more elements than the limit, shallow
+    for depth in (_FLAT_MAX_DEPTH - 1, _FLAT_MAX_DEPTH, _FLAT_MAX_DEPTH + 1):
+        assert html_to_text(nested(depth, 60)) == _walked(nested(depth, 60))
