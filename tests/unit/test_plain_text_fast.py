@@ -19,10 +19,13 @@ from tests.conftest import CORPUS, needs_corpus
 
 from termnews.core.content import (
     _LOOKS_LIKE_HTML,
+    _UNWANTED_ATTRIBUTE,
+    _flat_attributes_ok,
     _flat_text,
     _parse,
     _plain_inline_text,
     _prepare,
+    _printable_spaced,
     _spaced_text,
     _strip_tags,
     _text_of,
@@ -361,3 +364,63 @@ def test_numeric_references_the_flat_path_takes_decode_alike() -> None:
         for markup in (f"<p>a&#{cp};b</p>", f"<p>a&#x{cp:X};b</p>"):
             flat = _flat(markup)
             assert flat is None or flat == _walked(markup), markup
+
+
+def test_printable_check_agrees_with_str_isprintable_on_every_character() -> None:
+    """The byte-wise check, in ASCII, mostly-ASCII and dense text, short and long."""
+    latin = "<p>Plain text, a café and “quotes” — like most bodies.</p>\n" * 12
+    dense = "<p>Москва — сегодня в городе прошла встреча.</p>\n" * 12
+    for cp in [*range(0x3000), *range(0x3000, 0x110000, 97)]:
+        ch = chr(cp)
+        for markup in (ch, f"a\n{ch}\tb", latin + ch, ch + latin, dense + ch, ch + dense):
+            expected = markup.replace("\n", " ").replace("\t", " ").isprintable()
+            assert _printable_spaced(markup) == expected, hex(cp)
+
+
+def _attributes_ok_reference(name: str, rest: str) -> bool:
+    """``_flat_attributes_ok`` as it was: the regular expression searched every time."""
+    from termnews.core.content import _FLAT_ATTRIBUTES_RE, _FLAT_EXEMPT, _FLAT_VOID
+
+    rest = rest.rstrip()
+    if rest.endswith("/"):
+        if name not in _FLAT_VOID:
+            return False
+        rest = rest[:-1]
+    if not rest or rest.isspace():
+        return True
+    if name not in _FLAT_EXEMPT and name not in ("img", "br"):
+        return False
+    return (
+        _FLAT_ATTRIBUTES_RE.fullmatch(rest) is not None and _UNWANTED_ATTRIBUTE.search(rest) is None
+    )
+
+
+def test_style_and_hidden_are_found_in_attributes_in_any_case() -> None:
+    """The search for them is skipped only where it cannot match (``ſ``, ``İ``, ``ı`` too)."""
+    words = ["style", "hidden", "Style", "HIDDEN", "\u017ftyle", "H\u0130DDEN", "h\u0131dden",
+             "stylesheet", "xstyle", "hid", "den", "tyle", "dden", "sTyLe"]  # fmt: skip
+    rng = random.Random(5)
+    for _ in range(3_000):
+        value = " ".join(rng.choice(words) for _ in range(rng.randint(0, 3)))
+        rest = rng.choice(
+            [f' alt="{value}"', f" title='{value}' src=\"x\"", f" {value}", f' a="{value}"/']
+        )
+        for name in ("a", "img", "br", "p"):
+            assert _flat_attributes_ok(name, rest) == _attributes_ok_reference(name, rest), rest
+    assert not _flat_attributes_ok("img", ' alt="a \u017ftyle"')
+    assert not _flat_attributes_ok("a", ' title="x H\u0130DDEN"')
+    assert _flat_attributes_ok("a", ' title="stylesheet"')
+
+
+def test_the_flat_path_refuses_nesting_deeper_than_its_limit_only() -> None:
+    from termnews.core.content import _FLAT_MAX_DEPTH
+
+    def nested(depth: int, siblings: int = 0) -> str:
+        flat = "<p>x</p><br><img src='a'>" * siblings  # many elements, little depth
+        return flat + "<div>" * depth + "deep" + "</div>" * depth + flat
+
+    assert _flat_text(nested(_FLAT_MAX_DEPTH, 60)) is not None
+    assert _flat_text(nested(_FLAT_MAX_DEPTH + 1)) is None
+    assert _flat_text(nested(3, 200)) is not None  # more elements than the limit, shallow
+    for depth in (_FLAT_MAX_DEPTH - 1, _FLAT_MAX_DEPTH, _FLAT_MAX_DEPTH + 1):
+        assert html_to_text(nested(depth, 60)) == _walked(nested(depth, 60))

@@ -21,6 +21,8 @@ from termnews.core.related_text import (
     term_hash,
     unpack,
 )
+from termnews.core.related_text import _lower_words as lower_words
+from termnews.core.related_text import _tf as tf_memo
 from termnews.core.related_text import _words as words
 
 
@@ -146,3 +148,34 @@ def test_a_capitalised_name_lowers_as_the_body_does() -> None:
     terms = doc_terms("x", "Ο ÉΛΛΑΣ είπε ότι ο ÉΛΛΑΣ ήρθε")
     name = term_hash("éλλας")
     assert math.isclose(terms.weights[name], (1 + math.log(2)) * ENTITY_BOOST)
+
+
+_CASE_TEXTS = [
+    "Plain ASCII Words, With Capitals",
+    "Ramírez — ÓLAFUR “Quoted” l’Apostrophe",
+    "ΟΔΟΣ ΟΔΟΣ. Σ ΣΑ AΣ'A",  # sigmas: final or not depends on what follows
+    "İstanbul and KELVIN \u212a and Ω \u2126",  # lower-case to two characters, or to ASCII
+    "ǅemal ǈ ǋ titlecase digraphs",
+    "ÀÉÎÕÜ àéîõü ÆØÅ ẞ ß",
+    "a lone surrogate \ud800 Here",
+    "MIXED_case snake_Case x²",
+]
+
+
+@pytest.mark.parametrize("text", _CASE_TEXTS)
+def test_lower_words_are_the_words_of_the_lower_case_text(text: str) -> None:
+    assert lower_words(text) == words(text.lower()) == _WORD.findall(text.lower())
+
+
+def test_lower_words_lower_every_character_as_str_lower_does() -> None:
+    """Each code point, beside ASCII letters and as a word of its own, upper or lower case."""
+    for cp in [*range(0x3000), *range(0x3000, 0x110000, 97)]:
+        ch = chr(cp)
+        for text in (f"Ab{ch}Cd", ch, f"{ch}{ch} X", f"é{ch}Σ", f"Σ{ch}"):
+            assert lower_words(text) == words(text.lower()), hex(cp)
+
+
+def test_tf_memo_gives_the_formula_for_whole_and_title_counts() -> None:
+    for count in [1, 2, 3, 7, 250, 2.0, 3.0, 4.0, 9.0, 1 + 2.0 + 2.0]:
+        assert tf_memo[count] == 1.0 + math.log(count)
+    assert tf_memo[3] == tf_memo[3.0]
