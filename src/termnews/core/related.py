@@ -103,6 +103,12 @@ _MEMBERS = "article_stories s CROSS JOIN articles a ON a.id = s.article_id"
 
 CROSS JOIN keeps that order: the planner, which has no statistics, could otherwise walk
 the articles in time order (to skip a sort) and look each one's story up."""
+_MEMBER_TIMES = (
+    "article_stories s CROSS JOIN articles a INDEXED BY idx_articles_search ON a.id = s.article_id"
+)
+"""A story's members with their ``sort_ts``, read from the covering search index (schema 6,
+keyed by id) rather than the article rows: ~100 entries a page against one ~5 KB row a page,
+so the time spans of a grouping batch's stories cost 5 ms instead of 24 for 10,000 members."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,7 +432,10 @@ def _write(store: Store, work: _Indexing | None) -> int:
     A story membership is written only while its article exists (the batch may
     have been worked out in another thread or process while the article was
     deleted): like the UPDATE of ``articles`` it replaces, it must not leave a
-    row behind for an id SQLite can hand to a later article.
+    row behind for an id SQLite can hand to a later article. Whether it exists
+    is asked of the covering search index, not the table: an article row is
+    ~5 KB, so each check read a page of its own (3.8 against 2.0 us per
+    membership with the page cache a refresh's unmapped connection has).
     """
     if work is None:
         return 0
@@ -442,7 +451,7 @@ def _write(store: Store, work: _Indexing | None) -> int:
         )
         conn.executemany(
             "INSERT INTO article_stories(article_id, story_id) SELECT ?2, ?1"
-            " WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?2)"
+            " WHERE EXISTS (SELECT 1 FROM articles INDEXED BY idx_articles_search WHERE id = ?2)"
             " ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id",
             sorted(work.stories, key=itemgetter(1)),
         )
@@ -543,7 +552,7 @@ def _window(
     spans: dict[int, tuple[float, float]] = {}
     for chunk in _chunks(story_ids):
         for story, first, last in conn.execute(
-            f"SELECT s.story_id, min(a.sort_ts), max(a.sort_ts) FROM {_MEMBERS}"
+            f"SELECT s.story_id, min(a.sort_ts), max(a.sort_ts) FROM {_MEMBER_TIMES}"
             f" WHERE s.story_id IN ({_marks(len(chunk))}) GROUP BY s.story_id",
             chunk,
         ):
