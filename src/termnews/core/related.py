@@ -52,7 +52,6 @@ from termnews.core.related_text import (
     lead_text,
     signature,
     surface_forms,
-    term_ids,
     unpack,
     weigh,
 )
@@ -313,6 +312,9 @@ class _Doc:
     window article: the new articles' key terms it has)."""
     blob: bytes
     """The packed signature, unpacked only when the article is compared."""
+    terms: tuple[int, ...] = ()
+    """A new article's signature term ids (what :func:`weigh` gave; the blob holds them
+    too), for the postings it joins once grouped; empty for a window article."""
 
 
 def _select(conn: sqlite3.Connection, columns: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -390,7 +392,9 @@ def _work_out(
     written = []
     for r, t in zip(rows, docs_terms, strict=True):
         top, blob = weigh(t, idf, unseen)
-        new_docs.append(_Doc(r[0], r[3], None, tuple(islice(filter(rare, top), GROUP_KEYS)), blob))
+        new_docs.append(
+            _Doc(r[0], r[3], None, tuple(islice(filter(rare, top), GROUP_KEYS)), blob, top)
+        )
         written.append((r[0], blob, t.dup_key))
     del docs_terms
     return _Indexing(ids, batch_df, written, _group(conn, new_docs))
@@ -588,6 +592,7 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
         best_score = GROUP_THRESHOLD
         # The new article's signature, unpacked once a candidate is scored.
         sig: dict[int, float] | None = None
+        ts = doc.ts
         # (sorted in C, as Counter.most_common would order them, without its heap in Python)
         for index in sorted(hits, key=hits.__getitem__, reverse=True)[:GROUP_CANDIDATES]:
             other = docs[index]
@@ -599,11 +604,11 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
             # in the order feeds arrive, so a story's first-indexed article need
             # not be its earliest, and a bound around that one would let a story
             # stretch twice as long.
-            if abs(other.ts - doc.ts) > window:
+            if abs(other.ts - ts) > window:
                 continue
             if other.story_id is not None:
                 first, last = spans.get(other.story_id, (other.ts, other.ts))
-                if max(last, doc.ts) - min(first, doc.ts) > window:
+                if max(last, ts) - min(first, ts) > window:
                     continue
             if sig is None:
                 sig = unpack(doc.blob)
@@ -623,7 +628,7 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
             spans[best.story_id] = (min(first, doc.ts), max(last, doc.ts))
         index = len(docs)
         docs.append(doc)
-        for h in keys.intersection(term_ids(doc.blob)):
+        for h in keys.intersection(doc.terms):
             postings[h].append(index)
     return [(story, aid) for aid, story in changes.items()]
 
