@@ -36,10 +36,17 @@ from pathlib import Path
 DEFAULT_CORPUS = Path("/tmp/termnews-bench/corpus-200x50/feeds")
 
 
-def child(corpus: Path, batches: int, repeats: int, profile: str | None, dump: Path | None) -> None:
+def child(
+    corpus: Path,
+    batches: int,
+    repeats: int,
+    profile: str | None,
+    dump: Path | None,
+    as_refresh: bool = False,
+) -> None:
     """(In a child process, with the tree under test first on sys.path) time and digest."""
     from termnews.core.errors import SourceError
-    from termnews.core.related import RefreshTerms, index_new_articles
+    from termnews.core.related import RefreshTerms, batch_job, index_new_articles, write_batch
     from termnews.core.related_text import entry_terms
     from termnews.core.sources.local import read_feed_file
     from termnews.core.store import Store
@@ -59,6 +66,10 @@ def child(corpus: Path, batches: int, repeats: int, profile: str | None, dump: P
     for _ in range(repeats):
         with tempfile.TemporaryDirectory(prefix="termnews-relbatch-") as tmp:
             store = Store.open(Path(tmp) / "termnews.db")
+            if as_refresh:
+                # As a refresh runs: the writer's connection unmapped (refresh.refresh),
+                # the batch read through batch_job's own read-only connection.
+                store.conn.execute("PRAGMA mmap_size = 0")
             spent = 0.0
             n_articles = 0
             for part in parts:
@@ -75,7 +86,12 @@ def child(corpus: Path, batches: int, repeats: int, profile: str | None, dump: P
                     prof = cProfile.Profile()
                     prof.enable()
                 started = time.process_time()
-                n_articles += index_new_articles(store, new, terms)
+                if as_refresh:
+                    last = store.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+                    work, _ = batch_job(str(store.path), terms.encoded(), int(last))
+                    n_articles += write_batch(store, work)
+                else:
+                    n_articles += index_new_articles(store, new, terms)
                 spent += time.process_time() - started
                 if profile:
                     prof.disable()
@@ -135,9 +151,15 @@ def main() -> int:
         "--dump", type=Path, help="pickle each side's related rows to DUMP-old / DUMP-new"
     )
     parser.add_argument("--profile", help="write cProfile stats with this prefix (child)")
+    parser.add_argument(
+        "--as-refresh",
+        action="store_true",
+        help="run each batch as a refresh does: related.batch_job on its own read-only"
+        " connection, the writer's connection unmapped",
+    )
     args = parser.parse_args()
     if args.child:
-        child(args.corpus, args.batches, args.repeats, args.profile, args.dump)
+        child(args.corpus, args.batches, args.repeats, args.profile, args.dump, args.as_refresh)
         return 0
     results: dict[str, list[dict[str, object]]] = {"old": [], "new": []}
     for run in range(args.rounds):
@@ -162,6 +184,7 @@ def main() -> int:
                     str(args.repeats),
                     *(["--profile", f"{args.profile}-{side}"] if args.profile else []),
                     *(["--dump", f"{args.dump}-{side}"] if args.dump and not args.child else []),
+                    *(["--as-refresh"] if args.as_refresh else []),
                 ],
                 check=True,
                 capture_output=True,

@@ -421,12 +421,14 @@ def weigh(
     """The :func:`signature`'s term ids (heaviest first) and its :func:`pack` form.
 
     One ``struct.pack`` of ids and quantised weights: building two arrays from
-    iterators converted each item through the array's argument parser.
+    iterators converted each item through the array's argument parser. The
+    weights are quantised as :func:`pack` does, the same operations in the same
+    order (so the same bits), in one comprehension: cheaper than four chained
+    ``map`` calls.
     """
     ids, scores, scale = _heaviest(terms, idf, unseen)
     n = len(ids)
-    weights = map(mul, scores, repeat(scale))
-    stored = map(int, map(add, map(mul, weights, repeat(_STORE_SCALE)), repeat(1.5)))
+    stored = [int(score * scale * _STORE_SCALE + 1.5) for score in scores]
     return ids, struct.pack(f"={n}I{n}H", *ids, *stored)
 
 
@@ -436,24 +438,27 @@ def _heaviest(
     """The ``SIGNATURE_TERMS`` heaviest terms and their scores, heaviest first, and the
     scale that makes those scores a unit vector.
 
-    Run in the writer for every new article, so each step is one C-level call
-    (``map``, ``zip``, ``sorted`` with a key, ``hypot``) rather than a Python
-    loop. The sort is stable, so equal scores keep the order of first use.
+    Run for every new article, so each step is one C-level call (``map``,
+    ``sorted`` with a key, ``itemgetter``, ``hypot``) rather than a Python loop.
+    The positions are sorted by score, not (score, id) pairs: no tuple per
+    term, and the same order, since the sort is stable (equal scores keep the
+    order of first use) with ``reverse`` as well.
     """
-    pairs = sorted(
-        zip(
-            map(mul, terms.tf, map(idf.get, terms.terms, repeat(unseen))), terms.terms, strict=True
-        ),
-        key=itemgetter(0),
-        reverse=True,
-    )
-    del pairs[SIGNATURE_TERMS:]
-    while pairs and pairs[-1][0] <= 0:
-        pairs.pop()
-    if not pairs:
-        return (), (), 1.0
-    scores, ids = zip(*pairs, strict=True)
-    return ids, scores, 1.0 / (math.hypot(*scores) or 1.0)
+    ids = terms.terms
+    scores = list(map(mul, terms.tf, map(idf.get, ids, repeat(unseen))))
+    order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
+    del order[SIGNATURE_TERMS:]
+    # Scores are never negative; a term in every article weighs 0 and is left out.
+    while order and scores[order[-1]] <= 0:
+        order.pop()
+    if len(order) < 2:
+        if not order:
+            return (), (), 1.0
+        score = scores[order[0]]
+        return (ids[order[0]],), (score,), 1.0 / (math.hypot(score) or 1.0)
+    pick = itemgetter(*order)
+    top = pick(scores)
+    return pick(ids), top, 1.0 / (math.hypot(*top) or 1.0)
 
 
 def pack(sig: Mapping[int, float]) -> bytes:
