@@ -40,7 +40,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, repeat
-from operator import add, attrgetter, itemgetter, mul
+from operator import attrgetter, itemgetter, mul
 
 from termnews.core.models import EntryData
 
