@@ -45,6 +45,8 @@ def child(
     as_refresh: bool = False,
 ) -> None:
     """(In a child process, with the tree under test first on sys.path) time and digest."""
+    from tree_compat import term_keys
+
     from termnews.core.errors import SourceError
     from termnews.core.related import RefreshTerms, batch_job, index_new_articles, write_batch
     from termnews.core.related_text import entry_terms
@@ -78,7 +80,7 @@ def child(
                 for path, parsed in part:
                     feed_id = store.add_feed(f"file://{path}", parsed.title, "News")[0].id
                     new.extend(store.ingest(feed_id, parsed).new_ids)
-                    terms.add(feed_id, parsed.entries, entry_terms(parsed.entries))
+                    terms.add(feed_id, term_keys(parsed.entries), entry_terms(parsed.entries))
                 store.index_pending()
                 if profile:
                     import cProfile

@@ -60,6 +60,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import gen_corpus
 from related_quality import bcubed, write_section
+from tree_compat import term_keys
 
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.related import (
@@ -170,7 +171,7 @@ def feed_in(
 
     def count() -> None:
         for path, entries in batch.items():
-            terms.add(feed_ids[path], entries, entry_terms(entries))
+            terms.add(feed_ids[path], term_keys(entries), entry_terms(entries))
 
     _, _, count_cpu = timed(count)
     _, related_w, related_c = timed(lambda: index_new_articles(store, new, terms))

@@ -253,3 +253,29 @@ def test_index_cost_replay_writes_the_same_rows_with_and_without_each_index(
         assert (index_cost.UNIQUE in table_sql[0]) == (index_cost.UNIQUE not in drop)
         # The rebuilt table keeps its triggers (the feed counts), so rows count as before.
         assert ("feed_counts_update" in objects) and ("related_docs_gc" in objects)
+
+
+def test_term_keys_are_the_keys_a_refresh_keeps_worker_counts_under(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """The A/B tools must hand ``RefreshTerms.add`` what this tree's refresh does.
+
+    Given entries where keys are expected, the counts were kept under keys no
+    article has and every batch counted its articles again, unnoticed (the
+    related data stay the same, only slower).
+    """
+    import tree_compat
+
+    from termnews.core.related import RefreshTerms
+    from termnews.core.related_text import entry_terms
+    from termnews.core.sources.local import read_feed_file
+    from termnews.core.store import Store
+
+    parsed = read_feed_file(next(iter(sorted((corpus / "feeds").glob("*.xml")))))[0]
+    store = Store.open(tmp_path / "termnews.db")
+    feed_id = store.add_feed("file:///feed.xml", parsed.title, "News")[0].id
+    store.ingest(feed_id, parsed)
+    terms = RefreshTerms()
+    terms.add(feed_id, tree_compat.term_keys(parsed.entries), entry_terms(parsed.entries))
+    guids = [r[0] for r in store.conn.execute("SELECT guid FROM articles")]
+    assert guids and all(terms.take(feed_id, guid) is not None for guid in guids)
