@@ -329,9 +329,13 @@ def termnews_full_screen(sections: Sequence[str]) -> Callable[[Any], bool]:
     since the reader was not done drawing it.
     """
 
+    # A name too long for the section pane is shown cut, "Technolo… 13700", so that its
+    # count stays in view: its first letters and an ellipsis list it too.
+    forms = [(name, *(f"{name[:k]}…" for k in range(3, len(name)))) for name in sections]
+
     def check(screen: Any) -> bool:
         text = "\n".join(screen.display)
-        if not all(name in text for name in sections):
+        if not all(any(form in text for form in shown) for shown in forms):
             return False
         if FOOTER_MARK not in screen.display[-1]:
             return False
