@@ -130,3 +130,16 @@ async def test_the_footer_shows_only_keys_that_fit_whole(seeded: Env, run_app: R
         await settle(pilot)
         assert footer.shown() == footer.items
         assert hidden.description in str(footer.render())
+
+
+async def test_a_key_remapped_onto_another_commands_key_is_reported(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """Giving ``q`` to search left Quit unreachable by its key without a word."""
+    seeded.write_config('[keys]\nsearch = "q"\nstar = "x"\n')
+    async with run_app(seeded) as (app, pilot):
+        await settle(pilot)
+        shared = [n.message for n in app._notifications if "is bound to" in n.message]
+        assert len(shared) == 1
+        assert "Key q is bound to" in shared[0] and "search" in shared[0]
+        assert "quit" in shared[0]

@@ -21,7 +21,13 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from termnews.app.browser import open_in_browser
-from termnews.app.commands import app_bindings, effective_keys, unknown_ids
+from termnews.app.commands import (
+    app_bindings,
+    display_key,
+    effective_keys,
+    shared_keys,
+    unknown_ids,
+)
 from termnews.app.css_cache import CachedStylesheet, cached_stylesheet
 from termnews.app.providers import ActionsProvider, FeedsProvider, SectionsProvider, ThemesProvider
 from termnews.app.readable_colors import readable_variables
@@ -141,8 +147,17 @@ class TermnewsApp(App[None]):
                 "(press ? for the list)",
                 severity="warning",
                 timeout=10,
+                markup=False,  # the ids are the user's text
             )
         self._user_keymap = {k: v for k, v in keymap.items() if k not in bad and v.strip()}
+        for key, ids in sorted(shared_keys(self._user_keymap).items()):
+            self.notify(
+                f"Key {clean_line(display_key(key))} is bound to {' and '.join(ids)} in [keys]:"
+                " only one of them runs (press ? for the keys in force)",
+                severity="warning",
+                timeout=10,
+                markup=False,  # the key is the user's text
+            )
         self.set_keymap(self._user_keymap)
 
     def keymap_in_force(self) -> dict[str, str]:

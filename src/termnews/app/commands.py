@@ -160,6 +160,21 @@ def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
     return sorted(k for k in keymap if k not in BY_ID)
 
 
+def shared_keys(keymap: Mapping[str, str]) -> dict[str, list[str]]:
+    """Keys the user's remapping gives to more than one command: key -> their ids.
+
+    Only keys the user named count: two defaults never share a key, and a key
+    the user gave a command that another still has by default leaves one of
+    them unreachable (``q`` given to search hid Quit) without saying so.
+    """
+    named = {k.strip() for keys in keymap.values() for k in keys.split(",") if k.strip()}
+    owners: dict[str, list[str]] = {}
+    for command_id, keys in effective_keys(keymap).items():
+        for key in {k.strip() for k in keys.split(",")} & named:
+            owners.setdefault(key, []).append(command_id)
+    return {key: ids for key, ids in owners.items() if len(ids) > 1}
+
+
 def effective_keys(keymap: Mapping[str, str]) -> dict[str, str]:
     """Binding id -> the keys in force after the user's remapping."""
     return {c.id: keymap.get(c.id, c.keys) for c in KEY_COMMANDS}
