@@ -142,23 +142,21 @@ class TermnewsApp(App[None]):
         keymap = dict(self.config.keys)
         bad = unknown_ids(keymap)
         if bad:
-            self.notify(
+            self._keymap_warning(
                 f"Unknown binding ids in [keys]: {', '.join(clean_line(b) for b in bad)} "
-                "(press ? for the list)",
-                severity="warning",
-                timeout=10,
-                markup=False,  # the ids are the user's text
+                "(press ? for the list)"
             )
         self._user_keymap = {k: v for k, v in keymap.items() if k not in bad and v.strip()}
         for key, ids in sorted(shared_keys(self._user_keymap).items()):
-            self.notify(
+            self._keymap_warning(
                 f"Key {clean_line(display_key(key))} is bound to {' and '.join(ids)} in [keys]:"
-                " only one of them runs (press ? for the keys in force)",
-                severity="warning",
-                timeout=10,
-                markup=False,  # the key is the user's text
+                " only one of them runs (press ? for the keys in force)"
             )
         self.set_keymap(self._user_keymap)
+
+    def _keymap_warning(self, message: str) -> None:
+        """A problem with the user's ``[keys]``; no markup: it quotes the user's text."""
+        self.notify(message, severity="warning", timeout=10, markup=False)
 
     def keymap_in_force(self) -> dict[str, str]:
         """Binding id -> keys, after the user's remapping."""

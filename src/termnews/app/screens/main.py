@@ -125,7 +125,7 @@ def _with_options(
 
 def _unread_articles(count: int) -> str:
     """``1 unread article`` / ``12 unread articles``, for confirmations."""
-    return f"{count} unread article{'' if count == 1 else 's'}"
+    return plural(count, "unread article")
 
 
 class MainScreen(SearchMixin, Screen[None]):
@@ -695,7 +695,7 @@ class MainScreen(SearchMixin, Screen[None]):
         options: list[Option] | None = None,
     ) -> None:
         self.headlines.show_rows(rows, total, keep_id=keep_id, options=options)
-        count = f"{total} article{'s' if total != 1 else ''}"
+        count = plural(total, "article")
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()
 
@@ -1234,7 +1234,7 @@ class MainScreen(SearchMixin, Screen[None]):
         if self.article is not None and (not ids or self.article.id in ids):
             self.article = replace(self.article, read=True)
         await self._reload_sections()
-        self.notify(f"Marked {count} article{'s' if count != 1 else ''} read.")
+        self.notify(f"Marked {plural(count, 'article')} read.")
 
     @work(exclusive=True, group="fulltext", exit_on_error=False)
     async def action_full_text(self) -> None:
@@ -1503,8 +1503,7 @@ class MainScreen(SearchMixin, Screen[None]):
             self.reload_sections()
             total = self.headlines.total
             self.headlines.border_subtitle = (
-                f"{total} article{'s' if total != 1 else ''}"
-                f" · {self._new_this_refresh} new on refresh"
+                f"{plural(total, 'article')} · {self._new_this_refresh} new on refresh"
             )
 
     @on(RefreshFinished)
