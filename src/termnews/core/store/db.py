@@ -63,10 +63,15 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 def _looks_foreign(conn: sqlite3.Connection) -> bool:
     """True when the file is a SQLite database that termnews did not create."""
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    # One statement, so one snapshot: read separately, another process's migration
+    # committed in between (id still 0, tables now there) looked like a foreign file,
+    # and its brand-new cache was moved aside while it was using it.
+    app_id, tables = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
     if app_id == APPLICATION_ID:
         return False
-    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     return bool(app_id) or tables > 0
 
 
@@ -82,8 +87,26 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
-    """Switch to WAL, which rewrites the file header: only once the file is known to be ours."""
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    """Switch to WAL, which rewrites the file header: only once the file is known to be ours.
+
+    SQLite takes the lock for that header write without calling the busy handler,
+    so while another process holds the write lock (several processes creating one
+    new cache at once) the switch fails at once with "database is locked" instead
+    of waiting. It is retried here for as long as ``busy_timeout`` would have waited.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.001
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            break
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", None)
+            busy = isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
     if str(mode).lower() != "wal":
         raise sqlite3.DatabaseError(f"cannot switch to WAL journal mode (got {mode})")
 
