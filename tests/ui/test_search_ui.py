@@ -64,6 +64,29 @@ async def test_query_language_and_mistakes_in_the_bar(seeded: Env, run_app: RunA
         assert [h.title for h in screen.headlines.rows] == []  # no "near chip..." phrase
 
 
+async def test_a_query_with_no_words_is_an_error_in_the_bar(seeded: Env, run_app: RunApp) -> None:
+    # '*' used to be a search for everything while an empty query was no search.
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        everything = len(screen.headlines.rows)
+        await pilot.press("slash", "asterisk")
+        bar = screen.query_one(SearchBar)
+        await settle(pilot)
+        assert bar.error is None  # still typing: '*' might be the start of something
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bar.error is not None)
+        await settle(pilot)
+        assert "nothing to search for in '*'" in screen_text(app)
+        assert bar.display and len(screen.headlines.rows) == everything
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: bar.error is None)
+        await pilot.press("asterisk", "space")  # a finished '*' is the mistake as you type
+        await wait_for(pilot, lambda: bar.error is not None)
+        assert "nothing to search for in '*'" in str(bar.error)
+        await pilot.press("backspace", "backspace", *"bridge")
+        await wait_for(pilot, lambda: bar.error is None and len(screen.headlines.rows) == 1)
+
+
 async def test_a_long_mistake_is_shown_whole_at_80_columns(seeded: Env, run_app: RunApp) -> None:
     # The status line was one row high: at 80 columns the unknown-filter message
     # lost its second half, the part saying how to search for the text itself.

@@ -62,7 +62,10 @@ def test_limit(capsys: pytest.CaptureFixture[str]) -> None:
         ('"sea level', "unbalanced quote"),
         ("tag:x", 'unknown filter "tag:"'),
         ("since:soon", "since: expects an age"),
-        ("", "nothing to search for"),
+        ("", "nothing to search for in ''"),
+        ("   ", "nothing to search for in ''"),
+        ("*", "nothing to search for in '*'"),
+        ("-- ^", "nothing to search for in '-- ^'"),
     ],
 )
 def test_bad_queries_are_one_line_errors(

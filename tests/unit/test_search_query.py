@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -179,7 +180,22 @@ def test_explicit_prefix_star() -> None:
 
 def test_punctuation_only_terms_are_dropped() -> None:
     assert parse("^ * -- climate").groups == ((Term("climate"),),)
-    assert parse("***").is_empty
+
+
+@pytest.mark.parametrize("text", ["*", "***", "^ --", "AND", "()", '""', "-*", "* AND ^"])
+def test_a_query_with_no_searchable_words_is_an_error_naming_it(text: str) -> None:
+    # Dropping everything would leave the empty query, which matches every article:
+    # 'search *' listed everything while 'search ""' was an error.
+    with pytest.raises(QueryError, match=r"nothing to search for in " + re.escape(repr(text))):
+        parse(text)
+
+
+def test_while_typing_only_the_word_under_the_cursor_may_have_no_words() -> None:
+    # '-' starts an exclusion, '"' a phrase, 'AND' may be the start of 'ANDROID'.
+    for text in ("-", '"', "*", "AND"):
+        assert parse(text, partial=True).is_empty
+    with pytest.raises(QueryError, match=r"nothing to search for in '\*'"):
+        parse("* ", partial=True)
 
 
 def test_unbalanced_quote_is_an_error_naming_the_position() -> None:

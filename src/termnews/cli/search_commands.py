@@ -157,8 +157,8 @@ def cmd_search(ctx: Context) -> int:
         return EXIT_OK
     if args.saved:
         return _list_saved(ctx)
-    if not text:
-        error_line("nothing to search for: give words or filters, e.g. termnews search climate")
+    if not text:  # parse_query takes blank text for no search (an emptied search bar)
+        error_line(str(searching.nothing_to_search(text)))
         return EXIT_INPUT
     query = searching.parse_query(text)
     if args.save is not None:  # save_search refuses an empty name

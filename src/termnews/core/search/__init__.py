@@ -27,7 +27,14 @@ if TYPE_CHECKING:
         query_warnings,
         search,
     )
-    from termnews.core.search.query import FILTERS, Query, Term, TimeBound, parse_query
+    from termnews.core.search.query import (
+        FILTERS,
+        Query,
+        Term,
+        TimeBound,
+        nothing_to_search,
+        parse_query,
+    )
     from termnews.core.search.saved import (
         SavedCount,
         SavedSearch,
@@ -48,7 +55,7 @@ _WHERE = {
         "query_warnings",
         "search",
     ),
-    "query": ("FILTERS", "Query", "Term", "TimeBound", "parse_query"),
+    "query": ("FILTERS", "Query", "Term", "TimeBound", "nothing_to_search", "parse_query"),
     "saved": (
         "SavedCount",
         "SavedSearch",
@@ -85,6 +92,7 @@ __all__ = [
     "delete_saved_search",
     "matching_ids",
     "muted_clause",
+    "nothing_to_search",
     "parse_query",
     "query_warnings",
     "save_search",

@@ -285,6 +285,20 @@ def _earlier(a: TimeBound | None, b: TimeBound, now: datetime) -> TimeBound:
     return a if a.timestamp(now) <= b.timestamp(now) else b
 
 
+def nothing_to_search(text: str) -> QueryError:
+    """The error for a query with no word or filter left (``*``, ``--``, ``AND`` or nothing).
+
+    Such a query is the empty query, which matches every article: ``search *`` used
+    to list everything while ``search ""`` was refused. Both are this one error now.
+    """
+    shown = text.strip()
+    if len(shown) > 40:
+        shown = shown[:39] + "…"
+    return QueryError(
+        f"nothing to search for in {shown!r}: give words or filters, e.g. climate or section:World"
+    )
+
+
 def _unknown_filter(key: str) -> QueryError:
     known = ", ".join(f"{k}:" for k in FILTERS)
     return QueryError(
@@ -399,7 +413,7 @@ def parse_query(text: str, *, partial: bool = False, now: datetime | None = None
     def listed(name: str) -> tuple[str, ...]:
         return tuple(b.lists.get(name, ()))
 
-    return Query(
+    query = Query(
         text=text,
         groups=tuple(tuple(g) for g in b.groups),
         excluded=tuple(b.excluded),
@@ -415,6 +429,11 @@ def parse_query(text: str, *, partial: bool = False, now: datetime | None = None
         authors=listed("authors"),
         not_authors=listed("not_authors"),
     )
+    # Blank text is no search (an emptied search bar); text that parsed to nothing is a
+    # mistake, except while its last word is still being typed ('-', '"', 'AND...').
+    if query.is_empty and text.strip() and not typing_last_word:
+        raise nothing_to_search(text)
+    return query
 
 
 def describe_filters() -> list[tuple[str, str]]:
