@@ -249,3 +249,15 @@ def test_offline_add_refuses_a_url_no_refresh_could_fetch(
     assert code == 0 and "added [" in out
     code, out, _ = run(capsys, "feeds", "--json")
     assert [f["url"] for f in json.loads(out)] == ["http://127.0.0.1:9/feed.xml"]
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/feed.xml", "gopher://example.org/1/news"])
+def test_adding_a_url_of_another_scheme_says_so(
+    capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    # It was taken for a local path: "ftp://example.org/feed.xml: no such file or directory".
+    code, out, err = run(capsys, "add", url)
+    assert code != 0 and out == ""
+    scheme = url.split(":")[0]
+    assert f"unsupported URL scheme {scheme!r}" in err and "no such file" not in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import stat
 import zlib
 from dataclasses import dataclass
@@ -102,6 +103,10 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+"""What starts a URL: a path like that is not a file the user meant to name."""
+
+
 def discover_local(ref: str) -> list[LocalSource]:
     """What subscribing ``ref`` means: one or more feed files and/or an article source.
 
@@ -113,6 +118,13 @@ def discover_local(ref: str) -> list[LocalSource]:
     except (OSError, RuntimeError) as exc:
         raise SourceError(ref, f"cannot resolve path: {exc}") from exc
     if not path.exists():
+        scheme = _URL_SCHEME.match(ref)
+        if scheme:  # ftp://, gopher://...: a URL, not a missing file
+            raise SourceError(
+                ref,
+                f"unsupported URL scheme {scheme.group(1).lower()!r} "
+                "(termnews fetches http:// and https:// feeds, or reads a local path)",
+            )
         raise SourceError(ref, "no such file or directory")
     if path.is_file():
         suffix = path.suffix.lower()
