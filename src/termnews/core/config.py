@@ -9,6 +9,8 @@ why it is read with ``tomllib`` and there is no writer.
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
@@ -118,6 +120,10 @@ class Config:
     source: Path | None = None
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""Control characters: no theme name, browser command or User-Agent has one."""
+
+
 def _check(value: Any, expected: Any, where: str) -> Any:
     origin = getattr(expected, "__origin__", None)
     if expected is bool:
@@ -133,12 +139,16 @@ def _check(value: Any, expected: Any, where: str) -> Any:
     if expected is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{where}: expected a number, got {value!r}")
+        if not math.isfinite(value):  # nan passed "<= 0" and broke every fetch's deadline
+            raise ConfigError(f"{where}: must be a finite number of seconds, got {value}")
         if value <= 0:
             raise ConfigError(f"{where}: must be positive, got {value}")
         return float(value)
     if expected is str:
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected a string, got {value!r}")
+        if _CONTROL.search(value):  # a newline in user_agent failed every HTTP feed
+            raise ConfigError(f"{where}: must be one line of text, got {value!r}")
         return value
     if origin is list:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
