@@ -340,3 +340,44 @@ def test_kept_counts_are_built_for_an_older_cache(db_path: Path) -> None:
     with Store.open(db_path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert _kept(store) == _recount(store) == {a.id: (5, 4, 0)}
+
+
+def _ids_by_guid(store: Store) -> dict[str, int]:
+    return dict(store.conn.execute("SELECT guid, id FROM articles").fetchall())
+
+
+def test_new_ids_match_rows_in_feed_order(db_path: Path) -> None:
+    """executemany's ids are worked out, not read back: they must be each row's own."""
+    with Store.open(db_path) as store:
+        feed, _ = store.add_feed("https://a.example/rss", "A", "World")
+        store.ingest(feed.id, _feed(_entry(1), _entry(2)))
+        # One changed, two new in between: inserts and updates mixed in one feed.
+        result = store.ingest(
+            feed.id, _feed(_entry(3), _entry(1, title="changed"), _entry(4), _entry(2))
+        )
+        assert result.new == 2 and result.updated == 1
+        by_guid = _ids_by_guid(store)
+        assert result.new_ids == (by_guid["g3"], by_guid["g4"])
+        assert list(result.new_ids) == sorted(result.new_ids)
+
+
+def test_new_ids_past_the_largest_rowid_are_read_back(db_path: Path) -> None:
+    """Once the largest rowid is taken SQLite picks ids at random; ingest reads them back."""
+    with Store.open(db_path) as store:
+        feed, _ = store.add_feed("https://a.example/rss", "A", "World")
+        store.ingest(feed.id, _feed(_entry(1)))
+        store.conn.execute("UPDATE articles SET id = ? WHERE guid = 'g1'", (2**63 - 1,))
+        result = store.ingest(feed.id, _feed(_entry(1), _entry(2), _entry(3)))
+        by_guid = _ids_by_guid(store)
+        assert result.new_ids == (by_guid["g2"], by_guid["g3"])
+        assert len(set(by_guid.values())) == 3
+
+
+def test_fts_hashsize_is_set_once(db_path: Path) -> None:
+    from termnews.core.store.db import FTS_HASHSIZE
+
+    with Store.open(db_path) as store:
+        row = store.conn.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'")
+        assert row.fetchone()[0] == FTS_HASHSIZE
+    with Store.open(db_path) as store:  # a second open finds it and writes nothing
+        assert store.conn.total_changes == 0

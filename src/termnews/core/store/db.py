@@ -61,6 +61,38 @@ def _migrate(conn: sqlite3.Connection) -> None:
         raise
 
 
+FTS_HASHSIZE = 8 * 1024 * 1024
+"""Bytes of pending terms FTS5 holds before it writes them out as a segment (default 1 MiB).
+
+With the default, each search-index batch of a refresh (1,000 articles, ~2.6 MB of
+text) was written as several small segments that FTS5 then merged again: a cold
+refresh of 10,000 articles ended with 8 segments. At 8 MiB a batch is one segment
+(4 at the end, so searches read fewer), and building the index costs ~8% less
+(0.49 -> 0.45 s of the writer's CPU for 10,000 articles, same terms, same ranking).
+It bounds the memory of one batch's pending terms, so refresh memory stays bounded.
+"""
+
+
+def _tune_fts(conn: sqlite3.Connection) -> None:
+    """Set :data:`FTS_HASHSIZE` once per cache (FTS5 keeps it in ``articles_fts_config``).
+
+    Not a migration: an SQLite whose FTS5 lacks the option refuses it, and the
+    cache must still open (the index then works as before, with the default).
+    """
+    row = conn.execute("SELECT 1 FROM articles_fts_config WHERE k = 'hashsize'").fetchone()
+    if row is not None:
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('hashsize', ?)", (FTS_HASHSIZE,)
+        )
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
 def _looks_foreign(conn: sqlite3.Connection) -> bool:
     """True when the file is a SQLite database that termnews did not create."""
     # One statement, so one snapshot: read separately, another process's migration
@@ -185,6 +217,7 @@ def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Con
             raise sqlite3.DatabaseError("not a termnews cache")
         _enable_wal(conn)
         _migrate(conn)
+        _tune_fts(conn)
         return conn
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and not path.exists():
@@ -210,4 +243,5 @@ def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Con
         conn = _connect(path)
         _enable_wal(conn)
         _migrate(conn)
+        _tune_fts(conn)
         return conn

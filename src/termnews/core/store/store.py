@@ -138,6 +138,36 @@ _UPDATE = (
 """A changed article: its row without the key, then its sort time (None keeps it) and id."""
 
 
+_MAX_ROWID = 2**63 - 1
+
+
+def _insert_new(conn: sqlite3.Connection, feed_id: int, fresh: Sequence[Row]) -> list[int]:
+    """Insert a feed's new articles (rows of :data:`_INSERT`) in one ``executemany``; their ids.
+
+    One call instead of one ``execute`` per article: each ``execute`` makes a cursor
+    and looks the statement up again, ~3 us of a cold refresh's 10,000 inserts that
+    the writer thread spends holding the interpreter lock. Their ids follow from
+    SQLite's rowid rule: without AUTOINCREMENT a new row gets the largest rowid in
+    the table plus one, and this connection is the only writer inside its
+    transaction, so ``n`` inserts after a largest id of ``top`` get ``top + 1`` to
+    ``top + n``, in order, the ids one ``execute`` at a time would have got. Only
+    past the largest possible rowid does SQLite pick ids at random; then they are
+    read back by key.
+    """
+    top = int(conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+    conn.executemany(_INSERT, fresh)
+    n = len(fresh)
+    # (``Cursor.lastrowid`` is not set by executemany; the connection's is.)
+    last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
+    if top + n < _MAX_ROWID and last == top + n:
+        return list(range(top + 1, top + n + 1))
+    guid = 4 + KEY  # (feed id, section, fetched at, sort time, *row)
+    ids = dict(
+        conn.execute("SELECT guid, id FROM articles WHERE feed_id = ?", (feed_id,)).fetchall()
+    )
+    return [int(ids[r[guid]]) for r in fresh]
+
+
 class Store:
     """Access to one cache file through one connection (one thread)."""
 
@@ -511,6 +541,7 @@ class Store:
                 )
             }
             seen: set[str] = set()
+            fresh: list[Row] = []
             execute = conn.execute
             for index, row in enumerate(rows):
                 key = row[KEY]
@@ -521,9 +552,7 @@ class Store:
                 if old is None:
                     # Undated entries keep feed order: newer first, a hair apart.
                     sort_ts = row[PUBLISHED] or row[UPDATED] or (now - index * 1e-3)
-                    cur = execute(_INSERT, (feed_id, section, now, sort_ts, *row))
-                    assert cur.lastrowid is not None
-                    new_ids.append(cur.lastrowid)
+                    fresh.append((feed_id, section, now, sort_ts, *row))
                 elif old[1] != row[HASH]:
                     changed = not _legacy_same(row, old)
                     self._fts_forget(conn, "id = ?", (old[0],))
@@ -537,6 +566,8 @@ class Store:
                         unchanged += 1
                 else:
                     unchanged += 1
+            if fresh:
+                new_ids = _insert_new(conn, feed_id, fresh)
             if new_ids:
                 # New rows are unread, unstarred and not muted (mute rules run after
                 # the refresh, through the update trigger): schema migration 7.
