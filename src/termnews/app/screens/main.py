@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.app.commands import screen_bindings
 from termnews.app.first_screen import FirstScreen, with_trending
+from termnews.app.gil_switch import restore_switching
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
 from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
@@ -497,6 +498,7 @@ class MainScreen(SearchMixin, Screen[None]):
         # allocates little garbage and each collection walked all of it again.
         gc.freeze()
         gc.enable()
+        restore_switching()
         from termnews.app.idle_gc import TICK_S, IdleCollector
 
         # The full collections that remain wait for a moment without key presses.
