@@ -235,3 +235,25 @@ async def test_the_first_layout_is_what_a_new_layout_gives(
     before, after = checked[0]
     assert {type(w).__name__ for w in before} >= {"SectionList", "HeadlineList", "ArticleView"}
     assert after == before
+
+
+async def test_the_start_does_not_describe_its_worker_with_the_first_screen(
+    big: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's @work describes a call by its arguments' repr unless given a description:
+    the first screen's repr (every feed and headline) cost ~11 ms with 1,000 feeds."""
+    from termnews.app.first_screen import FirstScreen
+
+    described: list[int] = []
+
+    def counting_repr(self: FirstScreen) -> str:
+        described.append(1)
+        return "FirstScreen(...)"
+
+    monkeypatch.setattr(FirstScreen, "__repr__", counting_repr)
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    async with app.run_test(size=(COLS, ROWS)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen._started and screen.headlines.rows
+    assert described == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import sqlite3
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -236,3 +237,20 @@ async def test_moving_off_the_bottom_or_top_of_the_headlines_turns_a_page(
         await pilot.press("g")
         await settle(pilot)
         assert hl.highlighted == 0 and hl.scroll_y == 0
+
+
+async def test_the_start_s_short_thread_switches_end_with_the_first_frame(
+    seeded: Env, run_app: RunApp
+) -> None:
+    from termnews.app import gil_switch
+
+    before = sys.getswitchinterval()
+    gil_switch.fast_switching()  # as the CLI does before building the app
+    try:
+        async with run_app(seeded) as (app, pilot):
+            screen = main_screen(app)
+            await wait_for(pilot, lambda: screen._idle_gc is not None)
+            assert sys.getswitchinterval() == before
+    finally:
+        gil_switch.restore_switching()
+        sys.setswitchinterval(before)

@@ -144,12 +144,17 @@ def _run_tui(ctx: Context) -> int:
     # makes hundreds of thousands of long-lived objects and little garbage, and each
     # collection on the way walked them all again (issue 8).
     gc.disable()
+    # And short thread switches until then, for the store thread (app/gil_switch.py).
+    from termnews.app.gil_switch import fast_switching, restore_switching
+
+    fast_switching()
     try:
         from termnews.cli.tui_launch import run_tui
 
         return run_tui(ctx)
     finally:
         gc.enable()
+        restore_switching()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.app.commands import screen_bindings
 from termnews.app.first_screen import FirstScreen, with_trending
+from termnews.app.gil_switch import restore_switching
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
 from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
@@ -478,7 +479,11 @@ class MainScreen(SearchMixin, Screen[None]):
             include_muted=self.show_muted,
         )
 
-    @work(exclusive=True, group="startup", exit_on_error=False)
+    # A fixed description: without one, Textual's @work describes the call with the
+    # repr of its arguments, here every feed, headline and the article of the first
+    # screen (~360,000 characters, ~11 ms before the first frame with 1,000 feeds
+    # over 100,000 articles, ~1 ms with 10 feeds: a cost growing with the cache).
+    @work(exclusive=True, group="startup", exit_on_error=False, description="startup")
     async def _startup(self, first: FirstScreen | None) -> None:
         """Finish the start: ``first`` is the first screen already shown, if it was."""
         if first is None:
@@ -497,6 +502,7 @@ class MainScreen(SearchMixin, Screen[None]):
         # allocates little garbage and each collection walked all of it again.
         gc.freeze()
         gc.enable()
+        restore_switching()
         from termnews.app.idle_gc import TICK_S, IdleCollector
 
         # The full collections that remain wait for a moment without key presses.
@@ -799,7 +805,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self.call_after_refresh(painted.set)
         await painted.wait()
 
-    @work(group="mark-opened", exit_on_error=False)
+    # Described without the repr of the article (its whole body) at every open.
+    @work(group="mark-opened", exit_on_error=False, description="mark opened read")
     async def _mark_opened_read(self, article: Article) -> None:
         """Mark an opened article read, after it is painted (one worker per article).
 
@@ -1217,7 +1224,8 @@ class MainScreen(SearchMixin, Screen[None]):
 
         self.app.push_screen(ConfirmScreen(f"Mark {what} as read?"), answered)
 
-    @work(group="actions", exit_on_error=False)
+    # Described without the repr of ``ids`` (a whole section's: 100,000 at most).
+    @work(group="actions", exit_on_error=False, description="mark read")
     async def _mark_read(self, view: View, ids: list[int]) -> None:
         def mark(store: Store) -> int:
             if ids:
