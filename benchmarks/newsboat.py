@@ -175,7 +175,7 @@ def restore(profile: Profile, source: Path | None) -> None:
     for leftover in (profile.cache, profile.root / "cache.db.lock"):
         leftover.unlink(missing_ok=True)
     if source is not None:
-        shutil.copyfile(source, profile.cache)
+        harness.copy_settled(source, profile.cache)
 
 
 def version() -> str:
