@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
@@ -81,27 +82,68 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_refresh)
 
 
-def _add_local(ctx: Context, ref: str, section: str | None, title: str | None) -> list[Feed]:
-    from termnews.core.sources.local import KIND_ARTICLES, discover_local
+def _add_local(
+    ctx: Context, ref: str, section: str | None, title: str | None, failed: list[str]
+) -> list[Feed]:
+    """Subscribe what a local path holds; returns the feeds to read right away.
 
-    sources = discover_local(ref)
+    OPML lists (named, or found in a folder) are imported as ``termnews import``
+    does: subscribed, not fetched, so a failing web feed of the list is not
+    unsubscribed again the way an unreadable local file is.
+    """
+    from termnews.core.sources.local import KIND_ARTICLES, KIND_OPML, discover_local
+
+    notes: list[str] = []
+    sources = discover_local(ref, notes)
+    for note in notes:
+        notice_line(note)
     added: list[Feed] = []
     known = {f.url for f in ctx.store.feeds()}
+    feed_sources = [s for s in sources if s.kind != KIND_OPML]
     for source in sources:
+        if source.kind == KIND_OPML:
+            try:
+                _import_local_opml(ctx, source.path, section)
+            except SourceError as exc:
+                if len(sources) == 1:  # the list the user named: an input error
+                    raise
+                error_line(f"{exc} (not imported)")
+                failed.append(source.url)
+            continue
         if source.url in known:
             print(f"already subscribed: {clean_line(source.url)}", file=sys.stderr)
             continue
         default_section = (
-            source.path.name if source.kind == KIND_ARTICLES and source.path.is_dir() else None
+            source.path.name
+            if source.kind == KIND_ARTICLES and source.path.is_dir()
+            else source.section
         )
         feed, _new = ctx.store.add_feed(
             source.url,
-            title=title if len(sources) == 1 else None,
+            title=title if len(feed_sources) == 1 else None,
             section=section or default_section,
             kind=source.kind,
         )
         added.append(feed)
     return added
+
+
+def _import_local_opml(ctx: Context, path: Path, section: str | None) -> None:
+    """Import one OPML file met by ``add`` (raises :class:`SourceError` if it is unusable)."""
+    from termnews.core.sources.local import read_bytes
+    from termnews.core.sources.opml import MAX_OPML_BYTES, import_opml, parse_opml
+
+    document = parse_opml(read_bytes(path, limit=MAX_OPML_BYTES), str(path))
+    report = import_opml(ctx.store, document, section=section)
+    for warning in report.warnings:
+        notice_line(f"warning: {clean_line(str(path))}: {warning}")
+    existing = report.already_subscribed
+    already = f", {existing} already subscribed" if existing else ""
+    print(
+        f"imported {plural(len(report.added), 'feed')} from {clean_line(str(path))}{already};"
+        " run 'termnews refresh' to fetch them",
+        file=sys.stderr if ctx.args.json else sys.stdout,
+    )
 
 
 def cmd_add(ctx: Context) -> int:
@@ -112,8 +154,9 @@ def cmd_add(ctx: Context) -> int:
     args = ctx.args
     ref: str = args.source
     before = {f.id for f in ctx.store.feeds()}
+    failed_lists: list[str] = []
     if is_local_ref(ref):
-        feeds = _add_local(ctx, ref, args.section, args.title)
+        feeds = _add_local(ctx, ref, args.section, args.title, failed_lists)
     else:
         from termnews.core.subscribe import add_remote
 
@@ -158,7 +201,7 @@ def cmd_add(ctx: Context) -> int:
                 )
             for warning in outcome.warnings:
                 print(f"  warning: {clean_line(warning)}", file=sys.stderr)
-    return EXIT_SOURCES_FAILED if report.failed else EXIT_OK
+    return EXIT_SOURCES_FAILED if report.failed or failed_lists else EXIT_OK
 
 
 def cmd_remove(ctx: Context) -> int:

@@ -1,0 +1,188 @@
+"""Adding a folder: feeds, OPML lists and article pages in it and its subfolders, nothing else.
+
+A folder was read one level deep, and every ``.md``/``.txt`` in it became an
+article, so a ``MANIFEST.md`` showed up as a headline and feeds in subfolders
+were never found. These tests build a folder as a user keeps one and add it
+with the real CLI over a cache in tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from termnews.cli import main
+from termnews.core.sources.folder import classify, has_prose, root_element, scan_folder
+
+DATA = Path(__file__).parents[1] / "data"
+
+NOTES = (
+    "Notes from the harbour meeting. The council agreed to reopen the east pier in May,\n"
+    "once the divers have checked the pilings and the insurers have signed off.\n"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def news_folder(tmp_path: Path) -> Path:
+    root = tmp_path / "news"
+    (root / "tech" / "chips").mkdir(parents=True)
+    (root / "pages").mkdir()
+    (root / "lists").mkdir()
+    (root / ".git").mkdir()
+    shutil.copy(DATA / "feeds" / "world.xml", root / "world.xml")
+    shutil.copy(DATA / "feeds" / "tech.atom", root / "tech" / "tech.atom")
+    shutil.copy(DATA / "feeds" / "news.json", root / "tech" / "chips" / "news.json")
+    shutil.copy(DATA / "content" / "saved-article.html", root / "pages" / "saved-article.html")
+    shutil.copy(DATA / "opml" / "nested.opml", root / "lists" / "subscriptions.xml")
+    (root / "pages" / "harbour-notes.txt").write_text(NOTES)
+    (root / "MANIFEST.md").write_text("# Manifest\n\n- world.xml\n- tech/tech.atom\n")
+    (root / "README.md").write_text("This folder keeps the feeds I read on the train home.\n")
+    (root / "package.json").write_text('{"name": "not-a-feed", "version": "1.0.0"}\n')
+    (root / "urls.txt").write_text("https://a.example/feed\nhttps://b.example/rss\n")
+    shutil.copy(DATA / "feeds" / "world.xml", root / ".git" / "hidden-feed.xml")
+    (root / ".draft.md").write_text(NOTES)
+    os.symlink("..", root / "tech" / "loop")  # a link back up: the walk must end
+    return root
+
+
+def test_folder_tree_subscribes_feeds_lists_and_pages_only(
+    capsys: pytest.CaptureFixture[str], news_folder: Path
+) -> None:
+    code, out, err = run(capsys, "add", str(news_folder))
+    assert code == 0, err
+    assert "Traceback" not in err
+    # What was left out is said once, naming the files.
+    assert "skipped 4 files (not a feed, OPML list or article): MANIFEST.md, README.md" in err
+    assert "imported 6 feeds from" in out and "subscriptions.xml" in out
+
+    feeds = json.loads(run(capsys, "feeds", "--json")[1])
+    local = {f["url"]: f for f in feeds if not f["url"].startswith("http")}
+    assert set(local) == {
+        str(news_folder / "world.xml"),
+        str(news_folder / "tech" / "tech.atom"),
+        str(news_folder / "tech" / "chips" / "news.json"),
+        str(news_folder),  # the article pages, as one source
+    }
+    # Subfolders become sections, as OPML folders do; the top level stays General.
+    assert local[str(news_folder / "world.xml")]["section"] == "General"
+    assert local[str(news_folder / "tech" / "tech.atom")]["section"] == "tech"
+    assert local[str(news_folder / "tech" / "chips" / "news.json")]["section"] == "tech / chips"
+    # The OPML list's web feeds are subscribed (in its own folders), not yet fetched.
+    web = [f for f in feeds if f["url"].startswith("http")]
+    assert len(web) == 6 and all(f["last_checked"] is None for f in web)
+    assert {f["section"] for f in web} >= {"News", "News / Europe"}
+
+    articles = json.loads(run(capsys, "articles", "--feed", str(news_folder), "--json")[1])
+    titles = sorted(a["title"] for a in articles)
+    assert len(titles) == 2, titles
+    assert not any("Manifest" in t or "train home" in t for t in titles)
+    assert any("harbour" in t.lower() for t in titles)
+    # Hidden folders and files are never read.
+    assert not any(".git" in f["url"] or ".draft" in f["url"] for f in feeds)
+
+
+def test_refresh_finds_new_pages_in_subfolders_but_not_junk(
+    capsys: pytest.CaptureFixture[str], news_folder: Path
+) -> None:
+    assert run(capsys, "add", str(news_folder))[0] == 0
+    (news_folder / "pages" / "2026").mkdir()
+    (news_folder / "pages" / "2026" / "pier.md").write_text("# Pier reopens\n\n" + NOTES)
+    (news_folder / "pages" / "2026" / "LICENSE.txt").write_text(NOTES)
+    code, _, err = run(capsys, "refresh", str(news_folder))
+    assert code == 0, err
+    articles = json.loads(run(capsys, "articles", "--feed", str(news_folder), "--json")[1])
+    assert sorted(a["title"] for a in articles).count("Pier reopens") == 1
+    assert len(articles) == 3
+
+
+def test_folder_with_nothing_readable_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk"
+    (junk / "sub").mkdir(parents=True)
+    (junk / "MANIFEST.md").write_text("# Files\n\n- a\n- b\n")
+    (junk / "sub" / "data.csv").write_text("a,b\n1,2\n")
+    code, _, err = run(capsys, "add", str(junk))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "holds no feed files, OPML lists or article pages" in lines[0]
+    assert "2 other files skipped" in lines[0]
+    assert json.loads(run(capsys, "feeds", "--json")[1]) == []
+
+
+def test_adding_an_opml_file_imports_it(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "add", str(DATA / "opml" / "nested.opml"))
+    assert code == 0, err
+    assert "imported 6 feeds" in out
+    assert len(json.loads(run(capsys, "feeds", "--json")[1])) == 6
+
+
+def test_broken_opml_in_a_folder_fails_that_list_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    shutil.copy(DATA / "feeds" / "world.xml", folder / "world.xml")
+    (folder / "subs.opml").write_text("<opml><body></body></opml>")
+    code, out, err = run(capsys, "add", str(folder))
+    assert code == 1
+    assert "no feeds in this OPML file" in err and "(not imported)" in err
+    assert "added [1] Fixture World" in out
+
+
+def test_walk_is_bounded_and_loop_safe(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    os.symlink(tmp_path, tmp_path / "a" / "up")
+    os.symlink(tmp_path / "a", tmp_path / "a" / "self")
+    for i in range(30):
+        (tmp_path / "a" / f"n{i}.txt").write_text(NOTES)
+    scan = scan_folder(tmp_path, limit=10)
+    assert scan.truncated and len(scan.found) == 10
+    assert len(scan_folder(tmp_path).found) == 30
+
+
+def test_classify_by_content(tmp_path: Path) -> None:
+    cases = {
+        "feed.txt": b'<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>',
+        "atom.xml": b"\xef\xbb\xbf<!-- hi -->\n<feed xmlns='http://www.w3.org/2005/Atom'/>",
+        "rdf.rdf": b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'/>",
+        "list.xml": b'<?xml version="1.0"?><opml version="2.0"><body/></opml>',
+        "feed.json": b'{"version": "https://jsonfeed.org/version/1.1", "items": []}',
+        "page.html": b"<!DOCTYPE html><html><body><p>Hello</p></body></html>",
+        "other.json": b'{"name": "x"}',
+        "pom.xml": b'<?xml version="1.0"?><project/>',
+        "notes.md": NOTES.encode(),
+        "links.md": b"- https://a.example/\n- https://b.example/\n",
+        "binary.txt": b"\0\1\2" + NOTES.encode(),
+        "photo.jpg": b"\xff\xd8\xff\xe0" + bytes(100),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    kinds = {name: classify(tmp_path / name) for name in cases}
+    assert kinds == {
+        "feed.txt": "feed",
+        "atom.xml": "feed",
+        "rdf.rdf": "feed",
+        "list.xml": "opml",
+        "feed.json": "feed",
+        "page.html": "articles",
+        "other.json": None,
+        "pom.xml": None,
+        "notes.md": "articles",
+        "links.md": None,
+        "binary.txt": None,
+        "photo.jpg": None,
+    }
+    assert root_element(b"<!doctype html><p>") == "html"
+    assert not has_prose(b"# A heading\n\n| a | b |\n|---|---|\n")
