@@ -195,10 +195,11 @@ def cmd_add(ctx: Context) -> int:
             if outcome.status == STATUS_FAILED:
                 error_line(f"{outcome.url}: {outcome.error} (not added)")
             else:
-                print(
-                    f"added [{outcome.feed_id}] {name} in {where}:"
-                    f" {plural(outcome.new, 'new article')}"
-                )
+                # add_remote hands back a feed already subscribed (the URL, or the
+                # feed a page or a redirect leads to): it was not added again.
+                verb = "already subscribed:" if outcome.feed_id in before else "added"
+                new = plural(outcome.new, "new article")
+                print(f"{verb} [{outcome.feed_id}] {name} in {where}: {new}")
             for warning in outcome.warnings:
                 print(f"  warning: {clean_line(warning)}", file=sys.stderr)
     return EXIT_SOURCES_FAILED if report.failed or failed_lists else EXIT_OK
