@@ -198,3 +198,17 @@ def test_add_of_an_opml_url_points_to_import(server: Loopback, store: Store) -> 
     ):
         add_remote(store, server.url("/subs.opml"), settings=SETTINGS)
     assert store.feeds() == []
+
+
+def test_refresh_names_an_untitled_failing_feed_once(
+    server: Loopback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from termnews.cli import main
+
+    server.routes["/gone-wrong"] = status(404)
+    url = server.url("/gone-wrong")
+    assert main(["--offline", "add", url]) == 0  # subscribed, not yet read: titled by its URL
+    capsys.readouterr()
+    assert main(["refresh"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"termnews: error: {url}: HTTP 404 Not Found"]

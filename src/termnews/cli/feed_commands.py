@@ -349,7 +349,9 @@ def cmd_refresh(ctx: Context) -> int:
     else:
         for o in report.outcomes:
             if o.status == STATUS_FAILED:
-                error_line(f"{clean_line(o.title)} ({clean_line(o.url)}): {o.error}")
+                # A feed never read yet is titled by its URL: name it once, not twice.
+                title, url = clean_line(o.title), clean_line(o.url)
+                error_line(f"{title} ({url}): {o.error}" if title != url else f"{url}: {o.error}")
         t = report.totals()
         print(
             f"{plural(t['feeds'], 'feed')}: {plural(t['new_articles'], 'new article')},"
