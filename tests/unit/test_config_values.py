@@ -29,6 +29,9 @@ from termnews.core.errors import ConfigError
         ("[network]\nper_host = 0\n", "network.per_host: must be at least 1, got 0"),
         # A window of zero hours can never list a story: Trending was always empty.
         ("[related]\ntrending_hours = 0\n", "related.trending_hours: must be at least 1"),
+        # 0 made 'termnews related' say "No related stories in the cache" (--limit 0 is
+        # refused); the panel is hidden with general.show_related = false instead.
+        ("[related]\nlimit = 0\n", "related.limit: must be at least 1, got 0"),
         ("[retention]\nmax_age_days = -1\n", "retention.max_age_days: must not be negative"),
     ],
 )

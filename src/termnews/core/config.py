@@ -89,7 +89,7 @@ class RelatedConfig:
     trending_hours: int = _opt(
         24, "Window for the Trending section: stories from the last N hours.", minimum=1
     )
-    limit: int = _opt(6, "How many related stories the panel shows.")
+    limit: int = _opt(6, "How many related stories the panel shows.", minimum=1)
 
 
 @dataclass(frozen=True)
