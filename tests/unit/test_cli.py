@@ -261,3 +261,31 @@ def test_adding_a_url_of_another_scheme_says_so(
     scheme = url.split(":")[0]
     assert f"unsupported URL scheme {scheme!r}" in err and "no such file" not in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty document (not added)"),
+        (b"Just some words, not a feed", "not a feed"),
+    ],
+)
+def test_adding_one_unreadable_file_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, message: str
+) -> None:
+    # A bad URL exits 2; a bad file exited 1 ("some sources failed") though nothing
+    # at all was subscribed. README: 2 is "a bad file, URL, id, query or config".
+    path = tmp_path / "feed.xml"
+    path.write_bytes(content)
+    code, _, err = run(capsys, "add", str(path))
+    assert code == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert json.loads(run(capsys, "feeds", "--json")[1]) == []
+
+
+@pytest.mark.parametrize("ref", ["", "   "])
+def test_adding_nothing_is_refused(capsys: pytest.CaptureFixture[str], ref: str) -> None:
+    # "" was resolved to the current directory and searched as a folder.
+    code, _, err = run(capsys, "add", ref)
+    assert code == 2
+    assert err.strip() == "termnews: error: give a feed URL or a local file or folder to add"

@@ -153,6 +153,9 @@ def cmd_add(ctx: Context) -> int:
 
     args = ctx.args
     ref: str = args.source
+    if not ref.strip():  # "" resolved to the current directory and was searched as a folder
+        error_line("give a feed URL or a local file or folder to add")
+        return EXIT_INPUT
     before = {f.id for f in ctx.store.feeds()}
     failed_lists: list[str] = []
     if is_local_ref(ref):
@@ -202,6 +205,10 @@ def cmd_add(ctx: Context) -> int:
                 print(f"{verb} [{outcome.feed_id}] {name} in {where}: {new}")
             for warning in outcome.warnings:
                 print(f"  warning: {clean_line(warning)}", file=sys.stderr)
+    if is_local_ref(ref) and report.failed and not set(by_id) - before:
+        # Nothing could be subscribed: the file (or every file of the folder) is bad
+        # input, as a bad URL is (exit 2), not "some sources failed" (exit 1).
+        return EXIT_INPUT
     return EXIT_SOURCES_FAILED if report.failed or failed_lists else EXIT_OK
 
 
