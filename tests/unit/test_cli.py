@@ -289,3 +289,20 @@ def test_adding_nothing_is_refused(capsys: pytest.CaptureFixture[str], ref: str)
     code, _, err = run(capsys, "add", ref)
     assert code == 2
     assert err.strip() == "termnews: error: give a feed URL or a local file or folder to add"
+
+
+def test_a_config_file_named_with_config_must_exist(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A typo in --config silently ran on the defaults.
+    missing = tmp_path / "typo.toml"
+    for argv in (["feeds"], []):  # a command, and the reader
+        code, _, err = run(capsys, "--config", str(missing), *argv)
+        assert code == 2
+        assert err.strip() == (
+            f"termnews: error: {missing}: no such config file (given with --config)"
+        )
+    # The default location (here TERMNEWS_CONFIG, set by conftest to a missing file)
+    # may be absent: defaults, no message.
+    code, _, err = run(capsys, "feeds")
+    assert code == 0 and err == ""
