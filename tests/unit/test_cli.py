@@ -306,3 +306,16 @@ def test_a_config_file_named_with_config_must_exist(
     # may be absent: defaults, no message.
     code, _, err = run(capsys, "feeds")
     assert code == 0 and err == ""
+
+
+def test_refresh_section_is_found_in_any_case_and_a_typo_is_an_error(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # 'refresh --section Wrold' refreshed "0 feeds" and exited 0; 'articles
+    # --section' has always refused an unknown name and ignored case.
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    code, out, err = run(capsys, "refresh", "--section", "world", "--force")
+    assert code == 0 and out.startswith("1 feed:"), (out, err)
+    code, out, err = run(capsys, "refresh", "--section", "Wrold")
+    assert code == 2 and out == ""
+    assert err.strip() == "termnews: error: no section named 'Wrold' (have: World)"

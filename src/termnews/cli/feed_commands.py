@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
 from termnews.cli.output import error_line, feed_json, iso, notice_line, print_json
-from termnews.core.errors import SourceError
+from termnews.core.errors import NotFoundError, SourceError
 from termnews.core.models import Feed
 from termnews.core.refresh_progress import FORMAT_JSONL, LineWriter
 from termnews.core.text import clean_line, plural
@@ -285,8 +285,18 @@ def _refresh_selection(ctx: Context) -> list[Feed] | None:
     """The named feeds, narrowed to ``--section``; None means every feed."""
     args = ctx.args
     feeds = [ctx.store.find_feed(ref) for ref in args.feeds] if args.feeds else None
-    if args.section is not None:
-        feeds = [f for f in feeds or ctx.store.feeds_to_check() if f.section == args.section]
+    section = args.section
+    if section is not None and args.progress is None:
+        # Typed by a person: any case, and a name that matches nothing is an error,
+        # as for 'articles --section' (it refreshed "0 feeds" and exited 0). The
+        # reader's child (--progress) keeps exact names: its section may be gone.
+        names = {name.lower(): name for name in ctx.store.section_names()}
+        if section.lower() not in names:
+            have = ", ".join(names.values()) or "none yet"
+            raise NotFoundError(f"no section named {section!r} (have: {have})")
+        section = names[section.lower()]
+    if section is not None:
+        feeds = [f for f in feeds or ctx.store.feeds_to_check() if f.section == section]
     return feeds
 
 
