@@ -186,3 +186,18 @@ def test_classify_by_content(tmp_path: Path) -> None:
     }
     assert root_element(b"<!doctype html><p>") == "html"
     assert not has_prose(b"# A heading\n\n| a | b |\n|---|---|\n")
+
+
+def test_full_text_is_refused_for_a_folder_of_articles(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Accepted before, after which every article of the folder was noted "full text
+    # unavailable: the article has no web link".
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "pier.md").write_text("# Pier reopens\n\n" + NOTES)
+    assert run(capsys, "add", str(folder))[0] == 0
+    code, _, err = run(capsys, "full-text", "clips", "on")
+    assert code == 2
+    assert "is a folder or file of articles, already read in full" in err
+    assert run(capsys, "full-text", "clips", "off")[0] == 0
