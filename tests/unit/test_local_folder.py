@@ -201,3 +201,16 @@ def test_full_text_is_refused_for_a_folder_of_articles(
     assert code == 2
     assert "is a folder or file of articles, already read in full" in err
     assert run(capsys, "full-text", "clips", "off")[0] == 0
+
+
+def test_adding_a_folder_again_subscribes_only_what_is_new(
+    capsys: pytest.CaptureFixture[str], news_folder: Path
+) -> None:
+    assert run(capsys, "add", str(news_folder))[0] == 0
+    shutil.copy(DATA / "feeds" / "world.xml", news_folder / "tech" / "second.xml")
+    code, out, err = run(capsys, "add", str(news_folder))
+    assert code == 0, err
+    assert "imported 0 feeds from" in out and "6 already subscribed" in out
+    assert "run 'termnews refresh'" not in out  # nothing new to fetch from the list
+    assert f"already subscribed: {news_folder / 'world.xml'}" in err
+    assert "second.xml" not in err and "Fixture World in tech: 3 new articles" in out

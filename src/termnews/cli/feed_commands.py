@@ -139,9 +139,10 @@ def _import_local_opml(ctx: Context, path: Path, section: str | None) -> None:
         notice_line(f"warning: {clean_line(str(path))}: {warning}")
     existing = report.already_subscribed
     already = f", {existing} already subscribed" if existing else ""
+    hint = "; run 'termnews refresh' to fetch them" if report.added else ""
     print(
-        f"imported {plural(len(report.added), 'feed')} from {clean_line(str(path))}{already};"
-        " run 'termnews refresh' to fetch them",
+        f"imported {plural(len(report.added), 'feed')} from {clean_line(str(path))}{already}"
+        + hint,
         file=sys.stderr if ctx.args.json else sys.stdout,
     )
 
