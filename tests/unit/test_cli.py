@@ -319,3 +319,22 @@ def test_refresh_section_is_found_in_any_case_and_a_typo_is_an_error(
     code, out, err = run(capsys, "refresh", "--section", "Wrold")
     assert code == 2 and out == ""
     assert err.strip() == "termnews: error: no section named 'Wrold' (have: World)"
+
+
+def test_config_shows_the_values_the_file_sets(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # 'termnews config' listed only defaults: a user could not see that a value was
+    # taken (or which file it came from when TERMNEWS_CONFIG pointed elsewhere).
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[network]\nconcurrency = 4\n[keys]\nstar = "x"\n')
+    code, out, _ = run(capsys, "--config", str(cfg), "config")
+    assert code == 0
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "network.concurrency" in line)
+    assert lines[at + 1].split() == ["set", "to", "4"]
+    assert sum("set to" in line for line in lines) == 2
+    options = json.loads(run(capsys, "--config", str(cfg), "config", "--json")[1])["options"]
+    by_key = {o["key"]: o for o in options}
+    assert by_key["network.concurrency"]["value"] == 4
+    assert by_key["network.per_host"]["value"] == 4 and by_key["keys"]["value"] == {"star": "x"}

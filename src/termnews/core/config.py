@@ -209,6 +209,14 @@ def load_config(path: Path | None) -> Config:
     return replace(config, source=path)
 
 
+def option_value(config: Config, key: str) -> Any:
+    """The value in force for a dotted option name from :func:`describe_options`."""
+    value: Any = config
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
+
+
 def describe_options() -> list[tuple[str, str, str]]:
     """(key, default, help) for every option, for README and ``termnews config``."""
     rows: list[tuple[str, str, str]] = []
