@@ -214,3 +214,15 @@ def test_adding_a_folder_again_subscribes_only_what_is_new(
     assert "run 'termnews refresh'" not in out  # nothing new to fetch from the list
     assert f"already subscribed: {news_folder / 'world.xml'}" in err
     assert "second.xml" not in err and "Fixture World in tech: 3 new articles" in out
+
+
+def test_a_hidden_folder_named_on_the_command_line_is_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Hidden entries are skipped inside a folder; the folder the user names is theirs.
+    folder = tmp_path / ".feeds"
+    folder.mkdir()
+    shutil.copy(DATA / "feeds" / "world.xml", folder / "world.xml")
+    code, out, err = run(capsys, "add", str(folder))
+    assert code == 0, err
+    assert "added [1] Fixture World in General: 3 new articles" in out
