@@ -34,12 +34,13 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "source",
         metavar="URL_OR_PATH",
-        help="feed URL, web page, feed file, article file (.html .md .txt) or a directory of them",
+        help="feed URL, web page, feed file, OPML list, article file (.html .md .txt), or a "
+        "folder: its feeds, OPML lists and article pages, subfolders included",
     )
     p.add_argument(
         "--section",
-        help="section to put it in (default: General, or the "
-        "directory's name for a folder of articles)",
+        help="section to put it in (default: General; in a folder, a feed's subfolder path, "
+        "and the folder's name for its articles; an OPML list's own folders)",
     )
     p.add_argument("--title", help="title to show instead of the feed's own")
     p.add_argument("--json", action="store_true", help="print the added feeds as JSON")
