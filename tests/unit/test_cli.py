@@ -338,3 +338,19 @@ def test_config_shows_the_values_the_file_sets(
     by_key = {o["key"]: o for o in options}
     assert by_key["network.concurrency"]["value"] == 4
     assert by_key["network.per_host"]["value"] == 4 and by_key["keys"]["value"] == {"star": "x"}
+
+
+def test_small_wording_and_range_slips(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
+    run(capsys, "add", str(feeds_dir / "world.xml"))
+    # "left out 1 local sources"
+    code, _, err = run(capsys, "export")
+    assert code == 0 and "left out 1 local source (files" in err
+    # --offset -1 was taken as 0
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "bridge", "--offset", "-1"])
+    assert exc.value.code == 2
+    assert "argument --offset: must not be negative" in capsys.readouterr().err
+    # 'show 0' said "no article has id 0", 'show 999' "no article with id 999"
+    with pytest.raises(SystemExit):
+        main(["show", "0"])
+    assert "no article with id 0" in capsys.readouterr().err

@@ -141,5 +141,6 @@ def cmd_export(ctx: Context) -> int:
         sys.stdout.flush()
     skipped = local_count(feeds)
     if skipped:
-        notice_line(f"left out {skipped} local sources (files and folders are not portable)")
+        left = plural(skipped, "local source")
+        notice_line(f"left out {left} (files and folders are not portable)")
     return EXIT_OK
