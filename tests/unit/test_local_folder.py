@@ -157,6 +157,9 @@ def test_classify_by_content(tmp_path: Path) -> None:
         "feed.txt": b'<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>',
         "atom.xml": b"\xef\xbb\xbf<!-- hi -->\n<feed xmlns='http://www.w3.org/2005/Atom'/>",
         "rdf.rdf": b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'/>",
+        "rss091.xml": b'<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//'
+        b'DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">\n<rss/>',
+        "subset.xml": b'<!DOCTYPE rss [<!ENTITY copy "(c)">]>\n<rss version="2.0"/>',
         "list.xml": b'<?xml version="1.0"?><opml version="2.0"><body/></opml>',
         "feed.json": b'{"version": "https://jsonfeed.org/version/1.1", "items": []}',
         "page.html": b"<!DOCTYPE html><html><body><p>Hello</p></body></html>",
@@ -174,6 +177,8 @@ def test_classify_by_content(tmp_path: Path) -> None:
         "feed.txt": "feed",
         "atom.xml": "feed",
         "rdf.rdf": "feed",
+        "rss091.xml": "feed",
+        "subset.xml": "feed",
         "list.xml": "opml",
         "feed.json": "feed",
         "page.html": "articles",

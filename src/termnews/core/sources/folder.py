@@ -65,7 +65,11 @@ PROJECT_FILES = frozenset(
 )
 """Names (before the first dot, any case) of a project's files: never articles."""
 
-_DECL = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>)", re.DOTALL | re.IGNORECASE)
+_DECL = re.compile(
+    rb"\s*(<\?.*?\?>|<!--.*?-->|<!doctype[^>\[]*(?:\[.*?\])?\s*>)", re.DOTALL | re.IGNORECASE
+)
+"""What may come before the root element: declarations, comments, a DOCTYPE (with or
+without an internal subset, as RSS 0.91 feeds and some exports have)."""
 _ROOT = re.compile(rb"\s*<([A-Za-z_][\w.:-]*)")
 _LIST_OR_MARK = re.compile(r"^\s*([-*+>|#]|\d+[.)]\s|```|~~~)")
 
