@@ -231,3 +231,26 @@ def test_a_hidden_folder_named_on_the_command_line_is_read(
     code, out, err = run(capsys, "add", str(folder))
     assert code == 0, err
     assert "added [1] Fixture World in General: 3 new articles" in out
+
+
+def test_json_feeds_with_escaped_slashes_are_feeds(tmp_path: Path) -> None:
+    # PHP's json_encode writes "https:\/\/jsonfeed.org\/version\/1"; such feeds were
+    # refused as "JSON but not a JSON Feed" by the parser and skipped in folders.
+    from termnews.core.sources.local import read_feed_file
+
+    feed = tmp_path / "escaped.json"
+    item = '{"id": "1", "url": "https:\\/\\/a.example\\/1", "content_text": "Hello there."}'
+    feed.write_text(
+        '{"version": "https:\\/\\/jsonfeed.org\\/version\\/1.1", "title": "Escaped",'
+        f' "items": [{item}]}}'
+    )
+    parsed, _ = read_feed_file(feed)
+    assert parsed.title == "Escaped" and parsed.entries[0].link == "https://a.example/1"
+    assert classify(feed) == "feed"
+    # Keys in sorted order put "version" after a long items list.
+    late = tmp_path / "sorted.json"
+    items = ", ".join(item for _ in range(200))
+    late.write_text(
+        f'{{"items": [{items}], "title": "Sorted", "version": "https://jsonfeed.org/version/1"}}'
+    )
+    assert classify(late) == "feed"
