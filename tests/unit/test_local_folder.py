@@ -254,3 +254,17 @@ def test_json_feeds_with_escaped_slashes_are_feeds(tmp_path: Path) -> None:
         f'{{"items": [{items}], "title": "Sorted", "version": "https://jsonfeed.org/version/1"}}'
     )
     assert classify(late) == "feed"
+
+
+def test_json_feed_version_url_with_http_is_accepted(tmp_path: Path) -> None:
+    # pxlnv.com's feed (NetNewsWire's test corpus) says "http://jsonfeed.org/version/1"
+    # and was refused "not a JSON Feed (no jsonfeed.org version)".
+    from termnews.core.sources.local import read_feed_file
+
+    feed = tmp_path / "http.json"
+    feed.write_text(
+        '{"version": "http://jsonfeed.org/version/1", "title": "Plain",'
+        ' "items": [{"id": "1", "content_text": "Hello there."}]}'
+    )
+    parsed, _ = read_feed_file(feed)
+    assert parsed.title == "Plain" and len(parsed.entries) == 1

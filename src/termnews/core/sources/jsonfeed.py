@@ -73,7 +73,8 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
     if not isinstance(doc, dict):
         raise ValueError("JSON Feed must be an object")
     version = _str(doc.get("version")) or ""
-    if not version.startswith("https://jsonfeed.org/version/"):
+    # Some real feeds (pxlnv.com's, in NetNewsWire's tests) write the URL with http://.
+    if not version.startswith(("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")):
         raise ValueError("not a JSON Feed (no jsonfeed.org version)")
     items = doc.get("items")
     if not isinstance(items, list):
