@@ -354,3 +354,17 @@ def test_small_wording_and_range_slips(capsys: pytest.CaptureFixture[str], feeds
     with pytest.raises(SystemExit):
         main(["show", "0"])
     assert "no article with id 0" in capsys.readouterr().err
+
+
+def test_add_warnings_name_their_feed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # "  warning: malformed XML, read what could be read: ..." on stderr named no feed;
+    # after adding a folder of feeds nobody could tell which one it was about.
+    feed = tmp_path / "repairable.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Shaky</title>'
+        "<item><title>One &nbsp; two</title><guid>1</guid></item></channel></rss>"
+    )
+    code, _, err = run(capsys, "add", str(feed))
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if "warning" in line]
+    assert lines and all(line.startswith("termnews: warning: [1] Shaky: ") for line in lines)

@@ -206,7 +206,8 @@ def cmd_add(ctx: Context) -> int:
                 new = plural(outcome.new, "new article")
                 print(f"{verb} [{outcome.feed_id}] {name} in {where}: {new}")
             for warning in outcome.warnings:
-                print(f"  warning: {clean_line(warning)}", file=sys.stderr)
+                # On stderr, apart from the "added" line on stdout: name the feed.
+                notice_line(f"warning: [{outcome.feed_id}] {name}: {clean_line(warning)}")
     if is_local_ref(ref) and report.failed and not set(by_id) - before:
         # Nothing could be subscribed: the file (or every file of the folder) is bad
         # input, as a bad URL is (exit 2), not "some sources failed" (exit 1).
