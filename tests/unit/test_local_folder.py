@@ -268,3 +268,14 @@ def test_json_feed_version_url_with_http_is_accepted(tmp_path: Path) -> None:
     )
     parsed, _ = read_feed_file(feed)
     assert parsed.title == "Plain" and len(parsed.entries) == 1
+
+
+def test_import_of_a_folder_points_to_add(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "import", str(tmp_path))
+    assert code == 2
+    assert err.strip() == (
+        f"termnews: error: {tmp_path}: is a folder; 'termnews add {tmp_path}' imports the "
+        "OPML lists in it (and its feeds)"
+    )

@@ -57,7 +57,12 @@ def _read_source(ctx: Context, ref: str) -> bytes:
     from termnews.core.sources.local import read_bytes
     from termnews.core.sources.opml import MAX_OPML_BYTES
 
-    return read_bytes(Path(ref).expanduser(), limit=MAX_OPML_BYTES)
+    path = Path(ref).expanduser()
+    if path.is_dir():
+        raise SourceError(
+            ref, f"is a folder; 'termnews add {ref}' imports the OPML lists in it (and its feeds)"
+        )
+    return read_bytes(path, limit=MAX_OPML_BYTES)
 
 
 def cmd_import(ctx: Context) -> int:
