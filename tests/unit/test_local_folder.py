@@ -279,3 +279,17 @@ def test_import_of_a_folder_points_to_add(
         f"termnews: error: {tmp_path}: is a folder; 'termnews add {tmp_path}' imports the "
         "OPML lists in it (and its feeds)"
     )
+
+
+def test_a_bad_new_file_in_a_folder_already_added_is_a_failed_source(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Exit 1 ("some sources failed", the others are there), not 2 (bad input).
+    folder = tmp_path / "f"
+    folder.mkdir()
+    shutil.copy(DATA / "feeds" / "world.xml", folder / "world.xml")
+    assert run(capsys, "add", str(folder))[0] == 0
+    shutil.copy(DATA / "feeds" / "malformed.xml", folder / "broken.xml")
+    code, _, err = run(capsys, "add", str(folder))
+    assert code == 1, err
+    assert "broken.xml: malformed XML" in err

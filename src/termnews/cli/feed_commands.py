@@ -84,7 +84,12 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _add_local(
-    ctx: Context, ref: str, section: str | None, title: str | None, failed: list[str]
+    ctx: Context,
+    ref: str,
+    section: str | None,
+    title: str | None,
+    failed: list[str],
+    already: list[str],
 ) -> list[Feed]:
     """Subscribe what a local path holds; returns the feeds to read right away.
 
@@ -113,6 +118,7 @@ def _add_local(
             continue
         if source.url in known:
             print(f"already subscribed: {clean_line(source.url)}", file=sys.stderr)
+            already.append(source.url)
             continue
         default_section = (
             source.path.name
@@ -160,8 +166,9 @@ def cmd_add(ctx: Context) -> int:
         return EXIT_INPUT
     before = {f.id for f in ctx.store.feeds()}
     failed_lists: list[str] = []
+    known: list[str] = []
     if is_local_ref(ref):
-        feeds = _add_local(ctx, ref, args.section, args.title, failed_lists)
+        feeds = _add_local(ctx, ref, args.section, args.title, failed_lists, known)
     else:
         from termnews.core.subscribe import add_remote
 
@@ -208,9 +215,10 @@ def cmd_add(ctx: Context) -> int:
             for warning in outcome.warnings:
                 # On stderr, apart from the "added" line on stdout: name the feed.
                 notice_line(f"warning: [{outcome.feed_id}] {name}: {clean_line(warning)}")
-    if is_local_ref(ref) and report.failed and not set(by_id) - before:
-        # Nothing could be subscribed: the file (or every file of the folder) is bad
-        # input, as a bad URL is (exit 2), not "some sources failed" (exit 1).
+    if is_local_ref(ref) and report.failed and not known and not set(by_id) - before:
+        # Nothing could be subscribed and nothing was already: the file (or every file
+        # of the folder) is bad input, as a bad URL is (exit 2), not "some sources
+        # failed" (exit 1).
         return EXIT_INPUT
     return EXIT_SOURCES_FAILED if report.failed or failed_lists else EXIT_OK
 
