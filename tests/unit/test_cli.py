@@ -368,3 +368,30 @@ def test_add_warnings_name_their_feed(capsys: pytest.CaptureFixture[str], tmp_pa
     assert code == 0, err
     lines = [line for line in err.splitlines() if "warning" in line]
     assert lines and all(line.startswith("termnews: warning: [1] Shaky: ") for line in lines)
+
+
+def test_output_in_a_non_utf8_locale_never_crashes(feeds_dir: Path, tmp_path: Path) -> None:
+    # A latin-1 or ASCII stdout (PYTHONIOENCODING, an old locale) ended 'articles' and
+    # 'show' in a UnicodeEncodeError traceback on "🎉" or the byline's "·".
+    env = {**os.environ, "TERMNEWS_DATA_DIR": str(tmp_path / "d"), "PYTHONIOENCODING": "ascii"}
+
+    def termnews(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "termnews", *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=120,
+        )
+
+    assert termnews("add", str(feeds_dir / "world.xml")).returncode == 0
+    listed = termnews("articles")
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr
+    assert "Caf? owners welcome new market rules ?" in listed.stdout
+    shown = termnews("show", "2")
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
+    # JSON keeps every character, as \u escapes.
+    data = json.loads(termnews("articles", "--json").stdout)
+    assert "Café owners welcome new market rules 🎉" in [a["title"] for a in data]
