@@ -70,7 +70,9 @@ def test_reader_default_path_does_not_import_the_command_modules(tmp_path: Path)
     """`termnews` and its global flags open the reader without importing (and building
     the subparsers of) every command: ~25 ms of CPU before the first screen."""
     data = str(tmp_path / "data")
-    for argv in ([], ["--offline", "--data-dir", data], ["--demo"], ["--config", "c.toml"]):
+    config = tmp_path / "c.toml"  # --config must name a file that exists
+    config.write_text("")
+    for argv in ([], ["--offline", "--data-dir", data], ["--demo"], ["--config", str(config)]):
         assert _command_modules_after(argv) == [], argv
     # The check sees them when a command is given (so it can fail).
     assert "termnews.cli.feed_commands" in _command_modules_after(["feeds"])

@@ -119,6 +119,7 @@ async def test_links_in_the_body_are_not_opened(hostile_dir: Path, tmp_path: Pat
 
 
 def _ctx(data_dir: Path, config: Path) -> Context:
+    config.touch()  # as `--config FILE`, which must name a file that exists
     args = argparse.Namespace(data_dir=str(data_dir), config=str(config), offline=True,
                               demo=False, command="tui")  # fmt: skip
     return Context(args)

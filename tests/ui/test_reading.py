@@ -266,3 +266,36 @@ async def test_counts_follow_reads_and_stars_without_a_recount(
             await pilot.press(*keys)
             await settle(pilot)
             assert shown() == recounted(), keys
+
+
+async def test_o_and_y_take_the_highlighted_headline_only_from_the_list(
+    seeded: Env, run_app: RunApp
+) -> None:
+    # README said "the article's link", which is ambiguous once the cursor in the
+    # headline list has moved off the open article. This pins what README now says.
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        with seeded.store() as store:
+            links = {h.id: store.article(h.id).link for h in screen.headlines.rows}
+        first, second = [i for i, h in enumerate(screen.headlines.rows) if links[h.id]][:2]
+        screen.headlines.highlighted = first
+        await pilot.press("enter")  # open one article ...
+        await settle(pilot)
+        opened = screen.article
+        assert opened is not None and opened.link
+        screen.headlines.highlighted = second  # ... and move the cursor to another
+        await settle(pilot)
+        assert isinstance(app.focused, HeadlineList)
+        assert screen.article is not None and screen.article.id == opened.id
+        target = links[screen.headlines.rows[second].id]
+        assert target and target != opened.link
+        await pilot.press("y", "o")
+        await settle(pilot)
+        assert app.clipboard == target
+        assert seeded.opened == [target]
+        await pilot.press("l")  # the article pane: the open article
+        await settle(pilot)
+        await pilot.press("y", "o")
+        await settle(pilot)
+        assert app.clipboard == opened.link
+        assert seeded.opened == [target, opened.link]

@@ -208,3 +208,25 @@ async def test_auto_refresh_runs_quietly_on_its_timer(
         assert not any("Refreshing" in n.message for n in list(app._notifications)[before:])
     async with run_app(seeded, offline=True) as (app, _pilot):
         assert main_screen(app).auto_refresh_timer is None  # never offline
+
+
+async def test_feeds_skipped_online_are_not_said_to_be_offline(
+    seeded: Env, run_app: RunApp, httpserver: HTTPServer
+) -> None:
+    # A feed waiting out its Retry-After is skipped by the next refresh; the reader,
+    # online, said "1 web feed skipped (offline)".
+    httpserver.expect_request("/busy.xml").respond_with_data(
+        "busy", status=429, headers={"Retry-After": "600"}
+    )
+    with seeded.store() as store:
+        store.add_feed(httpserver.url_for("/busy.xml"), "Busy Wire", "World")
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        for _ in range(2):
+            await pilot.press("R")
+            await wait_for(pilot, lambda: screen.refreshing)
+            await wait_for(pilot, lambda: not screen.refreshing)
+            await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert not any("offline" in m for m in messages), messages
+        assert any("1 feed skipped (not due yet, or gone)" in m for m in messages), messages

@@ -261,3 +261,137 @@ def test_adding_a_url_of_another_scheme_says_so(
     scheme = url.split(":")[0]
     assert f"unsupported URL scheme {scheme!r}" in err and "no such file" not in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty document (not added)"),
+        (b"Just some words, not a feed", "not a feed"),
+    ],
+)
+def test_adding_one_unreadable_file_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, message: str
+) -> None:
+    # A bad URL exits 2; a bad file exited 1 ("some sources failed") though nothing
+    # at all was subscribed. README: 2 is "a bad file, URL, id, query or config".
+    path = tmp_path / "feed.xml"
+    path.write_bytes(content)
+    code, _, err = run(capsys, "add", str(path))
+    assert code == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert json.loads(run(capsys, "feeds", "--json")[1]) == []
+
+
+@pytest.mark.parametrize("ref", ["", "   "])
+def test_adding_nothing_is_refused(capsys: pytest.CaptureFixture[str], ref: str) -> None:
+    # "" was resolved to the current directory and searched as a folder.
+    code, _, err = run(capsys, "add", ref)
+    assert code == 2
+    assert err.strip() == "termnews: error: give a feed URL or a local file or folder to add"
+
+
+def test_a_config_file_named_with_config_must_exist(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A typo in --config silently ran on the defaults.
+    missing = tmp_path / "typo.toml"
+    for argv in (["feeds"], []):  # a command, and the reader
+        code, _, err = run(capsys, "--config", str(missing), *argv)
+        assert code == 2
+        assert err.strip() == (
+            f"termnews: error: {missing}: no such config file (given with --config)"
+        )
+    # The default location (here TERMNEWS_CONFIG, set by conftest to a missing file)
+    # may be absent: defaults, no message.
+    code, _, err = run(capsys, "feeds")
+    assert code == 0 and err == ""
+
+
+def test_refresh_section_is_found_in_any_case_and_a_typo_is_an_error(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # 'refresh --section Wrold' refreshed "0 feeds" and exited 0; 'articles
+    # --section' has always refused an unknown name and ignored case.
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    code, out, err = run(capsys, "refresh", "--section", "world", "--force")
+    assert code == 0 and out.startswith("1 feed:"), (out, err)
+    code, out, err = run(capsys, "refresh", "--section", "Wrold")
+    assert code == 2 and out == ""
+    assert err.strip() == "termnews: error: no section named 'Wrold' (have: World)"
+
+
+def test_config_shows_the_values_the_file_sets(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # 'termnews config' listed only defaults: a user could not see that a value was
+    # taken (or which file it came from when TERMNEWS_CONFIG pointed elsewhere).
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[network]\nconcurrency = 4\n[keys]\nstar = "x"\n')
+    code, out, _ = run(capsys, "--config", str(cfg), "config")
+    assert code == 0
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "network.concurrency" in line)
+    assert lines[at + 1].split() == ["set", "to", "4"]
+    assert sum("set to" in line for line in lines) == 2
+    options = json.loads(run(capsys, "--config", str(cfg), "config", "--json")[1])["options"]
+    by_key = {o["key"]: o for o in options}
+    assert by_key["network.concurrency"]["value"] == 4
+    assert by_key["network.per_host"]["value"] == 4 and by_key["keys"]["value"] == {"star": "x"}
+
+
+def test_small_wording_and_range_slips(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
+    run(capsys, "add", str(feeds_dir / "world.xml"))
+    # "left out 1 local sources"
+    code, _, err = run(capsys, "export")
+    assert code == 0 and "left out 1 local source (files" in err
+    # --offset -1 was taken as 0
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "bridge", "--offset", "-1"])
+    assert exc.value.code == 2
+    assert "argument --offset: must not be negative" in capsys.readouterr().err
+    # 'show 0' said "no article has id 0", 'show 999' "no article with id 999"
+    with pytest.raises(SystemExit):
+        main(["show", "0"])
+    assert "no article with id 0" in capsys.readouterr().err
+
+
+def test_add_warnings_name_their_feed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # "  warning: malformed XML, read what could be read: ..." on stderr named no feed;
+    # after adding a folder of feeds nobody could tell which one it was about.
+    feed = tmp_path / "repairable.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Shaky</title>'
+        "<item><title>One &nbsp; two</title><guid>1</guid></item></channel></rss>"
+    )
+    code, _, err = run(capsys, "add", str(feed))
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if "warning" in line]
+    assert lines and all(line.startswith("termnews: warning: [1] Shaky: ") for line in lines)
+
+
+def test_output_in_a_non_utf8_locale_never_crashes(feeds_dir: Path, tmp_path: Path) -> None:
+    # A latin-1 or ASCII stdout (PYTHONIOENCODING, an old locale) ended 'articles' and
+    # 'show' in a UnicodeEncodeError traceback on "🎉" or the byline's "·".
+    env = {**os.environ, "TERMNEWS_DATA_DIR": str(tmp_path / "d"), "PYTHONIOENCODING": "ascii"}
+
+    def termnews(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "termnews", *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=120,
+        )
+
+    assert termnews("add", str(feeds_dir / "world.xml")).returncode == 0
+    listed = termnews("articles")
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr
+    assert "Caf? owners welcome new market rules ?" in listed.stdout
+    shown = termnews("show", "2")
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
+    # JSON keeps every character, as \u escapes.
+    data = json.loads(termnews("articles", "--json").stdout)
+    assert "Café owners welcome new market rules 🎉" in [a["title"] for a in data]

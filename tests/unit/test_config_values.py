@@ -20,6 +20,19 @@ from termnews.core.errors import ConfigError
         # A newline in the User-Agent made every HTTP feed fail ("Illegal header value").
         ('[network]\nuser_agent = "a\\nb"\n', "network.user_agent: must be one line"),
         ('[general]\nbrowser = "firefox\\u0000"\n', "general.browser: must be one line"),
+        # max_bytes = 0 loaded, then every feed failed "response too large (over 0 KiB)".
+        ("[network]\nmax_bytes = 0\n", "network.max_bytes: must be at least 1024, got 0"),
+        ("[network]\nmax_bytes = 100\n", "network.max_bytes: must be at least 1024, got 100"),
+        ("[network]\nmax_bytes = -5\n", "network.max_bytes: must be at least 1024, got -5"),
+        # Zero feeds at once fetches nothing (it was silently read as 1).
+        ("[network]\nconcurrency = 0\n", "network.concurrency: must be at least 1, got 0"),
+        ("[network]\nper_host = 0\n", "network.per_host: must be at least 1, got 0"),
+        # A window of zero hours can never list a story: Trending was always empty.
+        ("[related]\ntrending_hours = 0\n", "related.trending_hours: must be at least 1"),
+        # 0 made 'termnews related' say "No related stories in the cache" (--limit 0 is
+        # refused); the panel is hidden with general.show_related = false instead.
+        ("[related]\nlimit = 0\n", "related.limit: must be at least 1, got 0"),
+        ("[retention]\nmax_age_days = -1\n", "retention.max_age_days: must not be negative"),
     ],
 )
 def test_values_that_would_fail_later_are_config_errors(
@@ -30,6 +43,7 @@ def test_values_that_would_fail_later_are_config_errors(
     with pytest.raises(ConfigError, match=message) as info:
         load_config(path)
     assert "\n" not in str(info.value)
+    assert str(info.value).startswith(f"{path}: ")
 
 
 def test_ordinary_values_still_load(tmp_path: Path) -> None:
@@ -38,3 +52,14 @@ def test_ordinary_values_still_load(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.network.connect_timeout == 2.5
     assert config.network.user_agent == "my reader/1.0"
+
+
+def test_zero_still_means_off_where_it_is_documented_so(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[general]\nauto_refresh_minutes = 0\n[network]\nmax_redirects = 0\nmax_bytes = 1024\n"
+        "[retention]\nmax_age_days = 0\nmax_per_feed = 0\nkeep_unread_days = 0\n"
+    )
+    config = load_config(path)
+    assert config.network.max_redirects == 0
+    assert config.network.max_bytes == 1024

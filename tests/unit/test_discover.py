@@ -169,3 +169,46 @@ def test_cli_add_on_a_page_adds_and_reads_its_feeds(
     assert "Feed B" in capsys.readouterr().out
     assert main(["add", server.url("/nothing-here")]) == 2
     assert "HTTP 404 Not Found" in capsys.readouterr().err
+
+
+def test_cli_add_of_a_feed_already_subscribed_says_so(
+    server: Loopback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The second add (of the feed, of a page announcing it, or of an old address
+    # redirecting to it) printed "added [1] ...: 0 new articles" as if it were new.
+    from termnews.cli import main
+
+    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/a.xml">'
+    server.routes["/"] = static(page + b"</head></html>", ctype="text/html")
+    server.routes["/a.xml"] = static(rss("Feed A", prefix="a"))
+    server.routes["/old"] = redirect(301, "/a.xml")
+    assert main(["add", server.url("/a.xml")]) == 0
+    assert "added [1] Feed A in General: 3 new articles" in capsys.readouterr().out
+    for again in ("/a.xml", "/", "/old"):
+        assert main(["add", server.url(again)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("already subscribed: [1] Feed A in General"), (again, out)
+
+
+def test_add_of_an_opml_url_points_to_import(server: Loopback, store: Store) -> None:
+    opml = b'<?xml version="1.0"?><opml version="2.0"><body><outline xmlUrl="https://a.example/f"/></body></opml>'
+    server.routes["/subs.opml"] = static(opml, ctype="text/x-opml")
+    with pytest.raises(
+        SourceError, match="OPML subscription list, not a feed; use 'termnews import"
+    ):
+        add_remote(store, server.url("/subs.opml"), settings=SETTINGS)
+    assert store.feeds() == []
+
+
+def test_refresh_names_an_untitled_failing_feed_once(
+    server: Loopback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from termnews.cli import main
+
+    server.routes["/gone-wrong"] = status(404)
+    url = server.url("/gone-wrong")
+    assert main(["--offline", "add", url]) == 0  # subscribed, not yet read: titled by its URL
+    capsys.readouterr()
+    assert main(["refresh"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"termnews: error: {url}: HTTP 404 Not Found"]

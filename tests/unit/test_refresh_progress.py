@@ -422,3 +422,14 @@ def test_feeds_are_handed_on_together_and_at_once_when_the_child_goes_quiet(
     assert summary.totals == {"feeds": 50}
     assert [d for call in calls for d in call] == list(range(1, 51))
     assert len(calls) < 50  # one status update for many feeds
+
+
+def test_child_command_line_names_only_a_config_file_that_exists(tmp_path: Path) -> None:
+    # The reader hands its config location to the refresh child; with no file there
+    # (the usual first run) that was a --config naming a missing file, which the CLI
+    # refuses as a typo. The child then finds the same defaults without it.
+    data = tmp_path / "data"
+    missing = tmp_path / "config.toml"
+    assert not any(a.startswith("--config") for a in refresh_argv(RefreshRequest(data, missing)))
+    missing.write_text("")
+    assert f"--config={missing}" in refresh_argv(RefreshRequest(data, missing))

@@ -86,9 +86,11 @@ KEY_COMMANDS: tuple[KeyCommand, ...] = (
     KeyCommand("prev-unread", "p", "previous_unread", "Prev unread",
                "Open the previous unread article.", "Read"),
     KeyCommand("open-browser", "o", "open_in_browser", "Open in browser",
-               "Open the article's original page in the web browser.", "Read"),
+               "Open in the web browser: the list's highlighted headline, else the open "
+               "article.", "Read"),
     KeyCommand("copy-link", "y", "copy_link", "Copy link",
-               "Copy the article's link to the clipboard.", "Read"),
+               "Copy the link of the list's highlighted headline, else of the open article.",
+               "Read"),
     KeyCommand("full-text", "f", "full_text", "Full text",
                "Fetch the full text of a teaser-only article from its web page.", "Read"),
     # Articles

@@ -84,7 +84,9 @@ def refresh_argv(request: RefreshRequest) -> list[str]:
     """The child's command line: this Python, this termnews, the reader's own options."""
     argv = [sys.executable, "-m", "termnews", "refresh", "--progress", FORMAT_JSONL]
     argv += ["--low-priority", f"--data-dir={request.data_dir}"]
-    if request.config_file is not None:
+    if request.config_file is not None and request.config_file.exists():
+        # Only a file that is there: the CLI refuses a --config naming a missing one,
+        # and without a file the child finds the same defaults by itself.
         argv.append(f"--config={request.config_file}")
     if request.offline:
         argv.append("--offline")

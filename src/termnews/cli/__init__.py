@@ -157,8 +157,24 @@ def _run_tui(ctx: Context) -> int:
         restore_switching()
 
 
+def _tolerant_output() -> None:
+    """Let stdout and stderr replace what their encoding cannot write, not crash.
+
+    Under a latin-1 locale, or ``PYTHONIOENCODING=ascii``, a feed title with an
+    emoji or a "·" in a byline ended ``termnews articles``/``show`` in a
+    UnicodeEncodeError traceback. (JSON is written with escapes instead: see
+    :func:`termnews.cli.output.print_json`.)
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        strict = getattr(stream, "errors", None) == "strict"
+        if strict and encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run termnews; returns the process exit code."""
+    _tolerant_output()
     args = parse_args(argv)
     ctx = Context(args)
     func = getattr(args, "func", _run_tui)

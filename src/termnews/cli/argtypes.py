@@ -16,6 +16,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    """A count that may be zero, such as ``--offset``: a negative one is a typo."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
 def article_id(text: str) -> int:
     """An article id as printed by ``articles``: a positive integer."""
     try:
@@ -23,7 +34,8 @@ def article_id(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"article ids are numbers, got {text!r}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"no article has id {value}")
+        # The same words as for an id the cache does not hold ("no article with id 999").
+        raise argparse.ArgumentTypeError(f"no article with id {value}")
     return value
 
 

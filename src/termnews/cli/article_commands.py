@@ -102,6 +102,7 @@ def _print_article(console: Console, article: Article) -> None:
     from rich.text import Text
 
     from termnews.core.content import reading_time_minutes as reading_time
+    from termnews.core.dates import long_date
 
     meta = " · ".join(
         p
@@ -109,7 +110,7 @@ def _print_article(console: Console, article: Article) -> None:
             clean_line(article.section).upper(),
             clean_line(article.feed_title),
             clean_line(article.author),
-            article.when.astimezone().strftime("%a %d %b %Y %H:%M"),
+            long_date(article.published or article.updated),
             f"{reading_time(article.body)} min read",
         )
         if p

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from termnews.cli.output import notice_line
 from termnews.core.config import Config, load_config
+from termnews.core.errors import ConfigError
 from termnews.core.locations import Locations, resolve_locations
 from termnews.core.store import Store
 
@@ -41,7 +42,13 @@ class Context:
     def config(self) -> Config:
         """The validated config (defaults when there is no file)."""
         if self._config is None:
-            self._config = load_config(self.locations.config_file)
+            path = self.locations.config_file
+            if getattr(self.args, "config", None) and not path.exists():
+                # A file named on the command line that is not there is a typo, not
+                # "no config yet": running on the defaults would hide it. (A missing
+                # default file, or TERMNEWS_CONFIG set ahead of the file, is fine.)
+                raise ConfigError(f"{path}: no such config file (given with --config)")
+            self._config = load_config(path)
         return self._config
 
     @property

@@ -8,11 +8,12 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
 from termnews.cli.output import error_line, feed_json, iso, notice_line, print_json
-from termnews.core.errors import SourceError
+from termnews.core.errors import NotFoundError, SourceError
 from termnews.core.models import Feed
 from termnews.core.refresh_progress import FORMAT_JSONL, LineWriter
 from termnews.core.text import clean_line, plural
@@ -33,12 +34,13 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "source",
         metavar="URL_OR_PATH",
-        help="feed URL, web page, feed file, article file (.html .md .txt) or a directory of them",
+        help="feed URL, web page, feed file, OPML list, article file (.html .md .txt), or a "
+        "folder: its feeds, OPML lists and article pages, subfolders included",
     )
     p.add_argument(
         "--section",
-        help="section to put it in (default: General, or the "
-        "directory's name for a folder of articles)",
+        help="section to put it in (default: General; in a folder, a feed's subfolder path, "
+        "and the folder's name for its articles; an OPML list's own folders)",
     )
     p.add_argument("--title", help="title to show instead of the feed's own")
     p.add_argument("--json", action="store_true", help="print the added feeds as JSON")
@@ -81,27 +83,75 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_refresh)
 
 
-def _add_local(ctx: Context, ref: str, section: str | None, title: str | None) -> list[Feed]:
-    from termnews.core.sources.local import KIND_ARTICLES, discover_local
+def _add_local(
+    ctx: Context,
+    ref: str,
+    section: str | None,
+    title: str | None,
+    failed: list[str],
+    already: list[str],
+) -> list[Feed]:
+    """Subscribe what a local path holds; returns the feeds to read right away.
 
-    sources = discover_local(ref)
+    OPML lists (named, or found in a folder) are imported as ``termnews import``
+    does: subscribed, not fetched, so a failing web feed of the list is not
+    unsubscribed again the way an unreadable local file is.
+    """
+    from termnews.core.sources.local import KIND_ARTICLES, KIND_OPML, discover_local
+
+    notes: list[str] = []
+    sources = discover_local(ref, notes)
+    for note in notes:
+        notice_line(note)
     added: list[Feed] = []
     known = {f.url for f in ctx.store.feeds()}
+    feed_sources = [s for s in sources if s.kind != KIND_OPML]
     for source in sources:
+        if source.kind == KIND_OPML:
+            try:
+                _import_local_opml(ctx, source.path, section)
+            except SourceError as exc:
+                if len(sources) == 1:  # the list the user named: an input error
+                    raise
+                error_line(f"{exc} (not imported)")
+                failed.append(source.url)
+            continue
         if source.url in known:
             print(f"already subscribed: {clean_line(source.url)}", file=sys.stderr)
+            already.append(source.url)
             continue
         default_section = (
-            source.path.name if source.kind == KIND_ARTICLES and source.path.is_dir() else None
+            source.path.name
+            if source.kind == KIND_ARTICLES and source.path.is_dir()
+            else source.section
         )
         feed, _new = ctx.store.add_feed(
             source.url,
-            title=title if len(sources) == 1 else None,
+            title=title if len(feed_sources) == 1 else None,
             section=section or default_section,
             kind=source.kind,
         )
         added.append(feed)
     return added
+
+
+def _import_local_opml(ctx: Context, path: Path, section: str | None) -> None:
+    """Import one OPML file met by ``add`` (raises :class:`SourceError` if it is unusable)."""
+    from termnews.core.sources.local import read_bytes
+    from termnews.core.sources.opml import MAX_OPML_BYTES, import_opml, parse_opml
+
+    document = parse_opml(read_bytes(path, limit=MAX_OPML_BYTES), str(path))
+    report = import_opml(ctx.store, document, section=section)
+    for warning in report.warnings:
+        notice_line(f"warning: {clean_line(str(path))}: {warning}")
+    existing = report.already_subscribed
+    already = f", {existing} already subscribed" if existing else ""
+    hint = "; run 'termnews refresh' to fetch them" if report.added else ""
+    print(
+        f"imported {plural(len(report.added), 'feed')} from {clean_line(str(path))}{already}"
+        + hint,
+        file=sys.stderr if ctx.args.json else sys.stdout,
+    )
 
 
 def cmd_add(ctx: Context) -> int:
@@ -111,9 +161,14 @@ def cmd_add(ctx: Context) -> int:
 
     args = ctx.args
     ref: str = args.source
+    if not ref.strip():  # "" resolved to the current directory and was searched as a folder
+        error_line("give a feed URL or a local file or folder to add")
+        return EXIT_INPUT
     before = {f.id for f in ctx.store.feeds()}
+    failed_lists: list[str] = []
+    known: list[str] = []
     if is_local_ref(ref):
-        feeds = _add_local(ctx, ref, args.section, args.title)
+        feeds = _add_local(ctx, ref, args.section, args.title, failed_lists, known)
     else:
         from termnews.core.subscribe import add_remote
 
@@ -152,13 +207,20 @@ def cmd_add(ctx: Context) -> int:
             if outcome.status == STATUS_FAILED:
                 error_line(f"{outcome.url}: {outcome.error} (not added)")
             else:
-                print(
-                    f"added [{outcome.feed_id}] {name} in {where}:"
-                    f" {plural(outcome.new, 'new article')}"
-                )
+                # add_remote hands back a feed already subscribed (the URL, or the
+                # feed a page or a redirect leads to): it was not added again.
+                verb = "already subscribed:" if outcome.feed_id in before else "added"
+                new = plural(outcome.new, "new article")
+                print(f"{verb} [{outcome.feed_id}] {name} in {where}: {new}")
             for warning in outcome.warnings:
-                print(f"  warning: {clean_line(warning)}", file=sys.stderr)
-    return EXIT_SOURCES_FAILED if report.failed else EXIT_OK
+                # On stderr, apart from the "added" line on stdout: name the feed.
+                notice_line(f"warning: [{outcome.feed_id}] {name}: {clean_line(warning)}")
+    if is_local_ref(ref) and report.failed and not known and not set(by_id) - before:
+        # Nothing could be subscribed and nothing was already: the file (or every file
+        # of the folder) is bad input, as a bad URL is (exit 2), not "some sources
+        # failed" (exit 1).
+        return EXIT_INPUT
+    return EXIT_SOURCES_FAILED if report.failed or failed_lists else EXIT_OK
 
 
 def cmd_remove(ctx: Context) -> int:
@@ -234,8 +296,18 @@ def _refresh_selection(ctx: Context) -> list[Feed] | None:
     """The named feeds, narrowed to ``--section``; None means every feed."""
     args = ctx.args
     feeds = [ctx.store.find_feed(ref) for ref in args.feeds] if args.feeds else None
-    if args.section is not None:
-        feeds = [f for f in feeds or ctx.store.feeds_to_check() if f.section == args.section]
+    section = args.section
+    if section is not None and args.progress is None:
+        # Typed by a person: any case, and a name that matches nothing is an error,
+        # as for 'articles --section' (it refreshed "0 feeds" and exited 0). The
+        # reader's child (--progress) keeps exact names: its section may be gone.
+        names = {name.lower(): name for name in ctx.store.section_names()}
+        if section.lower() not in names:
+            have = ", ".join(names.values()) or "none yet"
+            raise NotFoundError(f"no section named {section!r} (have: {have})")
+        section = names[section.lower()]
+    if section is not None:
+        feeds = [f for f in feeds or ctx.store.feeds_to_check() if f.section == section]
     return feeds
 
 
@@ -305,7 +377,9 @@ def cmd_refresh(ctx: Context) -> int:
     else:
         for o in report.outcomes:
             if o.status == STATUS_FAILED:
-                error_line(f"{clean_line(o.title)} ({clean_line(o.url)}): {o.error}")
+                # A feed never read yet is titled by its URL: name it once, not twice.
+                title, url = clean_line(o.title), clean_line(o.url)
+                error_line(f"{title} ({url}): {o.error}" if title != url else f"{url}: {o.error}")
         t = report.totals()
         print(
             f"{plural(t['feeds'], 'feed')}: {plural(t['new_articles'], 'new article')},"

@@ -8,6 +8,7 @@ from typing import Any
 from termnews.cli.argtypes import article_id
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
 from termnews.cli.output import error_line, print_json
+from termnews.core.sources.folder import KIND_ARTICLES
 from termnews.core.text import clean_line
 
 
@@ -60,6 +61,14 @@ def cmd_fetch_full(ctx: Context) -> int:
 def cmd_full_text(ctx: Context) -> int:
     """``termnews full-text FEED on|off``."""
     feed = ctx.store.find_feed(ctx.args.feed)
+    if ctx.args.state == "on" and feed.kind == KIND_ARTICLES:
+        # Its articles are whole files with file: links; every refresh would only
+        # have noted "the article has no web link" under each of them.
+        error_line(
+            f"[{feed.id}] {clean_line(feed.title)} is a folder or file of articles, "
+            "already read in full; full text is for feeds whose articles link web pages"
+        )
+        return EXIT_INPUT
     ctx.store.update_feed(feed.id, full_text=int(ctx.args.state == "on"))
     print(f"full text {ctx.args.state} for [{feed.id}] {clean_line(feed.title)}")
     return EXIT_OK

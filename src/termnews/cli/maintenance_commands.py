@@ -7,9 +7,9 @@ from typing import Any
 
 from termnews.cli.context import EXIT_OK, Context
 from termnews.cli.output import print_json
-from termnews.core.config import describe_options
+from termnews.core.config import describe_options, option_value
 from termnews.core.retention import cleanup
-from termnews.core.text import plural
+from termnews.core.text import clean_line, plural
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -83,7 +83,10 @@ def cmd_config(ctx: Context) -> int:
                 "config_file": str(ctx.locations.config_file),
                 "config_loaded": config.source is not None,
                 "data_dir": str(ctx.locations.data_dir),
-                "options": [{"key": k, "default": d, "help": h} for k, d, h in rows],
+                "options": [
+                    {"key": k, "default": d, "help": h, "value": option_value(config, k)}
+                    for k, d, h in rows
+                ],
             }
         )
         return EXIT_OK
@@ -93,4 +96,7 @@ def cmd_config(ctx: Context) -> int:
     print()
     for key, default, text in rows:
         print(f"  {key:<30} default {default:<12} {text}")
+        value = repr(option_value(config, key))
+        if value != default:  # what the file changed: the line a user looks for
+            print(f"  {'':<30} set to  {clean_line(value)}")
     return EXIT_OK

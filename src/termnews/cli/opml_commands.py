@@ -57,7 +57,12 @@ def _read_source(ctx: Context, ref: str) -> bytes:
     from termnews.core.sources.local import read_bytes
     from termnews.core.sources.opml import MAX_OPML_BYTES
 
-    return read_bytes(Path(ref).expanduser(), limit=MAX_OPML_BYTES)
+    path = Path(ref).expanduser()
+    if path.is_dir():
+        raise SourceError(
+            ref, f"is a folder; 'termnews add {ref}' imports the OPML lists in it (and its feeds)"
+        )
+    return read_bytes(path, limit=MAX_OPML_BYTES)
 
 
 def cmd_import(ctx: Context) -> int:
@@ -141,5 +146,6 @@ def cmd_export(ctx: Context) -> int:
         sys.stdout.flush()
     skipped = local_count(feeds)
     if skipped:
-        notice_line(f"left out {skipped} local sources (files and folders are not portable)")
+        left = plural(skipped, "local source")
+        notice_line(f"left out {left} (files and folders are not portable)")
     return EXIT_OK

@@ -35,8 +35,14 @@ def iso(value: datetime | None) -> str | None:
 
 
 def print_json(data: Any) -> None:
-    """Pretty, stable JSON on stdout."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Pretty, stable JSON on stdout; ``\\u`` escapes where stdout is not UTF-8.
+
+    The same data either way: a script reading it gets every character back,
+    where replacing what a latin-1 or ASCII stdout cannot hold would lose them.
+    """
+    encoding = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")
+    text = json.dumps(data, ensure_ascii=encoding != "utf8", indent=2)
+    sys.stdout.write(text + "\n")
 
 
 def article_json(article: Article, with_body: bool = False) -> dict[str, Any]:

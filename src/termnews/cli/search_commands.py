@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import termnews.core.search as searching
-from termnews.cli.argtypes import positive_int
+from termnews.cli.argtypes import non_negative_int, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, error_line, iso, notice_line, print_json
 from termnews.core.search.mute import compile_rules, sync_mute_rules
@@ -41,7 +41,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("query", nargs="*", metavar="QUERY", help="the query (words are joined)")
     p.add_argument("--limit", type=positive_int, default=50, help="at most N results (default 50)")
-    p.add_argument("--offset", type=int, default=0, help="skip the first N results")
+    p.add_argument("--offset", type=non_negative_int, default=0, help="skip the first N results")
     p.add_argument("--newest", action="store_true", help="newest first instead of best first")
     p.add_argument(
         "--show-muted", action="store_true", help="include articles hidden by mute rules"
@@ -173,7 +173,7 @@ def cmd_search(ctx: Context) -> int:
         ctx.store,
         query,
         limit=args.limit,
-        offset=max(0, args.offset),
+        offset=args.offset,
         order="newest" if args.newest else "relevance",
         include_muted=args.show_muted,
     )

@@ -19,10 +19,17 @@ from typing import Any, get_type_hints
 from termnews.core.errors import ConfigError
 
 
-def _opt(default: Any, help: str) -> Any:
+def _opt(default: Any, help: str, minimum: int | None = None) -> Any:
+    """One option: its default, its help line, and for integers the least usable value.
+
+    ``minimum`` is for values that load but leave termnews unable to work: with
+    ``max_bytes = 0`` every feed failed "over 0 KiB", with ``concurrency = 0`` nothing
+    could be fetched at all. Refusing them at load names the option and the file.
+    """
+    metadata: dict[str, Any] = {"help": help, "minimum": minimum}
     if isinstance(default, dict | list):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
+        return field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -49,13 +56,15 @@ class NetworkConfig:
     # 32, not 16: a refresh of many feeds is bound by round trips, not CPU (1,000 feeds at
     # 100 ms each took 6.7 s at 16, 3.5 s at 32; benchmarks/RESULTS.md, session 12), and
     # per_host still keeps any one site to 4 at once.
-    concurrency: int = _opt(32, "Feeds fetched at once, overall.")
-    per_host: int = _opt(4, "Feeds fetched at once from one host.")
+    concurrency: int = _opt(32, "Feeds fetched at once, overall.", minimum=1)
+    per_host: int = _opt(4, "Feeds fetched at once from one host.", minimum=1)
     connect_timeout: float = _opt(10.0, "Seconds to establish a connection.")
     read_timeout: float = _opt(20.0, "Seconds to wait for data on an open connection.")
     total_timeout: float = _opt(60.0, "Seconds one feed may take in all, body included.")
     max_bytes: int = _opt(
-        20 * 1024 * 1024, "Largest feed or page body accepted, in bytes (after decompression)."
+        20 * 1024 * 1024,
+        "Largest feed or page body accepted, in bytes (after decompression).",
+        minimum=1024,
     )
     max_redirects: int = _opt(8, "Redirects followed before giving up.")
     user_agent: str = _opt(
@@ -81,9 +90,9 @@ class RelatedConfig:
     """[related]"""
 
     trending_hours: int = _opt(
-        24, "Window for the Trending section: stories from the last N hours."
+        24, "Window for the Trending section: stories from the last N hours.", minimum=1
     )
-    limit: int = _opt(6, "How many related stories the panel shows.")
+    limit: int = _opt(6, "How many related stories the panel shows.", minimum=1)
 
 
 @dataclass(frozen=True)
@@ -127,7 +136,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 """Control characters: no theme name, browser command or User-Agent has one."""
 
 
-def _check(value: Any, expected: Any, where: str) -> Any:
+def _check(value: Any, expected: Any, where: str, minimum: int | None = None) -> Any:
     origin = getattr(expected, "__origin__", None)
     if expected is bool:
         if not isinstance(value, bool):
@@ -136,6 +145,8 @@ def _check(value: Any, expected: Any, where: str) -> Any:
     if expected is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        if minimum is not None and value < minimum:
+            raise ConfigError(f"{where}: must be at least {minimum}, got {value}")
         if value < 0:
             raise ConfigError(f"{where}: must not be negative, got {value}")
         return value
@@ -179,7 +190,7 @@ def _build(cls: Any, data: dict[str, Any], path: Path, prefix: str) -> Any:
                 raise ConfigError(f"{where}: expected a [{key}] table")
             values[key] = _build(expected, value, path, f"{key}.")
         else:
-            values[key] = _check(value, expected, where)
+            values[key] = _check(value, expected, where, known[key].metadata.get("minimum"))
     return cls(**values)
 
 
@@ -199,6 +210,14 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     config: Config = _build(Config, data, path, "")
     return replace(config, source=path)
+
+
+def option_value(config: Config, key: str) -> Any:
+    """The value in force for a dotted option name from :func:`describe_options`."""
+    value: Any = config
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value
 
 
 def describe_options() -> list[tuple[str, str, str]]:

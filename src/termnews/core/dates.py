@@ -123,6 +123,22 @@ def parse_date(text: str | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def long_date(value: datetime | None) -> str:
+    """The full local date of an article's byline: ``Tue 3 Nov 2026, 08:40``.
+
+    One function for the reader's article pane and ``termnews show``, which used
+    to differ (``Tue 03 Nov 2026 08:40`` in one, a comma in the other). The day
+    has no leading zero, as on a news site; the time always has two digits (the
+    reader's old ``replace(" 0", " ", 1)`` stripped the hour's zero instead when
+    the day had two digits: ``Mon 23 Nov 2026, 9:05`` but ``Tue 3 Nov 2026, 09:05``).
+    Scripts read ``--json``, whose dates are ISO 8601.
+    """
+    if value is None:
+        return ""
+    local = value.astimezone()
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
 def short_age(value: datetime | None, now: datetime | None = None) -> str:
     """Compact age as a news site shows it: now, 5m, 3h, Tue, 12 Mar, 2024."""
     if value is None:

@@ -39,6 +39,13 @@ def _looks_like_html(data: bytes, content_type: str | None) -> bool:
     return "html" in (content_type or "").lower() and b"<rss" not in head and b"<feed" not in head
 
 
+def _is_opml(data: bytes) -> bool:
+    """An OPML list: ``add`` of one was refused as 'no RSS, Atom or RDF root element'."""
+    from termnews.core.sources.folder import root_element
+
+    return root_element(data[:4096].lstrip()) == "opml"
+
+
 def add_remote(
     store: Store,
     url: str,
@@ -77,6 +84,10 @@ def add_remote(
     try:
         parsed = parse_feed_bytes(body, result.final_url)
     except FeedParseError as exc:
+        if _is_opml(body):
+            raise SourceError(
+                url, f"an OPML subscription list, not a feed; use 'termnews import {url}'"
+            ) from exc
         if not _looks_like_html(body, result.content_type):
             raise SourceError(url, str(exc)) from exc
     else:

@@ -1538,6 +1538,8 @@ class MainScreen(SearchMixin, Screen[None]):
                 timeout=12,
             )
         summary = plural(event.new, "new article")
-        if event.skipped:
+        if event.skipped and self.tn.offline:
             summary += f"; {plural(event.skipped, 'web feed')} skipped (offline)"
+        elif event.skipped:  # online, a feed is skipped for its TTL, a Retry-After or a 410
+            summary += f"; {plural(event.skipped, 'feed')} skipped (not due yet, or gone)"
         self.notify(summary, title="Refresh done")

@@ -14,8 +14,6 @@ a megabyte of hostile text would stall the app.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -25,6 +23,7 @@ from textual.widgets import Static
 from termnews.app.links import browsable_url
 from termnews.app.widgets.article_body import ArticleBody
 from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
+from termnews.core.dates import long_date
 from termnews.core.models import Article
 from termnews.core.reading import reading_time_minutes
 from termnews.core.text import clean_block, clean_line
@@ -41,21 +40,13 @@ def cap_body(markdown: str, limit: int = MAX_BODY_CHARS) -> tuple[str, bool]:
     return markdown[: cut if cut > 0 else limit], True
 
 
-def format_when(value: datetime | None) -> str:
-    """A full, local date for the byline: ``Mon 23 Nov 2026, 10:00``."""
-    if value is None:
-        return ""
-    local = value.astimezone()
-    return local.strftime("%a %d %b %Y, %H:%M").replace(" 0", " ", 1)
-
-
 def byline(article: Article, minutes: int) -> Content:
     """Source · author · date · reading time, as plain text."""
     parts = [clean_line(article.feed_title)]
     author = clean_line(article.author)
     if author:
         parts.append(f"By {author}")
-    when = format_when(article.published or article.updated)
+    when = long_date(article.published or article.updated)
     if when:
         parts.append(when)
     parts.append(f"{minutes} min read")

@@ -19,10 +19,22 @@ from termnews.core.text import clean_block, clean_line
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 
 
+JSON_SNIFF_BYTES = 65536
+"""How far into a document :func:`looks_like_json_feed` looks for the version URL."""
+
+
 def looks_like_json_feed(data: bytes) -> bool:
-    """Cheap sniff: a JSON object mentioning the jsonfeed.org version URL."""
+    """Cheap sniff: a JSON object mentioning the jsonfeed.org version URL.
+
+    The URL may be written with escaped slashes (``https:\\/\\/jsonfeed.org\\/version\\/1``,
+    PHP's ``json_encode`` default and so common on WordPress sites): such feeds were
+    refused as "JSON but not a JSON Feed".
+    """
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"{") and b"jsonfeed.org/version" in data[:65536]
+    if not head.startswith(b"{"):
+        return False
+    window = data[:JSON_SNIFF_BYTES]
+    return b"jsonfeed.org/version" in window or b"jsonfeed.org\\/version" in window
 
 
 def _str(value: Any) -> str | None:
@@ -61,7 +73,8 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
     if not isinstance(doc, dict):
         raise ValueError("JSON Feed must be an object")
     version = _str(doc.get("version")) or ""
-    if not version.startswith("https://jsonfeed.org/version/"):
+    # Some real feeds (pxlnv.com's, in NetNewsWire's tests) write the URL with http://.
+    if not version.startswith(("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")):
         raise ValueError("not a JSON Feed (no jsonfeed.org version)")
     items = doc.get("items")
     if not isinstance(items, list):

@@ -7,7 +7,10 @@ ingest path. Two kinds exist:
 * ``articles``: one article file (``.html``, ``.md``, ``.txt``) or a directory of
   them; each file becomes an article and a refresh picks up new and changed files.
 
-A directory holding feed files subscribes each feed file on its own.
+A directory is walked with its subfolders (:mod:`termnews.core.sources.folder`):
+each feed file is subscribed on its own (in a section named after its subfolder),
+each OPML list found is imported, the article pages become one ``articles``
+source for the whole folder, and every other file is skipped.
 """
 
 from __future__ import annotations
@@ -24,24 +27,32 @@ from pathlib import Path
 
 from termnews.core.errors import SourceError
 from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.sources.folder import KIND_ARTICLES as KIND_ARTICLES
+from termnews.core.sources.folder import KIND_FEED as KIND_FEED
+from termnews.core.sources.folder import KIND_OPML as KIND_OPML
+from termnews.core.sources.folder import (
+    FolderScan,
+    folder_section,
+    root_element,
+    scan_folder,
+)
 from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, plural
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """A local feed or article file larger than this is refused, not read into memory."""
 
-FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".feed", ".gz"})
 ARTICLE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".md", ".markdown", ".txt"})
-KIND_FEED = "feed"
-KIND_ARTICLES = "articles"
 
 
 @dataclass(frozen=True, slots=True)
 class LocalSource:
-    """A subscribable local path and its kind."""
+    """A subscribable local path and its kind (``opml``: a list to import, not a feed)."""
 
     path: Path
     kind: str
+    section: str | None = None
+    """The subfolder a feed file was found in, as a section name (None: the top)."""
 
     @property
     def url(self) -> str:
@@ -107,10 +118,11 @@ _URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 """What starts a URL: a path like that is not a file the user meant to name."""
 
 
-def discover_local(ref: str) -> list[LocalSource]:
-    """What subscribing ``ref`` means: one or more feed files and/or an article source.
+def discover_local(ref: str, notes: list[str] | None = None) -> list[LocalSource]:
+    """What subscribing ``ref`` means: feed files, OPML lists and/or an article source.
 
-    Raises :class:`SourceError` when the path is missing or holds nothing readable.
+    Raises :class:`SourceError` when the path is missing or holds nothing readable;
+    ``notes`` gets one line per kind of thing a folder walk left out.
     """
     path = Path(ref).expanduser()
     try:
@@ -127,28 +139,65 @@ def discover_local(ref: str) -> list[LocalSource]:
             )
         raise SourceError(ref, "no such file or directory")
     if path.is_file():
+        if _sniff_opml(path):
+            return [LocalSource(path, KIND_OPML)]
         suffix = path.suffix.lower()
         if suffix in ARTICLE_SUFFIXES and not _sniff_feed_file(path):
             return [LocalSource(path, KIND_ARTICLES)]
         return [LocalSource(path, KIND_FEED)]
     if not path.is_dir():
         raise SourceError(ref, "not a regular file or directory")
-    try:
-        children = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-    except OSError as exc:
-        raise SourceError(ref, exc.strerror or str(exc)) from exc
-    feeds = [LocalSource(p, KIND_FEED) for p in children if p.suffix.lower() in FEED_SUFFIXES]
-    has_articles = any(
-        p.suffix.lower() in ARTICLE_SUFFIXES and not _sniff_feed_file(p) for p in children
-    )
-    sources = feeds + ([LocalSource(path, KIND_ARTICLES)] if has_articles else [])
+    scan = _scan(path, ref)
+    if notes is not None:
+        notes.extend(_scan_notes(path, scan))
+    feeds = [LocalSource(p, KIND_FEED, folder_section(path, p)) for p in scan.of_kind(KIND_FEED)]
+    lists = [LocalSource(p, KIND_OPML) for p in scan.of_kind(KIND_OPML)]
+    has_articles = bool(scan.of_kind(KIND_ARTICLES))
+    sources = feeds + lists + ([LocalSource(path, KIND_ARTICLES)] if has_articles else [])
     if not sources:
+        skipped = f" ({plural(len(scan.skipped), 'other file')} skipped)" if scan.skipped else ""
         raise SourceError(
             ref,
-            "directory holds no feed files (.xml .rss .atom .json) or "
-            "article files (.html .md .txt)",
+            "folder holds no feed files, OPML lists or article pages (.html .md .txt), "
+            f"in it or its subfolders{skipped}",
         )
     return sources
+
+
+def _scan(path: Path, ref: str) -> FolderScan:
+    try:
+        return scan_folder(path)
+    except OSError as exc:
+        raise SourceError(ref, exc.strerror or str(exc)) from exc
+
+
+def _scan_notes(root: Path, scan: FolderScan) -> list[str]:
+    """One line each for what a folder walk left out, naming a few of the files."""
+
+    def names(paths: list[Path]) -> str:
+        shown = ", ".join(clean_line(str(p.relative_to(root))) for p in paths[:3])
+        return shown + (", ..." if len(paths) > 3 else "")
+
+    notes = []
+    if scan.skipped:
+        notes.append(
+            f"skipped {plural(len(scan.skipped), 'file')} (not a feed, OPML list or "
+            f"article): {names(scan.skipped)}"
+        )
+    if scan.unreadable:
+        count = plural(len(scan.unreadable), "folder")
+        notes.append(f"could not read {count}: {names(scan.unreadable)}")
+    if scan.truncated:
+        notes.append(f"stopped after {len(scan.skipped) + len(scan.found)} files in {root}")
+    return notes
+
+
+def _sniff_opml(path: Path) -> bool:
+    """A single file named on the command line that is an OPML list, by its first bytes."""
+    from termnews.core.sources.folder import read_head
+
+    head = read_head(path, 1024)
+    return head is not None and root_element(head.lstrip()) == "opml"
 
 
 def _sniff_feed_file(path: Path) -> bool:
@@ -179,17 +228,7 @@ def read_feed_file(path: Path) -> tuple[ParsedFeed, str]:
 def _article_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
-    try:
-        return sorted(
-            p
-            for p in path.iterdir()
-            if p.is_file()
-            and not p.name.startswith(".")
-            and p.suffix.lower() in ARTICLE_SUFFIXES
-            and not _sniff_feed_file(p)
-        )
-    except OSError as exc:
-        raise SourceError(_display(path), exc.strerror or str(exc)) from exc
+    return _scan(path, _display(path)).of_kind(KIND_ARTICLES)
 
 
 def read_article_source(path: Path) -> tuple[ParsedFeed, str, list[str]]:
@@ -210,7 +249,7 @@ def read_article_source(path: Path) -> tuple[ParsedFeed, str, list[str]]:
             st = f.stat()
         except OSError:
             continue
-        fingerprint.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        fingerprint.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     entries: list[EntryData] = []
     warnings: list[str] = []
     for f in files:

@@ -8,6 +8,7 @@ process wait for the writer instead of failing with "database is locked".
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -200,6 +201,54 @@ def describe_failure(path: Path, exc: sqlite3.Error) -> str:
     return f"cache {path} is damaged ({exc}); moved it to {moved}; the next run starts a new cache"
 
 
+def _mkdir_problem(directory: Path, exc: OSError) -> str:
+    """Why the data directory could not be made: a file in the way says more than errno."""
+    for ancestor in (directory, *directory.parents):
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                return f"{ancestor} is a file, not a directory"
+            break
+    return exc.strerror or str(exc)
+
+
+def _open_problem(path: Path) -> str | None:
+    """Why SQLite could not open ``path``, in the system's words, or None if none is seen.
+
+    SQLite says only "unable to open database file" whether the cache is a
+    directory, its directory is read-only or the disk is: the same opens done
+    here with ``os.open`` give the errno that names the real cause. A probe file
+    this makes (the cache or its ``-wal``, when missing) is removed again.
+    """
+    for target in (path, Path(f"{path}-wal")):
+        name = "it" if target == path else str(target)
+        if target.is_dir():
+            return f"{name} is a directory, not a file"
+        existed = target.exists()
+        try:
+            fd = os.open(target, os.O_RDWR | (0 if existed else os.O_CREAT | os.O_EXCL), 0o600)
+        except FileExistsError:  # made meanwhile by another process: not a problem
+            continue
+        except OSError as exc:
+            if existed:
+                return f"{name} cannot be opened for writing ({exc.strerror})"
+            return f"cannot create files in {target.parent} ({exc.strerror})"
+        os.close(fd)
+        if not existed:
+            target.unlink(missing_ok=True)
+    return None
+
+
+def _unopenable(path: Path, exc: sqlite3.Error) -> StoreError | None:
+    """A one-line error for a cache the system will not let SQLite open, or None."""
+    problem = _open_problem(path)
+    if problem is None:
+        return None
+    return StoreError(
+        f"cannot open cache {path}: {problem}; fix that or choose another place "
+        "with --data-dir or TERMNEWS_DATA_DIR"
+    )
+
+
 def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Connection:
     """Open (creating and migrating) the cache at ``path``.
 
@@ -209,7 +258,8 @@ def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Con
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"cannot create data directory {path.parent}: {exc.strerror}") from exc
+        problem = _mkdir_problem(path.parent, exc)
+        raise StoreError(f"cannot create data directory {path.parent}: {problem}") from exc
     try:
         conn = _connect(path)
         if _looks_foreign(conn):
@@ -220,6 +270,12 @@ def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Con
         _tune_fts(conn)
         return conn
     except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and (
+            "unable to open" in str(exc) or "readonly" in str(exc) or "disk I/O" in str(exc)
+        ):
+            unopenable = _unopenable(path, exc)
+            if unopenable is not None:
+                raise unopenable from exc
         if isinstance(exc, sqlite3.OperationalError) and not path.exists():
             raise StoreError(f"cannot open cache {path}: {exc}") from exc
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
