@@ -16,12 +16,15 @@ from termnews.core.related_text import (
     STOP_WORDS,
     TITLE_WEIGHT,
     cosine,
+    cosine_packed,
+    cosine_stored,
     doc_terms,
     idf_table,
     lead_text,
     pack,
     s_stem,
     signature,
+    stored_weights,
     surface_forms,
     term_hash,
     unpack,
@@ -270,3 +273,18 @@ def test_term_weights_are_the_plain_counts_whatever_the_memo_holds(
         title = " ".join(rng.choices(_VOCABULARY, k=rng.randint(0, 12)))
         assert list(doc_terms(title, body).weights.items()) == _reference_weights(title, body)
     related_text._term_cache.empty()
+
+
+def test_the_cosine_of_stored_weights_is_the_packed_cosine() -> None:
+    """Grouping's integer cosine agrees with the float one the queries use."""
+    rng = random.Random(3)
+    idf = idf_table({}, 1)
+    texts = [" ".join(rng.choices(_VOCABULARY, k=30)) for _ in range(30)]
+    blobs = [pack(signature(doc_terms("", text), idf, 2.0)) for text in texts]
+    for a in blobs:
+        ids = list(unpack(a))
+        stored = stored_weights(ids, a)
+        assert list(stored) == ids
+        for b in blobs:
+            assert cosine_stored(stored, b) == pytest.approx(cosine_packed(unpack(a), b), abs=1e-12)
+        assert cosine_stored(stored, a) == pytest.approx(1.0, abs=1e-3)
