@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import math
+import random
 import re
+from collections import Counter
 
 import pytest
 
+from termnews.core import related_text
 from termnews.core.related_text import (
     ENTITY_BOOST,
     LEAD_CHARS,
+    STOP_WORDS,
+    TITLE_WEIGHT,
     cosine,
+    cosine_packed,
+    cosine_stored,
     doc_terms,
     idf_table,
     lead_text,
     pack,
     s_stem,
     signature,
+    stored_weights,
     surface_forms,
     term_hash,
     unpack,
@@ -179,3 +187,104 @@ def test_tf_memo_gives_the_formula_for_whole_and_title_counts() -> None:
     for count in [1, 2, 3, 7, 250, 2.0, 3.0, 4.0, 9.0, 1 + 2.0 + 2.0]:
         assert tf_memo[count] == 1.0 + math.log(count)
     assert tf_memo[3] == tf_memo[3.0]
+
+
+def _reference_weights(title: str, body: str) -> list[tuple[int, float]]:
+    """The term weights as the module describes them, computed the plain way."""
+
+    def term(word: str) -> int:
+        if word in STOP_WORDS or len(word) < 2 or (word.isdigit() and len(word) < 3):
+            return 0
+        return term_hash(s_stem(word.replace("_", "")))
+
+    occurrences = Counter(_WORD.findall(body.lower()))
+    counts: dict[int, float] = {}
+    for word, n in occurrences.items():
+        if h := term(word):
+            counts[h] = counts.get(h, 0) + n
+    for word in set(_WORD.findall(title.lower())):
+        if h := term(word):
+            counts[h] = counts.get(h, 0) + TITLE_WEIGHT
+    weights = {h: 1.0 + math.log(n) for h, n in counts.items()}
+    capitalised = Counter(m.lower() for m in re.findall(r"[A-ZÀ-ÖØ-Þ]\w*", body))
+    for word, n in capitalised.items():
+        h = term(word)
+        if h and h in weights and n * 2 > occurrences.get(word, 0):
+            weights[h] *= ENTITY_BOOST
+    return list(weights.items())
+
+
+_VOCABULARY = [
+    "rebel",
+    "rebels",
+    "Rebel",
+    "Rebels",
+    "REBELS",
+    "port",
+    "ports",
+    "Port",
+    "harbour",
+    "Harbour",
+    "the",
+    "The",
+    "a",
+    "of",
+    "said",
+    "police",
+    "Police",
+    "policies",
+    "policy",
+    "Lisbon",
+    "lisbon",
+    "storm",
+    "storms",
+    "Storms",
+    "2008",
+    "42",
+    "x_y",
+    "X_Y",
+    "é",
+    "É",
+    "iPhone",
+    "iPhones",
+    "phone",
+    "phones",
+    "eBay",
+    "bay",
+]
+
+
+@pytest.mark.parametrize("limit", [400_000, 7])
+def test_term_weights_are_the_plain_counts_whatever_the_memo_holds(
+    limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plurals and singulars share a term; a capitalised word is a name by its own count.
+
+    The counting reads a term's count for its word's unless the memo saw several
+    words give that term; a tiny memo is emptied between and within articles, and
+    the weights must not depend on what it holds ("iPhone" finds "phone" whether or
+    not an earlier article had the word).
+    """
+    monkeypatch.setattr(related_text, "_TERM_CACHE_LIMIT", limit)
+    related_text._term_cache.empty()
+    rng = random.Random(8)
+    for _ in range(400):
+        body = " ".join(rng.choices(_VOCABULARY, k=rng.randint(1, 40)))
+        title = " ".join(rng.choices(_VOCABULARY, k=rng.randint(0, 12)))
+        assert list(doc_terms(title, body).weights.items()) == _reference_weights(title, body)
+    related_text._term_cache.empty()
+
+
+def test_the_cosine_of_stored_weights_is_the_packed_cosine() -> None:
+    """Grouping's integer cosine agrees with the float one the queries use."""
+    rng = random.Random(3)
+    idf = idf_table({}, 1)
+    texts = [" ".join(rng.choices(_VOCABULARY, k=30)) for _ in range(30)]
+    blobs = [pack(signature(doc_terms("", text), idf, 2.0)) for text in texts]
+    for a in blobs:
+        ids = list(unpack(a))
+        stored = stored_weights(ids, a)
+        assert list(stored) == ids
+        for b in blobs:
+            assert cosine_stored(stored, b) == pytest.approx(cosine_packed(unpack(a), b), abs=1e-12)
+        assert cosine_stored(stored, a) == pytest.approx(1.0, abs=1e-3)

@@ -46,11 +46,13 @@ from termnews.core.related_text import (
     batch_document_frequencies,
     cosine,
     cosine_packed,
+    cosine_stored,
     decode_terms,
     doc_terms,
     idf_table,
     lead_text,
     signature,
+    stored_weights,
     surface_forms,
     unpack,
     weigh,
@@ -590,8 +592,8 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
         hits = Counter(chain.from_iterable(map(postings.__getitem__, doc.keys)))
         best: _Doc | None = None
         best_score = GROUP_THRESHOLD
-        # The new article's signature, unpacked once a candidate is scored.
-        sig: dict[int, float] | None = None
+        # The new article's stored weights by term, made once a candidate is scored.
+        sig: dict[int, int] | None = None
         ts = doc.ts
         # (sorted in C, as Counter.most_common would order them, without its heap in Python)
         for index in sorted(hits, key=hits.__getitem__, reverse=True)[:GROUP_CANDIDATES]:
@@ -611,8 +613,8 @@ def _group(conn: sqlite3.Connection, new_docs: list[_Doc]) -> list[tuple[int, in
                 if max(last, ts) - min(first, ts) > window:
                     continue
             if sig is None:
-                sig = unpack(doc.blob)
-            score = cosine_packed(sig, other.blob)
+                sig = stored_weights(doc.terms, doc.blob)
+            score = cosine_stored(sig, other.blob)
             if score >= best_score:
                 best, best_score = other, score
                 if score >= _SAME_BEYOND_DOUBT:

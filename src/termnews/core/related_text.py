@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter, mul
+from typing import cast
 
 from termnews.core.models import EntryData
 
@@ -55,6 +56,8 @@ SIGNATURE_TERMS = 64
 _WEIGHT_SCALE = 65535
 """Signature weights (unit vector components, 0..1) are stored as uint16."""
 _STORE_SCALE = float(_WEIGHT_SCALE - 1)
+STORED_UNIT = _WEIGHT_SCALE * _WEIGHT_SCALE
+"""The sum of products of two signatures' stored weights that is a cosine of 1."""
 
 _STOP_TEXT = """
     a about above across after afterwards again against all almost alone along already also
@@ -192,17 +195,44 @@ class _TermMemo(dict[str, int]):
     A dict whose misses fill themselves, so that ``map(memo.__getitem__, words)``
     turns a whole article's words into term ids inside C: a lookup that hits
     (nearly all of them) runs no Python code at all.
+
+    It also notes which term ids more than one word has given (``shared``: a
+    plural and its singular), so that :func:`_counted` knows when a term's count
+    is one word's count; ``generation`` changes whenever the memo is emptied
+    (the notes start again then).
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[int] = set()
+        """The term ids memoised (the memo's values but 0; each miss is a new word)."""
+        self.shared: set[int] = set()
+        """Term ids memoised for more than one word."""
+        self.generation = 0
+        """How many times the memo was emptied."""
 
     def __missing__(self, token: str) -> int:
         if token in STOP_WORDS or len(token) < 2 or (token.isdigit() and len(token) < 3):
             h = 0
         else:
             h = term_hash(s_stem(token.replace("_", "")))
+            if h in self.ids:
+                self.shared.add(h)
+            else:
+                self.ids.add(h)
         if len(self) >= _TERM_CACHE_LIMIT:
-            self.clear()
+            self.empty()
+            if h:
+                self.ids.add(h)
         self[token] = h
         return h
+
+    def empty(self) -> None:
+        """Forget every word (a memo of bounded size), and the notes on them."""
+        self.clear()
+        self.ids = set()
+        self.shared = set()
+        self.generation += 1
 
 
 _term_cache = _TermMemo()
@@ -297,37 +327,45 @@ def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
     This runs for every new article (in the parse worker processes during a
     refresh), so it is written for speed: the regular expressions, the memo
     lookups (:class:`_TermMemo`) and the counters run in C; the only Python
-    loops are over the distinct words, the title's and the capitalised ones.
+    loops are over the title's distinct words and the capitalised ones.
 
     Terms come in order of first use in the body (counting the term ids of the
     word stream keeps that order), then title-only terms.
     """
     body_tokens = _lower_words(body)
     title_tokens = _lower_words(title)
-    occurrences = Counter(body_tokens)
     cache = _term_cache
-    # Term-id counts from the word counts: one memo lookup per distinct word, not
-    # per word, in first-use order as counting the id stream would give. A loop,
-    # because words often share an id (a plural and its singular: 3 articles in 4
-    # of the 200 x 50 corpus), and it was still cheaper than a Counter of the ids.
-    counts: dict[int, int] = {}
-    for token, n in occurrences.items():
-        h = cache[token]
-        if h:
-            counts[h] = counts.get(h, 0) + n
+    generation = cache.generation
+    # Term-id counts of the word stream, in order of first use, counted in C: one
+    # memo lookup per word (each a C-level dict hit but for a word's first use).
+    counts = cast("dict[int, float]", Counter(map(cache.__getitem__, body_tokens)))
+    counts.pop(0, None)  # the stop words
+    titled: dict[int, float] = {}
     for token in set(title_tokens):
         h = cache[token]
         if h:
             counts[h] = counts.get(h, 0) + TITLE_WEIGHT
+            titled[h] = titled.get(h, 0) + TITLE_WEIGHT
     weights = dict(zip(counts, map(_tf.__getitem__, counts.values()), strict=True))
+    # A term's body count is its word's count unless several words give the term (a
+    # plural and its singular: the memo notes those) or the memo was emptied while
+    # this article was counted (its notes then miss the words before): only then is
+    # the word counted on its own, in C (~1 such word an article in real news).
+    shared = cache.shared if cache.generation == generation else None
     # Capitalised in most of its running-text uses: a name (title case says nothing).
     # (Lower-casing each match alone is the same as lower-casing them joined by spaces:
     # a space ends the context of a final sigma, and no lower case letter is a space.)
     for token, n in Counter(map(str.lower, _CAPITALISED.findall(body))).items():
-        # (A capital inside a word, as in "iPhone", finds a word the body does not count.)
-        h = cache.get(token)
-        if h and h in weights and n * 2 > occurrences.get(token, 0):
-            weights[h] *= ENTITY_BOOST
+        # (A capital inside a word, as in "iPhone", finds a word the body does not count:
+        # its term is looked up all the same, so that the weights do not depend on
+        # what the memo holds, that is on which articles this process counted before.)
+        h = cache[token]
+        if h and h in weights:
+            twice = n * 2
+            if twice > counts[h] - titled.get(h, 0) or (
+                (shared is None or h in shared) and twice > body_tokens.count(token)
+            ):
+                weights[h] *= ENTITY_BOOST
     # The hash of the title's and the body's words joined by spaces, fed in pieces
     # (the same digest) so that the joined text is never copied whole.
     digest = hashlib.blake2b(" ".join(title_tokens).encode("utf-8", "replace"), digest_size=8)
@@ -501,6 +539,30 @@ def cosine_packed(a: Mapping[int, float], blob: bytes) -> float:
     ws = array("H")
     ws.frombytes(blob[4 * n : 6 * n])
     return float(sum(map(mul, map(a.get, ids, repeat(0.0)), ws))) / _WEIGHT_SCALE
+
+
+def stored_weights(ids: Iterable[int], blob: bytes) -> dict[int, int]:
+    """A packed signature (its term ids given) as term id -> weight as stored (uint16)."""
+    n = len(blob) // 6
+    return dict(zip(ids, memoryview(blob)[4 * n : 6 * n].cast("H"), strict=True))
+
+
+def cosine_stored(stored: Mapping[int, int], blob: bytes) -> float:
+    """:func:`cosine_packed` of a signature given by :func:`stored_weights` and a packed one.
+
+    Why: grouping scores each new article against its candidates (~2 cosines an
+    article, at most ``GROUP_CANDIDATES``). Here the products are of the stored
+    integers, summed exactly (``sum`` adds ints in C without a float per term),
+    the packed side is read through a ``memoryview`` (no arrays copied), and the
+    new article needs no :func:`unpack` to floats. The result is the exact cosine
+    of the stored weights, where :func:`cosine_packed` rounds at every step; the
+    two agree to the last few bits.
+    """
+    n = len(blob) // 6
+    view = memoryview(blob)
+    ids, weights = view[: 4 * n].cast("I"), view[4 * n : 6 * n].cast("H")
+    total: int = sum(map(mul, map(stored.get, ids, repeat(0)), weights))
+    return total / STORED_UNIT
 
 
 def batch_document_frequencies(docs: Iterable[DocTerms]) -> Counter[int]:
