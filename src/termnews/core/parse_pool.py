@@ -37,17 +37,21 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 
 from termnews.core.models import ParsedFeed
 from termnews.core.priority import idle_policy, is_idle, lower_niceness
 from termnews.core.related_text import entry_terms
+from termnews.core.sources.coding import body_hash, decode_body
 from termnews.core.store.rows import FeedRows
 
 __all__ = [
     "MIN_FEEDS_FOR_PROCESSES",
+    "FetchedJob",
     "PARSE_WORKER_NICE",
     "ParsePool",
+    "fetched_job",
     "parse_and_count_job",
     "parse_job",
     "parse_workers",
@@ -126,6 +130,47 @@ def parse_and_count_job(
         return FeedRows.of(parsed), error, terms
     except Exception:  # a body SQLite cannot store as text: the writer reports it
         return parsed, error, terms
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedJob:
+    """What :func:`fetched_job` made of one fetched body."""
+
+    digest: str | None
+    """The decoded body's :func:`~termnews.core.sources.coding.body_hash` (None: not decoded)."""
+    parsed: FeedRows | ParsedFeed | None = None
+    error: str | None = None
+    """Why the body could not be decoded (``digest`` None: a fetch failure), else parsed."""
+    terms: tuple[bytes, ...] = ()
+
+
+def fetched_job(
+    data: bytes,
+    encoding: str | None,
+    max_bytes: int,
+    url: str,
+    since: datetime | None = None,
+) -> FetchedJob:
+    """A fetched body as sent (gzip, deflate or plain) to rows: decode, hash, parse, count.
+
+    The fetch thread leaves bodies encoded (``Fetcher.fetch(decode=False)``) and this
+    job, in a parse worker, inflates them with the fetcher's own decoder and cap
+    (``max_bytes`` of decoded bytes: a decompression bomb fails with the fetcher's
+    line). That takes the inflating off the refresh process, which shares one
+    interpreter lock between the fetch loop and the writer, and sends each body to
+    the worker at its compressed size. Used for bodies sure to be parsed (a feed
+    never fetched, or ``--force``): one that may be unchanged is decoded and hashed
+    by the fetch thread, so that an unchanged refresh starts no workers. Never
+    raises: see :func:`parse_and_count_job`.
+    """
+    body: bytes | None = data
+    if encoding:
+        body, problem = decode_body(data, encoding, max_bytes)
+        if body is None:
+            return FetchedJob(None, error=problem)
+    assert body is not None
+    parsed, error, terms = parse_and_count_job(body, url, since)
+    return FetchedJob(body_hash(body), parsed, error, terms)
 
 
 def worker_ready() -> int:
