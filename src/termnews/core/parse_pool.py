@@ -33,7 +33,9 @@ the reader's next write (marking an article read) waited for it.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.context
 import os
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -48,13 +50,14 @@ from termnews.core.store.rows import FeedRows
 
 __all__ = [
     "MIN_FEEDS_FOR_PROCESSES",
-    "FetchedJob",
     "PARSE_WORKER_NICE",
+    "FetchedJob",
     "ParsePool",
     "fetched_job",
     "parse_and_count_job",
     "parse_job",
     "parse_workers",
+    "start_fork_server",
     "worker_priority",
     "worker_ready",
 ]
@@ -183,6 +186,32 @@ def parse_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+def start_fork_server(feeds: int) -> None:
+    """Start the fork server now, for a refresh of ``feeds`` HTTP feeds sure to parse some.
+
+    The fork server spends ~0.1 s of CPU starting Python and importing the parsers
+    before it can fork the first worker. Started by :meth:`ParsePool.warm_up`, that
+    came after the refresh process's own imports (httpx, the fetch and refresh
+    modules) and its first fetches, on one core, while the second sat idle: started
+    here, as the refresh begins, the two overlap. Does nothing for a refresh that
+    parses in a thread, and when the server runs already; never raises (the pool
+    starts it on first use instead).
+    """
+    if feeds < MIN_FEEDS_FOR_PROCESSES or parse_workers() < 2:
+        return
+    from multiprocessing import forkserver
+
+    with contextlib.suppress(Exception):
+        _context()
+        forkserver.ensure_running()
+
+
 class ParsePool:
     """A lazily started executor: processes for big refreshes, a thread for small ones."""
 
@@ -199,11 +228,9 @@ class ParsePool:
         """The executor, started on first use (a refresh of all-304s never starts it)."""
         if self._executor is None:
             if self.processes:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(_PRELOAD)
                 self._executor = ProcessPoolExecutor(
                     parse_workers(),
-                    mp_context=context,
+                    mp_context=_context(),
                     initializer=worker_priority,
                     initargs=(PARSE_WORKER_NICE, is_idle()),
                 )
