@@ -195,6 +195,24 @@ def parse_without_counting(
     return parsed, error, ()
 
 
+def fetched_without_counting(
+    data: bytes, encoding: str | None, max_bytes: int, url: str, since: object = None
+) -> object:
+    """The parse workers' job for a feed never fetched, with related stories off."""
+    from termnews.core import parse_pool
+
+    job = getattr(parse_pool, "FetchedJob", None)
+    if job is None:  # a tree from before the workers decoded bodies
+        raise RuntimeError("fetched_job called on a tree without it")
+    from termnews.core.sources.coding import body_hash, decode_body
+
+    body, problem = decode_body(data, encoding, max_bytes) if encoding else (data, None)
+    if body is None:
+        return job(None, error=problem)
+    parsed, error, _ = parse_without_counting(body, url)
+    return job(body_hash(body), parsed, error)
+
+
 def refresh_child(base_url: str, feeds: int, mode: str) -> None:
     """(In a child process) refresh ``feeds`` loopback feeds into an empty cache; print JSON."""
     from termnews.core import http_refresh, related
@@ -211,6 +229,8 @@ def refresh_child(base_url: str, feeds: int, mode: str) -> None:
         # No related batches during the refresh either (http_refresh._Indexer).
         http_refresh.RELATED_BATCH = http_refresh.RELATED_MAX_BATCH = 1 << 62
         http_refresh.parse_and_count_job = parse_without_counting  # type: ignore[assignment]
+        if hasattr(http_refresh, "fetched_job"):  # the job for feeds never fetched
+            http_refresh.fetched_job = fetched_without_counting
     # What the refresh waits for after the full-text index: the related thread's
     # remaining work and the writes (the thread's CPU is in the process's CPU).
     indexing: dict[str, float] = {}

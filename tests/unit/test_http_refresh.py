@@ -416,3 +416,51 @@ def test_parse_pool_warm_up_starts_a_worker_process() -> None:
     thread = ParsePool(processes=False)
     assert thread.warm_up() is None
     thread.close()
+
+
+def test_encoded_bodies_are_decoded_by_the_parse_workers_with_the_fetchers_limits(
+    server: Loopback, store: Store
+) -> None:
+    """gzip/deflate bodies inflated in a parse worker: same articles, same error lines.
+
+    Enough feeds that they parse in worker processes; a decompression bomb and a
+    corrupt body fail alone with the lines the fetcher gives when it decodes itself.
+    """
+    import gzip
+    import zlib
+
+    from termnews.core.sources.fetch import fetch_result
+
+    network = NetworkConfig(read_timeout=2.0, total_timeout=10.0, per_host=8, max_bytes=500_000)
+    settings = Config(network=network)
+    bomb = gzip.compress(b"<rss>" + b" " * 5_000_000)
+    server.routes["/bomb"] = lambda h: send(h, 200, bomb, headers={"Content-Encoding": "gzip"})
+    server.routes["/bad"] = lambda h: send(
+        h, 200, b"this is not gzip", headers={"Content-Encoding": "gzip"}
+    )
+    packer = zlib.compressobj(wbits=-15)
+    raw_deflate = packer.compress(rss("Deflated", prefix="d")) + packer.flush()
+    server.routes["/deflate"] = lambda h: send(
+        h, 200, raw_deflate, headers={"Content-Encoding": "deflate"}
+    )
+    server.routes["/unknown"] = lambda h: send(h, 200, b"x", headers={"Content-Encoding": "br"})
+    paths = ["/bomb", "/bad", "/deflate", "/unknown"]
+    for n in range(4):
+        server.routes[f"/gz{n}"] = gzipped(rss(f"Zipped {n}", prefix=f"z{n}"))
+        paths.append(f"/gz{n}")
+    for path in paths:
+        store.add_feed(server.url(path))
+    outcomes = by_url(refresh(store, settings=settings))
+    for path in ("/bomb", "/bad", "/unknown"):
+        fetched_alone = fetch_result(server.url(path), network).error
+        assert outcomes[server.url(path)] == ("failed", fetched_alone), path
+    assert outcomes[server.url("/bomb")][1] == "response too large (over 488 KiB)"
+    assert (outcomes[server.url("/bad")][1] or "").startswith("corrupt gzip data")
+    for path in ("/deflate", "/gz0", "/gz1", "/gz2", "/gz3"):
+        assert outcomes[server.url(path)] == ("new", None), path
+    plain = fetch_result(server.url("/gz0"), network).body
+    assert plain is not None
+    from termnews.core.sources.coding import body_hash
+
+    feed = next(f for f in store.feeds() if f.url == server.url("/gz0"))
+    assert store.feed_source_hash(feed.id) == body_hash(plain)  # the decoded body's hash

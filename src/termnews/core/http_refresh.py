@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import queue
 import threading
 from collections.abc import Callable, Sequence
@@ -44,7 +43,13 @@ from typing import TYPE_CHECKING, Any
 
 from termnews.core.config import Config, NetworkConfig
 from termnews.core.models import Feed, ParsedFeed
-from termnews.core.parse_pool import MIN_FEEDS_FOR_PROCESSES, ParsePool, parse_and_count_job
+from termnews.core.parse_pool import (
+    MIN_FEEDS_FOR_PROCESSES,
+    FetchedJob,
+    ParsePool,
+    fetched_job,
+    parse_and_count_job,
+)
 from termnews.core.refresh import (
     STATUS_FAILED,
     STATUS_NOT_MODIFIED,
@@ -53,6 +58,7 @@ from termnews.core.refresh import (
     FeedOutcome,
     status_for,
 )
+from termnews.core.sources.coding import body_hash
 from termnews.core.sources.fetch import Fetcher, FetchResult
 from termnews.core.store import FeedRows, Store
 
@@ -133,10 +139,6 @@ class _LoopHandle:
                 self.loop.call_soon_threadsafe(self.task.cancel)
 
 
-def _body_hash(data: bytes) -> str:
-    return "http:" + hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 async def _pipeline(
     feeds: Sequence[Feed],
     hashes: dict[int, str | None],
@@ -163,49 +165,62 @@ async def _pipeline(
         with contextlib.suppress(RuntimeError):  # the loop may have finished already
             loop.call_soon_threadsafe(backlog.release)
 
+    async def run(job: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        try:
+            return await loop.run_in_executor(pool.executor(), job, *args)
+        except BrokenExecutor:
+            pool.fall_back_to_thread()
+            return await loop.run_in_executor(pool.executor(), job, *args)
+
     try:
         async with Fetcher(network) as fetcher:
 
             async def one(feed: Feed) -> None:
                 try:
+                    known = None if force else hashes.get(feed.id)
                     result = await fetcher.fetch(
                         feed.url,
                         etag=None if force else feed.etag,
                         last_modified=None if force else feed.last_modified,
                         reserve=backlog,
+                        # A body sure to be parsed is inflated by the parse worker.
+                        decode=known is not None,
                     )
                     if result.body is None or result.error:
                         emit(_Fetched(feed, result), release)
-                        return
-                    digest = _body_hash(result.body)
-                    if not force and digest == hashes.get(feed.id):
-                        emit(_Fetched(feed, replace(result, body=None), unchanged=True), release)
                         return
                     # The worker also counts related-stories terms of the entries
                     # likely to be new: all of a feed never fetched, else those dated
                     # after its last fetch (the writer counts any new one it missed).
                     since = _counting_since(feed)
-                    try:
-                        parsed, error, terms = await loop.run_in_executor(
-                            pool.executor(),
-                            parse_and_count_job,
+                    bare = replace(result, body=None, content_encoding=None)
+                    if known is None:
+                        job: tuple[Any, ...] = (
                             result.body,
+                            result.content_encoding,
+                            network.max_bytes,
                             result.final_url,
                             since,
                         )
-                    except BrokenExecutor:
-                        pool.fall_back_to_thread()
-                        parsed, error, terms = await loop.run_in_executor(
-                            pool.executor(),
-                            parse_and_count_job,
-                            result.body,
-                            result.final_url,
-                            since,
+                        done: FetchedJob = await run(fetched_job, job)
+                        if done.digest is None:  # not decodable: a fetch failure, as before
+                            emit(_Fetched(feed, replace(bare, error=done.error)), release)
+                            return
+                        parsed, error, terms, digest = (
+                            done.parsed,
+                            done.error,
+                            done.terms,
+                            done.digest,
                         )
-                    fetched = _Fetched(
-                        feed, replace(result, body=None), parsed, error, digest, terms=terms
-                    )
-                    emit(fetched, release)
+                    else:
+                        # Hashed here: an unchanged body needs no worker (nor their start).
+                        digest = body_hash(result.body)
+                        if digest == known:
+                            emit(_Fetched(feed, bare, unchanged=True), release)
+                            return
+                        job = (result.body, result.final_url, since)
+                        parsed, error, terms = await run(parse_and_count_job, job)
+                    emit(_Fetched(feed, bare, parsed, error, digest, terms=terms), release)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # one feed's bug must not stop the others

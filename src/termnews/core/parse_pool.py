@@ -33,24 +33,31 @@ the reader's next write (marking an article read) waited for it.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.context
 import os
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 
 from termnews.core.models import ParsedFeed
 from termnews.core.priority import idle_policy, is_idle, lower_niceness
 from termnews.core.related_text import entry_terms
+from termnews.core.sources.coding import body_hash, decode_body
 from termnews.core.store.rows import FeedRows
 
 __all__ = [
     "MIN_FEEDS_FOR_PROCESSES",
     "PARSE_WORKER_NICE",
+    "FetchedJob",
     "ParsePool",
+    "fetched_job",
     "parse_and_count_job",
     "parse_job",
     "parse_workers",
+    "start_fork_server",
     "worker_priority",
     "worker_ready",
 ]
@@ -128,6 +135,47 @@ def parse_and_count_job(
         return parsed, error, terms
 
 
+@dataclass(frozen=True, slots=True)
+class FetchedJob:
+    """What :func:`fetched_job` made of one fetched body."""
+
+    digest: str | None
+    """The decoded body's :func:`~termnews.core.sources.coding.body_hash` (None: not decoded)."""
+    parsed: FeedRows | ParsedFeed | None = None
+    error: str | None = None
+    """Why the body could not be decoded (``digest`` None: a fetch failure), else parsed."""
+    terms: tuple[bytes, ...] = ()
+
+
+def fetched_job(
+    data: bytes,
+    encoding: str | None,
+    max_bytes: int,
+    url: str,
+    since: datetime | None = None,
+) -> FetchedJob:
+    """A fetched body as sent (gzip, deflate or plain) to rows: decode, hash, parse, count.
+
+    The fetch thread leaves bodies encoded (``Fetcher.fetch(decode=False)``) and this
+    job, in a parse worker, inflates them with the fetcher's own decoder and cap
+    (``max_bytes`` of decoded bytes: a decompression bomb fails with the fetcher's
+    line). That takes the inflating off the refresh process, which shares one
+    interpreter lock between the fetch loop and the writer, and sends each body to
+    the worker at its compressed size. Used for bodies sure to be parsed (a feed
+    never fetched, or ``--force``): one that may be unchanged is decoded and hashed
+    by the fetch thread, so that an unchanged refresh starts no workers. Never
+    raises: see :func:`parse_and_count_job`.
+    """
+    body: bytes | None = data
+    if encoding:
+        body, problem = decode_body(data, encoding, max_bytes)
+        if body is None:
+            return FetchedJob(None, error=problem)
+    assert body is not None
+    parsed, error, terms = parse_and_count_job(body, url, since)
+    return FetchedJob(body_hash(body), parsed, error, terms)
+
+
 def worker_ready() -> int:
     """A job that does nothing: submitted to start the workers early (see ``ParsePool.warm_up``)."""
     return os.getpid()
@@ -136,6 +184,32 @@ def worker_ready() -> int:
 def parse_workers() -> int:
     """How many parse processes: one per core."""
     return max(1, os.cpu_count() or 1)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+def start_fork_server(feeds: int) -> None:
+    """Start the fork server now, for a refresh of ``feeds`` HTTP feeds sure to parse some.
+
+    The fork server spends ~0.1 s of CPU starting Python and importing the parsers
+    before it can fork the first worker. Started by :meth:`ParsePool.warm_up`, that
+    came after the refresh process's own imports (httpx, the fetch and refresh
+    modules) and its first fetches, on one core, while the second sat idle: started
+    here, as the refresh begins, the two overlap. Does nothing for a refresh that
+    parses in a thread, and when the server runs already; never raises (the pool
+    starts it on first use instead).
+    """
+    if feeds < MIN_FEEDS_FOR_PROCESSES or parse_workers() < 2:
+        return
+    from multiprocessing import forkserver
+
+    with contextlib.suppress(Exception):
+        _context()
+        forkserver.ensure_running()
 
 
 class ParsePool:
@@ -154,11 +228,9 @@ class ParsePool:
         """The executor, started on first use (a refresh of all-304s never starts it)."""
         if self._executor is None:
             if self.processes:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(_PRELOAD)
                 self._executor = ProcessPoolExecutor(
                     parse_workers(),
-                    mp_context=context,
+                    mp_context=_context(),
                     initializer=worker_priority,
                     initargs=(PARSE_WORKER_NICE, is_idle()),
                 )

@@ -214,6 +214,12 @@ def _refresh(
             for feed in remote:
                 done(FeedOutcome(feed.id, feed.title, feed.url, STATUS_SKIPPED, error="offline"))
         else:
+            if force or any(f.last_success is None for f in remote):
+                # Feeds never fetched will be parsed: the parse workers' fork server
+                # starts its imports now, beside this process's (below).
+                from termnews.core.parse_pool import start_fork_server
+
+                start_fork_server(len(remote))
             from termnews.core.http_refresh import refresh_remote
             from termnews.core.related import RefreshTerms
 

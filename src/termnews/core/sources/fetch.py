@@ -15,6 +15,9 @@ Why it looks like this:
 * **The body is decompressed here** (gzip, deflate) from the raw stream with a
   cap on the *decompressed* size, so neither an endless body nor a gzip bomb
   can fill memory: the cap is checked on every chunk, before it is kept.
+  A refresh asks for bodies as sent instead (``decode=False``, capped on their
+  encoded size) and its parse workers inflate them with the same decoder and the
+  same cap (:mod:`termnews.core.sources.coding`).
   Brotli is not offered because it is not a dependency.
 * Failures are **values, not exceptions**: :class:`FetchResult.error` holds one
   readable line (DNS failure, timeout, HTTP 404, too large, TLS error...) so a
@@ -31,7 +34,6 @@ import contextlib
 import socket
 import ssl
 import sys
-import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -47,6 +49,13 @@ from termnews import __version__
 from termnews.core.config import NetworkConfig
 from termnews.core.errors import SourceError
 from termnews.core.sources import readable_check
+from termnews.core.sources.coding import (
+    BadEncoding,
+    Decoder,
+    TooLarge,
+    encoded_limit,
+    too_large_line,
+)
 
 __all__ = [
     "FEED_ACCEPT",
@@ -91,7 +100,7 @@ class FetchResult:
     status: int = 0
     """The last HTTP status seen (0 when no response arrived)."""
     body: bytes | None = None
-    """The decompressed body of a 2xx answer."""
+    """The body of a 2xx answer: decompressed, unless fetched with ``decode=False``."""
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
@@ -101,6 +110,12 @@ class FetchResult:
     """Seconds the server asked us to wait (429/503 ``Retry-After``)."""
     error: str | None = None
     """One readable line when the fetch failed."""
+    content_encoding: str | None = None
+    """The ``Content-Encoding`` ``body`` is still in (``decode=False``); None once decoded.
+
+    Decode it with :func:`termnews.core.sources.coding.decode_body` and the same
+    ``max_bytes``: the fetch capped only the encoded size.
+    """
 
     @property
     def not_modified(self) -> bool:
@@ -116,67 +131,6 @@ class FetchResult:
     def gone(self) -> bool:
         """True for 410 Gone: the publisher removed the feed for good."""
         return self.status == 410
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _BadEncoding(Exception):
-    pass
-
-
-class _Decoder:
-    """Incremental Content-Encoding decoder with a hard cap on its output."""
-
-    def __init__(self, encoding: str) -> None:
-        self.encoding = encoding
-        self._raw_deflate_tried = False
-        self._first = True
-        if encoding in ("", "identity"):
-            self._z: zlib._Decompress | None = None
-        elif encoding in ("gzip", "x-gzip"):
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self._z = zlib.decompressobj()
-        else:
-            raise _BadEncoding(f"unsupported Content-Encoding {encoding!r}")
-
-    def feed(self, data: bytes, room: int) -> bytes:
-        """Decode ``data``; raise :class:`_TooLarge` if it inflates past ``room`` bytes."""
-        if self._z is None:
-            if len(data) > room:
-                raise _TooLarge
-            return data
-        out = bytearray()
-        while data:
-            try:
-                chunk = self._z.decompress(data, room - len(out) + 1)
-            except zlib.error as exc:
-                if self.encoding == "deflate" and self._first and not self._raw_deflate_tried:
-                    # Some servers send raw deflate without the zlib wrapper.
-                    self._raw_deflate_tried = True
-                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-                    continue
-                raise _BadEncoding(f"corrupt {self.encoding} data: {exc}") from exc
-            self._first = False
-            out += chunk
-            if len(out) > room or self._z.unconsumed_tail:
-                raise _TooLarge
-            data = b""
-            if self._z.eof and self._z.unused_data:
-                # Concatenated gzip members (allowed by RFC 1952).
-                data = self._z.unused_data
-                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        return bytes(out)
-
-    def flush(self, room: int) -> bytes:
-        if self._z is None:
-            return b""
-        tail = self._z.flush()
-        if len(tail) > room:
-            raise _TooLarge
-        return tail
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -204,10 +158,6 @@ def _status_line(status: int) -> str:
     except ValueError:
         phrase = ""
     return f"HTTP {status} {phrase}".rstrip()
-
-
-def _mib(n: int) -> str:
-    return f"{n / 1048576:.1f} MiB" if n >= 1048576 else f"{n // 1024} KiB"
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -382,11 +332,14 @@ class Fetcher:
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
         reserve: asyncio.Semaphore | None = None,
+        decode: bool = True,
     ) -> FetchResult:
         """GET ``url`` (conditionally when validators are given); never raises for I/O.
 
         ``reserve``, if given, is acquired once the host has a free slot and is
-        left held (also on error): the caller releases it.
+        left held (also on error): the caller releases it. With ``decode`` false
+        a gzip or deflate body comes back as sent (``content_encoding`` says
+        which), for a parse worker to inflate on a core of its own.
         """
         problem = url_problem(url)
         if problem:
@@ -397,7 +350,7 @@ class Fetcher:
             total = self.network.total_timeout
             try:
                 async with asyncio.timeout(total):
-                    return await self._fetch(url, etag, last_modified, accept)
+                    return await self._fetch(url, etag, last_modified, accept, decode)
             except TimeoutError:
                 return FetchResult(url, url, error=f"timed out (took longer than {total:g} s)")
             except httpx.HTTPError as exc:
@@ -406,7 +359,7 @@ class Fetcher:
                 return FetchResult(url, url, error=describe_exception(exc, self.network))
 
     async def _fetch(
-        self, url: str, etag: str | None, last_modified: str | None, accept: str
+        self, url: str, etag: str | None, last_modified: str | None, accept: str, decode: bool
     ) -> FetchResult:
         assert self._client is not None, "use Fetcher as 'async with'"
         net = self.network
@@ -452,8 +405,8 @@ class Fetcher:
                     if wait is not None and status in (429, 503):
                         line += f" (retry after {wait:.0f} s)"
                     return replace(result, retry_after=wait, error=line)
-                body, error = await self._read(response)
-                return replace(result, body=body, error=error)
+                body, error, encoding = await self._read(response, decode)
+                return replace(result, body=body, error=error, content_encoding=encoding)
             finally:
                 await _drain(response)
                 await response.aclose()
@@ -461,19 +414,32 @@ class Fetcher:
             url, current, error=f"too many redirects (more than {net.max_redirects})"
         )
 
-    async def _read(self, response: httpx.Response) -> tuple[bytes | None, str | None]:
-        """The decompressed body, capped at ``max_bytes``; or (None, reason)."""
+    async def _read(
+        self, response: httpx.Response, decode: bool
+    ) -> tuple[bytes | None, str | None, str | None]:
+        """(body, None, encoding left) capped at ``max_bytes`` decoded; or (None, reason, None).
+
+        Without ``decode``, a gzip or deflate body is kept as sent, capped at
+        :func:`~termnews.core.sources.coding.encoded_limit`; whoever decodes it
+        applies ``max_bytes`` to the decoded bytes, with the same error line.
+        """
         limit = self.network.max_bytes
-        too_large = f"response too large (over {_mib(limit)})"
+        too_large = too_large_line(limit)
         try:
             declared = int(response.headers.get("content-length", ""))
         except ValueError:
             declared = -1
         encoding = response.headers.get("content-encoding", "").strip().lower()
         if declared > limit and encoding in ("", "identity"):
-            return None, too_large
+            return None, too_large, None
         try:
-            decoder = _Decoder(encoding)
+            decoder = Decoder(encoding)
+            if not decode and encoding not in ("", "identity"):
+                # Kept encoded: the stream is only capped (a bomb is stopped by the decoder).
+                decoder, limit = Decoder(""), encoded_limit(limit)
+                left: str | None = encoding
+            else:
+                left = None
             parts: list[bytes] = []
             size = 0
             async for raw in response.aiter_raw():
@@ -482,11 +448,11 @@ class Fetcher:
                 parts.append(out)
             tail = decoder.flush(limit - size)
             parts.append(tail)
-        except _TooLarge:
-            return None, too_large
-        except _BadEncoding as exc:
-            return None, str(exc)
-        return b"".join(parts), None
+        except TooLarge:
+            return None, too_large, None
+        except BadEncoding as exc:
+            return None, str(exc), None
+        return b"".join(parts), None, left
 
 
 _DRAIN_BYTES = 64 * 1024
