@@ -20,6 +20,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
+from termnews.app.body_cache import ParsedBodyCache, body_cache
 from termnews.app.browser import open_in_browser
 from termnews.app.commands import (
     app_bindings,
@@ -79,6 +80,8 @@ class TermnewsApp(App[None]):
         super().__init__()
         # Parsed CSS from the last run instead of parsing it again (app/css_cache.py).
         self.stylesheet = cached_stylesheet(self.stylesheet, locations.cache_dir)
+        self.body_cache: ParsedBodyCache = body_cache(locations.cache_dir)
+        """The article body shown at the last exit, parsed (app/body_cache.py)."""
         self.store_thread = store_thread
         self.config = config
         self.locations = locations
@@ -227,5 +230,6 @@ class TermnewsApp(App[None]):
     def on_unmount(self) -> None:
         if isinstance(self.stylesheet, CachedStylesheet):
             self.stylesheet.parsed_cache.save()
+        self.body_cache.save()
         self._state_writer.close()
         self.store_thread.close()
