@@ -174,6 +174,7 @@ DEFERRED_FROM_FIRST_FRAME = (
     "termnews.app.screens.confirm",
     "termnews.app.screens.save_search",
     "textual.widgets._footer",
+    "termnews.app.providers",
     "email.utils",
     "webbrowser",
     "hashlib",
