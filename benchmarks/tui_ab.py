@@ -4,7 +4,8 @@
 termnews source trees (e.g. a worktree of main and a branch) in the same run,
 alternating A B A B ..., with ``tui_bench``'s pty machinery, caches and predicates,
 so a loaded machine slows both alike. Each tree runs with the same interpreter and
-packages; only ``PYTHONPATH`` differs.
+packages; only ``PYTHONPATH`` differs, and the user cache dir (one per tree, as an
+install has its own: see ``env_with``).
 
 * ``start``: time to the first full screen (as tui_bench), and the **CPU time** of the
   process tree at that moment (user + system of every thread, from /proc), which
@@ -34,10 +35,23 @@ import termnews_side
 import tui_bench as tb
 
 
-def env_with(profile: termnews_side.Profile, src: str) -> dict[str, str]:
-    env = profile.env()
+def env_with(profile: termnews_side.Profile, src: str, cache_dir: Path) -> dict[str, str]:
+    """The profile's environment running the tree at ``src`` with its own cache dir.
+
+    The user cache dir holds what a start keeps for the next one (the parsed
+    stylesheet, the article body shown last: app/css_cache.py, app/body_cache.py),
+    each signed with the files of the code that made it. Shared by two trees, each
+    start found the other tree's and rebuilt it, so every start of a tree whose
+    signature differs was a cold one, as no user's is; each tree gets its own.
+    """
+    env = profile.env({"TERMNEWS_CACHE_DIR": str(cache_dir)})
     env["PYTHONPATH"] = src
     return env
+
+
+def cache_dirs(trees: dict[str, str], workdir: Path) -> dict[str, Path]:
+    """A user cache dir per tree (see :func:`env_with`), kept between runs of the script."""
+    return {name: workdir / f"user-cache-{name}" for name in trees}
 
 
 def primed_for(primed: Path, trees: dict[str, str], workdir: Path) -> dict[str, Path]:
@@ -116,6 +130,7 @@ def run_start(workdir: Path, trees: dict[str, str], runs: int, size: str, via: s
         state = bench_setup.termnews_state(workdir, corpus, server, via=via)
     full = tb.termnews_full_screen(tb.sections_of(corpus))
     primed = primed_for(state.primed, trees, workdir)
+    caches = cache_dirs(trees, workdir)
     names = [*trees, "floor"]
     wall: dict[str, list[float]] = {n: [] for n in names}
     cpu: dict[str, list[float]] = {n: [] for n in names}
@@ -129,7 +144,8 @@ def run_start(workdir: Path, trees: dict[str, str], runs: int, size: str, via: s
                 )
             else:
                 argv = state.profile.command()
-                seconds, used = start_once(argv, env_with(state.profile, trees[name]), full)
+                env = env_with(state.profile, trees[name], caches[name])
+                seconds, used = start_once(argv, env, full)
             if seconds is None:
                 failed[name] += 1
             else:
@@ -151,6 +167,7 @@ def run_start(workdir: Path, trees: dict[str, str], runs: int, size: str, via: s
 def run_keys(workdir: Path, trees: dict[str, str], sessions: int, rounds: int) -> None:
     corpus = bench_setup.corpus(workdir, 200, 50)
     samples = {name: tb.KeySamples() for name in trees}
+    caches = cache_dirs(trees, workdir)
     with bench_setup.start_server(workdir, corpus) as server:
         state = bench_setup.termnews_state(workdir, corpus, server, via="refresh")
         full = tb.termnews_full_screen(tb.sections_of(corpus))
@@ -158,7 +175,7 @@ def run_keys(workdir: Path, trees: dict[str, str], sessions: int, rounds: int) -
             for name in trees if i % 2 == 0 else list(reversed(trees)):
                 termnews_side.restore(state.profile, state.primed)
                 argv = state.profile.command()
-                session = tb.PtySession(argv, env_with(state.profile, trees[name]))
+                session = tb.PtySession(argv, env_with(state.profile, trees[name], caches[name]))
                 if session.pump(full, 60) is None:
                     session.quit()
                     raise SystemExit(f"{name}: no first screen within 60 s")

@@ -69,3 +69,18 @@ def test_help_version_and_errors_are_the_full_parsers(argv: list[str]) -> None:
     reference = run("-c", FULL_PARSER_ONLY)
     assert reference[0] in (0, 2) and (reference[1] or reference[2])
     assert run("-m", "termnews") == reference
+
+
+def test_an_empty_command_line_does_not_import_argparse() -> None:
+    """``termnews`` alone opens the reader: no parser is built, nor argparse (and gettext)
+    imported, for a command line with nothing to parse (issue 8)."""
+    code = (
+        "import sys\n"
+        "import termnews.cli.tui_launch, termnews.app.factory, termnews.app.app\n"
+        "from termnews.cli import parse_args\n"
+        "from termnews.cli.context import Context\n"
+        "Context(parse_args([]))\n"
+        "print(','.join(m for m in ('argparse', 'gettext') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

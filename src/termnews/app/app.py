@@ -20,6 +20,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
+from termnews.app.body_cache import ParsedBodyCache, body_cache
 from termnews.app.browser import open_in_browser
 from termnews.app.commands import (
     app_bindings,
@@ -29,7 +30,6 @@ from termnews.app.commands import (
     unknown_ids,
 )
 from termnews.app.css_cache import CachedStylesheet, cached_stylesheet
-from termnews.app.providers import ActionsProvider, FeedsProvider, SectionsProvider, ThemesProvider
 from termnews.app.readable_colors import readable_variables
 from termnews.app.screens.main import MainScreen
 from termnews.app.state import StateWriter, UiState
@@ -40,6 +40,8 @@ from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from textual.command import Provider
 
     from termnews.app.first_screen import FirstScreen
 
@@ -54,13 +56,33 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _palette_provider(name: str) -> Callable[[], type[Provider]]:
+    """A command palette provider, imported when the palette first opens.
+
+    Textual takes a callable returning the provider class in ``COMMANDS``; the
+    providers are nothing the first frame needs (issue 8).
+    """
+
+    def load() -> type[Provider]:
+        from termnews.app import providers
+
+        provider: type[Provider] = getattr(providers, name)
+        return provider
+
+    load.__qualname__ = load.__name__ = f"load_{name}"
+    return load
+
+
 class TermnewsApp(App[None]):
     """termnews: a terminal news reader."""
 
     CSS_PATH = "termnews.tcss"
     TITLE = "termnews"
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()  # type: ignore[assignment]
-    COMMANDS = {SectionsProvider, FeedsProvider, ActionsProvider, ThemesProvider}  # noqa: RUF012
+    COMMANDS = {  # noqa: RUF012
+        _palette_provider(name)
+        for name in ("SectionsProvider", "FeedsProvider", "ActionsProvider", "ThemesProvider")
+    }
 
     def __init__(
         self,
@@ -79,6 +101,8 @@ class TermnewsApp(App[None]):
         super().__init__()
         # Parsed CSS from the last run instead of parsing it again (app/css_cache.py).
         self.stylesheet = cached_stylesheet(self.stylesheet, locations.cache_dir)
+        self.body_cache: ParsedBodyCache = body_cache(locations.cache_dir)
+        """The article body shown at the last exit, parsed (app/body_cache.py)."""
         self.store_thread = store_thread
         self.config = config
         self.locations = locations
@@ -227,5 +251,6 @@ class TermnewsApp(App[None]):
     def on_unmount(self) -> None:
         if isinstance(self.stylesheet, CachedStylesheet):
             self.stylesheet.parsed_cache.save()
+        self.body_cache.save()
         self._state_writer.close()
         self.store_thread.close()

@@ -44,19 +44,27 @@ def luminance(color: Color) -> float:
     return 0.2126 * _channel(color.r) + 0.7152 * _channel(color.g) + 0.0722 * _channel(color.b)
 
 
+def _ratio(a: float, b: float) -> float:
+    """The contrast ratio of two luminances."""
+    lighter, darker = (a, b) if a >= b else (b, a)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def contrast_ratio(a: Color, b: Color) -> float:
     """WCAG contrast ratio between two opaque colours: 1 (none) to 21."""
-    lighter, darker = sorted((luminance(a), luminance(b)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
+    return _ratio(luminance(a), luminance(b))
 
 
 def readable(color: Color, backgrounds: Iterable[Color], ratio: float) -> Color:
     """``color`` blended towards white or black, whichever needs less, until it reaches
     ``ratio`` against every one of ``backgrounds``; unchanged when it already does."""
-    grounds = list(backgrounds)
+    # Each candidate's luminance is taken once, not once per background: the app's
+    # variables are made at every start, before the first frame (~2 -> ~1 ms, issue 8).
+    grounds = [luminance(bg) for bg in backgrounds]
 
     def worst(candidate: Color) -> float:
-        return min(contrast_ratio(candidate, bg) for bg in grounds)
+        lum = luminance(candidate)
+        return min(_ratio(lum, ground) for ground in grounds)
 
     if not grounds or worst(color) >= ratio:
         return color

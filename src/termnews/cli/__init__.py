@@ -7,134 +7,65 @@ The default path (no command, only global flags) is parsed by a lean parser that
 knows just the global flags, so opening the reader does not import every command
 module and build every subparser (tens of ms before the first screen). Anything
 else (a command, ``--help``, ``--version``, a bad argument) goes to the full
-parser, which gives the same output, error message and exit code as always.
+parser, which gives the same output, error message and exit code as always. An
+empty command line needs no parser at all: both parsers live in
+:mod:`termnews.cli.parser`, imported only when there are arguments to parse.
 
 Exit codes: 0 success, 1 some sources failed, 2 usage or input error.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
-import importlib
 import sqlite3
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
-from termnews import __version__
 from termnews.cli.context import EXIT_INPUT, Context
 from termnews.cli.output import error_line
 from termnews.core.errors import TermnewsError
 from termnews.core.store.db import describe_failure
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "termnews.cli.feed_commands",
-    "termnews.cli.article_commands",
-    "termnews.cli.maintenance_commands",
-    "termnews.cli.search_commands",
-    "termnews.cli.related_commands",
-    "termnews.cli.opml_commands",
-    "termnews.cli.fulltext_commands",
-)
-"""Each module has ``register(subparsers, parents)`` adding its subcommands."""
+if TYPE_CHECKING:
+    import argparse
 
-
-def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
-    default = argparse.SUPPRESS if suppress else None
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=default,
-        help="cache directory (env TERMNEWS_DATA_DIR; default: the user data dir)",
-    )
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        default=default,
-        help="config file (env TERMNEWS_CONFIG; default: the user config dir)",
-    )
-    parser.add_argument(
-        "--offline",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="never open a network connection; read from the cache",
-    )
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="use the bundled sample feeds in a throwaway cache",
-    )
+NO_ARGUMENTS: dict[str, Any] = {
+    "data_dir": None,
+    "config": None,
+    "offline": False,
+    "demo": False,
+    "command": None,
+}
+"""What both parsers give for an empty command line (tests hold them to it)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full parser: global flags work before or after the subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="termnews",
-        description="A fast terminal news reader. With no command, opens the reader.",
-        epilog="Run 'termnews COMMAND --help' for a command's options.",
-    )
-    parser.add_argument("--version", action="version", version=f"termnews {__version__}")
-    _global_options(parser, suppress=False)
-    common = argparse.ArgumentParser(add_help=False)
-    _global_options(common, suppress=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    tui = sub.add_parser("tui", parents=[common], help="open the reader (the default)")
-    tui.set_defaults(func=_run_tui)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub, [common])
-    return parser
+    """The full parser (:mod:`termnews.cli.parser`)."""
+    from termnews.cli.parser import build_parser as build
 
-
-class _NeedFullParser(Exception):
-    """The lean parser met something only the full parser can answer."""
-
-
-class _LeanParser(argparse.ArgumentParser):
-    """Top-level options only; any error is handed over to the full parser."""
-
-    def error(self, message: str) -> NoReturn:
-        # The full parser words the error (and lists the commands) as users know it.
-        raise _NeedFullParser(message)
-
-
-class _DeferToFullParser(argparse.Action):
-    """``--help`` and ``--version``: answered by the full parser, byte for byte."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        kwargs["nargs"] = 0
-        super().__init__(option_strings, dest, **kwargs)
-
-    def __call__(self, *args: object, **kwargs: object) -> NoReturn:
-        raise _NeedFullParser("help or version")
+    return build()
 
 
 def build_default_parser() -> argparse.ArgumentParser:
-    """A parser for the default path only: the global flags, no commands.
+    """The lean parser of the default path (:mod:`termnews.cli.parser`)."""
+    from termnews.cli.parser import build_default_parser as build
 
-    It has exactly the full parser's top-level options (so abbreviations such as
-    ``--dem`` resolve alike) and gives the same namespace; a command word or any
-    error makes it raise ``_NeedFullParser`` instead of printing anything.
-    """
-    parser = _LeanParser(prog="termnews", add_help=False)
-    parser.add_argument(
-        "-h", "--help", action=_DeferToFullParser, default=argparse.SUPPRESS, dest="help"
-    )
-    parser.add_argument(
-        "--version", action=_DeferToFullParser, default=argparse.SUPPRESS, dest="version"
-    )
-    _global_options(parser, suppress=False)
-    parser.set_defaults(command=None)
-    return parser
+    return build()
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line, importing the command modules only when needed."""
     arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:
+        # The reader, opened with no flags: its namespace without importing argparse.
+        return cast("argparse.Namespace", SimpleNamespace(**NO_ARGUMENTS))
+    from termnews.cli.parser import NeedFullParser
+
     try:
         return build_default_parser().parse_args(arguments)
-    except _NeedFullParser:
+    except NeedFullParser:
         return build_parser().parse_args(arguments)
 
 

@@ -6,16 +6,19 @@ never touch the disk, and ``--demo`` can swap in a throwaway, seeded cache.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from termnews.cli.output import notice_line
 from termnews.core.config import Config, load_config
 from termnews.core.errors import ConfigError
 from termnews.core.locations import Locations, resolve_locations
 from termnews.core.store import Store
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1

@@ -267,7 +267,7 @@ class MainScreen(SearchMixin, Screen[None]):
                 headlines.border_title = "Headlines"
                 yield headlines
             with Container(id="reader"):
-                yield ArticleView(id="article")
+                yield ArticleView(self.tn.body_cache.parse, id="article")
                 yield RelatedPanel(clock=self.tn.clock, id="related")
         # The search bar is mounted by the first '/' (see mount_search_bar).
         yield KeyFooter()

@@ -22,12 +22,11 @@ readable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
@@ -37,6 +36,12 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from termnews.core.text import clean_line
+
+if TYPE_CHECKING:
+    # Imported when the first body is parsed: the first frame's body may come
+    # parsed from the last run (app/body_cache.py), and the parser is ~10 ms of imports.
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
 
 HEADING_STYLES = {
     1: "bold $tn-h1",
@@ -69,6 +74,8 @@ MAX_CACHED_WIDTHS = 4
 @cache
 def safe_markdown_parser() -> MarkdownIt:
     """CommonMark + tables and strikethrough, with raw HTML shown as text."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("gfm-like", {"html": False, "linkify": False})
 
 
@@ -98,6 +105,11 @@ class Document:
 
 
 EMPTY_DOCUMENT = Document()
+
+Later = Callable[[Callable[[], object]], object]
+"""Runs a callable after the next screen refresh (a widget's ``call_after_refresh``)."""
+Parse = Callable[[str, Later], Document]
+"""Markdown to a :class:`Document`, able to put work off until after the next frame."""
 
 
 @dataclass
@@ -289,6 +301,8 @@ def parse_document(markdown: str) -> Document:
     """Parse ``markdown`` (already cleaned and capped) into blocks and links."""
     builder = _Builder()
     if markdown.strip():
+        from markdown_it.tree import SyntaxTreeNode
+
         tree = SyntaxTreeNode(safe_markdown_parser().parse(markdown))
         builder.children(tree, Content(""), Content(""), False, 0)
         if not builder.blocks:  # e.g. nesting past the parser's limit: keep the text
@@ -408,8 +422,10 @@ class ArticleBody(Widget):
         def control(self) -> ArticleBody:
             return self.body
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, parse: Parse | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._parse = parse
+        """Parses the bodies shown (None: :func:`parse_document`; the reader's keeps one)."""
         self.document: Document = EMPTY_DOCUMENT
         self._lines: dict[int, list[Content]] = {}
         self._strips: dict[int, Strip] = {}
@@ -423,7 +439,10 @@ class ArticleBody(Widget):
 
     def update(self, markdown: str) -> None:
         """Parse and show ``markdown`` (cleaned and capped by the caller)."""
-        self.show(parse_document(markdown))
+        if self._parse is None:
+            self.show(parse_document(markdown))
+        else:
+            self.show(self._parse(markdown, self.call_after_refresh))
 
     def _lines_for(self, width: int) -> list[Content]:
         """The document wrapped at ``width``, kept for the last few widths.

@@ -21,7 +21,7 @@ from textual.geometry import Region, Size
 from textual.widgets import Static
 
 from termnews.app.links import browsable_url
-from termnews.app.widgets.article_body import ArticleBody
+from termnews.app.widgets.article_body import ArticleBody, Parse
 from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
 from termnews.core.dates import long_date
 from termnews.core.models import Article
@@ -56,16 +56,18 @@ def byline(article: Article, minutes: int) -> Content:
 class ArticleView(VerticalScroll, can_focus=True):
     """Scrollable article: header, body, link to the original."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, parse: Parse | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
+        self._parse = parse
+        """How the body parses its Markdown (see :class:`ArticleBody`)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-kicker")
         yield Static(id="article-title")
         yield Static(id="article-byline")
         yield Static(id="article-notice")
-        yield ArticleBody(id="article-body")
+        yield ArticleBody(self._parse, id="article-body")
         yield Static(id="article-link")
 
     def _get_scrollable_region(self, region: Region) -> Region:
