@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyte
+import pytest
 from tests.ui.conftest import Env, RunApp, main_screen, settle
 from textual._compositor import CompositorUpdate
 from textual.screen import Screen
@@ -110,3 +111,35 @@ async def test_an_open_lays_the_screen_out_once(demo: Env, run_app: RunApp) -> N
             # The article's own layout; before, every open was laid out twice (the
             # second time for the size changes the first had just made and painted).
             assert len(layouts) == 1
+
+
+async def test_a_long_article_is_wrapped_once_per_open(
+    demo: Env, run_app: RunApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settling the pane's scrollbar used to wrap a long body at two widths per open."""
+    from termnews.app.widgets import article_body
+
+    widths: list[int] = []
+    real_layout = article_body.layout
+
+    def counting(document: article_body.Document, width: int) -> list[Any]:
+        widths.append(width)
+        return real_layout(document, width)
+
+    monkeypatch.setattr(article_body, "layout", counting)
+    async with run_app(demo, size=(COLS, ROWS)) as (app, pilot):
+        screen = main_screen(app)
+        long_opens = 0
+        for _ in range(8):
+            await pilot.press("j")
+            await settle(pilot)
+            widths.clear()
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.pause()
+            view = screen.article_view
+            if view.virtual_size.height > 2 * view.size.height:
+                long_opens += 1
+                assert view.show_vertical_scrollbar
+                assert len(set(widths)) == 1, widths
+        assert long_opens >= 3

@@ -28,6 +28,7 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from rich.cells import cell_len
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
@@ -328,6 +329,34 @@ def layout(document: Document, width: int) -> list[Content]:
     return lines
 
 
+def lines_at_least(document: Document, width: int) -> int:
+    """A lower bound of ``len(layout(document, width))``, found without wrapping.
+
+    Why: to settle its scrollbar, the article pane asks whether the article
+    overflows at two widths, beside the scrollbar and without it
+    (:meth:`ArticleView._get_scrollable_region`); each answer wrapped the whole
+    body. For a news article, far taller than the pane, the second answer follows
+    from this bound. A wrapped line holds at most ``inner`` cells and wrapping
+    drops only whitespace, so a paragraph takes at least its non-blank cells
+    divided by ``inner`` lines (rounded up); a code block at least its lines;
+    every other block but a table at least one.
+    """
+    count = 0
+    for block in document.blocks:
+        if block.gap and count:
+            count += 1
+        if block.kind == "text":
+            indent = max(block.first.cell_length, block.rest.cell_length)
+            inner = max(MIN_WIDTH, width - indent)
+            ink = cell_len("".join(block.content.plain.split()))
+            count += max(1, -(-ink // inner))
+        elif block.kind == "code":
+            count += block.content.plain.count("\n") + 1
+        elif block.kind == "rule":
+            count += 1
+    return count
+
+
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -441,6 +470,11 @@ class ArticleBody(Widget):
                 self._lines.pop(next(iter(self._lines)))
             lines = self._lines[width] = layout(self.document, width)
         return lines
+
+    def height_at_least(self, width: int) -> int:
+        """A lower bound of the body's height at ``width``, without wrapping it."""
+        lines = self._lines.get(max(1, width))
+        return len(lines) if lines is not None else lines_at_least(self.document, width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines_for(width))
