@@ -8,6 +8,7 @@ laid-out plain lines and on the styles of their spans.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from textual.content import Content
 
@@ -233,3 +234,53 @@ def test_the_height_bound_is_close_for_prose() -> None:
     document = parse_document(body)
     for width in (44, 60, 90):
         assert lines_at_least(document, width) >= 0.7 * len(layout(document, width))
+
+
+async def test_a_line_is_drawn_exactly_as_textual_would_draw_it(monkeypatch) -> None:
+    """The direct strip of a laid-out line equals ``Visual.to_strips``'s, segment by segment.
+
+    Links (click meta and link style), quotes, code, wide and zero-width characters,
+    at several widths; with a text selection the long way is taken.
+    """
+    from textual.app import App, ComposeResult
+    from textual.selection import Selection
+    from textual.visual import Visual
+
+    from termnews.app.widgets import article_body
+
+    direct: list[int] = []
+
+    class Counted(article_body._FormattedLine):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            direct.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(article_body, "_FormattedLine", Counted)
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ArticleBody()
+
+    app = One()
+    async with app.run_test(size=(100, 20)) as pilot:
+        body = app.query_one(ArticleBody)
+        await pilot.pause()
+        compared = 0
+        for text in _random_bodies(60, seed=3):
+            document = parse_document(clean_block(text))
+            for width in (12, 44, 45, 99):
+                for line in layout(document, width):
+                    fast = body._line_strip(line, width)
+                    slow = Visual.to_strips(body, line, width, 1, body.visual_style)[0]
+                    assert list(fast) == list(slow), (text, width, line.plain)
+                    assert fast.cell_length == slow.cell_length
+                    compared += 1
+        assert compared > 2000
+        assert len(direct) > compared * 0.7  # most lines take the direct way
+        # With text selected, every line goes through Textual's own rendering.
+        direct.clear()
+        app.screen.selections = {body: Selection(None, None)}
+        for line in layout(parse_document("Some *selected* text " * 10), 44):
+            fast = body._line_strip(line, 44)
+            assert list(fast) == list(Visual.to_strips(body, line, 44, 1, body.visual_style)[0])
+        assert direct == []

@@ -29,7 +29,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from rich.cells import cell_len
-from textual.content import Content, Span
+from textual.content import Content, Span, _FormattedLine
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
@@ -500,11 +500,44 @@ class ArticleBody(Widget):
         if strip is None:
             lines = self._lines_for(width)
             if 0 <= y < len(lines):
-                strip = Visual.to_strips(self, lines[y], width, 1, self.visual_style)[0]
+                strip = self._line_strip(lines[y], width)
             else:
                 strip = Strip.blank(width, self.visual_style.rich_style)
             self._strips[y] = strip
         return strip
+
+    def _line_strip(self, line: Content, width: int) -> Strip:
+        """One laid-out line as a strip: what ``Visual.to_strips`` gives, made directly.
+
+        ``to_strips`` wraps and aligns the line again (~60 us a line, ~1 ms for the
+        lines an open paints); a line :func:`layout` made already fits. When nothing
+        Textual would do to it applies (no text selection, default text styles, no
+        tab or line break, no more characters than cells), the strip is built the
+        way ``Content.render_strips`` builds it for such a line (~11 us), links
+        styled as ``to_strips`` styles them. Anything else goes the long way.
+        """
+        style = self.visual_style
+        plain = line.plain
+        rules = self.styles
+        align = rules.get("text_align", "left")
+        if (
+            self.text_selection is None
+            and 0 < line.cell_length <= width
+            and len(plain) <= width
+            and "\t" not in plain
+            and "\n" not in plain
+            and align in ("start", "left")
+            and rules.get("text_overflow", "fold") == "fold"
+            and rules.get("text_wrap", "wrap") == "wrap"
+            and rules.get("line_pad", 0) == 0
+            and self.styles.content_align == ("left", "top")
+        ):
+            formatted = _FormattedLine(self._get_style, line, width, align=align, line_end=True)
+            strip = Strip(*formatted.to_strip(style))
+            if self.auto_links and not self.is_container and not self.screen._selecting:
+                strip = strip._apply_link_style(self.link_style)
+            return strip
+        return Visual.to_strips(self, line, width, 1, style)[0]
 
     def action_open_link(self, index: int) -> None:
         """A click on link number ``index`` (from the ``@click`` meta of its span)."""
