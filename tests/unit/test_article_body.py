@@ -8,6 +8,7 @@ laid-out plain lines and on the styles of their spans.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from textual.content import Content
 
@@ -171,3 +172,115 @@ def test_the_body_is_wrapped_once_per_width_and_again_after_show(monkeypatch) ->
     for width in range(20, 40):
         assert body.get_content_height(size, size, width) == 1
     assert len(body._lines) <= article_body.MAX_CACHED_WIDTHS
+
+
+def _random_bodies(count: int, seed: int = 12) -> list[str]:
+    """Markdown made of awkward pieces: wide and zero-width characters, odd spaces."""
+    import random
+
+    rng = random.Random(seed)
+    words = [
+        "word",
+        "a",
+        "longlonglonglonglonglonglonglongword",
+        "Núñez",
+        "東京都庁",
+        "e\u0301",
+        "x\u200by",
+        "tab\there",
+        "nb\u00a0sp",
+        "[link](https://example.org/a)",
+        "*em*",
+        "`code`",
+        "**bold**",
+        "\u3000wide\u3000space",
+        "😀",
+        "![alt](https://i.example/p.png)",
+    ]
+    blocks = [
+        lambda: " ".join(rng.choices(words, k=rng.randint(0, 60))),
+        lambda: "- " + " ".join(rng.choices(words, k=rng.randint(1, 20))),
+        lambda: "> " + " ".join(rng.choices(words, k=rng.randint(1, 30))),
+        lambda: "```\n" + "\n".join(" ".join(rng.choices(words, k=5)) for _ in range(3)) + "\n```",
+        lambda: "## " + " ".join(rng.choices(words, k=rng.randint(1, 8))),
+        lambda: "---",
+        lambda: "| a | b |\n|---|---|\n| " + " ".join(rng.choices(words, k=4)) + " | x |",
+        lambda: "1. one\n2. " + " ".join(rng.choices(words, k=12)) + "\n   - nested item",
+    ]
+    return [
+        "\n\n".join(rng.choice(blocks)() for _ in range(rng.randint(0, 12))) for _ in range(count)
+    ]
+
+
+def test_the_height_bound_never_exceeds_the_laid_out_height() -> None:
+    """``lines_at_least`` may be low, never high: the scrollbar decision depends on it."""
+    from termnews.app.widgets.article_body import lines_at_least
+
+    bodies = [*_random_bodies(150), "", "word " * 2000, "x" * 5000, "\n\n".join(["p"] * 300)]
+    for body in bodies:
+        document = parse_document(clean_block(body))
+        for width in (1, 5, 10, 11, 17, 30, 44, 45, 80, 130):
+            assert lines_at_least(document, width) <= len(layout(document, width)), (body, width)
+
+
+def test_the_height_bound_is_close_for_prose() -> None:
+    """For paragraphs of ordinary words the bound is near the real height, so a long
+    article's overflow is known from it (the pane then wraps the body only once)."""
+    from termnews.app.widgets.article_body import lines_at_least
+
+    body = "\n\n".join(
+        "The minister said the talks would resume next week. " * 8 for _ in range(12)
+    )
+    document = parse_document(body)
+    for width in (44, 60, 90):
+        assert lines_at_least(document, width) >= 0.7 * len(layout(document, width))
+
+
+async def test_a_line_is_drawn_exactly_as_textual_would_draw_it(monkeypatch) -> None:
+    """The direct strip of a laid-out line equals ``Visual.to_strips``'s, segment by segment.
+
+    Links (click meta and link style), quotes, code, wide and zero-width characters,
+    at several widths; with a text selection the long way is taken.
+    """
+    from textual.app import App, ComposeResult
+    from textual.selection import Selection
+    from textual.visual import Visual
+
+    from termnews.app.widgets import article_body
+
+    direct: list[int] = []
+
+    class Counted(article_body._FormattedLine):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            direct.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(article_body, "_FormattedLine", Counted)
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ArticleBody()
+
+    app = One()
+    async with app.run_test(size=(100, 20)) as pilot:
+        body = app.query_one(ArticleBody)
+        await pilot.pause()
+        compared = 0
+        for text in _random_bodies(60, seed=3):
+            document = parse_document(clean_block(text))
+            for width in (12, 44, 45, 99):
+                for line in layout(document, width):
+                    fast = body._line_strip(line, width)
+                    slow = Visual.to_strips(body, line, width, 1, body.visual_style)[0]
+                    assert list(fast) == list(slow), (text, width, line.plain)
+                    assert fast.cell_length == slow.cell_length
+                    compared += 1
+        assert compared > 2000
+        assert len(direct) > compared * 0.7  # most lines take the direct way
+        # With text selected, every line goes through Textual's own rendering.
+        direct.clear()
+        app.screen.selections = {body: Selection(None, None)}
+        for line in layout(parse_document("Some *selected* text " * 10), 44):
+            fast = body._line_strip(line, 44)
+            assert list(fast) == list(Visual.to_strips(body, line, 44, 1, body.visual_style)[0])
+        assert direct == []

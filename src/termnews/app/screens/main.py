@@ -33,6 +33,7 @@ from termnews.app.commands import screen_bindings
 from termnews.app.first_screen import FirstScreen, with_trending
 from termnews.app.gil_switch import restore_switching
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
+from termnews.app.layout_echoes import drop_layout_echoes, standing_requests
 from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
 from termnews.app.refresh_pause import TICK_S as PAUSE_TICK_S
@@ -133,6 +134,9 @@ class MainScreen(SearchMixin, Screen[None]):
     """Sections | headlines | article + related, with a status line and a footer."""
 
     BINDINGS = screen_bindings()  # type: ignore[assignment]
+
+    _standing_requests: set[Widget] | None = None
+    """During a full layout: the widgets that asked for a layout or repaint before it."""
 
     def __init__(self, state: UiState, config_unread_only: bool = False) -> None:
         super().__init__()
@@ -319,7 +323,19 @@ class MainScreen(SearchMixin, Screen[None]):
             else:
                 self.refresh()
 
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        # A full layout (not only a scroll's): note the requests standing before it,
+        # so that those the layout makes itself can be dropped (app/layout_echoes.py).
+        full = not (scroll and not self._layout_widgets)
+        self._standing_requests = standing_requests(self) if full else None
+        try:
+            super()._refresh_layout(size, scroll)
+        finally:
+            self._standing_requests = None
+
     def _compositor_refresh(self) -> None:
+        if self._standing_requests is not None and not self._painting_first_frame:
+            drop_layout_echoes(self, self._standing_requests, self._first_layout_settled)
         if self._painting_first_frame:
             # The first layout, just done, resized every widget, and each asked to be
             # repainted for it; the paint below is of that very layout. Left set,

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from textual.content import Content, Span
+from rich.cells import cell_len
+from textual.content import Content, Span, _FormattedLine
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
@@ -342,6 +343,34 @@ def layout(document: Document, width: int) -> list[Content]:
     return lines
 
 
+def lines_at_least(document: Document, width: int) -> int:
+    """A lower bound of ``len(layout(document, width))``, found without wrapping.
+
+    Why: to settle its scrollbar, the article pane asks whether the article
+    overflows at two widths, beside the scrollbar and without it
+    (:meth:`ArticleView._get_scrollable_region`); each answer wrapped the whole
+    body. For a news article, far taller than the pane, the second answer follows
+    from this bound. A wrapped line holds at most ``inner`` cells and wrapping
+    drops only whitespace, so a paragraph takes at least its non-blank cells
+    divided by ``inner`` lines (rounded up); a code block at least its lines;
+    every other block but a table at least one.
+    """
+    count = 0
+    for block in document.blocks:
+        if block.gap and count:
+            count += 1
+        if block.kind == "text":
+            indent = max(block.first.cell_length, block.rest.cell_length)
+            inner = max(MIN_WIDTH, width - indent)
+            ink = cell_len("".join(block.content.plain.split()))
+            count += max(1, -(-ink // inner))
+        elif block.kind == "code":
+            count += block.content.plain.count("\n") + 1
+        elif block.kind == "rule":
+            count += 1
+    return count
+
+
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -461,6 +490,11 @@ class ArticleBody(Widget):
             lines = self._lines[width] = layout(self.document, width)
         return lines
 
+    def height_at_least(self, width: int) -> int:
+        """A lower bound of the body's height at ``width``, without wrapping it."""
+        lines = self._lines.get(max(1, width))
+        return len(lines) if lines is not None else lines_at_least(self.document, width)
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines_for(width))
 
@@ -485,11 +519,44 @@ class ArticleBody(Widget):
         if strip is None:
             lines = self._lines_for(width)
             if 0 <= y < len(lines):
-                strip = Visual.to_strips(self, lines[y], width, 1, self.visual_style)[0]
+                strip = self._line_strip(lines[y], width)
             else:
                 strip = Strip.blank(width, self.visual_style.rich_style)
             self._strips[y] = strip
         return strip
+
+    def _line_strip(self, line: Content, width: int) -> Strip:
+        """One laid-out line as a strip: what ``Visual.to_strips`` gives, made directly.
+
+        ``to_strips`` wraps and aligns the line again (~60 us a line, ~1 ms for the
+        lines an open paints); a line :func:`layout` made already fits. When nothing
+        Textual would do to it applies (no text selection, default text styles, no
+        tab or line break, no more characters than cells), the strip is built the
+        way ``Content.render_strips`` builds it for such a line (~11 us), links
+        styled as ``to_strips`` styles them. Anything else goes the long way.
+        """
+        style = self.visual_style
+        plain = line.plain
+        rules = self.styles
+        align = rules.get("text_align", "left")
+        if (
+            self.text_selection is None
+            and 0 < line.cell_length <= width
+            and len(plain) <= width
+            and "\t" not in plain
+            and "\n" not in plain
+            and align in ("start", "left")
+            and rules.get("text_overflow", "fold") == "fold"
+            and rules.get("text_wrap", "wrap") == "wrap"
+            and rules.get("line_pad", 0) == 0
+            and self.styles.content_align == ("left", "top")
+        ):
+            formatted = _FormattedLine(self._get_style, line, width, align=align, line_end=True)
+            strip = Strip(*formatted.to_strip(style))
+            if self.auto_links and not self.is_container and not self.screen._selecting:
+                strip = strip._apply_link_style(self.link_style)
+            return strip
+        return Visual.to_strips(self, line, width, 1, style)[0]
 
     def action_open_link(self, index: int) -> None:
         """A click on link number ``index`` (from the ``@click`` meta of its span)."""

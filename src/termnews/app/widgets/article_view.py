@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Region, Size
+from textual.layout import DockArrangeResult
 from textual.widgets import Static
 
 from termnews.app.links import browsable_url
@@ -83,14 +84,29 @@ class ArticleView(VerticalScroll, can_focus=True):
         bar = self.styles.scrollbar_size_vertical
         if can_settle(self) and region.width > bar:
             height = region.height
-
-            def overflows(width: int) -> bool:
-                return self.arrange(Size(width, height)).total_region.height > height
-
-            settle_vertical_scrollbar(
-                self, overflows(region.width - bar) and overflows(region.width)
+            beside_bar = self.arrange(Size(region.width - bar, height))
+            show = beside_bar.total_region.height > height and (
+                self._body_overflows_without_bar(beside_bar, bar, height)
+                or self.arrange(region.size).total_region.height > height
             )
+            settle_vertical_scrollbar(self, show)
         return super()._get_scrollable_region(region)
+
+    def _body_overflows_without_bar(
+        self, beside_bar: DockArrangeResult, bar: int, height: int
+    ) -> bool:
+        """Whether the body alone is taller than ``height`` at the full width, surely.
+
+        Known without arranging (and so wrapping) the article a second time from
+        a lower bound of the body's height (:func:`lines_at_least`): for a news
+        article, many times the pane's height, the bound is too. ``False`` means
+        "cannot tell": the caller arranges at the full width.
+        """
+        body = self.query_one(ArticleBody)
+        for placement in beside_bar.placements:
+            if placement.widget is body:
+                return body.height_at_least(placement.region.width + bar) > height
+        return False
 
     def _set(self, widget_id: str, content: Content | str) -> None:
         widget = self.query_one(f"#{widget_id}", Static)
