@@ -29,16 +29,15 @@ Why it is safe, each point checked on load, anything odd meaning "parse as usual
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import io
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from termnews.app.pickle_files import Signature, module_signature, write_pickles
 from termnews.app.widgets.article_body import (
     Document,
     Later,
@@ -70,9 +69,6 @@ _ALLOWED_CLASSES = {
     ("textual.content", "Span"),
     ("textual.style", "Style"),
 }
-
-Signature = dict[str, tuple[str, int, int]]
-"""Module name -> (file, size, mtime_ns)."""
 
 
 class _RefusedError(pickle.UnpicklingError):
@@ -122,17 +118,7 @@ def _signature() -> Signature | None:
     names = [*parser, *SHAPING_MODULES]
     if "markdown_it" not in names:
         return None  # nothing was parsed in this run: the parser is unknown
-    signature: Signature = {}
-    for name in sorted(names):
-        filename = getattr(sys.modules.get(name), "__file__", None)
-        if not filename:
-            return None
-        try:
-            stat = os.stat(filename)
-        except OSError:
-            return None
-        signature[name] = (filename, stat.st_size, stat.st_mtime_ns)
-    return signature
+    return module_signature(names)
 
 
 def _signature_holds(signature: object) -> bool:
@@ -239,22 +225,8 @@ class ParsedBodyCache:
             "origins": _package_origins(),
             "signature": signature,
         }
-        tmp: str | None = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".article-body-", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump((markdown, data), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-            tmp = None
+        if write_pickles(self.path, ".article-body-", header, (markdown, data)):
             self._loaded = markdown
-        except OSError:
-            pass
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
 
 
 def body_cache(cache_dir: Path | None) -> ParsedBodyCache:

@@ -32,13 +32,11 @@ Why it is safe, each point checked on load, anything odd meaning "parse as usual
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import io
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,8 @@ from typing import Any
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 from textual.css.types import CSSLocation
+
+from termnews.app.pickle_files import module_signature, write_pickles
 
 FILENAME = "stylesheet.pickle"
 FORMAT = 1
@@ -64,9 +64,6 @@ _ALLOWED_GLOBALS = {("functools", "partial"), ("builtins", "getattr")}
 
 Key = tuple[str, CSSLocation, bool, int, str]
 """``_parse_rules``'s arguments: css, read_from, is_default_rules, tie_breaker, scope."""
-
-Signature = dict[str, tuple[str, int, int]]
-"""Module name -> (file, size, mtime_ns)."""
 
 
 class _RefusedError(pickle.UnpicklingError):
@@ -105,21 +102,6 @@ class _RulesUnpickler(pickle.Unpickler):
 
 def _is_textual(module: str) -> bool:
     return module == "textual" or module.startswith("textual.")
-
-
-def _module_signature(names: set[str]) -> Signature | None:
-    """Where each module was loaded from, with its size and time (None: unknown)."""
-    signature: Signature = {}
-    for name in sorted(names):
-        filename = getattr(sys.modules.get(name), "__file__", None)
-        if not filename:
-            return None
-        try:
-            stat = os.stat(filename)
-        except OSError:
-            return None
-        signature[name] = (filename, stat.st_size, stat.st_mtime_ns)
-    return signature
 
 
 def _signature_holds(signature: object) -> bool:
@@ -210,7 +192,7 @@ class ParsedCssCache:
             return
         self._dirty = False
         entries = self._kept_entries()
-        signature = _module_signature(self._modules | self._parser)
+        signature = module_signature(self._modules | self._parser)
         if signature is None:
             return
         header = {
@@ -219,21 +201,7 @@ class ParsedCssCache:
             "signature": signature,
             "variables": self._variables,
         }
-        tmp: str | None = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".stylesheet-", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(header, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-            tmp = None
-        except OSError:
-            pass
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        write_pickles(self.path, ".stylesheet-", header, entries)
 
     def _for(self, variables: Mapping[str, str]) -> bool:
         """Make the entries those of ``variables``; False if none can be there."""
