@@ -177,6 +177,9 @@ def termnews_state(
     built = _built(state_dir, server.base_url)
     profile = termnews_side.Profile(state_dir / "profile")
     if built is not None and primed.exists() and subscribed.exists():
+        # The caches are kept between runs, the config is not: a reused profile must run
+        # with today's BENCH_CONFIG (session 12 found one still at an old per_host).
+        profile = termnews_side.make_profile(state_dir / "profile")
         return TermnewsState(profile, subscribed, primed, int(built["articles"]), via)  # type: ignore[call-overload]
     log(f"building termnews cache for {name} via {via}")
     shutil.rmtree(state_dir, ignore_errors=True)
