@@ -99,6 +99,13 @@ term counts in memory (peak RSS grew with the refresh: 218 MB for 10,000,
 650 MB for 100,000). Batches done while the writer waits keep both bounded.
 """
 
+BODY_BACKLOG = 16
+"""Fetches sure to bring a body (never fetched, or ``--force``) in flight, plus two per
+parse worker: parsing, not the network, bounds a refresh that brings bodies, and more
+of them in flight only holds memory and the fetch thread's CPU (a cold refresh of 200 x
+50 at 32 in flight: +2% wall, +25 MB). Conditional fetches, mostly 304s, are not held to it.
+"""
+
 RELATED_MAX_BATCH = 10_000
 """The largest related-stories batch (see :class:`_Indexer`)."""
 
@@ -159,7 +166,7 @@ async def _pipeline(
             pool.warm_up()
     # Bodies fetched but not yet written: bounded so memory does not grow with
     # the number of feeds when parsing is slower than the network.
-    backlog = asyncio.Semaphore(max(1, network.concurrency) + 2 * pool.workers)
+    backlog = asyncio.Semaphore(min(max(1, network.concurrency), BODY_BACKLOG) + 2 * pool.workers)
 
     def release() -> None:
         with contextlib.suppress(RuntimeError):  # the loop may have finished already
@@ -176,16 +183,24 @@ async def _pipeline(
         async with Fetcher(network) as fetcher:
 
             async def one(feed: Feed) -> None:
+                # A conditional GET mostly comes back 304, with no body: it takes its
+                # backlog slot once answered, so such fetches run `concurrency` at once,
+                # while those sure to bring a body are held to the backlog in flight.
+                conditional = not force and bool(feed.etag or feed.last_modified)
+                held = not conditional
                 try:
                     known = None if force else hashes.get(feed.id)
                     result = await fetcher.fetch(
                         feed.url,
                         etag=None if force else feed.etag,
                         last_modified=None if force else feed.last_modified,
-                        reserve=backlog,
+                        reserve=None if conditional else backlog,
                         # A body sure to be parsed is inflated by the parse worker.
                         decode=known is not None,
                     )
+                    if not held:
+                        await backlog.acquire()
+                        held = True
                     if result.body is None or result.error:
                         emit(_Fetched(feed, result), release)
                         return
@@ -225,11 +240,15 @@ async def _pipeline(
                     raise
                 except Exception as exc:  # one feed's bug must not stop the others
                     failed = FetchResult(feed.url, feed.url, error=f"internal error: {exc}")
-                    emit(_Fetched(feed, failed), release)
+                    emit(_Fetched(feed, failed), release if held else _nothing)
 
             await asyncio.gather(*(one(f) for f in feeds))
     finally:
         pool.close()
+
+
+def _nothing() -> None:
+    """The release of a feed that failed before it took a backlog slot."""
 
 
 def _counting_since(feed: Feed) -> datetime | None:
