@@ -251,6 +251,17 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+POOL_SIZE = 8
+"""Connections per HTTP client; ``concurrency`` over this many clients of at most this size.
+
+httpcore's pool does work for every request that grows with the connections it holds
+(shared PERF-NOTES: ~1.7 ms of CPU a request at 4 connections, ~3 ms at 16, ~8 ms at 64).
+An all-304 refresh of 1,000 feeds took 1.22 s of CPU at 16 connections in one client and
+1.99 s at 32; requests go to the least busy client, each client reusing its own
+keep-alive connections.
+"""
+
+
 class Fetcher:
     """Fetch many URLs through one client with bounded concurrency (an async context).
 
@@ -269,32 +280,43 @@ class Fetcher:
         self.network = network or NetworkConfig()
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        self._clients: list[httpx.AsyncClient] = []
+        self._busy: list[int] = []
+        """Requests in flight on each of ``_clients``."""
         self._overall = asyncio.Semaphore(max(1, self.network.concurrency))
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
         _remember_missing_sniffio()
         net = self.network
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(
-                connect=net.connect_timeout,
-                read=net.read_timeout,
-                write=net.read_timeout,
-                pool=net.total_timeout,
-            ),
-            limits=httpx.Limits(
-                max_connections=max(1, net.concurrency),
-                max_keepalive_connections=max(1, net.concurrency),
-            ),
-            headers={
-                "User-Agent": net.user_agent or default_user_agent(),
-                "Accept-Encoding": "gzip, deflate",
-            },
-            follow_redirects=False,
-            transport=self._transport,
-        )
-        if self._transport is None:
-            readable_check.install(self._client)
+        shards = 1 if self._transport is not None else -(-max(1, net.concurrency) // POOL_SIZE)
+        per_client = -(-max(1, net.concurrency) // shards)
+        # One TLS context for all: creating one (loading the CA bundle) is ~25 ms.
+        verify: ssl.SSLContext | bool = True if shards == 1 else httpx.create_ssl_context()
+        for _ in range(shards):
+            client = httpx.AsyncClient(
+                timeout=httpx.Timeout(
+                    connect=net.connect_timeout,
+                    read=net.read_timeout,
+                    write=net.read_timeout,
+                    pool=net.total_timeout,
+                ),
+                limits=httpx.Limits(
+                    max_connections=per_client, max_keepalive_connections=per_client
+                ),
+                headers={
+                    "User-Agent": net.user_agent or default_user_agent(),
+                    "Accept-Encoding": "gzip, deflate",
+                },
+                follow_redirects=False,
+                verify=verify,
+                transport=self._transport,
+            )
+            if self._transport is None:
+                readable_check.install(client)
+            self._clients.append(client)
+        self._busy = [0] * shards
+        self._client = self._clients[0]
         return self
 
     async def __aexit__(
@@ -303,9 +325,9 @@ class Fetcher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients, self._client = self._clients, [], None
+        for client in clients:
+            await client.aclose()
 
     @asynccontextmanager
     async def _slot(self, url: str, reserve: asyncio.Semaphore | None) -> AsyncIterator[None]:
@@ -361,7 +383,25 @@ class Fetcher:
     async def _fetch(
         self, url: str, etag: str | None, last_modified: str | None, accept: str, decode: bool
     ) -> FetchResult:
-        assert self._client is not None, "use Fetcher as 'async with'"
+        assert self._clients, "use Fetcher as 'async with'"
+        shard = min(range(len(self._busy)), key=self._busy.__getitem__)
+        self._busy[shard] += 1
+        try:
+            return await self._fetch_on(
+                self._clients[shard], url, etag, last_modified, accept, decode
+            )
+        finally:
+            self._busy[shard] -= 1
+
+    async def _fetch_on(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        accept: str,
+        decode: bool,
+    ) -> FetchResult:
         net = self.network
         current = url
         seen = {url}
@@ -372,8 +412,8 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         for _hop in range(net.max_redirects + 1):
-            request = self._client.build_request("GET", current, headers=headers)
-            response = await self._client.send(request, stream=True)
+            request = client.build_request("GET", current, headers=headers)
+            response = await client.send(request, stream=True)
             try:
                 status = response.status_code
                 location = response.headers.get("location")
