@@ -29,7 +29,13 @@ from loopback_http import (
 
 from termnews.core.config import NetworkConfig
 from termnews.core.errors import SourceError
-from termnews.core.sources.fetch import Fetcher, FetchResult, describe_exception, fetch_once
+from termnews.core.sources.fetch import (
+    POOL_SIZE,
+    Fetcher,
+    FetchResult,
+    describe_exception,
+    fetch_once,
+)
 
 FAST = NetworkConfig(connect_timeout=2.0, read_timeout=0.5, total_timeout=3.0)
 
@@ -251,6 +257,27 @@ def test_per_host_limit_is_respected(server: Loopback) -> None:
     results = asyncio.run(go())
     assert all(r.ok for r in results)
     assert server.peak == 2
+
+
+def test_concurrency_is_spread_over_small_clients_and_all_of_it_is_used(server: Loopback) -> None:
+    # 20 at once over clients of at most POOL_SIZE connections (httpcore's per-request cost
+    # grows with the connections one pool holds): every fetch still runs at the same time.
+    server.routes["/s"] = slow(0.3, rss("S"))
+    network = NetworkConfig(concurrency=20, per_host=20, read_timeout=5.0, total_timeout=10.0)
+
+    async def go() -> tuple[list[FetchResult], int, int]:
+        async with Fetcher(network) as fetcher:
+            clients = len(fetcher._clients)
+            results = await asyncio.gather(
+                *(fetcher.fetch(server.url(f"/s?{i}")) for i in range(20))
+            )
+            return results, clients, sum(fetcher._busy)
+
+    results, clients, busy_after = asyncio.run(go())
+    assert all(r.ok for r in results)
+    assert clients == -(-20 // POOL_SIZE) == 3
+    assert server.peak == 20
+    assert busy_after == 0
 
 
 def test_fetch_once_raises_a_source_error(server: Loopback) -> None:
