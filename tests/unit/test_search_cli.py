@@ -126,6 +126,18 @@ def test_an_empty_saved_search_name_is_an_error(
 
 
 @pytest.mark.usefixtures("subscribed")
+@pytest.mark.parametrize("argv", [["--saved", "bridge"], ["bridge", "--forget", "Chips"]])
+def test_a_query_beside_saved_or_forget_is_an_error_not_ignored(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    # 'search --saved bridge' listed the saved searches and dropped 'bridge' without a word.
+    code, out, err = run(capsys, "search", *argv)
+    assert code == 2 and out == ""
+    assert "takes no query" in err and "'bridge'" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.usefixtures("subscribed")
 def test_mute_rules_from_config_hide_results(capsys: pytest.CaptureFixture[str]) -> None:
     Path(os.environ["TERMNEWS_CONFIG"]).write_text('[search]\nmute = ["bridge", "tag:bad"]\n')
     code, out, err = run(capsys, "search", "bridge", "--json")

@@ -146,6 +146,10 @@ def cmd_search(ctx: Context) -> int:
     """``termnews search``: ranked results, or saved-search management."""
     args = ctx.args
     text = " ".join(args.query).strip()
+    for flag, used in (("--forget", args.forget is not None), ("--saved", args.saved)):
+        if used and text:  # the words were silently dropped: say so instead
+            error_line(f"{flag} takes no query (got {text!r}); search for it without {flag}")
+            return EXIT_INPUT
     if args.forget is not None:  # '' too: an empty name is an error, not no --forget
         if not searching.delete_saved_search(ctx.store, args.forget):
             if args.forget in ctx.config.search.saved:
