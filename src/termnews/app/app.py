@@ -170,7 +170,17 @@ class TermnewsApp(App[None]):
                 f"Unknown binding ids in [keys]: {', '.join(clean_line(b) for b in bad)} "
                 "(press ? for the list)"
             )
-        self._user_keymap = {k: v for k, v in keymap.items() if k not in bad and v.strip()}
+        empty = sorted(
+            k
+            for k, v in keymap.items()
+            if k not in bad and not any(p.strip() for p in v.split(","))
+        )
+        if empty:
+            self._keymap_warning(
+                f"No key given for {', '.join(clean_line(e) for e in empty)} in [keys]: "
+                "the default keys are kept"
+            )
+        self._user_keymap = {k: v for k, v in keymap.items() if k not in bad and k not in empty}
         for key, ids in sorted(shared_keys(self._user_keymap).items()):
             self._keymap_warning(
                 f"Key {clean_line(display_key(key))} is bound to {' and '.join(ids)} in [keys]:"
