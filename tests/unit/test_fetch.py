@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import socket
 import ssl
+import threading
 import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -262,8 +263,20 @@ def test_per_host_limit_is_respected(server: Loopback) -> None:
 def test_concurrency_is_spread_over_small_clients_and_all_of_it_is_used(server: Loopback) -> None:
     # 20 at once over clients of at most POOL_SIZE connections (httpcore's per-request cost
     # grows with the connections one pool holds): every fetch still runs at the same time.
-    server.routes["/s"] = slow(0.3, rss("S"))
-    network = NetworkConfig(concurrency=20, per_host=20, read_timeout=5.0, total_timeout=10.0)
+    # A barrier, not a delay: each answer waits until all 20 requests are in (a loaded
+    # machine once started only 17 within a 0.3 s delay); fewer in flight break it -> 500.
+    barrier = threading.Barrier(20, timeout=10)
+
+    def all_at_once(h: BaseHTTPRequestHandler) -> None:
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            send(h, 500, b"")
+            return
+        send(h, 200, rss("S"))
+
+    server.routes["/s"] = all_at_once
+    network = NetworkConfig(concurrency=20, per_host=20, read_timeout=15.0, total_timeout=20.0)
 
     async def go() -> tuple[list[FetchResult], int, int]:
         async with Fetcher(network) as fetcher:
