@@ -353,7 +353,7 @@ def test_the_pool_polls_sockets_through_the_cheap_check() -> None:
         async def go() -> tuple[object, list[object]]:
             async with Fetcher(FAST) as fetcher:
                 await fetcher.fetch(server.url("/feed"))
-                pool = fetcher._client._transport._pool  # type: ignore[union-attr]
+                pool = fetcher._clients[0]._transport._pool  # type: ignore[attr-defined]
                 streams = [c._connection._network_stream for c in pool.connections]
                 return pool._network_backend, streams
 

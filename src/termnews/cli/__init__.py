@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
 from termnews.cli.context import EXIT_INPUT, Context
-from termnews.cli.output import error_line
+from termnews.cli.output import error_line, writes_utf8
 from termnews.core.errors import TermnewsError
 from termnews.core.store.db import describe_failure
 
@@ -97,9 +97,8 @@ def _tolerant_output() -> None:
     :func:`termnews.cli.output.print_json`.)
     """
     for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
         strict = getattr(stream, "errors", None) == "strict"
-        if strict and encoding != "utf8" and hasattr(stream, "reconfigure"):
+        if strict and not writes_utf8(stream) and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
 
 

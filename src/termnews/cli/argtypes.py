@@ -5,26 +5,25 @@ from __future__ import annotations
 import argparse
 
 
-def positive_int(text: str) -> int:
-    """A count such as ``--limit``: an integer of at least 1."""
+def _count(text: str, minimum: int, below: str) -> int:
+    """An integer of at least ``minimum``; ``below`` is the message for a smaller one."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(below)
     return value
+
+
+def positive_int(text: str) -> int:
+    """A count such as ``--limit``: an integer of at least 1."""
+    return _count(text, 1, "must be at least 1")
 
 
 def non_negative_int(text: str) -> int:
     """A count that may be zero, such as ``--offset``: a negative one is a typo."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
-    return value
+    return _count(text, 0, "must not be negative")
 
 
 def article_id(text: str) -> int:

@@ -34,14 +34,18 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
+def writes_utf8(stream: Any) -> bool:
+    """Whether ``stream`` encodes as UTF-8 (and so can write any feed text as it is)."""
+    return (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
+
+
 def print_json(data: Any) -> None:
     """Pretty, stable JSON on stdout; ``\\u`` escapes where stdout is not UTF-8.
 
     The same data either way: a script reading it gets every character back,
     where replacing what a latin-1 or ASCII stdout cannot hold would lose them.
     """
-    encoding = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")
-    text = json.dumps(data, ensure_ascii=encoding != "utf8", indent=2)
+    text = json.dumps(data, ensure_ascii=not writes_utf8(sys.stdout), indent=2)
     sys.stdout.write(text + "\n")
 
 

@@ -279,7 +279,6 @@ class Fetcher:
     ) -> None:
         self.network = network or NetworkConfig()
         self._transport = transport
-        self._client: httpx.AsyncClient | None = None
         self._clients: list[httpx.AsyncClient] = []
         self._busy: list[int] = []
         """Requests in flight on each of ``_clients``."""
@@ -316,7 +315,6 @@ class Fetcher:
                 readable_check.install(client)
             self._clients.append(client)
         self._busy = [0] * shards
-        self._client = self._clients[0]
         return self
 
     async def __aexit__(
@@ -325,7 +323,7 @@ class Fetcher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        clients, self._clients, self._client = self._clients, [], None
+        clients, self._clients = self._clients, []
         for client in clients:
             await client.aclose()
 

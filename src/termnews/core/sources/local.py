@@ -32,8 +32,8 @@ from termnews.core.sources.folder import KIND_FEED as KIND_FEED
 from termnews.core.sources.folder import KIND_OPML as KIND_OPML
 from termnews.core.sources.folder import (
     FolderScan,
+    classify,
     folder_section,
-    root_element,
     scan_folder,
 )
 from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
@@ -139,10 +139,13 @@ def discover_local(ref: str, notes: list[str] | None = None) -> list[LocalSource
             )
         raise SourceError(ref, "no such file or directory")
     if path.is_file():
-        if _sniff_opml(path):
+        # Told apart by the folder walk's own test, on one read of its first bytes; a
+        # file named outright that is none of the three is read as a feed, so that
+        # its parse error says what is wrong with it.
+        kind = classify(path)
+        if kind == KIND_OPML:
             return [LocalSource(path, KIND_OPML)]
-        suffix = path.suffix.lower()
-        if suffix in ARTICLE_SUFFIXES and not _sniff_feed_file(path):
+        if path.suffix.lower() in ARTICLE_SUFFIXES and kind != KIND_FEED:
             return [LocalSource(path, KIND_ARTICLES)]
         return [LocalSource(path, KIND_FEED)]
     if not path.is_dir():
@@ -190,24 +193,6 @@ def _scan_notes(root: Path, scan: FolderScan) -> list[str]:
     if scan.truncated:
         notes.append(f"stopped after {len(scan.skipped) + len(scan.found)} files in {root}")
     return notes
-
-
-def _sniff_opml(path: Path) -> bool:
-    """A single file named on the command line that is an OPML list, by its first bytes."""
-    from termnews.core.sources.folder import read_head
-
-    head = read_head(path, 1024)
-    return head is not None and root_element(head.lstrip()) == "opml"
-
-
-def _sniff_feed_file(path: Path) -> bool:
-    """An .html/.txt file may really be a feed; look at its first bytes."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(1024).lstrip().lower()
-    except OSError:
-        return False
-    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
 
 
 def source_hash(data: bytes) -> str:

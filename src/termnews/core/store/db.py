@@ -238,7 +238,7 @@ def _open_problem(path: Path) -> str | None:
     return None
 
 
-def _unopenable(path: Path, exc: sqlite3.Error) -> StoreError | None:
+def _unopenable(path: Path) -> StoreError | None:
     """A one-line error for a cache the system will not let SQLite open, or None."""
     problem = _open_problem(path)
     if problem is None:
@@ -273,7 +273,7 @@ def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Con
         if isinstance(exc, sqlite3.OperationalError) and (
             "unable to open" in str(exc) or "readonly" in str(exc) or "disk I/O" in str(exc)
         ):
-            unopenable = _unopenable(path, exc)
+            unopenable = _unopenable(path)
             if unopenable is not None:
                 raise unopenable from exc
         if isinstance(exc, sqlite3.OperationalError) and not path.exists():
