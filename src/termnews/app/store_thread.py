@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from termnews.core.errors import StoreError
 from termnews.core.store import Store
@@ -49,7 +49,7 @@ class StoreThread:
         self._reader: Store | None = None
         self._reader_failed = False
         """Set once the read-only connection could not be opened: reads use ``call``."""
-        self._last_write: asyncio.Future[object] | None = None
+        self._last_write: asyncio.Future[Any] | None = None
 
     def _run(self, fn: Callable[[Store], T]) -> T:
         if self._store is None:

@@ -156,7 +156,8 @@ def _import_local_opml(ctx: Context, path: Path, section: str | None) -> None:
 
 def cmd_add(ctx: Context) -> int:
     """``termnews add``: subscribe and read the new feed(s) right away."""
-    from termnews.core.refresh import STATUS_FAILED, refresh
+    from termnews.core.refresh import refresh
+    from termnews.core.refresh_progress import STATUS_FAILED
     from termnews.core.sources.local import is_local_ref
 
     args = ctx.args
@@ -337,7 +338,8 @@ def _term_cancels(cancel: threading.Event) -> Iterator[None]:
 
 def cmd_refresh(ctx: Context) -> int:
     """``termnews refresh``: read every (or the named) source and report per feed."""
-    from termnews.core.refresh import STATUS_FAILED, refresh
+    from termnews.core.refresh import refresh
+    from termnews.core.refresh_progress import STATUS_FAILED
 
     args = ctx.args
     if args.low_priority:

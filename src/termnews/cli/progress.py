@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from termnews.core.refresh import STATUS_FAILED, FeedOutcome, ProgressCallback
+from termnews.core.refresh import FeedOutcome, ProgressCallback
+from termnews.core.refresh_progress import STATUS_FAILED
 
 
 @contextmanager

@@ -50,13 +50,12 @@ from termnews.core.parse_pool import (
     fetched_job,
     parse_and_count_job,
 )
-from termnews.core.refresh import (
+from termnews.core.refresh import FeedOutcome, status_for
+from termnews.core.refresh_progress import (
     STATUS_FAILED,
     STATUS_NOT_MODIFIED,
     STATUS_SKIPPED,
     STATUS_UNCHANGED,
-    FeedOutcome,
-    status_for,
 )
 from termnews.core.sources.coding import body_hash
 from termnews.core.sources.fetch import Fetcher, FetchResult

@@ -158,7 +158,7 @@ def _join(base: str, uri: str) -> str:
     ``urllib.parse.urljoin`` returns it as it is when there is no base.
     """
     if ":///" in uri:
-        return _urljoin(base, uri)
+        return str(_urljoin(base, uri))
     if not base:
         return uri
     try:
