@@ -1,0 +1,150 @@
+"""How fast could a cold refresh be without its extra work? newsboat against three trees.
+
+Issue 8 asks for a cold refresh of 200 feeds x 50 items in at most half of newsboat's
+time. termnews does more per article than newsboat (plain text for search, the FTS5
+index, related-stories signatures and grouping), so this measures what that work costs
+and what is left without it: the same cold refresh, in one run, pair by pair, by
+
+* ``newsboat`` (``reload-threads 8``, as in ``refresh_bench.py``);
+* ``full``: the tree given (``--src``, default this checkout's ``src``) as it is;
+* ``no-related``: a copy of it with the related-stories work cut out (no term counting
+  in the parse workers, no related batches, no final grouping);
+* ``no-related-no-search``: that, and no FTS5 index either.
+
+The copies are made by replacing a few lines of the tree (``PATCHES``) in a copy under
+``--workdir``; each replacement must match exactly once, so a change to those lines
+stops the script instead of measuring something else. The copies are measuring
+instruments only: they store the articles as ``full`` does, but leave related stories
+(and search) empty. Every run starts from the same subscribed, empty cache and is a
+whole ``python -m termnews refresh`` process, run in the order newsboat, full,
+no-related, no-related-no-search, then the reverse, and so on.
+
+    python benchmarks/refresh_floor.py --pairs 3 [--json out.json]
+
+Under other load run it as ``flock /tmp/bench.lock python benchmarks/refresh_floor.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import bench_setup
+import harness
+import newsboat
+import termnews_side
+
+NO_RELATED: dict[str, list[tuple[str, str]]] = {
+    "termnews/core/refresh.py": [
+        ("            terms = RefreshTerms()\n", "            terms = None\n"),
+        ("    related = start_indexing(store, new_ids, terms)\n", ""),
+        ("    related.finish(store)\n", ""),
+    ],
+    "termnews/core/parse_pool.py": [
+        ("        terms = entry_terms(parsed.entries, since)\n", "        terms = ()\n"),
+    ],
+}
+"""No related-stories work: no term counts (workers), no batches (``terms`` None), no grouping."""
+
+_INDEX_DOC = (
+    '        """Add every article not yet in the FTS index, in one batch; returns how many."""\n'
+)
+NO_SEARCH: dict[str, list[tuple[str, str]]] = {
+    "termnews/core/store/store.py": [(_INDEX_DOC, _INDEX_DOC + "        return 0\n")],
+}
+"""No FTS5 index: ``index_pending`` (the only place articles enter it) does nothing."""
+
+VARIANTS: dict[str, list[dict[str, list[tuple[str, str]]]]] = {
+    "full": [],
+    "no-related": [NO_RELATED],
+    "no-related-no-search": [NO_RELATED, NO_SEARCH],
+}
+
+
+def make_tree(src: Path, dest: Path, patches: list[dict[str, list[tuple[str, str]]]]) -> Path:
+    """A copy of ``src`` at ``dest/src`` with ``patches`` applied; each must match once."""
+    target = dest / "src"
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(src, target, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for patch in patches:
+        for rel, replacements in patch.items():
+            path = target / rel
+            text = path.read_text(encoding="utf-8")
+            for old, new in replacements:
+                if text.count(old) != 1:
+                    raise SystemExit(f"{rel}: the line to replace is not there once: {old!r}")
+                text = text.replace(old, new)
+            path.write_text(text, encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workdir", type=Path, default=bench_setup.DEFAULT_WORKDIR)
+    parser.add_argument("--src", type=Path, default=Path(__file__).resolve().parents[1] / "src")
+    parser.add_argument("--pairs", type=int, default=3, help="runs of each side (default 3)")
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    if shutil.which(newsboat.NEWSBOAT) is None:
+        print("newsboat is not installed (apt-get install newsboat)", file=sys.stderr)
+        return 2
+
+    trees = {
+        name: make_tree(args.src.resolve(), args.workdir / f"floor-{name}", patches)
+        for name, patches in VARIANTS.items()
+    }
+    corpus = bench_setup.corpus(args.workdir, args.feeds, args.items)
+    sides = ["newsboat", *trees]
+    runs: dict[str, list[harness.Run]] = {side: [] for side in sides}
+    with bench_setup.start_server(args.workdir, corpus) as server:
+        tn = bench_setup.termnews_state(args.workdir, corpus, server)
+        nb = bench_setup.newsboat_state(args.workdir, corpus, server)
+
+        def run_side(side: str) -> harness.Run:
+            server.control(mode="normal", reset=1)
+            if side == "newsboat":
+                newsboat.restore(nb.profile, None)
+                return newsboat.reload(nb.profile)
+            termnews_side.restore(tn.profile, tn.subscribed)
+            env = tn.profile.env({"PYTHONPATH": str(trees[side])})
+            cmd = [sys.executable, "-m", "termnews", "refresh"]
+            return harness.run_process(cmd, env=env, timeout=1800, sample_tree=True)
+
+        for i in range(args.pairs):
+            for side in sides if i % 2 == 0 else sides[::-1]:
+                run = run_side(side)
+                runs[side].append(run)
+                print(f"{side}: wall {run.wall_s:.2f} s", flush=True)
+
+    def median(side: str, metric: Callable[[harness.Run], float]) -> float:
+        return statistics.median(metric(r) for r in runs[side])
+
+    print(f"\ncold refresh, {args.feeds} feeds x {args.items}, {args.pairs} runs each")
+    figures: dict[str, dict[str, float]] = {}
+    for side in sides:
+        ratios = [t.wall_s / n.wall_s for t, n in zip(runs[side], runs["newsboat"], strict=True)]
+        figures[side] = {
+            "wall_s": median(side, lambda r: r.wall_s),
+            "min_s": min(r.wall_s for r in runs[side]),
+            "max_s": max(r.wall_s for r in runs[side]),
+            "ratio": statistics.median(ratios),
+        }
+        f = figures[side]
+        print(
+            f"  {side:22} {f['wall_s']:.2f} s ({f['min_s']:.2f}-{f['max_s']:.2f})"
+            f"  / newsboat {f['ratio']:.2f}x (pair by pair)"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
