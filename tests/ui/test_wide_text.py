@@ -53,3 +53,37 @@ async def test_source_column_lines_up_with_a_cjk_outlet_name(env: Env, run_app: 
         # Every row's source starts in the same cell: the CJK name is cut to the
         # column's width in cells, not in characters (it was twice as wide).
         assert len(sources) == 1, rows
+
+
+AMBIGUOUS = ("\ufe0f", "\u00ad", "\u2060")
+"""Characters Textual and terminals measure differently (core/text.py, _EMOJI_JOINS)."""
+
+
+async def test_emoji_sequences_reach_the_screen_in_one_agreed_width(
+    env: Env, run_app: RunApp
+) -> None:
+    titles = ("Done ✔️ and ❤️ today", "Family 👨\u200d👩\u200d👧\u200d👦 day out", "soft\u00adhyphen")
+    with env.store() as store:
+        feed, _ = store.add_feed(str(env.data_dir / "e.xml"), "Emoji ✔️ Feed", "Emoji")
+        entries = tuple(
+            EntryData(f"e{i}", f"https://example.org/e/{i}", title,
+                      published=NOW - timedelta(minutes=i), content=f"{title}\n\nBody {title}.")
+            for i, title in enumerate(titles)
+        )  # fmt: skip
+        store.ingest(feed.id, ParsedFeed(title="Emoji", entries=entries))
+    async with run_app(env, size=(100, 30)) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "Emoji")
+        headlines = screen.headlines
+        screen.open_headline(1)
+        await settle(pilot)
+        width = headlines.scrollable_content_region.width
+        shown = [headlines.render_line(y).text for y in range(3)]
+        body = screen.article_view.query_one("ArticleBody")
+        shown += [body.render_line(y).text for y in range(4)]
+        for line in shown:
+            assert not any(c in line for c in AMBIGUOUS), repr(line)
+            assert "\u200d👩" not in line, repr(line)
+        for row in shown[:3]:
+            assert cell_len(row) == width
+        assert any("👨👩👧👦" in line for line in shown)
