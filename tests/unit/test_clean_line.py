@@ -13,7 +13,7 @@ import unicodedata
 
 import pytest
 
-from termnews.core.text import _clean_line_general, clean_line, clean_printable_line
+from termnews.core.text import _clean_line_general, clean_block, clean_line, clean_printable_line
 
 _CONTEXTS = ("{c}", "a{c}b", " {c} ", "x\n{c}{c} y", "\r{c}\x1b[31mz", "e\u0301{c}\t")
 
@@ -97,3 +97,24 @@ def test_random_printable_text_cleans_alike_when_known_printable() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         assert clean_printable_line(text) == clean_line(text), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Done ✔️ today", "Done ✔ today"),  # VS16: one cell to Textual, two to kitty/VTE
+        ("Love ❤️", "Love ❤"),
+        ("Family 👨\u200d👩\u200d👧\u200d👦 day", "Family 👨👩👧👦 day"),  # ZWJ: 8 or 2 cells
+        ("Pride 🏳️\u200d🌈", "Pride 🏳🌈"),
+        ("soft\u00adhyphen", "softhyphen"),  # no cell to Textual, one to tmux
+        ("word\u2060joiner", "wordjoiner"),
+        ("क्\u200dष", "क्\u200dष"),  # a joiner between letters is a shaping hint: kept
+        ("🇯🇵 flag", "🇯🇵 flag"),  # a flag is two regional indicators, two cells everywhere
+    ],
+)
+def test_characters_terminals_measure_differently_are_removed(text: str, shown: str) -> None:
+    # Textual lays a line out by its own cell widths; where terminals draw these
+    # characters wider or narrower, the rest of the row (columns, the pane's
+    # border) moved. Without them every terminal agrees with the layout.
+    assert clean_line(text) == shown
+    assert clean_block(text + "\n" + text) == shown + "\n" + shown

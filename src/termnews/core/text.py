@@ -26,10 +26,22 @@ _ESCAPE_SEQUENCES = re.compile(
 )
 
 # Controls except TAB and LF, C1 controls, DEL, bidi embeddings/overrides/isolates,
-# and other invisible format characters that can reorder or hide text.
+# and other invisible format characters that can reorder or hide text; also the
+# invisible ones terminals disagree about: a soft hyphen, the Mongolian vowel
+# separator and the word joiner take no cell in Textual's layout but one in tmux
+# and other wcwidth-based terminals, which shifted the rest of the row by a cell.
 _CONTROL_CHARS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u206a-\u206f\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u180e\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
+_EMOJI_JOINS = re.compile("\ufe0f|\u200d(?=[\u2600-\u27bf\U0001f000-\U0001faff])")
+"""Emoji presentation selectors and the joiners of emoji ZWJ sequences.
+
+Why: terminals disagree on how wide these make a character. Textual lays out
+"✔️" (U+2714 U+FE0F) in one cell and a family "👨‍👩‍👧‍👦" in eight; kitty, WezTerm
+and VTE draw them in two, tmux 3.3 drops part of the sequence. Either way the
+rest of the row moves and columns and borders no longer line up. Without them
+every terminal agrees: "✔" in one cell, the family as four people in eight.
+A ZWJ between letters (Indic and Arabic joining hints) is kept."""
 _SPACE = "[ \t\u00a0\u2000-\u200b\u3000]"
 _SPACE_RUNS = re.compile(f" {_SPACE}+|[\t\u00a0\u2000-\u200b\u3000]{_SPACE}*")
 """Runs of spaces that are not already one plain space: replacing only these by a
@@ -42,6 +54,8 @@ def strip_unsafe(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\ufe0f" in text or "\u200d" in text:
+        text = _EMOJI_JOINS.sub("", text)
     # Every escape sequence starts with a character of _CONTROL_CHARS, so text
     # without one has nothing to remove (one scan instead of two rewrites).
     if _CONTROL_CHARS.search(text) is None:
@@ -78,6 +92,8 @@ def clean_line(text: str | None) -> str:
         if not plain.isprintable():
             return _clean_line_general(text)
         text = plain
+    if "\ufe0f" in text:  # printable, so no ZWJ here: the selectors alone (_EMOJI_JOINS)
+        text = text.replace("\ufe0f", "")
     if "  " in text:
         # One pass: replacing "  " until none is left took two or three passes
         # over a body (half of this function's time on one).
@@ -102,6 +118,8 @@ def clean_printable_line(text: str) -> str:
         text = text.replace("\n", " ")
     if "\t" in text:
         text = text.replace("\t", " ")
+    if "\ufe0f" in text:
+        text = text.replace("\ufe0f", "")
     if "  " in text:
         text = _PLAIN_SPACE_RUNS.sub(" ", text)
     return text.strip()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from rich.cells import cell_len
 from textual import on
 from textual.content import Content
 from textual.css.styles import RulesMap
@@ -48,6 +49,28 @@ Clock = Callable[[], datetime]
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _fit_cells(text: str, width: int) -> str:
+    """``text`` cut (with an ellipsis) or padded to exactly ``width`` terminal cells.
+
+    Why cells and not characters: a CJK or emoji outlet name ("日本語ニュース") takes
+    two cells a character, so cutting and padding by ``len`` made its column twice
+    as wide as the others and pushed the rows' titles out of line. ASCII, the usual
+    case, keeps the cheap string methods (one cell a character).
+    """
+    if text.isascii():
+        if len(text) > width:
+            text = text[: width - 1].rstrip() + "…"
+        return text.ljust(width)
+    if cell_len(text) > width:
+        cells = 0
+        for end, char in enumerate(text):
+            cells += cell_len(char)
+            if cells > width - 1:
+                text = text[:end].rstrip() + "…"
+                break
+    return text + " " * max(0, width - cell_len(text))
 
 
 class HeadlineRow(Visual):
@@ -90,12 +113,10 @@ class HeadlineRow(Visual):
         if self.show_source and width >= SOURCE_FROM:
             # A fixed-width, left-aligned column, so sources line up down the list.
             src_width = min(18, max(10, width // 4))
-            source = outlet_name(h.feed_title)
-            if len(source) > src_width:
-                source = source[: src_width - 1].rstrip() + "…"
+            source = _fit_cells(outlet_name(h.feed_title), src_width)
             # "$text-muted" is an auto colour: muted against whatever is behind the row,
             # so it stays readable on the cursor too (a fixed $tn-muted would not).
-            right.append((source.ljust(src_width) + " ", "$text-muted"))
+            right.append((source + " ", "$text-muted"))
         right.append((age.rjust(3), "$text-muted"))
         tail = Content.assemble(*right)
         room = width - 2 - tail.cell_length - 2

@@ -1,0 +1,89 @@
+"""Wide characters (CJK, emoji) in the panes: columns line up, nothing spills over an edge.
+
+A CJK character takes two terminal cells. Text measured or cut by characters
+instead of cells looks right in ASCII and wrong everywhere else, so each test
+here puts wide text beside ASCII text and compares where the columns land, in
+cells, on the rendered strips.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from rich.cells import cell_len
+from tests.ui.conftest import Env, RunApp, goto_section, main_screen, settle
+
+from termnews.core.models import EntryData, ParsedFeed
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def _seed_two_outlets(env: Env) -> None:
+    """One section holding a feed with a CJK name and one with an ASCII name."""
+    with env.store() as store:
+        for n, title in enumerate(("日本語ニュース 東京版", "Plain Outlet Daily")):
+            feed, _ = store.add_feed(str(env.data_dir / f"f{n}.xml"), title, "Mixed")
+            entries = tuple(
+                EntryData(f"{n}-{i}", f"https://example.org/{n}/{i}", f"Story {n}{i} headline",
+                          published=NOW - timedelta(minutes=10 * i + n))
+                for i in range(3)
+            )  # fmt: skip
+            store.ingest(feed.id, ParsedFeed(title=title, entries=entries))
+
+
+def _cell_of(text: str, needle: str) -> int:
+    """The cell (not character) where ``needle`` starts in ``text``."""
+    return cell_len(text[: text.index(needle)])
+
+
+async def test_source_column_lines_up_with_a_cjk_outlet_name(env: Env, run_app: RunApp) -> None:
+    _seed_two_outlets(env)
+    async with run_app(env, size=(120, 36)) as (app, pilot):
+        await goto_section(pilot, "Mixed")
+        await settle(pilot)
+        headlines = main_screen(app).headlines
+        width = headlines.scrollable_content_region.width
+        rows = [headlines.render_line(y).text for y in range(6)]
+        sources: set[int] = set()
+        for row in rows:
+            assert cell_len(row) == width, row  # no row longer or shorter than the list
+            needle = "日本語" if "日本語" in row else "Plain"
+            sources.add(_cell_of(row, needle))
+            assert _cell_of(row, "Story") == 2
+        # Every row's source starts in the same cell: the CJK name is cut to the
+        # column's width in cells, not in characters (it was twice as wide).
+        assert len(sources) == 1, rows
+
+
+AMBIGUOUS = ("\ufe0f", "\u00ad", "\u2060")
+"""Characters Textual and terminals measure differently (core/text.py, _EMOJI_JOINS)."""
+
+
+async def test_emoji_sequences_reach_the_screen_in_one_agreed_width(
+    env: Env, run_app: RunApp
+) -> None:
+    titles = ("Done ✔️ and ❤️ today", "Family 👨\u200d👩\u200d👧\u200d👦 day out", "soft\u00adhyphen")
+    with env.store() as store:
+        feed, _ = store.add_feed(str(env.data_dir / "e.xml"), "Emoji ✔️ Feed", "Emoji")
+        entries = tuple(
+            EntryData(f"e{i}", f"https://example.org/e/{i}", title,
+                      published=NOW - timedelta(minutes=i), content=f"{title}\n\nBody {title}.")
+            for i, title in enumerate(titles)
+        )  # fmt: skip
+        store.ingest(feed.id, ParsedFeed(title="Emoji", entries=entries))
+    async with run_app(env, size=(100, 30)) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "Emoji")
+        headlines = screen.headlines
+        screen.open_headline(1)
+        await settle(pilot)
+        width = headlines.scrollable_content_region.width
+        shown = [headlines.render_line(y).text for y in range(3)]
+        body = screen.article_view.query_one("ArticleBody")
+        shown += [body.render_line(y).text for y in range(4)]
+        for line in shown:
+            assert not any(c in line for c in AMBIGUOUS), repr(line)
+            assert "\u200d👩" not in line, repr(line)
+        for row in shown[:3]:
+            assert cell_len(row) == width
+        assert any("👨👩👧👦" in line for line in shown)
