@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -138,7 +138,7 @@ class TermnewsApp(App[None]):
         self._apply_user_keymap()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The main screen is the app's first screen, not pushed over an empty one.
 
         Pushing it from ``on_mount`` composed, styled and painted Textual's default

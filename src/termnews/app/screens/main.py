@@ -149,7 +149,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self.show_related: bool | None = state.show_related
         self.zoomed = state.zoom
         # Focused as the screen starts, so no other pane is focused (and restyled) first.
-        self.AUTO_FOCUS = "#article" if self.zoomed else "#headlines"
+        # (an instance value: Textual reads self.AUTO_FOCUS when the screen resumes)
+        self.AUTO_FOCUS = "#article" if self.zoomed else "#headlines"  # type: ignore[misc]
         self.refreshing = False
         self._generation = 0
         self._last_mid_reload = 0.0

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
 from textual import on
@@ -35,6 +36,9 @@ from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
 from termnews.core.models import Headline
 from termnews.core.text import clean_line, outlet_name
+
+if TYPE_CHECKING:
+    from termnews.core.search import MatchedHeadline
 
 LOOKAHEAD = 40
 """Ask for the next page when the highlight or the view is this close to the end."""
@@ -145,7 +149,7 @@ class HeadlineRow(Visual):
         return 1
 
 
-def _row_for(headline: Headline, clock: Clock, matched: type) -> HeadlineRow:
+def _row_for(headline: Headline, clock: Clock, matched: type[MatchedHeadline]) -> HeadlineRow:
     """The row visual: search results (``matched``: with matched words, a snippet) get their own."""
     if isinstance(headline, matched):
         from termnews.app.widgets.search_hit_row import SearchHitRow
@@ -189,7 +193,7 @@ class HeadlineList(SteadyScrollOptionList):
             return self.headline_list
 
     def __init__(self, clock: Clock = _now, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.clock = clock
         self.rows: list[Headline] = []
         self.total = 0
@@ -213,10 +217,11 @@ class HeadlineList(SteadyScrollOptionList):
         measured = lines[-1][0] + 1 if lines else 0
         count = len(lines)
         if measured < len(self.options):
-            styles = self.styles
+            # (a visual reads its styles through the RulesMap keys RenderStyles has)
+            styles = cast("RulesMap", self.styles)
             get_visual = self._get_visual
             count += sum(
-                get_visual(option).get_height(styles, 0) + option._divider
+                get_visual(option).get_height(styles, 0) + int(option._divider)
                 for option in self.options[measured:]
             )
         return count
@@ -379,7 +384,8 @@ class HeadlineList(SteadyScrollOptionList):
         super().watch_scroll_y(old_value, new_value)
         self._maybe_need_more()
 
-    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+    # Textual passes (old, new) to a watcher that takes two values; OptionList's takes one.
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:  # type: ignore[override]
         super().watch_highlighted(new)
         for index in (old, new):
             if index is not None:

@@ -14,7 +14,7 @@ disabled, a click runs the key, and hovering shows the binding's tooltip.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.content import Content
 from textual.style import Style
@@ -75,7 +75,7 @@ class KeyFooter(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, screen: Screen) -> None:
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
         items = self._items()
         if items != self.items:
             self.items = items

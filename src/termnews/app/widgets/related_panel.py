@@ -107,7 +107,7 @@ class RelatedPanel(SteadyScrollOptionList):
             return self.panel
 
     def __init__(self, clock: Callable[[], datetime] | None = None, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.items: list[RelatedItem] = []
         self._showing_teasers = False

@@ -128,8 +128,10 @@ class SectionList(Tree[View]):
         room = self.scrollable_content_region.width - depth * self.guide_depth
         if room <= 0 or text.cell_len <= room:
             return text
-        prefix = len(text) - len(node.label)
-        suffix_at = min((s.start for s in node.label.spans if s.start > 0), default=None)
+        label = node.label
+        spans = label.spans if isinstance(label, Text) else []
+        prefix = len(text) - len(label)
+        suffix_at = min((s.start for s in spans if s.start > 0), default=None)
         if suffix_at is None:
             return text
         suffix = text[prefix + suffix_at :]
