@@ -45,7 +45,9 @@ class GeneralConfig:
     unread_only: bool = _opt(False, "Start with the headline list showing unread articles only.")
     show_related: bool = _opt(True, "Show the 'You may also like' related-stories panel.")
     browser: str = _opt(
-        "", "Command used by 'o' to open links; empty = the system default browser."
+        "",
+        "Command used by 'o' to open links ('firefox %s'; without %s the link is added last);"
+        " empty = the system default browser.",
     )
 
 
