@@ -543,3 +543,36 @@ def test_a_schema_7_cache_keeps_its_stories(
     left = {r[0] for r in conn.execute("SELECT article_id FROM article_stories")}
     assert keys["rewrite3"] not in left and {keys["quake"], migrated.ids["rewrite4"]} <= left
     migrated.store.close()
+
+
+def test_what_a_mute_rule_hides_is_left_out_of_related_and_trending(cache: Cache) -> None:
+    # Mute rules hide from every list; the Trending section, `termnews trending`,
+    # the related panel and the other sources' versions listed them all the same.
+    from termnews.core.config import SearchConfig
+    from termnews.core.search.mute import sync_mute_rules
+
+    _with_filler(cache)
+    again = (QUAKE_REWRITE[0], QUAKE_REWRITE[1] + " Aid convoys arrived overnight.")
+    now = T0 + timedelta(hours=12)
+    cache.ingest(
+        {
+            "alpha": [entry("quake", QUAKE)],
+            "beta": [entry("rewrite", QUAKE_REWRITE, T0 + timedelta(hours=1))],
+            "gamma": [entry("rewrite3", again, T0 + timedelta(hours=2))],
+        }
+    )
+    before = [(s.sources, s.article_id) for s in trending(cache.store, now=now.timestamp())]
+    assert before == [(3, cache.ids["rewrite3"])]
+    related = {i.article_id for i in related_articles(cache.store, cache.ids["quake"])}
+    assert cache.ids["rewrite3"] in related
+    sync_mute_rules(cache.store, SearchConfig(mute=["feed:gamma"]))
+    stories = trending(cache.store, now=now.timestamp())
+    assert [(s.sources, s.article_id) for s in stories] == [(2, cache.ids["rewrite"])]
+    heads = trending_headlines(cache.store, now=now.timestamp())
+    assert [h.id for h in heads] == [cache.ids["rewrite"]]
+    related = {i.article_id for i in related_articles(cache.store, cache.ids["quake"])}
+    assert cache.ids["rewrite"] in related and cache.ids["rewrite3"] not in related
+    versions = {i.article_id for i in story_group(cache.store, cache.ids["quake"])}
+    assert versions == {cache.ids["rewrite"]}
+    sync_mute_rules(cache.store, SearchConfig(mute=["feed:beta", "feed:gamma"]))
+    assert trending(cache.store, now=now.timestamp()) == []

@@ -806,7 +806,8 @@ def _related(
             ranked.append((not same, -round(score, 3), score, aid))
     ranked.sort()
     # Read article rows in rank order until the list is full; rows tied with the
-    # last one read are read too, since recency orders them.
+    # last one read are read too, since recency orders them. An article a mute rule
+    # hides is left out here, as from every list.
     pairs: list[tuple[RelatedItem, float]] = []
     start = 0
     while start < len(ranked) and (limit is None or len(pairs) < limit):
@@ -820,7 +821,7 @@ def _related(
             for r in store.conn.execute(
                 "SELECT a.id, a.title, a.section, a.feed_id, f.title, a.published, a.updated,"
                 " a.sort_ts, a.link FROM articles a JOIN feeds f ON f.id = a.feed_id"
-                f" WHERE a.id IN ({_marks(len(batch))})",
+                f" WHERE a.id IN ({_marks(len(batch))}) AND a.muted = 0",
                 [r[3] for r in batch],
             )
         }
@@ -926,7 +927,7 @@ def trending(
     for row in store.conn.execute(
         f"SELECT s.story_id, a.id, a.title, a.section, f.title FROM {_MEMBERS} "
         "JOIN feeds f ON f.id = a.feed_id "
-        f"WHERE s.story_id IN ({_marks(len(stories))}) AND a.sort_ts >= ? "
+        f"WHERE s.story_id IN ({_marks(len(stories))}) AND a.sort_ts >= ? AND a.muted = 0 "
         "ORDER BY a.sort_ts DESC, a.id DESC",
         (*stories, since),
     ):

@@ -24,6 +24,7 @@ def trending_groups(
     """``(story_id, feeds, articles, latest sort_ts)`` of the trending stories, best first.
 
     A story trends when at least two distinct feeds told it since ``hours`` ago.
+    Articles a mute rule hides do not count (mute rules hide from every list).
     The window's articles come from the time index, and each one's story from the
     narrow ``article_stories`` (CROSS JOIN keeps that order): an article outside
     any story has no row there.
@@ -32,7 +33,7 @@ def trending_groups(
     return store.conn.execute(
         "SELECT s.story_id, count(DISTINCT a.feed_id) AS n, count(*), max(a.sort_ts) AS latest "
         "FROM articles a INDEXED BY idx_articles_ts CROSS JOIN article_stories s"
-        " ON s.article_id = a.id WHERE a.sort_ts >= ? "
+        " ON s.article_id = a.id WHERE a.sort_ts >= ? AND a.muted = 0 "
         "GROUP BY s.story_id HAVING n >= 2 ORDER BY n DESC, latest DESC LIMIT ?",
         (since, limit),
     ).fetchall()
