@@ -116,6 +116,28 @@ async def test_search_is_scoped_to_the_section_on_screen(seeded: Env, run_app: R
         assert "0 articles" in screen_text(app)
 
 
+async def test_a_typed_section_or_feed_looks_there_instead(seeded: Env, run_app: RunApp) -> None:
+    # README: the bar searches the list on screen; add section:/feed: to look
+    # elsewhere. Inside a feed, section:World found nothing (the feed on screen
+    # still narrowed it), and feed:... typed in another section found nothing.
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        with seeded.store() as store:
+            tech = next(f for f in store.feeds() if f.title == "Fixture Tech")
+        screen.show_view(View("Tech", tech.id, tech.title))
+        await settle(pilot)
+        await pilot.press("slash", *"section:World bridge")
+        await wait_for(pilot, lambda: [h.title for h in screen.headlines.rows] == [BRIDGE])
+        await pilot.press("escape")
+        screen.show_view(View("Tech"))
+        await settle(pilot)
+        await pilot.press("slash", *'feed:"Fixture World" bridge')
+        await wait_for(pilot, lambda: [h.title for h in screen.headlines.rows] == [BRIDGE])
+        # Without a place of its own the query still stays in the view on screen.
+        await pilot.press(*["backspace"] * 40, *"bridge")
+        await wait_for(pilot, lambda: screen.headlines.rows == [])
+
+
 async def test_saved_search_from_config_is_a_section_with_counts(
     seeded: Env, run_app: RunApp
 ) -> None:

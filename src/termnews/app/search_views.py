@@ -72,6 +72,34 @@ def count_saved(store: Store, saved: Sequence[SavedSearch]) -> dict[str, SavedCo
     return saved_search_counts(store, {s.name: s.query for s in saved})
 
 
+_STATE_VIEWS = frozenset(
+    {
+        VirtualSection.ALL.value,
+        VirtualSection.UNREAD.value,
+        VirtualSection.STARRED.value,
+        VirtualSection.TRENDING.value,
+    }
+)
+"""Virtual sections that stand for a state, not a place: ``section:``/``feed:`` narrow them."""
+
+
+def _names_a_place(text: str) -> bool:
+    """Whether typed ``text`` has its own ``section:`` or ``feed:`` filter.
+
+    Such a filter says where to look, so it takes the place of the section or feed
+    on screen instead of narrowing it (``feed:x`` typed inside another feed found
+    nothing at all, whatever ``x`` was).
+    """
+    from termnews.core.errors import QueryError
+    from termnews.core.search.query import parse_query
+
+    try:
+        query = parse_query(text, partial=True)
+    except QueryError:
+        return False
+    return bool(query.sections or query.feeds)
+
+
 def scoped_text(text: str, section: str, feed_title: str | None, saved_query: str = "") -> str:
     """What typed ``text`` means in this view, as a query that stands on its own.
 
@@ -84,6 +112,9 @@ def scoped_text(text: str, section: str, feed_title: str | None, saved_query: st
 
     parts = [saved_query.strip(), text.strip()]
     if saved_name(section) is None:
+        in_a_place = feed_title is not None or section not in _STATE_VIEWS
+        if in_a_place and _names_a_place(text):
+            return " ".join(p for p in parts if p)
         if feed_title is not None:
             parts.append(f"feed:{quoted(feed_title)}")
         elif section == VirtualSection.UNREAD.value:
@@ -107,7 +138,10 @@ def view_query(
 
     joined = " ".join(t for t in (saved_query.strip(), text.strip()) if t)
     query = parse_query(joined, partial=bool(text.strip()))
-    if saved_name(section) is None:
+    typed_place = bool(query.sections or query.feeds)
+    if saved_name(section) is None and not (
+        typed_place and (feed_id is not None or section not in _STATE_VIEWS)
+    ):
         if feed_id is not None:
             query = replace(query, feed_ids=(feed_id,))
         elif section == VirtualSection.UNREAD.value:
