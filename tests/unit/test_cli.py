@@ -395,3 +395,28 @@ def test_output_in_a_non_utf8_locale_never_crashes(feeds_dir: Path, tmp_path: Pa
     # JSON keeps every character, as \u escapes.
     data = json.loads(termnews("articles", "--json").stdout)
     assert "Café owners welcome new market rules 🎉" in [a["title"] for a in data]
+
+
+def test_an_empty_listing_says_why(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path, tmp_path: Path
+) -> None:
+    # Every empty listing said "Add a feed", also to a user with feeds whose
+    # --unread, --starred or --section just matched nothing.
+    assert run(capsys, "articles")[2].strip() == (
+        "No articles. Add a feed with: termnews add URL_OR_PATH"
+    )
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<opml version="2.0"><body>'
+        '<outline text="Later" xmlUrl="http://127.0.0.1:9/feed.xml"/></body></opml>'
+    )
+    assert run(capsys, "import", str(opml))[0] == 0
+    code, out, err = run(capsys, "articles")
+    assert (code, out, err.strip()) == (
+        0,
+        "",
+        "No articles cached yet. Fetch them with: termnews refresh",
+    )
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    code, out, err = run(capsys, "articles", "--starred")
+    assert (code, out, err.strip()) == (0, "", "No articles match these filters.")

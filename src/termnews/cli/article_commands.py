@@ -75,8 +75,22 @@ def cmd_articles(ctx: Context) -> int:
             f"{clean_line(a.title)}\n"
         )
     if not articles:
-        print("No articles. Add a feed with: termnews add URL_OR_PATH", file=sys.stderr)
+        print(_nothing_listed(ctx), file=sys.stderr)
     return EXIT_OK
+
+
+def _nothing_listed(ctx: Context) -> str:
+    """Why ``articles`` listed nothing: no feeds, nothing fetched yet, or the filters.
+
+    "Add a feed" was the answer to every empty listing, also to a user with feeds
+    whose ``--unread`` or ``--section`` simply matched nothing.
+    """
+    args = ctx.args
+    if args.section or args.feed or args.unread or args.starred:
+        return "No articles match these filters."
+    if not ctx.store.feeds():
+        return "No articles. Add a feed with: termnews add URL_OR_PATH"
+    return "No articles cached yet. Fetch them with: termnews refresh"
 
 
 def render_article(article: Article) -> None:
