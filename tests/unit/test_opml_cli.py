@@ -148,3 +148,23 @@ def test_starter_list_and_first_run_hint(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["--offline", "refresh", "--json"]) == 0
     totals = json.loads(capsys.readouterr().out)["totals"]
     assert totals["skipped"] == totals["feeds"] > 20
+
+
+def test_an_exported_file_gets_the_mode_a_plain_write_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The atomic write's temporary file (0600) became the export: a list meant to
+    # be shared was readable by its owner only, and an existing file lost its mode.
+    assert main(["import", str(DATA / "nested.opml")]) == 0
+    target = tmp_path / "subs.opml"
+    old = os.umask(0o022)
+    try:
+        assert main(["export", str(target)]) == 0
+        assert target.stat().st_mode & 0o777 == 0o644
+        target.chmod(0o640)
+        assert main(["export", str(target)]) == 0
+        assert target.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+    assert b"News / Europe" in target.read_bytes()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".subs.opml.")]

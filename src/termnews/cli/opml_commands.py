@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 from importlib.resources import files
@@ -113,12 +114,24 @@ def cmd_import(ctx: Context) -> int:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same directory, so a failure never truncates."""
+    """Write via a temporary file in the same directory, so a failure never truncates.
+
+    The temporary file is made private (0600) by ``mkstemp``; the file it becomes
+    gets the mode a plain write would give: the old file's, else 0666 less the
+    umask. An exported list is meant to be shared, and was readable by its owner only.
+    """
     directory = path.parent if str(path.parent) else Path(".")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
