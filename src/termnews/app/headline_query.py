@@ -9,6 +9,7 @@ search without typed text pages newest first like a section.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,20 @@ class HeadlineQuery:
         rows = store.headlines(limit=limit, offset=0, **self._args())  # type: ignore[arg-type]
         total = store.count(**self._args())  # type: ignore[arg-type]
         return rows, max(total, len(rows))
+
+    def offset_after(self, loaded: Sequence[Headline]) -> int:
+        """Where the next page starts: the loaded rows the query still lists.
+
+        With "unread only" (or in Starred) a row read (unstarred) since it was loaded
+        stays in the list but no longer counts in the query's order: an offset of
+        every loaded row skipped as many unread articles the next page never showed.
+        """
+        starred = self.section == VirtualSection.STARRED.value and not self.saved_query
+        if not (self.unread or starred):
+            return len(loaded)
+        return sum(
+            1 for h in loaded if (h.starred or not starred) and (not h.read or not self.unread)
+        )
 
     def page(self, store: Store, offset: int, limit: int = PAGE_SIZE) -> list[Headline]:
         """Rows ``offset`` .. ``offset + limit`` (plain queries only)."""

@@ -125,6 +125,33 @@ def _with_options(
     return rows, build(rows)
 
 
+def _with_kept_row(
+    rows: list[Headline],
+    options: list[Option],
+    kept: Headline,
+    build: Callable[[Sequence[Headline]], list[Option]],
+) -> tuple[list[Headline], list[Option]]:
+    """``rows`` with ``kept`` put back where it sorts (newest first), if it is not there.
+
+    A row of the first page only: one that sorts below the last loaded row is not
+    put back, as pages loaded later would then list newer rows beneath it.
+    """
+    if any(h.id == kept.id for h in rows):
+        return rows, options
+
+    def key(h: Headline) -> tuple[float, int]:
+        return (h.published.timestamp() if h.published else 0.0, h.id)
+
+    index = next((i for i, h in enumerate(rows) if key(h) < key(kept)), None)
+    if index is None:
+        return rows, options
+    return [*rows[:index], kept, *rows[index:]], [
+        *options[:index],
+        *build([kept]),
+        *options[index:],
+    ]
+
+
 def _unread_articles(count: int) -> str:
     """``1 unread article`` / ``12 unread articles``, for confirmations."""
     return plural(count, "unread article")
@@ -692,7 +719,10 @@ class MainScreen(SearchMixin, Screen[None]):
         if self._started:
             self.save_state()
 
-    async def _load_headlines(self, keep_id: int | None = None, at_least: int = PAGE_SIZE) -> None:
+    async def _load_headlines(
+        self, keep_id: int | None = None, at_least: int = PAGE_SIZE, keep: Headline | None = None
+    ) -> None:
+        """List the current query; ``keep``: a row to leave in place though it left the query."""
         self._generation += 1
         generation = self._generation
         query = self.current_query()
@@ -707,6 +737,8 @@ class MainScreen(SearchMixin, Screen[None]):
         rows, total, options = await self.tn.store_thread.call(load)
         if generation != self._generation:
             return
+        if keep is not None and query.unread and query.paged:
+            rows, options = _with_kept_row(rows, options, keep, self.headlines.build_options)
         self._show_headlines(rows, total, query, keep_id, options)
 
     def _show_headlines(
@@ -723,7 +755,9 @@ class MainScreen(SearchMixin, Screen[None]):
         self._update_unread()
 
     @work(exclusive=True, group="headlines", exit_on_error=False)
-    async def reload_headlines(self, keep_place: bool = True, extra: int = 0) -> None:
+    async def reload_headlines(
+        self, keep_place: bool = True, extra: int = 0, keep_read_row: bool = False
+    ) -> None:
         """Reload the list for the current query, keeping the highlighted article.
 
         ``extra``: how many articles were added (a refresh's new ones). None of them
@@ -731,6 +765,10 @@ class MainScreen(SearchMixin, Screen[None]):
         reaches a page past where the article can be, not every row loaded so far
         plus ``extra``: after a few refreshes of 10,000 new articles each, that was
         20,000, 30,000... rows read and made into options for a list shown at row 100.
+
+        ``keep_read_row`` (a refresh's reload): with "unread only", the highlighted
+        article stays listed though it was read meanwhile. The reload dropped it and
+        put the cursor back on the top row, under a reader in the middle of the list.
         """
         current = self.headlines.current
         keep = current.id if (keep_place and current) else None
@@ -738,7 +776,8 @@ class MainScreen(SearchMixin, Screen[None]):
         if extra > 0 and self.headlines.highlighted is not None:
             loaded = min(loaded, self.headlines.highlighted + PAGE_SIZE)
         at_least = max(PAGE_SIZE, loaded + extra) if keep_place else PAGE_SIZE
-        await self._load_headlines(keep_id=keep, at_least=at_least)
+        kept = current if (keep_read_row and keep_place and current and current.read) else None
+        await self._load_headlines(keep_id=keep, at_least=at_least, keep=kept)
 
     def show_view(self, view: View, focus_headlines: bool = False) -> None:
         """List ``view``'s headlines (from the section list, ]/[, the palette)."""
@@ -769,7 +808,7 @@ class MainScreen(SearchMixin, Screen[None]):
         generation = self._generation
         build = self.headlines.build_options
         while self.headlines.has_more:
-            offset = len(self.headlines.rows)
+            offset = query.offset_after(self.headlines.rows)
             limit = BOTTOM_PAGE_SIZE if everything else PAGE_SIZE
             # The read connection: a page asked for by a key press (j near the end of
             # the loaded rows) must not wait behind a write; new rows only (append_rows
@@ -1539,7 +1578,7 @@ class MainScreen(SearchMixin, Screen[None]):
         if event.feeds - len(event.failures) - event.skipped > 0:
             self.status.last_refresh = datetime.now(UTC)
         await self._reload_sections()
-        self.reload_headlines(keep_place=True, extra=event.new)
+        self.reload_headlines(keep_place=True, extra=event.new, keep_read_row=True)
         if event.error:
             self.notify(
                 clean_line(event.error), title="Refresh failed", severity="error", timeout=10
