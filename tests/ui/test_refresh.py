@@ -230,3 +230,18 @@ async def test_feeds_skipped_online_are_not_said_to_be_offline(
         messages = [n.message for n in app._notifications]
         assert not any("offline" in m for m in messages), messages
         assert any("1 feed skipped (not due yet, or gone)" in m for m in messages), messages
+
+
+async def test_the_top_line_says_refreshing_before_the_count_is_known(
+    seeded: Env, run_app: RunApp
+) -> None:
+    # A refresh showed "refreshing 0/0" until its first feed was done.
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        screen.status.progress = (0, 0)
+        await settle(pilot)
+        top = screen_text(app).splitlines()[0]
+        assert "refreshing…" in top and "0/0" not in top
+        screen.status.progress = (3, 12)
+        await settle(pilot)
+        assert "refreshing 3/12" in screen_text(app).splitlines()[0]

@@ -56,7 +56,10 @@ class StatusBar(Horizontal):
         state: list[tuple[str, str] | str] = []
         if self.progress is not None:
             done, total = self.progress
-            state.append((f"refreshing {done}/{total}", "bold $tn-warning"))
+            # Until the first feed is done the child has not said how many there are:
+            # "refreshing 0/0" read as a refresh of nothing.
+            label = f"refreshing {done}/{total}" if total else "refreshing…"
+            state.append((label, "bold $tn-warning"))
         elif self.last_refresh is not None:
             age = short_age(self.last_refresh, datetime.now(UTC))
             when = "just now" if age == "now" else (f"{age} ago" if age[-1] in "mh" else age)
