@@ -340,6 +340,23 @@ def test_config_shows_the_values_the_file_sets(
     assert by_key["network.per_host"]["value"] == 4 and by_key["keys"]["value"] == {"star": "x"}
 
 
+def test_config_names_every_file_termnews_keeps(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # README: 'termnews config' says where the files are; it named the config file
+    # and the data dir, not the cache file, the UI state or the cache dir.
+    monkeypatch.setenv("TERMNEWS_CACHE_DIR", str(tmp_path / "rebuildable"))
+    data = Path(os.environ["TERMNEWS_DATA_DIR"])
+    code, out, _ = run(capsys, "config")
+    assert code == 0
+    assert str(data / "termnews.db") in out and str(data / "state.json") in out
+    assert str(tmp_path / "rebuildable") in out
+    shown = json.loads(run(capsys, "config", "--json")[1])
+    assert shown["cache"] == str(data / "termnews.db")
+    assert shown["state_file"] == str(data / "state.json")
+    assert shown["cache_dir"] == str(tmp_path / "rebuildable")
+
+
 def test_small_wording_and_range_slips(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
     run(capsys, "add", str(feeds_dir / "world.xml"))
     # "left out 1 local sources"

@@ -83,6 +83,9 @@ def cmd_config(ctx: Context) -> int:
                 "config_file": str(ctx.locations.config_file),
                 "config_loaded": config.source is not None,
                 "data_dir": str(ctx.locations.data_dir),
+                "cache": str(ctx.locations.db_path),
+                "state_file": str(ctx.locations.state_file),
+                "cache_dir": str(ctx.locations.cache_dir),
                 "options": [
                     {"key": k, "default": d, "help": h, "value": option_value(config, k)}
                     for k, d, h in rows
@@ -93,6 +96,13 @@ def cmd_config(ctx: Context) -> int:
     state = "found" if config.source else "not present (defaults in use)"
     print(f"config file  {ctx.locations.config_file}  [{state}]")
     print(f"data dir     {ctx.locations.data_dir}")
+    # The other files README's "Where data lives" names: "where the files are" left
+    # out the rebuildable ones (TERMNEWS_CACHE_DIR) and the UI state.
+    print(f"  cache      {ctx.locations.db_path}")
+    print(f"  UI state   {ctx.locations.state_file}")
+    print(
+        f"cache dir    {ctx.locations.cache_dir}  (parsed stylesheet, article body; safe to delete)"
+    )
     print()
     for key, default, text in rows:
         print(f"  {key:<30} default {default:<12} {text}")
