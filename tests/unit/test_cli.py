@@ -321,6 +321,21 @@ def test_refresh_section_is_found_in_any_case_and_a_typo_is_an_error(
     assert err.strip() == "termnews: error: no section named 'Wrold' (have: World)"
 
 
+def test_refresh_of_a_feed_outside_the_section_named_is_an_error(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # 'refresh FEED --section OTHER' dropped the feed silently: "0 feeds", exit 0.
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    run(capsys, "add", str(feeds_dir / "tech.atom"), "--section", "Tech")
+    code, out, err = run(capsys, "refresh", "1", "--section", "tech")
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        "termnews: error: feed [1] Fixture World is in section 'World', not 'Tech'"
+    )
+    code, out, err = run(capsys, "refresh", "1", "--section", "world", "--force")
+    assert code == 0 and out.startswith("1 feed:"), (out, err)
+
+
 def test_config_shows_the_values_the_file_sets(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -307,6 +307,13 @@ def _refresh_selection(ctx: Context) -> list[Feed] | None:
             have = ", ".join(names.values()) or "none yet"
             raise NotFoundError(f"no section named {section!r} (have: {have})")
         section = names[section.lower()]
+        # A named feed outside the section was dropped silently: "0 feeds", exit 0.
+        for feed in feeds or ():
+            if feed.section != section:
+                raise NotFoundError(
+                    f"feed [{feed.id}] {clean_line(feed.title)} is in section "
+                    f"'{clean_line(feed.section)}', not '{clean_line(section)}'"
+                )
     if section is not None:
         feeds = [f for f in feeds or ctx.store.feeds_to_check() if f.section == section]
     return feeds
