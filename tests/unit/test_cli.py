@@ -203,6 +203,20 @@ def test_demo_articles_without_network(capsys: pytest.CaptureFixture[str]) -> No
     assert len(sections - {"Guide"}) >= 4
 
 
+@pytest.mark.parametrize("argv", [["feeds", "--version"], ["search", "x", "--version"]])
+def test_version_works_after_the_command_as_the_other_global_flags(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    # README: global flags work before or after the command, --version among them;
+    # after one it was "unrecognized arguments: --version", exit 2.
+    from termnews import __version__
+
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"termnews {__version__}"
+
+
 def test_version_and_help_run_as_processes() -> None:
     env = {**os.environ}
     out = subprocess.run(

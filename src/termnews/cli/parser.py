@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"termnews {__version__}")
     _global_options(parser, suppress=False)
     common = argparse.ArgumentParser(add_help=False)
+    # README lists --version with the flags that work before or after the command;
+    # after one ('termnews feeds --version') it was "unrecognized arguments".
+    common.add_argument("--version", action="version", version=f"termnews {__version__}")
     _global_options(common, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     tui = sub.add_parser("tui", parents=[common], help="open the reader (the default)")
