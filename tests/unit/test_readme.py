@@ -41,7 +41,7 @@ def _documented_text(command: str) -> str:
 def test_every_command_option_is_in_readme() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    common = {"--help", "--data-dir", "--config", "--offline", "--demo"}
+    common = {"--help", "--version", "--data-dir", "--config", "--offline", "--demo"}
     missing = [
         f"{name} {option}"
         for name, command in sub.choices.items()  # type: ignore[union-attr]
