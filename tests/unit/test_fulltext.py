@@ -172,3 +172,28 @@ def test_offline_opens_no_connection(
         main(argv)
     capsys.readouterr()
     assert httpserver.log == []
+
+
+def test_full_text_off_for_a_feed_the_config_lists_says_it_stays_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # 'full-text FEED off' printed "full text off" while [fulltext] feeds in the
+    # config kept fetching its pages on every refresh.
+    import os
+
+    config = Path(os.environ["TERMNEWS_CONFIG"])
+    config.write_text('[fulltext]\nfeeds = ["Fixture World"]\n')
+    feed = tmp_path / "world.xml"
+    feed.write_bytes((feeds_dir / "world.xml").read_bytes())
+    assert main(["add", str(feed)]) == 0
+    capsys.readouterr()
+    assert main(["full-text", "Fixture World", "off"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == (
+        f"termnews: error: full text stays on for [1] Fixture World: {config} lists it "
+        "under [fulltext] feeds; remove it there (termnews never writes your config)"
+    )
+    config.write_text("")
+    assert main(["full-text", "Fixture World", "off"]) == 0
+    assert capsys.readouterr().out.strip() == "full text off for [1] Fixture World"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
 from termnews.cli.argtypes import article_id
@@ -60,6 +61,8 @@ def cmd_fetch_full(ctx: Context) -> int:
 
 def cmd_full_text(ctx: Context) -> int:
     """``termnews full-text FEED on|off``."""
+    from termnews.core.fulltext import wants_full_text  # the fetcher: not at parser build
+
     feed = ctx.store.find_feed(ctx.args.feed)
     if ctx.args.state == "on" and feed.kind == KIND_ARTICLES:
         # Its articles are whole files with file: links; every refresh would only
@@ -70,5 +73,13 @@ def cmd_full_text(ctx: Context) -> int:
         )
         return EXIT_INPUT
     ctx.store.update_feed(feed.id, full_text=int(ctx.args.state == "on"))
+    if ctx.args.state == "off" and wants_full_text(replace(feed, full_text=False), ctx.config):
+        # It said "full text off" while [fulltext] feeds kept fetching pages on refresh.
+        where = clean_line(str(ctx.config.source or ctx.locations.config_file))
+        error_line(
+            f"full text stays on for [{feed.id}] {clean_line(feed.title)}: {where} lists it "
+            "under [fulltext] feeds; remove it there (termnews never writes your config)"
+        )
+        return EXIT_INPUT
     print(f"full text {ctx.args.state} for [{feed.id}] {clean_line(feed.title)}")
     return EXIT_OK
