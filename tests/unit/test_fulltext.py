@@ -197,3 +197,22 @@ def test_full_text_off_for_a_feed_the_config_lists_says_it_stays_on(
     config.write_text("")
     assert main(["full-text", "Fixture World", "off"]) == 0
     assert capsys.readouterr().out.strip() == "full text off for [1] Fixture World"
+
+
+def test_fetch_full_reports_in_the_order_asked(
+    tmp_path: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Articles without a web link were reported first, whatever the order given.
+    httpserver.expect_request("/story").respond_with_data(PAGE, content_type="text/html")
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    data = tmp_path / "data"
+    store, ids = _store_with(
+        data, [httpserver.url_for("/story"), "javascript:void(0)", httpserver.url_for("/gone")]
+    )
+    store.close()
+    (data / "c.db").rename(data / "termnews.db")
+    asked = [ids[2], ids[0], ids[1]]
+    assert main(["fetch-full", *map(str, asked), "--json"]) == 1
+    outcomes = json.loads(capsys.readouterr().out)
+    assert [o["id"] for o in outcomes] == asked
+    assert sorted(o["ok"] for o in outcomes) == [False, False, True]

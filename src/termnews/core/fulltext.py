@@ -97,6 +97,12 @@ def fetch_full_texts(
             store.set_full_text(article_id, markdown, error)
             words = len(markdown.split()) if markdown else 0
             outcomes.append(FullTextOutcome(article_id, markdown is not None, words, error))
+    # In the order asked for: articles without a web link were reported first, so
+    # 'fetch-full 5 6 7 8' (and its --json) came back as 8, 5, 6, 7.
+    order: dict[int, int] = {}
+    for index, article_id in enumerate(article_ids):
+        order.setdefault(article_id, index)
+    outcomes.sort(key=lambda o: order.get(o.article_id, len(order)))
     return outcomes
 
 
