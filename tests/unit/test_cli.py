@@ -466,3 +466,14 @@ def test_an_empty_listing_says_why(
     run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
     code, out, err = run(capsys, "articles", "--starred")
     assert (code, out, err.strip()) == (0, "", "No articles match these filters.")
+
+
+def test_add_offline_says_the_feed_was_not_fetched(capsys: pytest.CaptureFixture[str]) -> None:
+    # 'added [1] URL in General: 0 new articles' read as an empty feed: with
+    # --offline the URL was subscribed unread, its title still the URL.
+    code, out, _ = run(capsys, "--offline", "add", "http://127.0.0.1:9/feed.xml")
+    assert code == 0
+    assert out.strip() == (
+        "added [1] http://127.0.0.1:9/feed.xml in General: "
+        "not fetched (offline); 'termnews refresh' reads it"
+    )

@@ -157,7 +157,7 @@ def _import_local_opml(ctx: Context, path: Path, section: str | None) -> None:
 def cmd_add(ctx: Context) -> int:
     """``termnews add``: subscribe and read the new feed(s) right away."""
     from termnews.core.refresh import refresh
-    from termnews.core.refresh_progress import STATUS_FAILED
+    from termnews.core.refresh_progress import STATUS_FAILED, STATUS_SKIPPED
     from termnews.core.sources.local import is_local_ref
 
     args = ctx.args
@@ -212,6 +212,11 @@ def cmd_add(ctx: Context) -> int:
                 # feed a page or a redirect leads to): it was not added again.
                 verb = "already subscribed:" if outcome.feed_id in before else "added"
                 new = plural(outcome.new, "new article")
+                if outcome.status == STATUS_SKIPPED:
+                    # "0 new articles" read as an empty feed; with --offline it was
+                    # not even looked at (its title is still the URL).
+                    why = clean_line(outcome.error or "skipped")
+                    new = f"not fetched ({why}); 'termnews refresh' reads it"
                 print(f"{verb} [{outcome.feed_id}] {name} in {where}: {new}")
             for warning in outcome.warnings:
                 # On stderr, apart from the "added" line on stdout: name the feed.
