@@ -82,6 +82,22 @@ def test_markdown_title_from_first_h1() -> None:
     assert entry.content.startswith("Some intro text before the heading.")
 
 
+def test_an_opening_h1_that_is_the_title_is_not_repeated_in_the_body(tmp_path: Path) -> None:
+    # The reader and 'show' print the title above the body: a file opening with
+    # its '# Title' showed the headline twice, the second time as a boxed H1.
+    path = tmp_path / "pier.md"
+    path.write_text(
+        "\n# Pier closes for repairs\n\nThe old pier closed on Monday.\n\n# Later\n\nMore.\n",
+        encoding="utf-8",
+    )
+    entry = parse_article_file(path)
+    assert entry.title == "Pier closes for repairs"
+    assert entry.content == "The old pier closed on Monday.\n\n# Later\n\nMore."
+    # A front-matter title different from the opening heading keeps the heading.
+    path.write_text("---\ntitle: Pier news\n---\n# Pier closes\n\nText here.\n")
+    assert parse_article_file(path).content.startswith("# Pier closes")
+
+
 def test_markdown_title_from_file_name() -> None:
     entry = parse("untitled_field-notes.md")
     assert entry.title == "Untitled field notes"
