@@ -110,6 +110,23 @@ def test_saved_searches_from_config_and_cli(
 
 
 @pytest.mark.usefixtures("subscribed")
+def test_saving_under_a_name_the_config_has_warns_that_the_config_wins(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # '--save Bridges' said "saved search 'Bridges': processor" and nothing more,
+    # while the config's Bridges (which wins on a clash) went on being the one used.
+    config = Path(os.environ["TERMNEWS_CONFIG"])
+    config.write_text('[search.saved]\nBridges = "bridge"\n')
+    code, _, err = run(capsys, "search", "processor", "--save", "Bridges")
+    assert code == 0
+    assert err.splitlines()[1] == (
+        f"termnews: warning: the config file ({config}) has a saved search 'Bridges' "
+        "too; it wins: bridge"
+    )
+    assert "warning" not in run(capsys, "search", "processor", "--save", "Chips")[2]
+
+
+@pytest.mark.usefixtures("subscribed")
 @pytest.mark.parametrize(
     ("argv", "message"),
     [(["bridge", "--save", ""], "a saved search needs a name"), (["--forget", ""], "no saved")],

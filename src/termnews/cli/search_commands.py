@@ -168,6 +168,14 @@ def cmd_search(ctx: Context) -> int:
     if args.save is not None:  # save_search refuses an empty name
         saved = searching.save_search(ctx.store, args.save, text)
         notice_line(f"saved search {saved.name!r}: {saved.query}")
+        if saved.name in ctx.config.search.saved:
+            # The config wins on a name clash: the saved query was never the one used
+            # (the reader's S says so; this said nothing).
+            where = ctx.config.source or ctx.locations.config_file
+            notice_line(
+                f"warning: the config file ({where}) has a saved search {saved.name!r} "
+                f"too; it wins: {clean_line(ctx.config.search.saved[saved.name])}"
+            )
     report = sync_mute_rules(ctx.store, ctx.config)
     for problem in report.errors or compile_rules(ctx.config.search.mute)[1]:
         notice_line(problem)
