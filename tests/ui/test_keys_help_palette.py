@@ -147,6 +147,31 @@ async def test_a_key_remapped_onto_another_commands_key_is_reported(
         assert "quit" in shared[0]
 
 
+async def test_a_default_key_given_to_another_command_moves_to_it(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """``star = "j"``: j starred, yet the help screen still listed j for Down."""
+    seeded.write_config('[keys]\nstar = "j"\n')
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await settle(pilot)
+        notes = [n.message for n in app._notifications if "now runs" in n.message]
+        assert notes == ["Key j now runs star ([keys]); down keeps ↓"]
+        assert not [n for n in app._notifications if "is bound to" in n.message]
+        assert app.keymap_in_force()["down"] == "down"
+        await pilot.press("down")
+        await settle(pilot)
+        assert screen.headlines.highlighted == 1
+        await pilot.press("j")
+        await settle(pilot)
+        assert screen.headlines.highlighted == 1 and screen.headlines.rows[1].starred
+        await pilot.press("question_mark")
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        down = next(line for line in lines if "Move down in the focused pane" in line)
+        assert "j /" not in down and "↓" in down
+
+
 async def test_an_empty_key_in_the_keymap_is_reported_and_the_default_kept(
     seeded: Env, run_app: RunApp
 ) -> None:

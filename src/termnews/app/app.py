@@ -24,7 +24,9 @@ from termnews.app.body_cache import ParsedBodyCache, body_cache
 from termnews.app.browser import open_in_browser
 from termnews.app.commands import (
     app_bindings,
+    claimed_keys,
     display_key,
+    display_keys,
     effective_keys,
     shared_keys,
     unknown_ids,
@@ -180,7 +182,17 @@ class TermnewsApp(App[None]):
                 f"No key given for {', '.join(clean_line(e) for e in empty)} in [keys]: "
                 "the default keys are kept"
             )
-        self._user_keymap = {k: v for k, v in keymap.items() if k not in bad and k not in empty}
+        user = {k: v for k, v in keymap.items() if k not in bad and k not in empty}
+        self._user_keymap, lost = claimed_keys(user)
+        for command_id, keys in sorted(lost.items()):
+            for key in keys:
+                new_owner = " and ".join(
+                    i for i, v in user.items() if key in {k.strip() for k in v.split(",")}
+                )
+                self._keymap_warning(
+                    f"Key {clean_line(display_key(key))} now runs {new_owner} ([keys]); "
+                    f"{command_id} keeps {display_keys(self._user_keymap[command_id])}"
+                )
         for key, ids in sorted(shared_keys(self._user_keymap).items()):
             self._keymap_warning(
                 f"Key {clean_line(display_key(key))} is bound to {' and '.join(ids)} in [keys]:"

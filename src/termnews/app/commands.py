@@ -177,6 +177,29 @@ def shared_keys(keymap: Mapping[str, str]) -> dict[str, list[str]]:
     return {key: ids for key, ids in owners.items() if len(ids) > 1}
 
 
+def claimed_keys(keymap: Mapping[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The keymap plus the defaults the user's keys take over; and what each command lost.
+
+    ``star = "j"`` bound j to both Down and Star: j starred, and the help screen
+    still listed j for Down. A key the user names now leaves the default keys of
+    every command the user did not remap, as long as that command keeps another
+    key (Down keeps ↓); a command it would leave keyless keeps its keys, and the
+    clash is reported by :func:`shared_keys`.
+    """
+    named = {k.strip() for keys in keymap.values() for k in keys.split(",") if k.strip()}
+    claimed = dict(keymap)
+    lost: dict[str, list[str]] = {}
+    for command in KEY_COMMANDS:
+        if command.id in keymap:
+            continue
+        keys = [k.strip() for k in command.keys.split(",")]
+        kept = [k for k in keys if k not in named]
+        if kept and len(kept) < len(keys):
+            claimed[command.id] = ",".join(kept)
+            lost[command.id] = [k for k in keys if k in named]
+    return claimed, lost
+
+
 def effective_keys(keymap: Mapping[str, str]) -> dict[str, str]:
     """Binding id -> the keys in force after the user's remapping."""
     return {c.id: keymap.get(c.id, c.keys) for c in KEY_COMMANDS}
