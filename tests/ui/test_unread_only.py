@@ -7,6 +7,7 @@ from pathlib import Path
 from tests.ui.conftest import Env, RunApp, main_screen, settle, wait_for
 
 from termnews.app.headline_query import PAGE_SIZE
+from termnews.app.search_views import saved_section
 from termnews.app.widgets.section_list import View
 from termnews.core.refresh import refresh
 
@@ -90,3 +91,26 @@ async def test_a_refresh_in_unread_only_keeps_the_open_article_and_the_place(
         assert titles == sorted(titles) and opened.title in titles
         assert screen.headlines.highlighted == 3  # one new row above it
         assert all(not h.read for h in screen.headlines.rows if h.id != opened.id)
+
+
+async def test_reading_in_a_saved_unread_search_skips_nothing_of_the_next_pages(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    # The same skip, in a saved search whose own query says is:unread.
+    feed = tmp_path / "wire.xml"
+    _write_feed(feed, 450)
+    _subscribe(env, feed)
+    env.write_config('[search.saved]\n"Wire unread" = "story is:unread"\n')
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        screen.show_view(View(saved_section("Wire unread")), focus_headlines=True)
+        await settle(pilot)
+        listed = {h.title for h in screen.headlines.rows if not h.read}
+        assert len(listed) >= PAGE_SIZE - 1
+        for _ in range(5):
+            await pilot.press("enter", "j")
+            await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        titles = {h.title for h in screen.headlines.rows}
+        assert listed <= titles and len(titles) >= 449

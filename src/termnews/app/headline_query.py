@@ -86,13 +86,18 @@ class HeadlineQuery:
         With "unread only" (or in Starred) a row read (unstarred) since it was loaded
         stays in the list but no longer counts in the query's order: an offset of
         every loaded row skipped as many unread articles the next page never showed.
+        A saved search's own ``is:unread`` / ``is:starred`` count the same way.
         """
+        unread = self.unread
         starred = self.section == VirtualSection.STARRED.value and not self.saved_query
-        if not (self.unread or starred):
+        if self.saved_query:
+            query = self._search()
+            if query is not None:
+                unread = unread or query.unread is True
+                starred = query.starred is True
+        if not (unread or starred):
             return len(loaded)
-        return sum(
-            1 for h in loaded if (h.starred or not starred) and (not h.read or not self.unread)
-        )
+        return sum(1 for h in loaded if (h.starred or not starred) and (not h.read or not unread))
 
     def page(self, store: Store, offset: int, limit: int = PAGE_SIZE) -> list[Headline]:
         """Rows ``offset`` .. ``offset + limit`` (plain queries only)."""
