@@ -477,3 +477,20 @@ def test_add_offline_says_the_feed_was_not_fetched(capsys: pytest.CaptureFixture
         "added [1] http://127.0.0.1:9/feed.xml in General: "
         "not fetched (offline); 'termnews refresh' reads it"
     )
+
+
+def test_sections_apart_only_by_case_are_each_reachable_by_section(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # A folder gives 'tech / chips', an OPML list 'Tech / Chips': two sections. The
+    # case-folded lookup of --section always found the same one of them.
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "Tech / Chips")
+    run(capsys, "add", str(feeds_dir / "tech.atom"), "--section", "tech / chips")
+    for name in ("Tech / Chips", "tech / chips"):
+        code, out, _ = run(capsys, "articles", "--section", name, "--json")
+        assert code == 0 and {a["section"] for a in json.loads(out)} == {name}
+        code, out, _ = run(capsys, "refresh", "--section", name, "--json", "--force")
+        assert code == 0
+        assert len(json.loads(out)["feeds"]) == 1
+    code, out, _ = run(capsys, "articles", "--section", "TECH / CHIPS", "--json")
+    assert code == 0 and json.loads(out)  # any case still finds one of them

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from termnews.cli.argtypes import article_id, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
-from termnews.cli.output import age, article_json, error_line, print_json
+from termnews.cli.output import age, article_json, error_line, print_json, section_named
 from termnews.core.models import Article
 from termnews.core.text import clean_block, clean_line
 
@@ -50,11 +50,12 @@ def cmd_articles(ctx: Context) -> int:
     feed_id = ctx.store.find_feed(args.feed).id if args.feed else None
     section = args.section
     if section:
-        names = {s.name.lower(): s.name for s in ctx.store.sections()}
-        if section.lower() not in names:
-            error_line(f"no section named {section!r} (have: {', '.join(names.values())})")
+        names = [s.name for s in ctx.store.sections()]
+        found = section_named(names, section)
+        if found is None:
+            error_line(f"no section named {section!r} (have: {', '.join(names)})")
             return EXIT_INPUT
-        section = names[section.lower()]
+        section = found
     articles = ctx.store.articles(
         section=section,
         feed_id=feed_id,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
-from termnews.cli.output import error_line, feed_json, iso, notice_line, print_json
+from termnews.cli.output import error_line, feed_json, iso, notice_line, print_json, section_named
 from termnews.core.errors import NotFoundError, SourceError
 from termnews.core.models import Feed
 from termnews.core.refresh_progress import FORMAT_JSONL, LineWriter
@@ -307,11 +307,12 @@ def _refresh_selection(ctx: Context) -> list[Feed] | None:
         # Typed by a person: any case, and a name that matches nothing is an error,
         # as for 'articles --section' (it refreshed "0 feeds" and exited 0). The
         # reader's child (--progress) keeps exact names: its section may be gone.
-        names = {name.lower(): name for name in ctx.store.section_names()}
-        if section.lower() not in names:
-            have = ", ".join(names.values()) or "none yet"
+        names = list(ctx.store.section_names())
+        found = section_named(names, section)
+        if found is None:
+            have = ", ".join(names) or "none yet"
             raise NotFoundError(f"no section named {section!r} (have: {have})")
-        section = names[section.lower()]
+        section = found
         # A named feed outside the section was dropped silently: "0 feeds", exit 0.
         for feed in feeds or ():
             if feed.section != section:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,12 +17,34 @@ from termnews.core.dates import short_age as age
 from termnews.core.models import Article, Feed
 from termnews.core.text import clean_line
 
-__all__ = ["age", "article_json", "error_line", "feed_json", "iso", "notice_line", "print_json"]
+__all__ = [
+    "age",
+    "article_json",
+    "error_line",
+    "feed_json",
+    "iso",
+    "notice_line",
+    "print_json",
+    "section_named",
+]
 
 
 def error_line(message: str) -> None:
     """One readable error line on stderr."""
     print(f"termnews: error: {clean_line(message)}", file=sys.stderr)
+
+
+def section_named(names: Sequence[str], wanted: str) -> str | None:
+    """The section ``wanted`` names: its exact name first, else one in any case.
+
+    Sections that differ only in case are apart (a folder's ``tech / chips`` and an
+    OPML list's ``Tech / Chips``); a case-folded lookup alone always found the same
+    one of them, and ``--section`` could never reach the other.
+    """
+    if wanted in names:
+        return wanted
+    folded = wanted.casefold()
+    return next((name for name in names if name.casefold() == folded), None)
 
 
 def notice_line(message: str) -> None:
