@@ -494,3 +494,14 @@ def test_sections_apart_only_by_case_are_each_reachable_by_section(
         assert len(json.loads(out)["feeds"]) == 1
     code, out, _ = run(capsys, "articles", "--section", "TECH / CHIPS", "--json")
     assert code == 0 and json.loads(out)  # any case still finds one of them
+
+
+def test_a_refresh_with_no_subscriptions_says_how_to_add_some(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A new user's first 'termnews refresh' said "0 feeds: 0 new articles, ..." only.
+    code, out, err = run(capsys, "refresh")
+    assert code == 0 and out.startswith("0 feeds:")
+    assert "termnews add URL_OR_PATH" in err and "termnews import --starter" in err
+    code, out, err = run(capsys, "refresh", "--json")
+    assert code == 0 and json.loads(out)["feeds"] == [] and err == ""

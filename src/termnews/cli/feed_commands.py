@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 # imported inside the commands that use them, keeping `termnews articles` and the reader quick.
 
 
+NO_FEEDS_HINT = (
+    "No subscriptions yet. Add one with: termnews add URL_OR_PATH [--section NAME]\n"
+    "or start with well-known news feeds: termnews import --starter"
+)
+"""What ``feeds`` and a ``refresh`` of nothing say to a user with no feeds."""
+
+
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add the subscription subcommands."""
     p = sub.add_parser("add", parents=parents, help="subscribe to a feed URL, file or directory")
@@ -245,8 +252,7 @@ def cmd_feeds(ctx: Context) -> int:
         print_json([feed_json(f) for f in feeds])
         return EXIT_OK
     if not feeds:
-        print("No subscriptions yet. Add one with: termnews add URL_OR_PATH [--section NAME]")
-        print("or start with well-known news feeds: termnews import --starter")
+        print(NO_FEEDS_HINT)
         return EXIT_OK
     section = None
     for f in feeds:
@@ -402,4 +408,7 @@ def cmd_refresh(ctx: Context) -> int:
             f"updated, {t['not_modified']} not modified, {t['unchanged']} unchanged, "
             f"{t['failed']} failed" + _skipped_note(t["skipped"], ctx.offline)
         )
+        if not t["feeds"] and feeds is None and not ctx.store.feeds():
+            # A first 'termnews refresh' said "0 feeds: 0 new articles, ..." and no more.
+            print(NO_FEEDS_HINT, file=sys.stderr)
     return EXIT_SOURCES_FAILED if report.failed else EXIT_OK
