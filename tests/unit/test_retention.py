@@ -65,3 +65,25 @@ def test_no_rules_removes_nothing(tmp_path: Path) -> None:
         store.ingest(feed.id, _entries([400, 800]))
         assert cleanup(store, RetentionConfig()).removed == 0
         assert len(store.articles()) == 2
+
+
+def test_articles_after_a_cleanup_of_the_newest_ids_are_indexed(tmp_path: Path) -> None:
+    # The ids a cleanup frees at the top are handed out again: below the full-text
+    # index's mark, those articles were never indexed (settle_watermarks).
+    from termnews.core.search import search
+
+    with Store.open(tmp_path / "c.db") as store:
+        feed, _ = store.add_feed("https://a.example/rss")
+        store.ingest(feed.id, _entries([1, 2]))
+        old, _ = store.add_feed("https://old.example/rss")
+        store.ingest(old.id, _entries([80, 90]))  # the highest ids, and the oldest
+        store.index_pending()
+        store.mark_all_read()
+        assert cleanup(store, RetentionConfig(max_age_days=30, keep_unread_days=0)).removed == 2
+        store.ingest(
+            old.id,
+            ParsedFeed("F", (EntryData(guid="n1", link=None, title="Lighthouse restored"),)),
+        )
+        store.index_pending()
+        assert [h.title for h in search(store, "lighthouse")] == ["Lighthouse restored"]
+        store.conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")

@@ -164,3 +164,34 @@ def test_mute_rules_from_config_hide_results(capsys: pytest.CaptureFixture[str])
     assert [h["muted"] for h in shown] == [True]
     listed = json.loads(run(capsys, "articles", "--json")[1])
     assert "Harbour bridge reopens after repairs" not in [a["title"] for a in listed]
+
+
+def test_removing_the_newest_feed_leaves_later_articles_searchable_and_the_cache_sound(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # Article ids are rowids: removing the feed just added handed its ids to the next
+    # feed's articles, below the full-text index's mark, so they were never indexed
+    # (nor muted, nor grouped); removing that feed too then took from the index what
+    # was never in it, and the next search moved the whole cache aside as damaged.
+    import sqlite3
+
+    Path(os.environ["TERMNEWS_CONFIG"]).write_text('[search]\nmute = ["processor"]\n')
+    assert run(capsys, "add", str(feeds_dir / "world.xml"))[0] == 0
+    assert run(capsys, "add", str(feeds_dir / "news.json"))[0] == 0
+    assert run(capsys, "remove", "Fixture JSON")[0] == 0
+    assert run(capsys, "add", str(feeds_dir / "tech.atom"))[0] == 0
+    code, out, _ = run(capsys, "search", "markup", "--json")
+    assert code == 0 and [h["title"] for h in json.loads(out)] == [
+        "[bold]Markup[/] in a title stays text"
+    ]
+    # The mute rule reached the new articles too.
+    code, out, _ = run(capsys, "search", "is:muted", "--json")
+    assert [h["title"] for h in json.loads(out)] == ["Chipmaker unveils low-power processor"]
+    assert run(capsys, "remove", "Fixture Tech")[0] == 0
+    code, out, err = run(capsys, "search", "bridge", "--json")
+    assert code == 0 and len(json.loads(out)) == 1, err
+    data = Path(os.environ["TERMNEWS_DATA_DIR"])
+    assert not [p.name for p in data.iterdir() if "broken" in p.name]
+    db = sqlite3.connect(data / "termnews.db")
+    db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+    db.close()

@@ -63,6 +63,7 @@ def cleanup(
             marks = ",".join("?" * len(chunk))
             store.fts_forget_ids(conn, chunk)
             conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
+        store.settle_watermarks(conn)
     if vacuum:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.conn.execute("VACUUM")

@@ -43,6 +43,8 @@ from termnews.core.store.rows import (
 )
 from termnews.core.text import clean_line
 
+WATERMARKS = ("fts_indexed_upto", "mute_applied_upto", "related_indexed_upto")
+"""``meta`` keys marking the highest article id a later pass has already taken up."""
 _HEADLINE_COLUMNS = (
     "a.id, a.feed_id, f.title AS feed_title, a.section, a.title, a.published, a.updated,"
     " a.fetched_at, a.read, a.starred, s.story_id"
@@ -408,6 +410,7 @@ class Store:
         with self.transaction() as conn:
             self._fts_forget(conn, "feed_id = ?", (feed_id,))
             n = conn.execute("DELETE FROM articles WHERE feed_id = ?", (feed_id,)).rowcount
+            self.settle_watermarks(conn)
             conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
             conn.execute("DELETE FROM sections WHERE name NOT IN (SELECT section FROM feeds)")
         return int(n)
@@ -598,6 +601,25 @@ class Store:
             "INSERT INTO articles_fts(articles_fts, rowid, title, summary, content) "
             f"SELECT 'delete', id, title, summary, content FROM articles WHERE {where} AND id <= ?",
             (*params, upto),
+        )
+
+    @staticmethod
+    def settle_watermarks(conn: sqlite3.Connection) -> None:
+        """After articles are deleted: no "processed up to" mark above the highest id left.
+
+        Article ids are SQLite rowids, which hand a new article the highest id in use
+        plus one: once the newest articles are deleted (a feed just added is removed),
+        the next ones get their ids again. The full-text index, the mute rules and
+        related stories each take up the articles above their mark, so those were
+        never indexed, muted or grouped, and a later delete of them took from the
+        index what was never in it: the next search found the cache "damaged" and
+        moved it aside (add A, add B, remove B, add C, remove C, search).
+        """
+        top = int(conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+        conn.execute(
+            f"UPDATE meta SET value = ? WHERE key IN ({','.join('?' * len(WATERMARKS))})"
+            " AND CAST(value AS INTEGER) > ?",
+            (str(top), *WATERMARKS, top),
         )
 
     def fts_forget_ids(self, conn: sqlite3.Connection, ids: Sequence[int]) -> None:
