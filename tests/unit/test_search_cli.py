@@ -195,3 +195,32 @@ def test_removing_the_newest_feed_leaves_later_articles_searchable_and_the_cache
     db = sqlite3.connect(data / "termnews.db")
     db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
     db.close()
+
+
+def test_a_cache_that_missed_articles_neither_breaks_nor_stays_unsearchable(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    # A cache written before the marks were settled holds articles below the index's
+    # mark that the index never took: removing their feed must not corrupt the index,
+    # and 'termnews cleanup' indexes those it still has.
+    import sqlite3
+
+    data = Path(os.environ["TERMNEWS_DATA_DIR"])
+    assert run(capsys, "add", str(feeds_dir / "world.xml"))[0] == 0
+    db = sqlite3.connect(data / "termnews.db")
+    with db:  # as an older version left it: the mark above articles not indexed yet
+        db.execute("UPDATE meta SET value = '100' WHERE key = 'fts_indexed_upto'")
+    db.close()
+    assert run(capsys, "add", str(feeds_dir / "tech.atom"))[0] == 0
+    assert run(capsys, "add", str(feeds_dir / "news.json"))[0] == 0
+    assert json.loads(run(capsys, "search", "chipmaker", "--json")[1]) == []
+    assert run(capsys, "remove", "Fixture JSON")[0] == 0
+    code, out, err = run(capsys, "search", "bridge", "--json")
+    assert code == 0 and len(json.loads(out)) == 1, err
+    assert not [p.name for p in data.iterdir() if "broken" in p.name]
+    assert run(capsys, "cleanup", "--no-vacuum")[0] == 0
+    hits = json.loads(run(capsys, "search", "chipmaker", "--json")[1])
+    assert [h["title"] for h in hits] == ["Chipmaker unveils low-power processor"]
+    db = sqlite3.connect(data / "termnews.db")
+    db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+    db.close()

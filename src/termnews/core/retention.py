@@ -64,6 +64,7 @@ def cleanup(
             store.fts_forget_ids(conn, chunk)
             conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
         store.settle_watermarks(conn)
+        store.index_missed(conn)
     if vacuum:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.conn.execute("VACUUM")

@@ -593,13 +593,20 @@ class Store:
 
     @staticmethod
     def _fts_forget(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> None:
-        """Remove already-indexed rows from the external-content FTS index."""
+        """Remove already-indexed rows from the external-content FTS index.
+
+        Only rows the index holds (``articles_fts_docsize`` has one row per indexed
+        article): a 'delete' of a row never indexed corrupts an FTS5 index, and the
+        next search then found the cache damaged. Caches written before
+        :meth:`settle_watermarks` can hold such rows below the mark.
+        """
         upto = int(
             conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0]
         )
         conn.execute(
             "INSERT INTO articles_fts(articles_fts, rowid, title, summary, content) "
-            f"SELECT 'delete', id, title, summary, content FROM articles WHERE {where} AND id <= ?",
+            f"SELECT 'delete', id, title, summary, content FROM articles WHERE {where} AND id <= ?"
+            " AND id IN (SELECT id FROM articles_fts_docsize)",
             (*params, upto),
         )
 
@@ -621,6 +628,24 @@ class Store:
             " AND CAST(value AS INTEGER) > ?",
             (str(top), *WATERMARKS, top),
         )
+
+    @staticmethod
+    def index_missed(conn: sqlite3.Connection) -> int:
+        """Index the articles below the mark the index does not hold; returns how many.
+
+        Those a cache written before :meth:`settle_watermarks` missed (run by
+        ``termnews cleanup``: one pass over the ids, not for every refresh).
+        """
+        upto = int(
+            conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0]
+        )
+        cur = conn.execute(
+            "INSERT INTO articles_fts(rowid, title, summary, content) "
+            "SELECT id, title, summary, content FROM articles WHERE id <= ?"
+            " AND id NOT IN (SELECT id FROM articles_fts_docsize)",
+            (upto,),
+        )
+        return int(cur.rowcount)
 
     def fts_forget_ids(self, conn: sqlite3.Connection, ids: Sequence[int]) -> None:
         """Drop these articles from the FTS index before they are deleted."""
