@@ -131,6 +131,24 @@ def smoke(tmp: Path) -> list[list[str]]:
         )
     finally:
         session.quit()
+
+    import memory_soak
+
+    soak = memory_soak.soak(
+        tmp / "soak", blocks=2, rounds=2, refresh_every=1, feeds=FEEDS, items=ITEMS
+    )
+    samples_taken = soak["samples"]
+    expect(
+        len(samples_taken) == 3 and samples_taken[-1]["refreshes"] == 1,
+        f"memory soak did not run its blocks and refresh: {samples_taken}",
+    )
+    rows.append(
+        [
+            "memory soak (2 blocks, 1 refresh)",
+            f"own {samples_taken[0]['anon_mib']:.0f} -> {samples_taken[-1]['anon_mib']:.0f} MB",
+            f"RSS {samples_taken[-1]['rss_mib']:.0f} MB",
+        ]
+    )
     return rows
 
 
