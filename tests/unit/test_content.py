@@ -598,3 +598,18 @@ def test_outlet_name_keeps_the_part_before_a_section_separator(
     title: str | None, outlet: str
 ) -> None:
     assert outlet_name(title) == outlet
+
+
+def test_superscripts_and_subscripts_keep_their_meaning_on_one_line() -> None:
+    # Flattened into the line these read as other numbers: "x2", "10-6", "H2O".
+    markdown = html_to_markdown(
+        "<p>x<sup>2</sup>, 10<sup>-6</sup> m, H<sub>2</sub>O, x<sup>n+1</sup>.</p>", BASE
+    )
+    assert markdown == "x², 10⁻⁶ m, H₂O, xⁿ⁺¹."
+
+
+def test_scripts_without_raised_forms_stay_plain_text() -> None:
+    # Ordinals and footnote links have no single raised form: kept as before.
+    assert html_to_markdown("<p>the 21<sup>st</sup> century</p>", BASE) == "the 21st century"
+    assert "[1](" in html_to_markdown('<p>x<sup><a href="/n">1</a></sup></p>', BASE)
+    assert html_to_text("<p>H<sub>2</sub>O</p>") == "H2O"  # search still finds "H2O"

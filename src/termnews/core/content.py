@@ -70,6 +70,11 @@ _STRONG = frozenset({"b", "strong"})
 _EMPHASIS = frozenset({"i", "em", "cite", "dfn", "var"})
 _STRIKE = frozenset({"del", "s", "strike"})
 _CODE = frozenset({"code", "kbd", "samp", "tt"})
+_SUPERSCRIPT = str.maketrans("0123456789+-\u2212=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
+_SUBSCRIPT = str.maketrans("0123456789+-\u2212=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
+"""Raised and lowered characters for ``<sup>``/``<sub>`` text: Markdown has no
+such mark, and flattened to the line, "x<sup>2</sup>" read as "x2" and
+"10<sup>6</sup>" as the wrong number "106"."""
 
 _SHARE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social-?(?:links|share|icons|buttons)|"
@@ -652,12 +657,30 @@ class _Renderer:
                 tick = "`" * (longest + 1)
                 pad = " " if code.startswith("`") or code.endswith("`") else ""
                 out.append(f"{tick}{pad}{code}{pad}{tick}")
+        elif tag in ("sup", "sub") and len(el) == 0 and self._scripted(el, tag, out):
+            return
         elif tag == "q":
             out.append("“")
             self._children_inline(el, out, depth)
             out.append("”")
         else:
             self._children_inline(el, out, depth)
+
+    @staticmethod
+    def _scripted(el: etree._Element, tag: str, out: list[str]) -> bool:
+        """Append ``el``'s text raised (``sup``) or lowered (``sub``) if every
+        character has such a form; else append nothing and say so.
+
+        Why: the terminal cannot raise text, and run into the line, exponents,
+        chemical formulas and footnote numbers change meaning ("x2", "106").
+        Text without such forms ("21<sup>st</sup>") reads fine as it is.
+        """
+        text = (el.text or "").strip()
+        table = _SUPERSCRIPT if tag == "sup" else _SUBSCRIPT
+        if not text or any(ord(ch) not in table for ch in text):
+            return False
+        out.append(text.translate(table))
+        return True
 
     def _children_inline(self, el: etree._Element, out: list[str], depth: int) -> None:
         if depth > _MAX_DEPTH:
