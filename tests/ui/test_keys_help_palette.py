@@ -134,6 +134,23 @@ async def test_the_footer_shows_only_keys_that_fit_whole(seeded: Env, run_app: R
         assert hidden.description in str(footer.render())
 
 
+async def test_a_narrow_footer_keeps_the_help_key(seeded: Env, run_app: RunApp) -> None:
+    """At 60 columns the line ended before "? Help": nothing said how to find the rest."""
+    async with run_app(seeded, size=(60, 20)) as (app, pilot):
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        shown = footer.shown()
+        line = str(footer.render())
+        assert len(shown) < len(footer.items)
+        assert shown[-1].description == "Help" and line.rstrip().endswith("? Help")
+        assert all(item.end <= 60 for item in shown)
+        # The moved item is where it is drawn: a click on it opens help.
+        assert footer.item_at(shown[-1].start) == shown[-1]
+        await pilot.click(KeyFooter, offset=(shown[-1].start + 1, 0))
+        await settle(pilot)
+        assert app.screen.__class__.__name__ != "MainScreen"
+
+
 async def test_a_key_remapped_onto_another_commands_key_is_reported(
     seeded: Env, run_app: RunApp
 ) -> None:

@@ -13,7 +13,7 @@ disabled, a click runs the key, and hovering shows the binding's tooltip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.content import Content
@@ -25,12 +25,17 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
+HELP_ACTION = "help"
+"""The action of the help key, which the footer keeps when it cannot show every key."""
+
+
 @dataclass(frozen=True, slots=True)
 class FooterItem:
     """One key as shown: where it starts and ends on the line, and what it does."""
 
     key: str
     """The key pressed when the item is clicked (Textual's name for it)."""
+    action: str
     display: str
     description: str
     tooltip: str
@@ -98,6 +103,7 @@ class KeyFooter(Widget, can_focus=False):
             out.append(
                 FooterItem(
                     key=binding.key,
+                    action=binding.action,
                     display=display,
                     description=binding.description,
                     tooltip=active.tooltip or binding.description,
@@ -116,7 +122,28 @@ class KeyFooter(Widget, can_focus=False):
         all; the ones left out are still listed by help (``?``) and the palette.
         """
         width = self.size.width
-        return tuple(item for item in self.items if item.end <= width)
+        fit = tuple(item for item in self.items if item.end <= width)
+        if len(fit) == len(self.items):
+            return fit
+        # Help is how the keys left out are found: it stays, in place of the last
+        # ones that fit (at 60 columns the line ended before "? Help").
+        help_item = next((i for i in self.items if i.action == HELP_ACTION), None)
+        if help_item is None or help_item in fit:
+            return fit
+        help_width = help_item.end - help_item.start
+        kept: list[FooterItem] = []
+        x = 0
+        for item in self.items:
+            item_width = item.end - item.start
+            if item is help_item:
+                continue
+            if x + item_width + help_width > width:
+                break
+            kept.append(replace(item, start=x, end=x + item_width))
+            x += item_width
+        if x + help_width <= width:
+            kept.append(replace(help_item, start=x, end=x + help_width))
+        return tuple(kept)
 
     def render(self) -> Content:
         key_style = self.get_visual_style("key-footer--key")
