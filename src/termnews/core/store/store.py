@@ -592,6 +592,13 @@ class Store:
     # ---------------------------------------------------------------- FTS
 
     @staticmethod
+    def _fts_upto(conn: sqlite3.Connection) -> int:
+        """The highest article id the full-text index has taken up (its watermark)."""
+        return int(
+            conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0]
+        )
+
+    @staticmethod
     def _fts_forget(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> None:
         """Remove already-indexed rows from the external-content FTS index.
 
@@ -600,9 +607,7 @@ class Store:
         next search then found the cache damaged. Caches written before
         :meth:`settle_watermarks` can hold such rows below the mark.
         """
-        upto = int(
-            conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0]
-        )
+        upto = Store._fts_upto(conn)
         conn.execute(
             "INSERT INTO articles_fts(articles_fts, rowid, title, summary, content) "
             f"SELECT 'delete', id, title, summary, content FROM articles WHERE {where} AND id <= ?"
@@ -636,9 +641,7 @@ class Store:
         Those a cache written before :meth:`settle_watermarks` missed (run by
         ``termnews cleanup``: one pass over the ids, not for every refresh).
         """
-        upto = int(
-            conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0]
-        )
+        upto = Store._fts_upto(conn)
         cur = conn.execute(
             "INSERT INTO articles_fts(rowid, title, summary, content) "
             "SELECT id, title, summary, content FROM articles WHERE id <= ?"
@@ -654,9 +657,7 @@ class Store:
 
     @staticmethod
     def _fts_add(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> None:
-        upto = int(
-            conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()[0]
-        )
+        upto = Store._fts_upto(conn)
         conn.execute(
             "INSERT INTO articles_fts(rowid, title, summary, content) "
             f"SELECT id, title, summary, content FROM articles WHERE {where} AND id <= ?",
