@@ -80,6 +80,79 @@ class HeadlineQuery:
         total = store.count(**self._args())  # type: ignore[arg-type]
         return rows, max(total, len(rows))
 
+    def count(self, store: Store) -> int:
+        """How many rows the query lists now (paged queries)."""
+        if self.saved_query:
+            query = self._search()
+            if query is None:
+                return 0
+            from termnews.core.search import counts
+
+            return counts(store, query, include_muted=self.include_muted)[0]
+        return store.count(**self._args())  # type: ignore[arg-type]
+
+    def last_page(self, store: Store, limit: int = PAGE_SIZE) -> tuple[list[Headline], int, int]:
+        """The last ``limit`` rows, the total and the first row's offset (for ``G``)."""
+        total = self.count(store)
+        if self.saved_query:
+            start = max(0, total - limit)
+            rows = self.page(store, start, limit)
+        else:
+            rows = store.headlines_beside(None, older=False, limit=limit, **self._args())  # type: ignore[arg-type]
+            start = max(0, total - len(rows))
+        return rows, max(total, start + len(rows)), start
+
+    def next_page(
+        self, store: Store, loaded: Sequence[Headline], start: int, limit: int = PAGE_SIZE
+    ) -> list[Headline]:
+        """The rows below ``loaded`` (a window whose first row is at offset ``start``)."""
+        if self.saved_query or not loaded:
+            return self.page(store, start + self.offset_after(loaded), limit)
+        return store.headlines_beside(loaded[-1].id, older=True, limit=limit, **self._args())  # type: ignore[arg-type]
+
+    def previous_page(
+        self, store: Store, first: Headline, start: int, limit: int = PAGE_SIZE
+    ) -> tuple[list[Headline], int]:
+        """Up to ``limit`` rows above ``first`` (at offset ``start``), and their first's offset.
+
+        A plain query's rows come by keyset and the offset is counted from ``start``;
+        one row more than needed is read to know whether any lie above the page (the
+        query may have gained rows above since ``start`` was known): then the offset
+        stays above 0, so they remain reachable.
+        """
+        if self.saved_query:
+            begin = max(0, start - limit)
+            rows = self.page(store, begin, start - begin)
+            return rows, begin if len(rows) == start - begin else 0
+        rows = store.headlines_beside(first.id, older=False, limit=limit + 1, **self._args())  # type: ignore[arg-type]
+        if len(rows) <= limit:
+            return rows, 0
+        rows = rows[1:]
+        return rows, max(1, start - len(rows))
+
+    def window_at(
+        self, store: Store, article_id: int, above: int, limit: int
+    ) -> tuple[list[Headline], int, int] | None:
+        """Up to ``limit`` rows from ``above`` rows before ``article_id``; rows, total, start.
+
+        By keyset, from the article's place now: a reload deep in a long section
+        (after ``G``) reads its window, not every row above it. None for a saved
+        search (its order is the search engine's, with no cheap position) or when
+        the article is gone.
+        """
+        if self.saved_query or not self.paged:
+            return None
+        args = self._args()
+        where = store.position(article_id, **args)  # type: ignore[arg-type]
+        if where is None:
+            return None
+        # At least one row above: the page below the last of them starts at the article.
+        rows = store.headlines_beside(article_id, older=False, limit=max(1, above), **args)  # type: ignore[arg-type]
+        start = max(0, where - len(rows))
+        anchor = rows[-1].id if rows else None  # none above: the article is the first row
+        rows += store.headlines_beside(anchor, older=True, limit=max(1, limit - len(rows)), **args)  # type: ignore[arg-type]
+        return rows, max(self.count(store), start + len(rows)), start
+
     def offset_after(self, loaded: Sequence[Headline]) -> int:
         """Where the next page starts: the loaded rows the query still lists.
 

@@ -71,9 +71,9 @@ STACK_BELOW = 110
 WIDE_FROM = 160
 """From this width the related stories move to a column beside the article."""
 SMALL_HEIGHT = 30
-BOTTOM_PAGE_SIZE = 10_000
-"""Rows per query when G loads the whole list: few large pages, since each OFFSET
-query re-walks the rows before it."""
+BOTTOM_APPEND = 1_000
+"""``G`` with at most this many rows left below the window loads them below it;
+with more, the window moves to the query's last page (see ``_go_bottom``)."""
 FIRST_FRAME_WAIT_S = 1.0
 """How long the first frame waits for the first screen's data before it is drawn empty."""
 RELATED_AFTER_KEYS_S = 0.2
@@ -748,8 +748,9 @@ class MainScreen(SearchMixin, Screen[None]):
         query: HeadlineQuery,
         keep_id: int | None,
         options: list[Option] | None = None,
+        start: int = 0,
     ) -> None:
-        self.headlines.show_rows(rows, total, keep_id=keep_id, options=options)
+        self.headlines.show_rows(rows, total, keep_id=keep_id, options=options, start=start)
         count = plural(total, "article")
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()
@@ -772,12 +773,47 @@ class MainScreen(SearchMixin, Screen[None]):
         """
         current = self.headlines.current
         keep = current.id if (keep_place and current) else None
+        kept = current if (keep_read_row and keep_place and current and current.read) else None
+        if keep is not None and self.headlines.has_earlier:
+            await self._reload_window(keep, kept)
+            return
         loaded = len(self.headlines.rows)
         if extra > 0 and self.headlines.highlighted is not None:
             loaded = min(loaded, self.headlines.highlighted + PAGE_SIZE)
         at_least = max(PAGE_SIZE, loaded + extra) if keep_place else PAGE_SIZE
-        kept = current if (keep_read_row and keep_place and current and current.read) else None
         await self._load_headlines(keep_id=keep, at_least=at_least, keep=kept)
+        self.headlines.trim(self.current_query().offset_after)
+
+    async def _reload_window(self, keep_id: int, kept: Headline | None) -> None:
+        """Reload a window that starts below the query's first row, around ``keep_id``.
+
+        From the query's first row, the reload would read every row down to the
+        reader's (99,800 after ``G`` in a section of 100,000); this reads the
+        window's rows above the highlight and a page below it, from the article's
+        position now (new articles above it moved it down).
+        """
+        self._generation += 1
+        generation = self._generation
+        query = self.current_query()
+        above = self.headlines.highlighted or 0
+        limit = above + PAGE_SIZE
+        build = self.headlines.build_options
+
+        def load(store: Store) -> tuple[list[Headline], int, int, list[Option]]:
+            window = query.window_at(store, keep_id, above, limit)
+            if window is None:  # a saved search: from the window's old start
+                start = self.headlines.start
+                rows = query.page(store, start, limit)
+                window = rows, max(query.count(store), start + len(rows)), start
+            rows, total, start = window
+            return rows, total, start, build(rows)
+
+        rows, total, start, options = await self.tn.store_thread.call(load)
+        if generation != self._generation:
+            return
+        if kept is not None and query.unread:
+            rows, options = _with_kept_row(rows, options, kept, build)
+        self._show_headlines(rows, total, query, keep_id, options, start=start)
 
     def show_view(self, view: View, focus_headlines: bool = False) -> None:
         """List ``view``'s headlines (from the section list, ]/[, the palette)."""
@@ -800,30 +836,78 @@ class MainScreen(SearchMixin, Screen[None]):
     async def _load_more(self) -> None:
         await self._append_pages(everything=False)
 
-    async def _append_pages(self, everything: bool) -> None:
-        """Load the next page (or every remaining page) of the current query."""
+    @on(HeadlineList.NeedEarlier)
+    def _need_earlier(self) -> None:
+        self._load_earlier()
+
+    @work(exclusive=True, group="earlier", exit_on_error=False)
+    async def _load_earlier(self) -> None:
+        await self._prepend_page()
+
+    async def _prepend_page(self) -> int:
+        """Load the page above the window (it starts below the query's first row).
+
+        Returns how many rows were added. The far end of the window is trimmed
+        (:meth:`HeadlineList.trim`), so moving back up a long list holds no more
+        rows than moving down it.
+        """
+        query = self.current_query()
+        hl = self.headlines
+        if not query.paged or not hl.has_earlier:
+            return 0
+        if not hl.rows:
+            return 0
+        generation = self._generation
+        build = hl.build_options
+        first, start = hl.rows[0], hl.start
+
+        def load(store: Store) -> tuple[list[Headline], int, list[Option]]:
+            rows, begin = query.previous_page(store, first, start)
+            return rows, begin, build(rows)
+
+        rows, begin, options = await self.tn.store_thread.read(load)
+        if generation != self._generation:
+            return 0
+        before = len(hl.rows)
+        hl.prepend_rows(rows, begin, options)
+        added = len(hl.rows) - before
+        hl.trim(query.offset_after)
+        return added
+
+    async def _append_pages(self, everything: bool) -> int:
+        """Load the next page (or every remaining page) of the current query.
+
+        Returns how many rows were added.
+        """
         query = self.current_query()
         if not query.paged:
-            return
+            return 0
         generation = self._generation
         build = self.headlines.build_options
+        added = 0
         while self.headlines.has_more:
-            offset = query.offset_after(self.headlines.rows)
-            limit = BOTTOM_PAGE_SIZE if everything else PAGE_SIZE
+            loaded, start = list(self.headlines.rows), self.headlines.start
+            limit = BOTTOM_APPEND if everything else PAGE_SIZE
             # The read connection: a page asked for by a key press (j near the end of
             # the loaded rows) must not wait behind a write; new rows only (append_rows
             # skips loaded ones), so a mark-read still in flight changes nothing here.
             rows, options = await self.tn.store_thread.read(
-                lambda s, o=offset, n=limit: _with_options(query.page(s, o, n), build)  # type: ignore[misc]
+                lambda s, r=loaded, o=start, n=limit: _with_options(  # type: ignore[misc]
+                    query.next_page(s, r, o, n), build
+                )
             )
             if generation != self._generation:
-                return
+                return added
             if not rows:
-                self.headlines.total = len(self.headlines.rows)
+                self.headlines.total = self.headlines.start + len(self.headlines.rows)
                 break
+            before = len(self.headlines.rows)
             self.headlines.append_rows(rows, self.headlines.total, options)
+            added += len(self.headlines.rows) - before
+            self.headlines.trim(query.offset_after)
             if not everything:
                 break
+        return added
 
     # ------------------------------------------------------------- articles
 
@@ -1025,6 +1109,8 @@ class MainScreen(SearchMixin, Screen[None]):
         pane = self._focused_pane()
         if isinstance(pane, SectionList):
             pane.move_cursor_to_line(0)
+        elif isinstance(pane, HeadlineList) and pane.has_earlier:
+            self._go_top()
         elif isinstance(pane, OptionList):
             pane.action_first()
         elif isinstance(pane, ArticleView):
@@ -1043,14 +1129,37 @@ class MainScreen(SearchMixin, Screen[None]):
 
     @work(exclusive=True, group="bottom", exit_on_error=False)
     async def _go_bottom(self) -> None:
-        if self.headlines.has_more:
-            subtitle = self.headlines.border_subtitle
-            self.headlines.border_subtitle = f"loading {self.headlines.total} headlines…"
-            try:
+        """The last row of the query: the window moves to the last page when it is far.
+
+        Loading every row down to it took 165 MiB at 100,000 articles (issue 8);
+        rows between are loaded as the reader moves back up (``NeedEarlier``).
+        """
+        hl = self.headlines
+        query = self.current_query()
+        if hl.has_more and query.paged:
+            left = hl.total - hl.start - len(hl.rows)
+            if left <= BOTTOM_APPEND:
                 await self._append_pages(everything=True)
-            finally:
-                self.headlines.border_subtitle = subtitle
-        self.headlines.action_last()
+            else:
+                self._generation += 1
+                generation = self._generation
+                build = hl.build_options
+
+                def load(store: Store) -> tuple[list[Headline], int, int, list[Option]]:
+                    rows, total, start = query.last_page(store, PAGE_SIZE)
+                    return rows, total, start, build(rows)
+
+                rows, total, start, options = await self.tn.store_thread.read(load)
+                if generation != self._generation:
+                    return
+                self._show_headlines(rows, total, query, None, options, start=start)
+        hl.action_last()
+
+    @work(exclusive=True, group="bottom", exit_on_error=False)
+    async def _go_top(self) -> None:
+        """The first row of the query: its first page again when the window is further down."""
+        await self._load_headlines()
+        self.headlines.action_first()
 
     # Article scrolling is immediate, not animated: a reader paging through text wants
     # the next screenful now, and key repeat must not queue animations.
@@ -1117,13 +1226,19 @@ class MainScreen(SearchMixin, Screen[None]):
                     self.open_headline(index)
                     return
                 index += step
+            # Past the window's end: load the next page (or the one above) and go
+            # on from the last row looked at, found again by id (a trim moves rows).
+            edge = (rows[-1] if step > 0 else rows[0]).id if rows else None
             if step > 0 and self.headlines.has_more and self.current_query().paged:
-                before = len(rows)
-                await self._append_pages(everything=False)
-                if len(self.headlines.rows) == before:
+                if not await self._append_pages(everything=False):
                     break
-                continue
-            break
+            elif step < 0 and self.headlines.has_earlier:
+                if not await self._prepend_page():
+                    break
+            else:
+                break
+            found = self.headlines.index_of(edge) if edge is not None else None
+            index = found + step if found is not None else 0
         if step < 0:
             self.notify("No earlier unread article here.")
             return

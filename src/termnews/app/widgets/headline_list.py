@@ -6,7 +6,13 @@ visual that lays out its columns at render time for the actual width and reports
 a height of one line without wrapping anything, so even 10,000 loaded rows cost a
 fraction of a second to add or re-measure on resize. Pages come from
 ``Store.headlines(limit, offset)``: the list asks for more with :class:`NeedMore`
-when the highlight or the scroll position nears the end of what is loaded.
+when the highlight or the scroll position nears the end of what is loaded, and for
+earlier rows with :class:`NeedEarlier` near its start.
+
+The list holds a *window* of its query: rows ``start`` .. ``start + len(rows)``.
+``G`` in a section of 100,000 articles loads its last page, not every row before
+it (that was 165 MiB of rows and options, issue 8); the screen trims a window that
+grew past :data:`WINDOW_MAX` rows as the reader moves on (see ``drop_rows``).
 
 Feed text never becomes markup here: titles go into ``Content`` as plain text.
 """
@@ -45,6 +51,10 @@ LOOKAHEAD = 40
 
 PAGE_CONTEXT = 2
 """Rows of the last page kept in view when a move off the edge turns the page."""
+WINDOW_MAX = 2_000
+"""Most rows the list holds; past it the screen trims the end the reader moved away from."""
+WINDOW_KEEP = 1_000
+"""Rows a trim keeps around the highlight: a trim rebuilds the options, so not every page."""
 SOURCE_FROM = 36
 """Narrowest row (cells) that still shows the source column; below it the title gets it all."""
 
@@ -192,14 +202,30 @@ class HeadlineList(SteadyScrollOptionList):
         def control(self) -> HeadlineList:
             return self.headline_list
 
+    class NeedEarlier(Message):
+        """Fewer than ``LOOKAHEAD`` rows lie above the highlight or the view, and the
+        window starts below the query's first row."""
+
+        def __init__(self, headline_list: HeadlineList) -> None:
+            super().__init__()
+            self.headline_list = headline_list
+
+        @property
+        def control(self) -> HeadlineList:
+            return self.headline_list
+
     def __init__(self, clock: Clock = _now, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.clock = clock
         self.rows: list[Headline] = []
         self.total = 0
         """How many rows the current query has in all (loaded or not)."""
+        self.start = 0
+        """The query's offset of ``rows[0]``: above 0 once ``G`` or a trim left rows out."""
         self.loading_more = False
         self._asked_for_more = False
+        self._asked_for_earlier = False
+        self._replacing = False
 
     def _get_scrollable_region(self, region: Region) -> Region:
         """The list's region, its scrollbar decided from its line count (:mod:`.scrollbars`).
@@ -217,13 +243,7 @@ class HeadlineList(SteadyScrollOptionList):
         measured = lines[-1][0] + 1 if lines else 0
         count = len(lines)
         if measured < len(self.options):
-            # (a visual reads its styles through the RulesMap keys RenderStyles has)
-            styles = cast("RulesMap", self.styles)
-            get_visual = self._get_visual
-            count += sum(
-                get_visual(option).get_height(styles, 0) + int(option._divider)
-                for option in self.options[measured:]
-            )
+            count += self._lines_of(self.options[measured:])
         return count
 
     # ---------------------------------------------------------------- data
@@ -231,7 +251,12 @@ class HeadlineList(SteadyScrollOptionList):
     @property
     def has_more(self) -> bool:
         """True when rows beyond the loaded ones exist."""
-        return len(self.rows) < self.total
+        return self.start + len(self.rows) < self.total
+
+    @property
+    def has_earlier(self) -> bool:
+        """True when the window starts after the query's first row."""
+        return self.start > 0
 
     def _row(self, headline: Headline) -> HeadlineRow:
         """The row visual: search results (with matched words and a snippet) get their own."""
@@ -277,16 +302,19 @@ class HeadlineList(SteadyScrollOptionList):
         total: int,
         keep_id: int | None = None,
         options: Sequence[Option] | None = None,
+        start: int = 0,
     ) -> None:
         """Replace the list; keep ``keep_id`` highlighted at the same screen line if present.
 
-        ``options`` are :meth:`build_options` of ``rows``, when built off the loop.
+        ``options`` are :meth:`build_options` of ``rows``, when built off the loop;
+        ``start``: the query's offset of the first row (a window further down).
         """
         old_index = self.highlighted
         old_offset = (old_index - int(self.scroll_y)) if old_index is not None else 0
         self.rows = list(rows)
-        self.total = total
-        self._asked_for_more = False
+        self.start = start
+        self.total = max(total, start + len(self.rows))
+        self._asked_for_more = self._asked_for_earlier = False
         self.set_options(options if options is not None else self.build_options(self.rows))
         new_index = self.index_of(keep_id) if keep_id is not None else None
         if new_index is None:
@@ -306,13 +334,114 @@ class HeadlineList(SteadyScrollOptionList):
         built = options if options is not None else self.build_options(rows)
         fresh = [(h, o) for h, o in zip(rows, built, strict=True) if h.id not in known]
         self.rows.extend(h for h, _ in fresh)
-        self.total = max(total, len(self.rows))
+        self.total = max(total, self.start + len(self.rows))
         self._asked_for_more = False
         if fresh:
             highlighted = self.highlighted
             self.add_options([o for _, o in fresh])
             if highlighted is None and self.rows:
                 self.highlighted = 0
+
+    def prepend_rows(
+        self, rows: Sequence[Headline], start: int, options: Sequence[Option] | None = None
+    ) -> None:
+        """Put the page before the window above it; ``start``: the page's first row's offset.
+
+        The highlighted row stays highlighted at the same screen line: the view
+        scrolls down by the lines added, so nothing moves under the reader.
+        """
+        known = {h.id for h in self.rows}
+        built = options if options is not None else self.build_options(rows)
+        fresh = [(h, o) for h, o in zip(rows, built, strict=True) if h.id not in known]
+        self.start = max(0, start)
+        self._asked_for_earlier = False
+        if not fresh:
+            return
+        added = [o for _, o in fresh]
+        self._replace_options(
+            [h for h, _ in fresh] + self.rows,
+            added + list(self.options),
+            shift=len(added),
+            lines=self._lines_of(added),
+        )
+
+    def trim(self, counted: Callable[[Sequence[Headline]], int]) -> None:
+        """Keep :data:`WINDOW_KEEP` rows around the reader once over :data:`WINDOW_MAX`.
+
+        Around the highlight when it is in view, else around the view (a mouse wheel
+        scrolls without moving the highlight). ``counted``: how many of some rows the
+        query still counts (``HeadlineQuery.offset_after``), for the new ``start``.
+        """
+        count = len(self.rows)
+        if count <= WINDOW_MAX:
+            return
+        view = self.scrollable_content_region.height
+        first = self.row_at_line(int(self.scroll_y))
+        last = self.row_at_line(int(self.scroll_y) + max(0, view - 1))
+        highlighted = self.highlighted
+        if highlighted is not None and first <= highlighted <= last:
+            anchor = highlighted
+        else:
+            anchor = (first + last) // 2
+        low = max(0, anchor - WINDOW_KEEP // 2)
+        high = min(count, low + WINDOW_KEEP)
+        low = max(0, high - WINDOW_KEEP)
+        self.drop_rows(low, count - high, counted(self.rows[:low]))
+
+    def row_at_line(self, y: int) -> int:
+        """The row shown at line ``y`` of the list (the last row past its end)."""
+        self._update_lines()
+        lines = self._line_cache.lines
+        if not lines:
+            return 0
+        return lines[min(max(0, y), len(lines) - 1)][0]
+
+    def drop_rows(self, top: int, bottom: int, start_shift: int) -> None:
+        """Drop ``top`` rows from the start of the window and ``bottom`` from its end.
+
+        ``start_shift``: how far the window's query offset moves, which is ``top``
+        unless some of the dropped rows no longer count in the query (read, with
+        "unread only": see ``HeadlineQuery.offset_after``). The highlighted row stays
+        at its screen line; it must not be among the dropped ones.
+        """
+        if top <= 0 and bottom <= 0:
+            return
+        end = len(self.rows) - max(0, bottom)
+        top = max(0, top)
+        options = list(self.options)
+        self.start += start_shift if top else 0
+        self._replace_options(
+            self.rows[top:end],
+            options[top:end],
+            shift=-top,
+            lines=-self._lines_of(options[:top]),
+        )
+
+    def _replace_options(
+        self, rows: list[Headline], options: list[Option], shift: int, lines: int
+    ) -> None:
+        """Set ``rows``/``options``; the highlight moves ``shift`` rows, the view ``lines``."""
+        highlighted = self.highlighted
+        scroll_y = int(self.scroll_y)
+        self.rows = rows
+        # set_options scrolls to the top on the way: not a reader's move to page on.
+        self._replacing = True
+        try:
+            with self.prevent(OptionList.OptionHighlighted):
+                self.set_options(options)
+                if highlighted is not None and rows:
+                    self.highlighted = min(max(0, highlighted + shift), len(rows) - 1)
+            self._update_lines()
+            self.scroll_to(y=max(0, scroll_y + lines), animate=False, immediate=True)
+        finally:
+            self._replacing = False
+
+    def _lines_of(self, options: Sequence[Option]) -> int:
+        """Screen lines ``options`` take (one a row, two for a search hit with a snippet)."""
+        # (a visual reads its styles through the RulesMap keys RenderStyles has)
+        styles = cast("RulesMap", self.styles)
+        get_visual = self._get_visual
+        return sum(get_visual(o).get_height(styles, 0) + int(o._divider) for o in options)
 
     def index_of(self, article_id: int) -> int | None:
         """Row index of an article among the loaded rows."""
@@ -372,6 +501,13 @@ class HeadlineList(SteadyScrollOptionList):
     # ----------------------------------------------------------- paging
 
     def _maybe_need_more(self) -> None:
+        if self._replacing:
+            return
+        if self.has_earlier and not self._asked_for_earlier:
+            near = min(self.highlighted or 0, int(self.scroll_y))
+            if near <= LOOKAHEAD:
+                self._asked_for_earlier = True
+                self.post_message(self.NeedEarlier(self))
         if not self.has_more or self._asked_for_more:
             return
         bottom_visible = int(self.scroll_y) + self.scrollable_content_region.height

@@ -799,6 +799,76 @@ class Store:
         ).fetchall()
         return [self._headline(r) for r in rows]
 
+    def headlines_beside(
+        self,
+        anchor_id: int | None,
+        older: bool,
+        limit: int = 200,
+        section: str | None = None,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        include_muted: bool = False,
+    ) -> list[Headline]:
+        """The ``limit`` headlines next to ``anchor_id`` in the list's order, newest first.
+
+        ``older``: the rows below the anchor, else those above it; with no anchor,
+        the first page (``older``) or the last one. Keyset paging, for the headline
+        list's window: ``OFFSET 99,800`` steps through every row before it (244 ms
+        and 250 MB of mapped cache pages for the last page of 100,000 articles, where
+        this reads 200 rows in 1 ms). The anchor need not be in the query (a row read
+        with "unread only" still marks a place); a removed anchor gives no rows.
+        """
+        where, params = self._filter(section, feed_id, unread, starred, include_muted)
+        if anchor_id is not None:
+            side = "<" if older else ">"
+            beside = f"(a.sort_ts, a.id) {side} (SELECT sort_ts, id FROM articles WHERE id = ?)"
+            where = f"{where} AND {beside}" if where else f"WHERE {beside}"
+            params = [*params, anchor_id]
+        order = "DESC" if older else "ASC"
+        rows = self.conn.execute(
+            f"SELECT {_HEADLINE_COLUMNS} FROM {_ARTICLES_FROM} "
+            f"{where} ORDER BY a.sort_ts {order}, a.id {order} LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        if not older:
+            rows.reverse()
+        return [self._headline(r) for r in rows]
+
+    def position(
+        self,
+        article_id: int,
+        section: str | None = None,
+        feed_id: int | None = None,
+        unread: bool = False,
+        starred: bool = False,
+        include_muted: bool = False,
+    ) -> int | None:
+        """How many rows of a headline query sort above ``article_id`` (None: no such article).
+
+        The article need not be in the query (read, with "unread only"): this is where
+        it would sort. A reload of a headline window far down a long section starts
+        from here, not from the query's first row.
+        """
+        found = self.conn.execute(
+            "SELECT sort_ts FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if found is None:
+            return None
+        where, params = self._filter(section, feed_id, unread, starred, include_muted)
+        above = "(a.sort_ts, a.id) > (?, ?)"
+        where = f"{where} AND {above}" if where else f"WHERE {above}"
+        # The covering index holds every column the filter reads: 5-8 ms at 100,000
+        # articles, where the planner's choice read the rows (150 ms). One feed's
+        # rows are few, and its own index finds them.
+        index = "" if feed_id is not None else "INDEXED BY idx_articles_search"
+        return int(
+            self.conn.execute(
+                f"SELECT count(*) FROM articles a {index} {where}",
+                (*params, found[0], article_id),
+            ).fetchone()[0]
+        )
+
     def count(
         self,
         section: str | None = None,
