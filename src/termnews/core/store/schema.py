@@ -42,13 +42,14 @@ Design notes (why the schema looks like this):
 * ``removed_entries`` (schema 9) holds the dedupe key (``articles.guid``) of each
   article ``termnews cleanup`` removed. Feeds keep listing entries for weeks, so
   without it the next changed body of the feed brought a removed article back as
-  new and unread. Ingest reads a feed's keys with the same one query per feed it
-  already makes for its articles' keys, and skips those entries. A key is
-  forgotten when an ingest of its feed no longer lists it (it cannot come back
-  then), when no ingest has listed it for :data:`FORGET_REMOVED_DAYS` (a feed that
-  stopped changing), and with its feed; ``listed_at`` is when an ingest last saw
-  it listed (or when it was removed). So the table holds at most about what the
-  feeds list, a small row per entry instead of the 5-8 KB article row it replaces.
+  new and unread. Ingest reads a feed's keys with one primary-key range query per
+  batch, next to the one for its articles' keys, and skips those entries. A key
+  is forgotten when an ingest of its feed no longer lists it (the feed has
+  dropped it; listed again, it would be new), when no ingest has listed it for
+  ``FORGET_REMOVED_DAYS`` (a feed that stopped changing), and with its feed;
+  ``listed_at`` is when an ingest last saw it listed (or when it was removed).
+  Once each feed has changed again, the table holds about what the feeds still
+  list: a small row per entry instead of the 5-8 KB article row it replaced.
 """
 
 from __future__ import annotations

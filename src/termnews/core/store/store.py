@@ -617,7 +617,7 @@ class Store:
     ) -> None:
         """Keep the removed keys a feed still lists (stamped as seen); forget the others.
 
-        A key the feed no longer lists cannot come back, so it goes. An empty batch
+        A key the feed no longer lists has left the feed, so it goes. An empty batch
         (``complete`` false) says nothing about what the feed lists: a feed that
         briefly served no items must not let its removed entries back in after.
         The stamp is written at most once a day, so a feed refreshed every few
