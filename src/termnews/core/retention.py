@@ -3,6 +3,10 @@
 The rules protect what a user cares about: starred articles are never removed,
 and unread articles younger than ``keep_unread_days`` stay even past the age
 limit, so a week away from the terminal does not silently eat the news.
+
+What cleanup removes stays removed: the keys of removed articles are kept
+(``removed_entries``, schema 9) so that a refresh does not bring back, as new
+and unread, an entry its feed still lists.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 
 from termnews.core.config import RetentionConfig
 from termnews.core.store import Store
+from termnews.core.store.schema import FORGET_REMOVED_DAYS
 
 _DAY = 86400.0
 
@@ -56,14 +61,11 @@ def cleanup(
 ) -> CleanupResult:
     """Apply the retention rules, then vacuum so the file really shrinks."""
     before = store.stats()["bytes"]
-    ids = _removable_ids(store, rules, time.time() if now is None else now)
+    now = time.time() if now is None else now
+    ids = _removable_ids(store, rules, now)
     with store.transaction() as conn:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            store.fts_forget_ids(conn, chunk)
-            conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
-        store.settle_watermarks(conn)
+        store.remove_articles(conn, ids, now)
+        store.forget_removed(conn, now - FORGET_REMOVED_DAYS * _DAY)
         store.index_missed(conn)
     if vacuum:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

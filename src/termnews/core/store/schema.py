@@ -39,9 +39,28 @@ Design notes (why the schema looks like this):
   the table (dropping a column rewrites every row of a large cache) but nothing
   reads or writes it any more: rows from before schema 8 keep their old value
   there, and newer rows NULL.
+* ``removed_entries`` (schema 9) holds the dedupe key (``articles.guid``) of each
+  article ``termnews cleanup`` removed. Feeds keep listing entries for weeks, so
+  without it the next changed body of the feed brought a removed article back as
+  new and unread. Ingest reads a feed's keys with one primary-key range query per
+  batch, next to the one for its articles' keys, and skips those entries. A key
+  is forgotten when an ingest of its feed no longer lists it (the feed has
+  dropped it; listed again, it would be new), when no ingest has listed it for
+  ``FORGET_REMOVED_DAYS`` (a feed that stopped changing), and with its feed;
+  ``listed_at`` is when an ingest last saw it listed (or when it was removed).
+  Once each feed has changed again, the table holds about what the feeds still
+  list: a small row per entry instead of the 5-8 KB article row it replaced.
 """
 
 from __future__ import annotations
+
+FORGET_REMOVED_DAYS = 365
+"""Days after which cleanup forgets a removed entry no refresh has seen listed since.
+
+Only feeds that stopped changing keep keys that long (an ingest of a changed feed
+forgets every key it no longer lists); a year is generous for a feed that still
+lists an entry it published before, and it bounds what dead or abandoned feeds keep.
+"""
 
 APPLICATION_ID = 0x544E5753  # "TNWS": marks a file as a termnews cache.
 
@@ -238,6 +257,22 @@ MIGRATIONS: list[list[str]] = [
             DELETE FROM article_stories WHERE article_id = old.id;
         END""",
         "DROP INDEX IF EXISTS idx_articles_story",
+    ],
+    # 9: the keys of entries retention removed (design notes above), so a refresh does
+    # not ingest them again as new, unread articles while their feed still lists them.
+    # WITHOUT ROWID: the primary key is the table, and ingest reads one feed's keys as
+    # a single range of it. The trigger drops an unsubscribed feed's keys, as
+    # feed_counts_gc drops its counts. Re-runnable, as 8 is.
+    [
+        """CREATE TABLE IF NOT EXISTS removed_entries (
+            feed_id INTEGER NOT NULL,
+            guid TEXT NOT NULL,
+            listed_at REAL NOT NULL,
+            PRIMARY KEY (feed_id, guid)
+        ) WITHOUT ROWID""",
+        """CREATE TRIGGER IF NOT EXISTS removed_entries_gc AFTER DELETE ON feeds BEGIN
+            DELETE FROM removed_entries WHERE feed_id = old.id;
+        END""",
     ],
 ]
 

@@ -92,6 +92,9 @@ def _now() -> float:
     return time.time()
 
 
+_DAY = 86400.0
+
+
 @dataclass(frozen=True, slots=True)
 class IngestResult:
     """What one ingest of a parsed feed changed."""
@@ -543,6 +546,15 @@ class Store:
                     (feed_id,),
                 )
             }
+            # Entries retention removed (schema 9): one range of the primary key, like
+            # the query above; nearly always empty.
+            gone = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT guid FROM removed_entries WHERE feed_id = ?", (feed_id,)
+                )
+            }
+            still_listed: list[str] = []
             seen: set[str] = set()
             fresh: list[Row] = []
             execute = conn.execute
@@ -552,7 +564,10 @@ class Store:
                     continue
                 seen.add(key)
                 old = existing.get(key)
-                if old is None:
+                if old is None and key in gone:
+                    still_listed.append(key)
+                    unchanged += 1
+                elif old is None:
                     # Undated entries keep feed order: newer first, a hair apart.
                     sort_ts = row[PUBLISHED] or row[UPDATED] or (now - index * 1e-3)
                     fresh.append((feed_id, section, now, sort_ts, *row))
@@ -569,6 +584,8 @@ class Store:
                         unchanged += 1
                 else:
                     unchanged += 1
+            if gone:
+                self._settle_removed(conn, feed_id, gone, still_listed, bool(seen), now)
             if fresh:
                 new_ids = _insert_new(conn, feed_id, fresh)
             if new_ids:
@@ -588,6 +605,63 @@ class Store:
                 assignments, values = self._feed_assignments(feed_fields)
                 conn.execute(f"UPDATE feeds SET {assignments} WHERE id = ?", (*values, feed_id))
         return IngestResult(len(new_ids), updated, unchanged, tuple(new_ids))
+
+    @staticmethod
+    def _settle_removed(
+        conn: sqlite3.Connection,
+        feed_id: int,
+        gone: set[str],
+        still_listed: Sequence[str],
+        complete: bool,
+        now: float,
+    ) -> None:
+        """Keep the removed keys a feed still lists (stamped as seen); forget the others.
+
+        A key the feed no longer lists has left the feed, so it goes. An empty batch
+        (``complete`` false) says nothing about what the feed lists: a feed that
+        briefly served no items must not let its removed entries back in after.
+        The stamp is written at most once a day, so a feed refreshed every few
+        minutes does not rewrite its keys each time.
+        """
+        if complete:
+            conn.executemany(
+                "DELETE FROM removed_entries WHERE feed_id = ? AND guid = ?",
+                [(feed_id, key) for key in gone.difference(still_listed)],
+            )
+        conn.executemany(
+            "UPDATE removed_entries SET listed_at = ?"
+            " WHERE feed_id = ? AND guid = ? AND listed_at < ?",
+            [(now, feed_id, key, now - _DAY) for key in still_listed],
+        )
+
+    def remove_articles(self, conn: sqlite3.Connection, ids: Sequence[int], now: float) -> int:
+        """Delete articles inside ``conn``'s transaction, remembering their feeds' keys.
+
+        The one way articles leave the cache other than unsubscribing (retention).
+        Each key goes into ``removed_entries`` in the same transaction as the delete,
+        so a refresh never finds the article gone and its key unrecorded: the feed
+        may list the entry for weeks yet, and ingest would take it as new and unread.
+        """
+        removed = 0
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.fts_forget_ids(conn, chunk)
+            conn.execute(
+                "INSERT OR REPLACE INTO removed_entries(feed_id, guid, listed_at)"
+                f" SELECT feed_id, guid, ? FROM articles WHERE id IN ({marks})",
+                (now, *chunk),
+            )
+            removed += conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk).rowcount
+        self.settle_watermarks(conn)
+        return removed
+
+    @staticmethod
+    def forget_removed(conn: sqlite3.Connection, before: float) -> int:
+        """Forget removed keys no ingest has seen listed since ``before``; how many."""
+        return int(
+            conn.execute("DELETE FROM removed_entries WHERE listed_at < ?", (before,)).rowcount
+        )
 
     # ---------------------------------------------------------------- FTS
 
