@@ -165,3 +165,31 @@ async def test_previous_unread_reaches_above_the_window(env: Env, run_app: RunAp
         assert screen.article.id == order[COUNT - 2 * PAGE_SIZE]
         assert hl.current is not None and hl.current.id == screen.article.id
         _assert_window(hl, order)
+
+
+async def test_a_reload_after_many_new_articles_reads_a_bounded_window(
+    env: Env, run_app: RunApp
+) -> None:
+    # After a refresh of thousands of new articles the reload read every one of
+    # them (and the rows down to the reader's) into the list.
+    _wire(env, count=300)
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        screen.show_view(View("Wire"), focus_headlines=True)
+        await settle(pilot)
+        hl = screen.headlines
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        kept = hl.current
+        assert kept is not None and hl.highlighted == 3 and hl.start == 0
+        _wire(env, count=3_000, first=-3_000)
+        order = _order(env)
+        screen.reload_headlines(keep_place=True, extra=3_000)
+        await settle(pilot)
+        assert hl.current is not None and hl.current.id == kept.id
+        assert len(hl.rows) <= WINDOW_MAX and hl.total == 3_300
+        assert hl.highlighted - int(hl.scroll_y) == 3  # on the same screen line
+        _assert_window(hl, order)
+        await pilot.press("g")
+        await settle(pilot)
+        assert hl.current is not None and hl.current.id == order[0]

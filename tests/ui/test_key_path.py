@@ -116,8 +116,9 @@ async def test_after_a_refresh_of_many_new_articles_the_list_keeps_its_place(
         kept = hl.current
         assert kept is not None
         line = hl.highlighted - int(hl.scroll_y)  # type: ignore[operator]
-        # Every story of the next refresh is newer than everything listed.
-        wire(feed, 1000, 1000 + 2 * PAGE_SIZE)
+        # Every story of the next refresh is newer than everything listed (the
+        # fixture feeds' too: 100,000 minutes after the first wire story).
+        wire(feed, 100_000, 100_000 + 2 * PAGE_SIZE)
         await pilot.press("R")
         await wait_for(pilot, lambda: screen.refreshing)
         await wait_for(pilot, lambda: not screen.refreshing, tries=2000)

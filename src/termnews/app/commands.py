@@ -66,7 +66,7 @@ KEY_COMMANDS: tuple[KeyCommand, ...] = (
     KeyCommand("top", "g,home", "go_top", "Top",
                "Go to the top of the focused pane.", "Move", palette=False),
     KeyCommand("bottom", "G,end", "go_bottom", "Bottom",
-               "Go to the bottom of the focused pane (loads the whole list).", "Move",
+               "Go to the bottom of the focused pane.", "Move",
                palette=False),
     KeyCommand("page-down", "space,pagedown", "page_down", "Page down",
                "Page the article down, whichever pane has focus.", "Move", palette=False),

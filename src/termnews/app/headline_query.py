@@ -131,14 +131,16 @@ class HeadlineQuery:
         return rows, max(1, start - len(rows))
 
     def window_at(
-        self, store: Store, article_id: int, above: int, limit: int
+        self, store: Store, article_id: int, above: int, below: int
     ) -> tuple[list[Headline], int, int] | None:
-        """Up to ``limit`` rows from ``above`` rows before ``article_id``; rows, total, start.
+        """``above`` rows above ``article_id`` and ``below`` from it on; rows, total, start.
 
         By keyset, from the article's place now: a reload deep in a long section
-        (after ``G``) reads its window, not every row above it. None for a saved
-        search (its order is the search engine's, with no cheap position) or when
-        the article is gone.
+        (after ``G``) reads its window, not every row above it. When fewer than half
+        a page more lie above the window, they are read too and the window starts at
+        the query's first row (a reload near the top lists it from the top). None for
+        a saved search (its order is the search engine's, with no cheap position) or
+        when the article is gone.
         """
         if self.saved_query or not self.paged:
             return None
@@ -146,11 +148,17 @@ class HeadlineQuery:
         where = store.position(article_id, **args)  # type: ignore[arg-type]
         if where is None:
             return None
-        # At least one row above: the page below the last of them starts at the article.
-        rows = store.headlines_beside(article_id, older=False, limit=max(1, above), **args)  # type: ignore[arg-type]
+        if where - above <= PAGE_SIZE // 2:
+            above = where
+        # One row above at least: the page below the last of them starts at the
+        # article (if the query still lists it); with none above, the first page does.
+        above = max(above, min(where, 1))
+        rows: list[Headline] = []
+        if above > 0:
+            rows = store.headlines_beside(article_id, older=False, limit=above, **args)  # type: ignore[arg-type]
         start = max(0, where - len(rows))
-        anchor = rows[-1].id if rows else None  # none above: the article is the first row
-        rows += store.headlines_beside(anchor, older=True, limit=max(1, limit - len(rows)), **args)  # type: ignore[arg-type]
+        anchor = rows[-1].id if rows else None
+        rows += store.headlines_beside(anchor, older=True, limit=below, **args)  # type: ignore[arg-type]
         return rows, max(self.count(store), start + len(rows)), start
 
     def offset_after(self, loaded: Sequence[Headline]) -> int:

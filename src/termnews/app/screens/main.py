@@ -43,7 +43,7 @@ from termnews.app.search_views import saved_name
 from termnews.app.state import LAYOUTS, UiState
 from termnews.app.widgets.article_body import ArticleBody
 from termnews.app.widgets.article_view import ArticleView
-from termnews.app.widgets.headline_list import HeadlineList
+from termnews.app.widgets.headline_list import WINDOW_KEEP, HeadlineList
 from termnews.app.widgets.key_footer import KeyFooter
 from termnews.app.widgets.related_panel import RelatedPanel
 from termnews.app.widgets.section_list import SectionList, View
@@ -761,11 +761,13 @@ class MainScreen(SearchMixin, Screen[None]):
     ) -> None:
         """Reload the list for the current query, keeping the highlighted article.
 
-        ``extra``: how many articles were added (a refresh's new ones). None of them
-        can push the kept article further down than ``extra`` rows, so the reload
-        reaches a page past where the article can be, not every row loaded so far
-        plus ``extra``: after a few refreshes of 10,000 new articles each, that was
-        20,000, 30,000... rows read and made into options for a list shown at row 100.
+        The reload reads a window around that article from where it sorts now
+        (:meth:`_reload_window`): the rows above it on screen, plus ``extra`` (how
+        many articles were added: a refresh's new ones, none of which can push it
+        further down than that), to :data:`WINDOW_KEEP` at most, and a page below.
+        Reloading from the top read every row down to the reader's: 99,800 after
+        ``G`` in a section of 100,000, and after a refresh of 10,000 new articles
+        10,200 rows made into options, most of them trimmed off again at once.
 
         ``keep_read_row`` (a refresh's reload): with "unread only", the highlighted
         article stays listed though it was read meanwhile. The reload dropped it and
@@ -774,36 +776,29 @@ class MainScreen(SearchMixin, Screen[None]):
         current = self.headlines.current
         keep = current.id if (keep_place and current) else None
         kept = current if (keep_read_row and keep_place and current and current.read) else None
-        if keep is not None and self.headlines.has_earlier:
-            await self._reload_window(keep, kept)
+        if keep is None or not self.current_query().paged:
+            # A search or Trending lists its whole result at once.
+            await self._load_headlines(keep_id=keep, keep=kept)
             return
-        loaded = len(self.headlines.rows)
-        if extra > 0 and self.headlines.highlighted is not None:
-            loaded = min(loaded, self.headlines.highlighted + PAGE_SIZE)
-        at_least = max(PAGE_SIZE, loaded + extra) if keep_place else PAGE_SIZE
-        await self._load_headlines(keep_id=keep, at_least=at_least, keep=kept)
-        self.headlines.trim(self.current_query().offset_after)
+        above = min(WINDOW_KEEP, (self.headlines.highlighted or 0) + max(0, extra))
+        await self._reload_window(keep, kept, above)
 
-    async def _reload_window(self, keep_id: int, kept: Headline | None) -> None:
-        """Reload a window that starts below the query's first row, around ``keep_id``.
-
-        From the query's first row, the reload would read every row down to the
-        reader's (99,800 after ``G`` in a section of 100,000); this reads the
-        window's rows above the highlight and a page below it, from the article's
-        position now (new articles above it moved it down).
-        """
+    async def _reload_window(self, keep_id: int, kept: Headline | None, above: int) -> None:
+        """List ``above`` rows above ``keep_id`` (where it sorts now) and a page below it."""
         self._generation += 1
         generation = self._generation
         query = self.current_query()
-        above = self.headlines.highlighted or 0
-        limit = above + PAGE_SIZE
         build = self.headlines.build_options
+        # The place the window had: where a saved search's reload starts from.
+        fallback = max(0, self.headlines.start + (self.headlines.highlighted or 0) - above)
 
         def load(store: Store) -> tuple[list[Headline], int, int, list[Option]]:
-            window = query.window_at(store, keep_id, above, limit)
-            if window is None:  # a saved search: from the window's old start
-                start = self.headlines.start
-                rows = query.page(store, start, limit)
+            window = query.window_at(store, keep_id, above, PAGE_SIZE)
+            if window is None:
+                # A saved search (no cheap position), or the article is gone: from
+                # the window's start, with the rows that can have come above it.
+                start = fallback
+                rows = query.page(store, start, above + PAGE_SIZE)
                 window = rows, max(query.count(store), start + len(rows)), start
             rows, total, start = window
             return rows, total, start, build(rows)

@@ -325,6 +325,7 @@ class HeadlineList(SteadyScrollOptionList):
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = new_index
         self.scroll_to(y=max(0, new_index - old_offset), animate=False, immediate=True)
+        self._maybe_need_more()  # a window near its start loads the page above now
 
     def append_rows(
         self, rows: Sequence[Headline], total: int, options: Sequence[Option] | None = None
