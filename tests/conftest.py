@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from termnews.core.store import Store
+from tests.unit.loopback_http import Loopback, running
 
 DATA = Path(__file__).parent / "data"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -34,3 +38,17 @@ def feeds_dir() -> Path:
 def db_path(tmp_path: Path) -> Path:
     """A fresh cache file path."""
     return tmp_path / "cache" / "termnews.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    """An open cache at ``db_path`` (a real SQLite file), closed after the test."""
+    with Store.open(db_path) as s:
+        yield s
+
+
+@pytest.fixture
+def server() -> Iterator[Loopback]:
+    """A feed server on 127.0.0.1 (``loopback_http``), stopped after the test."""
+    with running() as s:
+        yield s

@@ -11,8 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.ui.conftest import Env, RunApp, main_screen, settle
+from textual.pilot import Pilot
 
+from termnews.app.app import TermnewsApp
 from termnews.app.headline_query import PAGE_SIZE
+from termnews.app.screens.main import MainScreen
 from termnews.app.widgets.headline_list import LOOKAHEAD, WINDOW_MAX, HeadlineList
 from termnews.app.widgets.section_list import View
 from termnews.core.models import EntryData, ParsedFeed
@@ -52,16 +55,21 @@ def _assert_window(hl: HeadlineList, order: list[int]) -> None:
     assert len(ids) <= WINDOW_MAX + PAGE_SIZE
 
 
+async def _wire_section(app: TermnewsApp, pilot: Pilot[None]) -> tuple[MainScreen, HeadlineList]:
+    """Show the Wire section with its headlines focused."""
+    screen = main_screen(app)
+    screen.show_view(View("Wire"), focus_headlines=True)
+    await settle(pilot)
+    return screen, screen.headlines
+
+
 async def test_G_loads_the_last_page_not_every_row_and_g_goes_back(
     env: Env, run_app: RunApp
 ) -> None:
     _wire(env)
     order = _order(env)
     async with run_app(env) as (app, pilot):
-        screen = main_screen(app)
-        screen.show_view(View("Wire"), focus_headlines=True)
-        await settle(pilot)
-        hl = screen.headlines
+        _screen, hl = await _wire_section(app, pilot)
         await pilot.press("G")
         await settle(pilot)
         assert hl.current is not None and hl.current.id == order[-1]
@@ -91,10 +99,7 @@ async def test_walking_a_long_section_down_and_up_keeps_a_bounded_window(
     _wire(env)
     order = _order(env)
     async with run_app(env) as (app, pilot):
-        screen = main_screen(app)
-        screen.show_view(View("Wire"), focus_headlines=True)
-        await settle(pilot)
-        hl = screen.headlines
+        _screen, hl = await _wire_section(app, pilot)
         target = WINDOW_MAX + 3 * PAGE_SIZE
         while hl.start + (hl.highlighted or 0) < target:
             hl.highlighted = min(len(hl.rows) - 1, (hl.highlighted or 0) + 150)
@@ -122,10 +127,7 @@ async def test_a_reload_deep_in_the_window_keeps_the_article_and_its_place(
     # where that article is now, with the new articles above it.
     _wire(env)
     async with run_app(env) as (app, pilot):
-        screen = main_screen(app)
-        screen.show_view(View("Wire"), focus_headlines=True)
-        await settle(pilot)
-        hl = screen.headlines
+        screen, hl = await _wire_section(app, pilot)
         await pilot.press("G", "k", "k", "k")
         await settle(pilot)
         kept = hl.current
@@ -152,10 +154,7 @@ async def test_previous_unread_reaches_above_the_window(env: Env, run_app: RunAp
     with env.store() as store:
         store.set_read(order[COUNT - 2 * PAGE_SIZE + 1 :], True)
     async with run_app(env) as (app, pilot):
-        screen = main_screen(app)
-        screen.show_view(View("Wire"), focus_headlines=True)
-        await settle(pilot)
-        hl = screen.headlines
+        screen, hl = await _wire_section(app, pilot)
         await pilot.press("G")
         await settle(pilot)
         assert hl.start == COUNT - PAGE_SIZE and all(h.read for h in hl.rows)
@@ -174,10 +173,7 @@ async def test_a_reload_after_many_new_articles_reads_a_bounded_window(
     # them (and the rows down to the reader's) into the list.
     _wire(env, count=300)
     async with run_app(env) as (app, pilot):
-        screen = main_screen(app)
-        screen.show_view(View("Wire"), focus_headlines=True)
-        await settle(pilot)
-        hl = screen.headlines
+        screen, hl = await _wire_section(app, pilot)
         await pilot.press("j", "j", "j")
         await settle(pilot)
         kept = hl.current

@@ -12,13 +12,12 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from tests.ui.conftest import Env, RunApp, main_screen, settle, wait_for
-from tests.unit.loopback_http import Loopback, running, send, static
+from tests.unit.loopback_http import Loopback, send, static
 from tests.unit.processes import proc_state
 
 from termnews.app.refresh_process import STOP_WAIT_S
@@ -53,12 +52,6 @@ class Gated:
     def __call__(self, h: BaseHTTPRequestHandler) -> None:
         self.release.wait(30)
         send(h, 200, self.body)
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    with running() as s:
-        yield s
 
 
 def fast_and_late(seeded: Env, server: Loopback, early: int, late: int) -> Gated:

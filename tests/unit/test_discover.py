@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from loopback_http import Loopback, redirect, rss, running, static, status
+from loopback_http import Loopback, redirect, rss, static, status
 
 from termnews.core.config import Config, NetworkConfig
 from termnews.core.errors import SourceError
@@ -89,18 +88,6 @@ def test_pages_without_feed_links() -> None:
 def test_feed_scheme_urls() -> None:
     assert normalise_feed_url(" feed://example.org/rss ") == "http://example.org/rss"
     assert normalise_feed_url("feed:https://example.org/rss") == "https://example.org/rss"
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    with running() as s:
-        yield s
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    with Store.open(db_path) as s:
-        yield s
 
 
 def test_add_a_feed_url_directly(server: Loopback, store: Store) -> None:

@@ -8,7 +8,6 @@ import socket
 import ssl
 import threading
 import zlib
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import httpx
@@ -39,12 +38,6 @@ from termnews.core.sources.fetch import (
 )
 
 FAST = NetworkConfig(connect_timeout=2.0, read_timeout=0.5, total_timeout=3.0)
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    with running() as s:
-        yield s
 
 
 def fetch(url: str, network: NetworkConfig = FAST, **kwargs: str | None) -> FetchResult:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 
 import pytest
 from loopback_http import (
@@ -19,7 +17,6 @@ from loopback_http import (
     gzipped,
     redirect,
     rss,
-    running,
     send,
     slow,
     static,
@@ -33,18 +30,6 @@ from termnews.core.refresh import RefreshReport, refresh
 from termnews.core.store import Store
 
 SETTINGS = Config(network=NetworkConfig(read_timeout=0.5, total_timeout=3.0, per_host=8))
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    with running() as s:
-        yield s
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    with Store.open(db_path) as s:
-        yield s
 
 
 def article_writes(store: Store) -> list[int]:

@@ -5,21 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from loopback_http import Loopback, rss, running, static, status
+from loopback_http import Loopback, rss, static, status
 
 from termnews.cli import main
 
 DATA = Path(__file__).parents[1] / "data" / "opml"
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    with running() as s:
-        yield s
 
 
 @pytest.fixture

@@ -14,12 +14,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from tests.unit.loopback_http import Loopback, running, send
+from tests.unit.loopback_http import Loopback, send
 from tests.unit.processes import proc_state as state
 
 from termnews.core.locations import DB_FILENAME
@@ -67,12 +66,6 @@ class Held:
         self.asked.set()
         self.release.wait(30)
         send(h, 200, FEED)
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    with running() as s:
-        yield s
 
 
 def test_the_stopped_child_goes_on_and_stores_its_feed_after_the_reader_is_killed(

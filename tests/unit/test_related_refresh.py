@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
 import pytest
-from loopback_http import Loopback, running, static
+from loopback_http import Loopback, static
 
 from termnews.core.config import Config, NetworkConfig
 from termnews.core.http_refresh import refresh_remote
@@ -56,18 +55,6 @@ def feed(name: str, items: list[tuple[str, tuple[str, str], datetime]]) -> bytes
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
         f"<title>{name}</title><link>https://{name}.example/</link>{entries}</channel></rss>"
     ).encode()
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    with running() as s:
-        yield s
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    with Store.open(db_path) as s:
-        yield s
 
 
 def refresh_all(store: Store, terms: RefreshTerms) -> list[int]:

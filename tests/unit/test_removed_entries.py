@@ -7,11 +7,10 @@ throughout: a SQLite cache in a tmp dir and feeds served from 127.0.0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from loopback_http import Loopback, rss, running, static
+from loopback_http import Loopback, rss, static
 
 from termnews.core.config import Config, NetworkConfig, RetentionConfig
 from termnews.core.models import Feed
@@ -22,18 +21,6 @@ from termnews.core.store import Store
 SETTINGS = Config(network=NetworkConfig(read_timeout=0.5, total_timeout=3.0))
 BY_AGE = RetentionConfig(max_age_days=30, keep_unread_days=100_000)
 """Read articles older than 30 days go (``rss()`` dates its items in January 2024)."""
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    with running() as s:
-        yield s
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    with Store.open(db_path) as s:
-        yield s
 
 
 def run(store: Store, feeds: list[Feed] | None = None, **kw: object) -> RefreshReport:

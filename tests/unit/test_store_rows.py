@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from loopback_http import Loopback, running, static
+from loopback_http import Loopback, static
 from tests.conftest import CORPUS, needs_corpus
 
 from termnews.core.config import Config, NetworkConfig
@@ -232,12 +231,6 @@ def _rss(name: str, items: list[tuple[str, datetime | None]]) -> bytes:
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
         f"<title>{name}</title><link>https://{name}.example/</link>{entries}</channel></rss>"
     ).encode()
-
-
-@pytest.fixture
-def server() -> Iterator[Loopback]:
-    with running() as s:
-        yield s
 
 
 def test_a_refresh_through_the_parse_workers_stores_main_s_values(

@@ -168,6 +168,18 @@ def _row_for(headline: Headline, clock: Clock, matched: type[MatchedHeadline]) -
     return HeadlineRow(headline, clock)
 
 
+class _PagingMessage(Message):
+    """A headline list asks its screen for rows (its subclasses say which)."""
+
+    def __init__(self, headline_list: HeadlineList) -> None:
+        super().__init__()
+        self.headline_list = headline_list
+
+    @property
+    def control(self) -> HeadlineList:
+        return self.headline_list
+
+
 class HeadlineList(SteadyScrollOptionList):
     """Headlines of the current section or feed, newest first, paged lazily."""
 
@@ -191,28 +203,12 @@ class HeadlineList(SteadyScrollOptionList):
         def control(self) -> HeadlineList:
             return self.headline_list
 
-    class NeedMore(Message):
+    class NeedMore(_PagingMessage):
         """Fewer than ``LOOKAHEAD`` loaded rows remain below the highlight or the view."""
 
-        def __init__(self, headline_list: HeadlineList) -> None:
-            super().__init__()
-            self.headline_list = headline_list
-
-        @property
-        def control(self) -> HeadlineList:
-            return self.headline_list
-
-    class NeedEarlier(Message):
+    class NeedEarlier(_PagingMessage):
         """Fewer than ``LOOKAHEAD`` rows lie above the highlight or the view, and the
         window starts below the query's first row."""
-
-        def __init__(self, headline_list: HeadlineList) -> None:
-            super().__init__()
-            self.headline_list = headline_list
-
-        @property
-        def control(self) -> HeadlineList:
-            return self.headline_list
 
     def __init__(self, clock: Clock = _now, **kwargs: object) -> None:
         super().__init__(**kwargs)
