@@ -33,15 +33,47 @@ _ESCAPE_SEQUENCES = re.compile(
 _CONTROL_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u180e\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
-_EMOJI_JOINS = re.compile("\ufe0f|\u200d(?=[\u2600-\u27bf\U0001f000-\U0001faff])")
-"""Emoji presentation selectors and the joiners of emoji ZWJ sequences.
+_EMOJI_JOINS = re.compile("\ufe0f|\u200d|[\U0001f3fb-\U0001f3ff]")
+"""Emoji presentation selectors, zero-width joiners and skin-tone modifiers.
 
 Why: terminals disagree on how wide these make a character. Textual lays out
 "✔️" (U+2714 U+FE0F) in one cell and a family "👨‍👩‍👧‍👦" in eight; kitty, WezTerm
-and VTE draw them in two, tmux 3.3 drops part of the sequence. Either way the
-rest of the row moves and columns and borders no longer line up. Without them
-every terminal agrees: "✔" in one cell, the family as four people in eight.
-A ZWJ between letters (Indic and Arabic joining hints) is kept."""
+and VTE draw them in two, tmux 3.3 drops part of the sequence. A skin tone
+("👍🏽") takes no cell in Textual's layout, two in tmux and other wcwidth-based
+terminals (drawn as a swatch after the hand). tmux 3.3a also draws the letter
+after any joiner in the joiner's cell, so "क्\u200dष" (a Devanagari half-form
+hint) takes one cell there and two in Textual. Either way the rest of the row
+moves and columns and borders no longer line up. Without them every terminal
+agrees: "✔" in one cell, the family as four people in eight, "👍" in two,
+"क्ष" in two (the conjunct, which is how the letters read without the hint)."""
+_SKIN_TONES = tuple(chr(c) for c in range(0x1F3FB, 0x1F400))
+"""The five emoji skin-tone modifiers: printable, so clean_line's fast path checks them."""
+
+
+def _has_emoji_joins(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`_EMOJI_JOINS`.
+
+    ``in`` with a needle wider than every character of the text returns at once,
+    so the skin-tone checks cost nothing on text without astral-plane characters
+    (and ``isascii`` reads a flag: nothing at all on ASCII text).
+    """
+    if text.isascii():
+        return False
+    return "\ufe0f" in text or "\u200d" in text or any(tone in text for tone in _SKIN_TONES)
+
+
+def _drop_printable_joins(text: str) -> str:
+    """``text`` without the printable characters of :data:`_EMOJI_JOINS` (not the joiner)."""
+    if text.isascii():
+        return text
+    if "\ufe0f" in text:
+        text = text.replace("\ufe0f", "")
+    for tone in _SKIN_TONES:
+        if tone in text:
+            text = text.replace(tone, "")
+    return text
+
+
 _SPACE = "[ \t\u00a0\u2000-\u200b\u3000]"
 _SPACE_RUNS = re.compile(f" {_SPACE}+|[\t\u00a0\u2000-\u200b\u3000]{_SPACE}*")
 """Runs of spaces that are not already one plain space: replacing only these by a
@@ -54,7 +86,7 @@ def strip_unsafe(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\ufe0f" in text or "\u200d" in text:
+    if _has_emoji_joins(text):
         text = _EMOJI_JOINS.sub("", text)
     # Every escape sequence starts with a character of _CONTROL_CHARS, so text
     # without one has nothing to remove (one scan instead of two rewrites).
@@ -92,8 +124,8 @@ def clean_line(text: str | None) -> str:
         if not plain.isprintable():
             return _clean_line_general(text)
         text = plain
-    if "\ufe0f" in text:  # printable, so no ZWJ here: the selectors alone (_EMOJI_JOINS)
-        text = text.replace("\ufe0f", "")
+    # Printable, so no joiner here: the selectors and skin tones alone (_EMOJI_JOINS).
+    text = _drop_printable_joins(text)
     if "  " in text:
         # One pass: replacing "  " until none is left took two or three passes
         # over a body (half of this function's time on one).
@@ -118,8 +150,7 @@ def clean_printable_line(text: str) -> str:
         text = text.replace("\n", " ")
     if "\t" in text:
         text = text.replace("\t", " ")
-    if "\ufe0f" in text:
-        text = text.replace("\ufe0f", "")
+    text = _drop_printable_joins(text)
     if "  " in text:
         text = _PLAIN_SPACE_RUNS.sub(" ", text)
     return text.strip()
