@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from tests.ui.conftest import Env, RunApp, goto_section, main_screen, settle
 from textual.app import App
 
+from termnews.app.widgets.section_list import SectionList
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.refresh import refresh
 
@@ -162,3 +163,29 @@ async def test_every_script_fills_each_row_to_the_cell_tmux_draws(
         text = "\n".join(shown)
         assert "हिन्दी समाचार" in text and "ข่าวไทย" in text and "👍" in text
         assert "\U0001f3fd" not in text and "\u200d" not in text
+
+
+def _is_regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+async def test_a_cut_name_never_ends_in_half_a_character(env: Env, run_app: RunApp) -> None:
+    names = [f"{'a' * k}{'🇩🇪' * 9}" for k in range(4)]
+    names += [f"{'a' * k}{' '.join(['हिन्दी'] * 5)}" for k in range(4)]
+    with env.store() as store:
+        for n, name in enumerate(names):
+            feed, _ = store.add_feed(str(env.data_dir / f"s{n}.xml"), f"Feed {n}", name)
+            entry = EntryData(f"s{n}", f"https://example.org/s/{n}", f"Story {n}", published=NOW)
+            store.ingest(feed.id, ParsedFeed(title=f"Feed {n}", entries=(entry,)))
+    async with run_app(env, size=(120, 40)) as (app, _pilot):
+        sections = app.screen.query_one(SectionList)
+        rows = [sections.render_line(y).text for y in range(sections.size.height)]
+        # "▶ name… 1": the name as shown, without the expander and the count.
+        shown = [row.split("…")[0][2:] for row in rows if "…" in row]
+        assert len(shown) == len(names), "\n".join(rows)  # every name too long for the pane
+        for text in shown:
+            whole = next(name for name in names if name.startswith(text))
+            # A flag is two regional indicators: an odd count left half of one.
+            assert sum(map(_is_regional, text)) % 2 == 0, repr(text)
+            # A letter is never shown without the marks it has (virama, ि, ी).
+            assert not unicodedata.category(whole[len(text)]).startswith("M"), repr(text)

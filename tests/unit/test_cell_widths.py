@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 import unicodedata
 
+import pytest
 import rich._cell_widths
 import rich.cells
 from rich.cells import cell_len, get_character_cell_size
+from textual.content import Content
 
 import termnews.app
+from termnews.app.widgets.related_panel import fit_content
 
 
 def test_spacing_marks_take_the_cell_glibc_gives_them() -> None:
@@ -54,3 +57,19 @@ def test_every_other_width_is_rich_s_own() -> None:
             char = chr(code)
             if unicodedata.category(char) != "Mc":
                 assert get_character_cell_size(char) == max(width, 0), hex(code)
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "shown"),
+    [
+        ("Germany 🇩🇪 beats", 10, "Germany …"),  # was "Germany 🇩…", half a flag
+        ("Germany 🇩🇪 beats", 11, "Germany 🇩🇪…"),
+        ("Wörld हिन्दी", 8, "Wörld …"),  # was "Wörld ह…": ह without its vowel sign ि
+        ("Wörld हिन्दी", 10, "Wörld हिन्…"),
+        ("short", 10, "short"),
+    ],
+)
+def test_a_cut_line_keeps_whole_characters(text: str, width: int, shown: str) -> None:
+    fitted = fit_content(Content(text), width)
+    assert fitted.plain == shown
+    assert fitted.cell_length <= width

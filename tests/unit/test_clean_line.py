@@ -13,7 +13,13 @@ import unicodedata
 
 import pytest
 
-from termnews.core.text import _clean_line_general, clean_block, clean_line, clean_printable_line
+from termnews.core.text import (
+    _clean_line_general,
+    clean_block,
+    clean_line,
+    clean_printable_line,
+    cluster_start,
+)
 
 _CONTEXTS = ("{c}", "a{c}b", " {c} ", "x\n{c}{c} y", "\r{c}\x1b[31mz", "e\u0301{c}\t")
 
@@ -120,3 +126,20 @@ def test_characters_terminals_measure_differently_are_removed(text: str, shown: 
     # border) moved. Without them every terminal agrees with the layout.
     assert clean_line(text) == shown
     assert clean_block(text + "\n" + text) == shown + "\n" + shown
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "start"),
+    [
+        ("Germany 🇩🇪 beats", 9, 8),  # between a flag's halves: before the flag
+        ("Germany 🇩🇪 beats", 10, 10),  # after the flag: where it was
+        ("🇩🇪🇫🇷", 3, 2),
+        ("हिन्दी", 3, 2),  # before the virama: before न, whose mark it is
+        ("हिन्दी", 1, 0),  # before the vowel sign ि: before ह
+        ("cafe\u0301s", 4, 3),  # a decomposed accent stays with its e
+        ("plain", 2, 2),
+        ("plain", 9, 5),
+    ],
+)
+def test_a_cut_moves_to_the_start_of_the_character(text: str, index: int, start: int) -> None:
+    assert cluster_start(text, index) == start

@@ -179,6 +179,33 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def cluster_start(text: str, index: int) -> int:
+    """``index``, moved back to the start of the character a reader sees there.
+
+    Why: a line cut to a width in cells with an ellipsis is cut between code points,
+    and some characters are several: a letter and the marks on it (a Devanagari
+    consonant and its virama or vowel sign), or a flag, two regional indicators
+    (🇩🇪). Cut inside one, the line showed a different letter, or a lone "🇩" where a
+    flag was. Cutting where this says drops the whole character instead (the
+    ellipsis takes its place).
+    """
+    if index <= 0 or index >= len(text):
+        return max(0, min(index, len(text)))
+    while index > 0 and unicodedata.category(text[index]).startswith("M"):
+        index -= 1  # a mark belongs to the letter before it: cut before that letter
+    if _is_regional(text[index]):
+        start = index
+        while start > 0 and _is_regional(text[start - 1]):
+            start -= 1
+        if (index - start) % 2:
+            index -= 1  # the second half of a flag: cut before its first half
+    return index
+
+
+def _is_regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
 def outlet_name(feed_title: str | None) -> str:
     """The outlet part of a feed title, for narrow columns: ``BBC News - World`` -> ``BBC News``.
 
