@@ -19,6 +19,7 @@ from termnews.core.text import (
     clean_line,
     clean_printable_line,
     cluster_start,
+    strip_unsafe,
 )
 
 _CONTEXTS = ("{c}", "a{c}b", " {c} ", "x\n{c}{c} y", "\r{c}\x1b[31mz", "e\u0301{c}\t")
@@ -143,3 +144,17 @@ def test_characters_terminals_measure_differently_are_removed(text: str, shown: 
 )
 def test_a_cut_moves_to_the_start_of_the_character(text: str, index: int, start: int) -> None:
     assert cluster_start(text, index) == start
+
+
+def test_a_stray_8_bit_introducer_takes_only_itself() -> None:
+    # '”' and '“' read as Windows-1252 and saved as UTF-8 hold U+009D (8-bit OSC) and
+    # U+009C (ST): everything from the first such quote to the end was deleted.
+    mojibake = "He said \u00e2\u20ac\x9dyes\u00e2\u20ac\x9d, and the story goes on.\nMore."
+    assert (
+        strip_unsafe(mojibake)
+        == "He said \u00e2\u20acyes\u00e2\u20ac, and the story goes on.\nMore."
+    )
+    assert clean_line("icon \u00ef\x81\x97 then the article") == "icon \u00ef then the article"
+    # An unterminated 7-bit OSC loses its introducer; a terminated one its payload too.
+    assert strip_unsafe("x \x1b]0;no end and the rest") == "x 0;no end and the rest"
+    assert strip_unsafe("a \x1b]0;title\x07b \x1b]8;;http://e\x1b\\link") == "a b link"

@@ -17,13 +17,23 @@ import unicodedata
 _ESCAPE_SEQUENCES = re.compile(
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]            # CSI
-    | \x1b[\]PX^_].*?(?:\x07|\x1b\\|\x9c|$)  # OSC, DCS, SOS, PM, APC up to BEL/ST
+    | \x1b[\]PX^_][^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)  # OSC, DCS, SOS, PM, APC to BEL/ST
     | \x9b[0-?]*[ -/]*[@-~]            # 8-bit CSI
-    | [\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x1b\\|\x9c|$)  # 8-bit OSC/DCS/...
-    | \x1b[@-Z\\-_]?                   # any other escape
+    | \x1b[@-Z\\-_]?                   # any other escape (an unterminated OSC's ESC too)
     """,
     re.VERBOSE | re.DOTALL,
 )
+"""Escape sequences a terminal would act on, payload and all.
+
+A string sequence (OSC, DCS, ...) goes with its payload only when it is closed
+within 4 KB; the 8-bit introducers (U+0090, U+0098, U+009D-U+009F) go alone, as
+_CONTROL_CHARS does. Why: in feed and page text these are nearly always mojibake,
+not controls: '”' read as Windows-1252 and written back as UTF-8 holds U+009D,
+'“' U+009C, and a private-use icon glyph U+F057 misread gives U+0081 U+0097. The
+old rule, an introducer up to a terminator *or the end of the text*, deleted all
+of an article after the first such quote (a 378 KB BuzzFeed page lost 250 KB and
+was refused: 'no article text found'). Without its introducer the rest is plain
+text, which is all the terminal needs."""
 
 # Controls except TAB and LF, C1 controls, DEL, bidi embeddings/overrides/isolates,
 # and other invisible format characters that can reorder or hide text; also the
