@@ -8,12 +8,18 @@ cells, on the rendered strips.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 from tests.ui.conftest import Env, RunApp, goto_section, main_screen, settle
+from textual.app import App
 
+from termnews.app.widgets.section_list import SectionList
 from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.refresh import refresh
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -105,3 +111,81 @@ async def test_article_pane_shows_exponents_and_formulas_raised(env: Env, run_ap
         shown = " ".join(body.render_line(y).text for y in range(body.size.height))
         # Run into the line, "r2 by 106" read as another quantity.
         assert "H₂O" in shown and "r² by 10⁶." in shown, shown
+
+
+SCRIPTS_FEED = Path(__file__).parents[1] / "data" / "unicode" / "scripts.xml"
+"""Titles and bodies in flags, keycaps, skin tones, combining accents, Indic, Thai,
+Hebrew and Arabic: one feed, one item per script."""
+
+
+def terminal_cells(text: str) -> int:
+    """How many cells a wcwidth-based terminal (glibc, so tmux, VTE, xterm) gives ``text``.
+
+    POSIX wcwidth as glibc 2.36 has it: combining marks that do not space (Mn, Me),
+    format characters and the Hangul medial and final jamo take none, East Asian
+    wide and fullwidth characters two, everything else one (spacing vowel signs,
+    Mc, included: Rich 14.2 gives those none).
+    """
+    cells = 0
+    for char in text:
+        code = ord(char)
+        if unicodedata.category(char) in ("Mn", "Me", "Cf") or 0x1160 <= code <= 0x11FF:
+            continue
+        cells += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return cells
+
+
+def _screen_lines(app: App[None]) -> list[str]:
+    """Every row of the screen as the compositor hands it to the terminal."""
+    update = app.screen._compositor.render_update(full=True)
+    return ["".join(seg.text for seg in strip) for strip in update.strips]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24), (60, 20)])
+async def test_every_script_fills_each_row_to_the_cell_tmux_draws(
+    env: Env, run_app: RunApp, size: tuple[int, int]
+) -> None:
+    with env.store() as store:
+        feed, _ = store.add_feed(str(SCRIPTS_FEED), section="Wörld 🌍 हिन्दी")
+        refresh(store, [feed], offline=True)
+    async with run_app(env, size=size) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "Wörld 🌍 हिन्दी")
+        shown: list[str] = []
+        for row in range(9):  # each script's article in the article pane in turn
+            screen.open_headline(row)
+            await settle(pilot)
+            for line in _screen_lines(app):
+                # The layout and the terminal agree on every row's width: a row
+                # wider to tmux pushed the borders and columns after it right.
+                assert terminal_cells(line) == size[0], (cell_len(line), repr(line))
+                shown.append(line)
+        text = "\n".join(shown)
+        assert "हिन्दी समाचार" in text and "ข่าวไทย" in text and "👍" in text
+        assert "\U0001f3fd" not in text and "\u200d" not in text
+
+
+def _is_regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+async def test_a_cut_name_never_ends_in_half_a_character(env: Env, run_app: RunApp) -> None:
+    names = [f"{'a' * k}{'🇩🇪' * 9}" for k in range(4)]
+    names += [f"{'a' * k}{' '.join(['हिन्दी'] * 5)}" for k in range(4)]
+    with env.store() as store:
+        for n, name in enumerate(names):
+            feed, _ = store.add_feed(str(env.data_dir / f"s{n}.xml"), f"Feed {n}", name)
+            entry = EntryData(f"s{n}", f"https://example.org/s/{n}", f"Story {n}", published=NOW)
+            store.ingest(feed.id, ParsedFeed(title=f"Feed {n}", entries=(entry,)))
+    async with run_app(env, size=(120, 40)) as (app, _pilot):
+        sections = app.screen.query_one(SectionList)
+        rows = [sections.render_line(y).text for y in range(sections.size.height)]
+        # "▶ name… 1": the name as shown, without the expander and the count.
+        shown = [row.split("…")[0][2:] for row in rows if "…" in row]
+        assert len(shown) == len(names), "\n".join(rows)  # every name too long for the pane
+        for text in shown:
+            whole = next(name for name in names if name.startswith(text))
+            # A flag is two regional indicators: an odd count left half of one.
+            assert sum(map(_is_regional, text)) % 2 == 0, repr(text)
+            # A letter is never shown without the marks it has (virama, ि, ी).
+            assert not unicodedata.category(whole[len(text)]).startswith("M"), repr(text)

@@ -13,7 +13,14 @@ import unicodedata
 
 import pytest
 
-from termnews.core.text import _clean_line_general, clean_block, clean_line, clean_printable_line
+from termnews.core.text import (
+    _clean_line_general,
+    clean_block,
+    clean_line,
+    clean_printable_line,
+    cluster_start,
+    strip_unsafe,
+)
 
 _CONTEXTS = ("{c}", "a{c}b", " {c} ", "x\n{c}{c} y", "\r{c}\x1b[31mz", "e\u0301{c}\t")
 
@@ -108,7 +115,9 @@ def test_random_printable_text_cleans_alike_when_known_printable() -> None:
         ("Pride 🏳️\u200d🌈", "Pride 🏳🌈"),
         ("soft\u00adhyphen", "softhyphen"),  # no cell to Textual, one to tmux
         ("word\u2060joiner", "wordjoiner"),
-        ("क्\u200dष", "क्\u200dष"),  # a joiner between letters is a shaping hint: kept
+        ("क्\u200dष", "क्ष"),  # tmux draws the letter after a joiner in its cell: 1 cell, not 2
+        ("Thumbs 👍🏽 up", "Thumbs 👍 up"),  # a skin tone: no cell to Textual, two to tmux
+        ("☝🏻 points", "☝ points"),
         ("🇯🇵 flag", "🇯🇵 flag"),  # a flag is two regional indicators, two cells everywhere
     ],
 )
@@ -118,3 +127,34 @@ def test_characters_terminals_measure_differently_are_removed(text: str, shown: 
     # border) moved. Without them every terminal agrees with the layout.
     assert clean_line(text) == shown
     assert clean_block(text + "\n" + text) == shown + "\n" + shown
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "start"),
+    [
+        ("Germany 🇩🇪 beats", 9, 8),  # between a flag's halves: before the flag
+        ("Germany 🇩🇪 beats", 10, 10),  # after the flag: where it was
+        ("🇩🇪🇫🇷", 3, 2),
+        ("हिन्दी", 3, 2),  # before the virama: before न, whose mark it is
+        ("हिन्दी", 1, 0),  # before the vowel sign ि: before ह
+        ("cafe\u0301s", 4, 3),  # a decomposed accent stays with its e
+        ("plain", 2, 2),
+        ("plain", 9, 5),
+    ],
+)
+def test_a_cut_moves_to_the_start_of_the_character(text: str, index: int, start: int) -> None:
+    assert cluster_start(text, index) == start
+
+
+def test_a_stray_8_bit_introducer_takes_only_itself() -> None:
+    # '”' and '“' read as Windows-1252 and saved as UTF-8 hold U+009D (8-bit OSC) and
+    # U+009C (ST): everything from the first such quote to the end was deleted.
+    mojibake = "He said \u00e2\u20ac\x9dyes\u00e2\u20ac\x9d, and the story goes on.\nMore."
+    assert (
+        strip_unsafe(mojibake)
+        == "He said \u00e2\u20acyes\u00e2\u20ac, and the story goes on.\nMore."
+    )
+    assert clean_line("icon \u00ef\x81\x97 then the article") == "icon \u00ef then the article"
+    # An unterminated 7-bit OSC loses its introducer; a terminated one its payload too.
+    assert strip_unsafe("x \x1b]0;no end and the rest") == "x 0;no end and the rest"
+    assert strip_unsafe("a \x1b]0;title\x07b \x1b]8;;http://e\x1b\\link") == "a b link"

@@ -613,3 +613,30 @@ def test_scripts_without_raised_forms_stay_plain_text() -> None:
     assert html_to_markdown("<p>the 21<sup>st</sup> century</p>", BASE) == "the 21st century"
     assert "[1](" in html_to_markdown('<p>x<sup><a href="/n">1</a></sup></p>', BASE)
     assert html_to_text("<p>H<sub>2</sub>O</p>") == "H2O"  # search still finds "H2O"
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # salon-1, bbc-1 (corpus): the space at a link's edge went with the strip of
+        # its text, and the next word ran into the URL the pane shows after it.
+        ('<p>As <a href="http://m.example/x">Mashable </a>reports.</p>',
+         "As [Mashable](http://m.example/x) reports."),
+        ('<p>him <a href="http://b.example/1"> how many minds </a>after.</p>',
+         "him [how many minds](http://b.example/1) after."),
+        # nytimes-1: two links to one URL side by side read "killed (url) more ... (url)".
+        ('<p>services <a href="http://s.example/7">killed</a><a href="http://s.example/7">'
+         " more than 10</a>.</p>", "services [killed more than 10](http://s.example/7)."),
+        ('<p><a href="http://s.example/7">one</a> <a href="http://s.example/7">two</a></p>',
+         "[one](http://s.example/7) [two](http://s.example/7)"),
+        # tmz-1: an image at a paragraph's start ran into its first word.
+        ('<p><img alt="dress" src="http://t.example/a.jpg"/><strong>Lupita</strong> wore'
+         ' it<img alt="b" src="http://t.example/b.jpg">.</p>',
+         "![dress](http://t.example/a.jpg) **Lupita** wore it ![b](http://t.example/b.jpg)."),
+        # msn: alt text holding escaped markup showed its tags.
+        ('<p><img alt="&lt;span style=&quot;font-size:13px;&quot;&gt;Nintendo/Apple&lt;/span&gt;"'
+         ' src="http://n.example/a.jpg"/></p>', "![Nintendo/Apple](http://n.example/a.jpg)"),
+    ],
+)  # fmt: skip
+def test_links_and_images_keep_the_spaces_around_them(html: str, markdown: str) -> None:
+    assert html_to_markdown(html) == markdown

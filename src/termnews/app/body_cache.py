@@ -53,6 +53,7 @@ PARSER_PACKAGES = ("markdown_it", "mdurl", "linkify_it")
 """Top-level packages of the Markdown parser: all their loaded modules are recorded."""
 
 SHAPING_MODULES = (
+    "termnews.app",  # agree_with_terminal_widths: the cell widths Rich measures with
     "termnews.app.widgets.article_body",
     "termnews.core.text",
     "textual.content",

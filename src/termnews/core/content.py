@@ -198,6 +198,8 @@ _WRAPPER_TAGS = re.compile(
 _EDGES = re.compile(rf"^([\s{_BR_MARK}]*)(.*?)([\s{_BR_MARK}]*)$", re.DOTALL)
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _BACKTICKS = re.compile(r"`+")
+_TIGHT_AFTER = tuple(".,;:!?)]")
+"""Punctuation that follows an image with no space (a tuple: "" is in every str)."""
 _CODE_LANG = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]{1,24})")
 
 
@@ -448,6 +450,9 @@ class _Renderer:
         self.in_em = False
         self.in_strike = False
         self.last_wrap: tuple[int, int] | None = None
+        self.last_link: tuple[int, int, str, str] | None = None
+        """Where the last link ended (list, length), its URL and text: a link right
+        after it to the same URL is merged into it."""
         """Where the last emphasis ended, to merge it with one right after it."""
 
     # -- blocks --
@@ -639,7 +644,13 @@ class _Renderer:
             out.append(_BR_MARK)
             return
         if tag == "img":
-            out.append(self._image(el))
+            image = self._image(el)
+            # An image shows as "[image: alt] (url)": words beside it are apart from it
+            # ("...jpg)Lupita Nyong'o" before); _collapse merges the spaces.
+            if image.startswith("!["):
+                tight = (el.tail or "")[:1] in _TIGHT_AFTER
+                image = f" {image}" if tight else f" {image} "
+            out.append(image)
             return
         if tag == "a":
             self._link(el, out, depth)
@@ -734,17 +745,36 @@ class _Renderer:
             return  # "share on ..." buttons and feed-ad links: drop, text and all
         inner: list[str] = []
         self._children_inline(el, inner, depth)
-        text = _collapse("".join(inner).replace(_BR_MARK, " ")).strip()
+        joined = "".join(inner).replace(_BR_MARK, " ")
+        text = _collapse(joined).strip()
         url = safe_url(href, self.base_url)
         if not text:
             return
         if url is None:
-            out.append("".join(inner).replace(_BR_MARK, " "))
+            out.append(joined)
             return
-        out.append(f"[{text}]({url})")
+        # Spaces at the link's edges stay outside it: "<a>Mashable </a>reports" had
+        # lost its space to the strip above and read "Mashable (url)reports".
+        lead = " " if joined[:1].isspace() else ""
+        trail = " " if joined[-1:].isspace() else ""
+        last = self.last_link
+        if last is not None and last[:2] == (id(out), len(out)) and last[2] == url:
+            # "<a href=u>killed</a><a href=u> more than 10</a>": one link, one URL shown.
+            out[-1] = f"[{last[3]}{lead}{text}]({url})"
+            text = last[3] + lead + text
+        else:
+            out.append(f"{lead}[{text}]({url})")
+        if trail:
+            out.append(trail)
+            self.last_link = None
+        else:
+            self.last_link = (id(out), len(out), url, text)
 
     def _image(self, el: etree._Element) -> str:
-        alt = _collapse(el.get("alt") or el.get("title") or "").strip()
+        alt = el.get("alt") or el.get("title") or ""
+        if "<" in alt:  # escaped markup in the attribute ("&lt;span&gt;...") is not text
+            alt = _strip_tags(alt)
+        alt = _collapse(alt).strip()
         src = el.get("src") or ""
         if not src or src.startswith("data:"):
             src = el.get("data-src") or el.get("data-lazy-src") or el.get("data-original") or ""

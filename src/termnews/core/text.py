@@ -17,13 +17,23 @@ import unicodedata
 _ESCAPE_SEQUENCES = re.compile(
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]            # CSI
-    | \x1b[\]PX^_].*?(?:\x07|\x1b\\|\x9c|$)  # OSC, DCS, SOS, PM, APC up to BEL/ST
+    | \x1b[\]PX^_][^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)  # OSC, DCS, SOS, PM, APC to BEL/ST
     | \x9b[0-?]*[ -/]*[@-~]            # 8-bit CSI
-    | [\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x1b\\|\x9c|$)  # 8-bit OSC/DCS/...
-    | \x1b[@-Z\\-_]?                   # any other escape
+    | \x1b[@-Z\\-_]?                   # any other escape (an unterminated OSC's ESC too)
     """,
     re.VERBOSE | re.DOTALL,
 )
+"""Escape sequences a terminal would act on, payload and all.
+
+A string sequence (OSC, DCS, ...) goes with its payload only when it is closed
+within 4 KB; the 8-bit introducers (U+0090, U+0098, U+009D-U+009F) go alone, as
+_CONTROL_CHARS does. Why: in feed and page text these are nearly always mojibake,
+not controls: '”' read as Windows-1252 and written back as UTF-8 holds U+009D,
+'“' U+009C, and a private-use icon glyph U+F057 misread gives U+0081 U+0097. The
+old rule, an introducer up to a terminator *or the end of the text*, deleted all
+of an article after the first such quote (a 378 KB BuzzFeed page lost 250 KB and
+was refused: 'no article text found'). Without its introducer the rest is plain
+text, which is all the terminal needs."""
 
 # Controls except TAB and LF, C1 controls, DEL, bidi embeddings/overrides/isolates,
 # and other invisible format characters that can reorder or hide text; also the
@@ -33,15 +43,47 @@ _ESCAPE_SEQUENCES = re.compile(
 _CONTROL_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u180e\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
-_EMOJI_JOINS = re.compile("\ufe0f|\u200d(?=[\u2600-\u27bf\U0001f000-\U0001faff])")
-"""Emoji presentation selectors and the joiners of emoji ZWJ sequences.
+_EMOJI_JOINS = re.compile("\ufe0f|\u200d|[\U0001f3fb-\U0001f3ff]")
+"""Emoji presentation selectors, zero-width joiners and skin-tone modifiers.
 
 Why: terminals disagree on how wide these make a character. Textual lays out
 "✔️" (U+2714 U+FE0F) in one cell and a family "👨‍👩‍👧‍👦" in eight; kitty, WezTerm
-and VTE draw them in two, tmux 3.3 drops part of the sequence. Either way the
-rest of the row moves and columns and borders no longer line up. Without them
-every terminal agrees: "✔" in one cell, the family as four people in eight.
-A ZWJ between letters (Indic and Arabic joining hints) is kept."""
+and VTE draw them in two, tmux 3.3 drops part of the sequence. A skin tone
+("👍🏽") takes no cell in Textual's layout, two in tmux and other wcwidth-based
+terminals (drawn as a swatch after the hand). tmux 3.3a also draws the letter
+after any joiner in the joiner's cell, so "क्\u200dष" (a Devanagari half-form
+hint) takes one cell there and two in Textual. Either way the rest of the row
+moves and columns and borders no longer line up. Without them every terminal
+agrees: "✔" in one cell, the family as four people in eight, "👍" in two,
+"क्ष" in two (the conjunct, which is how the letters read without the hint)."""
+_SKIN_TONES = tuple(chr(c) for c in range(0x1F3FB, 0x1F400))
+"""The five emoji skin-tone modifiers: printable, so clean_line's fast path checks them."""
+
+
+def _has_emoji_joins(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`_EMOJI_JOINS`.
+
+    ``in`` with a needle wider than every character of the text returns at once,
+    so the skin-tone checks cost nothing on text without astral-plane characters
+    (and ``isascii`` reads a flag: nothing at all on ASCII text).
+    """
+    if text.isascii():
+        return False
+    return "\ufe0f" in text or "\u200d" in text or any(tone in text for tone in _SKIN_TONES)
+
+
+def _drop_printable_joins(text: str) -> str:
+    """``text`` without the printable characters of :data:`_EMOJI_JOINS` (not the joiner)."""
+    if text.isascii():
+        return text
+    if "\ufe0f" in text:
+        text = text.replace("\ufe0f", "")
+    for tone in _SKIN_TONES:
+        if tone in text:
+            text = text.replace(tone, "")
+    return text
+
+
 _SPACE = "[ \t\u00a0\u2000-\u200b\u3000]"
 _SPACE_RUNS = re.compile(f" {_SPACE}+|[\t\u00a0\u2000-\u200b\u3000]{_SPACE}*")
 """Runs of spaces that are not already one plain space: replacing only these by a
@@ -54,7 +96,7 @@ def strip_unsafe(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\ufe0f" in text or "\u200d" in text:
+    if _has_emoji_joins(text):
         text = _EMOJI_JOINS.sub("", text)
     # Every escape sequence starts with a character of _CONTROL_CHARS, so text
     # without one has nothing to remove (one scan instead of two rewrites).
@@ -92,8 +134,8 @@ def clean_line(text: str | None) -> str:
         if not plain.isprintable():
             return _clean_line_general(text)
         text = plain
-    if "\ufe0f" in text:  # printable, so no ZWJ here: the selectors alone (_EMOJI_JOINS)
-        text = text.replace("\ufe0f", "")
+    # Printable, so no joiner here: the selectors and skin tones alone (_EMOJI_JOINS).
+    text = _drop_printable_joins(text)
     if "  " in text:
         # One pass: replacing "  " until none is left took two or three passes
         # over a body (half of this function's time on one).
@@ -118,8 +160,7 @@ def clean_printable_line(text: str) -> str:
         text = text.replace("\n", " ")
     if "\t" in text:
         text = text.replace("\t", " ")
-    if "\ufe0f" in text:
-        text = text.replace("\ufe0f", "")
+    text = _drop_printable_joins(text)
     if "  " in text:
         text = _PLAIN_SPACE_RUNS.sub(" ", text)
     return text.strip()
@@ -146,6 +187,33 @@ _OUTLET_SEPARATORS = (" — ", " – ", " | ", " > ", " - ", " :: ", " · ")
 def plural(n: int, word: str) -> str:
     """``n`` and ``word``, with an "s" unless ``n`` is 1 ("1 feed", "2 feeds", "0 feeds")."""
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def cluster_start(text: str, index: int) -> int:
+    """``index``, moved back to the start of the character a reader sees there.
+
+    Why: a line cut to a width in cells with an ellipsis is cut between code points,
+    and some characters are several: a letter and the marks on it (a Devanagari
+    consonant and its virama or vowel sign), or a flag, two regional indicators
+    (🇩🇪). Cut inside one, the line showed a different letter, or a lone "🇩" where a
+    flag was. Cutting where this says drops the whole character instead (the
+    ellipsis takes its place).
+    """
+    if index <= 0 or index >= len(text):
+        return max(0, min(index, len(text)))
+    while index > 0 and unicodedata.category(text[index]).startswith("M"):
+        index -= 1  # a mark belongs to the letter before it: cut before that letter
+    if _is_regional(text[index]):
+        start = index
+        while start > 0 and _is_regional(text[start - 1]):
+            start -= 1
+        if (index - start) % 2:
+            index -= 1  # the second half of a flag: cut before its first half
+    return index
+
+
+def _is_regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
 
 
 def outlet_name(feed_title: str | None) -> str:

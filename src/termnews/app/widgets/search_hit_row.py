@@ -17,6 +17,7 @@ from textual.style import Style
 from textual.visual import RenderOptions
 
 from termnews.app.widgets.headline_list import Clock, HeadlineRow
+from termnews.app.widgets.related_panel import fit_content
 from termnews.core.search import MatchedHeadline
 from termnews.core.search.highlight import Spans
 
@@ -54,7 +55,7 @@ class SearchHitRow(HeadlineRow):
     def snippet_content(self, width: int) -> Content:
         """The snippet line, indented under the title and cut to ``width``."""
         snippet = _marked(self.hit.snippet, self.hit.snippet_spans, "$text-muted", MATCH_STYLE)
-        return Content.assemble(SNIPPET_INDENT, snippet).truncate(width, ellipsis=True)
+        return fit_content(Content.assemble(SNIPPET_INDENT, snippet), width)
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions

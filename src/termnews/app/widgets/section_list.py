@@ -22,7 +22,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from termnews.core.models import Feed, Section
-from termnews.core.text import clean_line, outlet_name
+from termnews.core.text import clean_line, cluster_start, outlet_name
 
 FAILING_MARK = "⚠"
 
@@ -131,12 +131,19 @@ class SectionList(Tree[View]):
         label = node.label
         spans = label.spans if isinstance(label, Text) else []
         prefix = len(text) - len(label)
-        suffix_at = min((s.start for s in spans if s.start > 0), default=None)
-        if suffix_at is None:
-            return text
+        # A name with no count after it is cut the same way (Tree's crop at the edge
+        # could leave half a flag there, and no sign that the name goes on).
+        suffix_at = min((s.start for s in spans if s.start > 0), default=len(label))
         suffix = text[prefix + suffix_at :]
         name = text[: prefix + suffix_at]
+        whole = name.plain
         name.truncate(max(1, room - suffix.cell_len), overflow="ellipsis")
+        kept = len(name.plain) - 1 if name.plain.endswith("…") else len(name.plain)
+        # Never half a character: a flag's first half, a letter without its marks.
+        start = cluster_start(whole, kept)
+        if start < kept:
+            name = name[:start]
+            name.append("…")
         return name + suffix
 
     def _count(self, unread: int) -> str:
