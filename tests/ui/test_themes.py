@@ -160,12 +160,6 @@ async def test_cursor_rows_read_focused_and_unfocused(
         check(Region(region.x, region.y, region.width, 3), "focused related teaser")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="headline_list.py (being rewritten) draws the unread ● in $tn-accent on the "
-    "focused cursor too: 1.0-2.3:1 in every theme; remove this mark when it takes the "
-    "cursor's colour there, as the related panel's teasers do",
-)
 async def test_unread_mark_shows_on_the_focused_cursor(demo: Env, run_app: RunApp) -> None:
     async with run_app(demo, size=(120, 36)) as (app, pilot):
         headlines = main_screen(app).headlines

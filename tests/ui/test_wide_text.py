@@ -189,3 +189,27 @@ async def test_a_cut_name_never_ends_in_half_a_character(env: Env, run_app: RunA
             assert sum(map(_is_regional, text)) % 2 == 0, repr(text)
             # A letter is never shown without the marks it has (virama, ि, ी).
             assert not unicodedata.category(whole[len(text)]).startswith("M"), repr(text)
+
+
+async def test_a_cut_headline_never_ends_in_half_a_character(env: Env, run_app: RunApp) -> None:
+    titles = [f"{'a' * k}{'🇯🇵' * 40}" for k in range(4)]
+    titles += [f"{'a' * k}{' '.join(['हिन्दी'] * 20)}" for k in range(4)]
+    with env.store() as store:
+        feed, _ = store.add_feed(str(env.data_dir / "cut.xml"), "Cuts", "Cuts")
+        entries = tuple(
+            EntryData(f"c{n}", f"https://example.org/c/{n}", title,
+                      published=NOW - timedelta(minutes=n))
+            for n, title in enumerate(titles)
+        )  # fmt: skip
+        store.ingest(feed.id, ParsedFeed(title="Cuts", entries=entries))
+    async with run_app(env, size=(120, 40)) as (app, pilot):
+        await goto_section(pilot, "Cuts")
+        headlines = main_screen(app).headlines
+        rows = [headlines.render_line(y).text for y in range(len(titles))]
+        for row in rows:
+            # "● title… source age": the title as shown, without the mark.
+            assert "…" in row, row
+            text = row.split("…")[0][2:]
+            whole = next(title for title in titles if title.startswith(text))
+            assert sum(map(_is_regional, text)) % 2 == 0, repr(text)
+            assert not unicodedata.category(whole[len(text)]).startswith("M"), repr(text)

@@ -12,7 +12,7 @@ from rich.cells import cell_len, get_character_cell_size
 from textual.content import Content
 
 import termnews.app
-from termnews.app.widgets.related_panel import fit_content
+from termnews.app.widgets.cell_fit import fit_cells, fit_content
 
 
 def test_spacing_marks_take_the_cell_glibc_gives_them() -> None:
@@ -73,3 +73,20 @@ def test_a_cut_line_keeps_whole_characters(text: str, width: int, shown: str) ->
     fitted = fit_content(Content(text), width)
     assert fitted.plain == shown
     assert fitted.cell_length <= width
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "shown"),
+    [
+        ("日本 🇯🇵 News", 7, "日本…"),  # a source column's cut: not "日本 🇯…"
+        ("日本 🇯🇵 News", 8, "日本 🇯🇵…"),
+        ("हिन्दी समाचार", 2, "…"),  # not "ह…": ह without its vowel sign ि
+        ("हिन्दी समाचार", 4, "हिन्…"),  # the virama stays with its letter
+        ("BBC News", 5, "BBC…"),
+        ("日本", 6, "日本"),
+    ],
+)
+def test_a_column_keeps_whole_characters(text: str, width: int, shown: str) -> None:
+    fitted = fit_cells(text, width)
+    assert fitted.rstrip(" ") == shown
+    assert cell_len(fitted) == width

@@ -24,7 +24,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
-from rich.cells import cell_len
 from textual import on
 from textual.content import Content
 from textual.css.styles import RulesMap
@@ -37,6 +36,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from termnews.app.widgets.cell_fit import fit_cells, fit_content
 from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
 from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
@@ -59,44 +59,32 @@ SOURCE_FROM = 36
 """Narrowest row (cells) that still shows the source column; below it the title gets it all."""
 
 Clock = Callable[[], datetime]
+CursorTest = Callable[[Style], bool]
+"""Tells a row whether the style it is drawn in is its list's focused cursor."""
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _fit_cells(text: str, width: int) -> str:
-    """``text`` cut (with an ellipsis) or padded to exactly ``width`` terminal cells.
-
-    Why cells and not characters: a CJK or emoji outlet name ("日本語ニュース") takes
-    two cells a character, so cutting and padding by ``len`` made its column twice
-    as wide as the others and pushed the rows' titles out of line. ASCII, the usual
-    case, keeps the cheap string methods (one cell a character).
-    """
-    if text.isascii():
-        if len(text) > width:
-            text = text[: width - 1].rstrip() + "…"
-        return text.ljust(width)
-    if cell_len(text) > width:
-        cells = 0
-        for end, char in enumerate(text):
-            cells += cell_len(char)
-            if cells > width - 1:
-                text = text[:end].rstrip() + "…"
-                break
-    return text + " " * max(0, width - cell_len(text))
-
-
 class HeadlineRow(Visual):
     """One headline as a single line: unread dot, star, age, source, title."""
 
-    def __init__(self, headline: Headline, clock: Clock = _now, show_source: bool = True) -> None:
+    def __init__(
+        self,
+        headline: Headline,
+        clock: Clock = _now,
+        show_source: bool = True,
+        on_cursor: CursorTest | None = None,
+    ) -> None:
         self.headline = headline
         self.clock = clock
         self.show_source = show_source
-        self._laid_out: tuple[int, Content] | None = None
+        self.on_cursor = on_cursor
+        """Whether a row style is the focused cursor's (the list knows; see render_strips)."""
+        self._laid_out: tuple[int, bool, Content] | None = None
 
-    def content(self, width: int) -> Content:
+    def content(self, width: int, on_cursor: bool = False) -> Content:
         """The row laid out for ``width`` cells, kept for the next call at that width.
 
         Laying a row out (truncating the title, padding the columns) is most of what a
@@ -104,14 +92,15 @@ class HeadlineRow(Visual):
         render cache is dropped (focus moves, a resize, a theme change). The layout holds
         theme variable *names* (``$tn-accent``), resolved only when the strips are made,
         so a theme change does not invalidate it; a row that changes (read, starred) is
-        a new :class:`HeadlineRow`.
+        a new :class:`HeadlineRow`. ``on_cursor``: the row as the focused cursor
+        shows it (see :meth:`render_strips`).
         """
         laid_out = self._laid_out
-        if laid_out is None or laid_out[0] != width:
-            laid_out = self._laid_out = (width, self._layout(width))
-        return laid_out[1]
+        if laid_out is None or laid_out[:2] != (width, on_cursor):
+            laid_out = self._laid_out = (width, on_cursor, self._layout(width, on_cursor))
+        return laid_out[2]
 
-    def _layout(self, width: int) -> Content:
+    def _layout(self, width: int, on_cursor: bool = False) -> Content:
         """Marker, title, then source and age at the right, in ``width`` cells."""
         h = self.headline
         if h.starred:
@@ -120,14 +109,20 @@ class HeadlineRow(Visual):
             marker = ("● ", "$tn-accent")
         else:
             marker = ("  ", "")
+        if on_cursor:
+            # The focused cursor is drawn in the accent colour in most themes: the
+            # ● in $tn-accent sat on it at 1.0-2.3:1, there and not there. On it
+            # the marks take the cursor's own text colour (readable_colors makes
+            # that readable); the glyph still says unread or starred.
+            marker = (marker[0], "bold")
         age = short_age(h.published, self.clock())
         right: list[tuple[str, str]] = []
         if h.sources > 1:
-            right.append((f"+{h.sources - 1} ", "$tn-secondary"))
+            right.append((f"+{h.sources - 1} ", "" if on_cursor else "$tn-secondary"))
         if self.show_source and width >= SOURCE_FROM:
             # A fixed-width, left-aligned column, so sources line up down the list.
             src_width = min(18, max(10, width // 4))
-            source = _fit_cells(outlet_name(h.feed_title), src_width)
+            source = fit_cells(outlet_name(h.feed_title), src_width)
             # "$text-muted" is an auto colour: muted against whatever is behind the row,
             # so it stays readable on the cursor too (a fixed $tn-muted would not).
             right.append((source + " ", "$text-muted"))
@@ -137,8 +132,8 @@ class HeadlineRow(Visual):
         title = self.title_content()
         if room < 8:
             # Too narrow for the right-hand columns: the title matters most.
-            return Content.assemble(marker, title).truncate(width, ellipsis=True)
-        title = title.truncate(room, ellipsis=True)
+            return fit_content(Content.assemble(marker, title), width)
+        title = fit_content(title, room)
         gap = width - 2 - title.cell_length - tail.cell_length
         return Content.assemble(marker, title, " " * max(gap, 1), tail)
 
@@ -150,7 +145,9 @@ class HeadlineRow(Visual):
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
-        return self.content(width).render_strips(width, 1, style, options)
+        # The option list caches renders by style, so the cursor's render is its own.
+        on_cursor = self.on_cursor is not None and self.on_cursor(style)
+        return self.content(width, on_cursor).render_strips(width, 1, style, options)
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return container_width
@@ -159,13 +156,18 @@ class HeadlineRow(Visual):
         return 1
 
 
-def _row_for(headline: Headline, clock: Clock, matched: type[MatchedHeadline]) -> HeadlineRow:
+def _row_for(
+    headline: Headline,
+    clock: Clock,
+    matched: type[MatchedHeadline],
+    on_cursor: CursorTest | None = None,
+) -> HeadlineRow:
     """The row visual: search results (``matched``: with matched words, a snippet) get their own."""
     if isinstance(headline, matched):
         from termnews.app.widgets.search_hit_row import SearchHitRow
 
-        return SearchHitRow(headline, clock)
-    return HeadlineRow(headline, clock)
+        return SearchHitRow(headline, clock, on_cursor=on_cursor)
+    return HeadlineRow(headline, clock, on_cursor=on_cursor)
 
 
 class _PagingMessage(Message):
@@ -257,10 +259,18 @@ class HeadlineList(SteadyScrollOptionList):
     def _row(self, headline: Headline) -> HeadlineRow:
         """The row visual: search results (with matched words and a snippet) get their own."""
         if type(headline) is Headline:
-            return HeadlineRow(headline, self.clock)
+            return HeadlineRow(headline, self.clock, on_cursor=self._is_cursor)
         from termnews.core.search import MatchedHeadline
 
-        return _row_for(headline, self.clock, MatchedHeadline)
+        return _row_for(headline, self.clock, MatchedHeadline, self._is_cursor)
+
+    def _is_cursor(self, style: Style) -> bool:
+        """Whether ``style`` is the one this list draws its focused cursor row in."""
+        if not self.has_focus:
+            return False
+        return style == self.get_visual_style(
+            "option-list--option", "option-list--option-highlighted"
+        )
 
     def build_options(self, rows: Sequence[Headline]) -> list[Option]:
         """Options for ``rows``, ready to add; safe to call from any thread.
@@ -272,7 +282,7 @@ class HeadlineList(SteadyScrollOptionList):
         Each option's visual is set as ``OptionList`` would set it (a
         :class:`HeadlineRow` is its own visual), sparing the loop that pass too.
         """
-        clock = self.clock
+        clock, on_cursor = self.clock, self._is_cursor
         # A section's rows are plain headlines: the search engine (where a search
         # result's class lives, ~30 ms to import) is not needed to tell them apart.
         matched: type = Headline
@@ -283,9 +293,9 @@ class HeadlineList(SteadyScrollOptionList):
         out: list[Option] = []
         for headline in rows:
             row = (
-                HeadlineRow(headline, clock)
+                HeadlineRow(headline, clock, on_cursor=on_cursor)
                 if type(headline) is Headline
-                else _row_for(headline, clock, matched)
+                else _row_for(headline, clock, matched, on_cursor)
             )
             option = Option(row)
             option._visual = row

@@ -26,9 +26,10 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from termnews.app.widgets.cell_fit import fit_content
 from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
-from termnews.core.text import clean_line, cluster_start, outlet_name
+from termnews.core.text import clean_line, outlet_name
 
 if TYPE_CHECKING:
     # Types only: the engine is imported when the first related stories are read,
@@ -40,24 +41,6 @@ TITLE = "You may also like"
 
 TITLE_LINES = 2
 """Lines a teaser's headline may take; shorter ones are padded, so all are as tall."""
-
-
-def fit_content(content: Content, width: int) -> Content:
-    """``content`` cut to ``width`` cells with an ellipsis, never inside a character.
-
-    ``Content.truncate`` cuts between code points: it left half a flag ("🇩…") or
-    a letter without its marks; the cut moves back to where the character starts
-    (:func:`~termnews.core.text.cluster_start`).
-    """
-    if content.cell_length <= width:
-        return content
-    cut = content.truncate(width, ellipsis=True)
-    plain, shown = content.plain, cut.plain
-    kept = 0
-    while kept < len(shown) and kept < len(plain) and shown[kept] == plain[kept]:
-        kept += 1
-    start = cluster_start(plain, kept)
-    return cut if start == kept else content[:start] + "…"
 
 
 class Teaser(Visual):

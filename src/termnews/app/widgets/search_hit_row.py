@@ -16,8 +16,8 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions
 
-from termnews.app.widgets.headline_list import Clock, HeadlineRow
-from termnews.app.widgets.related_panel import fit_content
+from termnews.app.widgets.cell_fit import fit_content
+from termnews.app.widgets.headline_list import Clock, CursorTest, HeadlineRow
 from termnews.core.search import MatchedHeadline
 from termnews.core.search.highlight import Spans
 
@@ -41,8 +41,14 @@ def _marked(text: str, spans: Spans, base: str, mark: str) -> Content:
 class SearchHitRow(HeadlineRow):
     """Two lines: the marked headline (laid out like any headline) and its snippet."""
 
-    def __init__(self, headline: MatchedHeadline, clock: Clock = _now, show_source: bool = True):
-        super().__init__(headline, clock, show_source)
+    def __init__(
+        self,
+        headline: MatchedHeadline,
+        clock: Clock = _now,
+        show_source: bool = True,
+        on_cursor: CursorTest | None = None,
+    ) -> None:
+        super().__init__(headline, clock, show_source, on_cursor)
         self.hit = headline
 
     def title_content(self) -> Content:
@@ -60,7 +66,8 @@ class SearchHitRow(HeadlineRow):
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
-        strips = self.content(width).render_strips(width, 1, style, options)
+        on_cursor = self.on_cursor is not None and self.on_cursor(style)
+        strips = self.content(width, on_cursor).render_strips(width, 1, style, options)
         if self.hit.snippet:
             strips += self.snippet_content(width).render_strips(width, 1, style, options)
         return strips
