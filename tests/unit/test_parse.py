@@ -113,3 +113,37 @@ def test_parsed_entries_survive_the_trip_from_a_parse_worker(feeds_dir: Path) ->
         for before, after in zip(parsed.entries, back.entries, strict=True):
             assert dataclasses.astuple(after) == dataclasses.astuple(before)
             assert type(after.published) is type(before.published)
+
+
+_CONTENT_ONLY_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Content only</title>
+<id>urn:c</id><updated>2026-11-20T10:00:00Z</updated>
+<entry><id>urn:c:1</id><title>One</title><updated>2026-11-20T10:00:00Z</updated>
+<content type="html">&lt;p&gt;America&amp;#8217;s
+&lt;b&gt;favourite&lt;/b&gt; show.&lt;/p&gt;</content>
+</entry></feed>"""
+
+_CONTENT_ONLY_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Content only</title><link>https://fixture.example/</link>
+<item><guid>c1</guid><title>One</title>
+<content:encoded><![CDATA[<p>America&#8217;s <b>favourite</b> show.</p>]]></content:encoded>
+</item></channel></rss>"""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _CONTENT_ONLY_ATOM,  # the fast parser
+        _CONTENT_ONLY_RSS,
+        _CONTENT_ONLY_ATOM.replace(b"utf-8", b"iso-8859-1"),  # feedparser
+        _CONTENT_ONLY_RSS.replace(b"utf-8", b"iso-8859-1"),
+    ],
+    ids=["atom-fast", "rss-fast", "atom-feedparser", "rss-feedparser"],
+)
+def test_summary_of_an_entry_with_only_html_content_is_plain_text(data: bytes) -> None:
+    """Daring Fireball's Atom entries (content, no summary) had their HTML, tags and
+    entities, as the 'plain-text' summary: in articles --json and every search snippet."""
+    (entry,) = parse_feed_bytes(data).entries
+    assert entry.summary == "America\u2019s favourite show."
+    assert entry.content == "America\u2019s favourite show."

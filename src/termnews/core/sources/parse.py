@@ -70,6 +70,12 @@ def _body(entry: Any) -> tuple[str, str, str]:
                 content_html = _escape_plain(value)
     summary_src = entry.get("summary") or ""
     summary_detail = entry.get("summary_detail") or {}
+    # An entry with content and no summary gets the content copied into its summary
+    # (feedparser does this, and the fast parser as feedparser does) without a type:
+    # it is that content part, HTML or text as the part says, not plain text to escape.
+    copied = next((p for p in contents if summary_src and p.get("value") == summary_src), None)
+    if copied is not None and not summary_detail:
+        summary_detail = copied
     if summary_src and not _is_html(summary_detail):
         summary_src = _escape_plain(summary_src)
     if not content_html:
