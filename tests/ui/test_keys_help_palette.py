@@ -14,6 +14,7 @@ from tests.ui.conftest import (
     wait_for,
 )
 from textual.command import CommandPalette
+from textual.containers import VerticalScroll
 
 from termnews.app.commands import KEY_COMMANDS, markdown_key_table
 from termnews.app.screens.help import HelpScreen
@@ -42,6 +43,28 @@ async def test_help_screen_lists_the_live_keymap(seeded: Env, run_app: RunApp) -
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_screen_scrolls_with_the_readers_moving_keys(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """G and g reach the help's end and top as they do in every pane (only End and
+    Home did), and a remapped moving key scrolls the help as it scrolls the panes."""
+    seeded.write_config('[keys]\ndown = "t"\n')
+    async with run_app(seeded, size=(100, 20)) as (app, pilot):
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        assert body.max_scroll_y > 0
+        await pilot.press("G")
+        await settle(pilot)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g")
+        await settle(pilot)
+        assert body.scroll_y == 0
+        await pilot.press("t")
+        await settle(pilot)
+        assert body.scroll_y == 1
 
 
 async def test_keys_remapped_in_the_config_work_and_show_in_help(

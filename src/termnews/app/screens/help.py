@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from termnews.app.commands import KEY_COMMANDS, Group, display_keys
+from termnews.app.commands import BY_ID, KEY_COMMANDS, Group, display_keys
 from termnews.app.screens.save_search import search_reference
 
 
@@ -53,10 +53,19 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "close", "Close", show=False),
-        Binding("j,down", "scroll(1)", show=False),
-        Binding("k,up", "scroll(-1)", show=False),
-        Binding("space,pagedown", "page(1)", show=False),
-        Binding("b,pageup", "page(-1)", show=False),
+        # The reader's own moving keys, with their binding ids so a [keys] remap of
+        # them scrolls the help too; g/G were missing (only Home/End reached the end).
+        *(
+            Binding(BY_ID[command_id].keys, action, show=False, id=command_id)
+            for command_id, action in (
+                ("down", "scroll(1)"),
+                ("up", "scroll(-1)"),
+                ("page-down", "page(1)"),
+                ("page-up", "page(-1)"),
+                ("top", "edge(-1)"),
+                ("bottom", "edge(1)"),
+            )
+        ),
     ]
 
     def __init__(self, keys: Mapping[str, str], config_path: str | None) -> None:
@@ -90,6 +99,10 @@ class HelpScreen(ModalScreen[None]):
     def action_page(self, step: int) -> None:
         body = self.query_one("#help-body", VerticalScroll)
         body.scroll_page_down(animate=False) if step > 0 else body.scroll_page_up(animate=False)
+
+    def action_edge(self, step: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_end(animate=False) if step > 0 else body.scroll_home(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
