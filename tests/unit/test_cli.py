@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -505,3 +506,33 @@ def test_a_refresh_with_no_subscriptions_says_how_to_add_some(
     assert "termnews add URL_OR_PATH" in err and "termnews import --starter" in err
     code, out, err = run(capsys, "refresh", "--json")
     assert code == 0 and json.loads(out)["feeds"] == [] and err == ""
+
+
+@pytest.mark.parametrize("missing", ["standard input", "standard error"])
+def test_the_reader_without_a_terminal_says_so_and_exits_2(tmp_path: Path, missing: str) -> None:
+    """From cron or ``termnews 2>log`` the reader drew its escape sequences into the
+    file and then waited for keys forever; now it is one line and status 2."""
+    import pty
+
+    env = {**os.environ, "TERMNEWS_DATA_DIR": str(tmp_path / "d"), "TERM": "xterm-256color"}
+    master, slave = pty.openpty()
+    os.set_blocking(master, False)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "termnews", "--offline"],
+            env=env,
+            stdin=subprocess.DEVNULL if missing == "standard input" else slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE if missing == "standard error" else slave,
+            timeout=60,
+        )
+        on_terminal = b""
+        with contextlib.suppress(BlockingIOError, OSError):
+            on_terminal = os.read(master, 65536)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert done.returncode == 2 and done.stdout == b""
+    err = (done.stderr or on_terminal).decode().replace("\r\n", "\n")
+    assert err.startswith(f"termnews: error: the reader needs a terminal, and {missing} is not")
+    assert len(err.splitlines()) == 1 and "\x1b" not in err
