@@ -370,6 +370,22 @@ def test_config_shows_the_values_the_file_sets(
     assert by_key["network.per_host"]["value"] == 4 and by_key["keys"]["value"] == {"star": "x"}
 
 
+def test_config_json_defaults_are_json_values_like_the_values(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # "default" was the text form ("''", "False", "32"): a script comparing it with
+    # "value" saw every option as changed.
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[network]\nconcurrency = 4\n")
+    options = json.loads(run(capsys, "--config", str(cfg), "config", "--json")[1])["options"]
+    changed = [o["key"] for o in options if o["default"] != o["value"]]
+    assert changed == ["network.concurrency"]
+    by_key = {o["key"]: o for o in options}
+    assert by_key["network.concurrency"]["default"] == 32
+    assert by_key["general.unread_only"]["default"] is False
+    assert by_key["search.mute"]["default"] == [] and by_key["keys"]["default"] == {}
+
+
 def test_config_names_every_file_termnews_keeps(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
