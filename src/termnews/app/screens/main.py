@@ -1240,20 +1240,42 @@ class MainScreen(SearchMixin, Screen[None]):
         await self._jump_to_unread_section()
 
     async def _jump_to_unread_section(self) -> None:
+        """Open the first unread article of the next view with unread ones.
+
+        The order is the section list's: in one feed, the section's later feeds come
+        first (n jumped from a feed straight to the next section, past the unread
+        ones of the feeds below it); then the later sections, and at last, wrapping
+        round, the sections above and this one, whose unread articles may all be
+        above the open one (they were never reached: "No unread articles left").
+        """
         await self._reload_sections()
-        user = [s for s in self.sections if not s.virtual]
-        names = [s.name for s in user]
-        here = names.index(self.view_.section) if self.view_.section in names else -1
-        order = user[here + 1 :] + user[: max(here, 0)] if here >= 0 else user
-        target = next((s for s in order if s.unread > 0 and s.name != self.view_.section), None)
+        here = self.view_
+        target: View | None = None
+        if here.feed_id is not None:
+            siblings = [f for f in self.feeds if f.section == here.section]
+            ids = [f.id for f in siblings]
+            if here.feed_id in ids:
+                later = siblings[ids.index(here.feed_id) + 1 :]
+                feed = next((f for f in later if f.unread > 0), None)
+                if feed is not None:
+                    target = View(here.section, feed.id, clean_line(feed.title))
+        if target is None:
+            user = [s for s in self.sections if not s.virtual]
+            names = [s.name for s in user]
+            at = names.index(here.section) if here.section in names else -1
+            order = user[at + 1 :] + user[: at + 1]
+            section = next((s for s in order if s.unread > 0), None)
+            if section is not None:
+                target = View(section.name)
         if target is None:
             self.notify("No unread articles left.")
             return
-        self.notify(f"Next unread section: {clean_line(target.name)}")
-        await self._set_view(View(target.name))
-        rows = self.headlines.rows
-        for index, h in enumerate(rows):
-            if not h.read:
+        kind = "feed" if target.feed_id is not None else "section"
+        self.notify(f"Next unread {kind}: {clean_line(target.feed_title or target.section)}")
+        await self._set_view(target)
+        open_id = self.article.id if self.article is not None else None
+        for index, h in enumerate(self.headlines.rows):
+            if not h.read and h.id != open_id:
                 self.headlines.highlighted = index
                 await self._show_article(h.id)
                 return
