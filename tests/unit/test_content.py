@@ -640,3 +640,27 @@ def test_scripts_without_raised_forms_stay_plain_text() -> None:
 )  # fmt: skip
 def test_links_and_images_keep_the_spaces_around_them(html: str, markdown: str) -> None:
     assert html_to_markdown(html) == markdown
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # research!rsc: every section heading, inside the paragraph before it (unclosed)
+        '<p>How it went.\n<a class=anchor href="#story"><h2 id="story">An Old Story</h2></a>\n'
+        "<p>Long ago.",
+        '<p>How it went.</p><a class="anchor" href="#story"><h2>An Old Story</h2></a>'
+        "<p>Long ago.</p>",
+        "<p>How it went.</p><span><h2>An Old Story</h2></span><p>Long ago.</p>",
+    ],
+    ids=["in-an-open-paragraph", "anchor", "span"],
+)
+def test_a_heading_inside_an_inline_element_stays_a_heading(markup: str) -> None:
+    """It read "How it went. ## An Old Story" inside the paragraph, or "\\## An Old Story"."""
+    assert html_to_markdown(markup) == "How it went.\n\n## An Old Story\n\nLong ago."
+
+
+def test_a_link_around_a_heading_to_another_page_stays_on_the_heading() -> None:
+    markup = '<a href="https://fixture.example/next"><h3>Next story</h3><p>Its teaser.</p></a>'
+    assert html_to_markdown(markup) == (
+        "### [Next story](https://fixture.example/next)\n\nIts teaser."
+    )

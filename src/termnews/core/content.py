@@ -472,12 +472,37 @@ class _Renderer:
                 if tag in _BLOCK_TAGS:
                     self._flush(inline, out)
                     out.extend(self.block(child, tag, depth + 1))
+                elif any(_tag(c) in _HEADINGS for c in child):
+                    self._flush(inline, out)
+                    out.extend(self._holding_heading(child, tag, depth + 1))
                 else:
                     self.inline(child, tag, inline, depth + 1)
             if child.tail:
                 inline.append(escape_markdown(child.tail))
         self._flush(inline, out)
         return out
+
+    def _holding_heading(self, el: etree._Element, tag: str, depth: int) -> list[_Block]:
+        """An inline element around a heading (``<a class=anchor href="#x"><h2>``, as
+        blogs mark their section anchors) renders as the blocks it holds.
+
+        Kept on the line, as other blocks inside inline elements are, the heading read
+        as "text. ## An Old Build Story" inside the paragraph before it, or as a
+        literal "\\## Title" on a line of its own. A link to another page stays on
+        the heading; a link to a place in this page (``#x``) has nowhere to go here.
+        """
+        blocks = self.blocks(el, depth)
+        href = (el.get("href") or "").strip() if tag == "a" else ""
+        url = safe_url(href, self.base_url) if href and not href.startswith("#") else None
+        if url is None or _is_share_link(href):
+            return blocks
+        linked = []
+        for b in blocks:
+            marks, _, text = b.text.partition(" ")
+            if b.kind == "h" and "](" not in text:
+                b = _Block(f"{marks} [{text}]({url})", "h")
+            linked.append(b)
+        return linked
 
     @staticmethod
     def _flush(inline: list[str], out: list[_Block]) -> None:
