@@ -116,6 +116,27 @@ async def test_search_is_scoped_to_the_section_on_screen(seeded: Env, run_app: R
         assert "0 articles" in screen_text(app)
 
 
+async def test_an_empty_result_says_where_the_search_looked(seeded: Env, run_app: RunApp) -> None:
+    """Nothing found left the hint over an empty list: nothing said the search looked
+    only in the section on screen, nor only at unread articles."""
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        screen.show_view(View("Tech"))
+        await settle(pilot)
+        await pilot.press("u", "slash", *"bridge")
+        await wait_for(pilot, lambda: "No article matches" in screen_text(app))
+        assert "No article matches in Tech among unread articles" in screen_text(app)
+        # A filter that matches nothing says so, as termnews search does.
+        await pilot.press(*" section:zzz")
+        await wait_for(pilot, lambda: "no section matches 'zzz'" in screen_text(app))
+        assert "in Tech" not in screen_text(app)  # the typed section took its place
+        await pilot.press("ctrl+u", *"chipmaker")  # found: the hint again
+        await wait_for(pilot, lambda: len(screen.headlines.rows) == 1)
+        await settle(pilot)
+        assert "No article matches" not in screen_text(app)
+        assert 'words, "a phrase"' in screen_text(app)
+
+
 async def test_a_typed_section_or_feed_looks_there_instead(seeded: Env, run_app: RunApp) -> None:
     # README: the bar searches the list on screen; add section:/feed: to look
     # elsewhere. Inside a feed, section:World found nothing (the feed on screen

@@ -754,6 +754,34 @@ class MainScreen(SearchMixin, Screen[None]):
         count = plural(total, "article")
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()
+        bar = self._search_bar
+        if bar is not None and self.filter_text:
+            from termnews.app.search_views import names_a_place
+
+            where = None if names_a_place(self.filter_text) else self.view_.label
+            if total:
+                bar.show_matches(total, where, query.unread)
+            else:
+                self._explain_no_match(self.filter_text, where, query.unread)
+
+    @work(exclusive=True, group="search-note", exit_on_error=False)
+    async def _explain_no_match(self, text: str, where: str | None, unread_only: bool) -> None:
+        """Tell the search bar why a search found nothing: where it looked, and a filter
+        that matches nothing ("no section matches 'zzz'", as ``termnews search`` says)."""
+
+        def notes(store: Store) -> list[str]:
+            from termnews.core.errors import QueryError
+            from termnews.core.search import parse_query, query_warnings
+
+            try:
+                return query_warnings(store, parse_query(text, partial=True))
+            except QueryError:
+                return []
+
+        warnings = await self.tn.store_thread.call(notes)
+        bar = self._search_bar
+        if bar is not None and text == self.filter_text:
+            bar.show_matches(0, where, unread_only, warnings)
 
     @work(exclusive=True, group="headlines", exit_on_error=False)
     async def reload_headlines(
