@@ -85,7 +85,9 @@ def _need_a_terminal() -> None:
 
 
 def _run_tui(ctx: Context) -> int:
-    ctx.config  # noqa: B018 -- a config mistake is the line to show first, terminal or not
+    # A config or cache that cannot be used is the line to show first, terminal or not.
+    ctx.config  # noqa: B018
+    ctx.store  # noqa: B018
     _need_a_terminal()
     # No garbage collection until the reader's first frame (MainScreen._startup turns
     # it back on and freezes what the start built): importing and building the UI
