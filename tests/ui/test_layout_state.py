@@ -103,6 +103,28 @@ async def test_a_broken_state_file_means_defaults(seeded: Env, run_app: RunApp) 
         assert main_screen(app).view_.section == "All"
 
 
+async def test_a_remembered_article_that_is_gone_opens_the_top_headline(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """The article shown at the last exit, removed since (its feed unsubscribed, a
+    cleanup), left the article pane blank: two rules and no words."""
+    with seeded.store() as store:
+        gone = store.articles(section="Tech")[0].id
+        store.conn.execute("DELETE FROM articles WHERE id = ?", (gone,))
+        store.conn.commit()
+    (seeded.data_dir / "state.json").write_text(
+        json.dumps({"section": "Tech", "article_id": gone}), "utf-8"
+    )
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await settle(pilot)
+        assert screen.view_.section == "Tech"
+        current = screen.headlines.current
+        assert current is not None and current.id != gone
+        assert screen.article is not None and screen.article.id == current.id
+        assert any("no longer in the cache" in n.message for n in app._notifications)
+
+
 async def test_first_run_explains_the_demo(demo: Env, run_app: RunApp) -> None:
     async with run_app(demo, first_run=True, demo=True) as (app, _pilot):
         text = screen_text(app)

@@ -574,7 +574,10 @@ class MainScreen(SearchMixin, Screen[None]):
         if first.article is not None:
             await self._open_loaded(first.article, mark_read=not first.restored)
         elif first.missing_article:
+            # Removed since (its feed unsubscribed, a cleanup): the pane was left blank,
+            # two rules and no words; the list's highlighted headline takes its place.
             self.notify("That article is no longer in the cache.", severity="warning")
+            await self._show_start_article(replace(self.initial_state, article_id=None))
         else:
             await self._show_start_article(self.initial_state)
 
@@ -627,8 +630,10 @@ class MainScreen(SearchMixin, Screen[None]):
         elif not self.feeds:
             self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message("No feeds yet", NO_FEEDS)
-        elif state.article_id is not None:
-            await self._show_article(state.article_id, mark_read=False)
+        elif state.article_id is not None and await self._show_article(
+            state.article_id, mark_read=False
+        ):
+            return
         elif self.headlines.current is not None:
             await self._show_article(self.headlines.current.id, mark_read=True)
         else:
@@ -934,8 +939,10 @@ class MainScreen(SearchMixin, Screen[None]):
 
     # ------------------------------------------------------------- articles
 
-    async def _show_article(self, article_id: int, mark_read: bool = True) -> None:
+    async def _show_article(self, article_id: int, mark_read: bool = True) -> bool:
         """Show the article now; mark it read, find related stories and save state after.
+
+        False (and a note) when it is no longer in the cache.
 
         Only the read of the article stands between the key and the paint. Marking it
         read (a write: a commit on the store thread), repainting its row and the counts,
@@ -949,8 +956,9 @@ class MainScreen(SearchMixin, Screen[None]):
             article = await self.tn.store_thread.read(lambda s: s.article(article_id))
         except NotFoundError:
             self.notify("That article is no longer in the cache.", severity="warning")
-            return
+            return False
         await self._open_loaded(article, mark_read)
+        return True
 
     async def _open_loaded(self, article: Article, mark_read: bool) -> None:
         """Show an article already read from the cache; the rest follows the paint."""
