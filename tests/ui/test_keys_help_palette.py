@@ -107,6 +107,33 @@ async def test_palette_jumps_to_a_section_and_a_feed(seeded: Env, run_app: RunAp
         assert {h.feed_id for h in screen.headlines.rows} == {screen.view_.feed_id}
 
 
+async def test_palette_says_a_dead_feed_is_dead_not_failing(seeded: Env, run_app: RunApp) -> None:
+    """README: a 410 Gone feed is shown as dead and no longer fetched; the palette
+    said "failing: HTTP 410 Gone", as if the next refresh would try it again."""
+    from textual.widgets import Input, OptionList
+
+    with seeded.store() as store:
+        store.conn.execute(
+            "UPDATE feeds SET dead = 1, failures = 1, last_error = 'HTTP 410 Gone' "
+            "WHERE title = 'Fixture World'"
+        )
+        store.conn.commit()
+    async with run_app(seeded) as (app, pilot):
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        app.screen.query_one(Input).value = "Feed: Fixture World"
+
+        def hit() -> str:
+            options = app.screen.query_one(OptionList)
+            if not options.option_count:
+                return ""
+            return str(options.get_option_at_index(0).prompt)
+
+        await wait_for(pilot, lambda: "Fixture World" in hit())
+        assert "dead (HTTP 410 Gone): no longer fetched" in hit()
+        assert "failing" not in hit()
+
+
 async def test_palette_runs_actions_and_switches_theme(seeded: Env, run_app: RunApp) -> None:
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)
