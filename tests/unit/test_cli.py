@@ -552,3 +552,27 @@ def test_the_reader_without_a_terminal_says_so_and_exits_2(tmp_path: Path, missi
     err = (done.stderr or on_terminal).decode().replace("\r\n", "\n")
     assert err.startswith(f"termnews: error: the reader needs a terminal, and {missing} is not")
     assert len(err.splitlines()) == 1 and "\x1b" not in err
+
+
+def test_show_names_the_author_as_the_reader_does_and_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """'DC Rainmaker · DC Rainmaker · Thu 9 Nov': the blog named as its own author read
+    as a doubled line; another author read as a second feed name without the
+    reader's "By"."""
+    feed = tmp_path / "self.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<channel><title>DC Rainmaker</title><link>https://fixture.example/</link>"
+        "<item><guid>a</guid><title>Own post</title><dc:creator>DC Rainmaker</dc:creator>"
+        "<description>Text.</description></item>"
+        "<item><guid>b</guid><title>Guest post</title><dc:creator>Ray Maker</dc:creator>"
+        "<description>Text.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    assert run(capsys, "add", str(feed))[0] == 0
+    by_title = {a["title"]: a["id"] for a in json.loads(run(capsys, "articles", "--json")[1])}
+    own = run(capsys, "show", str(by_title["Own post"]), "--keep-unread")[1].splitlines()[0]
+    guest = run(capsys, "show", str(by_title["Guest post"]), "--keep-unread")[1].splitlines()[0]
+    assert own.startswith("GENERAL · DC Rainmaker · ") and own.count("DC Rainmaker") == 1
+    assert guest.startswith("GENERAL · DC Rainmaker · By Ray Maker · ")

@@ -228,3 +228,19 @@ def outlet_name(feed_title: str | None) -> str:
     title = clean_line(feed_title)
     cut = min((i for sep in _OUTLET_SEPARATORS if (i := title.find(sep)) >= 3), default=-1)
     return title[:cut].rstrip() if cut > 0 else title
+
+
+def byline_author(author: str | None, feed_title: str | None) -> str:
+    """The author for a byline beside the feed's name, or "" when it only repeats it.
+
+    Blogs and one-person sites name themselves as the author ("DC Rainmaker · By DC
+    Rainmaker", and in ``termnews show`` "DC Rainmaker · DC Rainmaker", read as a
+    doubled line); a feed titled "Katie Floyd" by Katie Floyd says it once.
+    """
+    name = clean_line(author)
+    if not name:
+        return ""
+    feed = clean_line(feed_title)
+    if name.casefold() in (feed.casefold(), outlet_name(feed).casefold()):
+        return ""
+    return name
