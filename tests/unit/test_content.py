@@ -296,8 +296,11 @@ def test_emoji_images_become_their_character() -> None:
 
 
 def test_linked_image_is_a_link_around_the_image() -> None:
+    out = md_html('<a href="/story"><img src="/small.jpg" alt="pic"></a>')
+    assert '<a href="https://news.example.com/story"><img src=' in out
+    # A link to the picture's own full-size file is that picture, at that address.
     out = md_html('<a href="/big.jpg"><img src="/small.jpg" alt="pic"></a>')
-    assert '<a href="https://news.example.com/big.jpg"><img src=' in out
+    assert '<img src="https://news.example.com/big.jpg"' in out and "<a " not in out
 
 
 def test_figure_caption_follows_its_image() -> None:
@@ -663,4 +666,18 @@ def test_a_link_around_a_heading_to_another_page_stays_on_the_heading() -> None:
     markup = '<a href="https://fixture.example/next"><h3>Next story</h3><p>Its teaser.</p></a>'
     assert html_to_markdown(markup) == (
         "### [Next story](https://fixture.example/next)\n\nIts teaser."
+    )
+
+
+def test_a_thumbnail_linked_to_its_full_size_file_is_one_image() -> None:
+    """DC Rainmaker links every picture to its full size: each showed as the image and
+    the link, two long URLs of one picture. A picture linking to a page keeps both."""
+    markup = (
+        '<p><a href="https://media.example/DSC_4426.jpg">'
+        '<img src="https://media.example/DSC_4426_thumb.jpg" alt="Dive watch"></a></p>'
+        '<p>See <a href="https://shop.example/watch"><img src="/b.png" alt="Buy"></a> now</p>'
+    )
+    assert html_to_markdown(markup, "https://blog.example/post") == (
+        "![Dive watch](https://media.example/DSC_4426.jpg)\n\n"
+        "See [![Buy](https://blog.example/b.png)](https://shop.example/watch) now"
     )

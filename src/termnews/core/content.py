@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from html.entities import name2codepoint
 from operator import attrgetter
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -65,6 +66,8 @@ _BLOCK_TAGS = frozenset(
     menu ol p plaintext pre section summary table tbody td tfoot th thead tr ul xmp
     caption""".split()  # noqa: SIM905
 )
+_IMAGE_FILES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg")
+"""What a link to a picture's full-size file ends in."""
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _STRONG = frozenset({"b", "strong"})
 _EMPHASIS = frozenset({"i", "em", "cite", "dfn", "var"})
@@ -768,6 +771,10 @@ class _Renderer:
         href = el.get("href")
         if href and _is_share_link(href):
             return  # "share on ..." buttons and feed-ad links: drop, text and all
+        full_size = self._full_size_image(el, href)
+        if full_size:
+            out.append(f" {full_size} ")
+            return
         inner: list[str] = []
         self._children_inline(el, inner, depth)
         joined = "".join(inner).replace(_BR_MARK, " ")
@@ -794,6 +801,27 @@ class _Renderer:
             self.last_link = None
         else:
             self.last_link = (id(out), len(out), url, text)
+
+    def _full_size_image(self, el: etree._Element, href: str | None) -> str:
+        """A link around nothing but an image, to an image file: that image, at the
+        link's address (the full size of a thumbnail), or "" for any other link.
+
+        Blogs link every picture to its full-size file: each showed as the image and
+        then the link, two long URLs of one picture ("...DSC_4426_thumb.jpg)
+        (...DSC_4426.jpg)") in image-heavy posts. A link to a page keeps both.
+        """
+        if len(el) != 1 or (el.text or "").strip() or (el[0].tail or "").strip():
+            return ""
+        if _tag(el[0]) != "img" or not href:
+            return ""
+        url = safe_url(href, self.base_url, image=True)
+        path = urlsplit(url).path.lower() if url else ""
+        if url is None or not path.endswith(_IMAGE_FILES):
+            return ""
+        image = self._image(el[0])
+        if not image.startswith("!["):
+            return ""
+        return image[: image.rindex("](")] + f"]({url})"
 
     def _image(self, el: etree._Element) -> str:
         alt = el.get("alt") or el.get("title") or ""
