@@ -67,6 +67,18 @@ async def test_help_screen_scrolls_with_the_readers_moving_keys(
         assert body.scroll_y == 1
 
 
+async def test_a_narrow_help_screen_keeps_every_word(seeded: Env, run_app: RunApp) -> None:
+    """At 60 columns the binding-id column left the descriptions eight cells: a word a
+    line, and the longer words cut ("article…"). The ids go under them there."""
+    async with run_app(seeded, size=(60, 20)) as (app, pilot):
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Move down in the focused pane" in text, text
+        assert "(scrolls the article)." in text and "…" not in text, text
+        assert "next-pane" in text  # the ids are still shown, for remapping
+
+
 async def test_keys_remapped_in_the_config_work_and_show_in_help(
     seeded: Env, run_app: RunApp
 ) -> None:
