@@ -576,3 +576,29 @@ def test_show_names_the_author_as_the_reader_does_and_once(
     guest = run(capsys, "show", str(by_title["Guest post"]), "--keep-unread")[1].splitlines()[0]
     assert own.startswith("GENERAL · DC Rainmaker · ") and own.count("DC Rainmaker") == 1
     assert guest.startswith("GENERAL · DC Rainmaker · By Ray Maker · ")
+
+
+def test_articles_columns_line_up_in_cells_with_a_cjk_feed_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The feed column was cut and padded by characters: "投资资讯网交易在线--流通纪念币最新"
+    took 36 cells of an 18-cell column and pushed its titles far right of the others."""
+    from rich.cells import cell_len
+
+    for name, title in (
+        ("投资资讯网交易在线--流通纪念币最新20篇", "CJK story"),
+        ("Plain", "ASCII story"),
+    ):
+        feed = tmp_path / f"{title[:4]}.xml"
+        feed.write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>'
+            f"<item><guid>{title}</guid><title>{title}</title><description>x</description>"
+            "</item></channel></rss>",
+            encoding="utf-8",
+        )
+        assert run(capsys, "add", str(feed), "--section", "日本語のセクション名")[0] == 0
+    for argv in (("articles",), ("search", "story")):
+        lines = [line for line in run(capsys, *argv)[1].splitlines() if "story" in line]
+        assert len(lines) == 2
+        starts = {cell_len(line.split("CJK story")[0].split("ASCII story")[0]) for line in lines}
+        assert len(starts) == 1, lines

@@ -10,7 +10,7 @@ from termnews.cli.argtypes import article_id, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, article_json, error_line, print_json, section_named
 from termnews.core.models import Article
-from termnews.core.text import byline_author, clean_block, clean_line
+from termnews.core.text import byline_author, clean_block, clean_line, fit_cells
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,7 +72,7 @@ def cmd_articles(ctx: Context) -> int:
         flags = ("*" if a.starred else " ") + ("N" if not a.read else " ")
         out.write(
             f"{a.id:>7} {flags} {age(a.published or a.updated):>6}  "
-            f"{clean_line(a.section)[:12]:<12} {clean_line(a.feed_title)[:18]:<18} "
+            f"{fit_cells(clean_line(a.section), 12)} {fit_cells(clean_line(a.feed_title), 18)} "
             f"{clean_line(a.title)}\n"
         )
     if not articles:
