@@ -602,3 +602,19 @@ def test_articles_columns_line_up_in_cells_with_a_cjk_feed_name(
         assert len(lines) == 2
         starts = {cell_len(line.split("CJK story")[0].split("ASCII story")[0]) for line in lines}
         assert len(starts) == 1, lines
+
+
+def test_a_feed_named_by_part_of_its_title_is_not_guessed_but_suggested(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    """'refresh fixture' said only "no feed matches"; the feeds whose title holds the
+    words are named (never taken: 'remove' must not act on a guess)."""
+    run(capsys, "add", str(feeds_dir / "world.xml"))
+    run(capsys, "add", str(feeds_dir / "tech.atom"))
+    code, _, err = run(capsys, "remove", "fixture")
+    assert code == 2
+    assert err.strip() == (
+        "termnews: error: no feed matches 'fixture' (give an id, URL, path or title; "
+        "titles with it: [2] Fixture Tech, [1] Fixture World)"
+    )
+    assert len(json.loads(run(capsys, "feeds", "--json")[1])) == 2
