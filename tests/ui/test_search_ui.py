@@ -137,6 +137,25 @@ async def test_an_empty_result_says_where_the_search_looked(seeded: Env, run_app
         assert 'words, "a phrase"' in screen_text(app)
 
 
+async def test_down_and_up_in_the_search_bar_walk_the_results(seeded: Env, run_app: RunApp) -> None:
+    """Down in the search input did nothing: the results could only be reached by
+    leaving the bar first. Now it moves the list's cursor; the input keeps typing."""
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("slash", *"section:world")
+        await wait_for(pilot, lambda: len(screen.headlines.rows) == 3)
+        bar = screen.query_one(SearchBar)
+        assert screen.headlines.highlighted == 0
+        await pilot.press("down", "down", "up")
+        await settle(pilot)
+        assert screen.headlines.highlighted == 1
+        assert bar.has_focus_within
+        chosen = screen.headlines.rows[1].id
+        await pilot.press("enter", "enter")  # keep the results, open the row
+        await settle(pilot)
+        assert screen.article is not None and screen.article.id == chosen
+
+
 async def test_a_typed_section_or_feed_looks_there_instead(seeded: Env, run_app: RunApp) -> None:
     # README: the bar searches the list on screen; add section:/feed: to look
     # elsewhere. Inside a feed, section:World found nothing (the feed on screen

@@ -1119,6 +1119,11 @@ class MainScreen(SearchMixin, Screen[None]):
 
     def _move(self, step: int) -> None:
         pane = self._focused_pane()
+        bar = self._search_bar
+        if pane is None and bar is not None and bar.has_focus_within:
+            # Down/Up while typing a search walk its results (the input keeps the
+            # keys: j and k are letters there); Enter then keeps them on that row.
+            pane = self.headlines
         if isinstance(pane, SectionList | OptionList):
             pane.action_cursor_down() if step > 0 else pane.action_cursor_up()
         elif isinstance(pane, ArticleView):
