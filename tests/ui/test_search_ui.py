@@ -168,7 +168,11 @@ async def test_a_typed_section_or_feed_looks_there_instead(seeded: Env, run_app:
         await settle(pilot)
         await pilot.press("slash", *"section:World bridge")
         await wait_for(pilot, lambda: [h.title for h in screen.headlines.rows] == [BRIDGE])
+        # The list is not titled with the feed on screen over World's article.
+        assert screen.headlines.border_title == "Search results"
         await pilot.press("escape")
+        await settle(pilot)
+        assert screen.headlines.border_title == "Tech › Fixture Tech"
         screen.show_view(View("Tech"))
         await settle(pilot)
         await pilot.press("slash", *'feed:"Fixture World" bridge')

@@ -759,15 +759,21 @@ class MainScreen(SearchMixin, Screen[None]):
         count = plural(total, "article")
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()
+        label = clean_line(self.view_.label)
         bar = self._search_bar
         if bar is not None and self.filter_text:
             from termnews.app.search_views import names_a_place
 
-            where = None if names_a_place(self.filter_text) else self.view_.label
+            elsewhere = names_a_place(self.filter_text)
+            # A typed section:/feed: looks there, not in the view: the list's title
+            # named the feed on screen over another section's articles.
+            label = "Search results" if elsewhere else label
+            where = None if elsewhere else self.view_.label
             if total:
                 bar.show_matches(total, where, query.unread)
             else:
                 self._explain_no_match(self.filter_text, where, query.unread)
+        self.headlines.border_title = label
 
     @work(exclusive=True, group="search-note", exit_on_error=False)
     async def _explain_no_match(self, text: str, where: str | None, unread_only: bool) -> None:
