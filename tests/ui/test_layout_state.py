@@ -125,6 +125,19 @@ async def test_a_remembered_article_that_is_gone_opens_the_top_headline(
         assert any("no longer in the cache" in n.message for n in app._notifications)
 
 
+async def test_feeds_never_fetched_say_to_press_r(env: Env, run_app: RunApp) -> None:
+    """After 'termnews import list.opml' (which only subscribes) the reader said "No
+    articles in this section. Press ] for the next one", round every empty section."""
+    with env.store() as store:
+        for n in range(3):
+            store.add_feed(f"https://feeds.example/{n}.xml", f"Feed {n}", "News")
+    async with run_app(env) as (app, pilot):
+        await settle(pilot)
+        text = " ".join(screen_text(app).replace("│", " ").split())  # unwrapped
+        assert "Nothing fetched yet" in text and "Press ] for the next one" not in text
+        assert "Your 3 feeds have not been fetched yet. Press R to fetch them" in text
+
+
 async def test_first_run_explains_the_demo(demo: Env, run_app: RunApp) -> None:
     async with run_app(demo, first_run=True, demo=True) as (app, _pilot):
         text = screen_text(app)

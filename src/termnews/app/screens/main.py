@@ -636,11 +636,31 @@ class MainScreen(SearchMixin, Screen[None]):
             return
         elif self.headlines.current is not None:
             await self._show_article(self.headlines.current.id, mark_read=True)
+        elif not any(s.total for s in self.sections if not s.virtual):
+            # Subscribed but never fetched (an import only subscribes): "press ] for the
+            # next one" sent the reader round every empty section.
+            self.related.show_hint("Open an article to see related stories here.")
+            await self.article_view.show_message("Nothing fetched yet", self._nothing_fetched())
         else:
             self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message(
                 "Nothing to read here", "No articles in this section. Press `]` for the next one."
             )
+
+    def _nothing_fetched(self) -> str:
+        """What to do when feeds are subscribed and no article is cached yet."""
+        count = len(self.feeds)
+        feeds = f"{plural(count, 'feed')} {'has' if count == 1 else 'have'}"
+        them = "it" if count == 1 else "them"
+        if self.tn.offline:
+            return (
+                f"Your {feeds} no articles in the cache yet, and `--offline` reads only "
+                f"the cache. Start termnews without `--offline` and press `R` to fetch {them}."
+            )
+        return (
+            f"Your {feeds} not been fetched yet. Press `R` to fetch {them}: the refresh runs "
+            "in the background and the lists fill as feeds arrive (or run `termnews refresh`)."
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed says so in one line (they run with exit_on_error=False)."""
