@@ -341,3 +341,25 @@ async def test_n_wraps_round_to_unread_articles_above_the_open_one(
         assert screen.article is not None and screen.article.id != last.id
         assert not any("No unread" in n.message for n in app._notifications)
         assert screen.view_.section == "World"
+
+
+async def test_n_with_only_the_open_article_unread_says_none_are_left(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """The open article marked unread again (m) is the only unread one: n said "Next
+    unread section: World", reloaded World and opened nothing."""
+    with seeded.store() as store:
+        store.set_read([a.id for a in store.articles(limit=100)])
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "World")
+        await pilot.press("enter", "tab", "m")  # open it, from the article pane: unread
+        await settle(pilot)
+        opened = screen.article
+        assert opened is not None and not screen.headlines.rows[0].read
+        await pilot.press("n")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert "No unread articles left." in messages
+        assert not any(m.startswith("Next unread") for m in messages)
+        assert screen.article is not None and screen.article.id == opened.id

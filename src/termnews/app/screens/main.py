@@ -1337,15 +1337,18 @@ class MainScreen(SearchMixin, Screen[None]):
         if target is None:
             self.notify("No unread articles left.")
             return
-        kind = "feed" if target.feed_id is not None else "section"
-        self.notify(f"Next unread {kind}: {clean_line(target.feed_title or target.section)}")
         await self._set_view(target)
         open_id = self.article.id if self.article is not None else None
         for index, h in enumerate(self.headlines.rows):
             if not h.read and h.id != open_id:
+                kind = "feed" if target.feed_id is not None else "section"
+                name = clean_line(target.feed_title or target.section)
+                self.notify(f"Next unread {kind}: {name}")
                 self.headlines.highlighted = index
                 await self._show_article(h.id)
                 return
+        # Only the open article is unread (m marked it so): nothing else to go to.
+        self.notify("No unread articles left.")
 
     def _target_id(self) -> int | None:
         """The article a key acts on: the highlighted headline when the list has focus,
