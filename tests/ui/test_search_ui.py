@@ -278,3 +278,16 @@ async def test_help_screen_documents_the_query_language(seeded: Env, run_app: Ru
         text = screen_text(app)
         for fragment in ("SEARCH", '"sea level"', "since:", "is:unread", "feed:"):
             assert fragment in text
+
+
+async def test_show_muted_without_mute_rules_says_there_are_none(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """M said "Showing muted articles too" with no rule set, as if something had been
+    hidden all along."""
+    async with run_app(seeded) as (app, pilot):
+        await pilot.press("M")
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("No mute rules are set") for m in messages), messages
+        assert "Showing muted articles too" not in messages
