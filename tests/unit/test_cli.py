@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from loopback_http import Loopback, rss, static, status
 
 from termnews.cli import main
 
@@ -618,3 +619,28 @@ def test_a_feed_named_by_part_of_its_title_is_not_guessed_but_suggested(
         "titles with it: [2] Fixture Tech, [1] Fixture World)"
     )
     assert len(json.loads(run(capsys, "feeds", "--json")[1])) == 2
+
+
+def test_a_feed_named_to_refresh_is_fetched_before_its_ttl(
+    capsys: pytest.CaptureFixture[str], server: Loopback
+) -> None:
+    """'refresh FEED' (and the reader's r on one feed, which runs it) skipped a feed
+    "not due yet" for as long as its <ttl> said, up to a day, with no way to fetch it
+    from the reader. Named, it is fetched (conditionally); a Retry-After still holds."""
+    server.routes["/ttl"] = static(rss("Hourly", ttl=60))
+    server.routes["/busy"] = static(rss("Busy", prefix="b"))
+    assert run(capsys, "add", server.url("/ttl"))[0] == 0
+    assert run(capsys, "add", server.url("/busy"))[0] == 0
+    server.routes["/busy"] = status(429, Retry_After="3600")
+    assert run(capsys, "refresh", "Busy")[0] == 1  # answered 429: wait an hour
+    ttl_hits, busy_hits = len(server.hits("/ttl")), len(server.hits("/busy"))
+    out = run(capsys, "refresh", "--json")[1]  # not named: the TTL holds
+    by_url = {f["url"]: f for f in json.loads(out)["feeds"]}
+    assert by_url[server.url("/ttl")]["status"] == "skipped"
+    assert len(server.hits("/ttl")) == ttl_hits
+    out = run(capsys, "refresh", "Hourly", server.url("/busy"), "--json")[1]
+    by_url = {f["url"]: f for f in json.loads(out)["feeds"]}
+    assert by_url[server.url("/ttl")]["status"] in ("unchanged", "not_modified")
+    assert len(server.hits("/ttl")) == ttl_hits + 1
+    assert by_url[server.url("/busy")]["status"] == "skipped"  # the server said wait
+    assert len(server.hits("/busy")) == busy_hits

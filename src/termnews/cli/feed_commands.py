@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -328,7 +329,23 @@ def _refresh_selection(ctx: Context) -> list[Feed] | None:
                 )
     if section is not None:
         feeds = [f for f in feeds or ctx.store.feeds_to_check() if f.section == section]
+    if args.feeds and feeds:
+        feeds = [_due_when_named(f) for f in feeds]
     return feeds
+
+
+def _due_when_named(feed: Feed) -> Feed:
+    """A feed named on the command line is due now, whatever its own TTL says.
+
+    Named, it is asked for now: by a person, or by the reader's ``r`` on one feed,
+    which skipped it "not due yet" for up to a day (a feed's ``<ttl>``), with no way
+    to fetch it from the reader. The fetch stays conditional (ETag/Last-Modified).
+    A server's Retry-After (the feed failing: 429/503) and a 410 still hold, as
+    without a name; ``--force`` overrides those.
+    """
+    if feed.next_check is None or feed.failures or feed.dead:
+        return feed
+    return replace(feed, next_check=None)
 
 
 @contextmanager
