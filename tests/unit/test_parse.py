@@ -147,3 +147,41 @@ def test_summary_of_an_entry_with_only_html_content_is_plain_text(data: bytes) -
     (entry,) = parse_feed_bytes(data).entries
     assert entry.summary == "America\u2019s favourite show."
     assert entry.content == "America\u2019s favourite show."
+
+
+_HTML_TITLE_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Google Alert - Slack</title>
+<id>urn:a</id><updated>2026-11-20T10:00:00Z</updated>
+<entry><id>urn:a:1</id><updated>2026-11-20T10:00:00Z</updated>
+<title type="html">&lt;b&gt;Slack&lt;/b&gt; Stock Has a Story</title></entry></feed>"""
+
+_HTML_TITLE_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>T</title>
+<item><guid>1</guid><title>AT&amp;amp;T &lt;i&gt;news&lt;/i&gt;</title></item>
+<item><guid>2</guid><title>Use &lt;div&gt; for layout</title></item></channel></rss>"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"], ids=["fast", "feedparser"])
+def test_html_titles_are_read_as_html(encoding: str) -> None:
+    """Google Alerts' titles are type="html": the reader and every listing showed
+    "<b>Slack</b> Stock"; RSS titles that look like HTML showed "AT&amp;T"."""
+    atom = parse_feed_bytes(_HTML_TITLE_ATOM.replace(b"utf-8", encoding.encode()))
+    assert [e.title for e in atom.entries] == ["Slack Stock Has a Story"]
+    rss = parse_feed_bytes(_HTML_TITLE_RSS.replace(b"utf-8", encoding.encode()))
+    # A title with a tag that is not HTML's ("<div>" alone, no close tag) stays text.
+    assert [e.title for e in rss.entries] == ["AT&T news", "Use <div> for layout"]
+
+
+def test_html_escaped_json_feed_titles_are_decoded() -> None:
+    """Grav and other CMSs write JSON Feed titles HTML-escaped ("I&#039;m A Guest!")."""
+    feed = parse_json_feed(
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "R", "items": ['
+        b'{"id": "1", "title": "Add Task &amp; Sub Tasks", "content_text": "x"},'
+        b'{"id": "2", "title": "I&#039;m A Guest!", "content_text": "x"},'
+        b'{"id": "3", "title": "Q&A: 3 < 4 & more", "content_text": "x"}]}'
+    )
+    assert [e.title for e in feed.entries] == [
+        "Add Task & Sub Tasks",
+        "I'm A Guest!",
+        "Q&A: 3 < 4 & more",
+    ]
