@@ -314,12 +314,12 @@ class DocTerms:
 
 def doc_terms(title: str, body: str) -> DocTerms:
     """Count an article's terms (``body`` as returned by :func:`lead_text`)."""
-    weights, dup_key = _counted(title, body)
-    return DocTerms(array("I", weights), array("d", weights.values()), dup_key)
+    terms, tf, dup_key = _counted(title, body)
+    return DocTerms(array("I", terms), array("d", tf), dup_key)
 
 
-def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
-    """:func:`doc_terms` as term id -> weight before idf, in order, and the dup key.
+def _counted(title: str, body: str) -> tuple[list[int], list[float], int]:
+    """:func:`doc_terms` as term ids and their weights before idf, in order, and the dup key.
 
     The parse workers encode these straight to bytes (:func:`entry_terms`), with
     no :class:`DocTerms` in between.
@@ -331,6 +331,10 @@ def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
 
     Terms come in order of first use in the body (counting the term ids of the
     word stream keeps that order), then title-only terms.
+
+    The weights are a list aligned with the terms, not a dict: a dict of ~60
+    terms cost twice what the list does (6.9 against 3.3 us an article), and
+    only the few names need finding again, to be boosted.
     """
     body_tokens = _lower_words(body)
     title_tokens = _lower_words(title)
@@ -346,7 +350,6 @@ def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
         if h:
             counts[h] = counts.get(h, 0) + TITLE_WEIGHT
             titled[h] = titled.get(h, 0) + TITLE_WEIGHT
-    weights = dict(zip(counts, map(_tf.__getitem__, counts.values()), strict=True))
     # A term's body count is its word's count unless several words give the term (a
     # plural and its singular: the memo notes those) or the memo was emptied while
     # this article was counted (its notes then miss the words before): only then is
@@ -355,23 +358,30 @@ def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
     # Capitalised in most of its running-text uses: a name (title case says nothing).
     # (Lower-casing each match alone is the same as lower-casing them joined by spaces:
     # a space ends the context of a final sigma, and no lower case letter is a space.)
+    names: list[int] = []
     for token, n in Counter(map(str.lower, _CAPITALISED.findall(body))).items():
         # (A capital inside a word, as in "iPhone", finds a word the body does not count:
         # its term is looked up all the same, so that the weights do not depend on
         # what the memo holds, that is on which articles this process counted before.)
         h = cache[token]
-        if h and h in weights:
+        if h and h in counts:
             twice = n * 2
             if twice > counts[h] - titled.get(h, 0) or (
                 (shared is None or h in shared) and twice > body_tokens.count(token)
             ):
-                weights[h] *= ENTITY_BOOST
+                names.append(h)
+    terms = list(counts)
+    weights = list(map(_tf.__getitem__, counts.values()))
+    # Boosted once per word that passed (two capitalised words can give one term, a
+    # plural and its singular: boosted twice, as when the weights were a dict).
+    for h in names:
+        weights[terms.index(h)] *= ENTITY_BOOST
     # The hash of the title's and the body's words joined by spaces, fed in pieces
     # (the same digest) so that the joined text is never copied whole.
     digest = hashlib.blake2b(" ".join(title_tokens).encode("utf-8", "replace"), digest_size=8)
     digest.update(b" ")
     digest.update(" ".join(body_tokens).encode("utf-8", "replace"))
-    return weights, int.from_bytes(digest.digest(), "big") >> 1
+    return terms, weights, int.from_bytes(digest.digest(), "big") >> 1
 
 
 def encode_terms(terms: DocTerms) -> bytes:
@@ -381,8 +391,8 @@ def encode_terms(terms: DocTerms) -> bytes:
 
 def _encoded(title: str, body: str) -> bytes:
     """``encode_terms(doc_terms(title, body))``, without building the :class:`DocTerms`."""
-    weights, dup_key = _counted(title, body)
-    return _packed(dup_key, weights, weights.values())
+    terms, tf, dup_key = _counted(title, body)
+    return _packed(dup_key, terms, tf)
 
 
 def _packed(dup_key: int, terms: Collection[int], tf: Collection[float]) -> bytes:
