@@ -21,6 +21,7 @@ from tests.conftest import CORPUS, DATA, needs_corpus
 from termnews.core.errors import SourceError
 from termnews.core.models import EntryData
 from termnews.core.sources.articlefile import parse_article_file, text_page_to_article
+from termnews.core.sources.local import read_article_source
 
 FIXTURES = DATA / "content"
 _md = MarkdownIt("gfm-like")
@@ -340,3 +341,39 @@ def test_real_scraped_page(tmp_path: Path) -> None:
     assert not any(line.strip() == "News" for line in md.split("\n"))
     assert entry.published == datetime(2026, 1, 24, tzinfo=UTC)
     assert entry.summary.startswith("Russia intensified its military campaign")
+
+
+_SAVED_PAGE = """<!doctype html><html><head><title>Rivers rise | Example</title>
+<meta property="og:site_name" content="The Example {site}Courier"></head><body><article>
+<h1>Rivers rise</h1><p>{body}</p></article></body></html>"""
+_BODY = "The river rose through the night and the town held its breath until morning. " * 8
+
+
+def test_a_saved_page_is_named_by_the_publication_it_names(tmp_path: Path) -> None:
+    page = tmp_path / "source.html"
+    page.write_text(_SAVED_PAGE.format(site="", body=_BODY), encoding="utf-8")
+    parsed, _, warnings = read_article_source(page)
+    assert parsed.title == "The Example Courier"  # not "source", the file's name
+    assert not warnings and len(parsed.entries) == 1
+
+
+def test_a_saved_page_without_a_publication_is_named_by_its_file(tmp_path: Path) -> None:
+    page = tmp_path / "floods-2026.html"
+    page.write_text(
+        _SAVED_PAGE.format(site="", body=_BODY).replace("og:site_name", "og:other"),
+        encoding="utf-8",
+    )
+    assert read_article_source(page)[0].title == "floods-2026"
+
+
+def test_a_hostile_publication_name_is_cleaned(tmp_path: Path) -> None:
+    page = tmp_path / "source.html"
+    page.write_text(_SAVED_PAGE.format(site="\x1b]0;x\x07[b]", body=_BODY), encoding="utf-8")
+    assert read_article_source(page)[0].title == "The Example [b]Courier"
+
+
+def test_a_folder_of_saved_pages_keeps_the_folder_name(tmp_path: Path) -> None:
+    folder = tmp_path / "Clippings"
+    folder.mkdir()
+    (folder / "a.html").write_text(_SAVED_PAGE.format(site="", body=_BODY), encoding="utf-8")
+    assert read_article_source(folder)[0].title == "Clippings"

@@ -13,6 +13,7 @@ from termnews.core import refresh
 from termnews.core.errors import NotFoundError
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.related import (
+    MIN_SCORE,
     article_similarity,
     index_new_articles,
     related_articles,
@@ -579,3 +580,18 @@ def test_what_a_mute_rule_hides_is_left_out_of_related_and_trending(cache: Cache
     assert versions == {cache.ids["rewrite"]}
     sync_mute_rules(cache.store, SearchConfig(mute=["feed:beta", "feed:gamma"]))
     assert trending(cache.store, now=now.timestamp()) == []
+
+
+def test_a_story_sharing_one_common_word_is_not_related(cache: Cache) -> None:
+    """Any shared word gave a score: the central bank's rates were listed beside an
+    earthquake in *central* Chile (0.028), in a cache with nothing better."""
+    cache.ingest(
+        {
+            "filler": [entry(f"f{i}", t) for i, t in enumerate(FILLER)],
+            "wire": [entry("q", QUAKE), entry("o", OTHER_QUAKE)],
+        }
+    )
+    assert related_articles(cache.store, cache.ids["f1"], limit=6) == []
+    # Two earthquakes (one topic) still are, well above the floor.
+    (other,) = related_articles(cache.store, cache.ids["q"], limit=6)
+    assert other.article_id == cache.ids["o"] and other.score > 2 * MIN_SCORE

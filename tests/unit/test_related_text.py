@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import re
@@ -251,6 +252,11 @@ _VOCABULARY = [
     "phones",
     "eBay",
     "bay",
+    "Ramírez",
+    "ramírez",
+    "ÓLAFUR",
+    "€",
+    "ΟΔΟΣ",  # a sigma: the body's words are then found as str, not as bytes
 ]
 
 
@@ -271,8 +277,43 @@ def test_term_weights_are_the_plain_counts_whatever_the_memo_holds(
     for _ in range(400):
         body = " ".join(rng.choices(_VOCABULARY, k=rng.randint(1, 40)))
         title = " ".join(rng.choices(_VOCABULARY, k=rng.randint(0, 12)))
-        assert list(doc_terms(title, body).weights.items()) == _reference_weights(title, body)
+        terms = doc_terms(title, body)
+        assert list(terms.weights.items()) == _reference_weights(title, body)
+        assert terms.dup_key == _reference_dup_key(title, body)
     related_text._term_cache.empty()
+
+
+def _reference_dup_key(title: str, body: str) -> int:
+    """The duplicate key as the module describes it: a hash of the lower-case words."""
+    joined = " ".join(_WORD.findall(title.lower())) + " " + " ".join(_WORD.findall(body.lower()))
+    digest = hashlib.blake2b(joined.encode("utf-8", "replace"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+@pytest.mark.parametrize("text", _CASE_TEXTS)
+def test_lower_spaced_splits_into_the_lower_words_as_utf8(text: str) -> None:
+    """The bytes the parse workers count split into :func:`_lower_words`'s words, or are None."""
+    spaced = related_text._lower_spaced(text)
+    if spaced is not None:
+        assert spaced.split() == [w.encode("utf-8") for w in lower_words(text)]
+    else:  # only text str.lower must see whole: a sigma, a lone surrogate, ...
+        assert any(c in text for c in "\u03a3\ud800\u0130")
+
+
+def test_the_bytes_word_memo_is_emptied_with_the_word_memo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A word counted as bytes goes through the word memo, so its notes see every word."""
+    monkeypatch.setattr(related_text, "_TERM_CACHE_LIMIT", 2)
+    memo = related_text._term_cache
+    memo.empty()
+    assert memo.encoded[b"rebels"] == term_hash("rebel") == memo["rebels"]
+    memo.encoded[b"storm"]
+    memo["harbour"]  # the word memo is full: emptied, and the bytes memo with it
+    assert len(memo) == 1 and not memo.encoded
+    memo.encoded[b"rebel"]
+    assert "rebel" in memo and term_hash("rebel") in memo.ids
+    memo.empty()
 
 
 def test_the_cosine_of_stored_weights_is_the_packed_cosine() -> None:

@@ -66,6 +66,8 @@ class ExtractedArticle:
     """The body as Markdown (subheadings, lists, links, images), title not repeated."""
     text: str
     """The body as plain text on one line, for summaries and search."""
+    site_name: str = ""
+    """The publication the page says it is from ("Ars Technica"), or ""."""
 
 
 def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
@@ -94,6 +96,11 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         published=parse_date(meta.get("date")),
         markdown=markdown,
         text=_drop_title_text(html_to_text(body), title),
+        site_name=(
+            clean_line(meta.get("sitename"))
+            or _page_meta(page, _SITE_TAGS)
+            or clean_line(meta.get("hostname"))
+        ),
     )
 
 
@@ -141,7 +148,12 @@ def _trafilatura_metadata(page: str, url: str | None) -> dict[str, str]:
         return {}
     if found is None:
         return {}
-    fields = {"title": found.title, "author": found.author, "date": found.date}
+    fields = {
+        "title": found.title,
+        "author": found.author,
+        "date": found.date,
+        "sitename": found.sitename,
+    }
     return {key: str(value) for key, value in fields.items() if value}
 
 
@@ -173,16 +185,28 @@ def _choose(read_body: str, traf_body: str) -> str:
 
 
 _TITLE_TAGS = ("//meta[@property='og:title']/@content", "//title/text()", "//h1//text()")
+_SITE_TAGS = (
+    "//meta[@property='og:site_name']/@content",
+    "//meta[@name='application-name']/@content",
+)
+"""Where a page names its publication when trafilatura found no page to read it from."""
 
 
 def _page_title(page: str) -> str:
+    return _page_meta(page, _TITLE_TAGS)
+
+
+def _page_meta(page: str, paths: tuple[str, ...]) -> str:
+    """The first of ``paths`` (XPath) that has text in ``page``, on one clean line."""
     try:
         root = lxml_html.document_fromstring(page[:500_000])
     except (etree.ParserError, ValueError):
         return ""
-    for path in _TITLE_TAGS:
+    for path in paths:
         found = root.xpath(path)
         if isinstance(found, list):
+            if path.endswith("@content"):
+                found = found[:1]  # one attribute is one name (the text nodes are one text)
             text = clean_line(" ".join(str(x) for x in found))
             if text:
                 return text

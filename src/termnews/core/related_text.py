@@ -137,19 +137,30 @@ def _words(text: str) -> list[str]:
 
 
 def _lower_words(text: str) -> list[str]:
-    """``_words(text.lower())``, without lower-casing the whole text first.
+    """``_words(text.lower())``, without lower-casing the whole text first (see
+    :func:`_lower_spaced`)."""
+    spaced = _lower_spaced(text)
+    return _words(text.lower()) if spaced is None else spaced.decode("utf-8").split()
 
-    Why: the lower-case copy of a lead cost a sixth of finding its words. The
-    translation table of :func:`_words` lower-cases the ASCII letters as it
-    spaces the other characters; that is all ``str.lower`` does when no
-    non-ASCII character changes case (checked on the few non-ASCII characters,
-    which :func:`_words` has to pick out anyway). Lower-casing is per character
-    but for one, a final sigma, and a capital sigma changes case, so that check
-    covers it too. Text with a lone surrogate, a sigma or a character whose
-    lower case is not one word character is lower-cased and goes to
-    :func:`_words`.
+
+def _lower_spaced(text: str) -> bytes | None:
+    """``text`` lower-cased as UTF-8 with every non-word character a space, or None.
+
+    Its ``split()`` gives the words of :func:`_lower_words`, as bytes: the
+    parse workers count those (:func:`_counted`), which saves decoding the lead
+    and a ``str`` per word (``bytes.split`` is a quarter cheaper than
+    ``str.split`` on text with accents).
+
+    Why not ``text.lower()``: the lower-case copy of a lead cost a sixth of
+    finding its words. The translation table of :func:`_words` lower-cases the
+    ASCII letters as it spaces the other characters; that is all ``str.lower``
+    does when no non-ASCII character changes case (checked on the few non-ASCII
+    characters, which :func:`_words` has to pick out anyway). Lower-casing is
+    per character but for one, a final sigma, and a capital sigma changes case,
+    so that check covers it too. Text with a lone surrogate, a sigma or a
+    character whose lower case is not one word character gives None: such text
+    is lower-cased and goes to :func:`_words`.
     """
-    original = text
     if not text.isascii():
         for mark in _NON_WORD_PUNCTUATION:
             if mark in text:
@@ -157,13 +168,13 @@ def _lower_words(text: str) -> list[str]:
     try:
         encoded = text.encode("utf-8").translate(_LOWER_NON_WORD_ASCII)
     except UnicodeError:
-        return _words(original.lower())
+        return None
     others = encoded.translate(None, _ASCII)
     if not others:
-        return encoded.decode("ascii").split()
+        return encoded
     chars = others.decode("utf-8")
     if chars.isalnum() and chars.lower() == chars:
-        return encoded.decode("utf-8").split()
+        return encoded
     # A few leads in six (200 x 50 corpus) hold a non-ASCII capital ("Ó") or a
     # symbol ("★"): each distinct one is lowered or made a space in the bytes (a
     # UTF-8 sequence never starts inside another), as ``str.lower`` and ``\w+``
@@ -175,9 +186,9 @@ def _lower_words(text: str) -> list[str]:
         lower = char.lower()
         if lower != char:
             if char == "\u03a3" or len(lower) != 1 or not lower.isalnum() or lower.lower() != lower:
-                return _words(original.lower())  # a sigma's case depends on what follows
+                return None  # a sigma's case depends on what follows
             encoded = encoded.replace(char.encode("utf-8"), lower.encode("utf-8"))
-    return encoded.decode("utf-8").split()
+    return encoded
 
 
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*")
@@ -204,6 +215,8 @@ class _TermMemo(dict[str, int]):
 
     def __init__(self) -> None:
         super().__init__()
+        self.encoded = _EncodedTermMemo(self)
+        """The same words as UTF-8 bytes (emptied with this memo)."""
         self.ids: set[int] = set()
         """The term ids memoised (the memo's values but 0; each miss is a new word)."""
         self.shared: set[int] = set()
@@ -230,9 +243,29 @@ class _TermMemo(dict[str, int]):
     def empty(self) -> None:
         """Forget every word (a memo of bounded size), and the notes on them."""
         self.clear()
+        self.encoded.clear()
         self.ids = set()
         self.shared = set()
         self.generation += 1
+
+
+class _EncodedTermMemo(dict[bytes, int]):
+    """:class:`_TermMemo` for words given as UTF-8 bytes (the words of :func:`_lower_spaced`).
+
+    A miss asks the word memo, so its notes (``ids``, ``shared``) see every word;
+    the word memo empties this one whenever it is emptied itself, so no word is
+    looked up here that the notes have forgotten. It holds at most as many words
+    as the word memo.
+    """
+
+    def __init__(self, words: _TermMemo) -> None:
+        super().__init__()
+        self._words = words
+
+    def __missing__(self, word: bytes) -> int:
+        h = self._words[word.decode("utf-8")]  # (this memo is emptied if that one was)
+        self[word] = h
+        return h
 
 
 _term_cache = _TermMemo()
@@ -314,12 +347,12 @@ class DocTerms:
 
 def doc_terms(title: str, body: str) -> DocTerms:
     """Count an article's terms (``body`` as returned by :func:`lead_text`)."""
-    weights, dup_key = _counted(title, body)
-    return DocTerms(array("I", weights), array("d", weights.values()), dup_key)
+    terms, tf, dup_key = _counted(title, body)
+    return DocTerms(array("I", terms), array("d", tf), dup_key)
 
 
-def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
-    """:func:`doc_terms` as term id -> weight before idf, in order, and the dup key.
+def _counted(title: str, body: str) -> tuple[list[int], list[float], int]:
+    """:func:`doc_terms` as term ids and their weights before idf, in order, and the dup key.
 
     The parse workers encode these straight to bytes (:func:`entry_terms`), with
     no :class:`DocTerms` in between.
@@ -331,14 +364,28 @@ def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
 
     Terms come in order of first use in the body (counting the term ids of the
     word stream keeps that order), then title-only terms.
+
+    The weights are a list aligned with the terms, not a dict: a dict of ~60
+    terms cost twice what the list does (6.9 against 3.3 us an article), and
+    only the few names need finding again, to be boosted.
     """
-    body_tokens = _lower_words(body)
+    spaced = _lower_spaced(body)
     title_tokens = _lower_words(title)
     cache = _term_cache
     generation = cache.generation
     # Term-id counts of the word stream, in order of first use, counted in C: one
     # memo lookup per word (each a C-level dict hit but for a word's first use).
-    counts = cast("dict[int, float]", Counter(map(cache.__getitem__, body_tokens)))
+    # The words are bytes but in the rare text :func:`_lower_spaced` leaves to
+    # :func:`_words`; ``stream`` is them joined by spaces, as UTF-8.
+    body_tokens: list[str] | list[bytes]
+    if spaced is None:
+        body_tokens = _words(body.lower())
+        counts = cast("dict[int, float]", Counter(map(cache.__getitem__, body_tokens)))
+        stream = " ".join(body_tokens).encode("utf-8", "replace")
+    else:
+        body_tokens = spaced.split()
+        counts = cast("dict[int, float]", Counter(map(cache.encoded.__getitem__, body_tokens)))
+        stream = b" ".join(body_tokens)
     counts.pop(0, None)  # the stop words
     titled: dict[int, float] = {}
     for token in set(title_tokens):
@@ -346,7 +393,6 @@ def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
         if h:
             counts[h] = counts.get(h, 0) + TITLE_WEIGHT
             titled[h] = titled.get(h, 0) + TITLE_WEIGHT
-    weights = dict(zip(counts, map(_tf.__getitem__, counts.values()), strict=True))
     # A term's body count is its word's count unless several words give the term (a
     # plural and its singular: the memo notes those) or the memo was emptied while
     # this article was counted (its notes then miss the words before): only then is
@@ -355,23 +401,37 @@ def _counted(title: str, body: str) -> tuple[dict[int, float], int]:
     # Capitalised in most of its running-text uses: a name (title case says nothing).
     # (Lower-casing each match alone is the same as lower-casing them joined by spaces:
     # a space ends the context of a final sigma, and no lower case letter is a space.)
+    names: list[int] = []
     for token, n in Counter(map(str.lower, _CAPITALISED.findall(body))).items():
         # (A capital inside a word, as in "iPhone", finds a word the body does not count:
         # its term is looked up all the same, so that the weights do not depend on
         # what the memo holds, that is on which articles this process counted before.)
         h = cache[token]
-        if h and h in weights:
+        if h and h in counts:
             twice = n * 2
             if twice > counts[h] - titled.get(h, 0) or (
-                (shared is None or h in shared) and twice > body_tokens.count(token)
+                (shared is None or h in shared) and twice > _occurrences(body_tokens, token)
             ):
-                weights[h] *= ENTITY_BOOST
+                names.append(h)
+    terms = list(counts)
+    weights = list(map(_tf.__getitem__, counts.values()))
+    # Boosted once per word that passed (two capitalised words can give one term, a
+    # plural and its singular: boosted twice, as when the weights were a dict).
+    for h in names:
+        weights[terms.index(h)] *= ENTITY_BOOST
     # The hash of the title's and the body's words joined by spaces, fed in pieces
-    # (the same digest) so that the joined text is never copied whole.
+    # (the same digest as of the whole).
     digest = hashlib.blake2b(" ".join(title_tokens).encode("utf-8", "replace"), digest_size=8)
     digest.update(b" ")
-    digest.update(" ".join(body_tokens).encode("utf-8", "replace"))
-    return weights, int.from_bytes(digest.digest(), "big") >> 1
+    digest.update(stream)
+    return terms, weights, int.from_bytes(digest.digest(), "big") >> 1
+
+
+def _occurrences(words: list[str] | list[bytes], word: str) -> int:
+    """How often ``word`` is in ``words`` (bytes words: as UTF-8)."""
+    if words and isinstance(words[0], bytes):
+        return words.count(word.encode("utf-8"))
+    return words.count(word)  # type: ignore[arg-type]
 
 
 def encode_terms(terms: DocTerms) -> bytes:
@@ -381,8 +441,8 @@ def encode_terms(terms: DocTerms) -> bytes:
 
 def _encoded(title: str, body: str) -> bytes:
     """``encode_terms(doc_terms(title, body))``, without building the :class:`DocTerms`."""
-    weights, dup_key = _counted(title, body)
-    return _packed(dup_key, weights, weights.values())
+    terms, tf, dup_key = _counted(title, body)
+    return _packed(dup_key, terms, tf)
 
 
 def _packed(dup_key: int, terms: Collection[int], tf: Collection[float]) -> bytes:

@@ -32,7 +32,13 @@ from termnews.core.models import EntryData
 from termnews.core.sources.local import read_regular_file
 from termnews.core.text import clean_block, clean_line, strip_unsafe
 
-__all__ = ["MAX_ARTICLE_BYTES", "TextArticle", "parse_article_file", "text_page_to_article"]
+__all__ = [
+    "MAX_ARTICLE_BYTES",
+    "TextArticle",
+    "parse_article_file",
+    "read_article_file",
+    "text_page_to_article",
+]
 
 MAX_ARTICLE_BYTES = 16 * 1024 * 1024
 """An article file larger than this is refused rather than read into memory."""
@@ -46,6 +52,17 @@ TEXT_SUFFIXES = frozenset({".txt", ".text"})
 
 def parse_article_file(path: Path) -> EntryData:
     """Read one article file; raises :class:`SourceError` if it is unreadable or empty."""
+    return read_article_file(path)[0]
+
+
+def read_article_file(path: Path) -> tuple[EntryData, str]:
+    """One article file as an entry, and the publication it names ("" if none).
+
+    Why the publication: a saved web page added on its own is a source of its
+    own, and "Ars Technica" says what it is where its file's name ("source",
+    "index") does not (see ``local.read_article_source``). Raises
+    :class:`SourceError` if the file is unreadable or empty.
+    """
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in HTML_SUFFIXES | MARKDOWN_SUFFIXES | TEXT_SUFFIXES:
@@ -72,7 +89,7 @@ def parse_article_file(path: Path) -> EntryData:
         article = text_page_to_article(text)
     if not article.markdown.strip():
         raise SourceError(source, "no article text found")
-    return EntryData(
+    entry = EntryData(
         guid="file:" + str(resolved),
         link=uri,
         title=clean_line(article.title) or _title_from_name(path),
@@ -82,6 +99,7 @@ def parse_article_file(path: Path) -> EntryData:
         summary=article.summary or _summary(article.markdown),
         content=clean_block(article.markdown),
     )
+    return entry, clean_line(article.site)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +111,8 @@ class TextArticle:
     author: str | None = None
     published: datetime | None = None
     summary: str = ""
+    site: str = ""
+    """The publication a saved web page names (its ``og:site_name``), or ""."""
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -131,6 +151,7 @@ def _from_html(text: str, uri: str) -> TextArticle:
         author=article.author,
         published=article.published,
         summary=_summary(article.markdown),
+        site=article.site_name,
     )
 
 

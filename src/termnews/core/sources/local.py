@@ -223,7 +223,7 @@ def read_article_source(path: Path) -> tuple[ParsedFeed, str, list[str]]:
     directory costs one ``stat`` per file), and one warning line per bad file:
     a bad file is skipped, the others still load.
     """
-    from termnews.core.sources.articlefile import parse_article_file
+    from termnews.core.sources.articlefile import read_article_file
 
     if not path.exists():
         raise SourceError(_display(path), "no such file or directory")
@@ -237,14 +237,20 @@ def read_article_source(path: Path) -> tuple[ParsedFeed, str, list[str]]:
         fingerprint.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     entries: list[EntryData] = []
     warnings: list[str] = []
+    site = ""
     for f in files:
         try:
-            entries.append(parse_article_file(f))
+            entry, site = read_article_file(f)
         except SourceError as exc:
             warnings.append(str(exc))
+        else:
+            entries.append(entry)
     if path.is_file() and warnings:
         raise SourceError(_display(path), warnings[0].split(": ", 1)[-1])
-    title = clean_line(path.stem if path.is_file() else path.name) or str(path)
+    # A saved page on its own is named by the publication it names, if it does
+    # ("Ars Technica", not its file's "source"); a folder by the folder.
+    name = (site or path.stem) if path.is_file() else path.name
+    title = clean_line(name) or str(path)
     parsed = ParsedFeed(title=title, entries=tuple(entries), link=path.as_uri())
     return parsed, fingerprint.hexdigest(), warnings
 
