@@ -644,3 +644,27 @@ def test_a_feed_named_to_refresh_is_fetched_before_its_ttl(
     assert len(server.hits("/ttl")) == ttl_hits + 1
     assert by_url[server.url("/busy")]["status"] == "skipped"  # the server said wait
     assert len(server.hits("/busy")) == busy_hits
+
+
+def test_adding_a_subscribed_feed_with_section_or_title_moves_or_renames_it(
+    capsys: pytest.CaptureFixture[str], server: Loopback
+) -> None:
+    """'add URL --section Podcasts' on a feed already subscribed said "already
+    subscribed: ... in Tech" and left it there: moving a feed meant removing it, and
+    its read state, and adding it again."""
+    server.routes["/atp"] = static(rss("Accidental Tech Podcast"))
+    assert run(capsys, "add", server.url("/atp"), "--section", "Tech")[0] == 0
+    first = json.loads(run(capsys, "articles", "--json")[1])[0]["id"]
+    run(capsys, "read", str(first))
+    code, out, err = run(
+        capsys, "add", server.url("/atp"), "--section", "Podcasts", "--title", "ATP"
+    )
+    assert code == 0 and out.startswith("already subscribed: [1] ATP in Podcasts")
+    assert "moved to Podcasts" in err and "renamed ATP" in err
+    (feed,) = json.loads(run(capsys, "feeds", "--json")[1])
+    assert (feed["title"], feed["section"], feed["articles"]) == ("ATP", "Podcasts", 3)
+    articles = json.loads(run(capsys, "articles", "--json")[1])
+    assert {a["section"] for a in articles} == {"Podcasts"}
+    assert [a["read"] for a in articles if a["id"] == first] == [True]
+    # Added again without them: nothing changes.
+    assert "moved" not in run(capsys, "add", server.url("/atp"))[2]

@@ -194,6 +194,7 @@ def cmd_add(ctx: Context) -> int:
         )
         for note in notes:
             notice_line(note)
+        feeds = _apply_asked(ctx, feeds, before, args.section, args.title)
     report = refresh(ctx.store, feeds, offline=ctx.offline, settings=ctx.config)
     if is_local_ref(ref):
         # A local file that cannot be read is not worth a subscription: undo it.
@@ -235,6 +236,35 @@ def cmd_add(ctx: Context) -> int:
         # failed" (exit 1).
         return EXIT_INPUT
     return EXIT_SOURCES_FAILED if report.failed or failed_lists else EXIT_OK
+
+
+def _apply_asked(
+    ctx: Context, feeds: list[Feed], before: set[int], section: str | None, title: str | None
+) -> list[Feed]:
+    """An already subscribed feed added again with ``--section``/``--title`` moves or is
+    renamed, keeping its articles and their read state.
+
+    It stayed as it was, and the line said "already subscribed: ... in Tech" after
+    ``--section Podcasts``: there was no other way to move a feed than to remove it
+    (and its read state) and add it again.
+    """
+    changed = False
+    for feed in feeds:
+        if feed.id not in before:
+            continue
+        wanted_section = clean_line(section) if section is not None else ""
+        if wanted_section and wanted_section != feed.section:
+            ctx.store.set_feed_section(feed.id, wanted_section)
+            notice_line(f"[{feed.id}] {clean_line(feed.title)}: moved to {wanted_section}")
+            changed = True
+        wanted_title = clean_line(title) if title is not None else ""
+        if wanted_title and len(feeds) == 1 and wanted_title != feed.title:
+            ctx.store.update_feed(feed.id, title=wanted_title)
+            notice_line(f"[{feed.id}] {clean_line(feed.title)}: renamed {wanted_title}")
+            changed = True
+    if not changed:
+        return feeds
+    return [ctx.store.feed(f.id) for f in feeds]
 
 
 def cmd_remove(ctx: Context) -> int:
