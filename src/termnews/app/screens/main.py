@@ -1781,6 +1781,13 @@ class MainScreen(SearchMixin, Screen[None]):
             self.status.last_refresh = datetime.now(UTC)
         await self._reload_sections()
         self.reload_headlines(keep_place=True, extra=event.new, keep_read_row=True)
+        if self.article is None and event.new and not self.tn.first_run:
+            # The pane still said "Your N feeds have not been fetched yet. Press R".
+            await self.article_view.show_message(
+                "New articles",
+                f"{plural(event.new, 'new article')} arrived. Press `n` to read the first "
+                "unread one, or `Enter` on a headline.",
+            )
         if event.error:
             self.notify(
                 clean_line(event.error), title="Refresh failed", severity="error", timeout=10
