@@ -681,3 +681,23 @@ def test_a_thumbnail_linked_to_its_full_size_file_is_one_image() -> None:
         "![Dive watch](https://media.example/DSC_4426.jpg)\n\n"
         "See [![Buy](https://blog.example/b.png)](https://shop.example/watch) now"
     )
+
+
+def test_scripts_with_no_raised_form_are_marked_where_they_change_the_meaning() -> None:
+    """research!rsc: "B = 2<sup>H</sup>" read "B = 2H", "(X)<sub>B</sub>" read "(X)B"
+    and "O(2<sup>2<sup>n</sup></sup>)" read "O(22ⁿ)"."""
+    assert html_to_markdown("<p>B = 2<sup>H</sup>, (X)<sub>B</sub></p>", BASE) == (
+        "B = 2^H, (X)\\_B"
+    )
+    assert html_to_markdown("<p>O(2<sup>2<sup>n</sup></sup>) and e<sup>iπ</sup></p>", BASE) == (
+        "O(2^(2ⁿ)) and e^(iπ)"
+    )
+    # Ordinals and marks read right as they are; so does a script after a space.
+    assert html_to_markdown("<p>1<sup>er</sup>, XIX<sup>e</sup>, Brand<sup>™</sup></p>", BASE) == (
+        "1er, XIXe, Brand™"
+    )
+    assert html_to_markdown("<p>a note <sup>b</sup></p>", BASE) == "a note b"
+    rendered = MarkdownIt("commonmark").render(
+        html_to_markdown("<p>(X)<sub>B</sub> (1)<sub>BL</sub></p>")
+    )
+    assert "<em>" not in rendered  # the marks never pair up into emphasis

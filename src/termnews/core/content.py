@@ -74,6 +74,12 @@ _EMPHASIS = frozenset({"i", "em", "cite", "dfn", "var"})
 _STRIKE = frozenset({"del", "s", "strike"})
 _CODE = frozenset({"code", "kbd", "samp", "tt"})
 _SUPERSCRIPT = str.maketrans("0123456789+-\u2212=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
+_ORDINAL_MARK = re.compile(
+    r"st|nd|rd|th|e|er|re|ère|ème|eme|es|o|a|os|as|º|ª|°|[®©™†‡*]|TM|SM|MC|MD",
+    re.IGNORECASE,
+)
+"""Raised text that reads right run into the word: ordinals ("21st", "1er", "2ª")
+and marks ("Windows®", "Brand™", a footnote's "*")."""
 _SUBSCRIPT = str.maketrans("0123456789+-\u2212=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
 """Raised and lowered characters for ``<sup>``/``<sub>`` text: Markdown has no
 such mark, and flattened to the line, "x<sup>2</sup>" read as "x2" and
@@ -696,7 +702,10 @@ class _Renderer:
                 tick = "`" * (longest + 1)
                 pad = " " if code.startswith("`") or code.endswith("`") else ""
                 out.append(f"{tick}{pad}{code}{pad}{tick}")
-        elif tag in ("sup", "sub") and len(el) == 0 and self._scripted(el, tag, out):
+        elif tag in ("sup", "sub") and (
+            (len(el) == 0 and self._scripted(el, tag, out))
+            or self._marked_script(el, tag, out, depth)
+        ):
             return
         elif tag == "q":
             out.append("“")
@@ -719,6 +728,29 @@ class _Renderer:
         if not text or any(ord(ch) not in table for ch in text):
             return False
         out.append(text.translate(table))
+        return True
+
+    def _marked_script(self, el: etree._Element, tag: str, out: list[str], depth: int) -> bool:
+        """Append a script with no raised form as ``^H`` / ``_B`` (``^(2ⁿ)`` when longer)
+        where run into the word before it, it changes the meaning; else nothing.
+
+        research!rsc's "B = 2<sup>H</sup>" read "B = 2H", "(X)<sub>B</sub>" read "(X)B"
+        and "2<sup>2<sup>n</sup></sup>" read "22ⁿ". Left as they were: ordinals and
+        marks ("21st", "1er", "Windows®"), footnote links, and a script after a space.
+        """
+        before = "".join(out[-3:])
+        if not before or not (before[-1].isalnum() or before[-1] in ")]"):
+            return False
+        if any(_tag(child) == "a" for child in el.iter()):
+            return False
+        inner: list[str] = []
+        self._children_inline(el, inner, depth)
+        text = "".join(inner).strip()
+        plain = _collapse("".join(el.itertext())).strip()
+        if not text or " " in plain or len(plain) > 12 or _ORDINAL_MARK.fullmatch(plain):
+            return False
+        mark = "^" if tag == "sup" else "\\_"
+        out.append(f"{mark}{text}" if len(plain) == 1 else f"{mark}({text})")
         return True
 
     def _children_inline(self, el: etree._Element, out: list[str], depth: int) -> None:
