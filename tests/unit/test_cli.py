@@ -619,6 +619,11 @@ def test_a_feed_named_by_part_of_its_title_is_not_guessed_but_suggested(
         "titles with it: [2] Fixture Tech, [1] Fixture World)"
     )
     assert len(json.loads(run(capsys, "feeds", "--json")[1])) == 2
+    # A number is an id: a feed that is gone is not "suggested" by digits in titles.
+    run(capsys, "add", str(feeds_dir / "news.json"), "--title", "Top 99 stories")
+    assert run(capsys, "remove", "99")[2].strip() == (
+        "termnews: error: no feed matches '99' (give an id, URL, path or title)"
+    )
 
 
 def test_a_feed_named_to_refresh_is_fetched_before_its_ttl(

@@ -415,7 +415,7 @@ class Store:
             (ref,),
         ).fetchall()
         hint = ""
-        if ref and near:
+        if ref and near and not ref.isdigit():  # a number was an id: no titles with "16"
             named = ", ".join(f"[{r['id']}] {clean_line(r['title'])}" for r in near[:3])
             hint = f"; titles with it: {named}" + (", ..." if len(near) > 3 else "")
         raise NotFoundError(f"no feed matches {ref!r} (give an id, URL, path or title{hint})")
