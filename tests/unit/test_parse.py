@@ -178,8 +178,10 @@ def test_html_escaped_json_feed_titles_are_decoded() -> None:
         b'{"version": "https://jsonfeed.org/version/1.1", "title": "R", "items": ['
         b'{"id": "1", "title": "Add Task &amp; Sub Tasks", "content_text": "x"},'
         b'{"id": "2", "title": "I&#039;m A Guest!", "content_text": "x"},'
-        b'{"id": "3", "title": "Q&A: 3 < 4 & more", "content_text": "x"}]}'
+        b'{"id": "3", "title": "Q&A: 3 < 4 & more", "content_text": "x",'
+        b' "summary": "Blackletter &amp; thick Tschichold"}]}'
     )
+    assert feed.entries[2].summary == "Blackletter & thick Tschichold"
     assert [e.title for e in feed.entries] == [
         "Add Task & Sub Tasks",
         "I'm A Guest!",

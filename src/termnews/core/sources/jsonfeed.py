@@ -40,7 +40,7 @@ def looks_like_json_feed(data: bytes) -> bool:
 
 
 def _title(value: str) -> str:
-    """A JSON Feed title is plain text, but many CMSs write it HTML-escaped
+    """A JSON Feed title (or summary) is plain text, but many CMSs write it HTML-escaped
     ("Add Task &amp; Sub Tasks", "I&#039;m A Guest!"): one that looks like HTML, by
     feedparser's conservative test (known tags and entities only), is read as HTML.
     """
@@ -104,7 +104,7 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
         text = _str(item.get("content_text"))
         summary_src = _str(item.get("summary"))
         content = html_to_markdown(html, link or base) if html else clean_block(text)
-        summary = clean_line(summary_src) if summary_src else html_to_text(html or text or "")
+        summary = _title(summary_src) if summary_src else html_to_text(html or text or "")
         title = _title(_str(item.get("title")) or "")
         if not title:
             title = summary[:80] or "(untitled)"
