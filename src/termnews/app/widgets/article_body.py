@@ -268,9 +268,10 @@ class _Builder:
                         spans.append(Span(at[0] - len(href), at[0], click))
                         put(")", URL_STYLE)
             elif kind == "image":
-                alt = clean_line(_plain(child)) or "image"
+                # No alt text: "[image]", not "[image: image]" down an image-heavy post.
+                alt = clean_line(_plain(child))
                 src = clean_line(str(child.attrs.get("src", "")))
-                put(f"[image: {alt}]", IMAGE_STYLE)
+                put(f"[image: {alt}]" if alt else "[image]", IMAGE_STYLE)
                 if src:
                     self.links.append(src)
                     put(" (", URL_STYLE)
