@@ -421,3 +421,29 @@ async def test_p_opens_the_previous_sections_last_unread_past_its_first_page(
         await pilot.press("p")
         await settle(pilot)
         assert screen.article is not None and screen.article.id == wire[3].id
+
+
+async def test_p_from_a_feed_goes_back_to_the_sections_previous_feed(
+    env: Env, run_app: RunApp
+) -> None:
+    """Above a feed's first unread, p opens the *last* unread article of the feed above
+    it in the same section, as n goes on to the feed below."""
+    from tests.ui.conftest import palette_run, seed_fixture_feeds
+
+    with env.store() as store:
+        seed_fixture_feeds(
+            store, {"world.xml": "News", "tech.atom": "News", "news.json": "Science"}
+        )
+        tech = [a.id for a in store.articles(section="News") if a.feed_title == "Fixture Tech"]
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        await palette_run(pilot, "Feed: Fixture World")  # News feeds: Tech, then World
+        world = screen.view_.feed_id
+        await pilot.press("n")  # World's first article: nothing unread above it
+        await settle(pilot)
+        assert screen.article is not None and screen.article.feed_title == "Fixture World"
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.view_.section == "News" and screen.view_.feed_id not in (None, world)
+        assert screen.article is not None and screen.article.id == tech[-1]
+        assert "Previous unread feed: Fixture Tech" in [n.message for n in app._notifications]
