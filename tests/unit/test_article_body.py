@@ -82,6 +82,17 @@ def test_links_show_text_and_url_and_are_clickable_by_index() -> None:
     assert "open_link(0)" in clicks  # an index, never the URL itself
 
 
+def test_an_image_without_alt_text_is_a_bare_placeholder() -> None:
+    """It read "[image: image]" (235 bodies of shared/corpus/feeds-real)."""
+    doc = parse_document("![](https://img.example/a.jpg)\n\n![Image](https://img.example/b.jpg)")
+    plain = plain_lines(doc, 80)
+    assert plain == [
+        "[image] (https://img.example/a.jpg)",
+        "",
+        "[image] (https://img.example/b.jpg)",
+    ]
+
+
 def test_tables_fit_the_width_or_fall_back_to_records() -> None:
     table = "| Name | Score |\n|---|---|\n| Ana | 3 |\n| Bo | 12 |\n"
     plain = plain_lines(parse_document(table), 40)

@@ -640,3 +640,26 @@ def test_scripts_without_raised_forms_stay_plain_text() -> None:
 )  # fmt: skip
 def test_links_and_images_keep_the_spaces_around_them(html: str, markdown: str) -> None:
     assert html_to_markdown(html) == markdown
+
+
+@pytest.mark.parametrize(
+    "alt",
+    [
+        "0225-lupita-nyongo-getty-01",  # tmz-1 (corpus)
+        "IMG_0206.JPG",
+        "update_graphic_red_bar",
+        "x300-front.jpg",
+        "DSC01234",
+        "harbour-view",  # the file's own name (its stem)
+    ],
+)
+def test_an_alt_text_that_is_only_a_file_name_is_dropped(alt: str) -> None:
+    """It read "[image: 0225-lupita-nyongo-getty-01]": a file name tells a reader nothing."""
+    markup = f'<p><img src="https://img.example/up/harbour-view.jpg" alt="{alt}"></p>'
+    assert html_to_markdown(markup) == "![](https://img.example/up/harbour-view.jpg)"
+
+
+@pytest.mark.parametrize("alt", ["COVID-19 ward", "F-35", "A cat on a mat", "Nintendo/Apple"])
+def test_an_alt_text_in_words_is_kept(alt: str) -> None:
+    markup = f'<p><img src="https://img.example/a.jpg" alt="{alt}"></p>'
+    assert html_to_markdown(markup) == f"![{alt}](https://img.example/a.jpg)"

@@ -786,6 +786,8 @@ class _Renderer:
             return ""
         if src and _is_tracker(src):
             return ""
+        if alt and _names_a_file(alt, src):
+            alt = ""
         cls = el.get("class") or ""
         if alt and ("emoji" in cls or "smiley" in cls or "/emoji/" in src):
             return escape_markdown(alt)
@@ -793,6 +795,33 @@ class _Renderer:
         if url is None:
             return escape_markdown(alt)
         return f"![{escape_markdown(alt)}]({url})"
+
+
+_CAMERA_FILE_ALT = re.compile(
+    r"(?:img|dsc|dscn|dscf|pict?|photo|image|screenshot)[-_ ]?\d[\w-]*+", re.IGNORECASE
+)
+"""A camera's or a screenshot tool's file name: "IMG_0206", "DSC01234", "Screenshot-3"."""
+_IMAGE_EXTENSIONS = frozenset("jpg jpeg png gif webp avif svg bmp tif tiff".split())  # noqa: SIM905
+
+
+def _names_a_file(alt: str, src: str) -> bool:
+    """Whether an image's alt text is only a file name, which tells a reader nothing.
+
+    CMSs fill the alt with the upload's name: "[image: 0225-lupita-nyongo-getty-01]",
+    "[image: IMG_0206.JPG]", "[image: update_graphic_red_bar]" (162 images in
+    ``shared/corpus/feeds-real``). A word with one hyphen ("COVID-19", "F-35")
+    is a name, not a file; two separators in a word without spaces are a file.
+    """
+    if any(ch.isspace() for ch in alt):
+        return _CAMERA_FILE_ALT.fullmatch(alt) is not None
+    if alt.rpartition(".")[2].lower() in _IMAGE_EXTENSIONS or _CAMERA_FILE_ALT.fullmatch(alt):
+        return True  # "x300-front.jpg", "IMG_0206"
+    if alt.count("-") + alt.count("_") >= 2 and any(ch.isalpha() for ch in alt):
+        return True  # "0225-lupita-nyongo-getty-01"
+    # The upload's own name ("monsterflash3" for .../monsterflash3.png), when it
+    # reads as one: a digit or a separator in it ("Cat" for cat.jpg is a word).
+    stem = src.split("?", 1)[0].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return alt.casefold() == stem.casefold() and any(ch.isdigit() or ch in "-_" for ch in stem)
 
 
 def _table_rows(table: etree._Element) -> Iterator[etree._Element]:

@@ -268,9 +268,9 @@ class _Builder:
                         spans.append(Span(at[0] - len(href), at[0], click))
                         put(")", URL_STYLE)
             elif kind == "image":
-                alt = clean_line(_plain(child)) or "image"
+                alt = clean_line(_plain(child))
                 src = clean_line(str(child.attrs.get("src", "")))
-                put(f"[image: {alt}]", IMAGE_STYLE)
+                put(_image_label(alt), IMAGE_STYLE)
                 if src:
                     self.links.append(src)
                     put(" (", URL_STYLE)
@@ -287,6 +287,15 @@ class _Builder:
                 self._inline(child, parts, spans, at)
             else:
                 put(child.content)
+
+
+def _image_label(alt: str) -> str:
+    """What stands for an image: "[image: alt]", or "[image]" when the alt says nothing.
+
+    An image without alt text read "[image: image]" (235 of the 3,167 bodies of
+    ``shared/corpus/feeds-real``), as did one whose alt is the word itself.
+    """
+    return f"[image: {alt}]" if alt and alt.casefold() != "image" else "[image]"
 
 
 def _plain(node: SyntaxTreeNode) -> str:
