@@ -663,3 +663,27 @@ def test_an_alt_text_that_is_only_a_file_name_is_dropped(alt: str) -> None:
 def test_an_alt_text_in_words_is_kept(alt: str) -> None:
     markup = f'<p><img src="https://img.example/a.jpg" alt="{alt}"></p>'
     assert html_to_markdown(markup) == f"![{alt}](https://img.example/a.jpg)"
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # Daring Fireball (shared/corpus/feeds-real): "misquoted by Merchant.1"
+        ('<p>misquoted by Merchant.<sup id="fnr1"><a href="#fn1">1</a></sup></p>',
+         "misquoted by Merchant.¹"),
+        ('<p>A claim<sup class="reference"><a href="#cite-12">[12]</a></sup>.</p>',
+         "A claim¹².")
+    ],
+)  # fmt: skip
+def test_a_footnote_mark_is_raised_not_run_into_the_word(html: str, markdown: str) -> None:
+    assert html_to_markdown(html) == markdown
+
+
+def test_a_footnotes_way_back_to_its_mark_is_dropped() -> None:
+    """The note ended in a lone "↩︎" (a link to its mark, which the pane cannot follow)."""
+    html = (
+        '<ol><li id="fn1"><p>The source.&nbsp;<a href="#fnr1" class="footnote-return">↩︎</a>'
+        "</p></li></ol>"
+    )
+    assert html_to_markdown(html) == "1. The source."
+    assert html_to_markdown('<p>Back <a href="#top">to the top</a></p>') == "Back to the top"

@@ -670,6 +670,8 @@ class _Renderer:
                 out.append(f"{tick}{pad}{code}{pad}{tick}")
         elif tag in ("sup", "sub") and len(el) == 0 and self._scripted(el, tag, out):
             return
+        elif tag == "sup" and (mark := _footnote_mark(el)):
+            out.append(mark)
         elif tag == "q":
             out.append("“")
             self._children_inline(el, out, depth)
@@ -743,6 +745,8 @@ class _Renderer:
         href = el.get("href")
         if href and _is_share_link(href):
             return  # "share on ..." buttons and feed-ad links: drop, text and all
+        if href and href.startswith("#") and _is_back_arrow(el):
+            return  # a footnote's "↩" back to its mark: nowhere to go here
         inner: list[str] = []
         self._children_inline(el, inner, depth)
         joined = "".join(inner).replace(_BR_MARK, " ")
@@ -822,6 +826,33 @@ def _names_a_file(alt: str, src: str) -> bool:
     # reads as one: a digit or a separator in it ("Cat" for cat.jpg is a word).
     stem = src.split("?", 1)[0].rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return alt.casefold() == stem.casefold() and any(ch.isdigit() or ch in "-_" for ch in stem)
+
+
+_BACK_ARROWS = frozenset("↩↑⤴⬆↵^")
+_EMOJI_VARIANTS = str.maketrans("", "", "\ufe0e\ufe0f")
+
+
+def _is_back_arrow(link: etree._Element) -> bool:
+    """Whether an in-page link is a footnote's way back to its mark ("↩︎", "↑")."""
+    text = "".join(link.itertext()).translate(_EMOJI_VARIANTS).strip()
+    return bool(text) and all(ch in _BACK_ARROWS or ch.isspace() for ch in text)
+
+
+def _footnote_mark(sup: etree._Element) -> str:
+    """A footnote mark (``<sup><a href="#fn1">1</a></sup>``) raised, or "" if ``sup`` is not one.
+
+    Why: the in-page link has nowhere to go in the pane, so its text was run into
+    the word before it: "misquoted by Merchant.1" (Daring Fireball,
+    shared/corpus/feeds-real), "Claim[1]". Raised, "Merchant.¹" reads as a note.
+    Links to another page are left to the link code (their URL is shown).
+    """
+    for node in sup.iterdescendants():
+        if _tag(node) not in ("a", "span") or not (node.get("href") or "#").startswith("#"):
+            return ""
+    text = "".join(sup.itertext()).strip().strip("[]").strip()
+    if not text or any(ord(ch) not in _SUPERSCRIPT for ch in text):
+        return ""
+    return text.translate(_SUPERSCRIPT)
 
 
 def _table_rows(table: etree._Element) -> Iterator[etree._Element]:
