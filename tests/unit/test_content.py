@@ -435,7 +435,8 @@ def test_escape_sequences_in_attributes_do_not_survive() -> None:
 
 
 def test_one_megabyte_body_converts() -> None:
-    body = "<p>" + ("word " * 40 + "</p><p>") * 5_000 + "end</p>"
+    # Numbered: a paragraph repeated right after itself is shown once.
+    body = "<p>" + "".join(f"{i} " + "word " * 40 + "</p><p>" for i in range(5_000)) + "end</p>"
     assert len(body) > 1_000_000
     md = html_to_markdown(body)
     assert md.endswith("end")
@@ -687,3 +688,13 @@ def test_a_footnotes_way_back_to_its_mark_is_dropped() -> None:
     )
     assert html_to_markdown(html) == "1. The source."
     assert html_to_markdown('<p>Back <a href="#top">to the top</a></p>') == "Back to the top"
+
+
+def test_a_paragraph_repeated_right_after_itself_is_shown_once() -> None:
+    """entp.com's feed (shared/corpus/feeds-real) put the excerpt before the body."""
+    lead = "<p>Remembering <code>git branch --track</code> is proving to be difficult.</p>"
+    html = lead + "\n" + lead + "<p>Short.</p><p>Short.</p><p>More.</p>" + lead
+    assert html_to_markdown(html) == (
+        "Remembering `git branch --track` is proving to be difficult.\n\nShort.\n\nShort.\n\n"
+        "More.\n\nRemembering `git branch --track` is proving to be difficult."
+    )

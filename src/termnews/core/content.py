@@ -855,6 +855,32 @@ def _footnote_mark(sup: etree._Element) -> str:
     return text.translate(_SUPERSCRIPT)
 
 
+_REPEAT_MIN_CHARS = 40
+"""Shorter paragraphs may repeat on purpose ("Ha.", a refrain); longer ones do not."""
+
+
+def _without_repeats(blocks: list[_Block]) -> list[_Block]:
+    """``blocks`` without a paragraph that is the same as the one right before it.
+
+    Feeds that put the excerpt before the body (entp.com's blog in
+    shared/corpus/feeds-real) and pages with a desktop and a mobile copy of their
+    lead showed the same paragraph twice in a row.
+    """
+    kept: list[_Block] = []
+    for block in blocks:
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and block.kind == "p"
+            and previous.kind == "p"
+            and len(block.text) >= _REPEAT_MIN_CHARS
+            and block.text == previous.text
+        ):
+            continue
+        kept.append(block)
+    return kept
+
+
 def _table_rows(table: etree._Element) -> Iterator[etree._Element]:
     """The rows of ``table`` itself, not of tables nested in it."""
     for child in table:
@@ -930,7 +956,7 @@ def html_to_markdown(html: str, base_url: str | None = None) -> str:
         root = _parse(markup)
         if root is None:
             return clean_block(_plain_to_markdown(_strip_tags(markup)))
-        text = _Renderer(base_url).blocks(root, 0)
+        text = _without_repeats(_Renderer(base_url).blocks(root, 0))
         result = "\n\n".join(b.text for b in text if b.text)
         if "\n\n\n" in result:
             result = _MANY_NEWLINES.sub("\n\n", result)
