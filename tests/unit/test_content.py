@@ -698,3 +698,35 @@ def test_a_paragraph_repeated_right_after_itself_is_shown_once() -> None:
         "Remembering `git branch --track` is proving to be difficult.\n\nShort.\n\nShort.\n\n"
         "More.\n\nRemembering `git branch --track` is proving to be difficult."
     )
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        # citylab-1 (corpus): the pull quote repeats a sentence of the story
+        '<aside class="pullquote instapaper_ignore">The very quality made them.</aside>',
+        '<div class="duet--article--article-pullquote mb-20"><p>Its best line.</p></div>',
+        # breitbart: twice in the story
+        '<div class="desktop" id="EmailOptin"><p class="sh2"><span>SIGN UP</span> FOR OUR'
+        " NEWSLETTER</p></div>",
+        # theverge
+        '<div class="p-16 newsletter-wrapper"><p>Sign up for Command Line.</p><p>$7</p></div>',
+        '<ul class="related-posts"><li><a href="https://x.example/2">Another story</a></li></ul>',
+    ],
+)
+def test_pull_quotes_and_sign_up_boxes_are_left_out(chrome: str) -> None:
+    html = f"<p>The story begins.</p>{chrome}<p>The story goes on.</p>"
+    assert html_to_markdown(html) == "The story begins.\n\nThe story goes on."
+    assert html_to_text(html) == "The story begins. The story goes on."
+
+
+def test_a_long_block_marked_newsletter_is_the_article_and_stays() -> None:
+    text = "An issue of the newsletter, in full. " * 40
+    html = f'<div class="newsletter-body"><p>{text}</p></div>'
+    assert html_to_markdown(html) == text.strip()
+
+
+def test_a_pull_quote_mark_inside_a_paragraph_stays() -> None:
+    """medicalnewstoday marks a quotation mark <span class="pullquote">: a span is text."""
+    html = '<p><span class="pullquote">"</span>Essentially, the act."</p>'
+    assert html_to_markdown(html) == '"Essentially, the act."'
