@@ -105,6 +105,15 @@ def test_tables_fit_the_width_or_fall_back_to_records() -> None:
     assert all(len(line) <= 30 for line in records)
 
 
+def test_a_table_without_a_header_row_draws_none() -> None:
+    """Its empty header row (core/content.py) is neither drawn nor used as labels."""
+    table = "|  |  |\n| --- | --- |\n| Version: | 5.7-rc4 |\n| Released: | 2020-05-03 |\n"
+    doc = parse_document(table)
+    assert plain_lines(doc, 40) == ["Version:  │ 5.7-rc4", "Released: │ 2020-05-03"]
+    assert not any(span.style == "bold" for line in layout(doc, 40) for span in line.spans)
+    assert plain_lines(doc, 12) == ["Version:", "5.7-rc4", "", "Released:", "2020-05-03"]
+
+
 def test_every_line_fits_the_width() -> None:
     body = "> - " + "longword" * 20 + "\n\n" + "x" * 500 + "\n\n```\n" + "y" * 300 + "\n```\n"
     for width in (20, 41, 100):

@@ -730,3 +730,18 @@ def test_a_pull_quote_mark_inside_a_paragraph_stays() -> None:
     """medicalnewstoday marks a quotation mark <span class="pullquote">: a span is text."""
     html = '<p><span class="pullquote">"</span>Essentially, the act."</p>'
     assert html_to_markdown(html) == '"Essentially, the act."'
+
+
+def test_a_table_without_a_header_row_gets_an_empty_one() -> None:
+    """kernel.org's release tables (shared/corpus/feeds-real) have row headers only:
+    their first row of data became the bold, ruled-off header."""
+    out = md_html(
+        "<table><tr><th>Version:</th><td>5.7-rc4</td></tr>"
+        "<tr><th>Released:</th><td>2020-05-03</td></tr></table>"
+    )
+    assert "<thead>\n<tr>\n<th></th>\n<th></th>\n</tr>\n</thead>" in out
+    assert "<td>Version:</td>" in out and "<td>2020-05-03</td>" in out
+    headed = md_html(
+        "<table><thead><tr><td>A</td><td>B</td></tr></thead><tr><td>1</td><td>2</td></tr></table>"
+    )
+    assert "<th>A</th>" in headed

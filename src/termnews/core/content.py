@@ -626,12 +626,16 @@ class _Renderer:
     def _table(self, el: etree._Element, depth: int) -> list[_Block]:
         rows: list[list[tuple[list[_Block], int]]] = []
         layout = False
+        headed: bool | None = None
+        """Whether the first row is a header row: in ``<thead>``, or all ``<th>``."""
         for tr in _table_rows(el):
             row: list[tuple[list[_Block], int]] = []
+            all_th = True
             for cell in tr:
                 tag = _tag(cell)
                 if tag not in ("td", "th") or _is_unwanted(cell, tag):
                     continue
+                all_th = all_th and tag == "th"
                 if cell.find(".//table") is not None:
                     layout = True
                 blocks = [b for b in self.blocks(cell, depth + 2) if b.text]
@@ -640,6 +644,8 @@ class _Renderer:
                 span = _int_attr(cell.get("colspan")) or 1
                 row.append((blocks, max(1, min(span, 50))))
             if any(blocks for blocks, _ in row):
+                if headed is None:
+                    headed = all_th or _tag(tr.getparent()) == "thead"
                 rows.append(row)
         caption_el = el.find("caption")
         caption = self._inline_only(caption_el, depth + 1) if caption_el is not None else ""
@@ -652,6 +658,11 @@ class _Renderer:
                     out.extend(blocks)
             return out
         lines = []
+        if not headed:
+            # GFM tables need a header row: without one of its own, the table gets an
+            # empty one (the pane draws none), or its first row of data read as one,
+            # bold, ruled off ("Version: | 5.7-rc4" on kernel.org's release tables).
+            lines += ["|" + "  |" * width, "|" + " --- |" * width]
         for i, row in enumerate(rows):
             cells: list[str] = []
             for blocks, span in row:
@@ -660,7 +671,7 @@ class _Renderer:
                 cells.extend([""] * (span - 1))
             cells.extend([""] * (width - len(cells)))
             lines.append("| " + " | ".join(cells) + " |")
-            if i == 0:
+            if i == 0 and headed:
                 lines.append("|" + " --- |" * width)
         out.append(_Block("\n".join(lines), "table"))
         return out

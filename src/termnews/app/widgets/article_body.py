@@ -390,14 +390,21 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def _table_lines(rows: tuple[tuple[Content, ...], ...], width: int) -> list[Content]:
-    """A grid when the columns fit at :data:`MIN_COLUMN` or more, else row by row."""
+    """A grid when the columns fit at :data:`MIN_COLUMN` or more, else row by row.
+
+    A header row with no text (the converter's, for a table without one) is not
+    drawn: neither a blank bold line and its rule nor "": value" records.
+    """
     columns = max(len(r) for r in rows)
     grid = [r + (Content(""),) * (columns - len(r)) for r in rows]
+    headed = len(grid) < 2 or any(cell.plain.strip() for cell in grid[0])
+    if not headed:
+        grid = grid[1:]
     natural = [max(1, *(row[c].cell_length for row in grid)) for c in range(columns)]
     sep = Content.styled(" │ ", TABLE_LINE_STYLE)
     room = width - 3 * (columns - 1)
     if room < MIN_COLUMN * columns:
-        return _table_as_records(grid, width)
+        return _table_as_records(grid, width, headed)
     widths = list(natural)
     while sum(widths) > room:  # shrink the widest column until it all fits
         widest = max(range(columns), key=lambda c: widths[c])
@@ -407,8 +414,9 @@ def _table_lines(rows: tuple[tuple[Content, ...], ...], width: int) -> list[Cont
             break
     out: list[Content] = []
     for index, row in enumerate(grid):
+        bold = index == 0 and headed
         cells = [
-            (cell.stylize_before("bold") if index == 0 else cell).wrap(widths[c]) or [Content("")]
+            (cell.stylize_before("bold") if bold else cell).wrap(widths[c]) or [Content("")]
             for c, cell in enumerate(row)
         ]
         height = max(len(c) for c in cells)
@@ -420,18 +428,25 @@ def _table_lines(rows: tuple[tuple[Content, ...], ...], width: int) -> list[Cont
                 for c in range(columns)
             ]
             out.append(sep.join(pieces).rstrip())
-        if index == 0:
+        if index == 0 and headed:
             out.append(Content.styled("─┼─".join("─" * w for w in widths), TABLE_LINE_STYLE))
     return out
 
 
-def _table_as_records(grid: list[tuple[Content, ...]], width: int) -> list[Content]:
-    """A table too wide for the pane: each row as "header: value" lines."""
-    header, *body = grid
+def _table_as_records(
+    grid: list[tuple[Content, ...]], width: int, headed: bool = True
+) -> list[Content]:
+    """A table too wide for the pane: each row as "header: value" lines (or values alone
+    when the table has no header row)."""
+    header, *body = grid if headed else [(), *grid]
     out: list[Content] = []
     for index, row in enumerate(body or [header]):
         if index:
             out.append(Content(""))
+        if not headed:
+            for value in row:
+                out.extend(value.wrap(width))
+            continue
         for name, value in zip(header, row, strict=False):
             label = name.stylize_before("bold") + ": " if body else Content("")
             out.extend((label + value).wrap(width))
