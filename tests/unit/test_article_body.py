@@ -114,6 +114,32 @@ def test_a_table_without_a_header_row_draws_none() -> None:
     assert plain_lines(doc, 12) == ["Version:", "5.7-rc4", "", "Released:", "2020-05-03"]
 
 
+def test_links_and_images_in_a_table_show_no_url_and_stay_clickable() -> None:
+    """kernel.org's and podlove's tables (shared/corpus/feeds-real) were URLs folded
+    down narrow columns, a few characters a line."""
+    table = (
+        "| File | Host |\n| --- | --- |\n"
+        "| [linux-5.7.tar.gz](https://git.kernel.org/t/linux-5.7.tar.gz) |"
+        " ![avatar](https://img.example/a.png) |\n"
+    )
+    doc = parse_document(table + "\nSee [notes](https://n.example/).")
+    assert plain_lines(doc, 40) == [
+        "File             │ Host",
+        "─────────────────┼" + "─" * 16,
+        "linux-5.7.tar.gz │ [image: avatar]",
+        "",
+        "See notes (https://n.example/).",
+    ]
+    assert doc.links == (
+        "https://git.kernel.org/t/linux-5.7.tar.gz",
+        "https://img.example/a.png",
+        "https://n.example/",
+    )
+    row = layout(doc, 40)[2]
+    clicks = [s.style.meta.get("@click") for s in row.spans if not isinstance(s.style, str)]
+    assert clicks == ["open_link(0)", "open_link(1)"]
+
+
 def test_every_line_fits_the_width() -> None:
     body = "> - " + "longword" * 20 + "\n\n" + "x" * 500 + "\n\n```\n" + "y" * 300 + "\n```\n"
     for width in (20, 41, 100):

@@ -119,6 +119,10 @@ class _Builder:
 
     blocks: list[Block] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    in_cell: bool = False
+    """Inside a table cell: links and images show no URL (their text is still clicked).
+    A column a few cells wide held a folded URL per line ("(https:/", "/www.gra",
+    ...) and pushed the table's words apart or off into records."""
 
     # -- blocks ----------------------------------------------------------------
 
@@ -206,9 +210,13 @@ class _Builder:
 
     def _table(self, node: SyntaxTreeNode, first: Content, rest: Content, gap: bool) -> None:
         rows: list[tuple[Content, ...]] = []
-        for section in node.children:
-            for tr in section.children:
-                rows.append(tuple(self.inline(cell) for cell in tr.children))
+        self.in_cell = True
+        try:
+            for section in node.children:
+                for tr in section.children:
+                    rows.append(tuple(self.inline(cell) for cell in tr.children))
+        finally:
+            self.in_cell = False
         if rows:
             self.blocks.append(Block("table", Content(""), first, rest, gap, tuple(rows)))
 
@@ -262,7 +270,7 @@ class _Builder:
                     if at[0] > begin:
                         spans.append(Span(begin, at[0], LINK_STYLE))
                         spans.append(Span(begin, at[0], click))
-                    if text.strip() != href and not href.startswith("#"):
+                    if text.strip() != href and not href.startswith("#") and not self.in_cell:
                         put(" (", URL_STYLE)
                         put(href, URL_STYLE)
                         spans.append(Span(at[0] - len(href), at[0], click))
@@ -270,8 +278,13 @@ class _Builder:
             elif kind == "image":
                 alt = clean_line(_plain(child))
                 src = clean_line(str(child.attrs.get("src", "")))
+                begin = at[0]
                 put(_image_label(alt), IMAGE_STYLE)
-                if src:
+                if src and self.in_cell:
+                    self.links.append(src)
+                    click = Style.from_meta({"@click": f"open_link({len(self.links) - 1})"})
+                    spans.append(Span(begin, at[0], click))
+                elif src:
                     self.links.append(src)
                     put(" (", URL_STYLE)
                     put(src, URL_STYLE)
