@@ -745,3 +745,17 @@ def test_a_table_without_a_header_row_gets_an_empty_one() -> None:
         "<table><thead><tr><td>A</td><td>B</td></tr></thead><tr><td>1</td><td>2</td></tr></table>"
     )
     assert "<th>A</th>" in headed
+
+
+def test_text_for_screen_readers_only_is_left_out() -> None:
+    """nytimes-1 and -2 (corpus): "Photo", "Credit" and "Continue reading the main story"
+    (three or four times a story) are hidden on the site, and stood as paragraphs here."""
+    html = (
+        '<figure><span class="visually-hidden">Photo</span><figcaption>'
+        '<span class="credit"><span class="visually-hidden">Credit</span> Harry Campbell'
+        "</span></figcaption></figure><p>Yahoo sold.</p>"
+        '<a class="visually-hidden skip-to-text-link" href="#story-continues-1">Continue'
+        ' reading the main story</a><p>It went on. <span class="sr-only">(opens a window)'
+        "</span></p>"
+    )
+    assert html_to_markdown(html) == "*Harry Campbell*\n\nYahoo sold.\n\nIt went on."

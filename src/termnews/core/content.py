@@ -428,6 +428,30 @@ def _is_short(el: etree._Element, limit: int) -> bool:
     return True
 
 
+_SCREEN_READER_ONLY = re.compile(
+    r"(?:^|\s)(?:visually-?hidden|sr-only|screen-?reader-(?:text|only)|element-invisible"
+    r"|a11y-hidden|u-vh)(?:$|\s)",
+    re.IGNORECASE,
+)
+"""Classes that hide text from the eye and leave it to screen readers."""
+
+
+def _is_unshown(el: etree._Element, tag: str) -> bool:
+    """Whether the pane leaves ``el`` out: :func:`_is_unwanted`, or text for screen readers.
+
+    The New York Times labels each figure "Photo" and its credit "Credit", and puts
+    "Continue reading the main story" three or four times in a story, all in
+    ``class="visually-hidden"``: a sighted reader never sees them on the site, and
+    in the pane they stood as paragraphs of their own (nytimes-1, nytimes-2 in
+    shared/corpus/html-articles). Only the Markdown leaves them out: the plain
+    text (search, summaries) keeps them, as its fast paths do not look at classes.
+    """
+    if _is_unwanted(el, tag):
+        return True
+    cls = el.get("class")
+    return cls is not None and _SCREEN_READER_ONLY.search(cls) is not None
+
+
 def _tag(el: etree._Element) -> str:
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else ""
@@ -497,7 +521,7 @@ class _Renderer:
             inline.append(escape_markdown(el.text))
         for child in el:
             tag = _tag(child)
-            if tag and not _is_unwanted(child, tag):
+            if tag and not _is_unshown(child, tag):
                 if tag in _BLOCK_TAGS:
                     self._flush(inline, out)
                     out.extend(self.block(child, tag, depth + 1))
@@ -566,7 +590,7 @@ class _Renderer:
         items: list[str] = []
         for child in el:
             tag = _tag(child)
-            if not tag or _is_unwanted(child, tag):
+            if not tag or _is_unshown(child, tag):
                 continue
             if tag in ("ul", "ol") and items:
                 # A list nested directly in a list (invalid, common): indent it
@@ -633,7 +657,7 @@ class _Renderer:
             all_th = True
             for cell in tr:
                 tag = _tag(cell)
-                if tag not in ("td", "th") or _is_unwanted(cell, tag):
+                if tag not in ("td", "th") or _is_unshown(cell, tag):
                     continue
                 all_th = all_th and tag == "th"
                 if cell.find(".//table") is not None:
@@ -743,7 +767,7 @@ class _Renderer:
             out.append(escape_markdown(el.text))
         for child in el:
             tag = _tag(child)
-            if tag and not _is_unwanted(child, tag):
+            if tag and not _is_unshown(child, tag):
                 if tag in _BLOCK_TAGS:
                     # A block inside an inline element (<a><div>..</div></a>):
                     # keep its text on the line.
