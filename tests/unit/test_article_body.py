@@ -82,6 +82,18 @@ def test_links_show_text_and_url_and_are_clickable_by_index() -> None:
     assert "open_link(0)" in clicks  # an index, never the URL itself
 
 
+def test_a_link_whose_text_is_its_address_shows_it_once() -> None:
+    """It read "migp.cloudflare.com (https://migp.cloudflare.com)" (shared/corpus/feeds-real)."""
+    doc = parse_document(
+        "At [migp.cloudflare.com](https://migp.cloudflare.com), [www.Asana.com](http://www.asana.com/)"
+        " and [asana.com/jobs](https://asana.com/jobs?ref=feed)."
+    )
+    assert plain_lines(doc, 200) == [
+        "At migp.cloudflare.com, www.Asana.com and asana.com/jobs (https://asana.com/jobs?ref=feed)."
+    ]
+    assert len(doc.links) == 3
+
+
 def test_an_image_without_alt_text_is_a_bare_placeholder() -> None:
     """It read "[image: image]" (235 bodies of shared/corpus/feeds-real)."""
     doc = parse_document("![](https://img.example/a.jpg)\n\n![Image](https://img.example/b.jpg)")
