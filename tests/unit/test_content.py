@@ -759,3 +759,23 @@ def test_text_for_screen_readers_only_is_left_out() -> None:
         "</span></p>"
     )
     assert html_to_markdown(html) == "*Harry Campbell*\n\nYahoo sold.\n\nIt went on."
+
+
+@pytest.mark.parametrize(
+    ("picture", "markdown"),
+    [
+        ('<picture><source srcset="https://img.example/a.webp 1x, https://img.example/b.webp 2x"'
+         ' type="image/webp"><img src="https://img.example/a.jpg" alt="A harbour"></picture>',
+         "![A harbour](https://img.example/a.jpg)"),
+        # a lazy <img> with no address of its own: the <source>'s first one
+        ('<picture><source srcset="https://img.example/a.webp 1x"><img alt="A harbour"></picture>',
+         "![A harbour](https://img.example/a.webp)"),
+    ],
+)  # fmt: skip
+def test_the_image_of_a_picture_element_is_kept(picture: str, markdown: str) -> None:
+    """libxml2 puts a <picture>'s <img> inside its <source> (an empty element it does
+    not know is empty), and the <source> was dropped with the image in it."""
+    assert html_to_markdown(f"<p>Before.</p>{picture}<p>After.</p>") == (
+        f"Before.\n\n{markdown}\n\nAfter."
+    )
+    assert html_to_markdown('<video><source src="https://v.example/v.mp4">No video</video>') == ""

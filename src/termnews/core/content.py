@@ -446,6 +446,11 @@ def _is_unshown(el: etree._Element, tag: str) -> bool:
     shared/corpus/html-articles). Only the Markdown leaves them out: the plain
     text (search, summaries) keeps them, as its fast paths do not look at classes.
     """
+    if tag == "source":
+        # libxml2 does not know <source> is empty: "<picture><source srcset=x><img>"
+        # puts the picture's <img> inside it, and dropping it lost the image. Inside
+        # <video> and <audio> it is never reached (they are dropped whole).
+        return False
     if _is_unwanted(el, tag):
         return True
     cls = el.get("class")
@@ -848,6 +853,9 @@ class _Renderer:
             src = el.get("data-src") or el.get("data-lazy-src") or el.get("data-original") or ""
             if not src:
                 srcset = el.get("srcset") or el.get("data-srcset") or ""
+                parent = el.getparent()
+                if not srcset.strip() and parent is not None and _tag(parent) == "source":
+                    srcset = parent.get("srcset") or ""  # <picture><source srcset><img>
                 src = srcset.strip().split(" ", 1)[0].rstrip(",")
         width, height = _int_attr(el.get("width")), _int_attr(el.get("height"))
         if (width is not None and width <= 1) or (height is not None and height <= 1):
