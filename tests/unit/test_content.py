@@ -779,3 +779,19 @@ def test_the_image_of_a_picture_element_is_kept(picture: str, markdown: str) -> 
         f"Before.\n\n{markdown}\n\nAfter."
     )
     assert html_to_markdown('<video><source src="https://v.example/v.mp4">No video</video>') == ""
+
+
+@pytest.mark.parametrize(
+    ("html", "rendered"),
+    [
+        # shared/corpus/feeds-real: "**update:**Thorsten" showed its asterisks
+        ("<p><b>update:</b>Thorsten from RightScale</p>",
+         "<p><strong>update</strong>:Thorsten from RightScale</p>"),
+        # RotoAuthority: "***Editor's Note******:*** *You may...*"
+        ("<p><strong><em>Editor's Note</em></strong><strong><em>:</em></strong><em> You may"
+         "</em></p>", "<p><em><strong>Editor's Note</strong></em>: <em>You may</em></p>"),
+        ("<p><strong>Bold lead:</strong> rest.</p>", "<p><strong>Bold lead:</strong> rest.</p>"),
+    ],
+)  # fmt: skip
+def test_stress_next_to_punctuation_renders_without_stray_marks(html: str, rendered: str) -> None:
+    assert md_html(html).strip() == rendered

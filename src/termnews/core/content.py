@@ -216,6 +216,8 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 _BACKTICKS = re.compile(r"`+")
 _TIGHT_AFTER = tuple(".,;:!?)]")
 """Punctuation that follows an image with no space (a tuple: "" is in every str)."""
+_OUTER_PUNCTUATION = ".,:;!?\"'”’)…"
+"""Punctuation that may close a stressed phrase and can move outside its marks."""
 _CODE_LANG = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]{1,24})")
 
 
@@ -799,16 +801,30 @@ class _Renderer:
             setattr(self, flag, False)
         text = "".join(inner)
         lead, core, trail = _EDGES.match(text).groups()  # type: ignore[union-attr]
-        if not core:
+        merges = bool(
+            lead == "" and out and out[-1].endswith(mark) and self.last_wrap == (id(out), len(out))
+        )
+        if not core or (not merges and not any(ch.isalnum() for ch in core)):
+            # Nothing to stress ("<strong><em>:</em></strong>"): its marks read as
+            # "***Editor's Note******:***" (RotoAuthority, shared/corpus/feeds-real).
             out.append(text)
+            self.last_wrap = None
             return
-        if not lead and out and out[-1].endswith(mark) and self.last_wrap == (id(out), len(out)):
+        after = ""
+        if not trail and (el.tail or "")[:1].isalnum():
+            # "<b>update:</b>Thorsten": a closing mark after punctuation and before a
+            # letter closes nothing in CommonMark, and "**update:**Thorsten" showed
+            # its asterisks. The punctuation goes outside: "**update**:Thorsten".
+            stripped = core.rstrip(_OUTER_PUNCTUATION)
+            if stripped and not stripped.endswith("\\") and any(c.isalnum() for c in stripped):
+                core, after = stripped, core[len(stripped) :]
+        if merges:
             # <i>a</i><i>b</i>: "*a**b*" would read as bold; merge into "*ab*".
             out[-1] = out[-1][: -len(mark)]
-            out.append(f"{core}{mark}{trail}")
+            out.append(f"{core}{mark}{after}{trail}")
         else:
-            out.append(f"{lead}{mark}{core}{mark}{trail}")
-        self.last_wrap = (id(out), len(out)) if not trail else None
+            out.append(f"{lead}{mark}{core}{mark}{after}{trail}")
+        self.last_wrap = (id(out), len(out)) if not trail and not after else None
 
     def _link(self, el: etree._Element, out: list[str], depth: int) -> None:
         href = el.get("href")
