@@ -179,7 +179,30 @@ def test_adjacent_emphasis_does_not_turn_bold() -> None:
 
 def test_line_breaks_are_hard_breaks() -> None:
     out = md_html("<p>line one<br>line two<br/><br/>line three</p>")
-    assert "line one<br />\nline two<br />\nline three" in out
+    # Two breaks in a row end a paragraph (how Blogger writes paragraphs).
+    assert "<p>line one<br />\nline two</p>\n<p>line three</p>" in out
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # Google Testing Blog (Blogger), shared/corpus/feeds-real
+        "The conference is annual. <br /><br />We are pleased to announce it.<br />"
+        "Registration is open.",
+        "<p>The conference is annual.<br> &nbsp; <br>\n<br>We are pleased to announce it.<br>"
+        "Registration is open.</p>",
+    ],
+)
+def test_two_line_breaks_in_a_row_end_a_paragraph(html: str) -> None:
+    """The paragraphs ran together in the pane, one line break between them."""
+    assert html_to_markdown(html) == (
+        "The conference is annual.\n\nWe are pleased to announce it.  \nRegistration is open."
+    )
+    listed = html_to_markdown(f"<ul><li>{html}</li></ul><h2>A<br><br>B</h2>")
+    assert listed == (
+        "- The conference is annual.\n\n  We are pleased to announce it.  \n"
+        "  Registration is open.\n\n## A B"
+    )
 
 
 def test_links_keep_text_and_resolve_relative_urls() -> None:
