@@ -818,3 +818,15 @@ def test_the_image_of_a_picture_element_is_kept(picture: str, markdown: str) -> 
 )  # fmt: skip
 def test_stress_next_to_punctuation_renders_without_stray_marks(html: str, rendered: str) -> None:
     assert md_html(html).strip() == rendered
+
+
+def test_a_share_button_named_in_camel_case_is_left_out() -> None:
+    """qq (corpus): "转播到腾讯微博" ('repost to Tencent Weibo') above the lead image."""
+    html = (
+        '<div class="mbArticleSharePic"><p class="mbArticleShareBtn"><span>转播到腾讯微博</span>'
+        '</p><img alt="DeepMind" src="https://img.example/1.jpg"></div>'
+        "<p>TNW中文站 10月14日报道</p>"
+    )
+    assert (
+        html_to_markdown(html) == "![DeepMind](https://img.example/1.jpg)\n\nTNW中文站 10月14日报道"
+    )

@@ -436,6 +436,10 @@ _SCREEN_READER_ONLY = re.compile(
     re.IGNORECASE,
 )
 """Classes that hide text from the eye and leave it to screen readers."""
+_SHARE_BUTTON = re.compile(r"share-?(?:btn|button)", re.IGNORECASE)
+"""A share button named in camelCase, even on a paragraph ("mbArticleShareBtn": qq's
+"转播到腾讯微博", 'repost to Tencent Weibo', above its lead image): _SHARE_CLASS
+wants the word on its own and leaves paragraphs alone."""
 
 
 def _is_unshown(el: etree._Element, tag: str) -> bool:
@@ -456,7 +460,9 @@ def _is_unshown(el: etree._Element, tag: str) -> bool:
     if _is_unwanted(el, tag):
         return True
     cls = el.get("class")
-    return cls is not None and _SCREEN_READER_ONLY.search(cls) is not None
+    return cls is not None and (
+        _SCREEN_READER_ONLY.search(cls) is not None or _SHARE_BUTTON.search(cls) is not None
+    )
 
 
 def _tag(el: etree._Element) -> str:
