@@ -656,7 +656,7 @@ def test_scripts_without_raised_forms_stay_plain_text() -> None:
         # tmz-1: an image at a paragraph's start ran into its first word.
         ('<p><img alt="dress" src="http://t.example/a.jpg"/><strong>Lupita</strong> wore'
          ' it<img alt="b" src="http://t.example/b.jpg">.</p>',
-         "![dress](http://t.example/a.jpg) **Lupita** wore it ![b](http://t.example/b.jpg)."),
+         "![dress](http://t.example/a.jpg)\n\n**Lupita** wore it ![b](http://t.example/b.jpg)."),
         # msn: alt text holding escaped markup showed its tags.
         ('<p><img alt="&lt;span style=&quot;font-size:13px;&quot;&gt;Nintendo/Apple&lt;/span&gt;"'
          ' src="http://n.example/a.jpg"/></p>', "![Nintendo/Apple](http://n.example/a.jpg)"),
@@ -830,3 +830,27 @@ def test_a_share_button_named_in_camel_case_is_left_out() -> None:
     assert (
         html_to_markdown(html) == "![DeepMind](https://img.example/1.jpg)\n\nTNW中文站 10月14日报道"
     )
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # golem.de, UOL (shared/corpus/feeds-real): a thumbnail floated beside the text
+        ('<p><img src="https://i.example/a.jpg" alt="Glasfaser"> Ab April soll es</p>',
+         "![Glasfaser](https://i.example/a.jpg)\n\nAb April soll es"),
+        # AWS: linked; and what follows starts a block now, so "1." stays text
+        ('<p><a href="https://x.example/"><img src="https://i.example/b.png"></a> 1. Join</p>',
+         "[![](https://i.example/b.png)](https://x.example/)\n\n1\\. Join"),
+        # a link holding the image and words stays one link; an image mid-line stays
+        ('<p><a href="https://x.example/r"><img src="https://i.example/b.png"> Read more</a></p>',
+         "[![](https://i.example/b.png) Read more](https://x.example/r)"),
+        ('<p>Text <img src="https://i.example/c.png" alt="c"> mid</p>',
+         "Text ![c](https://i.example/c.png) mid"),
+        ('<table><tr><th>a</th><th>b</th></tr><tr><td><img src="https://i.example/a.jpg"> x</td>'
+         "<td>y</td></tr></table>",
+         "| a | b |\n| --- | --- |\n| ![](https://i.example/a.jpg) x | y |"),
+    ],
+)  # fmt: skip
+def test_an_image_starting_a_paragraph_stands_above_its_text(html: str, markdown: str) -> None:
+    """It read "[image] (https://conteudo.imguol.com.br/...jpg) Líder na pesquisa..."."""
+    assert html_to_markdown(html) == markdown
