@@ -11,7 +11,10 @@ imports and teardown are part of what is measured. For each run this module reco
   that works in several processes at once, so ``tree_rss_kib`` adds a sampled peak of the
   *sum* of RSS over the whole process tree (read from ``/proc`` every ``sample_interval``
   seconds; it can miss a spike shorter than that, and counts pages shared between processes
-  once per process, i.e. it errs high).
+  once per process, i.e. it errs high). The same sampler sums **PSS** (``tree_pss_kib``,
+  from ``/proc/PID/smaps_rollup``): each shared page split between the processes sharing
+  it, so a program's forked workers are not charged again for the pages they share with
+  the process they were forked from. For one process PSS is at most its RSS.
 
   The high-water mark is read through GNU ``/usr/bin/time`` (Debian package ``time``), not
   from this process's own ``wait4``: Linux carries a process's peak RSS across ``exec``, so a
@@ -80,6 +83,8 @@ class Run:
     rss_source: str
     stdout: str = field(repr=False)
     stderr: str = field(repr=False)
+    tree_pss_kib: int | None = None
+    """The sampled peak of PSS summed over the tree (see the module docstring)."""
 
     @property
     def cpu_s(self) -> float:
@@ -201,19 +206,38 @@ def _rss_kib(pid: int) -> int:
         return 0
 
 
-def tree_rss_kib(pid: int, *, include_root: bool = True) -> int:
-    """Current RSS summed over ``pid`` (unless excluded) and all its descendants."""
-    total = -_rss_kib(pid) if not include_root else 0
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
     todo = [pid]
-    seen: set[int] = set()
+    seen: list[int] = []
     while todo:
         p = todo.pop()
         if p in seen:
             continue
-        seen.add(p)
-        total += _rss_kib(p)
+        seen.append(p)
         todo.extend(child_pids(p))
-    return total
+    return seen
+
+
+def tree_rss_kib(pid: int, *, include_root: bool = True) -> int:
+    """Current RSS summed over ``pid`` (unless excluded) and all its descendants."""
+    return sum(_rss_kib(p) for p in _tree(pid) if include_root or p != pid)
+
+
+def tree_pss_kib(pid: int, *, include_root: bool = True) -> int:
+    """Current PSS summed over ``pid`` (unless excluded) and all its descendants."""
+    return sum(_pss_kib(p) for p in _tree(pid) if include_root or p != pid)
 
 
 class _TreeSampler(threading.Thread):
@@ -223,12 +247,14 @@ class _TreeSampler(threading.Thread):
         self.interval = interval
         self.include_root = include_root
         self.peak = 0
+        self.peak_pss = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            rss = tree_rss_kib(self.pid, include_root=self.include_root)
-            self.peak = max(self.peak, rss)
+            pids = [p for p in _tree(self.pid) if self.include_root or p != self.pid]
+            self.peak = max(self.peak, sum(map(_rss_kib, pids)))
+            self.peak_pss = max(self.peak_pss, sum(map(_pss_kib, pids)))
             self.done.wait(self.interval)
 
 
@@ -319,6 +345,7 @@ def run_process(
             # ru_maxrss is in KiB on Linux; see the module docstring for why time's is better.
             max_rss_kib=time_rss if time_rss is not None else usage.ru_maxrss,
             tree_rss_kib=sampler.peak if sampler is not None else None,
+            tree_pss_kib=sampler.peak_pss if sampler is not None else None,
             returncode=proc.returncode,
             timed_out=timed_out.is_set(),
             rss_source="time" if time_rss is not None else "wait4 (includes harness RSS)",
@@ -354,6 +381,13 @@ class Series:
     def rss_mib(self) -> Summary:
         return Summary.of(r.peak_rss_kib / 1024 for r in self.runs)
 
+    @property
+    def pss_mib(self) -> Summary | None:
+        """The sampled tree PSS peaks, when every run sampled them."""
+        if not self.runs or any(r.tree_pss_kib is None for r in self.runs):
+            return None
+        return Summary.of((r.tree_pss_kib or 0) / 1024 for r in self.runs)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -361,6 +395,7 @@ class Series:
             "wall_s": summary_json(self.wall),
             "cpu_s": summary_json(self.cpu),
             "peak_rss_mib": summary_json(self.rss_mib),
+            "peak_pss_mib": None if self.pss_mib is None else summary_json(self.pss_mib),
         }
 
 

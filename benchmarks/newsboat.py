@@ -121,7 +121,10 @@ def make_profile(
 def run(profile: Profile, action: str, *, timeout: float = 900) -> harness.Run:
     """Run ``newsboat -x <action>`` as a whole process and measure it."""
     # newsboat is one process (threads share its RSS), so wait4's peak RSS is exact.
-    return harness.run_process(profile.command(action), env=profile.env(), timeout=timeout)
+    # Sampled as termnews is (same sampler thread in the harness): its PSS, for the table.
+    return harness.run_process(
+        profile.command(action), env=profile.env(), timeout=timeout, sample_tree=True
+    )
 
 
 def reload(profile: Profile, *, timeout: float = 900) -> harness.Run:

@@ -302,6 +302,11 @@ def rss_rows(scenarios: Sequence[Scenario]) -> list[list[str]]:
                 s.pair.a.rss_mib.fmt("MB", 0),
                 s.pair.b.rss_mib.fmt("MB", 0) if has_nb else "not run",
                 s.pair.ratio(lambda r: r.peak_rss_kib).fmt("x") if has_nb else "n/a",
+                pss.fmt("MB", 0) if (pss := s.pair.a.pss_mib) is not None else "n/a",
+                pss.fmt("MB", 0) if has_nb and (pss := s.pair.b.pss_mib) is not None else "n/a",
+                s.pair.ratio(lambda r: r.tree_pss_kib or 0).fmt("x")
+                if has_nb and s.pair.b.pss_mib is not None
+                else "n/a",
             ]
         )
     by_key = {s.key: s for s in scenarios}
@@ -312,6 +317,10 @@ def rss_rows(scenarios: Sequence[Scenario]) -> list[list[str]]:
             [
                 "termnews refresh peak RSS, 1,000 vs 200 feeds (all-304)",
                 f"{growth:.2f}x",
+                "",
+                "",
+                "",
+                "",
                 "target: no growth (<= 1.2x)",
                 harness.target_status(growth, 1.2),
             ]
@@ -340,8 +349,17 @@ def print_tables(scenarios: Sequence[Scenario]) -> None:
         plain=True,
     )
     harness.print_table(
-        "Refresh, peak RSS (termnews: whole process tree)",
-        ["scenario", "termnews", "newsboat", "ratio"],
+        "Refresh, peak memory: RSS (termnews: summed over its process tree) and PSS (shared"
+        " pages split between the processes sharing them)",
+        [
+            "scenario",
+            "termnews RSS",
+            "newsboat RSS",
+            "ratio",
+            "termnews PSS",
+            "newsboat PSS",
+            "ratio",
+        ],
         rss_rows(scenarios),
         plain=True,
     )

@@ -14,6 +14,7 @@ from tests.ui.conftest import (
     wait_for,
 )
 from textual.command import CommandPalette
+from textual.containers import VerticalScroll
 
 from termnews.app.commands import KEY_COMMANDS, markdown_key_table
 from termnews.app.screens.help import HelpScreen
@@ -42,6 +43,40 @@ async def test_help_screen_lists_the_live_keymap(seeded: Env, run_app: RunApp) -
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_screen_scrolls_with_the_readers_moving_keys(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """G and g reach the help's end and top as they do in every pane (only End and
+    Home did), and a remapped moving key scrolls the help as it scrolls the panes."""
+    seeded.write_config('[keys]\ndown = "t"\n')
+    async with run_app(seeded, size=(100, 20)) as (app, pilot):
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        assert body.max_scroll_y > 0
+        await pilot.press("G")
+        await settle(pilot)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g")
+        await settle(pilot)
+        assert body.scroll_y == 0
+        await pilot.press("t")
+        await settle(pilot)
+        assert body.scroll_y == 1
+
+
+async def test_a_narrow_help_screen_keeps_every_word(seeded: Env, run_app: RunApp) -> None:
+    """At 60 columns the binding-id column left the descriptions eight cells: a word a
+    line, and the longer words cut ("article…"). The ids go under them there."""
+    async with run_app(seeded, size=(60, 20)) as (app, pilot):
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Move down in the focused pane" in text, text
+        assert "(scrolls the article)." in text and "…" not in text, text
+        assert "next-pane" in text  # the ids are still shown, for remapping
 
 
 async def test_keys_remapped_in_the_config_work_and_show_in_help(
@@ -82,6 +117,33 @@ async def test_palette_jumps_to_a_section_and_a_feed(seeded: Env, run_app: RunAp
         assert screen.view_.feed_id is not None
         assert screen.view_.section == "World"
         assert {h.feed_id for h in screen.headlines.rows} == {screen.view_.feed_id}
+
+
+async def test_palette_says_a_dead_feed_is_dead_not_failing(seeded: Env, run_app: RunApp) -> None:
+    """README: a 410 Gone feed is shown as dead and no longer fetched; the palette
+    said "failing: HTTP 410 Gone", as if the next refresh would try it again."""
+    from textual.widgets import Input, OptionList
+
+    with seeded.store() as store:
+        store.conn.execute(
+            "UPDATE feeds SET dead = 1, failures = 1, last_error = 'HTTP 410 Gone' "
+            "WHERE title = 'Fixture World'"
+        )
+        store.conn.commit()
+    async with run_app(seeded) as (app, pilot):
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        app.screen.query_one(Input).value = "Feed: Fixture World"
+
+        def hit() -> str:
+            options = app.screen.query_one(OptionList)
+            if not options.option_count:
+                return ""
+            return str(options.get_option_at_index(0).prompt)
+
+        await wait_for(pilot, lambda: "Fixture World" in hit())
+        assert "dead (HTTP 410 Gone): no longer fetched" in hit()
+        assert "failing" not in hit()
 
 
 async def test_palette_runs_actions_and_switches_theme(seeded: Env, run_app: RunApp) -> None:

@@ -103,6 +103,41 @@ async def test_a_broken_state_file_means_defaults(seeded: Env, run_app: RunApp) 
         assert main_screen(app).view_.section == "All"
 
 
+async def test_a_remembered_article_that_is_gone_opens_the_top_headline(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """The article shown at the last exit, removed since (its feed unsubscribed, a
+    cleanup), left the article pane blank: two rules and no words."""
+    with seeded.store() as store:
+        gone = store.articles(section="Tech")[0].id
+        store.conn.execute("DELETE FROM articles WHERE id = ?", (gone,))
+        store.conn.commit()
+    (seeded.data_dir / "state.json").write_text(
+        json.dumps({"section": "Tech", "article_id": gone}), "utf-8"
+    )
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await settle(pilot)
+        assert screen.view_.section == "Tech"
+        current = screen.headlines.current
+        assert current is not None and current.id != gone
+        assert screen.article is not None and screen.article.id == current.id
+        assert any("no longer in the cache" in n.message for n in app._notifications)
+
+
+async def test_feeds_never_fetched_say_to_press_r(env: Env, run_app: RunApp) -> None:
+    """After 'termnews import list.opml' (which only subscribes) the reader said "No
+    articles in this section. Press ] for the next one", round every empty section."""
+    with env.store() as store:
+        for n in range(3):
+            store.add_feed(f"https://feeds.example/{n}.xml", f"Feed {n}", "News")
+    async with run_app(env) as (app, pilot):
+        await settle(pilot)
+        text = " ".join(screen_text(app).replace("│", " ").split())  # unwrapped
+        assert "Nothing fetched yet" in text and "Press ] for the next one" not in text
+        assert "Your 3 feeds have not been fetched yet. Press R to fetch them" in text
+
+
 async def test_first_run_explains_the_demo(demo: Env, run_app: RunApp) -> None:
     async with run_app(demo, first_run=True, demo=True) as (app, _pilot):
         text = screen_text(app)

@@ -299,3 +299,67 @@ async def test_o_and_y_take_the_highlighted_headline_only_from_the_list(
         await settle(pilot)
         assert app.clipboard == opened.link
         assert seeded.opened == [target, opened.link]
+
+
+async def test_n_from_a_feed_goes_on_to_the_sections_next_feed(env: Env, run_app: RunApp) -> None:
+    """Past a feed's last unread, n opened the next *section*, skipping the unread
+    articles of the feeds below it in the same section (newsboat goes to the next feed)."""
+    from tests.ui.conftest import palette_run, seed_fixture_feeds
+
+    with env.store() as store:
+        sections = {"world.xml": "News", "tech.atom": "News", "news.json": "Science"}
+        seed_fixture_feeds(store, sections)
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        await palette_run(pilot, "Feed: Fixture Tech")  # News feeds: Tech, then World
+        tech = screen.view_.feed_id
+        assert tech is not None and screen.view_.section == "News"
+        for _ in range(len(screen.headlines.rows) + 1):
+            await pilot.press("n")
+            await settle(pilot)
+        assert screen.view_.section == "News" and screen.view_.feed_id not in (None, tech)
+        assert screen.article is not None and screen.article.feed_title == "Fixture World"
+
+
+async def test_n_wraps_round_to_unread_articles_above_the_open_one(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """With the only unread articles above the open one, n said "No unread articles
+    left" (the section itself was left out of the wrap) while its count said 2."""
+    with seeded.store() as store:
+        for section in ("Tech", "Science"):
+            store.set_read([a.id for a in store.articles(section=section)])
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "World")
+        await pilot.press("G", "enter")  # the last of World's three: the others are above
+        await settle(pilot)
+        last = screen.article
+        assert last is not None
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.article is not None and screen.article.id != last.id
+        assert not any("No unread" in n.message for n in app._notifications)
+        assert screen.view_.section == "World"
+
+
+async def test_n_with_only_the_open_article_unread_says_none_are_left(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """The open article marked unread again (m) is the only unread one: n said "Next
+    unread section: World", reloaded World and opened nothing."""
+    with seeded.store() as store:
+        store.set_read([a.id for a in store.articles(limit=100)])
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "World")
+        await pilot.press("enter", "tab", "m")  # open it, from the article pane: unread
+        await settle(pilot)
+        opened = screen.article
+        assert opened is not None and not screen.headlines.rows[0].read
+        await pilot.press("n")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert "No unread articles left." in messages
+        assert not any(m.startswith("Next unread") for m in messages)
+        assert screen.article is not None and screen.article.id == opened.id

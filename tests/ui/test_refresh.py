@@ -245,3 +245,25 @@ async def test_the_top_line_says_refreshing_before_the_count_is_known(
         screen.status.progress = (3, 12)
         await settle(pilot)
         assert "refreshing 3/12" in screen_text(app).splitlines()[0]
+
+
+async def test_the_first_fetch_replaces_the_nothing_fetched_page(
+    env: Env, run_app: RunApp, httpserver: HTTPServer
+) -> None:
+    """After R brought the first articles, the article pane still said "Your 1 feed has
+    not been fetched yet. Press R", over a full list."""
+    httpserver.expect_request("/wire.xml").respond_with_data(
+        rss([("a1", "Loopback story one")]), content_type="application/rss+xml"
+    )
+    with env.store() as store:
+        store.add_feed(httpserver.url_for("/wire.xml"), "Loopback Wire", "World")
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        assert "Nothing fetched yet" in screen_text(app)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: screen.refreshing)
+        await wait_for(pilot, lambda: not screen.refreshing)
+        await settle(pilot)
+        text = " ".join(screen_text(app).replace("│", " ").split())
+        assert "Nothing fetched yet" not in text and "not been fetched" not in text
+        assert "1 new article arrived. Press n to read" in text

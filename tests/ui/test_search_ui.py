@@ -116,6 +116,46 @@ async def test_search_is_scoped_to_the_section_on_screen(seeded: Env, run_app: R
         assert "0 articles" in screen_text(app)
 
 
+async def test_an_empty_result_says_where_the_search_looked(seeded: Env, run_app: RunApp) -> None:
+    """Nothing found left the hint over an empty list: nothing said the search looked
+    only in the section on screen, nor only at unread articles."""
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        screen.show_view(View("Tech"))
+        await settle(pilot)
+        await pilot.press("u", "slash", *"bridge")
+        await wait_for(pilot, lambda: "No article matches" in screen_text(app))
+        assert "No article matches in Tech among unread articles" in screen_text(app)
+        # A filter that matches nothing says so, as termnews search does.
+        await pilot.press(*" section:zzz")
+        await wait_for(pilot, lambda: "no section matches 'zzz'" in screen_text(app))
+        assert "in Tech" not in screen_text(app)  # the typed section took its place
+        await pilot.press("ctrl+u", *"chipmaker")  # found: the hint again
+        await wait_for(pilot, lambda: len(screen.headlines.rows) == 1)
+        await settle(pilot)
+        assert "No article matches" not in screen_text(app)
+        assert 'words, "a phrase"' in screen_text(app)
+
+
+async def test_down_and_up_in_the_search_bar_walk_the_results(seeded: Env, run_app: RunApp) -> None:
+    """Down in the search input did nothing: the results could only be reached by
+    leaving the bar first. Now it moves the list's cursor; the input keeps typing."""
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("slash", *"section:world")
+        await wait_for(pilot, lambda: len(screen.headlines.rows) == 3)
+        bar = screen.query_one(SearchBar)
+        assert screen.headlines.highlighted == 0
+        await pilot.press("down", "down", "up")
+        await settle(pilot)
+        assert screen.headlines.highlighted == 1
+        assert bar.has_focus_within
+        chosen = screen.headlines.rows[1].id
+        await pilot.press("enter", "enter")  # keep the results, open the row
+        await settle(pilot)
+        assert screen.article is not None and screen.article.id == chosen
+
+
 async def test_a_typed_section_or_feed_looks_there_instead(seeded: Env, run_app: RunApp) -> None:
     # README: the bar searches the list on screen; add section:/feed: to look
     # elsewhere. Inside a feed, section:World found nothing (the feed on screen
@@ -128,7 +168,11 @@ async def test_a_typed_section_or_feed_looks_there_instead(seeded: Env, run_app:
         await settle(pilot)
         await pilot.press("slash", *"section:World bridge")
         await wait_for(pilot, lambda: [h.title for h in screen.headlines.rows] == [BRIDGE])
+        # The list is not titled with the feed on screen over World's article.
+        assert screen.headlines.border_title == "Search results"
         await pilot.press("escape")
+        await settle(pilot)
+        assert screen.headlines.border_title == "Tech › Fixture Tech"
         screen.show_view(View("Tech"))
         await settle(pilot)
         await pilot.press("slash", *'feed:"Fixture World" bridge')
@@ -234,3 +278,16 @@ async def test_help_screen_documents_the_query_language(seeded: Env, run_app: Ru
         text = screen_text(app)
         for fragment in ("SEARCH", '"sea level"', "since:", "is:unread", "feed:"):
             assert fragment in text
+
+
+async def test_show_muted_without_mute_rules_says_there_are_none(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """M said "Showing muted articles too" with no rule set, as if something had been
+    hidden all along."""
+    async with run_app(seeded) as (app, pilot):
+        await pilot.press("M")
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("No mute rules are set") for m in messages), messages
+        assert "Showing muted articles too" not in messages

@@ -213,3 +213,30 @@ async def test_a_cut_headline_never_ends_in_half_a_character(env: Env, run_app: 
             whole = next(title for title in titles if title.startswith(text))
             assert sum(map(_is_regional, text)) % 2 == 0, repr(text)
             assert not unicodedata.category(whole[len(text)]).startswith("M"), repr(text)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_a_long_feed_name_leaves_the_top_line_its_unread_count(
+    env: Env, run_app: RunApp, size: tuple[int, int]
+) -> None:
+    """The top line is one line high: "World › 投资资讯网交易在线--流通纪念币…" wider than
+    its room wrapped onto a line never seen, and the count went with it."""
+    from tests.ui.conftest import screen_text
+
+    from termnews.app.screens.main import View
+
+    name = "投资资讯网交易在线--流通纪念币最新20篇论坛主题-全文 and a long English tail"
+    with env.store() as store:
+        feed, _ = store.add_feed(str(env.data_dir / "cjk.xml"), name, "World")
+        entries = tuple(
+            EntryData(f"c{i}", f"https://example.org/c/{i}", f"Story {i}", published=NOW)
+            for i in range(3)
+        )
+        store.ingest(feed.id, ParsedFeed(title=name, entries=entries))
+    async with run_app(env, size=size) as (app, pilot):
+        screen = main_screen(app)
+        await screen._set_view(View("World", feed.id, name))
+        await settle(pilot)
+        line = screen_text(app).splitlines()[0]
+        assert "World › 投资" in line and "…" in line, line
+        assert "unread" in line and line.rstrip().endswith("● online"), line

@@ -76,6 +76,9 @@ def test_links_show_text_and_url_and_are_clickable_by_index() -> None:
     assert "See the report (https://example.com/r) and https://plain.example." in plain
     assert "[image: A harbour] (https://img.example/h.jpg)" in plain
     assert doc.links == ("https://example.com/r", "https://img.example/h.jpg")
+    # An image without alt text ("alt=''" on most blogs) says just that.
+    bare = plain_lines(parse_document("![](https://img.example/b.png)"), 100)
+    assert "[image] (https://img.example/b.png)" in bare
     first = layout(doc, 100)[0]
     assert LINK_STYLE in _styles(first)
     clicks = [s.style.meta.get("@click") for s in first.spans if not isinstance(s.style, str)]

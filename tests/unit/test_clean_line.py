@@ -158,3 +158,13 @@ def test_a_stray_8_bit_introducer_takes_only_itself() -> None:
     # An unterminated 7-bit OSC loses its introducer; a terminated one its payload too.
     assert strip_unsafe("x \x1b]0;no end and the rest") == "x 0;no end and the rest"
     assert strip_unsafe("a \x1b]0;title\x07b \x1b]8;;http://e\x1b\\link") == "a b link"
+
+
+def test_byline_author_is_left_out_when_it_repeats_the_feed() -> None:
+    from termnews.core.text import byline_author
+
+    assert byline_author("DC Rainmaker", "DC Rainmaker") == ""
+    assert byline_author("katie floyd", "Katie Floyd") == ""
+    assert byline_author("Harbour Post", "Harbour Post — World") == ""  # the outlet part
+    assert byline_author("John Gruber", "Daring Fireball") == "John Gruber"
+    assert byline_author(None, "Daring Fireball") == ""

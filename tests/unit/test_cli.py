@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from loopback_http import Loopback, rss, static, status
 
 from termnews.cli import main
 
@@ -392,6 +394,22 @@ def test_config_shows_the_values_the_file_sets(
     assert by_key["network.per_host"]["value"] == 4 and by_key["keys"]["value"] == {"star": "x"}
 
 
+def test_config_json_defaults_are_json_values_like_the_values(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # "default" was the text form ("''", "False", "32"): a script comparing it with
+    # "value" saw every option as changed.
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[network]\nconcurrency = 4\n")
+    options = json.loads(run(capsys, "--config", str(cfg), "config", "--json")[1])["options"]
+    changed = [o["key"] for o in options if o["default"] != o["value"]]
+    assert changed == ["network.concurrency"]
+    by_key = {o["key"]: o for o in options}
+    assert by_key["network.concurrency"]["default"] == 32
+    assert by_key["general.unread_only"]["default"] is False
+    assert by_key["search.mute"]["default"] == [] and by_key["keys"]["default"] == {}
+
+
 def test_config_names_every_file_termnews_keeps(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -528,3 +546,153 @@ def test_a_refresh_with_no_subscriptions_says_how_to_add_some(
     assert "termnews add URL_OR_PATH" in err and "termnews import --starter" in err
     code, out, err = run(capsys, "refresh", "--json")
     assert code == 0 and json.loads(out)["feeds"] == [] and err == ""
+
+
+@pytest.mark.parametrize("missing", ["standard input", "standard error"])
+def test_the_reader_without_a_terminal_says_so_and_exits_2(tmp_path: Path, missing: str) -> None:
+    """From cron or ``termnews 2>log`` the reader drew its escape sequences into the
+    file and then waited for keys forever; now it is one line and status 2."""
+    import pty
+
+    env = {**os.environ, "TERMNEWS_DATA_DIR": str(tmp_path / "d"), "TERM": "xterm-256color"}
+    master, slave = pty.openpty()
+    os.set_blocking(master, False)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "termnews", "--offline"],
+            env=env,
+            stdin=subprocess.DEVNULL if missing == "standard input" else slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE if missing == "standard error" else slave,
+            timeout=60,
+        )
+        on_terminal = b""
+        with contextlib.suppress(BlockingIOError, OSError):
+            on_terminal = os.read(master, 65536)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert done.returncode == 2 and done.stdout == b""
+    err = (done.stderr or on_terminal).decode().replace("\r\n", "\n")
+    assert err.startswith(f"termnews: error: the reader needs a terminal, and {missing} is not")
+    assert len(err.splitlines()) == 1 and "\x1b" not in err
+
+
+def test_show_names_the_author_as_the_reader_does_and_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """'DC Rainmaker · DC Rainmaker · Thu 9 Nov': the blog named as its own author read
+    as a doubled line; another author read as a second feed name without the
+    reader's "By"."""
+    feed = tmp_path / "self.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<channel><title>DC Rainmaker</title><link>https://fixture.example/</link>"
+        "<item><guid>a</guid><title>Own post</title><dc:creator>DC Rainmaker</dc:creator>"
+        "<description>Text.</description></item>"
+        "<item><guid>b</guid><title>Guest post</title><dc:creator>Ray Maker</dc:creator>"
+        "<description>Text.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    assert run(capsys, "add", str(feed))[0] == 0
+    by_title = {a["title"]: a["id"] for a in json.loads(run(capsys, "articles", "--json")[1])}
+    own = run(capsys, "show", str(by_title["Own post"]), "--keep-unread")[1].splitlines()[0]
+    guest = run(capsys, "show", str(by_title["Guest post"]), "--keep-unread")[1].splitlines()[0]
+    assert own.startswith("GENERAL · DC Rainmaker · ") and own.count("DC Rainmaker") == 1
+    assert guest.startswith("GENERAL · DC Rainmaker · By Ray Maker · ")
+
+
+def test_articles_columns_line_up_in_cells_with_a_cjk_feed_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The feed column was cut and padded by characters: "投资资讯网交易在线--流通纪念币最新"
+    took 36 cells of an 18-cell column and pushed its titles far right of the others."""
+    from rich.cells import cell_len
+
+    for name, title in (
+        ("投资资讯网交易在线--流通纪念币最新20篇", "CJK story"),
+        ("Plain", "ASCII story"),
+    ):
+        feed = tmp_path / f"{title[:4]}.xml"
+        feed.write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>'
+            f"<item><guid>{title}</guid><title>{title}</title><description>x</description>"
+            "</item></channel></rss>",
+            encoding="utf-8",
+        )
+        assert run(capsys, "add", str(feed), "--section", "日本語のセクション名")[0] == 0
+    for argv in (("articles",), ("search", "story")):
+        lines = [line for line in run(capsys, *argv)[1].splitlines() if "story" in line]
+        assert len(lines) == 2
+        starts = {cell_len(line.split("CJK story")[0].split("ASCII story")[0]) for line in lines}
+        assert len(starts) == 1, lines
+
+
+def test_a_feed_named_by_part_of_its_title_is_not_guessed_but_suggested(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    """'refresh fixture' said only "no feed matches"; the feeds whose title holds the
+    words are named (never taken: 'remove' must not act on a guess)."""
+    run(capsys, "add", str(feeds_dir / "world.xml"))
+    run(capsys, "add", str(feeds_dir / "tech.atom"))
+    code, _, err = run(capsys, "remove", "fixture")
+    assert code == 2
+    assert err.strip() == (
+        "termnews: error: no feed matches 'fixture' (give an id, URL, path or title; "
+        "titles with it: [2] Fixture Tech, [1] Fixture World)"
+    )
+    assert len(json.loads(run(capsys, "feeds", "--json")[1])) == 2
+    # A number is an id: a feed that is gone is not "suggested" by digits in titles.
+    run(capsys, "add", str(feeds_dir / "news.json"), "--title", "Top 99 stories")
+    assert run(capsys, "remove", "99")[2].strip() == (
+        "termnews: error: no feed matches '99' (give an id, URL, path or title)"
+    )
+
+
+def test_a_feed_named_to_refresh_is_fetched_before_its_ttl(
+    capsys: pytest.CaptureFixture[str], server: Loopback
+) -> None:
+    """'refresh FEED' (and the reader's r on one feed, which runs it) skipped a feed
+    "not due yet" for as long as its <ttl> said, up to a day, with no way to fetch it
+    from the reader. Named, it is fetched (conditionally); a Retry-After still holds."""
+    server.routes["/ttl"] = static(rss("Hourly", ttl=60))
+    server.routes["/busy"] = static(rss("Busy", prefix="b"))
+    assert run(capsys, "add", server.url("/ttl"))[0] == 0
+    assert run(capsys, "add", server.url("/busy"))[0] == 0
+    server.routes["/busy"] = status(429, Retry_After="3600")
+    assert run(capsys, "refresh", "Busy")[0] == 1  # answered 429: wait an hour
+    ttl_hits, busy_hits = len(server.hits("/ttl")), len(server.hits("/busy"))
+    out = run(capsys, "refresh", "--json")[1]  # not named: the TTL holds
+    by_url = {f["url"]: f for f in json.loads(out)["feeds"]}
+    assert by_url[server.url("/ttl")]["status"] == "skipped"
+    assert len(server.hits("/ttl")) == ttl_hits
+    out = run(capsys, "refresh", "Hourly", server.url("/busy"), "--json")[1]
+    by_url = {f["url"]: f for f in json.loads(out)["feeds"]}
+    assert by_url[server.url("/ttl")]["status"] in ("unchanged", "not_modified")
+    assert len(server.hits("/ttl")) == ttl_hits + 1
+    assert by_url[server.url("/busy")]["status"] == "skipped"  # the server said wait
+    assert len(server.hits("/busy")) == busy_hits
+
+
+def test_adding_a_subscribed_feed_with_section_or_title_moves_or_renames_it(
+    capsys: pytest.CaptureFixture[str], server: Loopback
+) -> None:
+    """'add URL --section Podcasts' on a feed already subscribed said "already
+    subscribed: ... in Tech" and left it there: moving a feed meant removing it, and
+    its read state, and adding it again."""
+    server.routes["/atp"] = static(rss("Accidental Tech Podcast"))
+    assert run(capsys, "add", server.url("/atp"), "--section", "Tech")[0] == 0
+    first = json.loads(run(capsys, "articles", "--json")[1])[0]["id"]
+    run(capsys, "read", str(first))
+    code, out, err = run(
+        capsys, "add", server.url("/atp"), "--section", "Podcasts", "--title", "ATP"
+    )
+    assert code == 0 and out.startswith("already subscribed: [1] ATP in Podcasts")
+    assert "moved to Podcasts" in err and "renamed ATP" in err
+    (feed,) = json.loads(run(capsys, "feeds", "--json")[1])
+    assert (feed["title"], feed["section"], feed["articles"]) == ("ATP", "Podcasts", 3)
+    articles = json.loads(run(capsys, "articles", "--json")[1])
+    assert {a["section"] for a in articles} == {"Podcasts"}
+    assert [a["read"] for a in articles if a["id"] == first] == [True]
+    # Added again without them: nothing changes.
+    assert "moved" not in run(capsys, "add", server.url("/atp"))[2]

@@ -63,3 +63,22 @@ def test_zero_still_means_off_where_it_is_documented_so(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.network.max_redirects == 0
     assert config.network.max_bytes == 1024
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[keys]\nstar = 5\nsearch = "slash"\n', "keys.star: expected a string, got 5"),
+        ('[search]\nmute = ["sponsored", 3]\n', "search.mute[1]: expected a string, got 3"),
+        ('[search.saved]\n"My news" = true\n', 'search.saved."My news": expected a string'),
+        ('[fulltext]\nfeeds = "Example Daily"\n', "fulltext.feeds: expected a list of strings"),
+    ],
+)
+def test_a_wrong_entry_of_a_table_or_list_is_named(tmp_path: Path, text: str, message: str) -> None:
+    """The line quoted the whole table ("keys: expected a table of strings, got {...}"),
+    leaving the reader to find which of its entries was wrong."""
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert f"{path}: {message}" in str(caught.value)

@@ -319,8 +319,11 @@ def test_emoji_images_become_their_character() -> None:
 
 
 def test_linked_image_is_a_link_around_the_image() -> None:
+    out = md_html('<a href="/story"><img src="/small.jpg" alt="pic"></a>')
+    assert '<a href="https://news.example.com/story"><img src=' in out
+    # A link to the picture's own full-size file is that picture, at that address.
     out = md_html('<a href="/big.jpg"><img src="/small.jpg" alt="pic"></a>')
-    assert '<a href="https://news.example.com/big.jpg"><img src=' in out
+    assert '<img src="https://news.example.com/big.jpg"' in out and "<a " not in out
 
 
 def test_figure_caption_follows_its_image() -> None:
@@ -854,3 +857,61 @@ def test_a_share_button_named_in_camel_case_is_left_out() -> None:
 def test_an_image_starting_a_paragraph_stands_above_its_text(html: str, markdown: str) -> None:
     """It read "[image] (https://conteudo.imguol.com.br/...jpg) Líder na pesquisa..."."""
     assert html_to_markdown(html) == markdown
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # research!rsc: every section heading, inside the paragraph before it (unclosed)
+        '<p>How it went.\n<a class=anchor href="#story"><h2 id="story">An Old Story</h2></a>\n'
+        "<p>Long ago.",
+        '<p>How it went.</p><a class="anchor" href="#story"><h2>An Old Story</h2></a>'
+        "<p>Long ago.</p>",
+        "<p>How it went.</p><span><h2>An Old Story</h2></span><p>Long ago.</p>",
+    ],
+    ids=["in-an-open-paragraph", "anchor", "span"],
+)
+def test_a_heading_inside_an_inline_element_stays_a_heading(markup: str) -> None:
+    """It read "How it went. ## An Old Story" inside the paragraph, or "\\## An Old Story"."""
+    assert html_to_markdown(markup) == "How it went.\n\n## An Old Story\n\nLong ago."
+
+
+def test_a_link_around_a_heading_to_another_page_stays_on_the_heading() -> None:
+    markup = '<a href="https://fixture.example/next"><h3>Next story</h3><p>Its teaser.</p></a>'
+    assert html_to_markdown(markup) == (
+        "### [Next story](https://fixture.example/next)\n\nIts teaser."
+    )
+
+
+def test_a_thumbnail_linked_to_its_full_size_file_is_one_image() -> None:
+    """DC Rainmaker links every picture to its full size: each showed as the image and
+    the link, two long URLs of one picture. A picture linking to a page keeps both."""
+    markup = (
+        '<p><a href="https://media.example/DSC_4426.jpg">'
+        '<img src="https://media.example/DSC_4426_thumb.jpg" alt="Dive watch"></a></p>'
+        '<p>See <a href="https://shop.example/watch"><img src="/b.png" alt="Buy"></a> now</p>'
+    )
+    assert html_to_markdown(markup, "https://blog.example/post") == (
+        "![Dive watch](https://media.example/DSC_4426.jpg)\n\n"
+        "See [![Buy](https://blog.example/b.png)](https://shop.example/watch) now"
+    )
+
+
+def test_scripts_with_no_raised_form_are_marked_where_they_change_the_meaning() -> None:
+    """research!rsc: "B = 2<sup>H</sup>" read "B = 2H", "(X)<sub>B</sub>" read "(X)B"
+    and "O(2<sup>2<sup>n</sup></sup>)" read "O(22ⁿ)"."""
+    assert html_to_markdown("<p>B = 2<sup>H</sup>, (X)<sub>B</sub></p>", BASE) == (
+        "B = 2^H, (X)\\_B"
+    )
+    assert html_to_markdown("<p>O(2<sup>2<sup>n</sup></sup>) and e<sup>iπ</sup></p>", BASE) == (
+        "O(2^(2ⁿ)) and e^(iπ)"
+    )
+    # Ordinals and marks read right as they are; so does a script after a space.
+    assert html_to_markdown("<p>1<sup>er</sup>, XIX<sup>e</sup>, Brand<sup>™</sup></p>", BASE) == (
+        "1er, XIXe, Brand™"
+    )
+    assert html_to_markdown("<p>a note <sup>b</sup></p>", BASE) == "a note b"
+    rendered = MarkdownIt("commonmark").render(
+        html_to_markdown("<p>(X)<sub>B</sub> (1)<sub>BL</sub></p>")
+    )
+    assert "<em>" not in rendered  # the marks never pair up into emphasis

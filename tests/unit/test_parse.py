@@ -113,3 +113,77 @@ def test_parsed_entries_survive_the_trip_from_a_parse_worker(feeds_dir: Path) ->
         for before, after in zip(parsed.entries, back.entries, strict=True):
             assert dataclasses.astuple(after) == dataclasses.astuple(before)
             assert type(after.published) is type(before.published)
+
+
+_CONTENT_ONLY_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Content only</title>
+<id>urn:c</id><updated>2026-11-20T10:00:00Z</updated>
+<entry><id>urn:c:1</id><title>One</title><updated>2026-11-20T10:00:00Z</updated>
+<content type="html">&lt;p&gt;America&amp;#8217;s
+&lt;b&gt;favourite&lt;/b&gt; show.&lt;/p&gt;</content>
+</entry></feed>"""
+
+_CONTENT_ONLY_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Content only</title><link>https://fixture.example/</link>
+<item><guid>c1</guid><title>One</title>
+<content:encoded><![CDATA[<p>America&#8217;s <b>favourite</b> show.</p>]]></content:encoded>
+</item></channel></rss>"""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _CONTENT_ONLY_ATOM,  # the fast parser
+        _CONTENT_ONLY_RSS,
+        _CONTENT_ONLY_ATOM.replace(b"utf-8", b"iso-8859-1"),  # feedparser
+        _CONTENT_ONLY_RSS.replace(b"utf-8", b"iso-8859-1"),
+    ],
+    ids=["atom-fast", "rss-fast", "atom-feedparser", "rss-feedparser"],
+)
+def test_summary_of_an_entry_with_only_html_content_is_plain_text(data: bytes) -> None:
+    """Daring Fireball's Atom entries (content, no summary) had their HTML, tags and
+    entities, as the 'plain-text' summary: in articles --json and every search snippet."""
+    (entry,) = parse_feed_bytes(data).entries
+    assert entry.summary == "America\u2019s favourite show."
+    assert entry.content == "America\u2019s favourite show."
+
+
+_HTML_TITLE_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Google Alert - Slack</title>
+<id>urn:a</id><updated>2026-11-20T10:00:00Z</updated>
+<entry><id>urn:a:1</id><updated>2026-11-20T10:00:00Z</updated>
+<title type="html">&lt;b&gt;Slack&lt;/b&gt; Stock Has a Story</title></entry></feed>"""
+
+_HTML_TITLE_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>T</title>
+<item><guid>1</guid><title>AT&amp;amp;T &lt;i&gt;news&lt;/i&gt;</title></item>
+<item><guid>2</guid><title>Use &lt;div&gt; for layout</title></item></channel></rss>"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"], ids=["fast", "feedparser"])
+def test_html_titles_are_read_as_html(encoding: str) -> None:
+    """Google Alerts' titles are type="html": the reader and every listing showed
+    "<b>Slack</b> Stock"; RSS titles that look like HTML showed "AT&amp;T"."""
+    atom = parse_feed_bytes(_HTML_TITLE_ATOM.replace(b"utf-8", encoding.encode()))
+    assert [e.title for e in atom.entries] == ["Slack Stock Has a Story"]
+    rss = parse_feed_bytes(_HTML_TITLE_RSS.replace(b"utf-8", encoding.encode()))
+    # A title with a tag that is not HTML's ("<div>" alone, no close tag) stays text.
+    assert [e.title for e in rss.entries] == ["AT&T news", "Use <div> for layout"]
+
+
+def test_html_escaped_json_feed_titles_are_decoded() -> None:
+    """Grav and other CMSs write JSON Feed titles HTML-escaped ("I&#039;m A Guest!")."""
+    feed = parse_json_feed(
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "R", "items": ['
+        b'{"id": "1", "title": "Add Task &amp; Sub Tasks", "content_text": "x"},'
+        b'{"id": "2", "title": "I&#039;m A Guest!", "content_text": "x"},'
+        b'{"id": "3", "title": "Q&A: 3 < 4 & more", "content_text": "x",'
+        b' "summary": "Blackletter &amp; thick Tschichold"}]}'
+    )
+    assert feed.entries[2].summary == "Blackletter & thick Tschichold"
+    assert [e.title for e in feed.entries] == [
+        "Add Task & Sub Tasks",
+        "I'm A Guest!",
+        "Q&A: 3 < 4 & more",
+    ]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+
+import pytest
 
 from termnews.cli import build_parser
 from termnews.core.config import describe_options
@@ -93,3 +97,46 @@ def test_pyproject_license_is_an_spdx_string() -> None:
     root = Path(__file__).resolve().parents[2]
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["license"] == "MIT"
+
+
+def _json_paragraph(command: str) -> str:
+    """README's text from "`termnews COMMAND --json` prints" to the next blank line or
+    the next command's sentence."""
+    found = re.search(rf"`termnews {command}( [A-Z]+)? --json` prints", README)
+    assert found, f"README does not say what 'termnews {command} --json' prints"
+    start = found.start()
+    end = min(
+        i for i in (README.find("\n\n", start), README.find("\n`termnews ", start + 1)) if i > 0
+    )
+    return README[start:end]
+
+
+def test_every_json_shape_is_documented(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    """The shapes scripts rely on: add, import, fetch-full, stats, cleanup and config had
+    none in README ("--json output is stable" promised field names it never gave)."""
+    from termnews.cli import main
+
+    def keys_of(*argv: str) -> set[str]:
+        main([*argv, "--json"])
+        data = json.loads(capsys.readouterr().out)
+        return set(data[0] if isinstance(data, list) else data)
+
+    shapes = {
+        "add": keys_of("add", str(feeds_dir / "world.xml")),
+        "articles": keys_of("articles"),
+        "feeds": keys_of("feeds"),
+        "refresh": keys_of("refresh", "--offline"),
+        "stats": keys_of("stats"),
+        "cleanup": keys_of("cleanup", "--no-vacuum"),
+        "config": keys_of("config"),
+    }
+    undocumented = {
+        command: sorted(k for k in keys if k not in _json_paragraph(command))
+        for command, keys in shapes.items()
+        if command != "articles"  # a table of fields of its own
+    }
+    assert all(not missing for missing in undocumented.values()), undocumented
+    for command in ("import", "fetch-full", "show", "search", "related", "trending"):
+        assert _json_paragraph(command)

@@ -81,8 +81,8 @@ KEY_COMMANDS: tuple[KeyCommand, ...] = (
                "Open the highlighted headline or related story; on a section, go to its "
                "headlines.", "Read", palette=False),
     KeyCommand("next-unread", "n", "next_unread", "Next unread",
-               "Open the next unread article, moving on to the next section with unread "
-               "ones.", "Read", footer=True),
+               "Open the next unread article, moving on to the next feed or section with "
+               "unread ones.", "Read", footer=True),
     KeyCommand("prev-unread", "p", "previous_unread", "Prev unread",
                "Open the previous unread article.", "Read"),
     KeyCommand("open-browser", "o", "open_in_browser", "Open in browser",

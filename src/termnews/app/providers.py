@@ -97,11 +97,14 @@ class FeedsProvider(_EntryProvider):
             return
         for feed in screen.feeds:
             title = clean_line(feed.title) or clean_line(feed.url)
-            state = (
-                " · failing: " + clean_line(feed.last_error)
-                if feed.failing and feed.last_error
-                else ""
-            )
+            # A dead feed (410 Gone) is not retried: "failing" read as if it would be.
+            why = f" ({clean_line(feed.last_error)})" if feed.last_error else ""
+            if feed.dead:
+                state = f" · dead{why}: no longer fetched; termnews refresh --force retries"
+            elif feed.failing and feed.last_error:
+                state = " · failing: " + clean_line(feed.last_error)
+            else:
+                state = ""
             yield Entry(
                 f"Feed: {title}",
                 f"in {clean_line(feed.section)} · {feed.unread} unread{state}",

@@ -83,7 +83,7 @@ _STATE_VIEWS = frozenset(
 """Virtual sections that stand for a state, not a place: ``section:``/``feed:`` narrow them."""
 
 
-def _names_a_place(text: str) -> bool:
+def names_a_place(text: str) -> bool:
     """Whether typed ``text`` has its own ``section:`` or ``feed:`` filter.
 
     Such a filter says where to look, so it takes the place of the section or feed
@@ -113,7 +113,7 @@ def scoped_text(text: str, section: str, feed_title: str | None, saved_query: st
     parts = [saved_query.strip(), text.strip()]
     if saved_name(section) is None:
         in_a_place = feed_title is not None or section not in _STATE_VIEWS
-        if in_a_place and _names_a_place(text):
+        if in_a_place and names_a_place(text):
             return " ".join(p for p in parts if p)
         if feed_title is not None:
             parts.append(f"feed:{quoted(feed_title)}")

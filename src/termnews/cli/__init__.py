@@ -69,7 +69,26 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         return build_parser().parse_args(arguments)
 
 
+def _need_a_terminal() -> None:
+    """Refuse to open the reader without a terminal to draw on and read keys from.
+
+    Textual draws on standard error and reads standard input: from cron, a pipe or
+    ``termnews 2>log`` it wrote its escape sequences into the file or pipe and then
+    waited for keys forever, with no word of why.
+    """
+    for name, stream in (("standard input", sys.__stdin__), ("standard error", sys.__stderr__)):
+        if stream is None or not stream.isatty():
+            raise TermnewsError(
+                f"the reader needs a terminal, and {name} is not one"
+                " (scripts use the commands: termnews --help lists them)"
+            )
+
+
 def _run_tui(ctx: Context) -> int:
+    # A config or cache that cannot be used is the line to show first, terminal or not.
+    ctx.config  # noqa: B018
+    ctx.store  # noqa: B018
+    _need_a_terminal()
     # No garbage collection until the reader's first frame (MainScreen._startup turns
     # it back on and freezes what the start built): importing and building the UI
     # makes hundreds of thousands of long-lived objects and little garbage, and each

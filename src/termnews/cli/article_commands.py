@@ -10,7 +10,7 @@ from termnews.cli.argtypes import article_id, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, article_json, error_line, print_json, section_named
 from termnews.core.models import Article
-from termnews.core.text import clean_block, clean_line
+from termnews.core.text import byline_author, clean_block, clean_line, fit_cells
 from termnews.core.title_echo import without_title_echo
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def cmd_articles(ctx: Context) -> int:
         flags = ("*" if a.starred else " ") + ("N" if not a.read else " ")
         out.write(
             f"{a.id:>7} {flags} {age(a.published or a.updated):>6}  "
-            f"{clean_line(a.section)[:12]:<12} {clean_line(a.feed_title)[:18]:<18} "
+            f"{fit_cells(clean_line(a.section), 12)} {fit_cells(clean_line(a.feed_title), 18)} "
             f"{clean_line(a.title)}\n"
         )
     if not articles:
@@ -120,12 +120,14 @@ def _print_article(console: Console, article: Article) -> None:
     from termnews.core.content import reading_time_minutes as reading_time
     from termnews.core.dates import long_date
 
+    # "By": as the reader's byline; an author who is the feed itself is said once.
+    author = byline_author(article.author, article.feed_title)
     meta = " · ".join(
         p
         for p in (
             clean_line(article.section).upper(),
             clean_line(article.feed_title),
-            clean_line(article.author),
+            f"By {author}" if author else "",
             long_date(article.published or article.updated),
             f"{reading_time(article.body)} min read",
         )

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -193,6 +194,7 @@ def cmd_add(ctx: Context) -> int:
         )
         for note in notes:
             notice_line(note)
+        feeds = _apply_asked(ctx, feeds, before, args.section, args.title)
     report = refresh(ctx.store, feeds, offline=ctx.offline, settings=ctx.config)
     if is_local_ref(ref):
         # A local file that cannot be read is not worth a subscription: undo it.
@@ -234,6 +236,35 @@ def cmd_add(ctx: Context) -> int:
         # failed" (exit 1).
         return EXIT_INPUT
     return EXIT_SOURCES_FAILED if report.failed or failed_lists else EXIT_OK
+
+
+def _apply_asked(
+    ctx: Context, feeds: list[Feed], before: set[int], section: str | None, title: str | None
+) -> list[Feed]:
+    """An already subscribed feed added again with ``--section``/``--title`` moves or is
+    renamed, keeping its articles and their read state.
+
+    It stayed as it was, and the line said "already subscribed: ... in Tech" after
+    ``--section Podcasts``: there was no other way to move a feed than to remove it
+    (and its read state) and add it again.
+    """
+    changed = False
+    for feed in feeds:
+        if feed.id not in before:
+            continue
+        wanted_section = clean_line(section) if section is not None else ""
+        if wanted_section and wanted_section != feed.section:
+            ctx.store.set_feed_section(feed.id, wanted_section)
+            notice_line(f"[{feed.id}] {clean_line(feed.title)}: moved to {wanted_section}")
+            changed = True
+        wanted_title = clean_line(title) if title is not None else ""
+        if wanted_title and len(feeds) == 1 and wanted_title != feed.title:
+            ctx.store.update_feed(feed.id, title=wanted_title)
+            notice_line(f"[{feed.id}] {clean_line(feed.title)}: renamed {wanted_title}")
+            changed = True
+    if not changed:
+        return feeds
+    return [ctx.store.feed(f.id) for f in feeds]
 
 
 def cmd_remove(ctx: Context) -> int:
@@ -328,7 +359,23 @@ def _refresh_selection(ctx: Context) -> list[Feed] | None:
                 )
     if section is not None:
         feeds = [f for f in feeds or ctx.store.feeds_to_check() if f.section == section]
+    if args.feeds and feeds:
+        feeds = [_due_when_named(f) for f in feeds]
     return feeds
+
+
+def _due_when_named(feed: Feed) -> Feed:
+    """A feed named on the command line is due now, whatever its own TTL says.
+
+    Named, it is asked for now: by a person, or by the reader's ``r`` on one feed,
+    which skipped it "not due yet" for up to a day (a feed's ``<ttl>``), with no way
+    to fetch it from the reader. The fetch stays conditional (ETag/Last-Modified).
+    A server's Retry-After (the feed failing: 429/503) and a 410 still hold, as
+    without a name; ``--force`` overrides those.
+    """
+    if feed.next_check is None or feed.failures or feed.dead:
+        return feed
+    return replace(feed, next_check=None)
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from typing import Any
 
 from termnews.cli.context import EXIT_OK, Context
 from termnews.cli.output import print_json
-from termnews.core.config import describe_options, option_value
+from termnews.core.config import Config, describe_options, option_value
 from termnews.core.retention import cleanup
 from termnews.core.text import clean_line, plural
 
@@ -78,6 +78,9 @@ def cmd_config(ctx: Context) -> int:
     config = ctx.config
     rows = describe_options()
     if ctx.args.json:
+        # The default as a JSON value like "value" (it was the text form, "''" and
+        # "False", which never equals the value a script compares it with).
+        defaults = Config()
         print_json(
             {
                 "config_file": str(ctx.locations.config_file),
@@ -87,8 +90,13 @@ def cmd_config(ctx: Context) -> int:
                 "state_file": str(ctx.locations.state_file),
                 "cache_dir": str(ctx.locations.cache_dir),
                 "options": [
-                    {"key": k, "default": d, "help": h, "value": option_value(config, k)}
-                    for k, d, h in rows
+                    {
+                        "key": k,
+                        "default": option_value(defaults, k),
+                        "help": h,
+                        "value": option_value(config, k),
+                    }
+                    for k, _d, h in rows
                 ],
             }
         )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from termnews.cli.argtypes import article_id, hours, positive_int
 from termnews.cli.context import EXIT_OK, Context
 from termnews.cli.output import age, iso, print_json
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, fit_cells
 
 if TYPE_CHECKING:  # imported by the commands: every command builds this module's parser
     from termnews.core.related import RelatedItem, TrendingStory
@@ -85,7 +85,7 @@ def cmd_related(ctx: Context) -> int:
         mark = "same story" if i.same_story else f"{i.score:.2f}"
         out.write(
             f"{i.article_id:>7}  {mark:>10}  {age(i.published):>4}  "
-            f"{clean_line(i.feed_title)[:24]:<24}  {clean_line(i.title)}\n"
+            f"{fit_cells(clean_line(i.feed_title), 24)}  {clean_line(i.title)}\n"
         )
     return EXIT_OK
 

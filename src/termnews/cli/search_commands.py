@@ -17,7 +17,7 @@ from termnews.cli.argtypes import non_negative_int, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, error_line, iso, notice_line, print_json
 from termnews.core.search.mute import compile_rules, sync_mute_rules
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, fit_cells
 
 if TYPE_CHECKING:
     from termnews.core.search import SearchHit
@@ -89,7 +89,8 @@ def _print_hits(hits: list[SearchHit]) -> None:
             flags = ("*" if h.starred else " ") + ("N" if not h.read else " ")
             sys.stdout.write(
                 f"{h.article_id:>7} {flags} {age(h.published):>6}  "
-                f"{clean_line(h.section)[:12]:<12} {clean_line(h.feed_title)[:18]:<18} {h.title}\n"
+                f"{fit_cells(clean_line(h.section), 12)} "
+                f"{fit_cells(clean_line(h.feed_title), 18)} {h.title}\n"
             )
             if h.snippet:
                 sys.stdout.write(f"{'':>18}{h.snippet}\n")
@@ -102,7 +103,7 @@ def _print_hits(hits: list[SearchHit]) -> None:
         flags = ("*" if h.starred else " ") + ("N" if not h.read else " ")
         head = Text(
             f"{h.article_id:>7} {flags} {age(h.published):>6}  "
-            f"{clean_line(h.section)[:12]:<12} {clean_line(h.feed_title)[:18]:<18} ",
+            f"{fit_cells(clean_line(h.section), 12)} {fit_cells(clean_line(h.feed_title), 18)} ",
             style="dim",
         )
         head.append_text(_styled(h.title, h.title_spans, "bold reverse"))

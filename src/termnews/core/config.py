@@ -138,6 +138,11 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 """Control characters: no theme name, browser command or User-Agent has one."""
 
 
+def _toml_key(name: str) -> str:
+    """``name`` as written in a dotted TOML key: bare when it can be, else quoted."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else '"' + name.replace('"', '\\"') + '"'
+
+
 def _check(value: Any, expected: Any, where: str, minimum: int | None = None) -> Any:
     origin = getattr(expected, "__origin__", None)
     if expected is bool:
@@ -166,13 +171,21 @@ def _check(value: Any, expected: Any, where: str, minimum: int | None = None) ->
         if _CONTROL.search(value):  # a newline in user_agent failed every HTTP feed
             raise ConfigError(f"{where}: must be one line of text, got {value!r}")
         return value
+    # A wrong entry is named on its own (keys.star, search.mute[2]): the whole table's
+    # repr, quoted beside "expected a table of strings", hid which value was wrong.
     if origin is list:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, list):
             raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise ConfigError(f"{where}[{index}]: expected a string, got {item!r}")
         return value
     if origin is dict:
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        if not isinstance(value, dict):
             raise ConfigError(f"{where}: expected a table of strings, got {value!r}")
+        for name, item in value.items():
+            if not isinstance(item, str):
+                raise ConfigError(f"{where}.{_toml_key(name)}: expected a string, got {item!r}")
         return value
     raise ConfigError(f"{where}: unsupported option type")  # pragma: no cover
 

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from html.entities import name2codepoint
 from operator import attrgetter
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -65,12 +66,20 @@ _BLOCK_TAGS = frozenset(
     menu ol p plaintext pre section summary table tbody td tfoot th thead tr ul xmp
     caption""".split()  # noqa: SIM905
 )
+_IMAGE_FILES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg")
+"""What a link to a picture's full-size file ends in."""
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _STRONG = frozenset({"b", "strong"})
 _EMPHASIS = frozenset({"i", "em", "cite", "dfn", "var"})
 _STRIKE = frozenset({"del", "s", "strike"})
 _CODE = frozenset({"code", "kbd", "samp", "tt"})
 _SUPERSCRIPT = str.maketrans("0123456789+-\u2212=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
+_ORDINAL_MARK = re.compile(
+    r"st|nd|rd|th|e|er|re|ère|ème|eme|es|o|a|os|as|º|ª|°|[®©™†‡*]|TM|SM|MC|MD",
+    re.IGNORECASE,
+)
+"""Raised text that reads right run into the word: ordinals ("21st", "1er", "2ª")
+and marks ("Windows®", "Brand™", a footnote's "*")."""
 _SUBSCRIPT = str.maketrans("0123456789+-\u2212=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
 """Raised and lowered characters for ``<sup>``/``<sub>`` text: Markdown has no
 such mark, and flattened to the line, "x<sup>2</sup>" read as "x2" and
@@ -550,12 +559,37 @@ class _Renderer:
                 if tag in _BLOCK_TAGS:
                     self._flush(inline, out)
                     out.extend(self.block(child, tag, depth + 1))
+                elif any(_tag(c) in _HEADINGS for c in child):
+                    self._flush(inline, out)
+                    out.extend(self._holding_heading(child, tag, depth + 1))
                 else:
                     self.inline(child, tag, inline, depth + 1)
             if child.tail:
                 inline.append(escape_markdown(child.tail))
         self._flush(inline, out)
         return out
+
+    def _holding_heading(self, el: etree._Element, tag: str, depth: int) -> list[_Block]:
+        """An inline element around a heading (``<a class=anchor href="#x"><h2>``, as
+        blogs mark their section anchors) renders as the blocks it holds.
+
+        Kept on the line, as other blocks inside inline elements are, the heading read
+        as "text. ## An Old Build Story" inside the paragraph before it, or as a
+        literal "\\## Title" on a line of its own. A link to another page stays on
+        the heading; a link to a place in this page (``#x``) has nowhere to go here.
+        """
+        blocks = self.blocks(el, depth)
+        href = (el.get("href") or "").strip() if tag == "a" else ""
+        url = safe_url(href, self.base_url) if href and not href.startswith("#") else None
+        if url is None or _is_share_link(href):
+            return blocks
+        linked = []
+        for b in blocks:
+            marks, _, text = b.text.partition(" ")
+            if b.kind == "h" and "](" not in text:
+                b = _Block(f"{marks} [{text}]({url})", "h")
+            linked.append(b)
+        return linked
 
     @staticmethod
     def _flush(inline: list[str], out: list[_Block]) -> None:
@@ -758,7 +792,10 @@ class _Renderer:
                 tick = "`" * (longest + 1)
                 pad = " " if code.startswith("`") or code.endswith("`") else ""
                 out.append(f"{tick}{pad}{code}{pad}{tick}")
-        elif tag in ("sup", "sub") and len(el) == 0 and self._scripted(el, tag, out):
+        elif tag in ("sup", "sub") and (
+            (len(el) == 0 and self._scripted(el, tag, out))
+            or self._marked_script(el, tag, out, depth)
+        ):
             return
         elif tag == "sup" and (mark := _footnote_mark(el)):
             out.append(mark)
@@ -783,6 +820,29 @@ class _Renderer:
         if not text or any(ord(ch) not in table for ch in text):
             return False
         out.append(text.translate(table))
+        return True
+
+    def _marked_script(self, el: etree._Element, tag: str, out: list[str], depth: int) -> bool:
+        """Append a script with no raised form as ``^H`` / ``_B`` (``^(2ⁿ)`` when longer)
+        where run into the word before it, it changes the meaning; else nothing.
+
+        research!rsc's "B = 2<sup>H</sup>" read "B = 2H", "(X)<sub>B</sub>" read "(X)B"
+        and "2<sup>2<sup>n</sup></sup>" read "22ⁿ". Left as they were: ordinals and
+        marks ("21st", "1er", "Windows®"), footnote links, and a script after a space.
+        """
+        before = "".join(out[-3:])
+        if not before or not (before[-1].isalnum() or before[-1] in ")]"):
+            return False
+        if any(_tag(child) == "a" for child in el.iter()):
+            return False
+        inner: list[str] = []
+        self._children_inline(el, inner, depth)
+        text = "".join(inner).strip()
+        plain = _collapse("".join(el.itertext())).strip()
+        if not text or " " in plain or len(plain) > 12 or _ORDINAL_MARK.fullmatch(plain):
+            return False
+        mark = "^" if tag == "sup" else "\\_"
+        out.append(f"{mark}{text}" if len(plain) == 1 else f"{mark}({text})")
         return True
 
     def _children_inline(self, el: etree._Element, out: list[str], depth: int) -> None:
@@ -851,6 +911,10 @@ class _Renderer:
             return  # "share on ..." buttons and feed-ad links: drop, text and all
         if href and href.startswith("#") and _is_back_arrow(el):
             return  # a footnote's "↩" back to its mark: nowhere to go here
+        full_size = self._full_size_image(el, href)
+        if full_size:
+            out.append(f" {full_size} ")
+            return
         inner: list[str] = []
         self._children_inline(el, inner, depth)
         joined = "".join(inner).replace(_BR_MARK, " ")
@@ -877,6 +941,27 @@ class _Renderer:
             self.last_link = None
         else:
             self.last_link = (id(out), len(out), url, text)
+
+    def _full_size_image(self, el: etree._Element, href: str | None) -> str:
+        """A link around nothing but an image, to an image file: that image, at the
+        link's address (the full size of a thumbnail), or "" for any other link.
+
+        Blogs link every picture to its full-size file: each showed as the image and
+        then the link, two long URLs of one picture ("...DSC_4426_thumb.jpg)
+        (...DSC_4426.jpg)") in image-heavy posts. A link to a page keeps both.
+        """
+        if len(el) != 1 or (el.text or "").strip() or (el[0].tail or "").strip():
+            return ""
+        if _tag(el[0]) != "img" or not href:
+            return ""
+        url = safe_url(href, self.base_url, image=True)
+        path = urlsplit(url).path.lower() if url else ""
+        if url is None or not path.endswith(_IMAGE_FILES):
+            return ""
+        image = self._image(el[0])
+        if not image.startswith("!["):
+            return ""
+        return image[: image.rindex("](")] + f"]({url})"
 
     def _image(self, el: etree._Element) -> str:
         alt = el.get("alt") or el.get("title") or ""

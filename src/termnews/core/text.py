@@ -228,3 +228,44 @@ def outlet_name(feed_title: str | None) -> str:
     title = clean_line(feed_title)
     cut = min((i for sep in _OUTLET_SEPARATORS if (i := title.find(sep)) >= 3), default=-1)
     return title[:cut].rstrip() if cut > 0 else title
+
+
+def byline_author(author: str | None, feed_title: str | None) -> str:
+    """The author for a byline beside the feed's name, or "" when it only repeats it.
+
+    Blogs and one-person sites name themselves as the author ("DC Rainmaker · By DC
+    Rainmaker", and in ``termnews show`` "DC Rainmaker · DC Rainmaker", read as a
+    doubled line); a feed titled "Katie Floyd" by Katie Floyd says it once.
+    """
+    name = clean_line(author)
+    if not name:
+        return ""
+    feed = clean_line(feed_title)
+    if name.casefold() in (feed.casefold(), outlet_name(feed).casefold()):
+        return ""
+    return name
+
+
+def fit_cells(text: str, width: int) -> str:
+    """``text`` cut (with an ellipsis) or padded to exactly ``width`` terminal cells.
+
+    Why cells and not characters: a CJK or emoji outlet name ("日本語ニュース") takes
+    two cells a character, so cutting and padding by ``len`` made its column twice
+    as wide as the others and pushed the rows' titles out of line. ASCII, the usual
+    case, keeps the cheap string methods (one cell a character). Here, not in the
+    reader's widgets, so the CLI's listings line up the same way without Textual.
+    """
+    if text.isascii():
+        if len(text) > width:
+            text = text[: width - 1].rstrip() + "…"
+        return text.ljust(width)
+    from rich.cells import cell_len  # only for text that is not ASCII: start-up cost
+
+    if cell_len(text) > width:
+        cells = 0
+        for end, char in enumerate(text):
+            cells += cell_len(char)
+            if cells > width - 1:
+                text = text[: cluster_start(text, end)].rstrip() + "…"
+                break
+    return text + " " * max(0, width - cell_len(text))

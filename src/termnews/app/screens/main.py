@@ -574,7 +574,10 @@ class MainScreen(SearchMixin, Screen[None]):
         if first.article is not None:
             await self._open_loaded(first.article, mark_read=not first.restored)
         elif first.missing_article:
+            # Removed since (its feed unsubscribed, a cleanup): the pane was left blank,
+            # two rules and no words; the list's highlighted headline takes its place.
             self.notify("That article is no longer in the cache.", severity="warning")
+            await self._show_start_article(replace(self.initial_state, article_id=None))
         else:
             await self._show_start_article(self.initial_state)
 
@@ -627,15 +630,37 @@ class MainScreen(SearchMixin, Screen[None]):
         elif not self.feeds:
             self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message("No feeds yet", NO_FEEDS)
-        elif state.article_id is not None:
-            await self._show_article(state.article_id, mark_read=False)
+        elif state.article_id is not None and await self._show_article(
+            state.article_id, mark_read=False
+        ):
+            return
         elif self.headlines.current is not None:
             await self._show_article(self.headlines.current.id, mark_read=True)
+        elif not any(s.total for s in self.sections if not s.virtual):
+            # Subscribed but never fetched (an import only subscribes): "press ] for the
+            # next one" sent the reader round every empty section.
+            self.related.show_hint("Open an article to see related stories here.")
+            await self.article_view.show_message("Nothing fetched yet", self._nothing_fetched())
         else:
             self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message(
                 "Nothing to read here", "No articles in this section. Press `]` for the next one."
             )
+
+    def _nothing_fetched(self) -> str:
+        """What to do when feeds are subscribed and no article is cached yet."""
+        count = len(self.feeds)
+        feeds = f"{plural(count, 'feed')} {'has' if count == 1 else 'have'}"
+        them = "it" if count == 1 else "them"
+        if self.tn.offline:
+            return (
+                f"Your {feeds} no articles in the cache yet, and `--offline` reads only "
+                f"the cache. Start termnews without `--offline` and press `R` to fetch {them}."
+            )
+        return (
+            f"Your {feeds} not been fetched yet. Press `R` to fetch {them}: the refresh runs "
+            "in the background and the lists fill as feeds arrive (or run `termnews refresh`)."
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed says so in one line (they run with exit_on_error=False)."""
@@ -754,6 +779,40 @@ class MainScreen(SearchMixin, Screen[None]):
         count = plural(total, "article")
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()
+        label = clean_line(self.view_.label)
+        bar = self._search_bar
+        if bar is not None and self.filter_text:
+            from termnews.app.search_views import names_a_place
+
+            elsewhere = names_a_place(self.filter_text)
+            # A typed section:/feed: looks there, not in the view: the list's title
+            # named the feed on screen over another section's articles.
+            label = "Search results" if elsewhere else label
+            where = None if elsewhere else self.view_.label
+            if total:
+                bar.show_matches(total, where, query.unread)
+            else:
+                self._explain_no_match(self.filter_text, where, query.unread)
+        self.headlines.border_title = label
+
+    @work(exclusive=True, group="search-note", exit_on_error=False)
+    async def _explain_no_match(self, text: str, where: str | None, unread_only: bool) -> None:
+        """Tell the search bar why a search found nothing: where it looked, and a filter
+        that matches nothing ("no section matches 'zzz'", as ``termnews search`` says)."""
+
+        def notes(store: Store) -> list[str]:
+            from termnews.core.errors import QueryError
+            from termnews.core.search import parse_query, query_warnings
+
+            try:
+                return query_warnings(store, parse_query(text, partial=True))
+            except QueryError:
+                return []
+
+        warnings = await self.tn.store_thread.call(notes)
+        bar = self._search_bar
+        if bar is not None and text == self.filter_text:
+            bar.show_matches(0, where, unread_only, warnings)
 
     @work(exclusive=True, group="headlines", exit_on_error=False)
     async def reload_headlines(
@@ -906,8 +965,10 @@ class MainScreen(SearchMixin, Screen[None]):
 
     # ------------------------------------------------------------- articles
 
-    async def _show_article(self, article_id: int, mark_read: bool = True) -> None:
+    async def _show_article(self, article_id: int, mark_read: bool = True) -> bool:
         """Show the article now; mark it read, find related stories and save state after.
+
+        False (and a note) when it is no longer in the cache.
 
         Only the read of the article stands between the key and the paint. Marking it
         read (a write: a commit on the store thread), repainting its row and the counts,
@@ -921,8 +982,9 @@ class MainScreen(SearchMixin, Screen[None]):
             article = await self.tn.store_thread.read(lambda s: s.article(article_id))
         except NotFoundError:
             self.notify("That article is no longer in the cache.", severity="warning")
-            return
+            return False
         await self._open_loaded(article, mark_read)
+        return True
 
     async def _open_loaded(self, article: Article, mark_read: bool) -> None:
         """Show an article already read from the cache; the rest follows the paint."""
@@ -1083,6 +1145,11 @@ class MainScreen(SearchMixin, Screen[None]):
 
     def _move(self, step: int) -> None:
         pane = self._focused_pane()
+        bar = self._search_bar
+        if pane is None and bar is not None and bar.has_focus_within:
+            # Down/Up while typing a search walk its results (the input keeps the
+            # keys: j and k are letters there); Enter then keeps them on that row.
+            pane = self.headlines
         if isinstance(pane, SectionList | OptionList):
             pane.action_cursor_down() if step > 0 else pane.action_cursor_up()
         elif isinstance(pane, ArticleView):
@@ -1240,23 +1307,48 @@ class MainScreen(SearchMixin, Screen[None]):
         await self._jump_to_unread_section()
 
     async def _jump_to_unread_section(self) -> None:
+        """Open the first unread article of the next view with unread ones.
+
+        The order is the section list's: in one feed, the section's later feeds come
+        first (n jumped from a feed straight to the next section, past the unread
+        ones of the feeds below it); then the later sections, and at last, wrapping
+        round, the sections above and this one, whose unread articles may all be
+        above the open one (they were never reached: "No unread articles left").
+        """
         await self._reload_sections()
-        user = [s for s in self.sections if not s.virtual]
-        names = [s.name for s in user]
-        here = names.index(self.view_.section) if self.view_.section in names else -1
-        order = user[here + 1 :] + user[: max(here, 0)] if here >= 0 else user
-        target = next((s for s in order if s.unread > 0 and s.name != self.view_.section), None)
+        here = self.view_
+        target: View | None = None
+        if here.feed_id is not None:
+            siblings = [f for f in self.feeds if f.section == here.section]
+            ids = [f.id for f in siblings]
+            if here.feed_id in ids:
+                later = siblings[ids.index(here.feed_id) + 1 :]
+                feed = next((f for f in later if f.unread > 0), None)
+                if feed is not None:
+                    target = View(here.section, feed.id, clean_line(feed.title))
+        if target is None:
+            user = [s for s in self.sections if not s.virtual]
+            names = [s.name for s in user]
+            at = names.index(here.section) if here.section in names else -1
+            order = user[at + 1 :] + user[: at + 1]
+            section = next((s for s in order if s.unread > 0), None)
+            if section is not None:
+                target = View(section.name)
         if target is None:
             self.notify("No unread articles left.")
             return
-        self.notify(f"Next unread section: {clean_line(target.name)}")
-        await self._set_view(View(target.name))
-        rows = self.headlines.rows
-        for index, h in enumerate(rows):
-            if not h.read:
+        await self._set_view(target)
+        open_id = self.article.id if self.article is not None else None
+        for index, h in enumerate(self.headlines.rows):
+            if not h.read and h.id != open_id:
+                kind = "feed" if target.feed_id is not None else "section"
+                name = clean_line(target.feed_title or target.section)
+                self.notify(f"Next unread {kind}: {name}")
                 self.headlines.highlighted = index
                 await self._show_article(h.id)
                 return
+        # Only the open article is unread (m marked it so): nothing else to go to.
+        self.notify("No unread articles left.")
 
     def _target_id(self) -> int | None:
         """The article a key acts on: the highlighted headline when the list has focus,
@@ -1689,6 +1781,13 @@ class MainScreen(SearchMixin, Screen[None]):
             self.status.last_refresh = datetime.now(UTC)
         await self._reload_sections()
         self.reload_headlines(keep_place=True, extra=event.new, keep_read_row=True)
+        if self.article is None and event.new and not self.tn.first_run:
+            # The pane still said "Your N feeds have not been fetched yet. Press R".
+            await self.article_view.show_message(
+                "New articles",
+                f"{plural(event.new, 'new article')} arrived. Press `n` to read the first "
+                "unread one, or `Enter` on a headline.",
+            )
         if event.error:
             self.notify(
                 clean_line(event.error), title="Refresh failed", severity="error", timeout=10

@@ -122,6 +122,10 @@ class SearchMixin:
     def action_toggle_show_muted(self) -> None:
         """Show or hide the articles mute rules hide."""
         screen = self._screen
+        if not screen.tn.config.search.mute and not self.show_muted:
+            # "Showing muted articles too" with no rule: as if something had been hidden.
+            screen.notify("No mute rules are set ([search] mute in the config): nothing is hidden.")
+            return
         self.show_muted = not self.show_muted
         screen.notify("Showing muted articles too" if self.show_muted else "Hiding muted articles")
         screen.reload_headlines(keep_place=True)

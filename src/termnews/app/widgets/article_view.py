@@ -27,7 +27,7 @@ from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollba
 from termnews.core.dates import long_date
 from termnews.core.models import Article
 from termnews.core.reading import reading_time_minutes
-from termnews.core.text import clean_block, clean_line
+from termnews.core.text import byline_author, clean_block, clean_line
 from termnews.core.title_echo import without_title_echo
 
 MAX_BODY_CHARS = 100_000
@@ -45,7 +45,7 @@ def cap_body(markdown: str, limit: int = MAX_BODY_CHARS) -> tuple[str, bool]:
 def byline(article: Article, minutes: int) -> Content:
     """Source · author · date · reading time, as plain text."""
     parts = [clean_line(article.feed_title)]
-    author = clean_line(article.author)
+    author = byline_author(article.author, article.feed_title)
     if author:
         parts.append(f"By {author}")
     when = long_date(article.published or article.updated)

@@ -10,10 +10,11 @@ here move the cut back to where the character starts
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from textual.content import Content
 
-from termnews.core.text import cluster_start
+from termnews.core.text import cluster_start, fit_cells
+
+__all__ = ["fit_cells", "fit_content"]
 
 
 def fit_content(content: Content, width: int) -> Content:
@@ -31,25 +32,3 @@ def fit_content(content: Content, width: int) -> Content:
         kept += 1
     start = cluster_start(plain, kept)
     return cut if start == kept else content[:start] + "…"
-
-
-def fit_cells(text: str, width: int) -> str:
-    """``text`` cut (with an ellipsis) or padded to exactly ``width`` terminal cells.
-
-    Why cells and not characters: a CJK or emoji outlet name ("日本語ニュース") takes
-    two cells a character, so cutting and padding by ``len`` made its column twice
-    as wide as the others and pushed the rows' titles out of line. ASCII, the usual
-    case, keeps the cheap string methods (one cell a character).
-    """
-    if text.isascii():
-        if len(text) > width:
-            text = text[: width - 1].rstrip() + "…"
-        return text.ljust(width)
-    if cell_len(text) > width:
-        cells = 0
-        for end, char in enumerate(text):
-            cells += cell_len(char)
-            if cells > width - 1:
-                text = text[: cluster_start(text, end)].rstrip() + "…"
-                break
-    return text + " " * max(0, width - cell_len(text))

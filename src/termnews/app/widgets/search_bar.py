@@ -12,6 +12,8 @@ why under the input instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -90,6 +92,25 @@ class SearchBar(Vertical):
         status = self.query_one("#search-status", Static)
         status.set_class(error, "-error")
         status.update(Content(clean_line(text)))
+
+    def show_matches(
+        self, total: int, where: str | None, unread_only: bool, warnings: Sequence[str] = ()
+    ) -> None:
+        """Say so under the input when the search found nothing, and where it looked.
+
+        An empty result left the hint in place over an empty list: nothing told a
+        reader in one feed, or with "unread only" on, that the search looked only
+        there (README: it searches the list on screen).
+        """
+        if self.error is not None:
+            return
+        if total:
+            self._show_status(HINT)
+            return
+        scope = f" in {where}" if where else ""
+        among = " among unread articles (u lists the read ones too)" if unread_only else ""
+        why = f": {'; '.join(warnings)}" if warnings else ""
+        self._show_status(f"No article matches{scope}{among}{why}.")
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

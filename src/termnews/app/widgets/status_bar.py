@@ -10,8 +10,12 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from termnews.app.widgets.cell_fit import fit_content
 from termnews.core.dates import short_age
 from termnews.core.text import clean_line
+
+_LEAST_LOCATION = 12
+"""Cells a cut location keeps before the filter is cut too."""
 
 
 class StatusBar(Horizontal):
@@ -32,6 +36,8 @@ class StatusBar(Horizontal):
 
     _right_width = -1
     """Cells the right part took when last drawn (-1: not drawn yet)."""
+    _drawn_width = -1
+    """The bar's width when last drawn: the left part is cut to fit it."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-left")
@@ -42,17 +48,34 @@ class StatusBar(Horizontal):
         # Ages ("updated 5m ago") go stale; repaint once a minute.
         self.set_interval(60, self._redraw)
 
-    def _redraw(self) -> None:
-        left = Content.assemble(
-            ("termnews", "bold $tn-accent"),
-            ("  ›  ", "$tn-muted"),
-            (clean_line(self.location), "bold"),
-            (f"  {self.unread} unread" if self.unread else "  all read", "$tn-muted"),
+    def _left(self, room: int | None = None) -> Content:
+        """Where you are, the unread count and the filter, in ``room`` cells if given.
+
+        The part is one line high: text wider than its room wrapped onto a line that is
+        never seen, so a long feed name ("World › 投资资讯网交易在线--…" at 80 columns)
+        took the count and the filter with it. The name is cut first, then the filter.
+        """
+        head = Content.assemble(("termnews", "bold $tn-accent"), ("  ›  ", "$tn-muted"))
+        location = Content.styled(clean_line(self.location), "bold")
+        count = Content.styled(
+            f"  {self.unread} unread" if self.unread else "  all read", "$tn-muted"
         )
-        if self.filter_text:
-            left = left + Content.assemble(
-                ("  filter: ", "$tn-muted"), (self.filter_text, "italic")
-            )
+        filtered = (
+            Content.assemble(("  filter: ", "$tn-muted"), (self.filter_text, "italic"))
+            if self.filter_text
+            else Content("")
+        )
+        left = head + location + count + filtered
+        if room is None or room <= 0 or left.cell_length <= room:
+            return left
+        fixed = head.cell_length + count.cell_length
+        least = min(location.cell_length, _LEAST_LOCATION)
+        location = fit_content(location, max(least, room - fixed - filtered.cell_length))
+        filtered = fit_content(filtered, max(0, room - fixed - location.cell_length))
+        return fit_content(head + location + count + filtered, room)
+
+    def _redraw(self) -> None:
+        left = self._left()
         state: list[tuple[str, str] | str] = []
         if self.progress is not None:
             done, total = self.progress
@@ -87,13 +110,17 @@ class StatusBar(Horizontal):
         # layout; the right part is as wide as its text. Asking for a layout only when
         # that width changes keeps a count update (every article opened) from laying
         # out the whole screen again.
-        self.query_one("#status-left", Static).update(left, layout=False)
         right_content = Content.assemble(*right)
         width = right_content.cell_length
+        room = self.content_size.width - width - 2  # two spaces before the right part
+        if 0 < room < left.cell_length:
+            left = self._left(room)
+        self.query_one("#status-left", Static).update(left, layout=False)
         self.query_one("#status-right", Static).update(
             right_content, layout=width != self._right_width
         )
         self._right_width = width
+        self._drawn_width = self.content_size.width
 
     _cells: tuple[int, int, int] = (0, 0, 0)
     """Cells of what always shows (the left part, a refresh's progress, the network
@@ -115,7 +142,8 @@ class StatusBar(Horizontal):
         return 1 if kept + demo <= room else 2
 
     def on_resize(self) -> None:
-        if self._to_drop(self.content_size.width) != self._dropped:
+        width = self.content_size.width
+        if self._to_drop(width) != self._dropped or width != self._drawn_width:
             self._redraw()
 
     def watch_location(self) -> None:

@@ -265,10 +265,17 @@ class _Entry:
         self.date_text: str | None = None
         self.date_value: time.struct_time | None = None
 
-    def title(self, value: str) -> None:
-        """feedparser keeps the first non-empty title of an item (later ones are ignored)."""
+    def title(self, value: str, ctype: str = "text/plain") -> None:
+        """feedparser keeps the first non-empty title of an item (later ones are ignored).
+
+        Its type too, guessed as feedparser guesses outside Atom: a plain-text title
+        that looks like HTML ("<b>Slack</b>", "AT&amp;T") is HTML.
+        """
         if not self.title_set:
+            if ctype == "text/plain" and not self.atom and _FeedParserMixin.looks_like_html(value):
+                ctype = "text/html"
             self.d["title"] = value
+            self.d["title_detail"] = {"type": ctype}
             self.title_set = bool(value)
 
     def base(self, el: etree._Element) -> str:
@@ -399,7 +406,7 @@ def _atom_only(handler: _Handler) -> _Handler:
 _Handler = Callable[[etree._Element, _Entry], None]
 
 _ITEM_HANDLERS: dict[tuple[str, str], _Handler] = {
-    ("", "title"): lambda el, e: e.title(_typed_text(el, "text/plain", e.c1)[0]),
+    ("", "title"): lambda el, e: e.title(*_typed_text(el, "text/plain", e.c1)),
     ("dc", "title"): lambda el, e: e.title(_text(el, e.c1)),
     ("", "link"): lambda el, e: e.link(el),
     ("", "guid"): lambda el, e: e.guid(

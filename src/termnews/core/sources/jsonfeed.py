@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from feedparser.mixin import _FeedParserMixin
+
 from termnews.core.content import html_to_markdown, html_to_text, safe_url
 from termnews.core.dates import parse_date
 from termnews.core.models import EntryData, ParsedFeed
@@ -35,6 +37,16 @@ def looks_like_json_feed(data: bytes) -> bool:
         return False
     window = data[:JSON_SNIFF_BYTES]
     return b"jsonfeed.org/version" in window or b"jsonfeed.org\\/version" in window
+
+
+def _title(value: str) -> str:
+    """A JSON Feed title (or summary) is plain text, but many CMSs write it HTML-escaped
+    ("Add Task &amp; Sub Tasks", "I&#039;m A Guest!"): one that looks like HTML, by
+    feedparser's conservative test (known tags and entities only), is read as HTML.
+    """
+    if ("&" in value or "<" in value) and _FeedParserMixin.looks_like_html(value):
+        return clean_line(html_to_text(value))
+    return clean_line(value)
 
 
 def _str(value: Any) -> str | None:
@@ -92,8 +104,8 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
         text = _str(item.get("content_text"))
         summary_src = _str(item.get("summary"))
         content = html_to_markdown(html, link or base) if html else clean_block(text)
-        summary = clean_line(summary_src) if summary_src else html_to_text(html or text or "")
-        title = clean_line(_str(item.get("title")))
+        summary = _title(summary_src) if summary_src else html_to_text(html or text or "")
+        title = _title(_str(item.get("title")) or "")
         if not title:
             title = summary[:80] or "(untitled)"
         tags = item.get("tags")

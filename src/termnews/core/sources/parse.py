@@ -70,6 +70,12 @@ def _body(entry: Any) -> tuple[str, str, str]:
                 content_html = _escape_plain(value)
     summary_src = entry.get("summary") or ""
     summary_detail = entry.get("summary_detail") or {}
+    # An entry with content and no summary gets the content copied into its summary
+    # (feedparser does this, and the fast parser as feedparser does) without a type:
+    # it is that content part, HTML or text as the part says, not plain text to escape.
+    copied = next((p for p in contents if summary_src and p.get("value") == summary_src), None)
+    if copied is not None and not summary_detail:
+        summary_detail = copied
     if summary_src and not _is_html(summary_detail):
         summary_src = _escape_plain(summary_src)
     if not content_html:
@@ -82,6 +88,19 @@ def _body(entry: Any) -> tuple[str, str, str]:
     if len(summary) > _SUMMARY_CHARS:
         summary = summary[: _SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return text, summary, content_html
+
+
+def _title_text(title: Any, detail: Any) -> str:
+    """An entry's title as one line of text: an HTML title is read as HTML.
+
+    Google Alerts' Atom titles are ``type="html"`` ("&lt;b&gt;Slack&lt;/b&gt; Stock"),
+    and RSS titles that look like HTML are HTML to feedparser too ("AT&amp;amp;T"):
+    the reader and every listing showed "<b>Slack</b> Stock" and "AT&amp;T".
+    """
+    text = title if isinstance(title, str) else ""
+    if text and ("<" in text or "&" in text) and _is_html(detail or {}):
+        text = html_to_text(text)
+    return clean_line(text)
 
 
 def _escape_plain(text: str) -> str:
@@ -108,7 +127,7 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
     link = clean_line(safe_url(entry.get("link"), feed_link or url)) or None
     base = link or feed_link
     content, summary, content_html = _body(entry)
-    title = clean_line(entry.get("title"))
+    title = _title_text(entry.get("title"), entry.get("title_detail"))
     if not title:
         title = (summary[:80].rsplit(" ", 1)[0] + "…") if len(summary) > 80 else summary
         title = title or "(untitled)"

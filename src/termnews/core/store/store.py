@@ -406,7 +406,19 @@ class Store:
             return self._feed(rows[0])
         if len(rows) > 1:
             raise NotFoundError(f"{len(rows)} feeds are titled {ref!r}; use the feed id")
-        raise NotFoundError(f"no feed matches {ref!r} (give an id, URL, path or title)")
+        # Part of a title is not taken as the feed (remove would act on a guess), but
+        # the feeds it is part of are named: "refresh daring" left a newsboat user
+        # guessing the exact title.
+        near = self.conn.execute(
+            "SELECT id, title FROM feeds WHERE instr(lower(title), lower(?)) > 0 "
+            "ORDER BY lower(title) LIMIT 4",
+            (ref,),
+        ).fetchall()
+        hint = ""
+        if ref and near and not ref.isdigit():  # a number was an id: no titles with "16"
+            named = ", ".join(f"[{r['id']}] {clean_line(r['title'])}" for r in near[:3])
+            hint = f"; titles with it: {named}" + (", ..." if len(near) > 3 else "")
+        raise NotFoundError(f"no feed matches {ref!r} (give an id, URL, path or title{hint})")
 
     def remove_feed(self, feed_id: int) -> int:
         """Unsubscribe; returns how many cached articles went with it."""
