@@ -217,6 +217,10 @@ _NON_WORD = re.compile(r"[\W_]+")
 _BYLINE = re.compile(r"^[*_]{0,2}(?:by|von|par|por|di|door)\s+\w", re.IGNORECASE)
 
 
+_LONE_IMAGE = re.compile(r"!\[([^\]\n]+)\]\(([^()\s]+)\)")
+"""A block that is one image, ``![alt](url)`` (URLs from the converter have no parentheses)."""
+
+
 def _same_words(a: str, b: str) -> bool:
     return _NON_WORD.sub("", a.lower()) == _NON_WORD.sub("", b.lower())
 
@@ -231,6 +235,13 @@ def _drop_leading_title(markdown: str, title: str) -> str:
     kept = 0
     while kept < min(2, len(blocks)):
         block = blocks[kept]
+        image = _LONE_IMAGE.fullmatch(block)
+        if title and image and _same_words(image.group(1), title):
+            # The lead image's alt is often the headline again (ars-1, qq): the pane
+            # read the title twice, the second time as "[image: <the title>]".
+            blocks[kept] = "![](" + image.group(2) + ")"
+            kept += 1
+            continue
         repeats_title = block.startswith("#") and _same_words(block.lstrip("#"), title)
         byline = _BYLINE.match(block) and len(block.split()) <= 12 and "\n" not in block
         if (title and repeats_title) or byline:
