@@ -149,3 +149,13 @@ def test_long_pages_skip_trafilatura_body_but_keep_metadata(
     for paragraph in PARAGRAPHS:
         assert paragraph in got.markdown
     assert "Sport" not in got.markdown
+
+
+def test_a_byline_names_each_author_once() -> None:
+    """trafilatura joined the New York Times' byline and its metadata: "By Jeffrey
+    Gettleman; JEFFREY GETTLEMAN" stood in the pane."""
+    from termnews.core.extract import _distinct_names
+
+    assert _distinct_names("Jeffrey Gettleman; JEFFREY GETTLEMAN") == "Jeffrey Gettleman"
+    assert _distinct_names("Ann Lee; Bo Kim; ann lee") == "Ann Lee; Bo Kim"
+    assert _distinct_names("Ann Lee") == "Ann Lee"

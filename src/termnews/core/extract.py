@@ -89,7 +89,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         body = page  # neither found an article: show the page without its chrome
     title = clean_line(meta.get("title")) or _page_title(page)
     markdown = _drop_leading_title(html_to_markdown(body, url), title)
-    author = clean_line(meta.get("author")) or None
+    author = _distinct_names(clean_line(meta.get("author"))) or None
     return ExtractedArticle(
         title=title,
         author=author,
@@ -182,6 +182,23 @@ def _choose(read_body: str, traf_body: str) -> str:
     if read_words and read_words >= _FALLBACK_SHARE * traf_words:
         return read_body
     return traf_body if traf_words else read_body if read_words else ""
+
+
+def _distinct_names(byline: str) -> str:
+    """``byline`` with each of its "; "-separated names once, whatever its case.
+
+    trafilatura joins every author a page names, and pages name one twice: the New
+    York Times' "By Jeffrey Gettleman; JEFFREY GETTLEMAN" (its byline, then its
+    metadata), shown as written in the pane.
+    """
+    if ";" not in byline:
+        return byline
+    names: dict[str, str] = {}
+    for name in byline.split(";"):
+        name = name.strip()
+        if name:
+            names.setdefault(name.casefold(), name)
+    return "; ".join(names.values())
 
 
 _TITLE_TAGS = ("//meta[@property='og:title']/@content", "//title/text()", "//h1//text()")
