@@ -85,6 +85,29 @@ def test_links_show_text_and_url_and_are_clickable_by_index() -> None:
     assert "open_link(0)" in clicks  # an index, never the URL itself
 
 
+def test_a_link_whose_text_is_its_address_shows_it_once() -> None:
+    """It read "migp.cloudflare.com (https://migp.cloudflare.com)" (shared/corpus/feeds-real)."""
+    doc = parse_document(
+        "At [migp.cloudflare.com](https://migp.cloudflare.com), [www.Asana.com](http://www.asana.com/)"
+        " and [asana.com/jobs](https://asana.com/jobs?ref=feed)."
+    )
+    assert plain_lines(doc, 200) == [
+        "At migp.cloudflare.com, www.Asana.com and asana.com/jobs (https://asana.com/jobs?ref=feed)."
+    ]
+    assert len(doc.links) == 3
+
+
+def test_an_image_without_alt_text_is_a_bare_placeholder() -> None:
+    """It read "[image: image]" (235 bodies of shared/corpus/feeds-real)."""
+    doc = parse_document("![](https://img.example/a.jpg)\n\n![Image](https://img.example/b.jpg)")
+    plain = plain_lines(doc, 80)
+    assert plain == [
+        "[image] (https://img.example/a.jpg)",
+        "",
+        "[image] (https://img.example/b.jpg)",
+    ]
+
+
 def test_tables_fit_the_width_or_fall_back_to_records() -> None:
     table = "| Name | Score |\n|---|---|\n| Ana | 3 |\n| Bo | 12 |\n"
     plain = plain_lines(parse_document(table), 40)
@@ -95,6 +118,41 @@ def test_tables_fit_the_width_or_fall_back_to_records() -> None:
     records = plain_lines(parse_document(wide), 30)
     assert "h0: v0" in records and "h11: v11" in records
     assert all(len(line) <= 30 for line in records)
+
+
+def test_a_table_without_a_header_row_draws_none() -> None:
+    """Its empty header row (core/content.py) is neither drawn nor used as labels."""
+    table = "|  |  |\n| --- | --- |\n| Version: | 5.7-rc4 |\n| Released: | 2020-05-03 |\n"
+    doc = parse_document(table)
+    assert plain_lines(doc, 40) == ["Version:  │ 5.7-rc4", "Released: │ 2020-05-03"]
+    assert not any(span.style == "bold" for line in layout(doc, 40) for span in line.spans)
+    assert plain_lines(doc, 12) == ["Version:", "5.7-rc4", "", "Released:", "2020-05-03"]
+
+
+def test_links_and_images_in_a_table_show_no_url_and_stay_clickable() -> None:
+    """kernel.org's and podlove's tables (shared/corpus/feeds-real) were URLs folded
+    down narrow columns, a few characters a line."""
+    table = (
+        "| File | Host |\n| --- | --- |\n"
+        "| [linux-5.7.tar.gz](https://git.kernel.org/t/linux-5.7.tar.gz) |"
+        " ![avatar](https://img.example/a.png) |\n"
+    )
+    doc = parse_document(table + "\nSee [notes](https://n.example/).")
+    assert plain_lines(doc, 40) == [
+        "File             │ Host",
+        "─────────────────┼" + "─" * 16,
+        "linux-5.7.tar.gz │ [image: avatar]",
+        "",
+        "See notes (https://n.example/).",
+    ]
+    assert doc.links == (
+        "https://git.kernel.org/t/linux-5.7.tar.gz",
+        "https://img.example/a.png",
+        "https://n.example/",
+    )
+    row = layout(doc, 40)[2]
+    clicks = [s.style.meta.get("@click") for s in row.spans if not isinstance(s.style, str)]
+    assert clicks == ["open_link(0)", "open_link(1)"]
 
 
 def test_every_line_fits_the_width() -> None:

@@ -161,6 +161,29 @@ def test_hostile_text_never_reaches_terminal(
     assert "\x1b" not in out and "[bold]Bold[/]" in out
 
 
+def test_show_leaves_out_the_headline_repeated_in_the_body(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The headline printed above the body was the body's first line again (and its
+    lead image's caption): core/title_echo.py, 115 bodies of shared/corpus/feeds-real."""
+    feed = tmp_path / "echo.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Echo</title>'
+        "<item><guid>e1</guid><title>Bash parameter expansion</title>"
+        "<description>&lt;p&gt;Bash parameter expansion&lt;/p&gt;</description></item>"
+        "<item><guid>e2</guid><title>Cleaned up the rack</title><description>&lt;img"
+        ' src="https://i.example/rack.jpg" alt="Cleaned up the rack"&gt;&lt;p&gt;New NICs.'
+        "&lt;/p&gt;</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    run(capsys, "add", str(feed))
+    ids = {a["title"]: a["id"] for a in json.loads(run(capsys, "articles", "--json")[1])}
+    out = run(capsys, "show", str(ids["Bash parameter expansion"]))[1]
+    assert out.count("Bash parameter expansion") == 1 and "(no text)" in out
+    out = run(capsys, "show", str(ids["Cleaned up the rack"]))[1]
+    assert out.count("Cleaned up the rack") == 1 and "New NICs." in out
+
+
 def test_remove_feed(capsys: pytest.CaptureFixture[str], feeds_dir: Path) -> None:
     run(capsys, "add", str(feeds_dir / "tech.atom"))
     code, out, _ = run(capsys, "remove", "Fixture Tech")

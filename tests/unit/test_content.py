@@ -179,7 +179,30 @@ def test_adjacent_emphasis_does_not_turn_bold() -> None:
 
 def test_line_breaks_are_hard_breaks() -> None:
     out = md_html("<p>line one<br>line two<br/><br/>line three</p>")
-    assert "line one<br />\nline two<br />\nline three" in out
+    # Two breaks in a row end a paragraph (how Blogger writes paragraphs).
+    assert "<p>line one<br />\nline two</p>\n<p>line three</p>" in out
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # Google Testing Blog (Blogger), shared/corpus/feeds-real
+        "The conference is annual. <br /><br />We are pleased to announce it.<br />"
+        "Registration is open.",
+        "<p>The conference is annual.<br> &nbsp; <br>\n<br>We are pleased to announce it.<br>"
+        "Registration is open.</p>",
+    ],
+)
+def test_two_line_breaks_in_a_row_end_a_paragraph(html: str) -> None:
+    """The paragraphs ran together in the pane, one line break between them."""
+    assert html_to_markdown(html) == (
+        "The conference is annual.\n\nWe are pleased to announce it.  \nRegistration is open."
+    )
+    listed = html_to_markdown(f"<ul><li>{html}</li></ul><h2>A<br><br>B</h2>")
+    assert listed == (
+        "- The conference is annual.\n\n  We are pleased to announce it.  \n"
+        "  Registration is open.\n\n## A B"
+    )
 
 
 def test_links_keep_text_and_resolve_relative_urls() -> None:
@@ -438,7 +461,8 @@ def test_escape_sequences_in_attributes_do_not_survive() -> None:
 
 
 def test_one_megabyte_body_converts() -> None:
-    body = "<p>" + ("word " * 40 + "</p><p>") * 5_000 + "end</p>"
+    # Numbered: a paragraph repeated right after itself is shown once.
+    body = "<p>" + "".join(f"{i} " + "word " * 40 + "</p><p>" for i in range(5_000)) + "end</p>"
     assert len(body) > 1_000_000
     md = html_to_markdown(body)
     assert md.endswith("end")
@@ -635,13 +659,203 @@ def test_scripts_without_raised_forms_stay_plain_text() -> None:
         # tmz-1: an image at a paragraph's start ran into its first word.
         ('<p><img alt="dress" src="http://t.example/a.jpg"/><strong>Lupita</strong> wore'
          ' it<img alt="b" src="http://t.example/b.jpg">.</p>',
-         "![dress](http://t.example/a.jpg) **Lupita** wore it ![b](http://t.example/b.jpg)."),
+         "![dress](http://t.example/a.jpg)\n\n**Lupita** wore it ![b](http://t.example/b.jpg)."),
         # msn: alt text holding escaped markup showed its tags.
         ('<p><img alt="&lt;span style=&quot;font-size:13px;&quot;&gt;Nintendo/Apple&lt;/span&gt;"'
          ' src="http://n.example/a.jpg"/></p>', "![Nintendo/Apple](http://n.example/a.jpg)"),
     ],
 )  # fmt: skip
 def test_links_and_images_keep_the_spaces_around_them(html: str, markdown: str) -> None:
+    assert html_to_markdown(html) == markdown
+
+
+@pytest.mark.parametrize(
+    "alt",
+    [
+        "0225-lupita-nyongo-getty-01",  # tmz-1 (corpus)
+        "IMG_0206.JPG",
+        "update_graphic_red_bar",
+        "x300-front.jpg",
+        "DSC01234",
+        "harbour-view",  # the file's own name (its stem)
+    ],
+)
+def test_an_alt_text_that_is_only_a_file_name_is_dropped(alt: str) -> None:
+    """It read "[image: 0225-lupita-nyongo-getty-01]": a file name tells a reader nothing."""
+    markup = f'<p><img src="https://img.example/up/harbour-view.jpg" alt="{alt}"></p>'
+    assert html_to_markdown(markup) == "![](https://img.example/up/harbour-view.jpg)"
+
+
+@pytest.mark.parametrize("alt", ["COVID-19 ward", "F-35", "A cat on a mat", "Nintendo/Apple"])
+def test_an_alt_text_in_words_is_kept(alt: str) -> None:
+    markup = f'<p><img src="https://img.example/a.jpg" alt="{alt}"></p>'
+    assert html_to_markdown(markup) == f"![{alt}](https://img.example/a.jpg)"
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # Daring Fireball (shared/corpus/feeds-real): "misquoted by Merchant.1"
+        ('<p>misquoted by Merchant.<sup id="fnr1"><a href="#fn1">1</a></sup></p>',
+         "misquoted by Merchant.¹"),
+        ('<p>A claim<sup class="reference"><a href="#cite-12">[12]</a></sup>.</p>',
+         "A claim¹².")
+    ],
+)  # fmt: skip
+def test_a_footnote_mark_is_raised_not_run_into_the_word(html: str, markdown: str) -> None:
+    assert html_to_markdown(html) == markdown
+
+
+def test_a_footnotes_way_back_to_its_mark_is_dropped() -> None:
+    """The note ended in a lone "↩︎" (a link to its mark, which the pane cannot follow)."""
+    html = (
+        '<ol><li id="fn1"><p>The source.&nbsp;<a href="#fnr1" class="footnote-return">↩︎</a>'
+        "</p></li></ol>"
+    )
+    assert html_to_markdown(html) == "1. The source."
+    assert html_to_markdown('<p>Back <a href="#top">to the top</a></p>') == "Back to the top"
+
+
+def test_a_paragraph_repeated_right_after_itself_is_shown_once() -> None:
+    """entp.com's feed (shared/corpus/feeds-real) put the excerpt before the body."""
+    lead = "<p>Remembering <code>git branch --track</code> is proving to be difficult.</p>"
+    html = lead + "\n" + lead + "<p>Short.</p><p>Short.</p><p>More.</p>" + lead
+    assert html_to_markdown(html) == (
+        "Remembering `git branch --track` is proving to be difficult.\n\nShort.\n\nShort.\n\n"
+        "More.\n\nRemembering `git branch --track` is proving to be difficult."
+    )
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        # citylab-1 (corpus): the pull quote repeats a sentence of the story
+        '<aside class="pullquote instapaper_ignore">The very quality made them.</aside>',
+        '<div class="duet--article--article-pullquote mb-20"><p>Its best line.</p></div>',
+        # breitbart: twice in the story
+        '<div class="desktop" id="EmailOptin"><p class="sh2"><span>SIGN UP</span> FOR OUR'
+        " NEWSLETTER</p></div>",
+        # theverge
+        '<div class="p-16 newsletter-wrapper"><p>Sign up for Command Line.</p><p>$7</p></div>',
+        '<ul class="related-posts"><li><a href="https://x.example/2">Another story</a></li></ul>',
+    ],
+)
+def test_pull_quotes_and_sign_up_boxes_are_left_out(chrome: str) -> None:
+    html = f"<p>The story begins.</p>{chrome}<p>The story goes on.</p>"
+    assert html_to_markdown(html) == "The story begins.\n\nThe story goes on."
+    assert html_to_text(html) == "The story begins. The story goes on."
+
+
+def test_a_long_block_marked_newsletter_is_the_article_and_stays() -> None:
+    text = "An issue of the newsletter, in full. " * 40
+    html = f'<div class="newsletter-body"><p>{text}</p></div>'
+    assert html_to_markdown(html) == text.strip()
+
+
+def test_a_pull_quote_mark_inside_a_paragraph_stays() -> None:
+    """medicalnewstoday marks a quotation mark <span class="pullquote">: a span is text."""
+    html = '<p><span class="pullquote">"</span>Essentially, the act."</p>'
+    assert html_to_markdown(html) == '"Essentially, the act."'
+
+
+def test_a_table_without_a_header_row_gets_an_empty_one() -> None:
+    """kernel.org's release tables (shared/corpus/feeds-real) have row headers only:
+    their first row of data became the bold, ruled-off header."""
+    out = md_html(
+        "<table><tr><th>Version:</th><td>5.7-rc4</td></tr>"
+        "<tr><th>Released:</th><td>2020-05-03</td></tr></table>"
+    )
+    assert "<thead>\n<tr>\n<th></th>\n<th></th>\n</tr>\n</thead>" in out
+    assert "<td>Version:</td>" in out and "<td>2020-05-03</td>" in out
+    headed = md_html(
+        "<table><thead><tr><td>A</td><td>B</td></tr></thead><tr><td>1</td><td>2</td></tr></table>"
+    )
+    assert "<th>A</th>" in headed
+
+
+def test_text_for_screen_readers_only_is_left_out() -> None:
+    """nytimes-1 and -2 (corpus): "Photo", "Credit" and "Continue reading the main story"
+    (three or four times a story) are hidden on the site, and stood as paragraphs here."""
+    html = (
+        '<figure><span class="visually-hidden">Photo</span><figcaption>'
+        '<span class="credit"><span class="visually-hidden">Credit</span> Harry Campbell'
+        "</span></figcaption></figure><p>Yahoo sold.</p>"
+        '<a class="visually-hidden skip-to-text-link" href="#story-continues-1">Continue'
+        ' reading the main story</a><p>It went on. <span class="sr-only">(opens a window)'
+        "</span></p>"
+    )
+    assert html_to_markdown(html) == "*Harry Campbell*\n\nYahoo sold.\n\nIt went on."
+
+
+@pytest.mark.parametrize(
+    ("picture", "markdown"),
+    [
+        ('<picture><source srcset="https://img.example/a.webp 1x, https://img.example/b.webp 2x"'
+         ' type="image/webp"><img src="https://img.example/a.jpg" alt="A harbour"></picture>',
+         "![A harbour](https://img.example/a.jpg)"),
+        # a lazy <img> with no address of its own: the <source>'s first one
+        ('<picture><source srcset="https://img.example/a.webp 1x"><img alt="A harbour"></picture>',
+         "![A harbour](https://img.example/a.webp)"),
+    ],
+)  # fmt: skip
+def test_the_image_of_a_picture_element_is_kept(picture: str, markdown: str) -> None:
+    """libxml2 puts a <picture>'s <img> inside its <source> (an empty element it does
+    not know is empty), and the <source> was dropped with the image in it."""
+    assert html_to_markdown(f"<p>Before.</p>{picture}<p>After.</p>") == (
+        f"Before.\n\n{markdown}\n\nAfter."
+    )
+    assert html_to_markdown('<video><source src="https://v.example/v.mp4">No video</video>') == ""
+
+
+@pytest.mark.parametrize(
+    ("html", "rendered"),
+    [
+        # shared/corpus/feeds-real: "**update:**Thorsten" showed its asterisks
+        ("<p><b>update:</b>Thorsten from RightScale</p>",
+         "<p><strong>update</strong>:Thorsten from RightScale</p>"),
+        # RotoAuthority: "***Editor's Note******:*** *You may...*"
+        ("<p><strong><em>Editor's Note</em></strong><strong><em>:</em></strong><em> You may"
+         "</em></p>", "<p><em><strong>Editor's Note</strong></em>: <em>You may</em></p>"),
+        ("<p><strong>Bold lead:</strong> rest.</p>", "<p><strong>Bold lead:</strong> rest.</p>"),
+    ],
+)  # fmt: skip
+def test_stress_next_to_punctuation_renders_without_stray_marks(html: str, rendered: str) -> None:
+    assert md_html(html).strip() == rendered
+
+
+def test_a_share_button_named_in_camel_case_is_left_out() -> None:
+    """qq (corpus): "转播到腾讯微博" ('repost to Tencent Weibo') above the lead image."""
+    html = (
+        '<div class="mbArticleSharePic"><p class="mbArticleShareBtn"><span>转播到腾讯微博</span>'
+        '</p><img alt="DeepMind" src="https://img.example/1.jpg"></div>'
+        "<p>TNW中文站 10月14日报道</p>"
+    )
+    assert (
+        html_to_markdown(html) == "![DeepMind](https://img.example/1.jpg)\n\nTNW中文站 10月14日报道"
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # golem.de, UOL (shared/corpus/feeds-real): a thumbnail floated beside the text
+        ('<p><img src="https://i.example/a.jpg" alt="Glasfaser"> Ab April soll es</p>',
+         "![Glasfaser](https://i.example/a.jpg)\n\nAb April soll es"),
+        # AWS: linked; and what follows starts a block now, so "1." stays text
+        ('<p><a href="https://x.example/"><img src="https://i.example/b.png"></a> 1. Join</p>',
+         "[![](https://i.example/b.png)](https://x.example/)\n\n1\\. Join"),
+        # a link holding the image and words stays one link; an image mid-line stays
+        ('<p><a href="https://x.example/r"><img src="https://i.example/b.png"> Read more</a></p>',
+         "[![](https://i.example/b.png) Read more](https://x.example/r)"),
+        ('<p>Text <img src="https://i.example/c.png" alt="c"> mid</p>',
+         "Text ![c](https://i.example/c.png) mid"),
+        ('<table><tr><th>a</th><th>b</th></tr><tr><td><img src="https://i.example/a.jpg"> x</td>'
+         "<td>y</td></tr></table>",
+         "| a | b |\n| --- | --- |\n| ![](https://i.example/a.jpg) x | y |"),
+    ],
+)  # fmt: skip
+def test_an_image_starting_a_paragraph_stands_above_its_text(html: str, markdown: str) -> None:
+    """It read "[image] (https://conteudo.imguol.com.br/...jpg) Líder na pesquisa..."."""
     assert html_to_markdown(html) == markdown
 
 

@@ -72,6 +72,18 @@ def test_body_leaves_out_chrome_title_and_byline(article: ExtractedArticle) -> N
     assert md.startswith(PARAGRAPHS[0][:40])
 
 
+def test_a_lead_image_captioned_with_the_title_does_not_repeat_it() -> None:
+    """ars-1 (corpus): under the headline, "[image: <the headline again>]"."""
+    page = PAGE.replace(
+        "<p>By Tomás Ferreira</p>",
+        '<p><img src="/img/yard-1.jpg" alt="Old freight yard will become a park"></p>'
+        '<p><img src="/img/yard-2.jpg" alt="The brick warehouses"></p>',
+    )
+    md = extract_article(page, "https://courier.example.org/city/freight-yard").markdown
+    assert md.startswith("![](https://courier.example.org/img/yard-1.jpg)\n\n")
+    assert "![The brick warehouses](https://courier.example.org/img/yard-2.jpg)" in md
+
+
 def test_links_resolve_against_the_page_url(article: ExtractedArticle) -> None:
     assert "[the plans](https://courier.example.org/plans/freight-yard.pdf)" in article.markdown
 
@@ -137,3 +149,13 @@ def test_long_pages_skip_trafilatura_body_but_keep_metadata(
     for paragraph in PARAGRAPHS:
         assert paragraph in got.markdown
     assert "Sport" not in got.markdown
+
+
+def test_a_byline_names_each_author_once() -> None:
+    """trafilatura joined the New York Times' byline and its metadata: "By Jeffrey
+    Gettleman; JEFFREY GETTLEMAN" stood in the pane."""
+    from termnews.core.extract import _distinct_names
+
+    assert _distinct_names("Jeffrey Gettleman; JEFFREY GETTLEMAN") == "Jeffrey Gettleman"
+    assert _distinct_names("Ann Lee; Bo Kim; ann lee") == "Ann Lee; Bo Kim"
+    assert _distinct_names("Ann Lee") == "Ann Lee"

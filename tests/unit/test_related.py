@@ -595,3 +595,20 @@ def test_a_story_sharing_one_common_word_is_not_related(cache: Cache) -> None:
     # Two earthquakes (one topic) still are, well above the floor.
     (other,) = related_articles(cache.store, cache.ids["q"], limit=6)
     assert other.article_id == cache.ids["o"] and other.score > 2 * MIN_SCORE
+
+
+def test_untitled_empty_articles_are_not_one_story(cache: Cache) -> None:
+    """An entry with no title and no text is stored as "(untitled)": that one word
+    made every such article of every feed one story, which Trending then listed."""
+    _with_filler(cache)
+    blank = ("(untitled)", "")
+    cache.ingest(
+        {
+            "alpha": [entry("a1", blank, link="https://a.example/1")],
+            "beta": [entry("b1", blank, T0 + timedelta(hours=1), link="https://b.example/1")],
+            "gamma": [entry("c1", blank, T0 + timedelta(hours=2), link="https://c.example/1")],
+        }
+    )
+    assert {cache.story(k) for k in ("a1", "b1", "c1")} == {None}
+    assert trending(cache.store, hours=24, now=(T0 + timedelta(hours=3)).timestamp()) == []
+    assert related_articles(cache.store, cache.ids["a1"], limit=6) == []

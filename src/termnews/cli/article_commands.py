@@ -11,6 +11,7 @@ from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, article_json, error_line, print_json, section_named
 from termnews.core.models import Article
 from termnews.core.text import byline_author, clean_block, clean_line, fit_cells, plural
+from termnews.core.title_echo import without_title_echo
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -145,7 +146,8 @@ def _print_article(console: Console, article: Article) -> None:
     console.print()
     # The body was cleaned at ingest, but a cache written by an older version or
     # another tool must not reach the terminal raw either (Rich passes ESC through).
-    console.print(Markdown(clean_block(article.body) or "(no text)", hyperlinks=False))
+    body = without_title_echo(clean_block(article.body), article.title, article.link)
+    console.print(Markdown(body or "(no text)", hyperlinks=False))
     if article.full_error:
         console.print(
             Text(f"(full text unavailable: {clean_line(article.full_error)})", style="dim")

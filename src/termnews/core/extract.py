@@ -89,7 +89,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         body = page  # neither found an article: show the page without its chrome
     title = clean_line(meta.get("title")) or _page_title(page)
     markdown = _drop_leading_title(html_to_markdown(body, url), title)
-    author = clean_line(meta.get("author")) or None
+    author = _distinct_names(clean_line(meta.get("author"))) or None
     return ExtractedArticle(
         title=title,
         author=author,
@@ -184,6 +184,23 @@ def _choose(read_body: str, traf_body: str) -> str:
     return traf_body if traf_words else read_body if read_words else ""
 
 
+def _distinct_names(byline: str) -> str:
+    """``byline`` with each of its "; "-separated names once, whatever its case.
+
+    trafilatura joins every author a page names, and pages name one twice: the New
+    York Times' "By Jeffrey Gettleman; JEFFREY GETTLEMAN" (its byline, then its
+    metadata), shown as written in the pane.
+    """
+    if ";" not in byline:
+        return byline
+    names: dict[str, str] = {}
+    for name in byline.split(";"):
+        name = name.strip()
+        if name:
+            names.setdefault(name.casefold(), name)
+    return "; ".join(names.values())
+
+
 _TITLE_TAGS = ("//meta[@property='og:title']/@content", "//title/text()", "//h1//text()")
 _SITE_TAGS = (
     "//meta[@property='og:site_name']/@content",
@@ -217,6 +234,10 @@ _NON_WORD = re.compile(r"[\W_]+")
 _BYLINE = re.compile(r"^[*_]{0,2}(?:by|von|par|por|di|door)\s+\w", re.IGNORECASE)
 
 
+_LONE_IMAGE = re.compile(r"!\[([^\]\n]+)\]\(([^()\s]+)\)")
+"""A block that is one image, ``![alt](url)`` (URLs from the converter have no parentheses)."""
+
+
 def _same_words(a: str, b: str) -> bool:
     return _NON_WORD.sub("", a.lower()) == _NON_WORD.sub("", b.lower())
 
@@ -231,6 +252,13 @@ def _drop_leading_title(markdown: str, title: str) -> str:
     kept = 0
     while kept < min(2, len(blocks)):
         block = blocks[kept]
+        image = _LONE_IMAGE.fullmatch(block)
+        if title and image and _same_words(image.group(1), title):
+            # The lead image's alt is often the headline again (ars-1, qq): the pane
+            # read the title twice, the second time as "[image: <the title>]".
+            blocks[kept] = "![](" + image.group(2) + ")"
+            kept += 1
+            continue
         repeats_title = block.startswith("#") and _same_words(block.lstrip("#"), title)
         byline = _BYLINE.match(block) and len(block.split()) <= 12 and "\n" not in block
         if (title and repeats_title) or byline:

@@ -68,6 +68,13 @@ class Feed:
         return self.failures > 0 or self.dead
 
 
+UNTITLED = "(untitled)"
+"""The title stored for an entry that has none and no text to make one from.
+
+Related stories count it as no title: as a word it made every such article of every
+feed one story (Trending listed them)."""
+
+
 @dataclass(frozen=True, slots=True)
 class EntryData:
     """One item as parsed from a source, before it is stored.

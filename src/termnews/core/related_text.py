@@ -43,7 +43,7 @@ from itertools import chain, repeat
 from operator import attrgetter, itemgetter, mul
 from typing import cast
 
-from termnews.core.models import EntryData
+from termnews.core.models import UNTITLED, EntryData
 
 LEAD_CHARS = 1500
 """How much of an article's text (after the title) is read."""
@@ -369,6 +369,8 @@ def _counted(title: str, body: str) -> tuple[list[int], list[float], int]:
     terms cost twice what the list does (6.9 against 3.3 us an article), and
     only the few names need finding again, to be boosted.
     """
+    if title == UNTITLED:
+        title = ""  # a placeholder, not words of the article's (see UNTITLED)
     spaced = _lower_spaced(body)
     title_tokens = _lower_words(title)
     cache = _term_cache

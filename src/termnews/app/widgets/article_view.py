@@ -28,6 +28,7 @@ from termnews.core.dates import long_date
 from termnews.core.models import Article
 from termnews.core.reading import reading_time_minutes
 from termnews.core.text import byline_author, clean_block, clean_line
+from termnews.core.title_echo import without_title_echo
 
 MAX_BODY_CHARS = 100_000
 """Longest body rendered; news articles are far shorter, hostile ones are not."""
@@ -116,7 +117,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     async def show_article(self, article: Article) -> None:
         """Show ``article`` from the top."""
         self.article = article
-        body = clean_block(article.body)
+        body = without_title_echo(clean_block(article.body), article.title, article.link)
         minutes = reading_time_minutes(body)
         shown, truncated = cap_body(body)
         self._set("article-kicker", Content(clean_line(article.section).upper()))

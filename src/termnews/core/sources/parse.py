@@ -18,7 +18,7 @@ import feedparser
 
 from termnews.core.content import MAX_INPUT_CHARS, html_to_text, safe_url
 from termnews.core.dates import from_struct
-from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.models import UNTITLED, EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from termnews.core.sources.xml_guard import UnsafeXMLError, check_xml_declarations
 from termnews.core.text import clean_line
@@ -162,7 +162,7 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
     title = _title_text(entry.get("title"), entry.get("title_detail"))
     if not title:
         title = (summary[:80].rsplit(" ", 1)[0] + "…") if len(summary) > 80 else summary
-        title = title or "(untitled)"
+        title = title or UNTITLED
     categories = tuple(
         dict.fromkeys(
             clean_line(t.get("term") or t.get("label")) for t in entry.get("tags") or []
