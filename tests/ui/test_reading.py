@@ -37,16 +37,19 @@ async def test_n_and_p_walk_unread_articles_and_cross_sections(
             assert all(store.article(i).read for i in opened)
         await pilot.press("m")  # the last one unread again
         await settle(pilot)
-        await pilot.press("p")
-        await settle(pilot)
-        assert screen.article is not None
-        # No earlier unread: p stays and says so.
-        assert screen.article.id == opened[-1]
         # Past the last unread of World, n moves on to the next section with unread ones.
         await pilot.press("n")
         await settle(pilot)
         assert screen.view_.section == "Tech"
         assert screen.article is not None and screen.article.section == "Tech"
+        assert screen.headlines.index_of(screen.article.id) == 0
+        # Above Tech's first article, p goes back to World's last unread one (it stayed
+        # in Tech, "No earlier unread article here", where n crosses sections).
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.view_.section == "World"
+        assert screen.article is not None and screen.article.id == opened[-1]
+        assert "Previous unread section: World" in [n.message for n in app._notifications]
 
 
 async def test_star_from_list_and_starred_section(seeded: Env, run_app: RunApp) -> None:
@@ -363,3 +366,84 @@ async def test_n_with_only_the_open_article_unread_says_none_are_left(
         assert "No unread articles left." in messages
         assert not any(m.startswith("Next unread") for m in messages)
         assert screen.article is not None and screen.article.id == opened.id
+
+
+async def test_p_opens_the_previous_sections_last_unread_past_its_first_page(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """p from the first section wraps round to the last one with unread articles and
+    opens its *last* unread article, which lies far past the page the list loads first
+    (it said "No earlier unread article here" and stayed)."""
+    from datetime import UTC, datetime, timedelta
+
+    from termnews.app.headline_query import PAGE_SIZE
+    from termnews.core.models import EntryData, ParsedFeed
+
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    count = 3 * PAGE_SIZE
+    entries = tuple(
+        EntryData(
+            guid=f"w{n}",
+            link=f"https://wire.example/{n}",
+            title=f"Wire story {n}",
+            published=now - timedelta(minutes=n),
+            summary=f"Body of story {n}.",
+        )
+        for n in range(count)
+    )
+    with seeded.store() as store:
+        feed, _ = store.add_feed("http://127.0.0.1:9/wire.xml", "Wire", "Wire")
+        store.ingest(feed.id, ParsedFeed(title="Wire", entries=entries))
+        wire = store.headlines(section="Wire", limit=count)
+        # Unread: one near the top and the two oldest, far below the first page.
+        unread = {wire[3].id, wire[-2].id, wire[-1].id}
+        store.set_read([h.id for h in wire if h.id not in unread])
+        for section in ("Tech", "Science"):
+            store.set_read([a.id for a in store.articles(section=section)])
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await goto_section(pilot, "World")
+        await pilot.press("enter")  # World's first: nothing unread above it
+        await settle(pilot)
+        assert screen.headlines.index_of(screen.article.id if screen.article else -1) == 0
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.view_.section == "Wire"
+        assert screen.article is not None and screen.article.id == wire[-1].id
+        hl = screen.headlines
+        assert hl.current is not None and hl.current.id == wire[-1].id
+        ids = [h.id for h in hl.rows]
+        assert ids == [h.id for h in wire[hl.start : hl.start + len(ids)]]
+        # And on up through the section: the next older unread one, then the top one.
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.article is not None and screen.article.id == wire[-2].id
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.article is not None and screen.article.id == wire[3].id
+
+
+async def test_p_from_a_feed_goes_back_to_the_sections_previous_feed(
+    env: Env, run_app: RunApp
+) -> None:
+    """Above a feed's first unread, p opens the *last* unread article of the feed above
+    it in the same section, as n goes on to the feed below."""
+    from tests.ui.conftest import palette_run, seed_fixture_feeds
+
+    with env.store() as store:
+        seed_fixture_feeds(
+            store, {"world.xml": "News", "tech.atom": "News", "news.json": "Science"}
+        )
+        tech = [a.id for a in store.articles(section="News") if a.feed_title == "Fixture Tech"]
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        await palette_run(pilot, "Feed: Fixture World")  # News feeds: Tech, then World
+        world = screen.view_.feed_id
+        await pilot.press("n")  # World's first article: nothing unread above it
+        await settle(pilot)
+        assert screen.article is not None and screen.article.feed_title == "Fixture World"
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.view_.section == "News" and screen.view_.feed_id not in (None, world)
+        assert screen.article is not None and screen.article.id == tech[-1]
+        assert "Previous unread feed: Fixture Tech" in [n.message for n in app._notifications]

@@ -696,3 +696,55 @@ def test_adding_a_subscribed_feed_with_section_or_title_moves_or_renames_it(
     assert [a["read"] for a in articles if a["id"] == first] == [True]
     # Added again without them: nothing changes.
     assert "moved" not in run(capsys, "add", server.url("/atp"))[2]
+
+
+def test_read_and_unread_every_article_of_a_feed_section_or_all(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    """newsboat users mark a feed or everything read from scripts; 'read' took ids only."""
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    run(capsys, "add", str(feeds_dir / "tech.atom"), "--section", "Tech")
+
+    def unread() -> dict[str, int]:
+        return {f["section"]: f["unread"] for f in json.loads(run(capsys, "feeds", "--json")[1])}
+
+    assert unread() == {"World": 3, "Tech": 2}
+    code, out, err = run(capsys, "read", "--section", "world")  # any case, as elsewhere
+    assert (code, err) == (0, "") and out == "3 articles marked read (section World).\n"
+    assert unread() == {"World": 0, "Tech": 2}  # the feed_counts triggers followed
+    code, out, _ = run(capsys, "read", "--feed", "Fixture Tech", "--json")
+    assert code == 0 and json.loads(out) == {"state": "read", "changed": 2, "missing": []}
+    assert unread() == {"World": 0, "Tech": 0}
+    code, out, _ = run(capsys, "unread", "--all", "--json")
+    assert code == 0 and json.loads(out) == {"state": "unread", "changed": 5, "missing": []}
+    assert unread() == {"World": 3, "Tech": 2}
+    code, out, _ = run(capsys, "read", "--all")
+    assert code == 0 and out == "5 articles marked read (every feed).\n"
+    # The id form gives the same JSON shape; unknown ids are named, exit 2.
+    first = json.loads(run(capsys, "articles", "--json")[1])[0]["id"]
+    code, out, err = run(capsys, "unread", str(first), "999999", "--json")
+    assert code == 2 and json.loads(out) == {"state": "unread", "changed": 1, "missing": [999999]}
+    assert err.strip() == "termnews: error: no article with id 999999"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["read", "--section", "Wrold"],
+            "no section named 'Wrold' (have: All, Unread, Starred, World)",
+        ),
+        (["unread", "--feed", "nope"], "no feed matches 'nope'"),
+        (["read"], "read: give article ids, or --feed F, --section S or --all"),
+        (["read", "1", "--all"], "read: give article ids or --feed, --section or --all, not both"),
+    ],
+)
+def test_read_of_many_names_a_bad_feed_or_section_in_one_line(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path, argv: list[str], message: str
+) -> None:
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], err
+    assert json.loads(run(capsys, "feeds", "--json")[1])[0]["unread"] == 3

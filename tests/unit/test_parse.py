@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import needs_corpus
 
 from termnews.core.errors import SourceError
 from termnews.core.sources.jsonfeed import parse_json_feed
@@ -187,3 +189,70 @@ def test_html_escaped_json_feed_titles_are_decoded() -> None:
         "I'm A Guest!",
         "Q&A: 3 < 4 & more",
     ]
+
+
+def _atom(content: str, ctype: str = "html") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>T</title><id>urn:t</id><updated>2026-01-01T00:00:00Z</updated>"
+        "<entry><title>E</title><id>urn:e</id><updated>2026-01-01T00:00:00Z</updated>"
+        f'<content type="{ctype}">{content}</content></entry></feed>'
+    ).encode()
+
+
+def _rss(description: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        "<link>https://t.example/</link><description>d</description>"
+        f"<item><title>E</title><guid>e1</guid><description>{description}</description></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize("make", [_atom, _rss])
+def test_html_escaped_twice_is_read_as_html(make: Callable[[str], bytes]) -> None:
+    """Markup escaped once too often (reddit's old RSS, some Hugo themes) showed its
+    tags in the article: '<div class="md"><p>Hey Reddit!'."""
+    body = "&amp;lt;div class=&amp;quot;md&amp;quot;&amp;gt;&amp;lt;p&amp;gt;Hey Reddit! I&amp;amp;#39;m here.&amp;lt;/p&amp;gt;&amp;lt;/div&amp;gt;"  # noqa: E501
+    (entry,) = parse_feed_bytes(make(body)).entries
+    assert entry.content == "Hey Reddit! I'm here."
+    assert "<" not in entry.markdown and "Hey Reddit! I'm here." in entry.markdown
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        # Escaped text that opens with no tag, or escaped code inside real markup, or
+        # no closing tag: the feed means the characters, as feedparser reads them.
+        ("&amp;lt;3 you &amp;lt;/b&amp;gt;", "<3 you </b>"),
+        (
+            "&lt;p&gt;Use &amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; here&lt;/p&gt;",
+            "Use <b>bold</b> here",
+        ),
+        ("&amp;lt;br/&amp;gt; breaks a line", "<br/> breaks a line"),
+    ],
+)
+def test_escaped_text_that_is_not_clearly_markup_stays_text(content: str, shown: str) -> None:
+    (entry,) = parse_feed_bytes(_atom(content)).entries
+    assert entry.content == shown
+
+
+def test_atom_text_content_is_never_read_as_html() -> None:
+    body = "&lt;p&gt;a&lt;/p&gt;"  # type="text": the characters themselves
+    (entry,) = parse_feed_bytes(_atom(body, "text")).entries
+    assert entry.content == "<p>a</p>"
+
+
+@needs_corpus
+def test_reddits_doubly_escaped_posts_read_as_html_before_its_real_links() -> None:
+    """The reddit feed in the corpus: the post's HTML escaped twice, then real
+    "submitted by <a>" links; the reader showed '<!-- SC_OFF --><div class="md">'."""
+    from tests.conftest import CORPUS
+
+    data = (CORPUS / "feeds-real" / "rss-parser" / "reddit-atom.rss").read_bytes()
+    posts = [e for e in parse_feed_bytes(data).entries if "Von Wong" in e.content]
+    assert len(posts) == 1
+    (post,) = posts
+    assert post.content.startswith("Hey Reddit! Benjamin Von Wong here")
+    assert "SC_OFF" not in post.content and "<div" not in post.markdown
+    assert "[339 comments]" in post.content  # the real links after it are kept

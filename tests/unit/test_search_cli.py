@@ -224,3 +224,20 @@ def test_a_cache_that_missed_articles_neither_breaks_nor_stays_unsearchable(
     db = sqlite3.connect(data / "termnews.db")
     db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
     db.close()
+
+
+@pytest.mark.usefixtures("subscribed")
+def test_an_offset_past_the_last_result_says_none_are_left_of_how_many(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """'--offset 40' past a search's results said "No articles match.", as if the
+    search itself found nothing."""
+    code, out, _ = run(capsys, "search", "section:World", "--json")
+    total = len(json.loads(out))
+    assert code == 0 and total > 0
+    code, out, err = run(capsys, "search", "section:World", "--offset", "40")
+    assert (code, out) == (0, "")
+    assert err.strip() == f"No results left past 40 (of {total})."
+    code, out, err = run(capsys, "search", "zzzunmatched", "--offset", "40")
+    assert (code, out) == (0, "")
+    assert err.strip().splitlines()[-1] == "No articles match."

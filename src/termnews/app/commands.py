@@ -84,7 +84,7 @@ KEY_COMMANDS: tuple[KeyCommand, ...] = (
                "Open the next unread article, moving on to the next feed or section with "
                "unread ones.", "Read", footer=True),
     KeyCommand("prev-unread", "p", "previous_unread", "Prev unread",
-               "Open the previous unread article.", "Read"),
+               "Open the previous unread one, back across feeds and sections.", "Read"),
     KeyCommand("open-browser", "o", "open_in_browser", "Open in browser",
                "Open in the web browser: the list's highlighted headline, else the open "
                "article.", "Read"),

@@ -161,6 +161,20 @@ class HeadlineQuery:
         rows += store.headlines_beside(anchor, older=True, limit=below, **args)  # type: ignore[arg-type]
         return rows, max(self.count(store), start + len(rows)), start
 
+    def last_unread(self, store: Store, skip: int | None = None) -> int | None:
+        """The id of the query's last (oldest) unread row other than ``skip``, by keyset.
+
+        For ``p`` arriving in a view from below: its last unread article may lie far
+        past the first page (a section of 100,000), so it is looked up, not scanned
+        for. None for a search or Trending (listed whole) or when none is unread.
+        """
+        if self.saved_query or not self.paged:
+            return None
+        args = {**self._args(), "unread": True}
+        rows = store.headlines_beside(None, older=False, limit=2, **args)  # type: ignore[arg-type]
+        ids = [h.id for h in reversed(rows) if h.id != skip]
+        return ids[0] if ids else None
+
     def offset_after(self, loaded: Sequence[Headline]) -> int:
         """Where the next page starts: the loaded rows the query still lists.
 

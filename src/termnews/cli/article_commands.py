@@ -10,7 +10,7 @@ from termnews.cli.argtypes import article_id, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, article_json, error_line, print_json, section_named
 from termnews.core.models import Article
-from termnews.core.text import byline_author, clean_block, clean_line, fit_cells
+from termnews.core.text import byline_author, clean_block, clean_line, fit_cells, plural
 from termnews.core.title_echo import without_title_echo
 
 if TYPE_CHECKING:
@@ -41,7 +41,15 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         ("unstar", "starred", False, "unstar articles"),
     ):
         p = sub.add_parser(name, parents=parents, help=text)
-        p.add_argument("ids", nargs="+", type=article_id, metavar="ARTICLE_ID")
+        if column == "read":
+            p.add_argument("ids", nargs="*", type=article_id, metavar="ARTICLE_ID")
+            every = p.add_mutually_exclusive_group()
+            every.add_argument("--feed", help="every article of this feed (id, URL, path or title)")
+            every.add_argument("--section", help="every article of this section")
+            every.add_argument("--all", action="store_true", help="every article")
+        else:
+            p.add_argument("ids", nargs="+", type=article_id, metavar="ARTICLE_ID")
+        p.add_argument("--json", action="store_true", help="print JSON (see README)")
         p.set_defaults(func=cmd_flag, column=column, value=value)
 
 
@@ -161,16 +169,60 @@ def cmd_show(ctx: Context) -> int:
     return EXIT_OK
 
 
+_STATES = {("read", True): "read", ("read", False): "unread",
+           ("starred", True): "starred", ("starred", False): "unstarred"}  # fmt: skip
+
+
 def cmd_flag(ctx: Context) -> int:
-    """``termnews read|unread|star|unstar``."""
-    ids: list[int] = ctx.args.ids
+    """``termnews read|unread|star|unstar``: articles by id, or (read and unread) every
+    article of a feed, a section or the cache, as newsboat users mark them from scripts."""
+    args = ctx.args
+    state = _STATES[(args.column, args.value)]
+    every = args.column == "read" and (args.feed or args.section or args.all)
+    if every and args.ids:
+        error_line(f"{state}: give article ids or --feed, --section or --all, not both")
+        return EXIT_INPUT
+    if args.column == "read" and not every and not args.ids:
+        error_line(f"{state}: give article ids, or --feed F, --section S or --all")
+        return EXIT_INPUT
+    if every:
+        return _flag_every(ctx, state)
+    ids: list[int] = args.ids
     found = ctx.store.existing_ids(ids)
     missing = [i for i in ids if i not in found]
-    if ctx.args.column == "read":
-        ctx.store.set_read(found, ctx.args.value)
+    if args.column == "read":
+        changed = ctx.store.set_read(found, args.value)
     else:
-        ctx.store.set_starred(found, ctx.args.value)
+        changed = ctx.store.set_starred(found, args.value)
+    if args.json:
+        print_json({"state": state, "changed": changed, "missing": missing})
     if missing:
         error_line(f"no article with id {', '.join(map(str, missing))}")
         return EXIT_INPUT
+    return EXIT_OK
+
+
+def _flag_every(ctx: Context, state: str) -> int:
+    """Mark every article of ``--feed``, ``--section`` or ``--all`` read or unread."""
+    args = ctx.args
+    store = ctx.store
+    feed_id: int | None = None
+    section: str | None = None
+    if args.feed:
+        feed = store.find_feed(args.feed)  # NotFoundError: one line, exit 2
+        feed_id, where = feed.id, f"feed [{feed.id}] {clean_line(feed.title)}"
+    elif args.section:
+        names = [s.name for s in store.sections()]
+        section = section_named(names, args.section)
+        if section is None:
+            error_line(f"no section named {args.section!r} (have: {', '.join(names)})")
+            return EXIT_INPUT
+        where = f"section {clean_line(section)}"
+    else:
+        where = "every feed"
+    changed = store.mark_all_read(section=section, feed_id=feed_id, read=state == "read")
+    if args.json:
+        print_json({"state": state, "changed": changed, "missing": []})
+    else:
+        print(f"{plural(changed, 'article')} marked {state} ({where}).")
     return EXIT_OK

@@ -195,5 +195,19 @@ def cmd_search(ctx: Context) -> int:
         return EXIT_OK
     _print_hits(hits)
     if not hits:
-        print("No articles match.", file=sys.stderr)
+        print(_nothing_found(ctx, query), file=sys.stderr)
     return EXIT_OK
+
+
+def _nothing_found(ctx: Context, query: searching.Query) -> str:
+    """Why no hit was printed: nothing matches, or ``--offset`` skipped every match.
+
+    "No articles match." after ``--offset 40`` told a script paging through 12
+    results that the search itself had found nothing.
+    """
+    offset: int = ctx.args.offset
+    if offset:
+        total = searching.counts(ctx.store, query, include_muted=ctx.args.show_muted)[0]
+        if total:
+            return f"No results left past {offset} (of {total})."
+    return "No articles match."

@@ -1301,19 +1301,19 @@ class MainScreen(SearchMixin, Screen[None]):
                 break
             found = self.headlines.index_of(edge) if edge is not None else None
             index = found + step if found is not None else 0
-        if step < 0:
-            self.notify("No earlier unread article here.")
-            return
-        await self._jump_to_unread_section()
+        await self._jump_to_unread_section(step)
 
-    async def _jump_to_unread_section(self) -> None:
-        """Open the first unread article of the next view with unread ones.
+    async def _jump_to_unread_section(self, step: int = 1) -> None:
+        """Open the first unread article of the next view with unread ones (``n``), or
+        the last unread one of the previous view (``p``, ``step`` -1).
 
         The order is the section list's: in one feed, the section's later feeds come
         first (n jumped from a feed straight to the next section, past the unread
         ones of the feeds below it); then the later sections, and at last, wrapping
         round, the sections above and this one, whose unread articles may all be
         above the open one (they were never reached: "No unread articles left").
+        ``p`` walks the same order backwards (it stopped at "No earlier unread
+        article here" while ``n`` went on).
         """
         await self._reload_sections()
         here = self.view_
@@ -1322,15 +1322,21 @@ class MainScreen(SearchMixin, Screen[None]):
             siblings = [f for f in self.feeds if f.section == here.section]
             ids = [f.id for f in siblings]
             if here.feed_id in ids:
-                later = siblings[ids.index(here.feed_id) + 1 :]
-                feed = next((f for f in later if f.unread > 0), None)
+                at_feed = ids.index(here.feed_id)
+                beyond = siblings[at_feed + 1 :] if step > 0 else siblings[:at_feed][::-1]
+                feed = next((f for f in beyond if f.unread > 0), None)
                 if feed is not None:
                     target = View(here.section, feed.id, clean_line(feed.title))
         if target is None:
             user = [s for s in self.sections if not s.virtual]
             names = [s.name for s in user]
             at = names.index(here.section) if here.section in names else -1
-            order = user[at + 1 :] + user[: at + 1]
+            if step > 0:
+                order = user[at + 1 :] + user[: at + 1]
+            elif at < 0:
+                order = user[::-1]  # from All or Unread (above them all): the last first
+            else:
+                order = user[:at][::-1] + user[at:][::-1]
             section = next((s for s in order if s.unread > 0), None)
             if section is not None:
                 target = View(section.name)
@@ -1339,16 +1345,50 @@ class MainScreen(SearchMixin, Screen[None]):
             return
         await self._set_view(target)
         open_id = self.article.id if self.article is not None else None
-        for index, h in enumerate(self.headlines.rows):
-            if not h.read and h.id != open_id:
-                kind = "feed" if target.feed_id is not None else "section"
-                name = clean_line(target.feed_title or target.section)
-                self.notify(f"Next unread {kind}: {name}")
-                self.headlines.highlighted = index
-                await self._show_article(h.id)
-                return
-        # Only the open article is unread (m marked it so): nothing else to go to.
-        self.notify("No unread articles left.")
+        index = await self._unread_row(step, open_id)
+        if index is None:
+            # Only the open article is unread (m marked it so): nothing else to go to.
+            self.notify("No unread articles left.")
+            return
+        kind = "feed" if target.feed_id is not None else "section"
+        name = clean_line(target.feed_title or target.section)
+        self.notify(f"{'Next' if step > 0 else 'Previous'} unread {kind}: {name}")
+        self.headlines.highlighted = index
+        await self._show_article(self.headlines.rows[index].id)
+
+    async def _unread_row(self, step: int, open_id: int | None) -> int | None:
+        """The list's row of its first unread article (``step`` 1) or its last (-1).
+
+        The last may lie past the loaded window (the list holds a page or two of a
+        section of thousands): it is looked up in the cache and a window around it
+        is loaded, as a reload deep in the list does.
+        """
+        hl = self.headlines
+        query = self.current_query()
+        if step > 0 or not (hl.has_more and query.paged):
+            rows = hl.rows
+            order = range(len(rows)) if step > 0 else range(len(rows) - 1, -1, -1)
+            return next((i for i in order if not rows[i].read and rows[i].id != open_id), None)
+        self._generation += 1
+        generation = self._generation
+        build = hl.build_options
+
+        def load(store: Store) -> tuple[int, list[Headline], int, int, list[Option]] | None:
+            last = query.last_unread(store, skip=open_id)
+            if last is None:
+                return None
+            window = query.window_at(store, last, PAGE_SIZE // 2, PAGE_SIZE)
+            if window is None:
+                return None
+            rows, total, start = window
+            return last, rows, total, start, build(rows)
+
+        found = await self.tn.store_thread.read(load)
+        if found is None or generation != self._generation:
+            return None
+        last, rows, total, start, options = found
+        self._show_headlines(rows, total, query, last, options, start=start)
+        return hl.index_of(last)
 
     def _target_id(self) -> int | None:
         """The article a key acts on: the highlighted headline when the list has focus,

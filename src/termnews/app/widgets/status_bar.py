@@ -53,7 +53,9 @@ class StatusBar(Horizontal):
 
         The part is one line high: text wider than its room wrapped onto a line that is
         never seen, so a long feed name ("World › 投资资讯网交易在线--…" at 80 columns)
-        took the count and the filter with it. The name is cut first, then the filter.
+        took the count and the filter with it. The name is cut first, then the filter;
+        where even a cut name and the count leave no room for the "termnews ›" mark (40
+        columns: "termnews › World › 投 … …"), the mark goes, not the count.
         """
         head = Content.assemble(("termnews", "bold $tn-accent"), ("  ›  ", "$tn-muted"))
         location = Content.styled(clean_line(self.location), "bold")
@@ -68,8 +70,11 @@ class StatusBar(Horizontal):
         left = head + location + count + filtered
         if room is None or room <= 0 or left.cell_length <= room:
             return left
-        fixed = head.cell_length + count.cell_length
         least = min(location.cell_length, _LEAST_LOCATION)
+        if head.cell_length + least + count.cell_length > room:
+            head = Content("")
+        fixed = head.cell_length + count.cell_length
+        least = min(least, max(1, room - fixed))
         location = fit_content(location, max(least, room - fixed - filtered.cell_length))
         filtered = fit_content(filtered, max(0, room - fixed - location.cell_length))
         return fit_content(head + location + count + filtered, room)

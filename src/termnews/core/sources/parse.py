@@ -50,6 +50,34 @@ def _is_html(detail: Any) -> bool:
     return "html" in ctype or "xml" in ctype
 
 
+_REAL_TAG = re.compile(r"<[a-zA-Z/!]")
+_ESCAPED_OPENING = re.compile(r"\s*&lt;(?:!--|[a-zA-Z][a-zA-Z0-9]*(?:\s|/?&gt;))")
+_ESCAPED_CLOSING = re.compile(r"&lt;/[a-zA-Z][a-zA-Z0-9]*\s*&gt;")
+
+
+def _unescape_escaped_markup(value: str) -> str:
+    """HTML escaped twice by the feed ("&amp;lt;p&amp;gt;Hey Reddit!") read as HTML.
+
+    Reddit's old RSS, Hugo themes and other generators escape the HTML of a body once
+    too often, so the markup is text and the reader showed ``<div class="md"><p>Hey``.
+    Feed readers differ: feedparser, NetNewsWire and lemon24/reader leave it (the feed
+    is wrong), and decoding every body twice was a bug in miniflux (its issue 1076:
+    ``std::unique_ptr&lt;S&gt;`` in a code sample became a tag). So only a run that is
+    clearly markup is decoded once more: it opens the body with an escaped tag or
+    comment, holds an escaped closing tag, and comes before any real tag (reddit's
+    "submitted by <a ...>" follows its escaped post). A body that opens with a real
+    tag, or whose escaped text opens with no tag ("&lt;3", "a &lt; b"), is as it was.
+    """
+    if not value.startswith(("&lt;", " ", "\n", "\t", "\r")):
+        return value
+    real = _REAL_TAG.search(value)
+    end = real.start() if real else len(value)
+    run = value[:end]
+    if not _ESCAPED_OPENING.match(run) or not _ESCAPED_CLOSING.search(run):
+        return value
+    return html.unescape(run) + value[end:]
+
+
 def _body(entry: Any) -> tuple[str, str, str]:
     """(content as plain text, summary as plain text, content HTML) for one entry.
 
@@ -68,6 +96,8 @@ def _body(entry: Any) -> tuple[str, str, str]:
             content_html = value
             if not _is_html(part):
                 content_html = _escape_plain(value)
+            else:
+                content_html = _unescape_escaped_markup(value)
     summary_src = entry.get("summary") or ""
     summary_detail = entry.get("summary_detail") or {}
     # An entry with content and no summary gets the content copied into its summary
@@ -78,6 +108,8 @@ def _body(entry: Any) -> tuple[str, str, str]:
         summary_detail = copied
     if summary_src and not _is_html(summary_detail):
         summary_src = _escape_plain(summary_src)
+    elif summary_src:
+        summary_src = _unescape_escaped_markup(summary_src)
     if not content_html:
         content_html = summary_src
     if len(content_html) > MAX_INPUT_CHARS:

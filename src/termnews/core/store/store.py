@@ -1050,13 +1050,23 @@ class Store:
                 ).rowcount
         return changed
 
-    def mark_all_read(self, section: str | None = None, feed_id: int | None = None) -> int:
-        """Mark every unread article of a section (or feed, or everything) read."""
-        where, params = self._filter(section, feed_id, True, False)
+    def mark_all_read(
+        self, section: str | None = None, feed_id: int | None = None, read: bool = True
+    ) -> int:
+        """Mark every unread article of a section (or feed, or everything) read, or with
+        ``read`` False every read one unread; returns how many changed.
+
+        One UPDATE: the feed_counts triggers keep the counts, as for ``set_read``.
+        Articles hidden by mute rules are left as they are (they are not counted or
+        listed, so "all" never meant them).
+        """
+        where, params = self._filter(section, feed_id, read, False)
+        if not read:
+            where = f"{where} AND a.read = 1" if where else "WHERE a.read = 1"
         with self.transaction() as conn:
             n = conn.execute(
-                f"UPDATE articles SET read = 1 WHERE id IN (SELECT a.id FROM articles a {where})",
-                params,
+                f"UPDATE articles SET read = ? WHERE id IN (SELECT a.id FROM articles a {where})",
+                (int(read), *params),
             ).rowcount
         return int(n)
 
