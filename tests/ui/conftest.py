@@ -15,6 +15,7 @@ import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from termnews.app.app import TermnewsApp
 from termnews.app.factory import make_app
 from termnews.app.screens.main import MainScreen
 from termnews.core.demo_seed import seed_demo
+from termnews.core.models import EntryData
 from termnews.core.refresh import refresh
 from termnews.core.store import Store
 
@@ -54,6 +56,22 @@ class Env:
     def opener(self, url: str) -> str | None:
         self.opened.append(url)
         return None
+
+
+def wire_entries(count: int, now: datetime, first: int = 0) -> tuple[EntryData, ...]:
+    """``count`` plain stories of a "wire", one a minute back from ``now`` (``first`` newest).
+
+    For tests that need a section longer than a page of the headline list."""
+    return tuple(
+        EntryData(
+            guid=f"w{n}",
+            link=f"https://wire.example/{n}",
+            title=f"Wire story {n}",
+            published=now - timedelta(minutes=n),
+            summary=f"Body of story {n}.",
+        )
+        for n in range(first, first + count)
+    )
 
 
 def seed_fixture_feeds(store: Store, names: dict[str, str] = FIXTURE_SECTIONS) -> None:

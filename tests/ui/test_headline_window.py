@@ -8,9 +8,9 @@ Each test checks the window against the cache's own order, row for row.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from tests.ui.conftest import Env, RunApp, main_screen, settle
+from tests.ui.conftest import Env, RunApp, main_screen, settle, wire_entries
 from textual.pilot import Pilot
 
 from termnews.app.app import TermnewsApp
@@ -18,7 +18,7 @@ from termnews.app.headline_query import PAGE_SIZE
 from termnews.app.screens.main import MainScreen
 from termnews.app.widgets.headline_list import LOOKAHEAD, WINDOW_MAX, HeadlineList
 from termnews.app.widgets.section_list import View
-from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.models import ParsedFeed
 
 COUNT = 5_000
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -26,16 +26,7 @@ NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
 def _wire(env: Env, count: int = COUNT, first: int = 0) -> None:
     """``count`` stories, one a minute back from NOW (story ``first`` the newest)."""
-    entries = tuple(
-        EntryData(
-            guid=f"w{n}",
-            link=f"https://wire.example/{n}",
-            title=f"Wire story {n}",
-            published=NOW - timedelta(minutes=n),
-            summary=f"Body of story {n}.",
-        )
-        for n in range(first, first + count)
-    )
+    entries = wire_entries(count, NOW, first)
     with env.store() as store:
         feed = store.feed_by_url("http://127.0.0.1:9/wire.xml")
         if feed is None:

@@ -374,23 +374,16 @@ async def test_p_opens_the_previous_sections_last_unread_past_its_first_page(
     """p from the first section wraps round to the last one with unread articles and
     opens its *last* unread article, which lies far past the page the list loads first
     (it said "No earlier unread article here" and stayed)."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
+
+    from tests.ui.conftest import wire_entries
 
     from termnews.app.headline_query import PAGE_SIZE
-    from termnews.core.models import EntryData, ParsedFeed
+    from termnews.core.models import ParsedFeed
 
     now = datetime(2026, 12, 1, 12, tzinfo=UTC)
     count = 3 * PAGE_SIZE
-    entries = tuple(
-        EntryData(
-            guid=f"w{n}",
-            link=f"https://wire.example/{n}",
-            title=f"Wire story {n}",
-            published=now - timedelta(minutes=n),
-            summary=f"Body of story {n}.",
-        )
-        for n in range(count)
-    )
+    entries = wire_entries(count, now)
     with seeded.store() as store:
         feed, _ = store.add_feed("http://127.0.0.1:9/wire.xml", "Wire", "Wire")
         store.ingest(feed.id, ParsedFeed(title="Wire", entries=entries))
