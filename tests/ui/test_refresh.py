@@ -267,3 +267,37 @@ async def test_the_first_fetch_replaces_the_nothing_fetched_page(
         text = " ".join(screen_text(app).replace("│", " ").split())
         assert "Nothing fetched yet" not in text and "not been fetched" not in text
         assert "1 new article arrived. Press n to read" in text
+
+
+async def test_an_article_rewritten_by_a_refresh_is_shown_anew_where_it_was_open(
+    env: Env, run_app: RunApp
+) -> None:
+    """A feed that corrects a story sends it again with the same guid: the pane kept the
+    old text until the article was opened again."""
+    feed = env.data_dir.parent / "corrections.xml"
+
+    def write(body: str) -> None:
+        feed.write_text(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Corrections</title>'
+            "<link>https://loop.example/</link><item><title>Bridge reopens</title>"
+            "<link>https://loop.example/b1</link><guid>b1</guid>"
+            "<pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate>"
+            f"<description>{body}</description></item></channel></rss>",
+            encoding="utf-8",
+        )
+
+    write("The bridge reopens on Monday.")
+    with env.store() as store:
+        from termnews.core.refresh import refresh
+
+        added, _ = store.add_feed(str(feed), "Corrections", "Local")
+        refresh(store, [added], offline=True)
+    async with run_app(env, size=(100, 30)) as (app, pilot):
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.article is not None)
+        assert "on Monday" in screen_text(app)
+        write("Correction: the bridge reopens on Tuesday, not Monday as first reported.")
+        await pilot.press("R")
+        await wait_for(pilot, lambda: not screen.refreshing)
+        await wait_for(pilot, lambda: "on Tuesday" in screen_text(app))
+        assert screen.article is not None and "Tuesday" in screen.article.body

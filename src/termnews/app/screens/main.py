@@ -1812,6 +1812,27 @@ class MainScreen(SearchMixin, Screen[None]):
                 f"{plural(total, 'article')} · {self._new_this_refresh} new on refresh"
             )
 
+    @work(exclusive=True, group="open-article-update", exit_on_error=False)
+    async def _update_open_article(self, shown: Article) -> None:
+        """Show the open article again if the refresh rewrote it, where the reader was.
+
+        A feed that corrects a story sends it again with the same guid; the refresh
+        stores the new text, but the pane kept the old one until it was opened again.
+        One row read by id after each refresh; the pane is redrawn only if what it
+        shows changed, and keeps its scroll position (clamped to the new length).
+        """
+        try:
+            fresh = await self.tn.store_thread.read(lambda s: s.article(shown.id))
+        except NotFoundError:
+            return  # removed (unsubscribed, retention): the pane keeps what it has
+        if self.article is not shown or _shown_fields(fresh) == _shown_fields(shown):
+            return
+        view = self.article_view
+        y = view.scroll_y
+        self.article = fresh
+        await view.show_article(fresh)
+        view.call_after_refresh(view.scroll_to, y=y, animate=False)
+
     @on(RefreshFinished)
     async def _refresh_finished(self, event: RefreshFinished) -> None:
         self.refreshing = False
@@ -1821,6 +1842,8 @@ class MainScreen(SearchMixin, Screen[None]):
             self.status.last_refresh = datetime.now(UTC)
         await self._reload_sections()
         self.reload_headlines(keep_place=True, extra=event.new, keep_read_row=True)
+        if self.article is not None:
+            self._update_open_article(self.article)
         if self.article is None and event.new and not self.tn.first_run:
             # The pane still said "Your N feeds have not been fetched yet. Press R".
             await self.article_view.show_message(
@@ -1848,3 +1871,18 @@ class MainScreen(SearchMixin, Screen[None]):
         elif event.skipped:  # online, a feed is skipped for its TTL, a Retry-After or a 410
             summary += f"; {plural(event.skipped, 'feed')} skipped (not due yet, or gone)"
         self.notify(summary, title="Refresh done")
+
+
+def _shown_fields(article: Article) -> tuple[object, ...]:
+    """What the article pane shows of ``article`` (not its read or starred state)."""
+    return (
+        article.title,
+        article.author,
+        article.published,
+        article.updated,
+        article.summary,
+        article.content,
+        article.full_content,
+        article.full_error,
+        article.link,
+    )
