@@ -293,3 +293,29 @@ def test_a_bad_new_file_in_a_folder_already_added_is_a_failed_source(
     code, _, err = run(capsys, "add", str(folder))
     assert code == 1, err
     assert "broken.xml: malformed XML" in err
+
+
+_UNTITLED_RSS = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><link>https://loop.example/</link>'
+    "<item><title>Pier reopens</title><guid>p1</guid><description>The east pier reopens."
+    "</description></item></channel></rss>"
+)
+_UNTITLED_ATOM = (
+    '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>urn:x</id>'
+    "<entry><id>urn:e1</id><title>Pier reopens</title><updated>2026-11-23T10:00:00Z</updated>"
+    "<summary>The east pier reopens.</summary></entry></feed>"
+)
+
+
+@pytest.mark.parametrize("text", [_UNTITLED_RSS, _UNTITLED_ATOM], ids=["rss", "atom"])
+def test_a_feed_file_without_a_title_is_named_by_its_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """Its source column said "(untitled feed)", whatever the feed and wherever it was."""
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    (folder / "harbour-wire.xml").write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "add", str(folder))
+    assert code == 0, err
+    code, out, _ = run(capsys, "feeds", "--json")
+    assert [f["title"] for f in json.loads(out)] == ["harbour-wire"]

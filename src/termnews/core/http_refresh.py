@@ -42,7 +42,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from termnews.core.config import Config, NetworkConfig
-from termnews.core.models import Feed, ParsedFeed
+from termnews.core.models import UNTITLED_FEED, Feed, ParsedFeed
 from termnews.core.parse_pool import (
     MIN_FEEDS_FOR_PROCESSES,
     FetchedJob,
@@ -347,7 +347,7 @@ class _Writer:
         fields["ttl_minutes"] = parsed.ttl_minutes
         fields["next_check"] = self._next_check(parsed.ttl_minutes, now)
         title = feed.title
-        if parsed.title and feed.title in (feed.url, url, "") and parsed.title != "(untitled feed)":
+        if parsed.title and feed.title in (feed.url, url, "") and parsed.title != UNTITLED_FEED:
             title = fields["title"] = parsed.title
         if parsed.link and not feed.site_url:
             fields["site_url"] = parsed.link

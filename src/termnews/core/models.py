@@ -68,6 +68,9 @@ class Feed:
         return self.failures > 0 or self.dead
 
 
+UNTITLED_FEED = "(untitled feed)"
+"""The title a parsed feed gets when it names itself nothing (its file or URL names it instead)."""
+
 UNTITLED = "(untitled)"
 """The title stored for an entry that has none and no text to make one from.
 

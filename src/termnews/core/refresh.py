@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from termnews.core.config import Config
 from termnews.core.errors import SourceError, StoreError
-from termnews.core.models import Feed
+from termnews.core.models import UNTITLED_FEED, Feed
 from termnews.core.refresh_progress import (  # defined there: the reader reads them too
     STATUS_FAILED,
     STATUS_NEW,
@@ -28,6 +28,7 @@ from termnews.core.refresh_progress import (  # defined there: the reader reads 
     STATUS_UPDATED,
 )
 from termnews.core.store import IngestResult, Store
+from termnews.core.text import clean_line
 
 if TYPE_CHECKING:
     from termnews.core.related import RefreshTerms
@@ -143,7 +144,10 @@ def refresh_local(store: Store, feed: Feed, force: bool = False) -> FeedOutcome:
         result = store.ingest(feed.id, parsed, source_hash=fingerprint)
         extra: dict[str, object] = {}
         if feed.title == feed.url and parsed.title:
-            extra["title"] = parsed.title
+            # A feed that names itself nothing is named by its file ("world.xml" ->
+            # "world"), as the source column can show, not "(untitled feed)".
+            untitled = parsed.title == UNTITLED_FEED
+            extra["title"] = (clean_line(path.stem) or parsed.title) if untitled else parsed.title
         if parsed.link and not feed.site_url:
             extra["site_url"] = parsed.link
         record_success(store, feed, **extra)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from termnews.core.config import Config
 from termnews.core.errors import SourceError
-from termnews.core.models import Feed
+from termnews.core.models import UNTITLED_FEED, Feed
 from termnews.core.sources.discover import find_feed_links
 from termnews.core.sources.fetch import fetch_result, url_problem
 from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
@@ -93,7 +93,7 @@ def add_remote(
     else:
         feed, _new = store.add_feed(
             feed_url,
-            title=title or (parsed.title if parsed.title != "(untitled feed)" else None),
+            title=title or (parsed.title if parsed.title != UNTITLED_FEED else None),
             section=section,
             site_url=parsed.link,
         )

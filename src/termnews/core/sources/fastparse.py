@@ -45,7 +45,7 @@ from lxml import etree
 
 from termnews.core.content import safe_url
 from termnews.core.dates import feed_date
-from termnews.core.models import ParsedFeed
+from termnews.core.models import UNTITLED_FEED, ParsedFeed
 from termnews.core.sources.parse import _entry, _ttl
 from termnews.core.text import clean_line
 
@@ -667,7 +667,7 @@ def attempt_fast(data: bytes, url: str | None = None) -> ParsedFeed | str:
     feed_link = safe_url(meta.get("link"), url)
     entries = tuple(_entry(e, feed_link, now, url) for e in raw_entries)
     return ParsedFeed(
-        title=clean_line(meta.get("title")) or "(untitled feed)",
+        title=clean_line(meta.get("title")) or UNTITLED_FEED,
         entries=entries,
         link=clean_line(feed_link) or None,
         ttl_minutes=_ttl(meta),

@@ -15,7 +15,7 @@ from feedparser.mixin import _FeedParserMixin
 
 from termnews.core.content import html_to_markdown, html_to_text, safe_url
 from termnews.core.dates import parse_date
-from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.models import UNTITLED_FEED, EntryData, ParsedFeed
 from termnews.core.text import clean_block, clean_line
 
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
@@ -142,7 +142,7 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
             )
         )
     return ParsedFeed(
-        title=clean_line(_str(doc.get("title"))) or "(untitled feed)",
+        title=clean_line(_str(doc.get("title"))) or UNTITLED_FEED,
         entries=tuple(entries),
         link=home,
     )

@@ -18,7 +18,7 @@ import feedparser
 
 from termnews.core.content import MAX_INPUT_CHARS, html_to_text, safe_url
 from termnews.core.dates import from_struct
-from termnews.core.models import UNTITLED, EntryData, ParsedFeed
+from termnews.core.models import UNTITLED, UNTITLED_FEED, EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from termnews.core.sources.xml_guard import UnsafeXMLError, check_xml_declarations
 from termnews.core.text import clean_line
@@ -288,7 +288,7 @@ def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
         warnings.append(f"malformed XML, read what could be read: {describe_bozo(bozo)}")
     entries = tuple(_entry(e, feed_link, now, url) for e in raw_entries)
     return ParsedFeed(
-        title=clean_line(feed.get("title")) or "(untitled feed)",
+        title=clean_line(feed.get("title")) or UNTITLED_FEED,
         entries=entries,
         link=clean_line(feed_link) or None,
         ttl_minutes=_ttl(feed),
