@@ -748,3 +748,26 @@ def test_read_of_many_names_a_bad_feed_or_section_in_one_line(
     lines = err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], err
     assert json.loads(run(capsys, "feeds", "--json")[1])[0]["unread"] == 3
+
+
+def test_an_article_without_text_has_no_reading_time(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """'This article has no text.' sat under '1 min read' in the pane and in show."""
+    from termnews.app.widgets.article_view import byline
+    from termnews.core.store import Store
+
+    feed = tmp_path / "bare.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Bare</title>'
+        "<item><title>Headline only</title><guid>h1</guid></item></channel></rss>",
+        encoding="utf-8",
+    )
+    run(capsys, "add", str(feed))
+    (first,) = json.loads(run(capsys, "articles", "--json")[1])
+    code, out, _ = run(capsys, "show", str(first["id"]))
+    assert code == 0 and "Headline only" in out and "min read" not in out
+    with Store.open(Path(os.environ["TERMNEWS_DATA_DIR"]) / "termnews.db") as store:
+        article = store.article(first["id"])
+    assert "min read" not in byline(article, 0).plain
+    assert "1 min read" in byline(article, 1).plain

@@ -137,7 +137,7 @@ def _print_article(console: Console, article: Article) -> None:
             clean_line(article.feed_title),
             f"By {author}" if author else "",
             long_date(article.published or article.updated),
-            f"{reading_time(article.body)} min read",
+            f"{reading_time(article.body)} min read" if article.body.strip() else "",
         )
         if p
     )

@@ -51,7 +51,8 @@ def byline(article: Article, minutes: int) -> Content:
     when = long_date(article.published or article.updated)
     if when:
         parts.append(when)
-    parts.append(f"{minutes} min read")
+    if minutes:  # 0: no text ("This article has no text." below), no reading time
+        parts.append(f"{minutes} min read")
     return Content(" · ".join(p for p in parts if p))
 
 
@@ -118,7 +119,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         """Show ``article`` from the top."""
         self.article = article
         body = without_title_echo(clean_block(article.body), article.title, article.link)
-        minutes = reading_time_minutes(body)
+        minutes = reading_time_minutes(body) if body.strip() else 0
         shown, truncated = cap_body(body)
         self._set("article-kicker", Content(clean_line(article.section).upper()))
         self._set("article-title", Content(clean_line(article.title) or "(untitled)"))
