@@ -644,9 +644,15 @@ class _Renderer:
         return [_Block("#" * level + " " + text, "h")]
 
     def _list(self, el: etree._Element, ordered: bool, depth: int) -> list[_Block]:
-        start = _int_attr(el.get("start")) if ordered else None
-        number = start if start is not None and 0 <= start < 10**8 else 1
-        items: list[str] = []
+        """A list, its items numbered as a browser numbers them.
+
+        ``<ol reversed>``, ``<ol start="5">``, ``<li value="9">`` and ``<ol type="a">``
+        (or ``i``) all read 1, 2, 3 before: a countdown ("5. ... 1.") lost its order
+        and "see (c) above" pointed nowhere. Decimal numbers stay a Markdown list, one
+        written number per item (the pane shows each); letters, roman numerals and
+        numbers Markdown cannot write (below 0) become lines led by their marker.
+        """
+        items: list[tuple[int | None, str]] = []
         for child in el:
             tag = _tag(child)
             if not tag or _is_unshown(child, tag):
@@ -656,10 +662,13 @@ class _Renderer:
                 # under the previous item.
                 nested = self._join(self._list(child, tag == "ol", depth + 1))
                 if nested:
-                    items[-1] += "\n" + _indent(nested, "  ")
+                    value, body = items[-1]
+                    items[-1] = (value, body + "\n" + _indent(nested, "  "))
                 continue
+            value = None
             if tag == "li":
                 blocks = self.blocks(child, depth + 1)
+                value = _list_number(child.get("value")) if ordered else None
             elif tag in _BLOCK_TAGS:
                 blocks = self.block(child, tag, depth + 1)
             else:  # stray inline content between items
@@ -668,13 +677,37 @@ class _Renderer:
             if not blocks:
                 continue
             tight = all(b.kind == "list" for b in blocks[1:])
-            body = ("\n" if tight else "\n\n").join(b.text for b in blocks)
-            marker = f"{number}. " if ordered else "- "
-            items.append(marker + _indent(body, " " * len(marker), first=False))
-            number += 1
+            items.append((value, ("\n" if tight else "\n\n").join(b.text for b in blocks)))
         if not items:
             return []
-        return [_Block("\n".join(items), "list")]
+        if not ordered:
+            return [
+                _Block("\n".join("- " + _indent(b, "  ", first=False) for _, b in items), "list")
+            ]
+        down = el.get("reversed") is not None
+        kind = (el.get("type") or "1").strip()
+        start = _list_number(el.get("start"))
+        number = start if start is not None else (len(items) if down else 1)
+        numbers: list[int] = []
+        for value, _ in items:
+            number = value if value is not None else number
+            numbers.append(number)
+            number += -1 if down else 1
+        if kind in _LIST_TYPES or any(n < 0 for n in numbers):
+            # Markdown numbers lists in decimals from 0 only: these are lines, each led
+            # by its marker, one paragraph when each item is one line.
+            marked = [
+                _escape_line_starts(f"{_list_marker(n, kind)}. {b}")
+                for n, (_, b) in zip(numbers, items, strict=True)
+            ]
+            if all("\n" not in m for m in marked):
+                return [_Block(_HARD_BREAK.join(marked))]
+            return [_Block(m) for m in marked]
+        lines = []
+        for n, (_, body) in zip(numbers, items, strict=True):
+            marker = f"{n}. "
+            lines.append(marker + _indent(body, " " * len(marker), first=False))
+        return [_Block("\n".join(lines), "list")]
 
     def _loose_inline(self, el: etree._Element, tag: str, depth: int) -> list[_Block]:
         parts: list[str] = []
@@ -991,6 +1024,48 @@ class _Renderer:
         if url is None:
             return escape_markdown(alt)
         return f"![{escape_markdown(alt)}]({url})"
+
+
+_LIST_TYPES = frozenset("aAiI")
+"""``<ol type>`` values that number in letters or roman numerals (``1`` is decimal)."""
+_ROMAN = (
+    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+    (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+)  # fmt: skip
+
+
+def _list_number(value: str | None) -> int | None:
+    """An ``<ol start>`` or ``<li value>`` as a browser reads it: an integer, else none.
+
+    Kept below 10**8: Markdown writes list numbers in at most 9 digits, and a
+    hostile number must not make a huge marker."""
+    if not value:
+        return None
+    text = value.strip()
+    digits = text.removeprefix("-")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 8:
+        return None
+    return int(text)
+
+
+def _list_marker(number: int, kind: str) -> str:
+    """``number`` written as ``<ol type=kind>`` writes it: "c", "C", "iv", "IV" or "-1".
+
+    Browsers fall back to decimals where a letter or roman numeral has no form
+    (0 and below; roman past 3999)."""
+    if kind in "aA" and number > 0:
+        letters = ""
+        while number:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return letters.upper() if kind == "A" else letters
+    if kind in "iI" and 0 < number < 4000:
+        roman = ""
+        for size, mark in _ROMAN:
+            count, number = divmod(number, size)
+            roman += mark * count
+        return roman.upper() if kind == "I" else roman
+    return str(number)
 
 
 _CAMERA_FILE_ALT = re.compile(

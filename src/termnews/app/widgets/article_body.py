@@ -185,14 +185,18 @@ class _Builder:
             raw = node.attrs.get("start", 1)
             start = raw if isinstance(raw, int) else int(str(raw)) if str(raw).isdigit() else 1
         items = [c for c in node.children if c.type == "list_item"]
-        width = len(f"{start + len(items) - 1}. ") if ordered else 2
+        # Each item shows the number written on it, as a browser numbers the list
+        # (core/content.py writes "3. 2. 1." for <ol reversed>, "1. 9. 10." for
+        # <li value=9>); CommonMark would count on from the first.
+        labels = [_item_number(item, start + index) for index, item in enumerate(items)]
+        width = max(len(label) for label in labels) + 2 if ordered and labels else 2
         if depth >= MAX_NESTING:
             width = 0
         for index, item in enumerate(items):
             if width == 0:
                 marker = Content("")
             elif ordered:
-                marker = Content.styled(f"{start + index}.".rjust(width - 1) + " ", MARKER_STYLE)
+                marker = Content.styled(f"{labels[index]}.".rjust(width - 1) + " ", MARKER_STYLE)
             else:
                 marker = Content.styled("• ", MARKER_STYLE)
             item_first = (first if index == 0 else rest) + marker
@@ -300,6 +304,12 @@ class _Builder:
                 self._inline(child, parts, spans, at)
             else:
                 put(child.content)
+
+
+def _item_number(item: SyntaxTreeNode, counted: int) -> str:
+    """The number written on an ordered list's item, or ``counted`` if none."""
+    info = item.info
+    return info if info.isascii() and info.isdigit() else str(counted)
 
 
 def _bare_url(url: str) -> str:

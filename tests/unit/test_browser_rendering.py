@@ -1,0 +1,54 @@
+"""Article bodies drawn as a browser draws them (list numbers, lazy images, terms).
+
+Each check renders a small HTML fixture through both halves the reader sees:
+``html_to_markdown`` (core/content.py) and the article pane's layout
+(app/widgets/article_body.py), which ``termnews show`` prints too.
+"""
+
+from __future__ import annotations
+
+from termnews.app.widgets.article_body import parse_document, plain_lines
+from termnews.core.content import html_to_markdown
+
+
+def shown(html: str, width: int = 60) -> list[str]:
+    """The pane's lines for ``html`` at ``width``, trailing spaces dropped."""
+    return [line.rstrip() for line in plain_lines(parse_document(html_to_markdown(html)), width)]
+
+
+def test_reversed_list_counts_down_from_its_item_count() -> None:
+    html = "<ol reversed><li>bronze</li><li>silver</li><li>gold</li></ol>"
+    assert shown(html) == ["3. bronze", "2. silver", "1. gold"]
+
+
+def test_reversed_list_counts_down_from_its_start() -> None:
+    html = '<ol reversed start="10"><li>ten</li><li>nine</li></ol>'
+    assert shown(html) == ["10. ten", " 9. nine"]
+
+
+def test_start_is_honoured_and_widens_the_markers() -> None:
+    html = '<ol start="9"><li>nine</li><li>ten</li></ol>'
+    assert shown(html) == [" 9. nine", "10. ten"]
+
+
+def test_item_value_renumbers_it_and_those_after() -> None:
+    html = '<ol><li>one</li><li value="7">seven</li><li>eight</li></ol>'
+    assert shown(html) == ["1. one", "7. seven", "8. eight"]
+
+
+def test_letter_and_roman_types() -> None:
+    assert shown('<ol type="a"><li>x</li><li>y</li><li>z</li></ol>') == ["a. x", "b. y", "c. z"]
+    assert shown('<ol type="A" start="26"><li>x</li><li>y</li></ol>') == ["Z. x", "AA. y"]
+    roman = '<ol type="i" start="3"><li>x</li><li>y</li><li>z</li></ol>'
+    assert shown(roman) == ["iii. x", "iv. y", "v. z"]
+    assert shown('<ol type="I"><li value="1999">x</li></ol>') == ["MCMXCIX. x"]
+
+
+def test_reversed_list_below_zero_keeps_its_numbers_as_text() -> None:
+    html = '<ol reversed start="1"><li>a</li><li>b</li><li>c</li></ol>'
+    assert shown(html) == ["1. a", "0. b", "-1. c"]
+
+
+def test_hostile_numbers_fall_back_to_counting() -> None:
+    html = '<ol start="99999999999999"><li value="x">a</li><li>b</li></ol>'
+    assert shown(html) == ["1. a", "2. b"]
