@@ -52,3 +52,39 @@ def test_reversed_list_below_zero_keeps_its_numbers_as_text() -> None:
 def test_hostile_numbers_fall_back_to_counting() -> None:
     html = '<ol start="99999999999999"><li value="x">a</li><li>b</li></ol>'
     assert shown(html) == ["1. a", "2. b"]
+
+
+LAZY_FIGURE = (
+    '<figure><img alt="A heron" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAA'
+    'AAABAAEAAAIBRAA7" data-nimg="fill"><noscript><img alt="A heron" src="/photos/heron.jpg">'
+    "</noscript><figcaption>Grey heron.</figcaption></figure>"
+)
+
+
+def test_noscript_image_stands_in_for_a_data_placeholder() -> None:
+    md = html_to_markdown(LAZY_FIGURE, "https://news.example.com/a/")
+    assert md == "![A heron](https://news.example.com/photos/heron.jpg)\n\n*Grey heron.*"
+    assert "data:" not in md
+
+
+def test_noscript_image_stands_in_for_a_pixel_or_no_image() -> None:
+    pixel = (
+        '<figure><span><img src="/img/blank.gif" width="1" height="1"></span>'
+        '<noscript><img src="https://cdn.example.com/p.jpg" alt="Pier"></noscript></figure>'
+    )
+    assert html_to_markdown(pixel) == "![Pier](https://cdn.example.com/p.jpg)"
+    alone = '<figure><noscript><img src="https://cdn.example.com/p.jpg" alt="Pier"></noscript></figure>'
+    assert html_to_markdown(alone) == "![Pier](https://cdn.example.com/p.jpg)"
+
+
+def test_noscript_is_left_out_beside_a_real_image_or_holding_a_pixel() -> None:
+    real = (
+        '<figure><img src="https://cdn.example.com/p.jpg" alt="Pier">'
+        '<noscript><img src="https://cdn.example.com/p-small.jpg" alt="Pier"></noscript></figure>'
+    )
+    assert html_to_markdown(real) == "![Pier](https://cdn.example.com/p.jpg)"
+    tracker = (
+        "<p>Words.<noscript><img src='https://www.facebook.com/tr?id=1' width=1 height=1>"
+        "<img src='data:image/png;base64,AAAA' alt='x'></noscript></p>"
+    )
+    assert html_to_markdown(tracker) == "Words."

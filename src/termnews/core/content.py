@@ -555,7 +555,9 @@ class _Renderer:
             inline.append(escape_markdown(el.text))
         for child in el:
             tag = _tag(child)
-            if tag and not _is_unshown(child, tag):
+            if tag == "noscript":
+                inline.append(self._fallback_image(child))
+            elif tag and not _is_unshown(child, tag):
                 if tag in _BLOCK_TAGS:
                     self._flush(inline, out)
                     out.extend(self.block(child, tag, depth + 1))
@@ -886,7 +888,9 @@ class _Renderer:
             out.append(escape_markdown(el.text))
         for child in el:
             tag = _tag(child)
-            if tag and not _is_unshown(child, tag):
+            if tag == "noscript":
+                out.append(self._fallback_image(child))
+            elif tag and not _is_unshown(child, tag):
                 if tag in _BLOCK_TAGS:
                     # A block inside an inline element (<a><div>..</div></a>):
                     # keep its text on the line.
@@ -996,20 +1000,34 @@ class _Renderer:
             return ""
         return image[: image.rindex("](")] + f"]({url})"
 
+    def _fallback_image(self, noscript: etree._Element) -> str:
+        """The images of a ``<noscript>`` when nothing beside it shows one, else "".
+
+        Lazy-loading pages (The Verge, Next.js's ``data-nimg``) put a ``data:`` or
+        1x1 placeholder in the figure and the real ``<img>`` in a ``<noscript>``
+        for readers without scripts: the pane, which runs none, showed the
+        placeholder's alt text and never the picture. A real image beside the
+        ``<noscript>`` (or a tracking pixel inside it) keeps it out, as before.
+        """
+        images = noscript.findall(".//img")
+        parent = noscript.getparent()
+        if not images or parent is None:
+            return ""
+        inside = {id(img) for ns in parent.iter("noscript") for img in ns.iter("img")}
+        for img in parent.iter("img"):
+            if id(img) not in inside and not _is_placeholder(img, _image_source(img)):
+                return ""
+        shown = [image for image in map(self._image, images) if image.startswith("![")]
+        return f" {' '.join(shown)} " if shown else ""
+
     def _image(self, el: etree._Element) -> str:
         alt = el.get("alt") or el.get("title") or ""
         if "<" in alt:  # escaped markup in the attribute ("&lt;span&gt;...") is not text
             alt = _strip_tags(alt)
         alt = _collapse(alt).strip()
-        src = el.get("src") or ""
-        if not src or src.startswith("data:"):
-            src = el.get("data-src") or el.get("data-lazy-src") or el.get("data-original") or ""
-            if not src:
-                srcset = el.get("srcset") or el.get("data-srcset") or ""
-                parent = el.getparent()
-                if not srcset.strip() and parent is not None and _tag(parent) == "source":
-                    srcset = parent.get("srcset") or ""  # <picture><source srcset><img>
-                src = srcset.strip().split(" ", 1)[0].rstrip(",")
+        src = _image_source(el)
+        if _is_placeholder(el, src) and _noscript_image_beside(el):
+            return ""  # the <noscript> beside it shows the real one (_fallback_image)
         width, height = _int_attr(el.get("width")), _int_attr(el.get("height"))
         if (width is not None and width <= 1) or (height is not None and height <= 1):
             return ""
@@ -1066,6 +1084,39 @@ def _list_marker(number: int, kind: str) -> str:
             roman += mark * count
         return roman.upper() if kind == "I" else roman
     return str(number)
+
+
+def _image_source(el: etree._Element) -> str:
+    """The address an ``<img>`` shows: ``src``, or where lazy loaders keep the real one."""
+    src = el.get("src") or ""
+    if not src or src.startswith("data:"):
+        src = el.get("data-src") or el.get("data-lazy-src") or el.get("data-original") or ""
+        if not src:
+            srcset = el.get("srcset") or el.get("data-srcset") or ""
+            parent = el.getparent()
+            if not srcset.strip() and parent is not None and _tag(parent) == "source":
+                srcset = parent.get("srcset") or ""  # <picture><source srcset><img>
+            src = srcset.strip().split(" ", 1)[0].rstrip(",")
+    return src
+
+
+def _is_placeholder(el: etree._Element, src: str) -> bool:
+    """Whether an ``<img>`` whose address is ``src`` stands in for a lazy-loaded one:
+    no address, a ``data:`` URL, 1x1 in size, or a spacer or pixel file."""
+    if not src.strip() or src.lstrip().lower().startswith("data:"):
+        return True
+    width, height = _int_attr(el.get("width")), _int_attr(el.get("height"))
+    if (width is not None and width <= 1) or (height is not None and height <= 1):
+        return True
+    return _is_tracker(src)
+
+
+def _noscript_image_beside(el: etree._Element) -> bool:
+    """Whether a ``<noscript>`` beside ``el`` (under the same parent) holds an ``<img>``."""
+    parent = el.getparent()
+    if parent is None:
+        return False
+    return any(ns.find(".//img") is not None for ns in parent.iter("noscript"))
 
 
 _CAMERA_FILE_ALT = re.compile(
