@@ -73,7 +73,9 @@ def test_noscript_image_stands_in_for_a_pixel_or_no_image() -> None:
         '<noscript><img src="https://cdn.example.com/p.jpg" alt="Pier"></noscript></figure>'
     )
     assert html_to_markdown(pixel) == "![Pier](https://cdn.example.com/p.jpg)"
-    alone = '<figure><noscript><img src="https://cdn.example.com/p.jpg" alt="Pier"></noscript></figure>'
+    alone = (
+        '<figure><noscript><img src="https://cdn.example.com/p.jpg" alt="Pier"></noscript></figure>'
+    )
     assert html_to_markdown(alone) == "![Pier](https://cdn.example.com/p.jpg)"
 
 
@@ -88,3 +90,31 @@ def test_noscript_is_left_out_beside_a_real_image_or_holding_a_pixel() -> None:
         "<img src='data:image/png;base64,AAAA' alt='x'></noscript></p>"
     )
     assert html_to_markdown(tracker) == "Words."
+
+
+def test_definition_list_indents_each_description_under_its_bold_term() -> None:
+    html = (
+        "<p>Terms.</p><dl><dt>Apogee</dt><dd>The point of an orbit farthest from the Earth."
+        "</dd><dt>Perigee</dt><dd>The nearest point.</dd><dd>A second sense.</dd></dl>"
+        "<p>After.</p>"
+    )
+    assert shown(html, 40) == [
+        "Terms.",
+        "",
+        "Apogee",
+        "    The point of an orbit farthest from",
+        "    the Earth.",
+        "",
+        "Perigee",
+        "    The nearest point.",
+        "    A second sense.",
+        "",
+        "After.",
+    ]
+    document = parse_document(html_to_markdown(html))
+    term = next(b for b in document.blocks if b.content.plain == "Apogee")
+    assert any(str(span.style) == "bold" for span in term.content.spans)
+
+
+def test_plus_at_a_line_start_in_feed_text_is_not_a_description() -> None:
+    assert shown("<p>+ 5 points</p>") == ["+ 5 points"]

@@ -153,7 +153,8 @@ def test_horizontal_rule_and_definition_list() -> None:
     out = md_html("<p>a</p><hr><dl><dt>Term</dt><dd>Meaning</dd></dl>")
     assert "<hr />" in out
     assert "<strong>Term</strong>" in out
-    assert "<p>Meaning</p>" in out
+    # A description is a one-item "+" list: the pane indents it under its term.
+    assert "<li>Meaning</li>" in out
 
 
 # --- inline constructs ----------------------------------------------------------------

@@ -618,6 +618,8 @@ class _Renderer:
             return self._table(el, depth)
         if tag == "hr":
             return [_Block("---", "hr")]
+        if tag == "dd":
+            return self._description(el, depth)
         if tag in ("figcaption", "caption", "summary", "dt", "legend"):
             text = self._inline_only(el, depth)
             if not text:
@@ -625,6 +627,20 @@ class _Renderer:
             wrap = "**" if tag in ("summary", "dt") else "*"
             return [_Block(f"{wrap}{text}{wrap}")]
         return self.blocks(el, depth)
+
+    def _description(self, el: etree._Element, depth: int) -> list[_Block]:
+        """A ``<dd>`` as a one-item list marked "+": the pane draws such a list with
+        no marker, indented under the term before it (article_body ``_list``).
+
+        Before, a description stood as a paragraph of its own at the margin, and a
+        glossary read as alternating bold and plain lines. Markdown has no
+        definition lists and indents only list items; "+" marks none of content.py's
+        other lists ("- "), and a "+ " that feed text starts a line with is escaped.
+        """
+        body = self._join(self.blocks(el, depth))
+        if not body:
+            return []
+        return [_Block("+ " + _indent(body, "  ", first=False), "list")]
 
     @staticmethod
     def _join(blocks: list[_Block]) -> str:

@@ -185,6 +185,9 @@ class _Builder:
             raw = node.attrs.get("start", 1)
             start = raw if isinstance(raw, int) else int(str(raw)) if str(raw).isdigit() else 1
         items = [c for c in node.children if c.type == "list_item"]
+        if not ordered and node.markup == "+":
+            self._description(items, first, rest, depth)
+            return
         # Each item shows the number written on it, as a browser numbers the list
         # (core/content.py writes "3. 2. 1." for <ol reversed>, "1. 9. 10." for
         # <li value=9>); CommonMark would count on from the first.
@@ -211,6 +214,18 @@ class _Builder:
                 # Items of a tight list follow each other; the list stands apart.
                 b = self.blocks[begin]
                 self.blocks[begin] = Block(b.kind, b.content, b.first, b.rest, gap, b.rows)
+
+    def _description(
+        self, items: list[SyntaxTreeNode], first: Content, rest: Content, depth: int
+    ) -> None:
+        """A definition's description (a "+" list from core/content.py's ``<dd>``):
+        indented under its term with no marker and no blank line between, as a
+        browser draws ``<dd>``."""
+        indent = "" if depth >= MAX_NESTING else "    "
+        for index, item in enumerate(items):
+            item_first = (first if index == 0 else rest) + indent
+            if item.children:
+                self.children(item, item_first, rest + indent, False, depth + 1)
 
     def _table(self, node: SyntaxTreeNode, first: Content, rest: Content, gap: bool) -> None:
         rows: list[tuple[Content, ...]] = []
