@@ -118,3 +118,20 @@ def test_definition_list_indents_each_description_under_its_bold_term() -> None:
 
 def test_plus_at_a_line_start_in_feed_text_is_not_a_description() -> None:
     assert shown("<p>+ 5 points</p>") == ["+ 5 points"]
+
+
+def test_no_break_spaces_keep_their_words_on_one_line() -> None:
+    html = "<p>The race was run over 10&nbsp;km and won by <b>Mr.&nbsp;Smith</b> of the club.</p>"
+    for width in range(16, 40):
+        lines = shown(html, width)
+        assert not any(line.endswith(("10", "Mr.")) for line in lines), (width, lines)
+        assert " ".join(lines) == "The race was run over 10 km and won by Mr. Smith of the club."
+    expected = ["The race was run over", "10 km and won by", "Mr. Smith of the club."]
+    assert shown(html, 24) == expected
+
+
+def test_text_whose_every_space_is_a_no_break_one_still_wraps_at_words() -> None:
+    words = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    lines = shown("<p>" + "&nbsp;".join(words) + "</p>", 20)
+    assert all(len(line) <= 20 for line in lines)
+    assert all(word in words for line in lines for word in line.split())

@@ -479,16 +479,45 @@ def _tag(el: etree._Element) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
+_NBSP = "\u00a0"
+_BREAKING_SPACES = re.compile(r"[^\S\u00a0]+")
+"""Whitespace but the no-break space: where :func:`_collapse` may break a line."""
+_NBSP_JOIN_MAX = 30
+"""Longest run of words joined by no-break spaces that is kept on one line: "10 km",
+"Mr. Smith", "Fig. 3". Longer runs are pasted text whose every space is a no-break
+one (Word, some CMSs): kept whole, a paragraph would be one word, folded mid-word."""
+
+
 def _collapse(text: str) -> str:
-    """Runs of whitespace to one space, keeping one at either end if there was one."""
+    """Runs of whitespace to one space, keeping one at either end if there was one.
+
+    A single no-break space between words of a short run stays one (the pane keeps
+    "10&nbsp;km" on one line); any other stands for a space, as before."""
     if not text:
         return text
-    core = " ".join(text.split())
+    core = _collapse_keeping_nbsp(text) if _NBSP in text else " ".join(text.split())
     if not core:
         return " "
     lead = " " if text[0].isspace() else ""
     trail = " " if text[-1].isspace() else ""
     return lead + core + trail
+
+
+def _collapse_keeping_nbsp(text: str) -> str:
+    """``" ".join(text.split())``, but for the no-break spaces :func:`_collapse` keeps."""
+    words: list[str] = []
+    for token in _BREAKING_SPACES.split(text):
+        token = token.strip(_NBSP)
+        if _NBSP not in token:
+            if token:
+                words.append(token)
+            continue
+        parts = token.split(_NBSP)
+        if len(token) <= _NBSP_JOIN_MAX and all(parts):
+            words.append(token)
+        else:
+            words.extend(part for part in parts if part)
+    return " ".join(words)
 
 
 def _inline_text(parts: list[str]) -> str:

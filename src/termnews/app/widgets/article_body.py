@@ -399,11 +399,34 @@ def layout(document: Document, width: int) -> list[Content]:
             ]
         elif block.kind == "table":
             body = _table_lines(block.rows, inner)
+        elif _NBSP in block.content.plain:
+            body = _wrap_keeping_nbsp(block.content, inner)
         else:
             body = block.content.wrap(inner) if block.content else [Content("")]
         for index, line in enumerate(body):
             lines.append((block.first if index == 0 else block.rest) + line)
     return lines
+
+
+_NBSP = "\u00a0"
+_GLUE = "\ue001"
+"""Stands for a no-break space while a line is wrapped: a private-use character one
+cell wide that Textual's wrap sees as part of a word (it breaks at any ``\\s``,
+U+00A0 included)."""
+
+
+def _wrap_keeping_nbsp(content: Content, width: int) -> list[Content]:
+    """``content.wrap(width)``, never breaking a line at a no-break space.
+
+    Why: "10&nbsp;km" and "Mr.&nbsp;Smith" were split across lines. core/content.py
+    keeps such short joins (and only those) as U+00A0. Each shows as a plain space;
+    the glue is one character for one, so the spans keep their offsets.
+    """
+    glued = Content(content.plain.replace(_NBSP, _GLUE), list(content.spans))
+    return [
+        Content(line.plain.replace(_GLUE, " "), list(line.spans)) if _GLUE in line.plain else line
+        for line in glued.wrap(width)
+    ]
 
 
 def lines_at_least(document: Document, width: int) -> int:
