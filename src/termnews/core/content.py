@@ -479,16 +479,55 @@ def _tag(el: etree._Element) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
+_NBSP = "\u00a0"
+_BREAKING_SPACES = re.compile(r"[^\S\u00a0]+")
+"""Whitespace but the no-break space: where :func:`_collapse` may break a line."""
+_NBSP_JOIN_MAX = 30
+"""Longest run of words joined by no-break spaces that is kept on one line: "10 km",
+"Mr. Smith", "Fig. 3". Longer runs are pasted text whose every space is a no-break
+one (Word, some CMSs): kept whole, a paragraph would be one word, folded mid-word."""
+
+
 def _collapse(text: str) -> str:
-    """Runs of whitespace to one space, keeping one at either end if there was one."""
+    """Runs of whitespace to one space, keeping one at either end if there was one.
+
+    A single no-break space between words of a short run stays one (the pane keeps
+    "10&nbsp;km" on one line); any other stands for a space, as before."""
     if not text:
         return text
-    core = " ".join(text.split())
+    core = _collapse_keeping_nbsp(text) if _NBSP in text else " ".join(text.split())
     if not core:
         return " "
     lead = " " if text[0].isspace() else ""
     trail = " " if text[-1].isspace() else ""
     return lead + core + trail
+
+
+def _collapse_keeping_nbsp(text: str) -> str:
+    """``" ".join(text.split())``, but for the no-break spaces :func:`_collapse` keeps.
+
+    Regular expressions do the scanning: a word-by-word loop in Python made the
+    conversion of the corpus's 2-5 KB bodies 25% slower (many hold an ``&nbsp;``)."""
+    core = _NBSP_WORD.sub(_nbsp_word, _BREAKING_SPACES.sub(" ", text))
+    return _SPACE_RUN.sub(" ", core).strip(" ")
+
+
+_NBSP_WORD = re.compile(r"(?<![^ ])[^ \u00a0]*\u00a0[^ ]*")
+"""A word holding a no-break space, from its start (the look-behind keeps the scan
+linear on a long run without spaces) to the next plain space."""
+_SPACE_RUN = re.compile(" {2,}")
+
+
+def _nbsp_word(match: re.Match[str]) -> str:
+    """One word of :func:`_collapse_keeping_nbsp`: its no-break spaces kept when it is
+    short and each stands alone between two words; otherwise spaces."""
+    token = match.group()
+    inner = token.strip(_NBSP)
+    if not (len(inner) <= _NBSP_JOIN_MAX and _NBSP * 2 not in inner):
+        inner = inner.replace(_NBSP, " ")
+    lead = " " if token[0] == _NBSP else ""
+    trail = " " if token[-1] == _NBSP else ""
+    return lead + inner + trail
 
 
 def _inline_text(parts: list[str]) -> str:
@@ -555,7 +594,9 @@ class _Renderer:
             inline.append(escape_markdown(el.text))
         for child in el:
             tag = _tag(child)
-            if tag and not _is_unshown(child, tag):
+            if tag == "noscript":
+                inline.append(self._fallback_image(child))
+            elif tag and not _is_unshown(child, tag):
                 if tag in _BLOCK_TAGS:
                     self._flush(inline, out)
                     out.extend(self.block(child, tag, depth + 1))
@@ -616,6 +657,8 @@ class _Renderer:
             return self._table(el, depth)
         if tag == "hr":
             return [_Block("---", "hr")]
+        if tag == "dd":
+            return self._description(el, depth)
         if tag in ("figcaption", "caption", "summary", "dt", "legend"):
             text = self._inline_only(el, depth)
             if not text:
@@ -623,6 +666,20 @@ class _Renderer:
             wrap = "**" if tag in ("summary", "dt") else "*"
             return [_Block(f"{wrap}{text}{wrap}")]
         return self.blocks(el, depth)
+
+    def _description(self, el: etree._Element, depth: int) -> list[_Block]:
+        """A ``<dd>`` as a one-item list marked "+": the pane draws such a list with
+        no marker, indented under the term before it (article_body ``_list``).
+
+        Before, a description stood as a paragraph of its own at the margin, and a
+        glossary read as alternating bold and plain lines. Markdown has no
+        definition lists and indents only list items; "+" marks none of content.py's
+        other lists ("- "), and a "+ " that feed text starts a line with is escaped.
+        """
+        body = self._join(self.blocks(el, depth))
+        if not body:
+            return []
+        return [_Block("+ " + _indent(body, "  ", first=False), "list")]
 
     @staticmethod
     def _join(blocks: list[_Block]) -> str:
@@ -644,9 +701,15 @@ class _Renderer:
         return [_Block("#" * level + " " + text, "h")]
 
     def _list(self, el: etree._Element, ordered: bool, depth: int) -> list[_Block]:
-        start = _int_attr(el.get("start")) if ordered else None
-        number = start if start is not None and 0 <= start < 10**8 else 1
-        items: list[str] = []
+        """A list, its items numbered as a browser numbers them.
+
+        ``<ol reversed>``, ``<ol start="5">``, ``<li value="9">`` and ``<ol type="a">``
+        (or ``i``) all read 1, 2, 3 before: a countdown ("5. ... 1.") lost its order
+        and "see (c) above" pointed nowhere. Decimal numbers stay a Markdown list, one
+        written number per item (the pane shows each); letters, roman numerals and
+        numbers Markdown cannot write (below 0) become lines led by their marker.
+        """
+        items: list[tuple[int | None, str]] = []
         for child in el:
             tag = _tag(child)
             if not tag or _is_unshown(child, tag):
@@ -656,10 +719,13 @@ class _Renderer:
                 # under the previous item.
                 nested = self._join(self._list(child, tag == "ol", depth + 1))
                 if nested:
-                    items[-1] += "\n" + _indent(nested, "  ")
+                    value, body = items[-1]
+                    items[-1] = (value, body + "\n" + _indent(nested, "  "))
                 continue
+            value = None
             if tag == "li":
                 blocks = self.blocks(child, depth + 1)
+                value = _list_number(child.get("value")) if ordered else None
             elif tag in _BLOCK_TAGS:
                 blocks = self.block(child, tag, depth + 1)
             else:  # stray inline content between items
@@ -668,13 +734,37 @@ class _Renderer:
             if not blocks:
                 continue
             tight = all(b.kind == "list" for b in blocks[1:])
-            body = ("\n" if tight else "\n\n").join(b.text for b in blocks)
-            marker = f"{number}. " if ordered else "- "
-            items.append(marker + _indent(body, " " * len(marker), first=False))
-            number += 1
+            items.append((value, ("\n" if tight else "\n\n").join(b.text for b in blocks)))
         if not items:
             return []
-        return [_Block("\n".join(items), "list")]
+        if not ordered:
+            return [
+                _Block("\n".join("- " + _indent(b, "  ", first=False) for _, b in items), "list")
+            ]
+        down = el.get("reversed") is not None
+        kind = (el.get("type") or "1").strip()
+        start = _list_number(el.get("start"))
+        number = start if start is not None else (len(items) if down else 1)
+        numbers: list[int] = []
+        for value, _ in items:
+            number = value if value is not None else number
+            numbers.append(number)
+            number += -1 if down else 1
+        if kind in _LIST_TYPES or any(n < 0 for n in numbers):
+            # Markdown numbers lists in decimals from 0 only: these are lines, each led
+            # by its marker, one paragraph when each item is one line.
+            marked = [
+                _escape_line_starts(f"{_list_marker(n, kind)}. {b}")
+                for n, (_, b) in zip(numbers, items, strict=True)
+            ]
+            if all("\n" not in m for m in marked):
+                return [_Block(_HARD_BREAK.join(marked))]
+            return [_Block(m) for m in marked]
+        lines = []
+        for n, (_, body) in zip(numbers, items, strict=True):
+            marker = f"{n}. "
+            lines.append(marker + _indent(body, " " * len(marker), first=False))
+        return [_Block("\n".join(lines), "list")]
 
     def _loose_inline(self, el: etree._Element, tag: str, depth: int) -> list[_Block]:
         parts: list[str] = []
@@ -853,7 +943,9 @@ class _Renderer:
             out.append(escape_markdown(el.text))
         for child in el:
             tag = _tag(child)
-            if tag and not _is_unshown(child, tag):
+            if tag == "noscript":
+                out.append(self._fallback_image(child))
+            elif tag and not _is_unshown(child, tag):
                 if tag in _BLOCK_TAGS:
                     # A block inside an inline element (<a><div>..</div></a>):
                     # keep its text on the line.
@@ -963,20 +1055,36 @@ class _Renderer:
             return ""
         return image[: image.rindex("](")] + f"]({url})"
 
+    def _fallback_image(self, noscript: etree._Element) -> str:
+        """The images of a ``<noscript>`` when nothing beside it shows one, else "".
+
+        Lazy-loading pages (The Verge, Next.js's ``data-nimg``) put a ``data:`` or
+        1x1 placeholder in the figure and the real ``<img>`` in a ``<noscript>``
+        for readers without scripts: the pane, which runs none, showed the
+        placeholder's alt text and never the picture. A real image beside the
+        ``<noscript>`` (or a tracking pixel inside it) keeps it out, as before.
+        """
+        images = noscript.findall(".//img")
+        parent = noscript.getparent()
+        if not images or parent is None:
+            return ""
+        inside = {id(img) for ns in parent.iter("noscript") for img in ns.iter("img")}
+        for img in parent.iter("img"):
+            if id(img) not in inside and not _is_placeholder(img, _image_source(img)):
+                return ""
+        shown = [image for image in map(self._image, images) if image.startswith("![")]
+        return f" {' '.join(shown)} " if shown else ""
+
     def _image(self, el: etree._Element) -> str:
         alt = el.get("alt") or el.get("title") or ""
         if "<" in alt:  # escaped markup in the attribute ("&lt;span&gt;...") is not text
             alt = _strip_tags(alt)
         alt = _collapse(alt).strip()
-        src = el.get("src") or ""
-        if not src or src.startswith("data:"):
-            src = el.get("data-src") or el.get("data-lazy-src") or el.get("data-original") or ""
-            if not src:
-                srcset = el.get("srcset") or el.get("data-srcset") or ""
-                parent = el.getparent()
-                if not srcset.strip() and parent is not None and _tag(parent) == "source":
-                    srcset = parent.get("srcset") or ""  # <picture><source srcset><img>
-                src = srcset.strip().split(" ", 1)[0].rstrip(",")
+        src = _image_source(el)
+        if (not src or src.startswith("data:")) and _noscript_image_beside(el):
+            # The <noscript> beside it shows the real one (_fallback_image). A 1x1
+            # or pixel placeholder is dropped below, as every such image is.
+            return ""
         width, height = _int_attr(el.get("width")), _int_attr(el.get("height"))
         if (width is not None and width <= 1) or (height is not None and height <= 1):
             return ""
@@ -991,6 +1099,81 @@ class _Renderer:
         if url is None:
             return escape_markdown(alt)
         return f"![{escape_markdown(alt)}]({url})"
+
+
+_LIST_TYPES = frozenset("aAiI")
+"""``<ol type>`` values that number in letters or roman numerals (``1`` is decimal)."""
+_ROMAN = (
+    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+    (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+)  # fmt: skip
+
+
+def _list_number(value: str | None) -> int | None:
+    """An ``<ol start>`` or ``<li value>`` as a browser reads it: an integer, else none.
+
+    Kept below 10**8: Markdown writes list numbers in at most 9 digits, and a
+    hostile number must not make a huge marker."""
+    if not value:
+        return None
+    text = value.strip()
+    digits = text.removeprefix("-")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 8:
+        return None
+    return int(text)
+
+
+def _list_marker(number: int, kind: str) -> str:
+    """``number`` written as ``<ol type=kind>`` writes it: "c", "C", "iv", "IV" or "-1".
+
+    Browsers fall back to decimals where a letter or roman numeral has no form
+    (0 and below; roman past 3999)."""
+    if kind in "aA" and number > 0:
+        letters = ""
+        while number:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return letters.upper() if kind == "A" else letters
+    if kind in "iI" and 0 < number < 4000:
+        roman = ""
+        for size, mark in _ROMAN:
+            count, number = divmod(number, size)
+            roman += mark * count
+        return roman.upper() if kind == "I" else roman
+    return str(number)
+
+
+def _image_source(el: etree._Element) -> str:
+    """The address an ``<img>`` shows: ``src``, or where lazy loaders keep the real one."""
+    src = el.get("src") or ""
+    if not src or src.startswith("data:"):
+        src = el.get("data-src") or el.get("data-lazy-src") or el.get("data-original") or ""
+        if not src:
+            srcset = el.get("srcset") or el.get("data-srcset") or ""
+            parent = el.getparent()
+            if not srcset.strip() and parent is not None and _tag(parent) == "source":
+                srcset = parent.get("srcset") or ""  # <picture><source srcset><img>
+            src = srcset.strip().split(" ", 1)[0].rstrip(",")
+    return src
+
+
+def _is_placeholder(el: etree._Element, src: str) -> bool:
+    """Whether an ``<img>`` whose address is ``src`` stands in for a lazy-loaded one:
+    no address, a ``data:`` URL, 1x1 in size, or a spacer or pixel file."""
+    if not src.strip() or src.lstrip().lower().startswith("data:"):
+        return True
+    width, height = _int_attr(el.get("width")), _int_attr(el.get("height"))
+    if (width is not None and width <= 1) or (height is not None and height <= 1):
+        return True
+    return _is_tracker(src)
+
+
+def _noscript_image_beside(el: etree._Element) -> bool:
+    """Whether a ``<noscript>`` beside ``el`` (under the same parent) holds an ``<img>``."""
+    parent = el.getparent()
+    if parent is None:
+        return False
+    return any(ns.find(".//img") is not None for ns in parent.iter("noscript"))
 
 
 _CAMERA_FILE_ALT = re.compile(

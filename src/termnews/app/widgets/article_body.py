@@ -185,14 +185,21 @@ class _Builder:
             raw = node.attrs.get("start", 1)
             start = raw if isinstance(raw, int) else int(str(raw)) if str(raw).isdigit() else 1
         items = [c for c in node.children if c.type == "list_item"]
-        width = len(f"{start + len(items) - 1}. ") if ordered else 2
+        if not ordered and node.markup == "+":
+            self._description(items, first, rest, depth)
+            return
+        # Each item shows the number written on it, as a browser numbers the list
+        # (core/content.py writes "3. 2. 1." for <ol reversed>, "1. 9. 10." for
+        # <li value=9>); CommonMark would count on from the first.
+        labels = [_item_number(item, start + index) for index, item in enumerate(items)]
+        width = max(len(label) for label in labels) + 2 if ordered and labels else 2
         if depth >= MAX_NESTING:
             width = 0
         for index, item in enumerate(items):
             if width == 0:
                 marker = Content("")
             elif ordered:
-                marker = Content.styled(f"{start + index}.".rjust(width - 1) + " ", MARKER_STYLE)
+                marker = Content.styled(f"{labels[index]}.".rjust(width - 1) + " ", MARKER_STYLE)
             else:
                 marker = Content.styled("• ", MARKER_STYLE)
             item_first = (first if index == 0 else rest) + marker
@@ -207,6 +214,18 @@ class _Builder:
                 # Items of a tight list follow each other; the list stands apart.
                 b = self.blocks[begin]
                 self.blocks[begin] = Block(b.kind, b.content, b.first, b.rest, gap, b.rows)
+
+    def _description(
+        self, items: list[SyntaxTreeNode], first: Content, rest: Content, depth: int
+    ) -> None:
+        """A definition's description (a "+" list from core/content.py's ``<dd>``):
+        indented under its term with no marker and no blank line between, as a
+        browser draws ``<dd>``."""
+        indent = "" if depth >= MAX_NESTING else "    "
+        for index, item in enumerate(items):
+            item_first = (first if index == 0 else rest) + indent
+            if item.children:
+                self.children(item, item_first, rest + indent, False, depth + 1)
 
     def _table(self, node: SyntaxTreeNode, first: Content, rest: Content, gap: bool) -> None:
         rows: list[tuple[Content, ...]] = []
@@ -302,6 +321,12 @@ class _Builder:
                 put(child.content)
 
 
+def _item_number(item: SyntaxTreeNode, counted: int) -> str:
+    """The number written on an ordered list's item, or ``counted`` if none."""
+    info = item.info
+    return info if info.isascii() and info.isdigit() else str(counted)
+
+
 def _bare_url(url: str) -> str:
     """``url`` as people write it: no scheme, no "www.", no trailing "/" (lower case)."""
     rest = url.strip().lower().removeprefix("https://").removeprefix("http://")
@@ -374,11 +399,34 @@ def layout(document: Document, width: int) -> list[Content]:
             ]
         elif block.kind == "table":
             body = _table_lines(block.rows, inner)
+        elif _NBSP in block.content.plain:
+            body = _wrap_keeping_nbsp(block.content, inner)
         else:
             body = block.content.wrap(inner) if block.content else [Content("")]
         for index, line in enumerate(body):
             lines.append((block.first if index == 0 else block.rest) + line)
     return lines
+
+
+_NBSP = "\u00a0"
+_GLUE = "\ue001"
+"""Stands for a no-break space while a line is wrapped: a private-use character one
+cell wide that Textual's wrap sees as part of a word (it breaks at any ``\\s``,
+U+00A0 included)."""
+
+
+def _wrap_keeping_nbsp(content: Content, width: int) -> list[Content]:
+    """``content.wrap(width)``, never breaking a line at a no-break space.
+
+    Why: "10&nbsp;km" and "Mr.&nbsp;Smith" were split across lines. core/content.py
+    keeps such short joins (and only those) as U+00A0. Each shows as a plain space;
+    the glue is one character for one, so the spans keep their offsets.
+    """
+    glued = Content(content.plain.replace(_NBSP, _GLUE), list(content.spans))
+    return [
+        Content(line.plain.replace(_GLUE, " "), list(line.spans)) if _GLUE in line.plain else line
+        for line in glued.wrap(width)
+    ]
 
 
 def lines_at_least(document: Document, width: int) -> int:
