@@ -135,3 +135,12 @@ def test_text_whose_every_space_is_a_no_break_one_still_wraps_at_words() -> None
     lines = shown("<p>" + "&nbsp;".join(words) + "</p>", 20)
     assert all(len(line) <= 20 for line in lines)
     assert all(word in words for line in lines for word in line.split())
+
+
+def test_a_markdown_files_own_plus_list_keeps_its_bullets() -> None:
+    """CommonMark bullets may be "+": an article file's list lost its bullets when every
+    "+" list was taken for a definition's description."""
+    lines = [
+        line.rstrip() for line in plain_lines(parse_document("Packing:\n\n+ tent\n+ stove"), 60)
+    ]
+    assert "• tent" in lines and "• stove" in lines

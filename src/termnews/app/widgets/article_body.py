@@ -185,7 +185,7 @@ class _Builder:
             raw = node.attrs.get("start", 1)
             start = raw if isinstance(raw, int) else int(str(raw)) if str(raw).isdigit() else 1
         items = [c for c in node.children if c.type == "list_item"]
-        if not ordered and node.markup == "+":
+        if not ordered and node.markup == "+" and _follows_a_term(node):
             self._description(items, first, rest, depth)
             return
         # Each item shows the number written on it, as a browser numbers the list
@@ -217,7 +217,7 @@ class _Builder:
 
     def _description(
         self, items: list[SyntaxTreeNode], first: Content, rest: Content, depth: int
-    ) -> None:
+    ) -> None:  # (a "+" list right after a bold-only paragraph: see _follows_a_term)
         """A definition's description (a "+" list from core/content.py's ``<dd>``):
         indented under its term with no marker and no blank line between, as a
         browser draws ``<dd>``."""
@@ -673,3 +673,18 @@ def plain_lines(document: Document, width: int) -> list[str]:
 def iter_links(document: Document) -> Iterable[str]:
     """The document's link targets in order (tests)."""
     return iter(document.links)
+
+
+def _follows_a_term(node: SyntaxTreeNode) -> bool:
+    """Whether a "+" list stands right after a paragraph that is one bold run.
+
+    That is how core/content.py writes ``<dt>term</dt><dd>text</dd>`` ("**term**",
+    then "+ text"), and how nothing else in a body reads: a Markdown article file's
+    own "+" lists (CommonMark allows -, * and +) keep their bullets.
+    """
+    before = node.previous_sibling
+    if before is None or before.type != "paragraph" or len(before.children) != 1:
+        return False
+    inline = before.children[0]
+    parts = [c for c in inline.children if c.type != "text" or c.content.strip()]
+    return len(parts) == 1 and parts[0].type == "strong"
