@@ -771,3 +771,22 @@ def test_an_article_without_text_has_no_reading_time(
         article = store.article(first["id"])
     assert "min read" not in byline(article, 0).plain
     assert "1 min read" in byline(article, 1).plain
+
+
+def test_show_draws_a_table_without_a_header_row_without_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A headerless HTML table printed as a blank line over a heavy rule, then its rows."""
+    feed = tmp_path / "tables.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Tables</title><item>'
+        "<title>Results</title><guid>t1</guid><description><![CDATA[<p>Final standings:</p>"
+        "<table><tr><td>Rovers</td><td>12</td></tr><tr><td>United</td><td>9</td></tr></table>"
+        "]]></description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    run(capsys, "add", str(feed))
+    (first,) = json.loads(run(capsys, "articles", "--json")[1])
+    code, out, _ = run(capsys, "show", str(first["id"]))
+    assert code == 0 and "Rovers" in out and "United" in out
+    assert "━" not in out  # no header, so no rule under one

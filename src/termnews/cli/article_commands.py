@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from termnews.cli.argtypes import article_id, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
@@ -14,7 +14,7 @@ from termnews.core.text import byline_author, clean_block, clean_line, fit_cells
 from termnews.core.title_echo import without_title_echo
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -121,8 +121,39 @@ def render_article(article: Article) -> None:
     sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
+def _markdown(body: str) -> RenderableType:
+    """``body`` as Rich Markdown, a table without a header row drawn without one.
+
+    core/content.py writes a headerless HTML table with an empty header row (Markdown
+    tables must have one); Rich drew it as a blank line over a heavy rule.
+    """
+    from rich import box
+    from rich.markdown import Markdown, MarkdownElement, TableElement
+    from rich.table import Table
+
+    class _Table(TableElement):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            header = self.header.row.cells if self.header and self.header.row else []
+            if any(cell.content.plain.strip() for cell in header):
+                yield from super().__rich_console__(console, options)
+                return
+            table = Table(box=box.SIMPLE_HEAVY, show_header=False)
+            for _ in header:
+                table.add_column()
+            for row in self.body.rows if self.body is not None else []:
+                table.add_row(*(cell.content for cell in row.cells))
+            yield table
+
+    class _Markdown(Markdown):
+        elements: ClassVar[dict[str, type[MarkdownElement]]] = {
+            **Markdown.elements,
+            "table_open": _Table,
+        }
+
+    return _Markdown(body, hyperlinks=False)
+
+
 def _print_article(console: Console, article: Article) -> None:
-    from rich.markdown import Markdown
     from rich.text import Text
 
     from termnews.core.content import reading_time_minutes as reading_time
@@ -147,7 +178,7 @@ def _print_article(console: Console, article: Article) -> None:
     # The body was cleaned at ingest, but a cache written by an older version or
     # another tool must not reach the terminal raw either (Rich passes ESC through).
     body = without_title_echo(clean_block(article.body), article.title, article.link)
-    console.print(Markdown(body or "(no text)", hyperlinks=False))
+    console.print(_markdown(body or "(no text)"))
     if article.full_error:
         console.print(
             Text(f"(full text unavailable: {clean_line(article.full_error)})", style="dim")
