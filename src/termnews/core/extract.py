@@ -87,7 +87,11 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     body = _choose(read_body, traf_body)
     if not body:
         body = page  # neither found an article: show the page without its chrome
-    title = clean_line(meta.get("title")) or _page_title(page)
+    title, site = clean_line(meta.get("title")), clean_line(meta.get("sitename"))
+    if not title or not site:  # the page read once for what trafilatura did not find
+        root = _page_root(page)
+        title = title or _page_meta(root, _TITLE_TAGS)
+        site = site or _page_meta(root, _SITE_TAGS)
     markdown = _drop_leading_title(html_to_markdown(body, url), title)
     author = _distinct_names(clean_line(meta.get("author"))) or None
     return ExtractedArticle(
@@ -96,11 +100,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         published=parse_date(meta.get("date")),
         markdown=markdown,
         text=_drop_title_text(html_to_text(body), title),
-        site_name=(
-            clean_line(meta.get("sitename"))
-            or _page_meta(page, _SITE_TAGS)
-            or clean_line(meta.get("hostname"))
-        ),
+        site_name=site or clean_line(meta.get("hostname")),
     )
 
 
@@ -209,15 +209,17 @@ _SITE_TAGS = (
 """Where a page names its publication when trafilatura found no page to read it from."""
 
 
-def _page_title(page: str) -> str:
-    return _page_meta(page, _TITLE_TAGS)
-
-
-def _page_meta(page: str, paths: tuple[str, ...]) -> str:
-    """The first of ``paths`` (XPath) that has text in ``page``, on one clean line."""
+def _page_root(page: str) -> lxml_html.HtmlElement | None:
+    """The start of ``page`` parsed, or None when lxml cannot read it."""
     try:
-        root = lxml_html.document_fromstring(page[:500_000])
+        return lxml_html.document_fromstring(page[:500_000])
     except (etree.ParserError, ValueError):
+        return None
+
+
+def _page_meta(root: lxml_html.HtmlElement | None, paths: tuple[str, ...]) -> str:
+    """The first of ``paths`` (XPath) that has text in ``root``, on one clean line."""
+    if root is None:
         return ""
     for path in paths:
         found = root.xpath(path)

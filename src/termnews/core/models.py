@@ -72,7 +72,8 @@ UNTITLED_FEED = "(untitled feed)"
 """The title a parsed feed gets when it names itself nothing (its file or URL names it instead)."""
 
 UNTITLED = "(untitled)"
-"""The title stored for an entry that has none and no text to make one from.
+"""The title stored for an entry that has none and no text to make one from (and the
+one the reader shows for a row with an empty title).
 
 Related stories count it as no title: as a word it made every such article of every
 feed one story (Trending listed them)."""

@@ -25,7 +25,7 @@ from termnews.app.links import browsable_url
 from termnews.app.widgets.article_body import ArticleBody, Parse
 from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
 from termnews.core.dates import long_date
-from termnews.core.models import Article
+from termnews.core.models import UNTITLED, Article
 from termnews.core.reading import reading_time_minutes
 from termnews.core.text import byline_author, clean_block, clean_line
 from termnews.core.title_echo import without_title_echo
@@ -122,7 +122,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         minutes = reading_time_minutes(body) if body.strip() else 0
         shown, truncated = cap_body(body)
         self._set("article-kicker", Content(clean_line(article.section).upper()))
-        self._set("article-title", Content(clean_line(article.title) or "(untitled)"))
+        self._set("article-title", Content(clean_line(article.title) or UNTITLED))
         self._set("article-byline", byline(article, minutes))
         notices: list[str] = []
         if article.full_error and not article.full_content:

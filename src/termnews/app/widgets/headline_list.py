@@ -40,7 +40,7 @@ from termnews.app.widgets.cell_fit import fit_cells, fit_content
 from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
 from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
-from termnews.core.models import Headline
+from termnews.core.models import UNTITLED, Headline
 from termnews.core.text import clean_line, outlet_name
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ class HeadlineRow(Visual):
     def title_content(self) -> Content:
         """The title (a search result marks its matched words here)."""
         h = self.headline
-        return Content.styled(clean_line(h.title) or "(untitled)", "bold" if not h.read else "")
+        return Content.styled(clean_line(h.title) or UNTITLED, "bold" if not h.read else "")
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
@@ -259,18 +259,10 @@ class HeadlineList(SteadyScrollOptionList):
     def _row(self, headline: Headline) -> HeadlineRow:
         """The row visual: search results (with matched words and a snippet) get their own."""
         if type(headline) is Headline:
-            return HeadlineRow(headline, self.clock, on_cursor=self._is_cursor)
+            return HeadlineRow(headline, self.clock, on_cursor=self.is_cursor_style)
         from termnews.core.search import MatchedHeadline
 
-        return _row_for(headline, self.clock, MatchedHeadline, self._is_cursor)
-
-    def _is_cursor(self, style: Style) -> bool:
-        """Whether ``style`` is the one this list draws its focused cursor row in."""
-        if not self.has_focus:
-            return False
-        return style == self.get_visual_style(
-            "option-list--option", "option-list--option-highlighted"
-        )
+        return _row_for(headline, self.clock, MatchedHeadline, self.is_cursor_style)
 
     def build_options(self, rows: Sequence[Headline]) -> list[Option]:
         """Options for ``rows``, ready to add; safe to call from any thread.
@@ -282,7 +274,7 @@ class HeadlineList(SteadyScrollOptionList):
         Each option's visual is set as ``OptionList`` would set it (a
         :class:`HeadlineRow` is its own visual), sparing the loop that pass too.
         """
-        clock, on_cursor = self.clock, self._is_cursor
+        clock, on_cursor = self.clock, self.is_cursor_style
         # A section's rows are plain headlines: the search engine (where a search
         # result's class lives, ~30 ms to import) is not needed to tell them apart.
         matched: type = Headline

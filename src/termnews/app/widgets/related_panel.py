@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 from termnews.app.widgets.cell_fit import fit_content
 from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
 from termnews.core.dates import short_age
+from termnews.core.models import UNTITLED
 from termnews.core.text import clean_line, outlet_name
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def teaser(
     section, rest = clean_line(item.section).upper(), "  " + " · ".join(meta)
     return Teaser(
         Content.assemble((section, "bold $tn-accent"), (rest, "$tn-muted")),
-        Content.styled(clean_line(item.title) or "(untitled)", "bold"),
+        Content.styled(clean_line(item.title) or UNTITLED, "bold"),
         Content.assemble((section, "bold"), rest),
         on_cursor,
     )
@@ -149,7 +150,7 @@ class RelatedPanel(SteadyScrollOptionList):
         if not self.items:
             self.show_hint("Nothing related in the cache yet.")
             return
-        teasers = [teaser(item, now, self._is_cursor) for item in self.items]
+        teasers = [teaser(item, now, self.is_cursor_style) for item in self.items]
         if self._showing_teasers and self.option_count == len(teasers):
             self._replace_teasers(teasers)
         else:
@@ -160,14 +161,6 @@ class RelatedPanel(SteadyScrollOptionList):
             self.set_options(options[:-1])
         self._showing_teasers = True
         self.highlighted = 0
-
-    def _is_cursor(self, style: Style) -> bool:
-        """Whether ``style`` is the one this panel draws its focused cursor row in."""
-        if not self.has_focus:
-            return False
-        return style == self.get_visual_style(
-            "option-list--option", "option-list--option-highlighted"
-        )
 
     def _replace_teasers(self, teasers: list[Teaser]) -> None:
         """Put new teasers into the options already there, one for one.

@@ -18,6 +18,7 @@ from textual.visual import RenderOptions
 
 from termnews.app.widgets.cell_fit import fit_content
 from termnews.app.widgets.headline_list import Clock, CursorTest, HeadlineRow
+from termnews.core.models import UNTITLED
 from termnews.core.search import MatchedHeadline
 from termnews.core.search.highlight import Spans
 
@@ -54,9 +55,7 @@ class SearchHitRow(HeadlineRow):
     def title_content(self) -> Content:
         """The title with the matched words marked."""
         h = self.hit
-        return _marked(
-            h.title or "(untitled)", h.title_spans, "" if h.read else "bold", MATCH_STYLE
-        )
+        return _marked(h.title or UNTITLED, h.title_spans, "" if h.read else "bold", MATCH_STYLE)
 
     def snippet_content(self, width: int) -> Content:
         """The snippet line, indented under the title and cut to ``width``."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from textual import events
 from textual.geometry import Size
+from textual.style import Style
 from textual.widgets import OptionList
 
 
@@ -31,6 +32,17 @@ class SteadyScrollOptionList(OptionList):
         self._sized_at = Size(0, 0)
         """The size the lines were last measured at (see ``_size_updated``)."""
         self._resized = False
+
+    def is_cursor_style(self, style: Style) -> bool:
+        """Whether ``style`` is the one this list draws its focused cursor row in.
+
+        Row visuals ask it in ``render_strips`` (the headline list's marks, the related
+        panel's meta line): their own colours are unreadable on the focused cursor."""
+        if not self.has_focus:
+            return False
+        return style == self.get_visual_style(
+            "option-list--option", "option-list--option-highlighted"
+        )
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True

@@ -15,7 +15,7 @@ from feedparser.mixin import _FeedParserMixin
 
 from termnews.core.content import html_to_markdown, html_to_text, safe_url
 from termnews.core.dates import parse_date
-from termnews.core.models import UNTITLED_FEED, EntryData, ParsedFeed
+from termnews.core.models import UNTITLED, UNTITLED_FEED, EntryData, ParsedFeed
 from termnews.core.text import clean_block, clean_line
 
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
@@ -107,7 +107,7 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
         summary = _title(summary_src) if summary_src else html_to_text(html or text or "")
         title = _title(_str(item.get("title")) or "")
         if not title:
-            title = summary[:80] or "(untitled)"
+            title = summary[:80] or UNTITLED
         tags = item.get("tags")
         categories = (
             tuple(clean_line(t) for t in tags if isinstance(t, str) and t.strip())
