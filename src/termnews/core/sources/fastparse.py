@@ -46,7 +46,7 @@ from lxml import etree
 from termnews.core.content import safe_url
 from termnews.core.dates import feed_date
 from termnews.core.models import UNTITLED_FEED, ParsedFeed
-from termnews.core.sources.parse import _entry, _ttl
+from termnews.core.sources.parse import _ttl, entries_of
 from termnews.core.text import clean_line
 
 __all__ = ["attempt_fast", "parse_fast"]
@@ -665,7 +665,7 @@ def attempt_fast(data: bytes, url: str | None = None) -> ParsedFeed | str:
         return str(exc)
     now = datetime.now(UTC)
     feed_link = safe_url(meta.get("link"), url)
-    entries = tuple(_entry(e, feed_link, now, url) for e in raw_entries)
+    entries = entries_of(raw_entries, feed_link, now, url)
     return ParsedFeed(
         title=clean_line(meta.get("title")) or UNTITLED_FEED,
         entries=entries,

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +24,7 @@ from termnews.core.dates import from_struct
 from termnews.core.models import UNTITLED, UNTITLED_FEED, EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from termnews.core.sources.xml_guard import UnsafeXMLError, check_xml_declarations
+from termnews.core.store.rows import title_key
 from termnews.core.text import clean_line
 
 _FUTURE_SLACK = timedelta(days=1)
@@ -159,7 +163,7 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
     link = clean_line(safe_url(entry.get("link"), feed_link or url)) or None
     base = link or feed_link
     content, summary, content_html = _body(entry)
-    title = _title_text(entry.get("title"), entry.get("title_detail"))
+    given_title = title = _title_text(entry.get("title"), entry.get("title_detail"))
     if not title:
         title = (summary[:80].rsplit(" ", 1)[0] + "…") if len(summary) > 80 else summary
         title = title or UNTITLED
@@ -173,15 +177,21 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
         for e in entry.get("enclosures") or []
         if isinstance(e.get("href"), str) and (href := safe_url(e["href"], base))
     )
-    published = _clamp(from_struct(entry.get("published_parsed")), now)
-    updated = _clamp(from_struct(dict.get(entry, "updated_parsed")), now)
+    raw_published = from_struct(entry.get("published_parsed"))
+    raw_updated = from_struct(dict.get(entry, "updated_parsed"))
+    guid = clean_line(entry.get("id")) or None
+    when = raw_published or raw_updated
+    if guid is None and link is None and given_title and when is not None:
+        # Keyed by title and the feed's own date (before clamping: a future date
+        # clamped to "now" would make a new key every fetch). See rows.title_key.
+        guid = title_key(given_title, when.timestamp())
     return EntryData(
-        guid=clean_line(entry.get("id")) or None,
+        guid=guid,
         link=link,
         title=title,
         author=clean_line(entry.get("author")) or None,
-        published=published,
-        updated=updated,
+        published=_clamp(raw_published, now),
+        updated=_clamp(raw_updated, now),
         summary=summary,
         content=content,
         content_html=content_html or None,
@@ -189,6 +199,25 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
         categories=tuple(c for c in categories if c),
         image=safe_url(_first_image(entry), base, image=True),
         enclosures=enclosures,
+    )
+
+
+def entries_of(
+    raw_entries: Iterable[Any], feed_link: str | None, now: datetime, url: str | None
+) -> tuple[EntryData, ...]:
+    """The feed's entries; two that only a title and date key alike keep text keys.
+
+    A feed may list two undated-by-guid items under one title at one time ("Flood
+    warning" twice a minute apart is the same minute's second): one key would
+    merge them, so those fall back to the hash of their text, as before.
+    """
+    entries = tuple(_entry(e, feed_link, now, url) for e in raw_entries)
+    keys = Counter(e.guid for e in entries if e.guid and e.guid.startswith("title:"))
+    if not keys or max(keys.values()) == 1:
+        return entries
+    return tuple(
+        replace(e, guid=None) if e.guid is not None and keys.get(e.guid, 0) > 1 else e
+        for e in entries
     )
 
 
@@ -286,7 +315,7 @@ def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
     warnings: list[str] = []
     if bozo is not None and _is_syntax_error(bozo):
         warnings.append(f"malformed XML, read what could be read: {describe_bozo(bozo)}")
-    entries = tuple(_entry(e, feed_link, now, url) for e in raw_entries)
+    entries = entries_of(raw_entries, feed_link, now, url)
     return ParsedFeed(
         title=clean_line(feed.get("title")) or UNTITLED_FEED,
         entries=entries,

@@ -26,7 +26,7 @@ from json.encoder import encode_basestring_ascii
 from operator import itemgetter
 from typing import Any
 
-from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.models import UNTITLED, EntryData, ParsedFeed
 
 __all__ = [
     "BODY_COLUMNS",
@@ -42,6 +42,8 @@ __all__ = [
     "entry_row",
     "json_list",
     "row_entry",
+    "stored_title_key",
+    "title_key",
 ]
 
 Row = tuple[Any, ...]
@@ -75,8 +77,45 @@ UPDATED = ROW_COLUMNS.index("updated")
 HASH = ROW_COLUMNS.index("content_hash")
 
 
+def title_key(title: str, when: float) -> str:
+    """The key of an entry with neither guid nor link but a title and a date.
+
+    Why not the text's hash: a body changes between fetches (a counter, a
+    correction, a tracking parameter), and each change made the article a new,
+    unread one beside the old. Newsboat and FeedDemon key such items by title
+    and date too. The date is whole seconds, so a key made from a stored row's
+    timestamp (the schema 10 migration) is the one the parser makes.
+    """
+    import hashlib  # see entry_key
+
+    digest = hashlib.sha1(f"{title}\n{int(when)}".encode("utf-8", "replace"))
+    return "title:" + digest.hexdigest()
+
+
+def stored_title_key(
+    title: str | None, summary: str | None, published: float | None, updated: float | None
+) -> str | None:
+    """The :func:`title_key` the parser now gives a cached row keyed by its text, if any.
+
+    None for a row whose title the parser made up (no title in the feed: the
+    placeholder, or the summary's start) or that has no date: the parser keys
+    those by their text still. A row whose date was clamped from the future gets
+    another key than the parser's, and comes back once as new.
+    """
+    when = published if published is not None else updated
+    if not title or when is None or title in (UNTITLED, summary):
+        return None
+    if title.endswith("…") and (summary or "").startswith(title[:-1]):
+        return None
+    return title_key(title, when)
+
+
 def entry_key(entry: EntryData) -> str:
-    """The dedupe key within a feed: guid, else link, else a hash of the text."""
+    """The dedupe key within a feed: guid, else link, else a hash of the text.
+
+    The parser gives an entry without either a :func:`title_key` as its guid when
+    the feed gave it a title and a date (``sources.parse._entries``).
+    """
     if entry.guid and entry.guid.strip():
         return entry.guid.strip()
     if entry.link and entry.link.strip():
