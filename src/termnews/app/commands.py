@@ -91,6 +91,9 @@ KEY_COMMANDS: tuple[KeyCommand, ...] = (
     KeyCommand("copy-link", "y", "copy_link", "Copy link",
                "Copy the link of the list's highlighted headline, else of the open article.",
                "Read"),
+    KeyCommand("links", "O", "show_links", "Links",
+               "List the open article's links and images to open one in the browser or copy "
+               "it.", "Read"),
     KeyCommand("full-text", "f", "full_text", "Full text",
                "Fetch the full text of a teaser-only article from its web page.", "Read"),
     # Articles

@@ -1427,6 +1427,35 @@ class MainScreen(SearchMixin, Screen[None]):
             return
         self.tn.open_link(url)
 
+    def action_show_links(self) -> None:
+        """The links list of the article in the pane (:mod:`termnews.app.screens.links`)."""
+        from termnews.app.screens.links import LinkChoice, LinksScreen, article_links
+
+        article = self.article
+        if article is None:
+            self.notify("No article open.")
+            return
+        document = self.article_view.query_one(ArticleBody).document
+        links = article_links(
+            (*document.links, article.link or ""),
+            (*document.labels, "The original article"),
+            article.link,
+        )
+        if not links:
+            self.notify("This article has no web links.")
+            return
+
+        def chosen(choice: LinkChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.action == "open":
+                self._open_url(choice.url, None)
+            else:
+                self.app.copy_to_clipboard(choice.url)
+                self.notify(f"Copied {clean_line(choice.url)}")
+
+        self.app.push_screen(LinksScreen(article.title, links), chosen)
+
     @work(group="actions", exit_on_error=False)
     async def action_copy_link(self) -> None:
         article = await self._target_article()

@@ -103,6 +103,9 @@ class Document:
 
     blocks: tuple[Block, ...] = ()
     links: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    """What each link says (its text, or the image's "[image: alt]"), by the same index:
+    the links list (``O``) shows them."""
 
 
 EMPTY_DOCUMENT = Document()
@@ -119,6 +122,7 @@ class _Builder:
 
     blocks: list[Block] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
     in_cell: bool = False
     """Inside a table cell: links and images show no URL (their text is still clicked).
     A column a few cells wide held a folded URL per line ("(https:/", "/www.gra",
@@ -285,6 +289,7 @@ class _Builder:
                 text = "".join(parts)[begin:]
                 if href:
                     self.links.append(href)
+                    self.labels.append(clean_line(text))
                     click = Style.from_meta({"@click": f"open_link({len(self.links) - 1})"})
                     if at[0] > begin:
                         spans.append(Span(begin, at[0], LINK_STYLE))
@@ -299,6 +304,8 @@ class _Builder:
                 src = clean_line(str(child.attrs.get("src", "")))
                 begin = at[0]
                 put(_image_label(alt), IMAGE_STYLE)
+                if src:
+                    self.labels.append(_image_label(alt))
                 if src and self.in_cell:
                     self.links.append(src)
                     click = Style.from_meta({"@click": f"open_link({len(self.links) - 1})"})
@@ -371,7 +378,7 @@ def parse_document(markdown: str) -> Document:
         builder.children(tree, Content(""), Content(""), False, 0)
         if not builder.blocks:  # e.g. nesting past the parser's limit: keep the text
             builder.blocks.append(Block("text", Content(markdown), Content(""), Content(""), False))
-    return Document(tuple(builder.blocks), tuple(builder.links))
+    return Document(tuple(builder.blocks), tuple(builder.links), tuple(builder.labels))
 
 
 # -- layout at a width ----------------------------------------------------------

@@ -1,0 +1,105 @@
+"""``O``: the open article's links, followed from the keyboard.
+
+A link in the article pane could only be clicked; a keyboard reader (newsboat's URL
+view, every text browser) follows one by number. The real reader over a real cache,
+driven by Pilot; only the browser is the test's recorder (``Env.opener``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.conftest import Env, RunApp, main_screen, screen_text, settle
+
+from termnews.app.screens.links import LinksScreen
+from termnews.core.refresh import refresh
+from termnews.core.store import Store
+
+BODY = (
+    '<p>Read <a href="/reports/flood-2026">the full report</a> and'
+    ' <a href="https://maps.example/river?id=7&amp;zoom=3">a map of the river</a>.</p>'
+    '<p>Again: <a href="https://maps.example/river?id=7&amp;zoom=3">the same map</a>,'
+    ' <a href="#note">a note below</a>, <a href="javascript:alert(1)">a trap</a>'
+    ' and <a href="mailto:desk@news.example">the desk</a>.</p>'
+    '<p><img src="https://img.example/flood.jpg" alt="The river in flood"></p>'
+    '<p id="note">[link=https://evil.example]not markup[/link]</p>'
+)
+
+
+def _feed(path: Path) -> Path:
+    path.write_text(
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        "<title>River News</title><link>https://news.example/</link>"
+        "<item><title>Floods along the river</title>"
+        "<link>https://news.example/2026/floods</link><guid>floods</guid>"
+        "<pubDate>Mon, 30 Nov 2026 10:00:00 GMT</pubDate>"
+        f"<description><![CDATA[{BODY}]]></description></item>"
+        "<item><title>No links here</title><guid isPermaLink='false'>plain</guid>"
+        "<pubDate>Mon, 30 Nov 2026 09:00:00 GMT</pubDate>"
+        "<description>Just words.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _seed(env: Env, tmp_path: Path) -> None:
+    with Store.open(env.db_path) as store:
+        feed, _ = store.add_feed(str(_feed(tmp_path / "river.xml")), section="World")
+        refresh(store, [feed], offline=True)
+
+
+async def test_o_lists_the_articles_web_links_to_open_or_copy(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    _seed(env, tmp_path)
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        screen.open_article(screen.headlines.rows[0].id)
+        await settle(pilot)
+        assert screen.article is not None and screen.article.title == "Floods along the river"
+        await pilot.press("O")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen)
+        # Web links only, each address once, resolved against the article's address;
+        # the image, and the original article last.
+        assert [link.url for link in app.screen.links] == [
+            "https://news.example/reports/flood-2026",
+            "https://maps.example/river?id=7&zoom=3",
+            "https://img.example/flood.jpg",
+            "https://news.example/2026/floods",
+        ]
+        text = screen_text(app)
+        assert "Links in this article (4)" in text
+        assert "the full report" in text and "[image: The river in flood]" in text
+        assert "javascript" not in text and "mailto" not in text
+
+        await pilot.press("2", "enter")  # the map, by its number
+        await settle(pilot)
+        assert not isinstance(app.screen, LinksScreen)
+        assert env.opened == ["https://maps.example/river?id=7&zoom=3"]
+
+        await pilot.press("O", "down", "y")  # copy the second entry
+        await settle(pilot)
+        assert not isinstance(app.screen, LinksScreen)
+        assert app.clipboard == "https://maps.example/river?id=7&zoom=3"
+        assert env.opened == ["https://maps.example/river?id=7&zoom=3"]
+
+        await pilot.press("O", "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, LinksScreen)
+
+
+async def test_an_article_without_any_web_link_says_so(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    _seed(env, tmp_path)
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        screen.open_article(screen.headlines.rows[1].id)  # no link at all
+        await settle(pilot)
+        assert screen.article is not None and screen.article.title == "No links here"
+        await pilot.press("O")
+        await settle(pilot)
+        assert not isinstance(app.screen, LinksScreen)
+        assert "This article has no web links." in [n.message for n in app._notifications]
