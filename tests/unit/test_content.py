@@ -621,6 +621,11 @@ def test_real_feed_bodies_convert_cleanly() -> None:
         ("\x1b[31mRed\x1b[0m Daily - Home", "Red Daily"),
         ("", ""),
         (None, ""),
+        # A feed with no title of its own is titled by its address: its host names it.
+        ("https://www.Example.com/feeds/all.xml", "example.com"),
+        ("http://user:pw@127.0.0.1:8080/rss?x=1", "127.0.0.1:8080"),
+        ("https://blog.example.org", "blog.example.org"),
+        ("https://", "https://"),
     ],
 )
 def test_outlet_name_keeps_the_part_before_a_section_separator(

@@ -223,11 +223,28 @@ def outlet_name(feed_title: str | None) -> str:
     ("NYT > World News", "Reuters | Business"). The headline list already shows
     the section, so a column a dozen cells wide is better spent on the outlet.
     A title with no separator, or whose first part would be under three
-    characters, is returned whole (cleaned).
+    characters, is returned whole (cleaned); a title that is a web address (a
+    feed that has none of its own) gives its host.
     """
     title = clean_line(feed_title)
+    if title.startswith(("http://", "https://")):
+        # A feed without a title of its own is titled by its address: in a column a
+        # dozen cells wide every such feed read "https://exam…". Its site's host
+        # says which it is (two of one host in a section keep their whole titles).
+        host = _url_host(title)
+        if host:
+            return host
     cut = min((i for sep in _OUTLET_SEPARATORS if (i := title.find(sep)) >= 3), default=-1)
     return title[:cut].rstrip() if cut > 0 else title
+
+
+def _url_host(url: str) -> str:
+    """The host (and port) of an http(s) URL, without "www." or user info; "" if none."""
+    rest = url.split("://", 1)[1]
+    for end in "/?#":
+        rest = rest.split(end, 1)[0]
+    host = rest.rsplit("@", 1)[-1].lower()
+    return host.removeprefix("www.")
 
 
 def byline_author(author: str | None, feed_title: str | None) -> str:
