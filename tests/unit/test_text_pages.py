@@ -164,3 +164,20 @@ def test_the_corpus_pages_saved_as_text() -> None:
         assert rows[name].f1 >= least, (name, rows[name].f1)
     meta = json.loads((folder / "liberation-1" / "expected-metadata.json").read_text("utf-8"))
     assert rows["liberation-1"].found == meta["title"]
+
+
+def test_a_japanese_headline_with_a_number_and_its_date() -> None:
+    """'一回の充電で200キロ' is one token of many words: the headline was taken for a
+    count line ("75 with 51 posters") and the page had none; its date went unread."""
+    page = _page(
+        "ホーム\nニュース\n経済\nスポーツ",
+        "都営の電気バス「エコライナー」来春から運行 一回の充電で200キロ",
+        "2025年3月12日",
+        "東京都は十二日、新型の電気バス「エコライナー」を二〇二五年春から運行すると発表した。"
+        "車両は一回の充電で約200キロメートル走れる。都の担当者は『環境への負担を減らしたい』と話している。",
+        "運行するのは新宿駅と東京駅を結ぶ路線で、一日に約四十便を予定している。運賃は現行のバスと同じ"
+        "二百十円で、車内では無料のWi-Fiも使える。",
+    )
+    article = text_page_to_article(page)
+    assert article.title == "都営の電気バス「エコライナー」来春から運行 一回の充電で200キロ"
+    assert article.published == datetime(2025, 3, 12, tzinfo=UTC)

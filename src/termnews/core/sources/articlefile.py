@@ -268,7 +268,7 @@ def _mostly_words(text: str) -> bool:
     """Not a count or a score line ("75 with 51 posters participating")."""
     tokens = text.split()
     numbers = sum(1 for t in tokens if any(ch.isdigit() for ch in t))
-    return numbers * 3 <= len(tokens)
+    return numbers * 3 <= _words(text)  # a Chinese or Japanese token is many words
 
 
 _AUTHOR_END = re.compile(r"\s*[|,•·]\s*|\s+[-–—]\s+|\s+(?:on|for|in)\s+|\s+(?=\d)")
@@ -416,10 +416,11 @@ _DATE_PATTERNS = (
         re.I,
     ),
     re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
 )
 """ISO dates, "June 7, 2023", "7 June 2023" (and "30 avril 2015", "21 de diciembre de
-2018", "3. März 2019"), and numeric "26/2/2015" or "2/26/2015" (day first unless the
-second number cannot be a month)."""
+2018", "3. März 2019"), numeric "26/2/2015" or "2/26/2015" (day first unless the
+second number cannot be a month), and Chinese and Japanese "2025年3月12日"."""
 
 
 _DATE_NO_YEAR = re.compile(rf"\b(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
