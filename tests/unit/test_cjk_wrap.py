@@ -123,3 +123,30 @@ def test_real_chinese_pages_break_as_cjk_typesetting_does(name: str) -> None:
                 _wrapped(line, width)
         lines = plain_lines(parse_document(article.markdown), width)
         assert all(cell_len(line) <= width for line in lines)
+
+
+async def test_a_chinese_headline_breaks_as_the_body_does() -> None:
+    """The article's headline is a Static: Textual broke it at any character, and
+    "美国国家航空航天局（NASA）的宇航员，在国际空间站上不能饮酒" put "，" first on its
+    second line at 24 columns."""
+    from textual.app import App, ComposeResult
+    from textual.content import Content
+
+    from termnews.app.widgets.article_view import HeaderLine
+
+    title = "美国国家航空航天局（NASA）的宇航员，在国际空间站上不能饮酒"
+
+    class Headline(App[None]):
+        CSS = "HeaderLine { width: 24; }"
+
+        def compose(self) -> ComposeResult:
+            yield HeaderLine(Content(title))
+
+    app = Headline()
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(HeaderLine)
+        lines = [widget.render_line(y).text.rstrip() for y in range(widget.content_region.height)]
+    assert "".join(lines) == title
+    assert _problems(lines, 24) == []
+    assert len(lines) == 3
