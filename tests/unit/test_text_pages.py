@@ -181,3 +181,11 @@ def test_a_japanese_headline_with_a_number_and_its_date() -> None:
     article = text_page_to_article(page)
     assert article.title == "都営の電気バス「エコライナー」来春から運行 一回の充電で200キロ"
     assert article.published == datetime(2025, 3, 12, tzinfo=UTC)
+
+
+def test_a_line_in_brackets_is_no_subheading() -> None:
+    """qq: a link's note "(微博)" left alone on a line stood as a "## (微博)" heading."""
+    page = _page(MENU, HEADLINE, STORY[0], "(video)", STORY[1], STORY[2])
+    markdown = text_page_to_article(page).markdown
+    assert "## (video)" not in markdown
+    assert "(video)" in markdown  # kept as the text it is

@@ -277,6 +277,7 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』）】]*(?:\s
 after it: the credit Chinese pages close a story with ("。（编译/林靖东）")."""
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*$")
 _NO_HEADING_END = re.compile(r"[.,;:]$")
+_BRACKETED = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
 _BULLET = re.compile(r"^(?:[-*+•▪◦·]|\d{1,3}[.)])\s+")
 _RULE = re.compile(r"^\s*([=\-_*~#])\1{2,}\s*$")
 _BYLINE = re.compile(r"^(?:by|written by|posted by|words by|author:)\s+(.{2,80})$", re.I)
@@ -514,6 +515,8 @@ class _Unit:
             return False
         if _NO_HEADING_END.search(text) or (text.endswith(".") and not text.endswith("..")):
             return False
+        if _BRACKETED.fullmatch(text):
+            return False  # an aside, a link's note ("(微博)", "(video)"): no heading
         first = text.lstrip("\"'“‘¿¡(")[:1]
         return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
 
