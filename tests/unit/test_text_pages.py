@@ -185,7 +185,7 @@ def test_a_japanese_headline_with_a_number_and_its_date() -> None:
 
 def test_a_line_in_brackets_is_no_subheading() -> None:
     """qq: a link's note "(微博)" left alone on a line stood as a "## (微博)" heading."""
-    page = _page(MENU, HEADLINE, STORY[0], "(video)", STORY[1], STORY[2])
+    page = _page(MENU, HEADLINE, STORY[0], "(Video: harbour board)", STORY[1], STORY[2])
     markdown = text_page_to_article(page).markdown
-    assert "## (video)" not in markdown
-    assert "(video)" in markdown  # kept as the text it is
+    assert "## (Video" not in markdown
+    assert "(Video: harbour board)" in markdown  # kept as the text it is
