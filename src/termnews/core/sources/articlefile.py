@@ -719,8 +719,8 @@ def _find_headline(
       window: the share-button row many sites print under the headline is a
       "menu" too;
     * else the longest, since a site name, a tagline or a subheading is shorter
-      than a headline; a line right under another candidate is its standfirst,
-      not a headline.
+      than a headline; the last line of a run of candidates is the standfirst
+      under the headline (:func:`_without_standfirsts`).
     """
     window = max(0, end - _HEADER_WINDOW)
     after_menu = max((i + 1 for i in skip if window <= i < end), default=0) if after_menus else 0
@@ -743,9 +743,23 @@ def _find_headline(
         return max(signed, key=lambda i: (units[i].words, -i))
     if not candidates:
         return None
-    standfirsts = {i + 1 for i in candidates}
-    headlines = [i for i in candidates if i not in standfirsts] or candidates
-    return max(headlines, key=lambda i: (units[i].words, -i))
+    return max(_without_standfirsts(candidates), key=lambda i: (units[i].words, -i))
+
+
+def _without_standfirsts(candidates: list[int]) -> list[int]:
+    """Of each run of candidates on consecutive lines, the one before the last: a
+    headline stands right above its standfirst (folha, la-nacion), and what comes
+    before the two is a tagline or a prompt ("Recibí por mail las noticias...")."""
+    kept: list[int] = []
+    run: list[int] = []
+    for i in [*candidates, -2]:
+        if run and i == run[-1] + 1:
+            run.append(i)
+            continue
+        if run:
+            kept.append(run[-2] if len(run) >= 2 else run[0])
+        run = [i]
+    return kept
 
 
 def _may_be_headline(unit: _Unit) -> bool:
