@@ -242,15 +242,34 @@ def test_the_opening_of_a_story_split_from_its_body_is_kept() -> None:
 @needs_corpus
 def test_real_pages_keep_their_opening_figures_and_captions() -> None:
     """herald-sun-1 lost its first five paragraphs, nytimes-3 its photographs' captions,
-    guardian-1 every picture of its photo essay (readability emptied the figures)."""
+    guardian-1 every picture of its photo essay and their captions (readability emptied
+    the figures and dropped the caption lists under them)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     import extraction_quality as bench
 
     folder = CORPUS / "html-articles" / "mozilla-readability"
-    for name, least in (("herald-sun-1", 0.95), ("nytimes-3", 0.9)):
+    for name, least in (("herald-sun-1", 0.95), ("nytimes-3", 0.9), ("guardian-1", 0.95)):
         page = (folder / name / "source.html").read_text(encoding="utf-8", errors="replace")
         expected = bench.visible_text((folder / name / "expected.html").read_text("utf-8"))
         _, recall, _ = bench.score(extract_article(page).text, expected)
         assert recall >= least, (name, recall)
     page = (folder / "guardian-1" / "source.html").read_text(encoding="utf-8")
     assert extract_article(page).markdown.count("](https://i.guim.co.uk/") >= 10
+
+
+def test_a_caption_printed_as_a_list_under_a_figure_is_its_caption() -> None:
+    """guardian-1: each photo's caption is a one-item list after its <figure>; both
+    went, and the figure's links list (a gallery's "more photos") must not come."""
+    figure = """<figure id="img-{n}"><a href="#img-{n}"><div class="ratio"><picture>
+    <img src="/img/pier-{n}.jpg" alt="Pier {n}"></picture></div></a></figure>"""
+    page = f"""<html><head><title>Ferry terminal</title></head><body><article>
+    <h1>Ferry terminal vote put off</h1>{_paragraphs(range(3))}
+    {figure.format(n=1)}<ul><li><p>Clockwise from top: the pier; its cracked supports.</p>
+    </li></ul>{_paragraphs(range(3, 6))}
+    {figure.format(n=2)}<ul><li><a href="/gallery">More photos of the pier</a></li></ul>
+    {_paragraphs(range(6, 9))}</article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    caption = "Clockwise from top: the pier; its cracked supports."
+    assert caption in md
+    assert md.index("![Pier 1]") < md.index(caption) < md.index(STORY[3])
+    assert "More photos" not in md

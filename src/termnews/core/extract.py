@@ -268,6 +268,7 @@ def _restore_figures(body: str, root: lxml_html.HtmlElement) -> str:
         if any(_mark_of(a) in kept for a in figure.iterancestors()) and present is None:
             continue  # inside a block readability kept and trimmed: not ours to undo
         copy = _clean_copy(figure)
+        _add_caption_list(copy, figure, kept)
         if present is not None:
             present.getparent().replace(present, copy)
         else:
@@ -280,6 +281,34 @@ def _restore_figures(body: str, root: lxml_html.HtmlElement) -> str:
     if not changed:
         return body
     return str(etree.tostring(out, encoding="unicode", method="html"))
+
+
+_CAPTION_LIST_WORDS = 80
+"""Longest item of a list that is a picture's caption (a caption, not an article)."""
+
+
+def _add_caption_list(copy: etree._Element, figure: etree._Element, kept: dict[int, Any]) -> None:
+    """Give ``copy`` the caption the page prints as a list right under the figure.
+
+    The Guardian's photo essays caption each picture with a one-item list after its
+    ``<figure>`` ("Clockwise from top: small whale bones; ..."), which readability
+    drops with the picture (guardian-1 lost all six). A list of a few short items
+    without links, directly after a figure that has no caption of its own and that
+    readability did not keep, is read as its caption: a menu or a related-links
+    list is links.
+    """
+    after = figure.getnext()
+    if after is None or after.tag not in ("ul", "ol") or _mark_of(after) in kept:
+        return
+    if _has_caption(figure) or after.find(".//a") is not None:
+        return
+    items = [" ".join("".join(li.itertext()).split()) for li in after.iterfind("li")]
+    if not 1 <= len(items) <= 3 or not all(
+        0 < len(item.split()) <= _CAPTION_LIST_WORDS for item in items
+    ):
+        return
+    caption = etree.SubElement(copy, "figcaption")
+    caption.text = " ".join(items)
 
 
 def _clean_copy(figure: etree._Element) -> etree._Element:
