@@ -159,3 +159,117 @@ def test_a_byline_names_each_author_once() -> None:
     assert _distinct_names("Jeffrey Gettleman; JEFFREY GETTLEMAN") == "Jeffrey Gettleman"
     assert _distinct_names("Ann Lee; Bo Kim; ann lee") == "Ann Lee; Bo Kim"
     assert _distinct_names("Ann Lee") == "Ann Lee"
+
+
+STORY = [
+    f"Paragraph {i} of the story tells how the harbour board spent the winter arguing over "
+    f"the new ferry terminal, and why the vote on its design was put off again until the "
+    f"spring meeting of number {i}."
+    for i in range(12)
+]
+
+
+def _paragraphs(numbers: range) -> str:
+    return "".join(f"<p>{STORY[i]}</p>" for i in numbers)
+
+
+def test_figures_between_the_parts_of_a_story_body_are_kept() -> None:
+    """readability dropped every figure standing between the <div>s a story body is
+    split into (nytimes-3 in the corpus): the pane lost the photographs and captions."""
+    page = f"""<html><head><title>Ferry terminal</title></head><body><article>
+    <h1>Ferry terminal vote put off</h1>
+    <div class="story-body">{_paragraphs(range(4))}</div>
+    <figure><div class="ratio"><img src="/img/terminal.jpg" alt="The terminal site"></div>
+    <figcaption>The old terminal site at the end of the pier, seen from the water.</figcaption>
+    </figure>
+    <div class="story-body">{_paragraphs(range(4, 8))}</div>
+    <figure><div class="lazy" data-src="/img/later.jpg"></div>
+    <figcaption>Members of the harbour board at their last meeting.</figcaption></figure>
+    <div class="story-body">{_paragraphs(range(8, 12))}</div>
+    </article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    image = "![The terminal site](https://port.example.org/img/terminal.jpg)"
+    assert image in md
+    assert "The old terminal site at the end of the pier" in md
+    assert "Members of the harbour board at their last meeting." in md
+    # Each where the page has it: after the paragraph before it, before the next one.
+    assert md.index(STORY[3]) < md.index(image) < md.index(STORY[4])
+    assert md.index(STORY[7]) < md.index("Members of the harbour") < md.index(STORY[8])
+
+
+def test_a_figure_readability_emptied_gets_its_picture_back() -> None:
+    """The Guardian's <figure><a><div><picture>: readability kept an empty figure."""
+    page = f"""<html><head><title>Ferry terminal</title></head><body><article>
+    <h1>Ferry terminal vote put off</h1>{_paragraphs(range(3))}
+    <figure id="img-2"><a href="#img-2" class="lightbox"><div class="u-responsive-ratio">
+    <picture><source srcset="/img/pier-880.jpg 880w">
+    <img src="/img/pier-300.jpg" alt="The pier at dawn"></picture></div>
+    <span class="icon"><svg viewBox="0 0 22 22"><path d="M3 20"></path></svg></span></a>
+    </figure>{_paragraphs(range(3, 7))}</article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    assert "![The pier at dawn](https://port.example.org/img/pier-300.jpg)" in md
+    assert md.index(STORY[2]) < md.index("![The pier") < md.index(STORY[3])
+
+
+def test_a_video_player_figure_is_not_put_back() -> None:
+    page = f"""<html><head><title>Ferry terminal</title></head><body><article>
+    <div class="story-body">{_paragraphs(range(4))}</div>
+    <figure class="media-player"><div class="player"><iframe src="/player.html"></iframe></div>
+    <figcaption>Media caption The board's chair on the delay</figcaption></figure>
+    <div class="story-body">{_paragraphs(range(4, 8))}</div>
+    </article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    assert "board's chair" not in md
+
+
+def test_the_opening_of_a_story_split_from_its_body_is_kept() -> None:
+    """herald-sun-1 (corpus): the first paragraphs sit in one container, the rest in a
+    "read more" one; readability took the second alone and the story began mid-way."""
+    page = f"""<html><head><title>Ferry terminal</title></head><body><main>
+    <div class="article-top"><div class="wrap"><h1>Ferry terminal vote put off</h1>
+    <p>Harbour board members at the pier. Source: Supplied</p>
+    <div class="intro">{_paragraphs(range(3))}</div></div></div>
+    <div class="article-main"><div class="wrap">
+    <div id="read-more-content">{_paragraphs(range(3, 12))}</div></div></div>
+    </main></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    assert md.startswith(STORY[0])
+    positions = [md.index(paragraph) for paragraph in STORY]
+    assert positions == sorted(positions)
+    assert md.count("Paragraph 0 ") == 1
+
+
+@needs_corpus
+def test_real_pages_keep_their_opening_figures_and_captions() -> None:
+    """herald-sun-1 lost its first five paragraphs, nytimes-3 its photographs' captions,
+    guardian-1 every picture of its photo essay and their captions (readability emptied
+    the figures and dropped the caption lists under them)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import extraction_quality as bench
+
+    folder = CORPUS / "html-articles" / "mozilla-readability"
+    for name, least in (("herald-sun-1", 0.95), ("nytimes-3", 0.9), ("guardian-1", 0.95)):
+        page = (folder / name / "source.html").read_text(encoding="utf-8", errors="replace")
+        expected = bench.visible_text((folder / name / "expected.html").read_text("utf-8"))
+        _, recall, _ = bench.score(extract_article(page).text, expected)
+        assert recall >= least, (name, recall)
+    page = (folder / "guardian-1" / "source.html").read_text(encoding="utf-8")
+    assert extract_article(page).markdown.count("](https://i.guim.co.uk/") >= 10
+
+
+def test_a_caption_printed_as_a_list_under_a_figure_is_its_caption() -> None:
+    """guardian-1: each photo's caption is a one-item list after its <figure>; both
+    went, and the figure's links list (a gallery's "more photos") must not come."""
+    figure = """<figure id="img-{n}"><a href="#img-{n}"><div class="ratio"><picture>
+    <img src="/img/pier-{n}.jpg" alt="Pier {n}"></picture></div></a></figure>"""
+    page = f"""<html><head><title>Ferry terminal</title></head><body><article>
+    <h1>Ferry terminal vote put off</h1>{_paragraphs(range(3))}
+    {figure.format(n=1)}<ul><li><p>Clockwise from top: the pier; its cracked supports.</p>
+    </li></ul>{_paragraphs(range(3, 6))}
+    {figure.format(n=2)}<ul><li><a href="/gallery">More photos of the pier</a></li></ul>
+    {_paragraphs(range(6, 9))}</article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    caption = "Clockwise from top: the pier; its cracked supports."
+    assert caption in md
+    assert md.index("![Pier 1]") < md.index(caption) < md.index(STORY[3])
+    assert "More photos" not in md

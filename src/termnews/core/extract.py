@@ -21,6 +21,7 @@ which ``termnews --help`` and the TUI's first paint should not pay.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
@@ -158,18 +159,181 @@ def _trafilatura_metadata(page: str, url: str | None) -> dict[str, str]:
 
 
 def _readability(page: str) -> str:
-    """Body HTML from readability-lxml; empty when it fails.
+    """Body HTML from readability-lxml, its lost figures put back; empty when it fails.
 
     No ``url`` is passed: html_to_markdown resolves links itself, and
     readability's own link rewriting costs a fifth of its run time.
     """
+    root = _page_root(page, limit=None)
+    marked = _mark_blocks(root) if root is not None else None
     try:
         from readability import Document
 
-        doc: Any = Document(page)
-        return str(doc.summary(html_partial=True))
+        doc: Any = Document(marked or page)
+        body = str(doc.summary(html_partial=True))
     except Exception:  # readability raises its own Unparseable and lxml errors
         return ""
+    if root is None or marked is None:
+        return body
+    return _restore_figures(body, root)
+
+
+_MARK = "data-termnews-at"
+"""The attribute that numbers a page's blocks in document order for readability, so
+what it kept can be told apart from what it dropped (see :func:`_restore_figures`)."""
+_MARKED_TAGS = frozenset(
+    "p figure h1 h2 h3 h4 h5 h6 blockquote pre table ul ol dl li".split()  # noqa: SIM905
+)
+
+
+def _mark_blocks(root: lxml_html.HtmlElement) -> str | None:
+    """The page serialized with each block numbered (:data:`_MARK`), or None."""
+    count = 0
+    for el in root.iter(*_MARKED_TAGS):
+        el.set(_MARK, str(count))
+        count += 1
+    if not count:
+        return None
+    try:
+        return str(etree.tostring(root, encoding="unicode", method="html"))
+    except (etree.LxmlError, ValueError):
+        return None
+
+
+def _mark_of(el: etree._Element) -> int:
+    value = el.get(_MARK)
+    return int(value) if value is not None and value.isdigit() else -1
+
+
+def _shows_image(figure: etree._Element) -> bool:
+    """Whether a ``<figure>`` holds a picture a reader would see (not an empty frame)."""
+    for img in figure.iter("img", "source"):
+        src = img.get("src") or img.get("srcset") or img.get("data-src") or ""
+        if src.strip() and not src.startswith("data:"):
+            return True
+    return False
+
+
+def _has_caption(figure: etree._Element) -> bool:
+    """Whether a ``<figure>`` has a caption with words in it."""
+    return any("".join(cap.itertext()).strip() for cap in figure.iter("figcaption"))
+
+
+def _is_shown(figure: etree._Element) -> bool:
+    """A figure of a picture: an image, or the caption of one the page loads later (the
+    New York Times' lazy images are an empty ``<div>`` until scrolled to). A video
+    player's figure is not: the pane cannot play it, and its caption would describe
+    a picture that is not there."""
+    if next(figure.iter("iframe", "video", "audio", "object", "embed"), None) is not None:
+        return False
+    return _shows_image(figure) or _has_caption(figure)
+
+
+def _restore_figures(body: str, root: lxml_html.HtmlElement) -> str:
+    """readability's body with the figures inside the article put back as the page has them.
+
+    readability-lxml's clean-up drops a figure whose picture sits in a ``<div>``
+    with no text (the Guardian's ``<div class="u-responsive-ratio"><picture>``)
+    and every figure standing between the several ``<div>``s a story body is
+    split into (the New York Times): the pane lost the story's photographs and
+    their captions. A reader sees each picture printed between the first and the
+    last paragraph of the article as part of it, so each such figure of the page
+    (numbered by :func:`_mark_blocks`) is put back where the page has it, whole,
+    and the Markdown converter reads its image and caption as for any figure.
+    Figures above the first paragraph or below the last are left as readability
+    chose (a promo, a teaser, a lead image it judged apart).
+    """
+    try:
+        out = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return body
+    kept = {_mark_of(el): el for el in out.iter() if _mark_of(el) >= 0}
+    paragraphs = [
+        m for m, el in kept.items() if el.tag == "p" and (el.text_content() or "").strip()
+    ]
+    if not paragraphs:
+        return body
+    first, last = min(paragraphs), max(paragraphs)
+    changed = False
+    for figure in root.iter("figure"):
+        at = _mark_of(figure)
+        if not first < at < last or not _is_shown(figure):
+            continue
+        present = kept.get(at)
+        if present is not None and (
+            _shows_image(present) >= _shows_image(figure)
+            and _has_caption(present) >= _has_caption(figure)
+        ):
+            continue
+        if any(_mark_of(a) in kept for a in figure.iterancestors()) and present is None:
+            continue  # inside a block readability kept and trimmed: not ours to undo
+        copy = _clean_copy(figure)
+        _add_caption_list(copy, figure, kept)
+        if present is not None:
+            present.getparent().replace(present, copy)
+        else:
+            anchor = _anchor_before(kept, at)
+            if anchor is None:
+                continue
+            anchor.addnext(copy)
+        kept[at] = copy
+        changed = True
+    if not changed:
+        return body
+    return str(etree.tostring(out, encoding="unicode", method="html"))
+
+
+_CAPTION_LIST_WORDS = 80
+"""Longest item of a list that is a picture's caption (a caption, not an article)."""
+
+
+def _add_caption_list(copy: etree._Element, figure: etree._Element, kept: dict[int, Any]) -> None:
+    """Give ``copy`` the caption the page prints as a list right under the figure.
+
+    The Guardian's photo essays caption each picture with a one-item list after its
+    ``<figure>`` ("Clockwise from top: small whale bones; ..."), which readability
+    drops with the picture (guardian-1 lost all six). A list of a few short items
+    without links, directly after a figure that has no caption of its own and that
+    readability did not keep, is read as its caption: a menu or a related-links
+    list is links.
+    """
+    after = figure.getnext()
+    if after is None or after.tag not in ("ul", "ol") or _mark_of(after) in kept:
+        return
+    if _has_caption(figure) or after.find(".//a") is not None:
+        return
+    items = [" ".join("".join(li.itertext()).split()) for li in after.iterfind("li")]
+    if not 1 <= len(items) <= 3 or not all(
+        0 < len(item.split()) <= _CAPTION_LIST_WORDS for item in items
+    ):
+        return
+    caption = etree.SubElement(copy, "figcaption")
+    caption.text = " ".join(items)
+
+
+def _clean_copy(figure: etree._Element) -> etree._Element:
+    """A copy of a page's figure without its scripts, buttons and icons (the converter
+    leaves them out too; dropping them first keeps the body small)."""
+    twin = copy.deepcopy(figure)
+    twin.tail = None
+    for junk in twin.xpath(".//script|.//style|.//svg|.//button|.//template"):
+        if isinstance(junk, lxml_html.HtmlElement):
+            junk.drop_tree()  # its tail (text after it) stays
+    return twin
+
+
+def _anchor_before(kept: dict[int, etree._Element], at: int) -> etree._Element | None:
+    """The kept block a restored figure follows: the last before it, lifted out of lists
+    and quotes (a figure after a list's last item goes after the list)."""
+    before = [m for m in kept if m < at]
+    if not before:
+        return None
+    anchor = kept[max(before)]
+    while True:
+        parent = anchor.getparent()
+        if parent is None or parent.getparent() is None or _mark_of(parent) < 0:
+            return anchor
+        anchor = parent
 
 
 def _word_count(body: str) -> int:
@@ -180,8 +344,83 @@ def _choose(read_body: str, traf_body: str) -> str:
     read_words = _word_count(read_body)
     traf_words = _word_count(traf_body)
     if read_words and read_words >= _FALLBACK_SHARE * traf_words:
-        return read_body
+        return _with_lead(read_body, traf_body)
     return traf_body if traf_words else read_body if read_words else ""
+
+
+_PROSE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
+_LEAD_MIN_WORDS = 20
+"""A paragraph put back from trafilatura's text is at least this long: running text,
+not a caption, a byline or a standfirst-sized teaser."""
+
+
+def _with_lead(read_body: str, traf_body: str) -> str:
+    """readability's body with the article's opening paragraphs it missed put back.
+
+    A page that prints the top of a story in one container and the rest in
+    another ("read more" below an ad: the Herald Sun) has readability choose
+    the longer container alone: the story started in its fifth paragraph. When
+    trafilatura's text holds readability's first paragraph, the paragraphs of
+    running text just before it there (each one long and ending a sentence, in
+    an unbroken run up to it) are the story's opening, as a reader reads it,
+    and go first. Headings, captions, bylines and teasers stop the run.
+    """
+    if not traf_body:
+        return read_body
+    try:
+        read = lxml_html.fragment_fromstring(read_body, create_parent="div")
+        traf = lxml_html.fragment_fromstring(traf_body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return read_body
+    opening = next(
+        (_plain(p) for p in read.iter("p") if len(_plain(p).split()) >= _LEAD_MIN_WORDS),
+        "",
+    )
+    if not opening:
+        return read_body
+    blocks = [
+        el
+        for el in traf.iter(
+            "p",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "ul",
+            "ol",
+            "blockquote",
+            "figure",
+            "table",
+            "pre",
+        )
+        if not any(
+            a.tag in ("p", "li", "blockquote", "figure", "table") for a in el.iterancestors()
+        )
+    ]
+    at = next((i for i, el in enumerate(blocks) if _plain(el) == opening), None)
+    if at is None:
+        return read_body
+    known = _plain(read)
+    lead: list[etree._Element] = []
+    for el in reversed(blocks[:at]):
+        text = _plain(el)
+        if el.tag != "p" or len(text.split()) < _LEAD_MIN_WORDS or not _PROSE_END.search(text):
+            break
+        if text in known:
+            break
+        lead.insert(0, el)
+    if not lead:
+        return read_body
+    head = "".join(
+        etree.tostring(el, encoding="unicode", method="html", with_tail=False) for el in lead
+    )
+    return "<div>" + head + "</div>" + read_body
+
+
+def _plain(el: etree._Element) -> str:
+    return " ".join("".join(el.itertext()).split())
 
 
 def _distinct_names(byline: str) -> str:
@@ -209,10 +448,10 @@ _SITE_TAGS = (
 """Where a page names its publication when trafilatura found no page to read it from."""
 
 
-def _page_root(page: str) -> lxml_html.HtmlElement | None:
-    """The start of ``page`` parsed, or None when lxml cannot read it."""
+def _page_root(page: str, limit: int | None = 500_000) -> lxml_html.HtmlElement | None:
+    """``page`` (its start, up to ``limit`` characters) parsed, or None when lxml cannot."""
     try:
-        return lxml_html.document_fromstring(page[:500_000])
+        return lxml_html.document_fromstring(page[:limit] if limit else page)
     except (etree.ParserError, ValueError):
         return None
 

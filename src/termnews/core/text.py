@@ -286,3 +286,123 @@ def fit_cells(text: str, width: int) -> str:
                 text = text[: cluster_start(text, end)].rstrip() + "…"
                 break
     return text + " " * max(0, width - cell_len(text))
+
+
+_CJK_TEXT = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+)
+"""Chinese, Japanese and Korean letters and their full-width punctuation."""
+
+NO_LINE_START = frozenset(
+    "、。，．：；！？）］｝〕〉》」』】〙〗〟’”｠»"
+    "ゝゞーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎゕゖㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻"
+    '‐゠–〜～・･!%),.:;?]}¢°’"‰′″℃…‥'
+)
+"""Characters a line never starts with in CJK typesetting (kinsoku shori, JIS X 4051):
+closing brackets and quotes, full stops and commas, small kana, the prolonged sound
+mark and iteration marks, and their ASCII cousins; and the ellipsis, which Unicode's
+line breaking never breaks before (UAX #14, LB22)."""
+
+NO_LINE_END = frozenset("（［｛〔〈《「『【〘〖〝‘“｟«([{$£¥＄￡￥")
+"""Characters a line never ends with: opening brackets and quotes."""
+
+_UNSPLIT_PAIRS = frozenset("—…‥")
+"""Doubled to one mark ("——", "……"): never split between two lines."""
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese, Japanese or Korean text (wrapped by
+    :func:`cjk_line_spans` rather than at spaces alone)."""
+    return not text.isascii() and _CJK_TEXT.search(text) is not None
+
+
+def cjk_line_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where to cut ``text`` (one paragraph, no newlines) into lines of ``width`` cells.
+
+    Each line is ``text[start:end]``; the spaces a line is broken at are left out.
+    Why not Textual's wrap: it breaks CJK text at any character, so a line could
+    start with "。" or "」" or end with "「", which CJK typesetting never allows
+    (kinsoku), and it cut Latin words and numbers inside Chinese text ("Deep|Mind",
+    "2|016") even where they fitted on the next line. Here a line may break between
+    two CJK characters, between a CJK character and a Latin word, and at spaces;
+    never inside a Latin word or number, never before a closing mark
+    (:data:`NO_LINE_START`), never after an opening one (:data:`NO_LINE_END`). A
+    closing mark that does not fit pushes the character before it to the next line
+    with it (oidashi); only a run with no break in it wider than the line (a URL) is
+    cut by cells.
+    """
+    from rich.cells import cell_len  # the measure Textual lays lines out with
+
+    width = max(1, width)
+    pieces = _unbreakable_pieces(text)
+    spans: list[tuple[int, int]] = []
+    start = end = -1
+    used = 0
+    for begin, stop, is_space in pieces:
+        if is_space:
+            if start >= 0:
+                pending_space = (begin, stop)
+                used_space = cell_len(text[begin:stop])
+                if used + used_space > width:
+                    spans.append((start, end))
+                    start = end = -1
+                    used = 0
+                else:
+                    end, used = pending_space[1], used + used_space
+            continue
+        size = cell_len(text[begin:stop])
+        if start >= 0 and used + size <= width:
+            end, used = stop, used + size
+            continue
+        if start >= 0:
+            spans.append((start, _rstrip_spaces(text, start, end)))
+        while size > width:  # one run wider than the line: cut it by cells
+            cut, cells = begin, 0
+            while cut < stop and cells + cell_len(text[cut]) <= width:
+                cells += cell_len(text[cut])
+                cut += 1
+            while cut - 1 > begin and (text[cut] in NO_LINE_START or text[cut - 1] in NO_LINE_END):
+                cut -= 1  # even cut by cells, a line keeps its closing mark ("（NASA）")
+            cut = max(cut, begin + 1)
+            spans.append((begin, cut))
+            begin = cut
+            size = cell_len(text[begin:stop])
+        start, end, used = begin, stop, size
+    if start >= 0:
+        spans.append((start, _rstrip_spaces(text, start, end)))
+    return spans or [(0, 0)]
+
+
+def _rstrip_spaces(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace() and text[end - 1] != "\u00a0":
+        end -= 1
+    return end
+
+
+def _unbreakable_pieces(text: str) -> list[tuple[int, int, bool]]:
+    """``text`` as (start, end, is_space) runs, no line break allowed inside a run."""
+    pieces: list[tuple[int, int, bool]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and not _break_between(text[i - 1], text[i]):
+            continue
+        piece = text[start:i]
+        pieces.append((start, i, piece.isspace() and "\u00a0" not in piece))
+        start = i
+    return pieces
+
+
+def _break_between(before: str, after: str) -> bool:
+    """Whether a line may break between two neighbouring characters."""
+    space_before = before.isspace() and before != "\u00a0"
+    space_after = after.isspace() and after != "\u00a0"
+    if space_before or space_after:
+        return not (space_before and space_after)  # a run of spaces is one piece
+    if after in NO_LINE_START or before in NO_LINE_END:
+        return False
+    if unicodedata.category(after).startswith("M"):
+        return False  # a mark belongs to the letter before it
+    if before == after and after in _UNSPLIT_PAIRS:
+        return False
+    return _CJK_TEXT.match(before) is not None or _CJK_TEXT.match(after) is not None

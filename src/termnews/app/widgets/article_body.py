@@ -36,7 +36,7 @@ from textual.style import Style
 from textual.visual import Visual
 from textual.widget import Widget
 
-from termnews.core.text import clean_line
+from termnews.core.text import cjk_line_spans, clean_line, has_cjk
 
 if TYPE_CHECKING:
     # Imported when the first body is parsed: the first frame's body may come
@@ -406,10 +406,8 @@ def layout(document: Document, width: int) -> list[Content]:
             ]
         elif block.kind == "table":
             body = _table_lines(block.rows, inner)
-        elif _NBSP in block.content.plain:
-            body = _wrap_keeping_nbsp(block.content, inner)
         else:
-            body = block.content.wrap(inner) if block.content else [Content("")]
+            body = wrap_content(block.content, inner)
         for index, line in enumerate(body):
             lines.append((block.first if index == 0 else block.rest) + line)
     return lines
@@ -420,6 +418,29 @@ _GLUE = "\ue001"
 """Stands for a no-break space while a line is wrapped: a private-use character one
 cell wide that Textual's wrap sees as part of a word (it breaks at any ``\\s``,
 U+00A0 included)."""
+
+
+def wrap_content(content: Content, width: int) -> list[Content]:
+    """``content`` (one paragraph) as lines of at most ``width`` cells.
+
+    Latin text is wrapped by Textual; text holding Chinese, Japanese or Korean by
+    :func:`~termnews.core.text.cjk_line_spans`, which keeps closing marks off the
+    start of a line and opening ones off its end, and Latin words and numbers in
+    the text whole (Textual's wrap breaks CJK text at any character).
+    """
+    if not content:
+        return [Content("")]
+    plain = content.plain
+    if has_cjk(plain):
+        pieces = content.split("\n", allow_blank=True) if "\n" in plain else [content]
+        return [
+            piece[start:end]
+            for piece in pieces
+            for start, end in cjk_line_spans(piece.plain, width)
+        ]
+    if _NBSP in plain:
+        return _wrap_keeping_nbsp(content, width)
+    return content.wrap(width)
 
 
 def _wrap_keeping_nbsp(content: Content, width: int) -> list[Content]:
@@ -500,7 +521,7 @@ def _table_lines(rows: tuple[tuple[Content, ...], ...], width: int) -> list[Cont
     for index, row in enumerate(grid):
         bold = index == 0 and headed
         cells = [
-            (cell.stylize_before("bold") if bold else cell).wrap(widths[c]) or [Content("")]
+            wrap_content(cell.stylize_before("bold") if bold else cell, widths[c])
             for c, cell in enumerate(row)
         ]
         height = max(len(c) for c in cells)
@@ -529,11 +550,12 @@ def _table_as_records(
             out.append(Content(""))
         if not headed:
             for value in row:
-                out.extend(value.wrap(width))
+                out.extend(wrap_content(value, width) if value else [])
             continue
         for name, value in zip(header, row, strict=False):
             label = name.stylize_before("bold") + ": " if body else Content("")
-            out.extend((label + value).wrap(width))
+            record = label + value
+            out.extend(wrap_content(record, width) if record else [])
     return out
 
 

@@ -19,15 +19,16 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.layout import DockArrangeResult
+from textual.visual import VisualType
 from textual.widgets import Static
 
 from termnews.app.links import browsable_url
-from termnews.app.widgets.article_body import ArticleBody, Parse
+from termnews.app.widgets.article_body import ArticleBody, Parse, wrap_content
 from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
 from termnews.core.dates import long_date
 from termnews.core.models import UNTITLED, Article
 from termnews.core.reading import reading_time_minutes
-from termnews.core.text import byline_author, clean_block, clean_line
+from termnews.core.text import byline_author, clean_block, clean_line, has_cjk
 from termnews.core.title_echo import without_title_echo
 
 MAX_BODY_CHARS = 100_000
@@ -56,6 +57,31 @@ def byline(article: Article, minutes: int) -> Content:
     return Content(" · ".join(p for p in parts if p))
 
 
+class HeaderLine(Static):
+    """A line of the article's header (headline, byline) that breaks Chinese and
+    Japanese text as the body does (:func:`wrap_content`).
+
+    Why: Textual wraps a Static's CJK text at any character, so a long Chinese
+    headline could put "，" or "」" at the start of its second line.
+    """
+
+    def _lines(self, width: int) -> Content | None:
+        content = self.content
+        if width <= 0 or not isinstance(content, Content) or not has_cjk(content.plain):
+            return None
+        return Content("\n").join(wrap_content(content, width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        lines = self._lines(width)
+        if lines is None:
+            return super().get_content_height(container, viewport, width)
+        return lines.plain.count("\n") + 1
+
+    def render(self) -> VisualType:
+        lines = self._lines(self.content_region.width)
+        return lines if lines is not None else super().render()
+
+
 class ArticleView(VerticalScroll, can_focus=True):
     """Scrollable article: header, body, link to the original."""
 
@@ -67,8 +93,8 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-kicker")
-        yield Static(id="article-title")
-        yield Static(id="article-byline")
+        yield HeaderLine(id="article-title")
+        yield HeaderLine(id="article-byline")
         yield Static(id="article-notice")
         yield ArticleBody(self._parse, id="article-body")
         yield Static(id="article-link")

@@ -11,7 +11,10 @@
   newsletter and copyright footers left out. The rules are generic, built on
   what such pages share: prose is long and ends in sentence punctuation;
   headings are short, unpunctuated and come right before prose; menus and
-  teaser labels are runs of short lines; teasers are cut off with "...".
+  teaser labels are runs of short lines (but a list numbered 1, 2, 3 is the
+  story's own), and a menu inside the story (a gallery's buttons) costs it no
+  more than a few lines; teasers are cut off with "..."; a run of posts under
+  times of day is a live ticker; a headline stands above its byline or date.
 
 The file's guid is ``file:`` plus its resolved path, so moving a file makes a new
 article and editing one updates it; the date is one found in the header of the
@@ -251,10 +254,12 @@ def _truncate(text: str) -> str:
 _CAPTION = re.compile(
     r"\((?:photo|image|credit|picture|foto)\b|\b(?:photo|image|credit|picture|foto|caption)s?\s*:"
     r"|^(?:media|image|photo) caption\b"
-    r"|\b(?:getty images|shutterstock|ap photo|afp|reuters|epa)\b",
+    r"|\b(?:getty images|shutterstock|ap photo|afp|reuters|epa)\b"
+    r"|\s[-–—|]\s*[^\s/|]+(?:\s[^\s/|]+){0,3}/[^/|]{2,40}$",
     re.I,
 )
-"""An image caption or credit line, which is not a headline."""
+"""An image caption or credit line, which is not a headline; a credit is also a
+photographer and agency at the end ("... - Heinrich Aikawa/Instituto Lula")."""
 _LABEL_END = re.compile(r"[|›»>•·/\\–—-]$")
 """A line ending in a separator is a site or section label ("Le Monde |")."""
 
@@ -263,13 +268,16 @@ def _mostly_words(text: str) -> bool:
     """Not a count or a score line ("75 with 51 posters participating")."""
     tokens = text.split()
     numbers = sum(1 for t in tokens if any(ch.isdigit() for ch in t))
-    return numbers * 3 <= len(tokens)
+    return numbers * 3 <= _words(text)  # a Chinese or Japanese token is many words
 
 
 _AUTHOR_END = re.compile(r"\s*[|,•·]\s*|\s+[-–—]\s+|\s+(?:on|for|in)\s+|\s+(?=\d)")
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』）】]*(?:\s*[（(][^（()）\n]{1,30}[）)])?$")
+"""A sentence's end, with its closing quotes and brackets, and a short note in brackets
+after it: the credit Chinese pages close a story with ("。（编译/林靖东）")."""
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*$")
 _NO_HEADING_END = re.compile(r"[.,;:]$")
+_BRACKETED = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
 _BULLET = re.compile(r"^(?:[-*+•▪◦·]|\d{1,3}[.)])\s+")
 _RULE = re.compile(r"^\s*([=\-_*~#])\1{2,}\s*$")
 _BYLINE = re.compile(r"^(?:by|written by|posted by|words by|author:)\s+(.{2,80})$", re.I)
@@ -336,6 +344,17 @@ _CHROME_START = re.compile(
     re.I,
 )
 """Short lines starting like this are buttons and notices, not text."""
+_COOKIE_NOTICE = re.compile(
+    r"\b(?:we|this (?:web)?site|our (?:web)?site|our partners) (?:and \w+ )?uses? cookies\b"
+    r"|\b(?:accept|allow|manage) (?:all )?cookies\b|\bcookie (?:policy|settings|preferences)\b",
+    re.I,
+)
+"""A cookie-consent notice: a paragraph of prose on every European page, never the story."""
+_ACCOUNT_PROMPT = re.compile(
+    r"^(?:log ?in|sign (?:in|up)|register|create an account)\b.{0,200}\baccount\b", re.I
+)
+"""'Log in with your ... account to ...', 'Sign up for a free ... account': a site's
+prompt, however long, not the story's text."""
 _FOOTERISH = re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)
 
 _MONTHS = {
@@ -360,6 +379,32 @@ _MONTHS = {
     for name in names
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_FOREIGN_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        # French, Spanish, Portuguese, German, Italian (full names, and the
+        # abbreviations that are no English word).
+        [
+            "janvier janv enero janeiro januar jänner gennaio",
+            "février févr fevrier febrero fevereiro fev februar febbraio",
+            "mars marzo março märz",
+            "avril avr abril aprile",
+            "mai mayo maio maggio",
+            "juin junio junho juni giugno",
+            "juillet juil julio julho juli luglio",
+            "août aout agosto",
+            "septembre septiembre setiembre setembro settembre",
+            "octobre octubre outubro oktober ottobre",
+            "novembre noviembre novembro",
+            "décembre déc decembre diciembre dezembro dez dezember dicembre",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+"""Month names of the other languages news pages are most often saved in: dates in the
+header of a French or Brazilian page ("30 avril 2015", "21.dez.2018") are found too."""
+_ANY_MONTH = "|".join(sorted({**_MONTHS, **_FOREIGN_MONTHS}, key=len, reverse=True))
 _DATE_PATTERNS = (
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
     re.compile(
@@ -367,10 +412,16 @@ _DATE_PATTERNS = (
         re.I,
     ),
     re.compile(
-        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>(?:19|20)\d\d)\b",
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|º|er)?\.?\s*(?:de\s+)?(?P<mon>{_ANY_MONTH})\b"
+        rf"\.?,?\s*(?:de\s+)?(?P<y>(?:19|20)\d\d)\b",
         re.I,
     ),
+    re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
 )
+"""ISO dates, "June 7, 2023", "7 June 2023" (and "30 avril 2015", "21 de diciembre de
+2018", "3. März 2019"), numeric "26/2/2015" or "2/26/2015" (day first unless the
+second number cannot be a month), and Chinese and Japanese "2025年3月12日"."""
 
 
 _DATE_NO_YEAR = re.compile(rf"\b(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
@@ -383,7 +434,14 @@ def _find_date(text: str) -> datetime | None:
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             parts = match.groupdict()
-            month = int(parts["m"]) if parts.get("m") else _MONTHS[parts["mon"].lower().rstrip(".")]
+            if parts.get("a"):
+                a, b = int(parts["a"]), int(parts["b"])
+                parts["d"], parts["m"] = (str(b), str(a)) if b > 12 else (str(a), str(b))
+            if parts.get("m"):
+                month = int(parts["m"])
+            else:
+                name = parts["mon"].lower().rstrip(".")
+                month = _MONTHS.get(name) or _FOREIGN_MONTHS[name]
             try:
                 value = datetime(int(parts["y"]), month, int(parts["d"]), tzinfo=UTC)
             except ValueError:
@@ -419,6 +477,10 @@ class _Unit:
     def is_boilerplate(self) -> bool:
         if self.words <= 8 and _norm(self.text) in _BOILERPLATE_LINES:
             return True
+        if self.words <= 150 and _COOKIE_NOTICE.search(self.text):
+            return True
+        if self.words <= 40 and _ACCOUNT_PROMPT.match(self.text):
+            return True
         if self.words <= 10 and _CHROME_START.match(self.text):
             return True
         return self.words <= 25 and _FOOTERISH.search(self.text) is not None
@@ -453,6 +515,8 @@ class _Unit:
             return False
         if _NO_HEADING_END.search(text) or (text.endswith(".") and not text.endswith("..")):
             return False
+        if _BRACKETED.fullmatch(text):
+            return False  # an aside, a link's note ("(微博)", "(video)"): no heading
         first = text.lstrip("\"'“‘¿¡(")[:1]
         return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
 
@@ -511,7 +575,8 @@ def _is_wrapped_paragraph(lines: list[str]) -> bool:
 
 
 def _nav_runs(units: list[_Unit]) -> set[int]:
-    """Indexes of units in runs of 3+ short labels: menus, tag lists, link lists."""
+    """Indexes of units in runs of 3+ short labels (menus, tag lists, link lists) and
+    of live tickers (:func:`_ticker_runs`); a numbered list is not one."""
     found: set[int] = set()
     run: list[int] = []
     for i, unit in enumerate([*units, _Unit(".", 1)]):
@@ -523,6 +588,62 @@ def _nav_runs(units: list[_Unit]) -> set[int]:
         if len(run) >= 3:
             found.update(run)
         run = []
+    found.difference_update(_numbered_runs(units))
+    found.update(_ticker_runs(units))
+    return found
+
+
+_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+\S")
+
+
+def _numbered_runs(units: list[_Unit]) -> set[int]:
+    """Indexes of runs of 3+ items numbered 1, 2, 3 ...: a ranking or steps, not a menu.
+
+    Why: cnn's "1. Finland", "2. Norway" ... "10. United States", the story's own
+    ranking, were short labels in a row, taken for a menu; the article was cut off
+    above them, and its last paragraphs with it. A menu is never numbered in order.
+    """
+    found: set[int] = set()
+    run: list[int] = []
+    previous = 0
+    for i, unit in enumerate([*units, _Unit(".", 1)]):
+        match = _NUMBERED.match(unit.text) if i < len(units) else None
+        number = int(match.group(1)) if match else 0
+        if run and number == previous + 1:
+            run.append(i)
+        else:
+            if len(run) >= 3:
+                found.update(run)
+            run = [i] if number == 1 else []
+        previous = number
+    return found
+
+
+_CLOCK = re.compile(r"^(?:[01]?\d|2[0-3])[:h.]\d\d(?:\s?[ap]\.?m\.?)?$", re.I)
+"""A line that is a time of day and nothing else ("14:44", "9.05", "10h30", "7:11 pm")."""
+_TICKER_GAP = 6
+"""Most units between two time stamps of one live ticker (an item: headline, text)."""
+
+
+def _ticker_runs(units: list[_Unit]) -> set[int]:
+    """Indexes of live tickers: 3+ lines that are a time alone, each a few units apart,
+    and the items between them.
+
+    Why: liberation-1 is a 300-word story followed by the site's live feed, forty
+    items under "14:44", "14:32" ...; those of a paragraph's length read as running
+    text and the feed became the article's second half. A reader sees a list of
+    timed posts, not the story.
+    """
+    stamps = [i for i, unit in enumerate(units) if _CLOCK.match(unit.text)]
+    found: set[int] = set()
+    group: list[int] = []
+    for stamp in [*stamps, len(units) + _TICKER_GAP + 1]:
+        if group and stamp - group[-1] <= _TICKER_GAP:
+            group.append(stamp)
+            continue
+        if len(group) >= 3:
+            found.update(range(group[0], group[-1] + 1))
+        group = [stamp]
     return found
 
 
@@ -533,6 +654,10 @@ share buttons and a standfirst sit between them)."""
 
 _REPEAT_WINDOW = 6
 """A headline printed twice is printed close together (heading, then image caption)."""
+
+
+_NAV_RUN_COST = 40
+"""What a run of menu units costs a span at most, however long (see :func:`_main_span`)."""
 
 
 def _unit_score(unit: _Unit, index: int, nav: set[int]) -> int:
@@ -554,8 +679,16 @@ def _main_span(units: list[_Unit], nav: set[int]) -> tuple[int, int]:
     """
     best, best_span = 0, (len(units), len(units) - 1)
     total, begin = 0, 0
+    run_cost = 0
     for i, unit in enumerate(units):
         score = _unit_score(unit, i, nav)
+        if i in nav:
+            # One widget, however many buttons: folha's photo gallery, thirty-three
+            # icon labels inside the story, cut off its last three paragraphs.
+            score = max(score, run_cost - _NAV_RUN_COST)
+            run_cost -= score
+        else:
+            run_cost = 0
         if total <= 0:
             total, begin = 0, i
         total += score
@@ -575,28 +708,24 @@ def _find_headline(
     """Index of the headline among ``units[:end]``.
 
     Candidates are heading-like lines of 3+ words within a window above the
-    article text, after the last menu if any (site name and tagline come before
-    the menu), that are not chrome, captions, datelines or counts. A line
-    repeated just below (pages print the headline twice, the second time often
-    run into an image caption) wins; else the longest, since a site name, a
-    tagline or a subheading is shorter than a headline.
+    article text that are not chrome, captions, datelines or counts. In order:
+
+    * a line underlined with ``===`` (a setext title);
+    * after the last menu (site name and tagline come before the menu), a line
+      repeated just below (pages print the headline twice, the second time often
+      run into an image caption);
+    * one of 5+ words printed above its byline or date (a few units below it,
+      share buttons and a source credit between), wherever it stands in the
+      window: the share-button row many sites print under the headline is a
+      "menu" too;
+    * else the longest, since a site name, a tagline or a subheading is shorter
+      than a headline; the last line of a run of candidates is the standfirst
+      under the headline (:func:`_without_standfirsts`).
     """
     window = max(0, end - _HEADER_WINDOW)
     after_menu = max((i + 1 for i in skip if window <= i < end), default=0) if after_menus else 0
-    candidates = [
-        i
-        for i in range(max(window, after_menu), end)
-        if i not in skip
-        and units[i].heading_like
-        and units[i].words >= 3
-        and not units[i].is_boilerplate
-        and not units[i].opens_section
-        and not units[i].is_dateline
-        and not _BYLINE.match(units[i].text)
-        and not _CAPTION.search(units[i].text)
-        and not _LABEL_END.search(units[i].text)
-        and _mostly_words(units[i].text)
-    ]
+    in_window = [i for i in range(window, end) if i not in skip and _may_be_headline(units[i])]
+    candidates = [i for i in in_window if i >= after_menu]
     underlined = [i for i in candidates if units[i].rule_below == "="]
     if underlined:
         return underlined[0]
@@ -605,9 +734,84 @@ def _find_headline(
         nearby = units[i + 1 : i + 1 + _REPEAT_WINDOW]
         if units[i].words >= 5 and any(_norm(u.text).startswith(head) for u in nearby):
             return i
+    if not candidates and after_menu:
+        return _find_headline(units, end, skip, after_menus=False)
+    signed = [i for i in in_window if units[i].words >= 5 and _signed_below(units, i, end, skip)]
+    if signed:
+        # Of a headline and its standfirst, both above the byline, the first.
+        signed = [i for i in signed if i - 1 not in signed]
+        return max(signed, key=lambda i: (units[i].words, -i))
     if not candidates:
-        return _find_headline(units, end, skip, after_menus=False) if after_menu else None
-    return max(candidates, key=lambda i: (units[i].words, -i))
+        return None
+    return max(_without_standfirsts(candidates), key=lambda i: (units[i].words, -i))
+
+
+def _without_standfirsts(candidates: list[int]) -> list[int]:
+    """Of each run of candidates on consecutive lines, the one before the last: a
+    headline stands right above its standfirst (folha, la-nacion), and what comes
+    before the two is a tagline or a prompt ("Recibí por mail las noticias...")."""
+    kept: list[int] = []
+    run: list[int] = []
+    for i in [*candidates, -2]:
+        if run and i == run[-1] + 1:
+            run.append(i)
+            continue
+        if run:
+            kept.append(run[-2] if len(run) >= 2 else run[0])
+        run = [i]
+    return kept
+
+
+def _may_be_headline(unit: _Unit) -> bool:
+    """Heading-like, 3+ words, and none of chrome, a label, a caption, a date, a count."""
+    return (
+        unit.heading_like
+        and unit.words >= 3
+        and not unit.is_boilerplate
+        and not unit.opens_section
+        and not unit.is_dateline
+        and not _BYLINE.match(unit.text)
+        and not _CAPTION.search(unit.text)
+        and not _LABEL_END.search(unit.text)
+        and _mostly_words(unit.text)
+    )
+
+
+_SIGNATURE_REACH = 4
+"""How far below a headline its byline or date is looked for."""
+_RELATIVE_TIME = re.compile(
+    r"^(?:updated\s+|posted\s+)?\d{1,2}\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+ago$", re.I
+)
+
+
+def _signed_below(units: list[_Unit], i: int, end: int, skip: set[int]) -> bool:
+    """Whether a byline or a date stands a few units below ``units[i]``, with only a
+    standfirst right under it, captions, short lines (a source credit, "AFP") or
+    menus (share buttons) between."""
+    for j in range(i + 1, min(end, i + 1 + _SIGNATURE_REACH)):
+        unit = units[j]
+        if unit.words <= 16 and (
+            (_BYLINE.match(unit.text) and unit.words <= 8)
+            or unit.is_dateline
+            or _find_date(unit.text) is not None
+            or _RELATIVE_TIME.match(unit.text)
+        ):
+            return True
+        standfirst = j == i + 1 and unit.words <= 40 and not unit.truncated
+        passable = standfirst or _CAPTION.search(unit.text) or _repeats(unit, units[i])
+        if j not in skip and unit.words > 3 and not passable:
+            return False
+    return False
+
+
+def _repeats(unit: _Unit, headline: _Unit) -> bool:
+    """Whether ``unit`` is mostly the headline's words again (a kicker, the headline
+    printed a second time in another form)."""
+    words = _norm(unit.text).split()
+    known = set(_norm(headline.text).split())
+    return (
+        len(words) >= 2 and sum(1 for w in words if w.strip(".!?…") in known) * 4 >= len(words) * 3
+    )
 
 
 def text_page_to_article(text: str) -> TextArticle:
