@@ -311,7 +311,12 @@ def _report(lines: list[str], compare: list[str], text_lines: list[str]) -> str:
             "",
             "termnews keeps readability-lxml's body unless it has fewer than half the "
             "words of trafilatura's, then takes trafilatura's; metadata (title, author, "
-            "date) comes from trafilatura. The answers are Readability.js's own output, "
+            "date) comes from trafilatura. Two repairs follow: figures of pictures that "
+            "readability dropped between the first and last paragraph it kept are put back "
+            "where the page has them (with a caption printed as a list under them), and "
+            "when trafilatura's text holds readability's first paragraph, the run of long "
+            "paragraphs just before it there goes first (a story split into a lead and a "
+            "'read more' box). The answers are Readability.js's own output, "
             "which favours the readability family: trafilatura alone, which does best on "
             "independent benchmarks, is the fallback and clears the goal too.",
             "",

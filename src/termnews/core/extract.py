@@ -267,16 +267,16 @@ def _restore_figures(body: str, root: lxml_html.HtmlElement) -> str:
             continue
         if any(_mark_of(a) in kept for a in figure.iterancestors()) and present is None:
             continue  # inside a block readability kept and trimmed: not ours to undo
-        copy = _clean_copy(figure)
-        _add_caption_list(copy, figure, kept)
+        restored = _clean_copy(figure)
+        _add_caption_list(restored, figure, kept)
         if present is not None:
-            present.getparent().replace(present, copy)
+            present.getparent().replace(present, restored)
         else:
             anchor = _anchor_before(kept, at)
             if anchor is None:
                 continue
-            anchor.addnext(copy)
-        kept[at] = copy
+            anchor.addnext(restored)
+        kept[at] = restored
         changed = True
     if not changed:
         return body
@@ -287,8 +287,10 @@ _CAPTION_LIST_WORDS = 80
 """Longest item of a list that is a picture's caption (a caption, not an article)."""
 
 
-def _add_caption_list(copy: etree._Element, figure: etree._Element, kept: dict[int, Any]) -> None:
-    """Give ``copy`` the caption the page prints as a list right under the figure.
+def _add_caption_list(
+    restored: etree._Element, figure: etree._Element, kept: dict[int, Any]
+) -> None:
+    """Give ``restored`` the caption the page prints as a list right under the figure.
 
     The Guardian's photo essays caption each picture with a one-item list after its
     ``<figure>`` ("Clockwise from top: small whale bones; ..."), which readability
@@ -307,7 +309,7 @@ def _add_caption_list(copy: etree._Element, figure: etree._Element, kept: dict[i
         0 < len(item.split()) <= _CAPTION_LIST_WORDS for item in items
     ):
         return
-    caption = etree.SubElement(copy, "figcaption")
+    caption = etree.SubElement(restored, "figcaption")
     caption.text = " ".join(items)
 
 
