@@ -790,3 +790,32 @@ def test_show_draws_a_table_without_a_header_row_without_one(
     code, out, _ = run(capsys, "show", str(first["id"]))
     assert code == 0 and "Rovers" in out and "United" in out
     assert "━" not in out  # no header, so no rule under one
+
+
+def test_show_breaks_chinese_and_japanese_lines_as_the_reader_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rich wrapped CJK text at any character: "。" or "」" could open a line, and a
+    Latin word inside Chinese text was cut ("Deep|Mind"). The reader's kinsoku rules
+    apply to ``show`` too, in the headline and in the body."""
+    monkeypatch.setenv("COLUMNS", "20")
+    body = "据报道，DeepMind的研究人员表示，「人工智能」已经可以利用记忆自学。这是一个新台阶。"
+    title = "宇航员在太空中喝酒会怎么样？后果很严重。DeepMind新电脑"
+    feed = tmp_path / "cjk.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>新闻</title>'
+        f"<item><title>{title}</title><guid>c1</guid><description>{body}</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    run(capsys, "add", str(feed))
+    (first,) = json.loads(run(capsys, "articles", "--json")[1])
+    code, out, _ = run(capsys, "show", str(first["id"]))
+    assert code == 0
+    lines = [line for line in out.splitlines()[1:] if line.strip()]  # below the byline
+    text = "".join(lines)
+    assert "据报道" in text and "后果很严重" in text
+    for line in lines:
+        assert line[0] not in "，。、」？", line
+        assert line[-1] not in "「", line
+    assert any("DeepMind" in line for line in lines)  # never cut inside the word

@@ -10,11 +10,20 @@ from termnews.cli.argtypes import article_id, positive_int
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, Context
 from termnews.cli.output import age, article_json, error_line, print_json, section_named
 from termnews.core.models import Article
-from termnews.core.text import byline_author, clean_block, clean_line, fit_cells, plural
+from termnews.core.text import (
+    byline_author,
+    cjk_line_spans,
+    clean_block,
+    clean_line,
+    fit_cells,
+    has_cjk,
+    plural,
+)
 from termnews.core.title_echo import without_title_echo
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.text import Text
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -128,7 +137,7 @@ def _markdown(body: str) -> RenderableType:
     tables must have one); Rich drew it as a blank line over a heavy rule.
     """
     from rich import box
-    from rich.markdown import Markdown, MarkdownElement, TableElement
+    from rich.markdown import Markdown, MarkdownElement, Paragraph, TableElement
     from rich.table import Table
 
     class _Table(TableElement):
@@ -144,13 +153,35 @@ def _markdown(body: str) -> RenderableType:
                 table.add_row(*(cell.content for cell in row.cells))
             yield table
 
+    class _Paragraph(Paragraph):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            if not has_cjk(self.text.plain):
+                yield from super().__rich_console__(console, options)
+                return
+            yield from cjk_lines(self.text, options.max_width)
+
     class _Markdown(Markdown):
         elements: ClassVar[dict[str, type[MarkdownElement]]] = {
             **Markdown.elements,
             "table_open": _Table,
+            "paragraph_open": _Paragraph,
         }
 
     return _Markdown(body, hyperlinks=False)
+
+
+def cjk_lines(text: Text, width: int) -> list[Text]:
+    """``text`` broken into lines as the reader breaks Chinese and Japanese text.
+
+    Rich wraps at spaces and folds a longer run at any character, so ``show``
+    could start a line with "。" or "」" and cut a Latin word inside Chinese text;
+    the reader's pane follows CJK line-breaking rules (core/text.cjk_line_spans)
+    and so does this. Each line keeps its part of the styles.
+    """
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        lines.extend(paragraph[start:end] for start, end in cjk_line_spans(paragraph.plain, width))
+    return lines
 
 
 def _print_article(console: Console, article: Article) -> None:
@@ -173,7 +204,9 @@ def _print_article(console: Console, article: Article) -> None:
         if p
     )
     console.print(Text(meta, style="dim"))
-    console.print(Text(clean_line(article.title), style="bold"))
+    title = Text(clean_line(article.title), style="bold")
+    for line in cjk_lines(title, console.width) if has_cjk(title.plain) else [title]:
+        console.print(line)
     console.print()
     # The body was cleaned at ingest, but a cache written by an older version or
     # another tool must not reach the terminal raw either (Rich passes ESC through).
