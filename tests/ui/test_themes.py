@@ -170,3 +170,26 @@ async def test_unread_mark_shows_on_the_focused_cursor(demo: Env, run_app: RunAp
         marks = [c for c in glyph_cells(app, Region(region.x, y, 2, 1)) if "●" in c[2]]
         assert marks, "no unread mark on the cursor row"
         assert min(c[3] for c in marks) >= MIN_CONTRAST
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light"])
+async def test_ansi_themes_start_and_switch(demo: Env, run_app: RunApp, theme: str) -> None:
+    """The palette lists the ANSI themes and ``general.theme`` accepts them.
+
+    Their colours are the terminal's (no contrast to nudge), but the stylesheet still
+    needs every ``$tn-*`` variable: without them the reader stopped at start with
+    "reference to undefined variable '$tn-muted'" (set in the config) or when picked
+    in the palette (seen by qa17).
+    """
+    demo.write_config(f'[general]\ntheme = "{theme}"\n')
+    async with run_app(demo, size=(100, 30)) as (app, pilot):
+        assert app.theme == theme
+        screen = main_screen(app)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert screen.headlines.option_count > 0
+        app.theme = "textual-dark"
+        await settle(pilot)
+        app.theme = theme
+        await settle(pilot)
+        assert app.is_running and app.theme == theme

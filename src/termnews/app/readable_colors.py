@@ -94,40 +94,45 @@ def _solid(value: str | None, over: Color) -> Color | None:
     return over + color if color.a < 1 else color
 
 
+_WANTED: dict[str, tuple[str, float]] = {
+    "tn-text": ("foreground", BODY_RATIO),
+    "tn-muted": ("foreground-muted", BODY_RATIO),
+    "tn-accent": ("accent", LABEL_RATIO),
+    "tn-primary": ("primary", LABEL_RATIO),
+    "tn-secondary": ("secondary", LABEL_RATIO),
+    "tn-success": ("success", LABEL_RATIO),
+    "tn-warning": ("warning", LABEL_RATIO),
+    "tn-code": ("warning", BODY_RATIO),
+    "tn-h1": ("primary", BODY_RATIO),
+    "tn-h2": ("accent", BODY_RATIO),
+    "tn-h3": ("secondary", BODY_RATIO),
+    "tn-link": ("accent", BODY_RATIO),
+    "tn-error": ("error", LABEL_RATIO),
+    "markdown-h1-color": ("markdown-h1-color", BODY_RATIO),
+    "markdown-h2-color": ("markdown-h2-color", BODY_RATIO),
+    "markdown-h3-color": ("markdown-h3-color", BODY_RATIO),
+    "markdown-h4-color": ("markdown-h4-color", BODY_RATIO),
+    "markdown-h5-color": ("markdown-h5-color", BODY_RATIO),
+    "markdown-h6-color": ("markdown-h6-color", BODY_RATIO),
+}
+"""Each variable the reader writes text in: the theme colour it comes from, the ratio it needs."""
+
+
 def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
     """The ``$tn-*`` variables and corrected Textual ones for a theme's ``variables``.
 
-    Returns nothing for ANSI themes: their colours are whatever the user's terminal
-    palette says, which no program can measure.
+    ANSI themes get the theme's own colours, unchanged: they are whatever the user's
+    terminal palette says, which no program can measure. They still need every
+    variable: the stylesheet names them, and one missing stopped the reader at start.
     """
     base = _solid(variables.get("background"), Color(0, 0, 0))
     if base is None:
-        return {}
+        fallback = variables.get("foreground") or "ansi_default"
+        return {name: variables.get(source) or fallback for name, (source, _) in _WANTED.items()}
     surfaces = [c for name in BACKGROUNDS if (c := _solid(variables.get(name), base))]
     # Panes are tinted a few per cent towards the foreground (termnews.tcss).
     foreground = _solid(variables.get("foreground"), base) or Color(224, 224, 224)
     surfaces += [s.blend(foreground, 0.03) for s in list(surfaces)]
-    wanted = {
-        "tn-text": ("foreground", BODY_RATIO),
-        "tn-muted": ("foreground-muted", BODY_RATIO),
-        "tn-accent": ("accent", LABEL_RATIO),
-        "tn-primary": ("primary", LABEL_RATIO),
-        "tn-secondary": ("secondary", LABEL_RATIO),
-        "tn-success": ("success", LABEL_RATIO),
-        "tn-warning": ("warning", LABEL_RATIO),
-        "tn-code": ("warning", BODY_RATIO),
-        "tn-h1": ("primary", BODY_RATIO),
-        "tn-h2": ("accent", BODY_RATIO),
-        "tn-h3": ("secondary", BODY_RATIO),
-        "tn-link": ("accent", BODY_RATIO),
-        "tn-error": ("error", LABEL_RATIO),
-        "markdown-h1-color": ("markdown-h1-color", BODY_RATIO),
-        "markdown-h2-color": ("markdown-h2-color", BODY_RATIO),
-        "markdown-h3-color": ("markdown-h3-color", BODY_RATIO),
-        "markdown-h4-color": ("markdown-h4-color", BODY_RATIO),
-        "markdown-h5-color": ("markdown-h5-color", BODY_RATIO),
-        "markdown-h6-color": ("markdown-h6-color", BODY_RATIO),
-    }
     # The marks a headline row starts with (the unread ●, the ★, "+2" sources) stay
     # in their colour on an unfocused list's cursor, a translucent highlight over the
     # pane: measured against the panes alone, the ● sat at 2.5-2.9:1 on it in nord,
@@ -137,7 +142,7 @@ def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
     marked = [*surfaces, blurred, blurred.blend(foreground, 0.03)] if blurred else surfaces
     marks = ("tn-accent", "tn-warning", "tn-secondary")
     out: dict[str, str] = {}
-    for name, (source, ratio) in wanted.items():
+    for name, (source, ratio) in _WANTED.items():
         color = _solid(variables.get(source), base)
         if color is not None:
             out[name] = readable(color, marked if name in marks else surfaces, ratio).hex
