@@ -433,3 +433,39 @@ def test_child_command_line_names_only_a_config_file_that_exists(tmp_path: Path)
     assert not any(a.startswith("--config") for a in refresh_argv(RefreshRequest(data, missing)))
     missing.write_text("")
     assert f"--config={missing}" in refresh_argv(RefreshRequest(data, missing))
+
+
+def test_sigterm_summary_says_cancelled_not_not_due(tmp_path: Path) -> None:
+    """A person's ``refresh --force`` stopped by SIGTERM (a cron job's timeout, a shutdown).
+
+    Its summary said the feed not reached was skipped "(not due yet or gone; --force
+    fetches them)": wrong on both counts with --force given (seen by qa17).
+    """
+    data = tmp_path / "data"
+    release = threading.Event()
+
+    def slow(h: object) -> None:
+        release.wait(20)
+        send(h, 200, rss("slow", 2))  # type: ignore[arg-type]
+
+    with running() as server:
+        server.routes["/fast.xml"] = static(rss("fast", 4))
+        server.routes["/slow.xml"] = slow
+        subscribe(data / "termnews.db", server, {"/fast.xml": "A", "/slow.xml": "A"})
+        argv = [sys.executable, "-m", "termnews", f"--data-dir={data}", "refresh", "--force"]
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:  # the fast feed stored, the slow one pending
+                with sqlite3.connect(data / "termnews.db") as db:
+                    if db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4:
+                        break
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            release.set()
+            if proc.poll() is None:
+                proc.kill()
+    assert "1 skipped (cancelled: stopped by SIGTERM)" in out, (out, err)
+    assert "--force" not in out and "not due" not in out
