@@ -73,6 +73,7 @@ KEY = 0
 PUBLISHED = ROW_COLUMNS.index("published")
 UPDATED = ROW_COLUMNS.index("updated")
 HASH = ROW_COLUMNS.index("content_hash")
+LINK = ROW_COLUMNS.index("link")
 
 
 def entry_key(entry: EntryData) -> str:
