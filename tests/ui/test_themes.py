@@ -193,3 +193,32 @@ async def test_ansi_themes_start_and_switch(demo: Env, run_app: RunApp, theme: s
         app.theme = theme
         await settle(pilot)
         assert app.is_running and app.theme == theme
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light"])
+async def test_ansi_themes_cursor_row_shows_its_source_and_age(
+    seeded: Env, run_app: RunApp, theme: str
+) -> None:
+    """ANSI themes draw muted text in the terminal's default colour; on the focused
+    cursor (ansi-dark: a white bar) the source and age were default-on-white, gone on
+    a dark terminal. They take the cursor's own text colour there (seen by qa17)."""
+    seeded.write_config(f'[general]\ntheme = "{theme}"\n')
+    async with run_app(seeded, size=(100, 30)) as (app, pilot):
+        screen = main_screen(app)
+        screen.headlines.focus()
+        await settle(pilot)
+        headlines = screen.headlines
+        region = headlines.content_region
+        y = region.y + (headlines.highlighted or 0) - int(headlines.scroll_offset.y)
+        row = Region(region.x, y, region.width, 1)
+        update = app.screen._compositor.render_update(full=True)
+        line = update.strips[y]  # type: ignore[attr-defined]
+        x, styles = 0, []
+        for segment in (segment for strip in line for segment in strip):
+            if segment.text.strip() and row.contains(x, y) and segment.style is not None:
+                styles.append((segment.text.strip(), segment.style))
+            x += segment.cell_length
+        assert len(styles) >= 2, styles  # the title, then source and age
+        cursor_fg = styles[0][1].color
+        for text, style in styles:
+            assert style.color == cursor_fg, (text, style)

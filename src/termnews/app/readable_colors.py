@@ -128,7 +128,11 @@ def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
     base = _solid(variables.get("background"), Color(0, 0, 0))
     if base is None:
         fallback = variables.get("foreground") or "ansi_default"
-        return {name: variables.get(source) or fallback for name, (source, _) in _WANTED.items()}
+        ansi = {name: variables.get(source) or fallback for name, (source, _) in _WANTED.items()}
+        # Muted text is the terminal's default colour here: on the list cursor (a
+        # fixed ANSI colour) it can be that very colour. There it takes the cursor's.
+        ansi["tn-cursor-muted"] = variables.get("block-cursor-foreground") or fallback
+        return ansi
     surfaces = [c for name in BACKGROUNDS if (c := _solid(variables.get(name), base))]
     # Panes are tinted a few per cent towards the foreground (termnews.tcss).
     foreground = _solid(variables.get("foreground"), base) or Color(224, 224, 224)
@@ -141,7 +145,9 @@ def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
     blurred = _solid(variables.get("block-cursor-blurred-background"), pane)
     marked = [*surfaces, blurred, blurred.blend(foreground, 0.03)] if blurred else surfaces
     marks = ("tn-accent", "tn-warning", "tn-secondary")
-    out: dict[str, str] = {}
+    # The cursor row's source and age: Textual's auto muted colour, which contrasts with
+    # whatever it is drawn on (the cursor included).
+    out: dict[str, str] = {"tn-cursor-muted": variables.get("text-muted") or "auto 60%"}
     for name, (source, ratio) in _WANTED.items():
         color = _solid(variables.get(source), base)
         if color is not None:
