@@ -18,7 +18,7 @@ from tests.ui.conftest import Env, RunApp, main_screen, settle
 from textual.app import App
 from textual.geometry import Region
 
-from termnews.app.app import TermnewsApp
+from termnews.app.app import FEW_COLOURS_THEME, TermnewsApp
 
 MIN_CONTRAST = 3.0
 """The floor for any text on screen (WCAG AA for large or secondary text)."""
@@ -222,3 +222,35 @@ async def test_ansi_themes_cursor_row_shows_its_source_and_age(
         cursor_fg = styles[0][1].color
         for text, style in styles:
             assert style.color == cursor_fg, (text, style)
+
+
+async def test_a_16_colour_terminal_starts_in_the_ansi_theme_and_keeps_the_remembered_one(
+    seeded: Env, run_app: RunApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TERM=screen (tmux's default), xterm or linux: Rich finds 16 colours and
+    downgrades a truecolor theme to them; textual-dark's top line and footer keys came
+    out bright red on bright grey, 1.0:1 (seen by qa17). The ANSI theme stands in,
+    unless the config names a theme; the remembered theme is kept for the next start."""
+    import json
+
+    from termnews.app.state import load_state
+
+    monkeypatch.setenv("TERM", "screen")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    state = seeded.data_dir / "state.json"
+    state.write_text(json.dumps({"theme": "nord"}), encoding="utf-8")
+    async with run_app(seeded) as (app, pilot):
+        assert app.console.color_system == "standard"
+        assert app.theme == FEW_COLOURS_THEME and "ansi" in app.theme
+        await pilot.press("j")
+        main_screen(app).save_state()
+        await pilot.press("q")
+    assert load_state(state).theme == "nord"
+    seeded.write_config('[general]\ntheme = "gruvbox"\n')
+    async with run_app(seeded) as (app, _pilot):
+        assert app.theme == "gruvbox"  # a theme the config names is the user's choice
+    seeded.write_config("")
+    state.write_text(json.dumps({"theme": "nord"}), encoding="utf-8")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    async with run_app(seeded) as (app, _pilot):
+        assert app.theme == "nord"

@@ -49,6 +49,19 @@ if TYPE_CHECKING:
 
 DEFAULT_THEME = "textual-dark"
 
+FEW_COLOURS_THEME = "ansi-light"
+"""The theme on a terminal of 16 colours, unless ``general.theme`` names one.
+
+Every other built-in theme is drawn in truecolor and downgraded to the nearest of
+the 16 by Rich, and those pairs are unreadable: textual-dark's top line and footer
+keys became bright red on bright grey (1.0:1 in xterm's palette), textual-light's
+accents yellow on grey (1.35:1), measured on tmux's capture with TERM=screen (tmux's
+default), TERM=xterm and TERM=linux, where Rich finds 16 colours. The ANSI themes use
+the terminal's own palette and its default colours. Of the two, ansi-light reads on a
+dark and on a light background alike (xterm's palette: 3.6:1 at worst on black, for
+bold red, and 4.7:1 on white); ansi-dark's green accent falls to 2.2:1 on white.
+"""
+
 Clock = Callable[[], datetime]
 UrlOpener = Callable[[str], str | None]
 """Opens a URL; returns None on success or a reason it failed (tests pass a recorder)."""
@@ -118,6 +131,8 @@ class TermnewsApp(App[None]):
         self.url_opener = url_opener
         self._user_keymap: dict[str, str] = {}
         self._saving_enabled = True
+        self._theme_replaced: str | None = None
+        """The remembered (or default) theme that a 16-colour terminal's theme replaced."""
         self._state_writer = StateWriter(locations.state_file)
 
     @property
@@ -160,9 +175,19 @@ class TermnewsApp(App[None]):
                 timeout=10,
             )
         saved = self.initial_state.theme
-        if saved and saved in self.available_themes:
-            return saved
-        return DEFAULT_THEME
+        theme = saved if saved and saved in self.available_themes else DEFAULT_THEME
+        if self.console.color_system in ("standard", "windows") and "ansi" not in theme:
+            # The remembered theme stays remembered: back on a terminal of more
+            # colours, the reader opens in it again (see theme_to_remember).
+            self._theme_replaced = theme
+            return FEW_COLOURS_THEME
+        return theme
+
+    def theme_to_remember(self) -> str:
+        """The theme the state file keeps: the one the 16-colour default stood in for."""
+        if self.theme == FEW_COLOURS_THEME and self._theme_replaced is not None:
+            return self._theme_replaced
+        return self.theme
 
     def _apply_user_keymap(self) -> None:
         keymap = dict(self.config.keys)
@@ -209,6 +234,8 @@ class TermnewsApp(App[None]):
         return effective_keys(self._user_keymap)
 
     def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != FEW_COLOURS_THEME:
+            self._theme_replaced = None  # a theme picked in the palette is remembered
         screen = self.main_screen
         # The theme is set before the main screen is composed (on_load): nothing to redo.
         if screen is not None and screen.is_mounted:

@@ -1630,7 +1630,7 @@ class MainScreen(SearchMixin, Screen[None]):
                 section=self.view_.section,
                 feed_id=self.view_.feed_id,
                 article_id=self.article.id if self.article else None,
-                theme=self.app.theme,
+                theme=self.tn.theme_to_remember(),
                 layout=self.layout_mode,
                 show_related=self.show_related,
                 unread_only=self.unread_only,
