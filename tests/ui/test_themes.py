@@ -254,3 +254,38 @@ async def test_a_16_colour_terminal_starts_in_the_ansi_theme_and_keeps_the_remem
     monkeypatch.setenv("TERM", "xterm-256color")
     async with run_app(seeded) as (app, _pilot):
         assert app.theme == "nord"
+
+
+async def test_no_color_never_shows_an_ansi_theme(
+    seeded: Env, run_app: RunApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's NO_COLOR filter greys each colour by its brightness; an ANSI colour
+    has none it knows, so an ANSI theme under NO_COLOR=1 was black on black, every
+    cell (seen by qa17 on tmux's capture). Neither the 16-colour default, the config
+    nor the palette puts one on screen then."""
+    from textual.filter import Monochrome
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "screen")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    for config in ("", '[general]\ntheme = "ansi-dark"\n'):
+        seeded.write_config(config)
+        async with run_app(seeded, size=(100, 30)) as (app, _pilot):
+            assert app.no_color and not app.current_theme.ansi, app.theme
+            update = app.screen._compositor.render_update(full=True)
+            drawn = Monochrome().apply(
+                [segment for strip in update.strips[0] for segment in strip],  # type: ignore[attr-defined]
+                app.screen.styles.background,
+            )
+            text = [s for s in drawn if s.text.strip() and s.style and s.style.color]
+            assert text and any(contrast(s.style.color, s.style.bgcolor) >= 3 for s in text)
+            _no_ansi_theme_in_the_palette(app)
+
+
+def _no_ansi_theme_in_the_palette(app: TermnewsApp) -> None:
+    """The palette's theme entries (ThemesProvider) list no ANSI theme under NO_COLOR."""
+    from termnews.app.providers import ThemesProvider
+
+    provider = ThemesProvider(app.screen)
+    names = [entry.text for entry in provider.entries()]
+    assert names and not [n for n in names if "ansi" in n]

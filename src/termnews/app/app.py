@@ -131,8 +131,8 @@ class TermnewsApp(App[None]):
         self.url_opener = url_opener
         self._user_keymap: dict[str, str] = {}
         self._saving_enabled = True
-        self._theme_replaced: str | None = None
-        """The remembered (or default) theme that a 16-colour terminal's theme replaced."""
+        self._theme_replaced: tuple[str, str] | None = None
+        """The theme shown in place of the remembered one, and that one (_stand_in)."""
         self._state_writer = StateWriter(locations.state_file)
 
     @property
@@ -166,8 +166,17 @@ class TermnewsApp(App[None]):
     def _initial_theme(self) -> str:
         wanted = self.config.general.theme
         if wanted:
-            if wanted in self.available_themes:
+            if wanted in self.available_themes and not (self.no_color and self.is_ansi(wanted)):
                 return wanted
+            if wanted in self.available_themes:
+                self.notify(
+                    f"NO_COLOR is set, and the theme {clean_line(wanted)!r} in the config takes "
+                    f"its colours from the terminal, which NO_COLOR turns black on black: "
+                    f"showing {DEFAULT_THEME}",
+                    severity="warning",
+                    timeout=10,
+                )
+                return DEFAULT_THEME
             names = ", ".join(sorted(self.available_themes))
             self.notify(
                 f"Unknown theme {clean_line(wanted)!r} in the config; themes: {names}",
@@ -176,17 +185,30 @@ class TermnewsApp(App[None]):
             )
         saved = self.initial_state.theme
         theme = saved if saved and saved in self.available_themes else DEFAULT_THEME
-        if self.console.color_system in ("standard", "windows") and "ansi" not in theme:
-            # The remembered theme stays remembered: back on a terminal of more
-            # colours, the reader opens in it again (see theme_to_remember).
-            self._theme_replaced = theme
-            return FEW_COLOURS_THEME
+        if self.no_color:
+            # Textual's NO_COLOR filter makes each colour a grey of its brightness, and
+            # an ANSI colour has none it knows: every cell of an ANSI theme came out
+            # black on black. The remembered theme stays remembered.
+            return self._stand_in(DEFAULT_THEME, theme) if self.is_ansi(theme) else theme
+        if self.console.color_system in ("standard", "windows") and not self.is_ansi(theme):
+            return self._stand_in(FEW_COLOURS_THEME, theme)
+        return theme
+
+    def is_ansi(self, name: str) -> bool:
+        """Whether a theme takes its colours from the terminal's palette."""
+        theme = self.get_theme(name)
+        return theme is not None and theme.ansi
+
+    def _stand_in(self, theme: str, remembered: str) -> str:
+        """Show ``theme`` this session; the state file keeps ``remembered``."""
+        self._theme_replaced = (theme, remembered)
         return theme
 
     def theme_to_remember(self) -> str:
-        """The theme the state file keeps: the one the 16-colour default stood in for."""
-        if self.theme == FEW_COLOURS_THEME and self._theme_replaced is not None:
-            return self._theme_replaced
+        """The theme the state file keeps: the one a stand-in took the place of (a
+        16-colour terminal's ANSI theme, NO_COLOR's), back when the terminal allows."""
+        if self._theme_replaced is not None and self.theme == self._theme_replaced[0]:
+            return self._theme_replaced[1]
         return self.theme
 
     def _apply_user_keymap(self) -> None:
@@ -234,7 +256,7 @@ class TermnewsApp(App[None]):
         return effective_keys(self._user_keymap)
 
     def _theme_changed(self, theme: Theme) -> None:
-        if theme.name != FEW_COLOURS_THEME:
+        if self._theme_replaced is not None and theme.name != self._theme_replaced[0]:
             self._theme_replaced = None  # a theme picked in the palette is remembered
         screen = self.main_screen
         # The theme is set before the main screen is composed (on_load): nothing to redo.
