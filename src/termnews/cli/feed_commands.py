@@ -435,7 +435,8 @@ def cmd_refresh(ctx: Context) -> int:
     lines = LineWriter(sys.stdout) if args.progress == FORMAT_JSONL else None
     cancel = threading.Event()
     bar = not args.json and lines is None and sys.stderr.isatty()
-    with refresh_progress(enabled=bar) as progress, _term_cancels(cancel):
+    listed = (ctx.store.feeds_to_check() if feeds is None else feeds) if bar else ()
+    with refresh_progress(bar, listed) as progress, _term_cancels(cancel):
         if lines is not None:
             progress = lambda o, done, total: lines.feed(outcome_json(o), done, total)  # noqa: E731
         report = refresh(
