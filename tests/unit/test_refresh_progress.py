@@ -511,7 +511,7 @@ def test_the_bar_names_the_slow_feed_it_waits_on(tmp_path: Path) -> None:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
         argv = [sys.executable, "-m", "termnews", f"--data-dir={data}", "refresh"]
-        env = {**os.environ, "TERM": "xterm-256color"}
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "24"}
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave, env=env)
         os.close(slave)
         seen = b""
