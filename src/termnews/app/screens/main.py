@@ -50,7 +50,7 @@ from termnews.app.widgets.section_list import SectionList, View
 from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
 from termnews.core.models import Article, Feed, Headline, Section, VirtualSection
-from termnews.core.text import clean_line, plural
+from termnews.core.text import clean_line, outlet_name, plural
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from termnews.app.app import TermnewsApp
     from termnews.app.idle_gc import IdleCollector
     from termnews.app.widgets.search_bar import SearchBar
+    from termnews.core.refresh_progress import PendingFeeds
     from termnews.core.related import RelatedItem
     from termnews.core.search import SavedSearch
     from termnews.core.store import Store
@@ -80,6 +81,8 @@ RELATED_AFTER_KEYS_S = 0.2
 """Related stories load once keys pause this long (opening, moving on): not between them."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
+WAITING_TICK_S = 1.0
+"""While a refresh runs, how often the top line looks whether it waits on a slow feed."""
 PROGRESS_AFTER_KEYS_S = 0.2
 """Refresh progress that arrives while keys are pressed is shown once they pause this long."""
 PROGRESS_MAX_WAIT_S = 1.0
@@ -198,6 +201,9 @@ class MainScreen(SearchMixin, Screen[None]):
         """Runs full garbage collections while no key is pressed (from the end of start-up)."""
         self._pauser = RefreshPauser()
         """Stops the refresh child while keys are pressed (app/refresh_pause.py)."""
+        self._awaited: PendingFeeds | None = None
+        """The running refresh's feeds not finished yet (named when it waits on them)."""
+        self._waiting_timer: Timer | None = None
         self._pause_timer: Timer | None = None
         self._resumed = False
         self._first_frame_at = 0.0
@@ -1683,6 +1689,10 @@ class MainScreen(SearchMixin, Screen[None]):
             self.notify(f"Refreshing {clean_line(label)}…")
         self.refreshing = True
         self.status.progress = (0, 0)
+        self._awaited = self._awaited_feeds(feed_ids, section)
+        if self._waiting_timer is None:
+            self._waiting_timer = self.set_interval(WAITING_TICK_S, self._show_waiting)
+        self._waiting_timer.resume()
         self._progress_seen = None
         self._progress_shown_at = self._last_mid_reload = time.monotonic()
         self._new_this_refresh = self._new_uncounted = 0
@@ -1727,7 +1737,8 @@ class MainScreen(SearchMixin, Screen[None]):
             brought = sum(event.new for event in events)
             new += brought
             total = events[-1].total
-            self.post_message(RefreshProgress(events[-1].done, total, brought))
+            finished = tuple(event.feed_id for event in events)
+            self.post_message(RefreshProgress(events[-1].done, total, brought, finished))
 
         request = RefreshRequest(
             data_dir=tn.locations.data_dir,
@@ -1767,8 +1778,37 @@ class MainScreen(SearchMixin, Screen[None]):
             )
         )
 
+    def _awaited_feeds(self, feed_ids: list[int] | None, section: str | None) -> PendingFeeds:
+        """The feeds this refresh will read, as the child picks them (see cmd_refresh)."""
+        from termnews.core.refresh_progress import PendingFeeds
+
+        wanted = set(feed_ids) if feed_ids is not None else None
+        return PendingFeeds(
+            (f.id, clean_line(outlet_name(f.title)))
+            for f in self.feeds
+            if (wanted is None or f.id in wanted) and (section is None or f.section == section)
+        )
+
+    def _show_waiting(self) -> None:
+        """Once no feed has finished for a while, the top line names one still awaited.
+
+        One slow server held "refreshing 2/3" for up to a minute (total_timeout) with no
+        word of which feed it was (seen by qa17). Quiet while keys come is not counted:
+        the refresh is stopped then (refresh_pause).
+        """
+        if not self.refreshing or self._awaited is None:
+            return
+        waiting = self._awaited.waiting(quiet_since=self._last_key)
+        if waiting != self.status.waiting:
+            self.status.waiting = waiting
+
     @on(RefreshProgress)
     def _refresh_progress(self, event: RefreshProgress) -> None:
+        if self._awaited is not None:
+            for feed_id in event.feed_ids:
+                self._awaited.done(feed_id)
+        if self.status.waiting is not None:
+            self.status.waiting = None  # a feed finished: the next quiet spell says again
         self._new_this_refresh += event.new
         self._new_uncounted += event.new
         self._progress_seen = (event.done, event.total)
@@ -1838,6 +1878,10 @@ class MainScreen(SearchMixin, Screen[None]):
         self.refreshing = False
         self._progress_seen = None
         self.status.progress = None
+        self.status.waiting = None
+        self._awaited = None
+        if self._waiting_timer is not None:
+            self._waiting_timer.pause()
         if event.feeds - len(event.failures) - event.skipped > 0:
             self.status.last_refresh = datetime.now(UTC)
         await self._reload_sections()
