@@ -154,6 +154,7 @@ class TermnewsApp(App[None]):
         self.theme = self._initial_theme()
         self._apply_user_keymap()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.app_resume_signal.subscribe(self, self._resumed)
 
     def get_default_screen(self) -> Screen[Any]:
         """The main screen is the app's first screen, not pushed over an empty one.
@@ -254,6 +255,14 @@ class TermnewsApp(App[None]):
     def keymap_in_force(self) -> dict[str, str]:
         """Binding id -> keys, after the user's remapping."""
         return effective_keys(self._user_keymap)
+
+    def _resumed(self, _app: App[None]) -> None:
+        """Back from Ctrl+Z (``fg``): the terminal's screen was the shell's; draw all of it.
+
+        Textual publishes the resume but paints only what changes next: after ``fg``
+        the screen stayed blank, and a key redrew only the rows it touched.
+        """
+        self.refresh(layout=True)
 
     def _theme_changed(self, theme: Theme) -> None:
         if self._theme_replaced is not None and theme.name != self._theme_replaced[0]:

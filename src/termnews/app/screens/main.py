@@ -314,6 +314,9 @@ class MainScreen(SearchMixin, Screen[None]):
         self._apply_layout()
         # Ticks only while the refresh is stopped for keys: no wake-ups otherwise.
         self._pause_timer = self.set_interval(PAUSE_TICK_S, self._pause_tick, pause=True)
+        # Ctrl+Z stopped the reader; the refresh child (a session of its own) goes on,
+        # but if the key itself had stopped it, no timer would continue it until fg.
+        self.app.app_suspend_signal.subscribe(self, lambda _app: self._pauser.let_run())
         # The first frame waits (briefly) for the first screen's data, so it is drawn
         # once, full, rather than empty and then again with everything in it.
         first = await self._first_screen(wait=FIRST_FRAME_WAIT_S)
