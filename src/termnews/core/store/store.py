@@ -28,7 +28,7 @@ from termnews.core.models import (
     VirtualSection,
     body_markdown,
 )
-from termnews.core.store.db import is_write_failure, open_connection
+from termnews.core.store.db import is_write_failure, open_connection, write_failure
 from termnews.core.store.rows import (
     BODY_COLUMNS,
     HASH,
@@ -217,13 +217,13 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+            raise write_failure(self.path, exc) from exc
         try:
             yield self.conn
         except sqlite3.OperationalError as exc:
             self._rollback()
             if is_write_failure(exc):
-                raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+                raise write_failure(self.path, exc) from exc
             raise
         except BaseException:
             self._rollback()
@@ -233,7 +233,7 @@ class Store:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
                 self._rollback()
-                raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+                raise write_failure(self.path, exc) from exc
 
     @contextmanager
     def unmapped(self) -> Iterator[None]:
