@@ -39,9 +39,13 @@ def _configure(conn: sqlite3.Connection) -> None:
 def _migrate(conn: sqlite3.Connection) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
+        # Named by path: the line said which schema, not which cache (a user who went
+        # back to an older termnews may have several, or a script's --data-dir).
+        path = conn.execute("PRAGMA database_list").fetchone()[2] or "(in memory)"
         raise StoreError(
-            f"cache schema version {version} is newer than this termnews understands "
-            f"({SCHEMA_VERSION}); upgrade termnews"
+            f"cache {path} is from a newer termnews (schema version {version}; this one "
+            f"reads up to {SCHEMA_VERSION}) and is left as it is: upgrade termnews, or "
+            "use another cache with --data-dir"
         )
     if version == SCHEMA_VERSION:
         return
