@@ -1409,8 +1409,13 @@ class MainScreen(SearchMixin, Screen[None]):
         current = self.headlines.current
         return current.id if current else None
 
-    async def _target_article(self) -> Article | None:
-        article_id = self._target_id()
+    async def _target_article(self, article_id: int | None) -> Article | None:
+        """The article a key acts on, by the id :meth:`_target_id` gave when the key came.
+
+        The actions run as workers, which start after the keys already queued: a
+        target looked up there was the row a following ``j`` had moved to ('s j s'
+        typed quickly starred the second headline twice and never the first).
+        """
         if article_id is None:
             self.notify("No article selected.")
             return None
@@ -1421,9 +1426,12 @@ class MainScreen(SearchMixin, Screen[None]):
         except NotFoundError:
             return None
 
+    def action_open_in_browser(self) -> None:
+        self._open_in_browser(self._target_id())
+
     @work(group="actions", exit_on_error=False)
-    async def action_open_in_browser(self) -> None:
-        article = await self._target_article()
+    async def _open_in_browser(self, article_id: int | None) -> None:
+        article = await self._target_article(article_id)
         if article is not None:
             self._open_url(article.link, None)
 
@@ -1436,9 +1444,12 @@ class MainScreen(SearchMixin, Screen[None]):
             return
         self.tn.open_link(url)
 
+    def action_copy_link(self) -> None:
+        self._copy_link(self._target_id())
+
     @work(group="actions", exit_on_error=False)
-    async def action_copy_link(self) -> None:
-        article = await self._target_article()
+    async def _copy_link(self, article_id: int | None) -> None:
+        article = await self._target_article(article_id)
         if article is None:
             return
         url = browsable_url(article.link, None)
@@ -1448,19 +1459,23 @@ class MainScreen(SearchMixin, Screen[None]):
         self.app.copy_to_clipboard(url)
         self.notify(f"Copied {clean_line(url)}")
 
+    def action_toggle_star(self) -> None:
+        article_id = self._target_id()  # now, not when the worker starts (_target_article)
+        if article_id is not None:
+            self._toggle_star(article_id)
+
     @work(group="actions", exit_on_error=False)
-    async def action_toggle_star(self) -> None:
-        article_id = self._target_id()
-        if article_id is None:
-            return
+    async def _toggle_star(self, article_id: int) -> None:
         starred = await self._flip(article_id, "starred")
         self.notify("Starred ★" if starred else "Unstarred")
 
-    @work(group="actions", exit_on_error=False)
-    async def action_toggle_read(self) -> None:
+    def action_toggle_read(self) -> None:
         article_id = self._target_id()
-        if article_id is None:
-            return
+        if article_id is not None:
+            self._toggle_read(article_id)
+
+    @work(group="actions", exit_on_error=False)
+    async def _toggle_read(self, article_id: int) -> None:
         read = await self._flip(article_id, "read")
         self.notify("Marked read" if read else "Marked unread")
 
@@ -1551,8 +1566,11 @@ class MainScreen(SearchMixin, Screen[None]):
         await self._reload_sections()
         self.notify(f"Marked {plural(count, 'article')} read.")
 
+    def action_full_text(self) -> None:
+        self._full_text(self._target_id())
+
     @work(exclusive=True, group="fulltext", exit_on_error=False)
-    async def action_full_text(self) -> None:
+    async def _full_text(self, article_id: int | None) -> None:
         try:
             from termnews.core.fulltext import fetch_full_text
         except ImportError:
@@ -1561,7 +1579,7 @@ class MainScreen(SearchMixin, Screen[None]):
         if self.tn.offline:
             self.notify("Offline (--offline): the full text cannot be fetched.", severity="warning")
             return
-        article = await self._target_article()
+        article = await self._target_article(article_id)
         if article is None:
             return
         self.notify("Fetching the full text…")
