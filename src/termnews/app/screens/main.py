@@ -81,6 +81,9 @@ RELATED_AFTER_KEYS_S = 0.2
 """Related stories load once keys pause this long (opening, moving on): not between them."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
+CACHE_CHECK_S = 10.0
+"""How often the reader looks whether another process changed the cache: a
+'termnews refresh' from cron, another reader, 'termnews read --all'."""
 WAITING_TICK_S = 1.0
 """While a refresh runs, how often the top line looks whether it waits on a slow feed."""
 PROGRESS_AFTER_KEYS_S = 0.2
@@ -155,6 +158,11 @@ def _with_kept_row(
     ]
 
 
+def _data_version(store: Store) -> int:
+    """SQLite's count of commits by other connections (see _check_cache_changed)."""
+    return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
 def _unread_articles(count: int) -> str:
     """``1 unread article`` / ``12 unread articles``, for confirmations."""
     return plural(count, "unread article")
@@ -201,6 +209,8 @@ class MainScreen(SearchMixin, Screen[None]):
         """Runs full garbage collections while no key is pressed (from the end of start-up)."""
         self._pauser = RefreshPauser()
         """Stops the refresh child while keys are pressed (app/refresh_pause.py)."""
+        self._data_version: int | None = None
+        """The cache's ``PRAGMA data_version`` at the last look (_check_cache_changed)."""
         self._awaited: PendingFeeds | None = None
         """The running refresh's feeds not finished yet (named when it waits on them)."""
         self._waiting_timer: Timer | None = None
@@ -562,6 +572,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self._idle_gc = IdleCollector()
         self._idle_gc.install()
         self.set_interval(TICK_S, self._idle_gc.tick)
+        self._check_cache_changed()  # the mark the next looks compare with
+        self.set_interval(CACHE_CHECK_S, self._check_cache_changed)
 
     async def _start_step_by_step(self) -> None:
         """No prefetched data (or reading it failed): one query after the other."""
@@ -1799,6 +1811,31 @@ class MainScreen(SearchMixin, Screen[None]):
             )
         )
 
+    @work(exclusive=True, group="cache-check", exit_on_error=False)
+    async def _check_cache_changed(self) -> None:
+        """Show what another process wrote: new articles, counts, read marks.
+
+        The lists and counts were read once and then changed only by the reader's own
+        actions and refreshes: with 'termnews refresh' run from cron, the reader said
+        "2 unread" for good while the cache held 7 (seen by qa17). SQLite's
+        ``data_version`` changes when another connection commits (the reader's own
+        writes do not change it): checked every :data:`CACHE_CHECK_S`, a change
+        reloads the counts and the list, keeping the place, once keys pause. The
+        reader's own refresh reloads when it ends; its writes only re-set the mark.
+        """
+        try:
+            version = await self.tn.store_thread.call(_data_version)
+        except TermnewsError:
+            return
+        previous, self._data_version = self._data_version, version
+        if previous is None or version == previous or self.refreshing:
+            return
+        await self._key_pause(RELATED_AFTER_KEYS_S)
+        total = self.sections[0].total if self.sections else 0
+        await self._reload_sections()
+        grown = (self.sections[0].total if self.sections else 0) - total
+        self.reload_headlines(keep_place=True, extra=max(0, grown), keep_read_row=True)
+
     def _awaited_feeds(self, feed_ids: list[int] | None, section: str | None) -> PendingFeeds:
         """The feeds this refresh will read, as the child picks them (see cmd_refresh)."""
         from termnews.core.refresh_progress import PendingFeeds
@@ -1901,6 +1938,7 @@ class MainScreen(SearchMixin, Screen[None]):
         self.status.progress = None
         self.status.waiting = None
         self._awaited = None
+        self._data_version = None  # the child's writes are shown below: a new mark next look
         if self._waiting_timer is not None:
             self._waiting_timer.pause()
         if event.feeds - len(event.failures) - event.skipped > 0:
