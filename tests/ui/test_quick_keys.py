@@ -46,3 +46,17 @@ async def test_keys_typed_quickly_act_on_the_row_highlighted_when_each_was_press
             after = {a.id: getattr(a, flag) for a in store.articles()}
         assert after[first.id] != before[first.id]
         assert after[second.id] != before[second.id]
+
+
+async def test_ctrl_c_says_how_to_quit_in_plain_words(seeded: Env, run_app: RunApp) -> None:
+    """Ctrl+C showed 'Press [b]q[/b] to quit the app': Textual writes its hint in markup
+    and the reader shows every notification as plain text (seen by qa17). It names the
+    key in force (remapped too) and Ctrl+Q."""
+    seeded.write_config('[keys]\nquit = "x"\n')
+    async with run_app(seeded, size=(100, 30)) as (app, pilot):
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        hint = [m for m in messages if "quit" in m.lower()]
+        assert hint, messages
+        assert "[" not in hint[-1] and "x" in hint[-1] and "Ctrl+Q" in hint[-1], hint

@@ -322,6 +322,23 @@ class TermnewsApp(App[None]):
         self.copy_to_clipboard(url)
         self.notify(f"Not opened: {problem}. The link was copied instead.", severity="warning")
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to quit, in plain words.
+
+        Textual's own hint is markup ('Press [b]q[/b] to quit the app'), and every
+        notification here is plain text (see :meth:`notify`): the tags showed.
+        """
+        keys = [
+            display_key(key)
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit") and key != "ctrl+q"
+        ]
+        where = " or ".join(dict.fromkeys(keys))
+        self.notify(
+            f"Press {where} to quit (Ctrl+Q always quits)." if where else "Ctrl+Q quits.",
+            title="Do you want to quit?",
+        )
+
     async def action_quit(self) -> None:
         screen = self.main_screen
         if screen is not None:
