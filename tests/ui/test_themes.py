@@ -289,3 +289,39 @@ def _no_ansi_theme_in_the_palette(app: TermnewsApp) -> None:
     provider = ThemesProvider(app.screen)
     names = [entry.text for entry in provider.entries()]
     assert names and not [n for n in names if "ansi" in n]
+
+
+@pytest.mark.parametrize("theme", _theme_names())
+async def test_every_theme_stays_readable_in_256_colours(
+    demo: Env, run_app: RunApp, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TERM=xterm-256color without COLORTERM (macOS Terminal, tmux without Tc): Rich
+    draws each colour as the nearest of the 256. The nudged colours met their ratios in
+    truecolor and lost them there: solarized-dark's '● offline' at 2.0:1, textual-light's
+    at 2.7:1, nord's footer keys at 2.8:1 (tmux capture, seen by qa17). Measured here on
+    what a 256-colour terminal shows: both colours of every cell downgraded as Rich does."""
+    from rich.color import ColorSystem
+
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    async with run_app(demo, size=(120, 36)) as (app, pilot):
+        assert app.console.color_system == "256"
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        app.theme = theme
+        await settle(pilot)
+        await pilot.pause()
+        update = app.screen._compositor.render_update(full=True)
+        worst: tuple[float, str] = (21.0, "")
+        for line in update.strips:  # type: ignore[attr-defined]
+            for segment in (segment for strip in line for segment in strip):
+                style = segment.style
+                letters = "".join(ch for ch in segment.text if ch.isalnum())
+                if not letters or style is None or style.color is None or style.bgcolor is None:
+                    continue
+                fg = style.color.downgrade(ColorSystem.EIGHT_BIT)
+                bg = style.bgcolor.downgrade(ColorSystem.EIGHT_BIT)
+                if style.reverse:
+                    fg, bg = bg, fg
+                worst = min(worst, (contrast(fg, bg), segment.text.strip()))
+        assert worst[0] >= MIN_CONTRAST, f"{theme}: {worst[1]!r}: {worst[0]:.2f}"

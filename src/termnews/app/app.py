@@ -32,7 +32,7 @@ from termnews.app.commands import (
     unknown_ids,
 )
 from termnews.app.css_cache import CachedStylesheet, cached_stylesheet
-from termnews.app.readable_colors import readable_variables
+from termnews.app.readable_colors import eight_bit, readable_variables
 from termnews.app.screens.main import MainScreen
 from termnews.app.state import StateWriter, UiState
 from termnews.app.store_thread import StoreThread
@@ -277,7 +277,9 @@ class TermnewsApp(App[None]):
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables plus the ``$tn-*`` text colours made readable on it."""
         variables = super().get_css_variables()
-        variables.update(readable_variables(variables))
+        # On 256 colours the colours drawn are Rich's nearest ones: measured as drawn.
+        shown = eight_bit if self.console.color_system == "256" else None
+        variables.update(readable_variables(variables, shown))
         self.theme_variables = variables
         return variables
 

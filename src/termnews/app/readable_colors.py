@@ -17,7 +17,7 @@ of Textual's own (footer keys, the list cursor, Markdown headings), so the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from textual.color import Color
@@ -55,15 +55,45 @@ def contrast_ratio(a: Color, b: Color) -> float:
     return _ratio(luminance(a), luminance(b))
 
 
-def readable(color: Color, backgrounds: Iterable[Color], ratio: float) -> Color:
+Shown = Callable[[Color], Color]
+"""The colour a terminal shows for one the app asks for (see :func:`eight_bit`)."""
+
+
+@lru_cache(maxsize=4096)
+def eight_bit(color: Color) -> Color:
+    """The colour a 256-colour terminal shows for ``color``: Rich's own downgrade.
+
+    Why: with TERM=xterm-256color and no COLORTERM (macOS Terminal, tmux without
+    truecolor) Rich draws each colour as the nearest of the 256, and colours nudged
+    to their ratio in truecolor fell below it there: solarized-dark's '● online' at
+    2.0:1, nord's footer keys at 2.8:1. Measured on what is shown, they are nudged
+    until the shown pair reads.
+    """
+    from rich.color import Color as RichColor
+    from rich.color import ColorSystem
+
+    shown = RichColor.from_rgb(color.r, color.g, color.b).downgrade(ColorSystem.EIGHT_BIT)
+    r, g, b = shown.get_truecolor()
+    return Color(r, g, b)
+
+
+def readable(
+    color: Color, backgrounds: Iterable[Color], ratio: float, shown: Shown | None = None
+) -> Color:
     """``color`` blended towards white or black, whichever needs less, until it reaches
-    ``ratio`` against every one of ``backgrounds``; unchanged when it already does."""
+    ``ratio`` against every one of ``backgrounds``; unchanged when it already does.
+
+    ``shown``: how the terminal draws a colour (:func:`eight_bit` on 256 colours);
+    the ratio is then that of the colours drawn."""
     # Each candidate's luminance is taken once, not once per background: the app's
     # variables are made at every start, before the first frame (~2 -> ~1 ms, issue 8).
-    grounds = [luminance(bg) for bg in backgrounds]
+    if shown is None:
+        grounds = [luminance(bg) for bg in backgrounds]
+    else:
+        grounds = [luminance(shown(bg)) for bg in backgrounds]
 
     def worst(candidate: Color) -> float:
-        lum = luminance(candidate)
+        lum = luminance(candidate if shown is None else shown(candidate))
         return min(_ratio(lum, ground) for ground in grounds)
 
     if not grounds or worst(color) >= ratio:
@@ -118,7 +148,7 @@ _WANTED: dict[str, tuple[str, float]] = {
 """Each variable the reader writes text in: the theme colour it comes from, the ratio it needs."""
 
 
-def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
+def readable_variables(variables: Mapping[str, str], shown: Shown | None = None) -> dict[str, str]:
     """The ``$tn-*`` variables and corrected Textual ones for a theme's ``variables``.
 
     ANSI themes get the theme's own colours, unchanged: they are whatever the user's
@@ -151,19 +181,25 @@ def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
     for name, (source, ratio) in _WANTED.items():
         color = _solid(variables.get(source), base)
         if color is not None:
-            out[name] = readable(color, marked if name in marks else surfaces, ratio).hex
+            out[name] = readable(color, marked if name in marks else surfaces, ratio, shown).hex
+    if shown is not None:
+        # Textual's own text colour too: a theme's foreground reads on its panes in
+        # truecolor by design, but its nearest of the 256 may not (solarized-dark's
+        # headlines: 2.2:1 on the teal the pane becomes).
+        out["foreground"] = readable(foreground, surfaces, BODY_RATIO, shown).hex
     footer = _solid(variables.get("footer-background"), base)
     key = _solid(variables.get("footer-key-foreground"), base)
     if footer is not None and key is not None:
-        out["footer-key-foreground"] = readable(key, [footer], LABEL_RATIO).hex
+        out["footer-key-foreground"] = readable(key, [footer], LABEL_RATIO, shown).hex
     # The highlighted row: its text must read on the cursor colour itself.
     cursor = _solid(variables.get("block-cursor-background"), base)
     if cursor is not None:
         text = _solid(variables.get("block-cursor-foreground"), cursor) or foreground
-        out["block-cursor-foreground"] = readable(text, [cursor], BODY_RATIO).hex
+        out["block-cursor-foreground"] = readable(text, [cursor], BODY_RATIO, shown).hex
     # The cursor of an unfocused list: a translucent highlight over the pane.
     if blurred is not None:
         text = _solid(variables.get("block-cursor-blurred-foreground"), blurred) or foreground
         tinted = blurred.blend(foreground, 0.03)
-        out["block-cursor-blurred-foreground"] = readable(text, [blurred, tinted], BODY_RATIO).hex
+        on_blurred = readable(text, [blurred, tinted], BODY_RATIO, shown)
+        out["block-cursor-blurred-foreground"] = on_blurred.hex
     return out
