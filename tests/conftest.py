@@ -26,6 +26,10 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("TERMNEWS_CACHE_DIR", raising=False)
+    # The reader draws in as many colours as the terminal has (Rich reads TERM and
+    # COLORTERM), and on 16 it takes the ANSI theme: tests see a truecolor terminal,
+    # whatever terminal runs them (TERM=xterm or none at all means 16 colours).
+    monkeypatch.setenv("COLORTERM", "truecolor")
 
 
 @pytest.fixture

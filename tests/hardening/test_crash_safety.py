@@ -186,6 +186,8 @@ def test_a_cache_from_a_newer_termnews_is_refused_not_moved(tmp_path: Path) -> N
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "newer" in lines[0], proc.stderr
+    # Which cache (a user with several, or a --data-dir in a script), and what to do.
+    assert str(db) in lines[0] and "--data-dir" in lines[0], proc.stderr
     assert db.read_bytes() == before
     assert not [p for p in data.iterdir() if ".broken-" in p.name]
 

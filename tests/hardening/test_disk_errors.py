@@ -264,3 +264,21 @@ def test_feed_path_swapped_for_a_fifo_or_device(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     lines = _failure_lines(proc.stderr)
     assert len(lines) == 2 and all("not a regular file" in line for line in lines), lines
+
+
+def test_a_read_only_shm_left_behind_is_named(tmp_path: Path) -> None:
+    """A cache once opened while read-only leaves ``-shm`` (and ``-wal``) files with its
+    mode. Made writable again, the cache still refused every write with "attempt to
+    write a readonly database", naming only the cache file the user had just fixed
+    (seen by qa17). The line now names the file that is read-only."""
+    _feeds, data = _cache(tmp_path)
+    db = db_file(data)
+    shm = db.with_name(db.name + "-shm")
+    shm.write_bytes(bytes(32768))  # as a read-only open leaves it (its last close cannot remove it)
+    shm.chmod(0o400)
+    try:
+        proc = run_unprivileged(data, "star", "1")
+    finally:
+        shm.chmod(0o600)
+    _assert_refused_cleanly(proc)
+    assert f"{shm} cannot be opened for writing" in proc.stderr, proc.stderr

@@ -301,3 +301,31 @@ async def test_an_article_rewritten_by_a_refresh_is_shown_anew_where_it_was_open
         await wait_for(pilot, lambda: not screen.refreshing)
         await wait_for(pilot, lambda: "on Tuesday" in screen_text(app))
         assert screen.article is not None and "Tuesday" in screen.article.body
+
+
+async def test_the_top_line_names_the_feed_a_slow_refresh_waits_on(
+    seeded: Env,
+    run_app: RunApp,
+    httpserver: HTTPServer,
+    gate: Gate,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One slow server held "refreshing 3/4" for up to total_timeout (60 s) with no
+    word of which feed it waited on (seen by qa17): after a quiet spell it is named."""
+    from termnews.core import refresh_progress
+
+    monkeypatch.setattr(refresh_progress, "WAITING_AFTER_S", 0.5)
+    httpserver.expect_request("/wire.xml").respond_with_handler(gate.handler)
+    with seeded.store() as store:
+        store.add_feed(httpserver.url_for("/wire.xml"), "Loopback Wire — World", "World")
+    async with run_app(seeded, size=(120, 30)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: screen.status.waiting is not None, tries=2000)
+        assert screen.status.waiting == "waiting for Loopback Wire"
+        assert "refreshing" in screen_text(app).splitlines()[0]
+        assert "waiting for Loopback Wire" in screen_text(app).splitlines()[0]
+        gate.open.set()
+        await wait_for(pilot, lambda: not screen.refreshing, tries=2000)
+        assert screen.status.waiting is None
+        assert "waiting for" not in screen_text(app).splitlines()[0]

@@ -18,7 +18,7 @@ from tests.ui.conftest import Env, RunApp, main_screen, settle
 from textual.app import App
 from textual.geometry import Region
 
-from termnews.app.app import TermnewsApp
+from termnews.app.app import FEW_COLOURS_THEME, TermnewsApp
 
 MIN_CONTRAST = 3.0
 """The floor for any text on screen (WCAG AA for large or secondary text)."""
@@ -170,3 +170,158 @@ async def test_unread_mark_shows_on_the_focused_cursor(demo: Env, run_app: RunAp
         marks = [c for c in glyph_cells(app, Region(region.x, y, 2, 1)) if "●" in c[2]]
         assert marks, "no unread mark on the cursor row"
         assert min(c[3] for c in marks) >= MIN_CONTRAST
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light"])
+async def test_ansi_themes_start_and_switch(demo: Env, run_app: RunApp, theme: str) -> None:
+    """The palette lists the ANSI themes and ``general.theme`` accepts them.
+
+    Their colours are the terminal's (no contrast to nudge), but the stylesheet still
+    needs every ``$tn-*`` variable: without them the reader stopped at start with
+    "reference to undefined variable '$tn-muted'" (set in the config) or when picked
+    in the palette (seen by qa17).
+    """
+    demo.write_config(f'[general]\ntheme = "{theme}"\n')
+    async with run_app(demo, size=(100, 30)) as (app, pilot):
+        assert app.theme == theme
+        screen = main_screen(app)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert screen.headlines.option_count > 0
+        app.theme = "textual-dark"
+        await settle(pilot)
+        app.theme = theme
+        await settle(pilot)
+        assert app.is_running and app.theme == theme
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light"])
+async def test_ansi_themes_cursor_row_shows_its_source_and_age(
+    seeded: Env, run_app: RunApp, theme: str
+) -> None:
+    """ANSI themes draw muted text in the terminal's default colour; on the focused
+    cursor (ansi-dark: a white bar) the source and age were default-on-white, gone on
+    a dark terminal. They take the cursor's own text colour there (seen by qa17)."""
+    seeded.write_config(f'[general]\ntheme = "{theme}"\n')
+    async with run_app(seeded, size=(100, 30)) as (app, pilot):
+        screen = main_screen(app)
+        screen.headlines.focus()
+        await settle(pilot)
+        headlines = screen.headlines
+        region = headlines.content_region
+        y = region.y + (headlines.highlighted or 0) - int(headlines.scroll_offset.y)
+        row = Region(region.x, y, region.width, 1)
+        update = app.screen._compositor.render_update(full=True)
+        line = update.strips[y]  # type: ignore[attr-defined]
+        x, styles = 0, []
+        for segment in (segment for strip in line for segment in strip):
+            if segment.text.strip() and row.contains(x, y) and segment.style is not None:
+                styles.append((segment.text.strip(), segment.style))
+            x += segment.cell_length
+        assert len(styles) >= 2, styles  # the title, then source and age
+        cursor_fg = styles[0][1].color
+        for text, style in styles:
+            assert style.color == cursor_fg, (text, style)
+
+
+async def test_a_16_colour_terminal_starts_in_the_ansi_theme_and_keeps_the_remembered_one(
+    seeded: Env, run_app: RunApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TERM=screen (tmux's default), xterm or linux: Rich finds 16 colours and
+    downgrades a truecolor theme to them; textual-dark's top line and footer keys came
+    out bright red on bright grey, 1.0:1 (seen by qa17). The ANSI theme stands in,
+    unless the config names a theme; the remembered theme is kept for the next start."""
+    import json
+
+    from termnews.app.state import load_state
+
+    monkeypatch.setenv("TERM", "screen")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    state = seeded.data_dir / "state.json"
+    state.write_text(json.dumps({"theme": "nord"}), encoding="utf-8")
+    async with run_app(seeded) as (app, pilot):
+        assert app.console.color_system == "standard"
+        assert app.theme == FEW_COLOURS_THEME and "ansi" in app.theme
+        await pilot.press("j")
+        main_screen(app).save_state()
+        await pilot.press("q")
+    assert load_state(state).theme == "nord"
+    seeded.write_config('[general]\ntheme = "gruvbox"\n')
+    async with run_app(seeded) as (app, _pilot):
+        assert app.theme == "gruvbox"  # a theme the config names is the user's choice
+    seeded.write_config("")
+    state.write_text(json.dumps({"theme": "nord"}), encoding="utf-8")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    async with run_app(seeded) as (app, _pilot):
+        assert app.theme == "nord"
+
+
+async def test_no_color_never_shows_an_ansi_theme(
+    seeded: Env, run_app: RunApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's NO_COLOR filter greys each colour by its brightness; an ANSI colour
+    has none it knows, so an ANSI theme under NO_COLOR=1 was black on black, every
+    cell (seen by qa17 on tmux's capture). Neither the 16-colour default, the config
+    nor the palette puts one on screen then."""
+    from textual.filter import Monochrome
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "screen")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    for config in ("", '[general]\ntheme = "ansi-dark"\n'):
+        seeded.write_config(config)
+        async with run_app(seeded, size=(100, 30)) as (app, _pilot):
+            assert app.no_color and not app.current_theme.ansi, app.theme
+            update = app.screen._compositor.render_update(full=True)
+            drawn = Monochrome().apply(
+                [segment for strip in update.strips[0] for segment in strip],  # type: ignore[attr-defined]
+                app.screen.styles.background,
+            )
+            text = [s for s in drawn if s.text.strip() and s.style and s.style.color]
+            assert text and any(contrast(s.style.color, s.style.bgcolor) >= 3 for s in text)
+            _no_ansi_theme_in_the_palette(app)
+
+
+def _no_ansi_theme_in_the_palette(app: TermnewsApp) -> None:
+    """The palette's theme entries (ThemesProvider) list no ANSI theme under NO_COLOR."""
+    from termnews.app.providers import ThemesProvider
+
+    provider = ThemesProvider(app.screen)
+    names = [entry.text for entry in provider.entries()]
+    assert names and not [n for n in names if "ansi" in n]
+
+
+@pytest.mark.parametrize("theme", _theme_names())
+async def test_every_theme_stays_readable_in_256_colours(
+    demo: Env, run_app: RunApp, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TERM=xterm-256color without COLORTERM (macOS Terminal, tmux without Tc): Rich
+    draws each colour as the nearest of the 256. The nudged colours met their ratios in
+    truecolor and lost them there: solarized-dark's '● offline' at 2.0:1, textual-light's
+    at 2.7:1, nord's footer keys at 2.8:1 (tmux capture, seen by qa17). Measured here on
+    what a 256-colour terminal shows: both colours of every cell downgraded as Rich does."""
+    from rich.color import ColorSystem
+
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    async with run_app(demo, size=(120, 36)) as (app, pilot):
+        assert app.console.color_system == "256"
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        app.theme = theme
+        await settle(pilot)
+        await pilot.pause()
+        update = app.screen._compositor.render_update(full=True)
+        worst: tuple[float, str] = (21.0, "")
+        for line in update.strips:  # type: ignore[attr-defined]
+            for segment in (segment for strip in line for segment in strip):
+                style = segment.style
+                letters = "".join(ch for ch in segment.text if ch.isalnum())
+                if not letters or style is None or style.color is None or style.bgcolor is None:
+                    continue
+                fg = style.color.downgrade(ColorSystem.EIGHT_BIT)
+                bg = style.bgcolor.downgrade(ColorSystem.EIGHT_BIT)
+                if style.reverse:
+                    fg, bg = bg, fg
+                worst = min(worst, (contrast(fg, bg), segment.text.strip()))
+        assert worst[0] >= MIN_CONTRAST, f"{theme}: {worst[1]!r}: {worst[0]:.2f}"

@@ -819,3 +819,32 @@ def test_show_breaks_chinese_and_japanese_lines_as_the_reader_does(
         assert line[0] not in "，。、」？", line
         assert line[-1] not in "「", line
     assert any("DeepMind" in line for line in lines)  # never cut inside the word
+
+
+def test_the_reader_on_a_dumb_terminal_says_so_and_exits_2(tmp_path: Path) -> None:
+    """TERM=dumb (Emacs's M-x shell): the reader drew its screen as a stream of escape
+    sequences there (seen by qa17); now one line and status 2."""
+    import pty
+
+    env = {**os.environ, "TERMNEWS_DATA_DIR": str(tmp_path / "d"), "TERM": "dumb"}
+    master, slave = pty.openpty()
+    os.set_blocking(master, False)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "termnews", "--offline"],
+            env=env,
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=60,
+        )
+        on_terminal = b""
+        with contextlib.suppress(BlockingIOError, OSError):
+            on_terminal = os.read(master, 65536)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert done.returncode == 2 and done.stdout == b""
+    err = on_terminal.decode().replace("\r\n", "\n")
+    assert err.startswith("termnews: error: the reader needs a terminal that can draw"), err
+    assert len(err.splitlines()) == 1 and "\x1b" not in err

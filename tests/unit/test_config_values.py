@@ -82,3 +82,54 @@ def test_a_wrong_entry_of_a_table_or_list_is_named(tmp_path: Path, text: str, me
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert f"{path}: {message}" in str(caught.value)
+
+
+def _load_in_time(path: Path) -> ConfigError:
+    """load_config(path) must refuse the file, and do it at once (not block reading)."""
+    import threading
+
+    outcome: list[BaseException | None] = []
+
+    def load() -> None:
+        try:
+            load_config(path)
+        except BaseException as exc:  # any outcome is looked at below
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert outcome, f"load_config({path}) still reading after 10 s"
+    error = outcome[0]
+    assert isinstance(error, ConfigError), error
+    return error
+
+
+def test_a_config_that_is_not_a_regular_file_is_refused_without_reading(tmp_path: Path) -> None:
+    """A FIFO blocked every command for good; /dev/zero read until memory ran out."""
+    import os
+
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    assert "not a regular file" in str(_load_in_time(fifo))
+    assert "not a regular file" in str(_load_in_time(Path("/dev/zero")))
+
+
+def test_a_huge_config_is_refused_in_one_line(tmp_path: Path) -> None:
+    """A 78 MB file of comments took 1.4 s and 170 MB to load: a config is a few kB."""
+    path = tmp_path / "config.toml"
+    with path.open("w") as out:
+        out.write("[general]\n")
+        out.truncate(20 * 1024 * 1024)
+    message = str(_load_in_time(path))
+    assert "too large" in message and str(path) in message and "\n" not in message
+
+
+def test_deeply_nested_toml_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """tomllib raises RecursionError on deep nesting: it reached the user as a traceback."""
+    path = tmp_path / "config.toml"
+    path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    message = str(_load_in_time(path))
+    assert "invalid TOML" in message and "nested" in message

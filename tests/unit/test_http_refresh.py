@@ -449,3 +449,40 @@ def test_encoded_bodies_are_decoded_by_the_parse_workers_with_the_fetchers_limit
 
     feed = next(f for f in store.feeds() if f.url == server.url("/gz0"))
     assert store.feed_source_hash(feed.id) == body_hash(plain)  # the decoded body's hash
+
+
+def test_a_feed_that_gives_every_item_a_new_guid_each_fetch_is_not_duplicated(
+    server: Loopback, store: Store
+) -> None:
+    """Some feeds mint guids per request (a session id, a timestamp in the guid).
+
+    Each refresh added every item again, unread: after a day of refreshes the feed
+    held each story dozens of times (seen by qa17). An entry with a new guid whose
+    text, title, link and author are those of an article the feed already has is that
+    article. A story that did change under a new guid is still new.
+    """
+    fetches = [0]
+
+    def reissued(h: BaseHTTPRequestHandler) -> None:
+        fetches[0] += 1
+        items = "".join(
+            f"<item><title>Story {i}</title><link>https://re.example/{i}</link>"
+            f"<guid isPermaLink='false'>{fetches[0]}-{i}</guid>"
+            f"<pubDate>Mon, 23 Nov 2026 10:0{i}:00 GMT</pubDate>"
+            f"<description>Body of story {i}.</description></item>"
+            for i in range(5)
+        )
+        changed = "<item><title>Story 0, corrected</title><link>https://re.example/0</link>"
+        changed += f"<guid>{fetches[0]}-x</guid><description>Body.</description></item>"
+        body = '<?xml version="1.0"?><rss version="2.0"><channel><title>Re</title>'
+        body += f"{items}{changed if fetches[0] == 3 else ''}</channel></rss>"
+        send(h, 200, body.encode(), "application/rss+xml")
+
+    server.routes["/re.xml"] = reissued
+    store.add_feed(server.url("/re.xml"))
+    assert run(store, force=True).totals()["new_articles"] == 5
+    second = run(store, force=True)
+    assert second.totals()["new_articles"] == 0, second.outcomes
+    assert store.count() == 5
+    third = run(store, force=True)
+    assert third.totals()["new_articles"] == 1 and store.count() == 6

@@ -433,3 +433,98 @@ def test_child_command_line_names_only_a_config_file_that_exists(tmp_path: Path)
     assert not any(a.startswith("--config") for a in refresh_argv(RefreshRequest(data, missing)))
     missing.write_text("")
     assert f"--config={missing}" in refresh_argv(RefreshRequest(data, missing))
+
+
+def test_sigterm_summary_says_cancelled_not_not_due(tmp_path: Path) -> None:
+    """A person's ``refresh --force`` stopped by SIGTERM (a cron job's timeout, a shutdown).
+
+    Its summary said the feed not reached was skipped "(not due yet or gone; --force
+    fetches them)": wrong on both counts with --force given (seen by qa17).
+    """
+    data = tmp_path / "data"
+    release = threading.Event()
+
+    def slow(h: object) -> None:
+        release.wait(20)
+        send(h, 200, rss("slow", 2))  # type: ignore[arg-type]
+
+    with running() as server:
+        server.routes["/fast.xml"] = static(rss("fast", 4))
+        server.routes["/slow.xml"] = slow
+        subscribe(data / "termnews.db", server, {"/fast.xml": "A", "/slow.xml": "A"})
+        argv = [sys.executable, "-m", "termnews", f"--data-dir={data}", "refresh", "--force"]
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:  # the fast feed stored, the slow one pending
+                with sqlite3.connect(data / "termnews.db") as db:
+                    if db.execute("SELECT count(*) FROM articles").fetchone()[0] == 4:
+                        break
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            release.set()
+            if proc.poll() is None:
+                proc.kill()
+    assert "1 skipped (cancelled: stopped by SIGTERM)" in out, (out, err)
+    assert "--force" not in out and "not due" not in out
+
+
+def test_pending_feeds_name_the_one_waited_on_after_a_quiet_spell() -> None:
+    from termnews.core.refresh_progress import WAITING_AFTER_S, PendingFeeds
+
+    pending = PendingFeeds([(1, "Fast"), (2, "Slow"), (3, "Slower")], now=100.0)
+    assert pending.waiting(now=100.0 + WAITING_AFTER_S / 2) is None  # nothing is late yet
+    pending.done(1, now=101.0)
+    assert pending.waiting(now=101.0 + WAITING_AFTER_S) == "waiting for Slow and 1 more"
+    # A key press in the reader stops its refresh: quiet that long is no slow feed.
+    assert pending.waiting(now=101.0 + WAITING_AFTER_S, quiet_since=102.0) is None
+    pending.done(2, now=110.0)
+    pending.done(99, now=110.0)  # not listed: ignored
+    assert pending.waiting(now=120.0) == "waiting for Slower"
+    pending.done(3, now=121.0)
+    assert pending.waiting(now=200.0) is None
+
+
+def test_the_bar_names_the_slow_feed_it_waits_on(tmp_path: Path) -> None:
+    """One slow server held 'termnews refresh' at 2/3 for up to a minute (total_timeout)
+    with no word of which feed it waited on (seen by qa17): the bar now says."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    data = tmp_path / "data"
+    release = threading.Event()
+
+    def slow(h: object) -> None:
+        release.wait(20)
+        send(h, 200, rss("slow", 2, title="Harbour Slowpoke"))  # type: ignore[arg-type]
+
+    with running() as server:
+        server.routes["/fast.xml"] = static(rss("fast", 4))
+        server.routes["/slow.xml"] = slow
+        with Store.open(data / "termnews.db") as store:
+            store.add_feed(server.url("/fast.xml"), "Fast", "A")
+            store.add_feed(server.url("/slow.xml"), "Harbour Slowpoke", "A")
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+        argv = [sys.executable, "-m", "termnews", f"--data-dir={data}", "refresh"]
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "24"}
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=slave, env=env)
+        os.close(slave)
+        seen = b""
+        try:
+            deadline = time.monotonic() + 30
+            while b"waiting for Harbour Slowpoke" not in seen and time.monotonic() < deadline:
+                try:
+                    seen += os.read(master, 65536)
+                except OSError:
+                    break
+        finally:
+            release.set()
+            out = proc.communicate(timeout=30)[0]
+            os.close(master)
+    assert b"waiting for Harbour Slowpoke" in seen, seen[-400:]
+    assert b"2 feeds: 6 new articles" in out

@@ -381,3 +381,44 @@ def test_fts_hashsize_is_set_once(db_path: Path) -> None:
         assert row.fetchone()[0] == FTS_HASHSIZE
     with Store.open(db_path) as store:  # a second open finds it and writes nothing
         assert store.conn.total_changes == 0
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "<pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate>",  # RSS, lxml fast path
+        "<pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate>",
+        "<dc:date>1970-01-01T00:00:00Z</dc:date>",
+    ],
+)
+def test_the_unix_epoch_as_a_date_is_no_date_and_does_not_sort_as_now(
+    db_path: Path, date: str
+) -> None:
+    """A feed that writes 0 for a missing date sends 1 January 1970. Stored as that date,
+    its sort key (0.0) read as "no date" and the item sorted as just fetched: listed
+    first, newest, by the reader ('now') and by 'articles', while 'articles' printed
+    1970 beside it (seen by qa17). The epoch itself is taken for what it means: no date.
+    A real old date (the next day) keeps its place at the bottom."""
+    from termnews.core.sources.parse import parse_feed_bytes
+
+    doc = (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<channel><title>Epoch</title><link>https://epoch.example/</link>"
+        "<item><guid>dated</guid><title>Dated story</title><link>https://epoch.example/d</link>"
+        "<pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item>"
+        f"<item><guid>zero</guid><title>Zero story</title><link>https://epoch.example/z</link>"
+        f"{date}</item>"
+        "<item><guid>old</guid><title>Old story</title><link>https://epoch.example/o</link>"
+        "<pubDate>Fri, 02 Jan 1970 00:00:00 GMT</pubDate></item>"
+        "</channel></rss>"
+    ).encode()
+    parsed = parse_feed_bytes(doc, "https://epoch.example/rss")
+    by_title = {e.title: e for e in parsed.entries}
+    assert by_title["Zero story"].published is None and by_title["Zero story"].updated is None
+    assert by_title["Old story"].published == datetime(1970, 1, 2, tzinfo=UTC)
+    with Store.open(db_path) as store:
+        feed, _ = store.add_feed("https://epoch.example/rss")
+        store.ingest(feed.id, parsed)
+        shown = {a.title: a for a in store.articles()}
+        assert shown["Zero story"].published is None
+        assert [a.title for a in store.articles()][-1] == "Old story"

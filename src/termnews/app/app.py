@@ -32,7 +32,7 @@ from termnews.app.commands import (
     unknown_ids,
 )
 from termnews.app.css_cache import CachedStylesheet, cached_stylesheet
-from termnews.app.readable_colors import readable_variables
+from termnews.app.readable_colors import eight_bit, readable_variables
 from termnews.app.screens.main import MainScreen
 from termnews.app.state import StateWriter, UiState
 from termnews.app.store_thread import StoreThread
@@ -48,6 +48,19 @@ if TYPE_CHECKING:
     from termnews.app.first_screen import FirstScreen
 
 DEFAULT_THEME = "textual-dark"
+
+FEW_COLOURS_THEME = "ansi-light"
+"""The theme on a terminal of 16 colours, unless ``general.theme`` names one.
+
+Every other built-in theme is drawn in truecolor and downgraded to the nearest of
+the 16 by Rich, and those pairs are unreadable: textual-dark's top line and footer
+keys became bright red on bright grey (1.0:1 in xterm's palette), textual-light's
+accents yellow on grey (1.35:1), measured on tmux's capture with TERM=screen (tmux's
+default), TERM=xterm and TERM=linux, where Rich finds 16 colours. The ANSI themes use
+the terminal's own palette and its default colours. Of the two, ansi-light reads on a
+dark and on a light background alike (xterm's palette: 3.6:1 at worst on black, for
+bold red, and 4.7:1 on white); ansi-dark's green accent falls to 2.2:1 on white.
+"""
 
 Clock = Callable[[], datetime]
 UrlOpener = Callable[[str], str | None]
@@ -118,6 +131,8 @@ class TermnewsApp(App[None]):
         self.url_opener = url_opener
         self._user_keymap: dict[str, str] = {}
         self._saving_enabled = True
+        self._theme_replaced: tuple[str, str] | None = None
+        """The theme shown in place of the remembered one, and that one (_stand_in)."""
         self._state_writer = StateWriter(locations.state_file)
 
     @property
@@ -139,6 +154,7 @@ class TermnewsApp(App[None]):
         self.theme = self._initial_theme()
         self._apply_user_keymap()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.app_resume_signal.subscribe(self, self._resumed)
 
     def get_default_screen(self) -> Screen[Any]:
         """The main screen is the app's first screen, not pushed over an empty one.
@@ -151,8 +167,17 @@ class TermnewsApp(App[None]):
     def _initial_theme(self) -> str:
         wanted = self.config.general.theme
         if wanted:
-            if wanted in self.available_themes:
+            if wanted in self.available_themes and not (self.no_color and self.is_ansi(wanted)):
                 return wanted
+            if wanted in self.available_themes:
+                self.notify(
+                    f"NO_COLOR is set, and the theme {clean_line(wanted)!r} in the config takes "
+                    f"its colours from the terminal, which NO_COLOR turns black on black: "
+                    f"showing {DEFAULT_THEME}",
+                    severity="warning",
+                    timeout=10,
+                )
+                return DEFAULT_THEME
             names = ", ".join(sorted(self.available_themes))
             self.notify(
                 f"Unknown theme {clean_line(wanted)!r} in the config; themes: {names}",
@@ -160,9 +185,32 @@ class TermnewsApp(App[None]):
                 timeout=10,
             )
         saved = self.initial_state.theme
-        if saved and saved in self.available_themes:
-            return saved
-        return DEFAULT_THEME
+        theme = saved if saved and saved in self.available_themes else DEFAULT_THEME
+        if self.no_color:
+            # Textual's NO_COLOR filter makes each colour a grey of its brightness, and
+            # an ANSI colour has none it knows: every cell of an ANSI theme came out
+            # black on black. The remembered theme stays remembered.
+            return self._stand_in(DEFAULT_THEME, theme) if self.is_ansi(theme) else theme
+        if self.console.color_system in ("standard", "windows") and not self.is_ansi(theme):
+            return self._stand_in(FEW_COLOURS_THEME, theme)
+        return theme
+
+    def is_ansi(self, name: str) -> bool:
+        """Whether a theme takes its colours from the terminal's palette."""
+        theme = self.get_theme(name)
+        return theme is not None and theme.ansi
+
+    def _stand_in(self, theme: str, remembered: str) -> str:
+        """Show ``theme`` this session; the state file keeps ``remembered``."""
+        self._theme_replaced = (theme, remembered)
+        return theme
+
+    def theme_to_remember(self) -> str:
+        """The theme the state file keeps: the one a stand-in took the place of (a
+        16-colour terminal's ANSI theme, NO_COLOR's), back when the terminal allows."""
+        if self._theme_replaced is not None and self.theme == self._theme_replaced[0]:
+            return self._theme_replaced[1]
+        return self.theme
 
     def _apply_user_keymap(self) -> None:
         keymap = dict(self.config.keys)
@@ -208,7 +256,17 @@ class TermnewsApp(App[None]):
         """Binding id -> keys, after the user's remapping."""
         return effective_keys(self._user_keymap)
 
+    def _resumed(self, _app: App[None]) -> None:
+        """Back from Ctrl+Z (``fg``): the terminal's screen was the shell's; draw all of it.
+
+        Textual publishes the resume but paints only what changes next: after ``fg``
+        the screen stayed blank, and a key redrew only the rows it touched.
+        """
+        self.refresh(layout=True)
+
     def _theme_changed(self, theme: Theme) -> None:
+        if self._theme_replaced is not None and theme.name != self._theme_replaced[0]:
+            self._theme_replaced = None  # a theme picked in the palette is remembered
         screen = self.main_screen
         # The theme is set before the main screen is composed (on_load): nothing to redo.
         if screen is not None and screen.is_mounted:
@@ -219,7 +277,9 @@ class TermnewsApp(App[None]):
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables plus the ``$tn-*`` text colours made readable on it."""
         variables = super().get_css_variables()
-        variables.update(readable_variables(variables))
+        # On 256 colours the colours drawn are Rich's nearest ones: measured as drawn.
+        shown = eight_bit if self.console.color_system == "256" else None
+        variables.update(readable_variables(variables, shown))
         self.theme_variables = variables
         return variables
 
@@ -263,6 +323,23 @@ class TermnewsApp(App[None]):
             return
         self.copy_to_clipboard(url)
         self.notify(f"Not opened: {problem}. The link was copied instead.", severity="warning")
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to quit, in plain words.
+
+        Textual's own hint is markup ('Press [b]q[/b] to quit the app'), and every
+        notification here is plain text (see :meth:`notify`): the tags showed.
+        """
+        keys = [
+            display_key(key)
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit") and key != "ctrl+q"
+        ]
+        where = " or ".join(dict.fromkeys(keys))
+        self.notify(
+            f"Press {where} to quit (Ctrl+Q always quits)." if where else "Ctrl+Q quits.",
+            title="Do you want to quit?",
+        )
 
     async def action_quit(self) -> None:
         screen = self.main_screen

@@ -155,9 +155,20 @@ def screen_bindings() -> list[Binding]:
     return [c.binding() for c in KEY_COMMANDS if c.id not in APP_LEVEL]
 
 
+SUSPEND_KEY = "ctrl+z"
+"""The terminal's job-control key: the reader goes to the background, ``fg`` brings it back.
+
+Not a :class:`KeyCommand` (neither remapped, listed in the footer nor in the palette),
+as Ctrl+C and Ctrl+Q are not: it is the shell's key. Textual offers the action but
+binds no key to it, and the reader swallowed Ctrl+Z (seen by qa17): a user who
+pressed it to get a prompt got nothing, and typing ``fg`` ran f and g.
+"""
+
+
 def app_bindings() -> list[Binding]:
     """Bindings for the App itself (the palette key replaces Textual's default)."""
-    return [c.binding() for c in KEY_COMMANDS if c.id in APP_LEVEL]
+    bindings = [c.binding() for c in KEY_COMMANDS if c.id in APP_LEVEL]
+    return [*bindings, Binding(SUSPEND_KEY, "suspend_process", "Suspend", show=False)]
 
 
 def unknown_ids(keymap: Mapping[str, str]) -> list[str]:

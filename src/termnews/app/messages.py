@@ -14,11 +14,13 @@ from textual.message import Message
 class RefreshProgress(Message):
     """One more feed is done: ``done`` of ``total``; ``new`` articles it brought."""
 
-    def __init__(self, done: int, total: int, new: int) -> None:
+    def __init__(self, done: int, total: int, new: int, feed_ids: tuple[int, ...] = ()) -> None:
         super().__init__()
         self.done = done
         self.total = total
         self.new = new
+        self.feed_ids = feed_ids
+        """The feeds finished since the last message (to say which are still awaited)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,8 +144,9 @@ class ThemesProvider(_EntryProvider):
     def entries(self) -> Iterable[Entry]:
         app = self.app
         for name in sorted(app.available_themes):
-            if name == "textual-ansi":
-                continue
+            theme = app.get_theme(name)
+            if name == "textual-ansi" or (app.no_color and theme is not None and theme.ansi):
+                continue  # under NO_COLOR an ANSI theme is black on black (app.py)
             yield Entry(
                 f"Theme: {name}",
                 "Switch to this colour theme",

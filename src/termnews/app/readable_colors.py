@@ -17,7 +17,7 @@ of Textual's own (footer keys, the list cursor, Markdown headings), so the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from textual.color import Color
@@ -55,15 +55,45 @@ def contrast_ratio(a: Color, b: Color) -> float:
     return _ratio(luminance(a), luminance(b))
 
 
-def readable(color: Color, backgrounds: Iterable[Color], ratio: float) -> Color:
+Shown = Callable[[Color], Color]
+"""The colour a terminal shows for one the app asks for (see :func:`eight_bit`)."""
+
+
+@lru_cache(maxsize=4096)
+def eight_bit(color: Color) -> Color:
+    """The colour a 256-colour terminal shows for ``color``: Rich's own downgrade.
+
+    Why: with TERM=xterm-256color and no COLORTERM (macOS Terminal, tmux without
+    truecolor) Rich draws each colour as the nearest of the 256, and colours nudged
+    to their ratio in truecolor fell below it there: solarized-dark's '● online' at
+    2.0:1, nord's footer keys at 2.8:1. Measured on what is shown, they are nudged
+    until the shown pair reads.
+    """
+    from rich.color import Color as RichColor
+    from rich.color import ColorSystem
+
+    shown = RichColor.from_rgb(color.r, color.g, color.b).downgrade(ColorSystem.EIGHT_BIT)
+    r, g, b = shown.get_truecolor()
+    return Color(r, g, b)
+
+
+def readable(
+    color: Color, backgrounds: Iterable[Color], ratio: float, shown: Shown | None = None
+) -> Color:
     """``color`` blended towards white or black, whichever needs less, until it reaches
-    ``ratio`` against every one of ``backgrounds``; unchanged when it already does."""
+    ``ratio`` against every one of ``backgrounds``; unchanged when it already does.
+
+    ``shown``: how the terminal draws a colour (:func:`eight_bit` on 256 colours);
+    the ratio is then that of the colours drawn."""
     # Each candidate's luminance is taken once, not once per background: the app's
     # variables are made at every start, before the first frame (~2 -> ~1 ms, issue 8).
-    grounds = [luminance(bg) for bg in backgrounds]
+    if shown is None:
+        grounds = [luminance(bg) for bg in backgrounds]
+    else:
+        grounds = [luminance(shown(bg)) for bg in backgrounds]
 
     def worst(candidate: Color) -> float:
-        lum = luminance(candidate)
+        lum = luminance(candidate if shown is None else shown(candidate))
         return min(_ratio(lum, ground) for ground in grounds)
 
     if not grounds or worst(color) >= ratio:
@@ -94,40 +124,49 @@ def _solid(value: str | None, over: Color) -> Color | None:
     return over + color if color.a < 1 else color
 
 
-def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
+_WANTED: dict[str, tuple[str, float]] = {
+    "tn-text": ("foreground", BODY_RATIO),
+    "tn-muted": ("foreground-muted", BODY_RATIO),
+    "tn-accent": ("accent", LABEL_RATIO),
+    "tn-primary": ("primary", LABEL_RATIO),
+    "tn-secondary": ("secondary", LABEL_RATIO),
+    "tn-success": ("success", LABEL_RATIO),
+    "tn-warning": ("warning", LABEL_RATIO),
+    "tn-code": ("warning", BODY_RATIO),
+    "tn-h1": ("primary", BODY_RATIO),
+    "tn-h2": ("accent", BODY_RATIO),
+    "tn-h3": ("secondary", BODY_RATIO),
+    "tn-link": ("accent", BODY_RATIO),
+    "tn-error": ("error", LABEL_RATIO),
+    "markdown-h1-color": ("markdown-h1-color", BODY_RATIO),
+    "markdown-h2-color": ("markdown-h2-color", BODY_RATIO),
+    "markdown-h3-color": ("markdown-h3-color", BODY_RATIO),
+    "markdown-h4-color": ("markdown-h4-color", BODY_RATIO),
+    "markdown-h5-color": ("markdown-h5-color", BODY_RATIO),
+    "markdown-h6-color": ("markdown-h6-color", BODY_RATIO),
+}
+"""Each variable the reader writes text in: the theme colour it comes from, the ratio it needs."""
+
+
+def readable_variables(variables: Mapping[str, str], shown: Shown | None = None) -> dict[str, str]:
     """The ``$tn-*`` variables and corrected Textual ones for a theme's ``variables``.
 
-    Returns nothing for ANSI themes: their colours are whatever the user's terminal
-    palette says, which no program can measure.
+    ANSI themes get the theme's own colours, unchanged: they are whatever the user's
+    terminal palette says, which no program can measure. They still need every
+    variable: the stylesheet names them, and one missing stopped the reader at start.
     """
     base = _solid(variables.get("background"), Color(0, 0, 0))
     if base is None:
-        return {}
+        fallback = variables.get("foreground") or "ansi_default"
+        ansi = {name: variables.get(source) or fallback for name, (source, _) in _WANTED.items()}
+        # Muted text is the terminal's default colour here: on the list cursor (a
+        # fixed ANSI colour) it can be that very colour. There it takes the cursor's.
+        ansi["tn-cursor-muted"] = variables.get("block-cursor-foreground") or fallback
+        return ansi
     surfaces = [c for name in BACKGROUNDS if (c := _solid(variables.get(name), base))]
     # Panes are tinted a few per cent towards the foreground (termnews.tcss).
     foreground = _solid(variables.get("foreground"), base) or Color(224, 224, 224)
     surfaces += [s.blend(foreground, 0.03) for s in list(surfaces)]
-    wanted = {
-        "tn-text": ("foreground", BODY_RATIO),
-        "tn-muted": ("foreground-muted", BODY_RATIO),
-        "tn-accent": ("accent", LABEL_RATIO),
-        "tn-primary": ("primary", LABEL_RATIO),
-        "tn-secondary": ("secondary", LABEL_RATIO),
-        "tn-success": ("success", LABEL_RATIO),
-        "tn-warning": ("warning", LABEL_RATIO),
-        "tn-code": ("warning", BODY_RATIO),
-        "tn-h1": ("primary", BODY_RATIO),
-        "tn-h2": ("accent", BODY_RATIO),
-        "tn-h3": ("secondary", BODY_RATIO),
-        "tn-link": ("accent", BODY_RATIO),
-        "tn-error": ("error", LABEL_RATIO),
-        "markdown-h1-color": ("markdown-h1-color", BODY_RATIO),
-        "markdown-h2-color": ("markdown-h2-color", BODY_RATIO),
-        "markdown-h3-color": ("markdown-h3-color", BODY_RATIO),
-        "markdown-h4-color": ("markdown-h4-color", BODY_RATIO),
-        "markdown-h5-color": ("markdown-h5-color", BODY_RATIO),
-        "markdown-h6-color": ("markdown-h6-color", BODY_RATIO),
-    }
     # The marks a headline row starts with (the unread ●, the ★, "+2" sources) stay
     # in their colour on an unfocused list's cursor, a translucent highlight over the
     # pane: measured against the panes alone, the ● sat at 2.5-2.9:1 on it in nord,
@@ -136,23 +175,31 @@ def readable_variables(variables: Mapping[str, str]) -> dict[str, str]:
     blurred = _solid(variables.get("block-cursor-blurred-background"), pane)
     marked = [*surfaces, blurred, blurred.blend(foreground, 0.03)] if blurred else surfaces
     marks = ("tn-accent", "tn-warning", "tn-secondary")
-    out: dict[str, str] = {}
-    for name, (source, ratio) in wanted.items():
+    # The cursor row's source and age: Textual's auto muted colour, which contrasts with
+    # whatever it is drawn on (the cursor included).
+    out: dict[str, str] = {"tn-cursor-muted": variables.get("text-muted") or "auto 60%"}
+    for name, (source, ratio) in _WANTED.items():
         color = _solid(variables.get(source), base)
         if color is not None:
-            out[name] = readable(color, marked if name in marks else surfaces, ratio).hex
+            out[name] = readable(color, marked if name in marks else surfaces, ratio, shown).hex
+    if shown is not None:
+        # Textual's own text colour too: a theme's foreground reads on its panes in
+        # truecolor by design, but its nearest of the 256 may not (solarized-dark's
+        # headlines: 2.2:1 on the teal the pane becomes).
+        out["foreground"] = readable(foreground, surfaces, BODY_RATIO, shown).hex
     footer = _solid(variables.get("footer-background"), base)
     key = _solid(variables.get("footer-key-foreground"), base)
     if footer is not None and key is not None:
-        out["footer-key-foreground"] = readable(key, [footer], LABEL_RATIO).hex
+        out["footer-key-foreground"] = readable(key, [footer], LABEL_RATIO, shown).hex
     # The highlighted row: its text must read on the cursor colour itself.
     cursor = _solid(variables.get("block-cursor-background"), base)
     if cursor is not None:
         text = _solid(variables.get("block-cursor-foreground"), cursor) or foreground
-        out["block-cursor-foreground"] = readable(text, [cursor], BODY_RATIO).hex
+        out["block-cursor-foreground"] = readable(text, [cursor], BODY_RATIO, shown).hex
     # The cursor of an unfocused list: a translucent highlight over the pane.
     if blurred is not None:
         text = _solid(variables.get("block-cursor-blurred-foreground"), blurred) or foreground
         tinted = blurred.blend(foreground, 0.03)
-        out["block-cursor-blurred-foreground"] = readable(text, [blurred, tinted], BODY_RATIO).hex
+        on_blurred = readable(text, [blurred, tinted], BODY_RATIO, shown)
+        out["block-cursor-blurred-foreground"] = on_blurred.hex
     return out

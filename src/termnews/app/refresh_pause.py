@@ -71,6 +71,11 @@ class RefreshPauser:
             self._continue()
             self._proc = None
 
+    def let_run(self) -> None:
+        """Continue the refresh now (the reader is being suspended: no tick comes)."""
+        with self._lock:
+            self._continue()
+
     def key_pressed(self) -> None:
         """A key: stop the refresh, unless it is owed its run after a long stop."""
         now = self._clock()

@@ -17,6 +17,7 @@ Exit codes: 0 success, 1 some sources failed, 2 usage or input error.
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -82,6 +83,14 @@ def _need_a_terminal() -> None:
                 f"the reader needs a terminal, and {name} is not one"
                 " (scripts use the commands: termnews --help lists them)"
             )
+    if os.environ.get("TERM") == "dumb":
+        # A terminal that says it cannot move the cursor (Emacs's M-x shell, some IDE
+        # consoles): the reader's screen came out as a stream of escape sequences.
+        raise TermnewsError(
+            "the reader needs a terminal that can draw a screen, and TERM=dumb says this "
+            "one cannot (in Emacs: M-x term or vterm; the commands work anywhere: "
+            "termnews --help lists them)"
+        )
 
 
 def _run_tui(ctx: Context) -> int:

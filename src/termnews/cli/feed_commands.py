@@ -328,10 +328,19 @@ def report_json(report: RefreshReport) -> dict[str, Any]:
     return {"feeds": [outcome_json(o) for o in report.outcomes], "totals": report.totals()}
 
 
-def _skipped_note(skipped: int, offline: bool) -> str:
+def _skipped_note(skipped: int, offline: bool, cancelled: int = 0) -> str:
+    """Why feeds were skipped, for the summary line.
+
+    Feeds a SIGTERM kept from being reached are said to be so: the summary called
+    them "not due yet or gone; --force fetches them", --force given or not.
+    """
     if not skipped:
         return ""
+    if cancelled >= skipped:
+        return f", {skipped} skipped (cancelled: stopped by SIGTERM)"
     why = "offline" if offline else "not due yet or gone; --force fetches them"
+    if cancelled:
+        why = f"{cancelled} cancelled: stopped by SIGTERM; the others {why}"
     return f", {skipped} skipped ({why})"
 
 
@@ -405,7 +414,7 @@ def _term_cancels(cancel: threading.Event) -> Iterator[None]:
 def cmd_refresh(ctx: Context) -> int:
     """``termnews refresh``: read every (or the named) source and report per feed."""
     from termnews.core.refresh import refresh
-    from termnews.core.refresh_progress import STATUS_FAILED
+    from termnews.core.refresh_progress import STATUS_FAILED, STATUS_SKIPPED
 
     args = ctx.args
     if args.low_priority:
@@ -426,7 +435,8 @@ def cmd_refresh(ctx: Context) -> int:
     lines = LineWriter(sys.stdout) if args.progress == FORMAT_JSONL else None
     cancel = threading.Event()
     bar = not args.json and lines is None and sys.stderr.isatty()
-    with refresh_progress(enabled=bar) as progress, _term_cancels(cancel):
+    listed = (ctx.store.feeds_to_check() if feeds is None else feeds) if bar else ()
+    with refresh_progress(bar, listed) as progress, _term_cancels(cancel):
         if lines is not None:
             progress = lambda o, done, total: lines.feed(outcome_json(o), done, total)  # noqa: E731
         report = refresh(
@@ -449,11 +459,14 @@ def cmd_refresh(ctx: Context) -> int:
                 title, url = clean_line(o.title), clean_line(o.url)
                 error_line(f"{title} ({url}): {o.error}" if title != url else f"{url}: {o.error}")
         t = report.totals()
+        cancelled = sum(
+            o.status == STATUS_SKIPPED and o.error == "cancelled" for o in report.outcomes
+        )
         print(
             f"{plural(t['feeds'], 'feed')}: {plural(t['new_articles'], 'new article')},"
             f" {t['updated_articles']} "
             f"updated, {t['not_modified']} not modified, {t['unchanged']} unchanged, "
-            f"{t['failed']} failed" + _skipped_note(t["skipped"], ctx.offline)
+            f"{t['failed']} failed" + _skipped_note(t["skipped"], ctx.offline, cancelled)
         )
         if not t["feeds"] and feeds is None and not ctx.store.feeds():
             # A first 'termnews refresh' said "0 feeds: 0 new articles, ..." and no more.

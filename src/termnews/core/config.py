@@ -209,20 +209,64 @@ def _build(cls: Any, data: dict[str, Any], path: Path, prefix: str) -> Any:
     return cls(**values)
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A config file is a few kB; one larger than this is a mistake (a log, a disk image)."""
+
+
+def _read_config_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing what is not a small regular file, without blocking.
+
+    ``--config`` (or ``TERMNEWS_CONFIG``) can name anything: a FIFO made every command
+    wait for a writer forever, ``/dev/zero`` read until memory ran out, and a huge file
+    took seconds and hundreds of MB before saying anything. The file is opened without
+    blocking and looked at before a byte is read.
+    """
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = "is a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise ConfigError(f"{path}: cannot read config: {what}")
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"{path}: config file too large ({info.st_size:,} bytes; at most "
+                f"{MAX_CONFIG_BYTES:,})"
+            )
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_CONFIG_BYTES and (chunk := os.read(fd, 65536)):
+            chunks.append(chunk)
+            size += len(chunk)
+        raw = b"".join(chunks)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_CONFIG_BYTES:  # grew while being read
+        raise ConfigError(f"{path}: config file too large (at most {MAX_CONFIG_BYTES:,} bytes)")
+    return raw
+
+
 def load_config(path: Path | None) -> Config:
     """Read and validate the config file; a missing file gives the defaults."""
     if path is None or not path.exists():
         return Config(source=None)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from exc
+    raw = _read_config_bytes(path)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: config is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses once per nested array or table
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from exc
     config: Config = _build(Config, data, path, "")
     return replace(config, source=path)
 

@@ -13,6 +13,13 @@ from datetime import UTC, date, datetime, timedelta
 
 _MIN_YEAR = 1970
 _MAX_YEAR = 2200
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""Time zero: what a feed that writes 0 for a missing date sends. Read as no date.
+
+Taken as a date, an item "published" then sorted as just fetched (its sort key,
+0.0, read as missing) and was listed first, 'now', while 'articles' printed 1970
+beside it. No news item was published in that second.
+"""
 
 
 def from_struct(value: time.struct_time | None) -> datetime | None:
@@ -22,7 +29,8 @@ def from_struct(value: time.struct_time | None) -> datetime | None:
     try:
         if not _MIN_YEAR <= value.tm_year <= _MAX_YEAR:
             return None
-        return datetime(*value[:6], tzinfo=UTC)
+        stamp = datetime(*value[:6], tzinfo=UTC)
+        return None if stamp == _EPOCH else stamp
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -120,7 +128,8 @@ def parse_date(text: str | None) -> datetime | None:
         value = value.replace(tzinfo=UTC)
     if not _MIN_YEAR <= value.year <= _MAX_YEAR:
         return None
-    return value.astimezone(UTC)
+    value = value.astimezone(UTC)
+    return None if value == _EPOCH else value
 
 
 def long_date(value: datetime | None) -> str:

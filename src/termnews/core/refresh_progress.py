@@ -22,6 +22,8 @@ terminal through this format; titles and errors are still cleaned where shown.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -50,6 +52,7 @@ __all__ = [
     "DoneEvent",
     "FeedEvent",
     "LineWriter",
+    "PendingFeeds",
     "parse_line",
 ]
 
@@ -141,3 +144,40 @@ def parse_line(line: str | bytes) -> FeedEvent | DoneEvent | None:
     except ValueError:  # bad JSON (json.JSONDecodeError is one) or a wrong type
         return None
     return None
+
+
+WAITING_AFTER_S = 3.0
+"""Quiet this long (no feed finished), a refresh says which feeds it is waiting on."""
+
+
+class PendingFeeds:
+    """The feeds a refresh has not finished yet, to name the one it waits on.
+
+    Most feeds of a refresh finish within a second or two; one slow server (an answer
+    trickled byte by byte, a host that never replies) then held the bar at "199/200"
+    for up to ``total_timeout`` (60 s) with no word of which feed, or whether anything
+    was happening at all. Not thread-safe: feed it from the thread that shows it.
+    """
+
+    def __init__(self, feeds: Iterable[tuple[int, str]], now: float | None = None) -> None:
+        self._pending = dict(feeds)
+        self.last_done = time.monotonic() if now is None else now
+        """When a feed last finished (or the refresh started)."""
+
+    def done(self, feed_id: int, now: float | None = None) -> None:
+        """A feed finished (an id not in the list is ignored)."""
+        self._pending.pop(feed_id, None)
+        self.last_done = time.monotonic() if now is None else now
+
+    def waiting(self, now: float | None = None, quiet_since: float = 0.0) -> str | None:
+        """'waiting for TITLE' (and how many more) once nothing finished for a while.
+
+        ``quiet_since``: a later moment to count the quiet from (the reader's last key
+        press: it stops its refresh while keys come, which is no slow feed).
+        """
+        now = time.monotonic() if now is None else now
+        if not self._pending or now - max(self.last_done, quiet_since) < WAITING_AFTER_S:
+            return None
+        first = next(iter(self._pending.values()))
+        more = len(self._pending) - 1
+        return f"waiting for {first}" + (f" and {more} more" if more else "")

@@ -50,7 +50,7 @@ from termnews.app.widgets.section_list import SectionList, View
 from termnews.app.widgets.status_bar import StatusBar
 from termnews.core.errors import NotFoundError, TermnewsError
 from termnews.core.models import Article, Feed, Headline, Section, VirtualSection
-from termnews.core.text import clean_line, plural
+from termnews.core.text import clean_line, outlet_name, plural
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from termnews.app.app import TermnewsApp
     from termnews.app.idle_gc import IdleCollector
     from termnews.app.widgets.search_bar import SearchBar
+    from termnews.core.refresh_progress import PendingFeeds
     from termnews.core.related import RelatedItem
     from termnews.core.search import SavedSearch
     from termnews.core.store import Store
@@ -80,6 +81,11 @@ RELATED_AFTER_KEYS_S = 0.2
 """Related stories load once keys pause this long (opening, moving on): not between them."""
 MID_REFRESH_RELOAD_S = 3.0
 """While a long refresh brings new articles, recount the sections at most this often."""
+CACHE_CHECK_S = 10.0
+"""How often the reader looks whether another process changed the cache: a
+'termnews refresh' from cron, another reader, 'termnews read --all'."""
+WAITING_TICK_S = 1.0
+"""While a refresh runs, how often the top line looks whether it waits on a slow feed."""
 PROGRESS_AFTER_KEYS_S = 0.2
 """Refresh progress that arrives while keys are pressed is shown once they pause this long."""
 PROGRESS_MAX_WAIT_S = 1.0
@@ -152,6 +158,11 @@ def _with_kept_row(
     ]
 
 
+def _data_version(store: Store) -> int:
+    """SQLite's count of commits by other connections (see _check_cache_changed)."""
+    return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
 def _unread_articles(count: int) -> str:
     """``1 unread article`` / ``12 unread articles``, for confirmations."""
     return plural(count, "unread article")
@@ -198,6 +209,11 @@ class MainScreen(SearchMixin, Screen[None]):
         """Runs full garbage collections while no key is pressed (from the end of start-up)."""
         self._pauser = RefreshPauser()
         """Stops the refresh child while keys are pressed (app/refresh_pause.py)."""
+        self._data_version: int | None = None
+        """The cache's ``PRAGMA data_version`` at the last look (_check_cache_changed)."""
+        self._awaited: PendingFeeds | None = None
+        """The running refresh's feeds not finished yet (named when it waits on them)."""
+        self._waiting_timer: Timer | None = None
         self._pause_timer: Timer | None = None
         self._resumed = False
         self._first_frame_at = 0.0
@@ -308,6 +324,9 @@ class MainScreen(SearchMixin, Screen[None]):
         self._apply_layout()
         # Ticks only while the refresh is stopped for keys: no wake-ups otherwise.
         self._pause_timer = self.set_interval(PAUSE_TICK_S, self._pause_tick, pause=True)
+        # Ctrl+Z stopped the reader; the refresh child (a session of its own) goes on,
+        # but if the key itself had stopped it, no timer would continue it until fg.
+        self.app.app_suspend_signal.subscribe(self, lambda _app: self._pauser.let_run())
         # The first frame waits (briefly) for the first screen's data, so it is drawn
         # once, full, rather than empty and then again with everything in it.
         first = await self._first_screen(wait=FIRST_FRAME_WAIT_S)
@@ -553,6 +572,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self._idle_gc = IdleCollector()
         self._idle_gc.install()
         self.set_interval(TICK_S, self._idle_gc.tick)
+        self._check_cache_changed()  # the mark the next looks compare with
+        self.set_interval(CACHE_CHECK_S, self._check_cache_changed)
 
     async def _start_step_by_step(self) -> None:
         """No prefetched data (or reading it failed): one query after the other."""
@@ -1400,8 +1421,13 @@ class MainScreen(SearchMixin, Screen[None]):
         current = self.headlines.current
         return current.id if current else None
 
-    async def _target_article(self) -> Article | None:
-        article_id = self._target_id()
+    async def _target_article(self, article_id: int | None) -> Article | None:
+        """The article a key acts on, by the id :meth:`_target_id` gave when the key came.
+
+        The actions run as workers, which start after the keys already queued: a
+        target looked up there was the row a following ``j`` had moved to ('s j s'
+        typed quickly starred the second headline twice and never the first).
+        """
         if article_id is None:
             self.notify("No article selected.")
             return None
@@ -1412,9 +1438,12 @@ class MainScreen(SearchMixin, Screen[None]):
         except NotFoundError:
             return None
 
+    def action_open_in_browser(self) -> None:
+        self._open_in_browser(self._target_id())
+
     @work(group="actions", exit_on_error=False)
-    async def action_open_in_browser(self) -> None:
-        article = await self._target_article()
+    async def _open_in_browser(self, article_id: int | None) -> None:
+        article = await self._target_article(article_id)
         if article is not None:
             self._open_url(article.link, None)
 
@@ -1456,9 +1485,12 @@ class MainScreen(SearchMixin, Screen[None]):
 
         self.app.push_screen(LinksScreen(article.title, links), chosen)
 
+    def action_copy_link(self) -> None:
+        self._copy_link(self._target_id())
+
     @work(group="actions", exit_on_error=False)
-    async def action_copy_link(self) -> None:
-        article = await self._target_article()
+    async def _copy_link(self, article_id: int | None) -> None:
+        article = await self._target_article(article_id)
         if article is None:
             return
         url = browsable_url(article.link, None)
@@ -1468,19 +1500,23 @@ class MainScreen(SearchMixin, Screen[None]):
         self.app.copy_to_clipboard(url)
         self.notify(f"Copied {clean_line(url)}")
 
+    def action_toggle_star(self) -> None:
+        article_id = self._target_id()  # now, not when the worker starts (_target_article)
+        if article_id is not None:
+            self._toggle_star(article_id)
+
     @work(group="actions", exit_on_error=False)
-    async def action_toggle_star(self) -> None:
-        article_id = self._target_id()
-        if article_id is None:
-            return
+    async def _toggle_star(self, article_id: int) -> None:
         starred = await self._flip(article_id, "starred")
         self.notify("Starred ★" if starred else "Unstarred")
 
-    @work(group="actions", exit_on_error=False)
-    async def action_toggle_read(self) -> None:
+    def action_toggle_read(self) -> None:
         article_id = self._target_id()
-        if article_id is None:
-            return
+        if article_id is not None:
+            self._toggle_read(article_id)
+
+    @work(group="actions", exit_on_error=False)
+    async def _toggle_read(self, article_id: int) -> None:
         read = await self._flip(article_id, "read")
         self.notify("Marked read" if read else "Marked unread")
 
@@ -1571,8 +1607,11 @@ class MainScreen(SearchMixin, Screen[None]):
         await self._reload_sections()
         self.notify(f"Marked {plural(count, 'article')} read.")
 
+    def action_full_text(self) -> None:
+        self._full_text(self._target_id())
+
     @work(exclusive=True, group="fulltext", exit_on_error=False)
-    async def action_full_text(self) -> None:
+    async def _full_text(self, article_id: int | None) -> None:
         try:
             from termnews.core.fulltext import fetch_full_text
         except ImportError:
@@ -1581,7 +1620,7 @@ class MainScreen(SearchMixin, Screen[None]):
         if self.tn.offline:
             self.notify("Offline (--offline): the full text cannot be fetched.", severity="warning")
             return
-        article = await self._target_article()
+        article = await self._target_article(article_id)
         if article is None:
             return
         self.notify("Fetching the full text…")
@@ -1659,7 +1698,7 @@ class MainScreen(SearchMixin, Screen[None]):
                 section=self.view_.section,
                 feed_id=self.view_.feed_id,
                 article_id=self.article.id if self.article else None,
-                theme=self.app.theme,
+                theme=self.tn.theme_to_remember(),
                 layout=self.layout_mode,
                 show_related=self.show_related,
                 unread_only=self.unread_only,
@@ -1712,6 +1751,10 @@ class MainScreen(SearchMixin, Screen[None]):
             self.notify(f"Refreshing {clean_line(label)}…")
         self.refreshing = True
         self.status.progress = (0, 0)
+        self._awaited = self._awaited_feeds(feed_ids, section)
+        if self._waiting_timer is None:
+            self._waiting_timer = self.set_interval(WAITING_TICK_S, self._show_waiting)
+        self._waiting_timer.resume()
         self._progress_seen = None
         self._progress_shown_at = self._last_mid_reload = time.monotonic()
         self._new_this_refresh = self._new_uncounted = 0
@@ -1756,7 +1799,8 @@ class MainScreen(SearchMixin, Screen[None]):
             brought = sum(event.new for event in events)
             new += brought
             total = events[-1].total
-            self.post_message(RefreshProgress(events[-1].done, total, brought))
+            finished = tuple(event.feed_id for event in events)
+            self.post_message(RefreshProgress(events[-1].done, total, brought, finished))
 
         request = RefreshRequest(
             data_dir=tn.locations.data_dir,
@@ -1796,8 +1840,62 @@ class MainScreen(SearchMixin, Screen[None]):
             )
         )
 
+    @work(exclusive=True, group="cache-check", exit_on_error=False)
+    async def _check_cache_changed(self) -> None:
+        """Show what another process wrote: new articles, counts, read marks.
+
+        The lists and counts were read once and then changed only by the reader's own
+        actions and refreshes: with 'termnews refresh' run from cron, the reader said
+        "2 unread" for good while the cache held 7 (seen by qa17). SQLite's
+        ``data_version`` changes when another connection commits (the reader's own
+        writes do not change it): checked every :data:`CACHE_CHECK_S`, a change
+        reloads the counts and the list, keeping the place, once keys pause. The
+        reader's own refresh reloads when it ends; its writes only re-set the mark.
+        """
+        try:
+            version = await self.tn.store_thread.call(_data_version)
+        except TermnewsError:
+            return
+        previous, self._data_version = self._data_version, version
+        if previous is None or version == previous or self.refreshing:
+            return
+        await self._key_pause(RELATED_AFTER_KEYS_S)
+        total = self.sections[0].total if self.sections else 0
+        await self._reload_sections()
+        grown = (self.sections[0].total if self.sections else 0) - total
+        self.reload_headlines(keep_place=True, extra=max(0, grown), keep_read_row=True)
+
+    def _awaited_feeds(self, feed_ids: list[int] | None, section: str | None) -> PendingFeeds:
+        """The feeds this refresh will read, as the child picks them (see cmd_refresh)."""
+        from termnews.core.refresh_progress import PendingFeeds
+
+        wanted = set(feed_ids) if feed_ids is not None else None
+        return PendingFeeds(
+            (f.id, clean_line(outlet_name(f.title)))
+            for f in self.feeds
+            if (wanted is None or f.id in wanted) and (section is None or f.section == section)
+        )
+
+    def _show_waiting(self) -> None:
+        """Once no feed has finished for a while, the top line names one still awaited.
+
+        One slow server held "refreshing 2/3" for up to a minute (total_timeout) with no
+        word of which feed it was (seen by qa17). Quiet while keys come is not counted:
+        the refresh is stopped then (refresh_pause).
+        """
+        if not self.refreshing or self._awaited is None:
+            return
+        waiting = self._awaited.waiting(quiet_since=self._last_key)
+        if waiting != self.status.waiting:
+            self.status.waiting = waiting
+
     @on(RefreshProgress)
     def _refresh_progress(self, event: RefreshProgress) -> None:
+        if self._awaited is not None:
+            for feed_id in event.feed_ids:
+                self._awaited.done(feed_id)
+        if self.status.waiting is not None:
+            self.status.waiting = None  # a feed finished: the next quiet spell says again
         self._new_this_refresh += event.new
         self._new_uncounted += event.new
         self._progress_seen = (event.done, event.total)
@@ -1867,6 +1965,11 @@ class MainScreen(SearchMixin, Screen[None]):
         self.refreshing = False
         self._progress_seen = None
         self.status.progress = None
+        self.status.waiting = None
+        self._awaited = None
+        self._data_version = None  # the child's writes are shown below: a new mark next look
+        if self._waiting_timer is not None:
+            self._waiting_timer.pause()
         if event.feeds - len(event.failures) - event.skipped > 0:
             self.status.last_refresh = datetime.now(UTC)
         await self._reload_sections()

@@ -116,6 +116,10 @@ class HeadlineRow(Visual):
             # that readable); the glyph still says unread or starred.
             marker = (marker[0], "bold")
         age = short_age(h.published, self.clock())
+        # On the focused cursor: the same auto colour, except in ANSI themes, where
+        # "muted" is the terminal's default text colour, drawn on the cursor's own
+        # (ansi-dark: light grey on white) it vanished (see readable_colors).
+        muted = "$tn-cursor-muted" if on_cursor else "$text-muted"
         right: list[tuple[str, str]] = []
         if h.sources > 1:
             right.append((f"+{h.sources - 1} ", "" if on_cursor else "$tn-secondary"))
@@ -125,8 +129,8 @@ class HeadlineRow(Visual):
             source = fit_cells(outlet_name(h.feed_title), src_width)
             # "$text-muted" is an auto colour: muted against whatever is behind the row,
             # so it stays readable on the cursor too (a fixed $tn-muted would not).
-            right.append((source + " ", "$text-muted"))
-        right.append((age.rjust(3), "$text-muted"))
+            right.append((source + " ", muted))
+        right.append((age.rjust(3), muted))
         tail = Content.assemble(*right)
         room = width - 2 - tail.cell_length - 2
         title = self.title_content()

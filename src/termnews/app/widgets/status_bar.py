@@ -16,6 +16,10 @@ from termnews.core.text import clean_line
 
 _LEAST_LOCATION = 12
 """Cells a cut location keeps before the filter is cut too."""
+WAITING_CELLS = 40
+"""Cells the 'waiting for ...' note of a slow refresh takes at most."""
+LEAST_WAITING_CELLS = 20
+"""A note cut shorter than this says too little to be shown."""
 
 
 class StatusBar(Horizontal):
@@ -33,6 +37,8 @@ class StatusBar(Horizontal):
     """When a refresh last succeeded (from the cache or this session)."""
     progress: reactive[tuple[int, int] | None] = reactive(None)
     """(done, total) while a refresh runs."""
+    waiting: reactive[str | None] = reactive(None)
+    """'waiting for TITLE' while a refresh has waited a while on slow feeds."""
 
     _right_width = -1
     """Cells the right part took when last drawn (-1: not drawn yet)."""
@@ -118,6 +124,15 @@ class StatusBar(Horizontal):
         right_content = Content.assemble(*right)
         width = right_content.cell_length
         room = self.content_size.width - width - 2  # two spaces before the right part
+        if refreshing and self.waiting:
+            # Only in the room the left part leaves: where you are matters more.
+            spare = min(room - left.cell_length, WAITING_CELLS) - 3
+            if spare >= LEAST_WAITING_CELLS:
+                note = fit_content(Content.styled(clean_line(self.waiting), "$tn-muted"), spare)
+                # right[0] is the "refreshing 2/3" label.
+                right_content = Content.assemble(right[0], (" · ", "$tn-muted"), note, *right[1:])
+                width = right_content.cell_length
+                room = self.content_size.width - width - 2
         if 0 < room < left.cell_length:
             left = self._left(room)
         self.query_one("#status-left", Static).update(left, layout=False)
@@ -170,6 +185,9 @@ class StatusBar(Horizontal):
         self._refresh_if_mounted()
 
     def watch_progress(self) -> None:
+        self._refresh_if_mounted()
+
+    def watch_waiting(self) -> None:
         self._refresh_if_mounted()
 
     def _refresh_if_mounted(self) -> None:

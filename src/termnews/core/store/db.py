@@ -40,9 +40,13 @@ def _configure(conn: sqlite3.Connection) -> None:
 def _migrate(conn: sqlite3.Connection) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
+        # Named by path: the line said which schema, not which cache (a user who went
+        # back to an older termnews may have several, or a script's --data-dir).
+        path = conn.execute("PRAGMA database_list").fetchone()[2] or "(in memory)"
         raise StoreError(
-            f"cache schema version {version} is newer than this termnews understands "
-            f"({SCHEMA_VERSION}); upgrade termnews"
+            f"cache {path} is from a newer termnews (schema version {version}; this one "
+            f"reads up to {SCHEMA_VERSION}) and is left as it is: upgrade termnews, or "
+            "use another cache with --data-dir"
         )
     if version == SCHEMA_VERSION:
         return
@@ -222,11 +226,14 @@ def _open_problem(path: Path) -> str | None:
     here with ``os.open`` give the errno that names the real cause. A probe file
     this makes (the cache or its ``-wal``, when missing) is removed again.
     """
-    for target in (path, Path(f"{path}-wal")):
+    shm = Path(f"{path}-shm")
+    for target in (path, Path(f"{path}-wal"), shm):
         name = "it" if target == path else str(target)
         if target.is_dir():
             return f"{name} is a directory, not a file"
         existed = target.exists()
+        if target == shm and not existed:
+            continue  # made by SQLite as it opens: no probe (another process may be opening)
         try:
             fd = os.open(target, os.O_RDWR | (0 if existed else os.O_CREAT | os.O_EXCL), 0o600)
         except FileExistsError:  # made meanwhile by another process: not a problem
@@ -239,6 +246,22 @@ def _open_problem(path: Path) -> str | None:
         if not existed:
             target.unlink(missing_ok=True)
     return None
+
+
+def write_failure(path: Path | None, exc: sqlite3.Error) -> StoreError:
+    """The "cannot write cache PATH: ..." error and, when read-only, which file is.
+
+    SQLite says "attempt to write a readonly database" when the cache is, and also
+    when its ``-wal`` or ``-shm`` is: a cache once opened while read-only leaves them
+    with its mode, and with the cache made writable again every write still failed,
+    the line naming only the file the user had fixed (seen by qa17).
+    """
+    message = f"cannot write cache {path}: {exc}"
+    if path is not None and "readonly" in str(exc):  # (None: an in-memory cache)
+        problem = _open_problem(path)
+        if problem is not None:
+            message += f" ({problem})"
+    return StoreError(message)
 
 
 def _unopenable(path: Path) -> StoreError | None:
@@ -286,7 +309,7 @@ def open_connection(path: Path, notices: list[str] | None = None) -> sqlite3.Con
         if isinstance(exc, sqlite3.OperationalError) and (
             "readonly" in str(exc) or "unable to open" in str(exc) or "disk" in str(exc)
         ):
-            raise StoreError(f"cannot write cache {path}: {exc}") from exc
+            raise write_failure(path, exc) from exc
         try:
             moved = move_aside(path)
         except OSError as move_exc:

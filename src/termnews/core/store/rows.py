@@ -75,6 +75,7 @@ KEY = 0
 PUBLISHED = ROW_COLUMNS.index("published")
 UPDATED = ROW_COLUMNS.index("updated")
 HASH = ROW_COLUMNS.index("content_hash")
+LINK = ROW_COLUMNS.index("link")
 
 
 def title_key(title: str, when: float) -> str:

@@ -28,11 +28,12 @@ from termnews.core.models import (
     VirtualSection,
     body_markdown,
 )
-from termnews.core.store.db import is_write_failure, open_connection
+from termnews.core.store.db import is_write_failure, open_connection, write_failure
 from termnews.core.store.rows import (
     BODY_COLUMNS,
     HASH,
     KEY,
+    LINK,
     PUBLISHED,
     ROW_COLUMNS,
     UPDATED,
@@ -146,6 +147,11 @@ _UPDATE = (
 _MAX_ROWID = 2**63 - 1
 
 
+def _hashes(existing: Mapping[str, tuple[int, str, bool]]) -> set[str]:
+    """The content hashes of a feed's articles (see ``Store.ingest``), as a set."""
+    return {old[1] for old in existing.values() if old[1] is not None}
+
+
 def _insert_new(conn: sqlite3.Connection, feed_id: int, fresh: Sequence[Row]) -> list[int]:
     """Insert a feed's new articles (rows of :data:`_INSERT`) in one ``executemany``; their ids.
 
@@ -211,13 +217,13 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+            raise write_failure(self.path, exc) from exc
         try:
             yield self.conn
         except sqlite3.OperationalError as exc:
             self._rollback()
             if is_write_failure(exc):
-                raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+                raise write_failure(self.path, exc) from exc
             raise
         except BaseException:
             self._rollback()
@@ -227,7 +233,7 @@ class Store:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
                 self._rollback()
-                raise StoreError(f"cannot write cache {self.path}: {exc}") from exc
+                raise write_failure(self.path, exc) from exc
 
     @contextmanager
     def unmapped(self) -> Iterator[None]:
@@ -568,6 +574,7 @@ class Store:
             }
             still_listed: list[str] = []
             seen: set[str] = set()
+            known: set[str] | None = None  # the feed's content hashes, once one is needed
             fresh: list[Row] = []
             execute = conn.execute
             for index, row in enumerate(rows):
@@ -580,6 +587,18 @@ class Store:
                     still_listed.append(key)
                     unchanged += 1
                 elif old is None:
+                    if known is None:
+                        known = _hashes(existing)
+                    # Only an entry with a link: without one, identical entries
+                    # under different guids may be different things (test feeds).
+                    row_hash = row[HASH] if row[LINK] else None
+                    if row_hash in known:
+                        # The same text, title, link and author under a new key: a feed
+                        # that mints guids per request. It is the article it has already.
+                        unchanged += 1
+                        continue
+                    if row_hash is not None:
+                        known.add(row_hash)  # and a copy later in this batch is too
                     # Undated entries keep feed order: newer first, a hair apart.
                     sort_ts = row[PUBLISHED] or row[UPDATED] or (now - index * 1e-3)
                     fresh.append((feed_id, section, now, sort_ts, *row))
