@@ -301,6 +301,8 @@ def test_search_index_is_built_while_feeds_are_still_coming(
     from termnews.core import http_refresh
 
     monkeypatch.setattr(http_refresh, "FTS_BATCH", 3)
+    # No tail kept for the end (the next test has it): indexing as soon as a batch is due.
+    monkeypatch.setattr(http_refresh, "FTS_TAIL_FACTOR", 0)
     for i in range(8):
         server.routes[f"/f{i}"] = slow(0.05 * i, rss(f"F{i}", prefix=f"f{i}"))
         store.add_feed(server.url(f"/f{i}"))
@@ -315,6 +317,36 @@ def test_search_index_is_built_while_feeds_are_still_coming(
     assert len(indexed_during) == 8 and max(indexed_during[:-1]) > 0
     total = store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     assert int(store.get_meta("fts_indexed_upto", "0") or 0) == total == 24
+    hits = store.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'body'"
+    ).fetchone()[0]
+    assert hits == 24
+
+
+def test_search_index_leaves_the_latest_articles_for_the_end(
+    server: Loopback, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index keeps its tail behind the writer, for the end, and is complete after it."""
+    from termnews.core import http_refresh
+
+    monkeypatch.setattr(http_refresh, "FTS_BATCH", 3)
+    monkeypatch.setattr(http_refresh, "FTS_TAIL_MAX", 6)
+    for i in range(8):
+        server.routes[f"/f{i}"] = slow(0.05 * i, rss(f"F{i}", prefix=f"f{i}"))
+        store.add_feed(server.url(f"/f{i}"))
+    during: list[tuple[int, int]] = []
+
+    def seen(_outcome: object, _done: int, _total: int) -> None:
+        top = store.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+        during.append((int(store.get_meta("fts_indexed_upto", "0") or 0), int(top)))
+
+    report = refresh(store, settings=SETTINGS, progress=seen)
+    assert {o.status for o in report.outcomes} == {"new"}
+    assert len(during) == 8 and max(upto for upto, _ in during[:-1]) > 0
+    # Never closer than the tail: the last related-stories batch's articles (and as many
+    # again) are indexed beside that batch, once the last feed is written.
+    assert all(upto == 0 or upto <= top - 6 for upto, top in during)
+    assert int(store.get_meta("fts_indexed_upto", "0") or 0) == 24
     hits = store.conn.execute(
         "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'body'"
     ).fetchone()[0]

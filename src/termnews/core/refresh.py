@@ -224,6 +224,10 @@ def _refresh(
                 from termnews.core.parse_pool import start_fork_server
 
                 start_fork_server(len(remote))
+            # And the fetcher's TLS context is made in a thread meanwhile (sources.tls).
+            from termnews.core.sources import tls
+
+            tls.prepare()
             from termnews.core.http_refresh import refresh_remote
             from termnews.core.related import RefreshTerms
 

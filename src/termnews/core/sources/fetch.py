@@ -48,7 +48,7 @@ import httpx
 from termnews import __version__
 from termnews.core.config import NetworkConfig
 from termnews.core.errors import SourceError
-from termnews.core.sources import readable_check
+from termnews.core.sources import readable_check, tls
 from termnews.core.sources.coding import (
     BadEncoding,
     Decoder,
@@ -290,8 +290,11 @@ class Fetcher:
         net = self.network
         shards = 1 if self._transport is not None else -(-max(1, net.concurrency) // POOL_SIZE)
         per_client = -(-max(1, net.concurrency) // shards)
-        # One TLS context for all: creating one (loading the CA bundle) is ~25 ms.
-        verify: ssl.SSLContext | bool = True if shards == 1 else httpx.create_ssl_context()
+        # One TLS context for all: creating one (loading the CA bundle) is ~25 ms. A
+        # refresh has one made already, in a thread beside its imports (sources.tls).
+        verify: ssl.SSLContext | bool | None = tls.take()
+        if verify is None:
+            verify = True if shards == 1 else httpx.create_ssl_context()
         for _ in range(shards):
             client = httpx.AsyncClient(
                 timeout=httpx.Timeout(

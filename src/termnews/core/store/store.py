@@ -769,11 +769,18 @@ class Store:
             (*params, upto),
         )
 
-    def index_pending(self) -> int:
-        """Add every article not yet in the FTS index, in one batch; returns how many."""
+    def index_pending(self, upto_id: int | None = None) -> int:
+        """Add every article not yet in the FTS index, in one batch; returns how many.
+
+        ``upto_id`` stops at that article id: a refresh leaves its latest articles
+        for the end, where the index is built beside the last related-stories batch
+        (``http_refresh._Indexer``). The watermark moves only as far as was indexed.
+        """
         with self.transaction() as conn:
             upto = int(self.get_meta("fts_indexed_upto", "0") or 0)
             top = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+            if upto_id is not None:
+                top = min(top, upto_id)
             if top <= upto:
                 return 0
             cur = conn.execute(
