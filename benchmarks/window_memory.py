@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -106,8 +107,12 @@ asyncio.run(main())
 
 def run_tree(src: str, data: Path, walk: int, step: int) -> list[dict[str, Any]]:
     """One run of the scenario in a fresh interpreter with ``src`` first on the path."""
+    # A truecolor terminal for both trees: under TERM=xterm alone a tree from session 17
+    # on opens in the ANSI theme for 16 colours, and the two would draw different themes.
+    env = {**os.environ, "COLORTERM": "truecolor"}
     done = subprocess.run(
         [sys.executable, "-c", SCENARIO, str(Path(src).resolve()), str(data), str(walk), str(step)],
+        env=env,
         capture_output=True,
         text=True,
         timeout=900,
