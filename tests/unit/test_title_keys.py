@@ -10,7 +10,6 @@ parts: feeds served from 127.0.0.1 and SQLite files in tmp dirs.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 from loopback_http import Loopback, static
@@ -87,53 +86,68 @@ def test_items_only_their_text_tells_apart_stay_apart(
 
 
 def _sha1_key(title: str, summary: str, markdown: str) -> str:
-    """The key a cache before schema 10 gave an entry with neither guid nor link."""
+    """The key an older termnews gave an entry with neither guid nor link."""
     return "sha1:" + hashlib.sha1(f"{title}\n{summary}\n{markdown}".encode()).hexdigest()
 
 
-def test_a_schema_9_cache_takes_the_new_keys_so_nothing_comes_back_twice(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: Loopback
-) -> None:
-    from termnews.core.store import db as dbmod
-    from termnews.core.store.schema import SCHEMA_VERSION
+def _keys(store: Store) -> dict[str, str]:
+    return {r[0]: r[1] for r in store.conn.execute("SELECT title, guid FROM articles")}
 
-    path = tmp_path / "old" / "termnews.db"
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 9)  # the migrations up to 9 only
+
+def test_a_row_an_older_termnews_keyed_by_text_takes_its_new_key_and_is_updated(
+    server: Loopback, store: Store
+) -> None:
     server.routes["/f"] = static(feed(item("Storm warning", "Winds of 120 km/h expected.")))
+    feed_row, _ = store.add_feed(server.url("/f"))
     jan_1 = 1704103200.0  # the item's date
-    with Store.open(path) as old:
-        feed_row, _ = old.add_feed(server.url("/f"))
-        with old.transaction() as conn:  # as a schema 9 termnews wrote them
-            for title, summary, read in (
-                ("Storm warning", "Winds of 80 km/h expected.", 1),
-                # Its title is the start of its summary: the parser made it up.
-                ("Untitled items are…", "Untitled items are keyed by text still.", 0),
-            ):
-                conn.execute(
-                    "INSERT INTO articles(feed_id, section, guid, title, summary, published,"
-                    " sort_ts, content_hash, fetched_at, read) VALUES"
-                    " (?, 'General', ?, ?, ?, ?, ?, 'h', ?, ?)",
-                    (
-                        feed_row.id,
-                        _sha1_key(title, summary, summary),
-                        title,
-                        summary,
-                        jan_1,
-                        jan_1,
-                        jan_1,
-                        read,
-                    ),
-                )
+    with store.transaction() as conn:  # rows as an older termnews wrote them
+        for title, summary, read in (
+            ("Storm warning", "Winds of 80 km/h expected.", 1),
+            # Its title is the start of its summary: the parser made it up.
+            ("Untitled items are…", "Untitled items are keyed by text still.", 0),
+        ):
             conn.execute(
-                "INSERT INTO feed_counts(feed_id, total, unread, starred) VALUES (?, 2, 1, 0)",
-                (feed_row.id,),
+                "INSERT INTO articles(feed_id, section, guid, title, summary, published,"
+                " sort_ts, content_hash, fetched_at, read) VALUES"
+                " (?, 'General', ?, ?, ?, ?, ?, 'h', ?, ?)",
+                (
+                    feed_row.id,
+                    _sha1_key(title, summary, summary),
+                    title,
+                    summary,
+                    jan_1,
+                    jan_1,
+                    jan_1,
+                    read,
+                ),
             )
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", SCHEMA_VERSION)
-    with Store.open(path) as store:
-        keys = {r[0]: r[1] for r in store.conn.execute("SELECT title, guid FROM articles")}
-        assert keys["Storm warning"].startswith("title:")
-        assert keys["Untitled items are…"].startswith("sha1:")
-        # The feed's edited item updates the migrated row: still one article, still read.
-        assert run(store).outcomes[0].new == 0
-        assert ("Storm warning", "Winds of 120 km/h expected.", True) in articles(store)
-        assert len(articles(store)) == 2
+        conn.execute(
+            "INSERT INTO feed_counts(feed_id, total, unread, starred) VALUES (?, 2, 1, 0)",
+            (feed_row.id,),
+        )
+    # The feed's edited item updates the old row: still one article, still read.
+    outcome = run(store).outcomes[0]
+    assert (outcome.new, outcome.updated) == (0, 1)
+    assert ("Storm warning", "Winds of 120 km/h expected.", True) in articles(store)
+    assert len(articles(store)) == 2
+    keys = _keys(store)
+    assert keys["Storm warning"].startswith("title:")
+    assert keys["Untitled items are…"].startswith("sha1:")
+    # And the next refresh finds it by its new key at once.
+    assert run(store).outcomes[0].new == 0 and len(articles(store)) == 2
+
+
+def test_feeds_with_guids_never_look_for_text_keyed_rows(server: Loopback, store: Store) -> None:
+    """The re-keying reads a feed's old rows only for a new title key."""
+    body = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>G</title>"
+        b"<item><title>A</title><guid>a</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>"
+        b"</item></channel></rss>"
+    )
+    server.routes["/g"] = static(body)
+    store.add_feed(server.url("/g"))
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    assert run(store).outcomes[0].new == 1
+    store.conn.set_trace_callback(None)
+    assert not any("'sha1:'" in s for s in statements)

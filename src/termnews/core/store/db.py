@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 from termnews.core.errors import StoreError
-from termnews.core.store.rows import stored_title_key
 from termnews.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 30_000
@@ -56,8 +55,6 @@ def _migrate(conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        # Schema 10 re-keys rows with a function SQLite does not have.
-        conn.create_function("termnews_title_key", 4, stored_title_key, deterministic=True)
         for number in range(version, SCHEMA_VERSION):
             for statement in MIGRATIONS[number]:
                 conn.execute(statement)

@@ -34,6 +34,8 @@ __all__ = [
     "KEY",
     "PUBLISHED",
     "ROW_COLUMNS",
+    "TEXT_KEY_PREFIX",
+    "TITLE_KEY_PREFIX",
     "UPDATED",
     "FeedRows",
     "Row",
@@ -78,6 +80,12 @@ HASH = ROW_COLUMNS.index("content_hash")
 LINK = ROW_COLUMNS.index("link")
 
 
+TEXT_KEY_PREFIX = "sha1:"
+"""The key of an entry told apart by its text alone (see :func:`entry_key`)."""
+TITLE_KEY_PREFIX = "title:"
+"""The key of an entry with neither guid nor link, by its title and date (:func:`title_key`)."""
+
+
 def title_key(title: str, when: float) -> str:
     """The key of an entry with neither guid nor link but a title and a date.
 
@@ -85,23 +93,24 @@ def title_key(title: str, when: float) -> str:
     correction, a tracking parameter), and each change made the article a new,
     unread one beside the old. Newsboat and FeedDemon key such items by title
     and date too. The date is whole seconds, so a key made from a stored row's
-    timestamp (the schema 10 migration) is the one the parser makes.
+    timestamp (:func:`stored_title_key`) is the one the parser makes.
     """
     import hashlib  # see entry_key
 
     digest = hashlib.sha1(f"{title}\n{int(when)}".encode("utf-8", "replace"))
-    return "title:" + digest.hexdigest()
+    return TITLE_KEY_PREFIX + digest.hexdigest()
 
 
 def stored_title_key(
     title: str | None, summary: str | None, published: float | None, updated: float | None
 ) -> str | None:
-    """The :func:`title_key` the parser now gives a cached row keyed by its text, if any.
+    """The :func:`title_key` the parser now gives a row an older termnews keyed by its text.
 
-    None for a row whose title the parser made up (no title in the feed: the
-    placeholder, or the summary's start) or that has no date: the parser keys
-    those by their text still. A row whose date was clamped from the future gets
-    another key than the parser's, and comes back once as new.
+    ``store._text_keyed`` re-keys such rows with it. None for a row whose title the
+    parser made up (no title in the feed: the placeholder, or the summary's start)
+    or that has no date: the parser keys those by their text still. A row whose date
+    was clamped from the future gets another key than the parser's, and comes back
+    once as new.
     """
     when = published if published is not None else updated
     if not title or when is None or title in (UNTITLED, summary):
@@ -127,7 +136,7 @@ def entry_key(entry: EntryData) -> str:
     digest = hashlib.sha1(
         f"{entry.title}\n{entry.summary}\n{entry.markdown}".encode("utf-8", "replace")
     )
-    return "sha1:" + digest.hexdigest()
+    return TEXT_KEY_PREFIX + digest.hexdigest()
 
 
 def content_hash(

@@ -274,20 +274,6 @@ MIGRATIONS: list[list[str]] = [
             DELETE FROM removed_entries WHERE feed_id = old.id;
         END""",
     ],
-    # 10: entries with neither guid nor link are keyed by their title and date
-    # (rows.title_key), no longer by a hash of their text, which changed with every
-    # edited body and brought the article back as a new one. Cached rows keyed the
-    # old way take the new key, so the next refresh updates them in place; a row
-    # whose new key another row of its feed already took keeps its old one (OR
-    # IGNORE). ``termnews_title_key`` is registered by the migration (db._migrate).
-    # The keys are found on the narrow (feed_id, guid) index: scanning the table
-    # itself read every 5-8 KB row of a 100,000-article cache (0.20 s against 8 ms).
-    [
-        """UPDATE OR IGNORE articles
-            SET guid = termnews_title_key(title, summary, published, updated)
-            WHERE id IN (SELECT id FROM articles WHERE guid LIKE 'sha1:%')
-              AND termnews_title_key(title, summary, published, updated) IS NOT NULL""",
-    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
