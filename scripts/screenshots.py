@@ -173,5 +173,8 @@ if __name__ == "__main__":
     # gives the same dates and ages unless the UI itself changed.
     os.environ["TZ"] = "UTC"
     time.tzset()
+    # The screenshots show the reader as a truecolor terminal draws it: under TERM=xterm
+    # alone (16 colours to Rich) it would open in the ANSI theme for 16 colours.
+    os.environ["COLORTERM"] = "truecolor"
     with time_machine.travel(SHOT_TIME, tick=True):
         asyncio.run(main(args.out, args.png_dir))
