@@ -342,14 +342,13 @@ def cjk_line_spans(text: str, width: int) -> list[tuple[int, int]]:
     for begin, stop, is_space in pieces:
         if is_space:
             if start >= 0:
-                pending_space = (begin, stop)
                 used_space = cell_len(text[begin:stop])
                 if used + used_space > width:
                     spans.append((start, end))
                     start = end = -1
                     used = 0
                 else:
-                    end, used = pending_space[1], used + used_space
+                    end, used = stop, used + used_space
             continue
         size = cell_len(text[begin:stop])
         if start >= 0 and used + size <= width:

@@ -24,7 +24,7 @@ from termnews.core.dates import from_struct
 from termnews.core.models import UNTITLED, UNTITLED_FEED, EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from termnews.core.sources.xml_guard import UnsafeXMLError, check_xml_declarations
-from termnews.core.store.rows import title_key
+from termnews.core.store.rows import TITLE_KEY_PREFIX, title_key
 from termnews.core.text import clean_line
 
 _FUTURE_SLACK = timedelta(days=1)
@@ -212,7 +212,7 @@ def entries_of(
     merge them, so those fall back to the hash of their text, as before.
     """
     entries = tuple(_entry(e, feed_link, now, url) for e in raw_entries)
-    keys = Counter(e.guid for e in entries if e.guid and e.guid.startswith("title:"))
+    keys = Counter(e.guid for e in entries if e.guid and e.guid.startswith(TITLE_KEY_PREFIX))
     if not keys or max(keys.values()) == 1:
         return entries
     return tuple(

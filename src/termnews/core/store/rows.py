@@ -124,7 +124,7 @@ def entry_key(entry: EntryData) -> str:
     """The dedupe key within a feed: guid, else link, else a hash of the text.
 
     The parser gives an entry without either a :func:`title_key` as its guid when
-    the feed gave it a title and a date (``sources.parse._entries``).
+    the feed gave it a title and a date (``sources.parse.entries_of``).
     """
     if entry.guid and entry.guid.strip():
         return entry.guid.strip()

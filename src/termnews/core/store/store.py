@@ -173,8 +173,8 @@ def _text_keyed(
     found: dict[str, str] = {}
     for guid, title, summary, published, updated in conn.execute(
         "SELECT guid, title, summary, published, updated FROM articles"
-        " WHERE feed_id = ? AND guid >= 'sha1:' AND guid < 'sha1;'",
-        (feed_id,),
+        " WHERE feed_id = ? AND guid >= ? AND guid < ?",  # the prefix's range of the index
+        (feed_id, TEXT_KEY_PREFIX, TEXT_KEY_PREFIX[:-1] + chr(ord(TEXT_KEY_PREFIX[-1]) + 1)),
     ):
         new = stored_title_key(title, summary, published, updated)
         if new is not None:
@@ -629,18 +629,17 @@ class Store:
                     still_listed.append(key)
                     unchanged += 1
                 elif old is None:
-                    if known is None:
-                        known = _hashes(existing)
                     # Only an entry with a link: without one, identical entries
                     # under different guids may be different things (test feeds).
-                    row_hash = row[HASH] if row[LINK] else None
-                    if row_hash in known:
-                        # The same text, title, link and author under a new key: a feed
-                        # that mints guids per request. It is the article it has already.
-                        unchanged += 1
-                        continue
-                    if row_hash is not None:
-                        known.add(row_hash)  # and a copy later in this batch is too
+                    if row[LINK]:
+                        if known is None:
+                            known = _hashes(existing)
+                        if row[HASH] in known:
+                            # The same text, title, link and author under a new key: a
+                            # feed that mints guids per request. It is the one it has.
+                            unchanged += 1
+                            continue
+                        known.add(row[HASH])  # and a copy later in this batch is too
                     # Undated entries keep feed order: newer first, a hair apart.
                     sort_ts = row[PUBLISHED] or row[UPDATED] or (now - index * 1e-3)
                     fresh.append((feed_id, section, now, sort_ts, *row))
