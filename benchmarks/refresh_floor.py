@@ -9,7 +9,10 @@ and what is left without it: the same cold refresh, in one run, pair by pair, by
 * ``full``: the tree given (``--src``, default this checkout's ``src``) as it is;
 * ``no-related``: a copy of it with the related-stories work cut out (no term counting
   in the parse workers, no related batches, no final grouping);
-* ``no-related-no-search``: that, and no FTS5 index either.
+* ``no-related-no-search``: that, and no FTS5 index either;
+* ``bare``: not termnews at all but ``bare_refresh.py``, the least a Python program on the
+  design card's libraries does for the job (httpx, lxml in a process pool, one SQLite
+  table; no text, dates, sanitising, index or grouping): the floor under every tree.
 
 The copies are made by replacing a few lines of the tree (``PATCHES``) in a copy under
 ``--workdir``; each replacement must match exactly once, so a change to those lines
@@ -35,6 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bench_setup
+import gen_corpus
 import harness
 import newsboat
 import termnews_side
@@ -52,7 +56,8 @@ NO_RELATED: dict[str, list[tuple[str, str]]] = {
 """No related-stories work: no term counts (workers), no batches (``terms`` None), no grouping."""
 
 _INDEX_DOC = (
-    '        """Add every article not yet in the FTS index, in one batch; returns how many."""\n'
+    "        (``http_refresh._Indexer``). The watermark moves only as far as was indexed.\n"
+    '        """\n'
 )
 NO_SEARCH: dict[str, list[tuple[str, str]]] = {
     "termnews/core/store/store.py": [(_INDEX_DOC, _INDEX_DOC + "        return 0\n")],
@@ -101,17 +106,28 @@ def main(argv: list[str] | None = None) -> int:
         for name, patches in VARIANTS.items()
     }
     corpus = bench_setup.corpus(args.workdir, args.feeds, args.items)
-    sides = ["newsboat", *trees]
+    sides = ["newsboat", *trees, "bare"]
     runs: dict[str, list[harness.Run]] = {side: [] for side in sides}
     with bench_setup.start_server(args.workdir, corpus) as server:
         tn = bench_setup.termnews_state(args.workdir, corpus, server)
         nb = bench_setup.newsboat_state(args.workdir, corpus, server)
+        urls_file = args.workdir / "floor-bare-urls.txt"
+        feeds = gen_corpus.load_feed_list(corpus)
+        urls_file.write_text("".join(f"{server.base_url}/feeds/{f['file']}\n" for f in feeds))
+        bare_db = args.workdir / "floor-bare.db"
 
         def run_side(side: str) -> harness.Run:
             server.control(mode="normal", reset=1)
             if side == "newsboat":
                 newsboat.restore(nb.profile, None)
                 return newsboat.reload(nb.profile)
+            if side == "bare":
+                for leftover in args.workdir.glob("floor-bare.db*"):
+                    leftover.unlink()
+                script = Path(__file__).with_name("bare_refresh.py")
+                return harness.run_process(
+                    [sys.executable, script, urls_file, bare_db], timeout=1800, sample_tree=True
+                )
             termnews_side.restore(tn.profile, tn.subscribed)
             env = tn.profile.env({"PYTHONPATH": str(trees[side])})
             cmd = [sys.executable, "-m", "termnews", "refresh"]
