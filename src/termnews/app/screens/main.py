@@ -796,7 +796,14 @@ class MainScreen(SearchMixin, Screen[None]):
         options: list[Option] | None = None,
         start: int = 0,
     ) -> None:
-        self.headlines.show_rows(rows, total, keep_id=keep_id, options=options, start=start)
+        note = None
+        if not rows and not self.filter_text:  # a search says why in its own bar
+            from termnews.app.empty_notes import empty_note
+
+            note = empty_note(self.view_, query.unread, self.tn.keymap_in_force())
+        self.headlines.show_rows(
+            rows, total, keep_id=keep_id, options=options, start=start, note=note
+        )
         count = plural(total, "article")
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()

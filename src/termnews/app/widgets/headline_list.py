@@ -305,11 +305,14 @@ class HeadlineList(SteadyScrollOptionList):
         keep_id: int | None = None,
         options: Sequence[Option] | None = None,
         start: int = 0,
+        note: str | None = None,
     ) -> None:
         """Replace the list; keep ``keep_id`` highlighted at the same screen line if present.
 
         ``options`` are :meth:`build_options` of ``rows``, when built off the loop;
-        ``start``: the query's offset of the first row (a window further down).
+        ``start``: the query's offset of the first row (a window further down);
+        ``note``: what to say when there are no rows (:mod:`termnews.app.empty_notes`),
+        shown as one option that cannot be highlighted or opened.
         """
         old_index = self.highlighted
         old_offset = (old_index - int(self.scroll_y)) if old_index is not None else 0
@@ -317,6 +320,8 @@ class HeadlineList(SteadyScrollOptionList):
         self.start = start
         self.total = max(total, start + len(self.rows))
         self._asked_for_more = self._asked_for_earlier = False
+        if not self.rows and note:
+            options = [Option(Content.styled(clean_line(note), "italic $tn-muted"), disabled=True)]
         self.set_options(options if options is not None else self.build_options(self.rows))
         new_index = self.index_of(keep_id) if keep_id is not None else None
         if new_index is None:
