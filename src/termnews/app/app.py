@@ -112,6 +112,7 @@ class TermnewsApp(App[None]):
         first_run: bool = False,
         clock: Clock | None = None,
         url_opener: UrlOpener | None = None,
+        home: Locations | None = None,
     ) -> None:
         super().__init__()
         # Parsed CSS from the last run instead of parsing it again (app/css_cache.py).
@@ -129,6 +130,11 @@ class TermnewsApp(App[None]):
         self.first_run = first_run
         self.clock: Clock = clock or _utc_now
         self.url_opener = url_opener
+        self.home = home
+        """The user's own cache and config while the demo's throwaway cache is open: a
+        feed added then goes there (None: the open cache is the user's own)."""
+        self.reopen_home = False
+        """Set when the reader quits to reopen on ``home`` (a feed was added in the demo)."""
         self._user_keymap: dict[str, str] = {}
         self._saving_enabled = True
         self._theme_replaced: tuple[str, str] | None = None

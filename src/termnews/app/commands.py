@@ -15,7 +15,7 @@ from typing import Literal
 
 from textual.binding import Binding
 
-Group = Literal["Move", "Read", "Articles", "View", "Refresh", "App"]
+Group = Literal["Move", "Read", "Articles", "View", "Feeds", "App"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +127,15 @@ KEY_COMMANDS: tuple[KeyCommand, ...] = (
                "Give the article the whole screen, or go back to the panes.", "View"),
     KeyCommand("layout", "L", "cycle_layout", "Layout",
                "Cycle the layout: auto (by width), columns, stacked.", "View"),
-    # Refresh
+    # Feeds
     KeyCommand("refresh", "r", "refresh_current", "Refresh",
                "Refresh the feeds of the current section or feed in the background.",
-               "Refresh", footer=True),
+               "Feeds", footer=True),
     KeyCommand("refresh-all", "R", "refresh_all", "Refresh all",
-               "Refresh every feed in the background.", "Refresh"),
+               "Refresh every feed in the background.", "Feeds"),
+    KeyCommand("add-feed", "a", "add_feed", "Add feed",
+               "Subscribe to a feed: its URL, a web page that links one, or a feed file, "
+               "folder or OPML list.", "Feeds"),
     # App
     KeyCommand("help", "question_mark,f1", "help", "Help",
                "Show every key and what it does.", "App", footer=True, key_display="?"),

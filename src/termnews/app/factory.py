@@ -21,6 +21,7 @@ from termnews.core.locations import resolve_locations
 if TYPE_CHECKING:
     from termnews.app.app import Clock, TermnewsApp, UrlOpener
     from termnews.cli.context import Context
+    from termnews.core.locations import Locations
 
 
 def make_app(
@@ -33,11 +34,14 @@ def make_app(
     demo: bool = False,
     clock: Clock | None = None,
     url_opener: UrlOpener | None = None,
+    home: Locations | None = None,
 ) -> TermnewsApp:
     """Build the reader over a cache.
 
     With ``first_run`` the app explains that it shows the demo and how to add
     real feeds. ``url_opener`` replaces the web browser (tests record links).
+    ``home``: the user's own cache and config, where a feed added in the demo goes
+    (for ``--demo`` it is found from the context).
     """
     if ctx is not None:
         locations = ctx.locations
@@ -47,6 +51,10 @@ def make_app(
         # Open (and for --demo, seed) the cache before the UI starts; a notice from
         # opening it (a corrupt cache moved aside) must reach the reader's screen.
         notices = list(ctx.store.notices)
+        if demo and home is None:  # a feed added in the demo goes there, not to the demo's
+            home = resolve_locations(
+                getattr(ctx.args, "data_dir", None), getattr(ctx.args, "config", None)
+            )
     else:
         locations = resolve_locations(data_dir, config_file)
         config = load_config(locations.config_file)
@@ -79,4 +87,5 @@ def make_app(
         first_run=first_run,
         clock=clock,
         url_opener=url_opener,
+        home=home,
     )

@@ -45,6 +45,7 @@ __all__ = [
     "RefreshCancelled",
     "RefreshFailed",
     "RefreshRequest",
+    "child_env",
     "refresh_argv",
     "run_refresh",
 ]
@@ -97,7 +98,7 @@ def refresh_argv(request: RefreshRequest) -> list[str]:
     return argv
 
 
-def _child_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     """The reader's environment; a source checkout's ``src`` put on the child's path.
 
     The child must run the very code the reader runs. Installed (site-packages,
@@ -198,7 +199,7 @@ def run_refresh(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=_child_env(),
+            env=child_env(),
             start_new_session=True,
         )
     except OSError as exc:

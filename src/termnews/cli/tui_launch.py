@@ -24,7 +24,28 @@ def run_tui(ctx: Context) -> int:
             app.run()
         finally:
             demo_ctx.close()
-        return EXIT_OK
+        return _reopen_home(ctx) if app.reopen_home else EXIT_OK
     app = make_app(ctx)
     app.run()
+    if ctx.demo and app.reopen_home:
+        ctx.close()
+        return _reopen_home(ctx)
+    return EXIT_OK
+
+
+def _reopen_home(ctx: Context) -> int:
+    """After a feed was added in the demo (``a``): the reader again, on the user's cache.
+
+    The demo's cache is thrown away; the feed went into the user's own, so the reader
+    opens there at once, as plain ``termnews`` would from now on.
+    """
+    from termnews.app.factory import make_app
+
+    ctx.args.demo = False
+    home = Context(ctx.args)
+    try:
+        app = make_app(home)
+        app.run()
+    finally:
+        home.close()
     return EXIT_OK

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 
     from termnews.app.app import TermnewsApp
     from termnews.app.idle_gc import IdleCollector
+    from termnews.app.subscribe_process import Added
     from termnews.app.widgets.search_bar import SearchBar
     from termnews.core.refresh_progress import PendingFeeds
     from termnews.core.related import RelatedItem
@@ -97,7 +98,9 @@ so you can try every key before subscribing to anything.
 
 ## Add your own feeds
 
-Quit with `q`, then in your shell:
+Press `a` and give a feed's URL (or a web page that links one, or a feed file, folder or
+OPML list): termnews subscribes to it in your own cache and reopens there. Or quit with
+`q`, then in your shell:
 
 - `termnews add URL` subscribes to a feed (or a web page that links one)
 - `termnews import FILE.opml` brings your subscriptions from another reader
@@ -116,7 +119,7 @@ Then run `termnews` again: your feeds replace this demo.
 NO_FEEDS = """\
 There is nothing in the cache yet.
 
-- `termnews add URL` subscribes to a feed
+- `a` here, or `termnews add URL`, subscribes to a feed
 - `termnews import FILE.opml` imports subscriptions
 - `termnews import --starter` subscribes to a starter set
 
@@ -643,7 +646,7 @@ class MainScreen(SearchMixin, Screen[None]):
             self.related.show_hint("Open an article to see related stories here.")
             await self.article_view.show_message("Welcome to termnews", WELCOME)
             self.notify(
-                "This is the demo. Add real feeds with 'termnews add URL', "
+                "This is the demo. Press a to add a real feed, or use 'termnews add URL', "
                 "'termnews import FILE.opml' or 'termnews import --starter'.",
                 title="Welcome to termnews",
                 timeout=20,
@@ -1491,6 +1494,51 @@ class MainScreen(SearchMixin, Screen[None]):
                 self.notify(f"Copied {clean_line(choice.url)}")
 
         self.app.push_screen(LinksScreen(article.title, links), chosen)
+
+    def action_add_feed(self) -> None:
+        """Subscribe from the reader (:mod:`termnews.app.screens.add_feed`)."""
+        from termnews.app.screens.add_feed import AddFeedScreen
+
+        home = self.tn.home
+        note = None
+        if home is not None:
+            note = (
+                f"The demo's cache is thrown away: the feed goes into your own"
+                f" ({home.data_dir}), and the reader reopens there."
+            )
+        target = home or self.tn.locations
+        sections = [] if home is not None else sorted({f.section for f in self.feeds})
+        config_file = target.config_file if home is not None else self.tn.config_path
+        screen = AddFeedScreen(target.data_dir, config_file, sections, note)
+        self.app.push_screen(screen, self._added)
+
+    def _added(self, added: Added | None) -> None:
+        if added is None:
+            return
+        if self.tn.home is not None:  # into the user's own cache: reopen the reader there
+            self.tn.reopen_home = True
+            self.app.exit()
+            return
+        self._show_added(added)
+
+    @work(group="actions", exit_on_error=False)
+    async def _show_added(self, added: Added) -> None:
+        """List the first feed added, and say what was subscribed (and what failed)."""
+        known = {f.id for f in self.feeds}
+        await self._reload_sections()
+        first = added.feeds[0]
+        self.show_view(View(first.section, first.id, first.title), focus_headlines=True)
+        verb = "Already subscribed:" if first.id in known else "Subscribed to"
+        more = len(added.feeds) - 1
+        also = f" (and {plural(more, 'more feed')})" if more > 0 else ""
+        if first.error:
+            news = f"not read yet: {clean_line(first.error)}"
+        else:
+            news = plural(added.new_articles, "new article")
+        self.notify(f"{verb} {first.title} in {first.section}{also}: {news}.", timeout=8)
+        for note in added.notes[:3]:
+            warn = note.startswith(("warning", "error"))
+            self.notify(clean_line(note), severity="warning" if warn else "information", timeout=10)
 
     def action_copy_link(self) -> None:
         self._copy_link(self._target_id())
