@@ -55,12 +55,9 @@ NO_RELATED: dict[str, list[tuple[str, str]]] = {
 }
 """No related-stories work: no term counts (workers), no batches (``terms`` None), no grouping."""
 
-_INDEX_DOC = (
-    "        (``http_refresh._Indexer``). The watermark moves only as far as was indexed.\n"
-    '        """\n'
-)
+_INDEX_DEF = "    def index_pending(self, upto_id: int | None = None) -> int:\n"
 NO_SEARCH: dict[str, list[tuple[str, str]]] = {
-    "termnews/core/store/store.py": [(_INDEX_DOC, _INDEX_DOC + "        return 0\n")],
+    "termnews/core/store/store.py": [(_INDEX_DEF, _INDEX_DEF + "        return 0\n")],
 }
 """No FTS5 index: ``index_pending`` (the only place articles enter it) does nothing."""
 

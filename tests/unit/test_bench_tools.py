@@ -279,3 +279,18 @@ def test_term_keys_are_the_keys_a_refresh_keeps_worker_counts_under(
     terms.add(feed_id, tree_compat.term_keys(parsed.entries), entry_terms(parsed.entries))
     guids = [r[0] for r in store.conn.execute("SELECT guid FROM articles")]
     assert guids and all(terms.take(feed_id, guid) is not None for guid in guids)
+
+
+def test_refresh_floor_patches_still_match_this_tree(tmp_path: Path) -> None:
+    """Each of ``refresh_floor.py``'s replacements must find its line once in ``src``.
+
+    The script stops when one does not, which is right when measuring, but then the
+    floor goes unmeasured until someone runs it by hand (session 18 found the search
+    patch stale: the docstring it matched had grown a second line).
+    """
+    import refresh_floor
+
+    src = BENCHMARKS.parent / "src"
+    for name, patches in refresh_floor.VARIANTS.items():
+        tree = refresh_floor.make_tree(src, tmp_path / name, patches)
+        assert (tree / "termnews" / "core" / "refresh.py").is_file()
