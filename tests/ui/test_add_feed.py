@@ -123,3 +123,13 @@ async def test_a_feed_added_in_the_demo_goes_to_the_users_own_cache(tmp_path: Pa
         assert [f.title for f in store.feeds()] == ["Pier Gazette"]
     with Store.open(demo_dir / "termnews.db") as store:
         assert "Pier Gazette" not in {f.title for f in store.feeds()}
+    # The reader reopened there shows the new feed, not the All section.
+    app = make_app(data_dir=home.data_dir, config_file=home.config_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.view_.feed_id is not None and screen.view_.section == "General"
+        assert {h.title for h in screen.headlines.rows} == {
+            "Pier Gazette item 0",
+            "Pier Gazette item 1",
+        }

@@ -1515,7 +1515,14 @@ class MainScreen(SearchMixin, Screen[None]):
     def _added(self, added: Added | None) -> None:
         if added is None:
             return
-        if self.tn.home is not None:  # into the user's own cache: reopen the reader there
+        home = self.tn.home
+        if home is not None:  # into the user's own cache: reopen the reader there, on it
+            from termnews.app.state import load_state, save_state
+
+            first = added.feeds[0]
+            state = replace(load_state(home.state_file), section=first.section)
+            state = replace(state, feed_id=first.id, article_id=None, theme=self.app.theme)
+            save_state(home.state_file, state)
             self.tn.reopen_home = True
             self.app.exit()
             return
