@@ -133,3 +133,20 @@ async def test_a_feed_added_in_the_demo_goes_to_the_users_own_cache(tmp_path: Pa
             "Pier Gazette item 0",
             "Pier Gazette item 1",
         }
+
+
+async def test_an_offline_reader_subscribes_a_url_without_fetching_it(
+    env: Env, run_app: RunApp
+) -> None:
+    with running() as server:
+        server.routes["/feed.xml"] = static(rss("Loopback Times", items=2))
+        async with run_app(env, offline=True) as (app, pilot):
+            await pilot.press("a")
+            await settle(pilot)
+            app.screen.query_one("#add-feed-source", Input).value = server.url("/feed.xml")
+            await pilot.press("enter")
+            await _wait_closed(pilot, app)
+            await settle(pilot)
+        assert server.hits("/feed.xml") == []
+    with env.store() as store:
+        assert [f.url for f in store.feeds()] == [server.url("/feed.xml")]

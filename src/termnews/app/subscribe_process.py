@@ -63,12 +63,21 @@ class Added:
 
 
 def add_argv(
-    data_dir: Path, config_file: Path | None, source: str, section: str | None = None
+    data_dir: Path,
+    config_file: Path | None,
+    source: str,
+    section: str | None = None,
+    offline: bool = False,
 ) -> list[str]:
-    """The child's command line: this Python, this termnews, the given cache and config."""
+    """The child's command line: this Python, this termnews, the given cache and config.
+
+    ``offline`` (the reader runs with ``--offline``): subscribed without being fetched.
+    """
     argv = [sys.executable, "-m", "termnews", f"--data-dir={data_dir}"]
     if config_file is not None and config_file.exists():
         argv.append(f"--config={config_file}")  # only one that is there: see refresh_argv
+    if offline:
+        argv.append("--offline")
     argv += ["add", "--json"]
     if section:
         argv.append(f"--section={section}")  # "=": a name may start with "-"

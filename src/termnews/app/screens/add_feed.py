@@ -51,14 +51,17 @@ class AddFeedScreen(ModalScreen[Added | None]):
         config_file: Path | None,
         sections: Sequence[str] = (),
         note: str | None = None,
+        offline: bool = False,
     ) -> None:
         """``sections``: the user's sections, suggested as the section is typed; ``note``:
-        a line above the fields (the demo says where the feed goes)."""
+        a line above the fields (the demo says where the feed goes); ``offline``: the
+        reader's ``--offline``, passed on (a URL is subscribed, not fetched)."""
         super().__init__()
         self.data_dir = data_dir
         self.config_file = config_file
         self.sections = list(sections)
         self.note = note
+        self.offline = offline
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -118,7 +121,8 @@ class AddFeedScreen(ModalScreen[Added | None]):
         self._set_busy(True)
         self._status(f"Subscribing to {source} … (Esc stops)")
         try:
-            added = await run_add(add_argv(self.data_dir, self.config_file, source, section))
+            argv = add_argv(self.data_dir, self.config_file, source, section, self.offline)
+            added = await run_add(argv)
         except AddFailed as exc:
             self._set_busy(False)
             self._status(str(exc), error=True)

@@ -1509,7 +1509,7 @@ class MainScreen(SearchMixin, Screen[None]):
         target = home or self.tn.locations
         sections = [] if home is not None else sorted({f.section for f in self.feeds})
         config_file = target.config_file if home is not None else self.tn.config_path
-        screen = AddFeedScreen(target.data_dir, config_file, sections, note)
+        screen = AddFeedScreen(target.data_dir, config_file, sections, note, self.tn.offline)
         self.app.push_screen(screen, self._added)
 
     def _added(self, added: Added | None) -> None:
