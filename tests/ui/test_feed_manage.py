@@ -64,10 +64,10 @@ async def test_i_on_a_feed_in_the_section_list_shows_its_details(
         text = _details_text(app)
         assert "Fixture World" in text
         assert world.url in text
-        assert "Section   World" in text
+        assert "Section\nWorld" in text
         assert "3 articles" in text and "1 starred" in text
-        assert "Status    ok" in text
-        assert "Full text off" in text
+        assert "Status\nok" in text
+        assert "Full text\noff (F switches it on)" in text
         assert "e rename · c move · F full text · X unsubscribe · Esc close" in text
         await pilot.press("escape")
         await settle(pilot)
@@ -266,7 +266,7 @@ async def test_F_switches_full_text_for_the_feed(seeded: Env, run_app: RunApp) -
             assert store.feed(world.id).full_text
         await pilot.press("i")
         await settle(pilot)
-        assert "Full text on" in _details_text(app)
+        assert "Full text\non: each refresh" in _details_text(app)
         await pilot.press("F")  # from the details screen: off again
         await settle(pilot)
         with seeded.store() as store:

@@ -21,7 +21,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -86,10 +86,10 @@ def full_text_line(details: FeedDetails, keys: Mapping[str, str]) -> str:
     if feed.kind == KIND_ARTICLES:
         return "not needed: article files are read in full"
     if feed.full_text:
-        return f"on: each refresh fetches new articles' pages ({key} turns it off)"
+        return f"on: each refresh fetches new articles' pages ({key} switches it off)"
     if details.full_text_in_config:
         return "on: [fulltext] feeds in your config lists it"
-    return f"off ({key}: fetch new articles' pages on each refresh)"
+    return f"off ({key} switches it on)"
 
 
 def _first_key(keys: Mapping[str, str], command_id: str) -> str:
@@ -136,9 +136,6 @@ def keys_line(keys: Mapping[str, str]) -> str:
     return " · ".join([*parts, "Esc close"])
 
 
-LABEL_WIDTH = 10
-
-
 class FeedDetailsScreen(ModalScreen[str | None]):
     """One feed's details; returns the id of the command chosen here (None: closed)."""
 
@@ -161,11 +158,13 @@ class FeedDetailsScreen(ModalScreen[str | None]):
         with Vertical(id="feed-details-box"):
             title = clean_line(feed.title) or clean_line(feed.url) or "(untitled feed)"
             yield Static(Content.styled(title, "bold"), id="feed-details-title")
-            lines = [
-                Content.assemble((f"{label:<{LABEL_WIDTH}}", "bold"), value)
-                for label, value in detail_rows(self.details, self.keys)
-            ]
-            yield Static(Content("\n").join(lines), id="feed-details-rows")
+            # A label column and a value column: a long address or error wraps under
+            # its value, not under the labels.
+            with Vertical(id="feed-details-rows"):
+                for label, value in detail_rows(self.details, self.keys):
+                    with Horizontal(classes="feed-details-row"):
+                        yield Static(Content.styled(label, "bold"), classes="-label")
+                        yield Static(Content(value), classes="-value")
             yield Static(Content(keys_line(self.keys)), id="feed-details-keys")
 
     def action_choose(self, command_id: str) -> None:
@@ -191,15 +190,18 @@ class FeedFieldScreen(ModalScreen[str | None]):
         about: str,
         value: str,
         placeholder: str,
+        verb: str,
         suggestions: Sequence[str] = (),
         refuse: Mapping[str, str] | None = None,
     ) -> None:
-        """``refuse``: lower-cased names that cannot be given -> why (one line)."""
+        """``verb``: what Enter does ("renames"); ``refuse``: case-folded names that
+        cannot be given -> why (one line)."""
         super().__init__()
         self.title_text = title
         self.about = about
         self.value = value
         self.placeholder = placeholder
+        self.verb = verb
         self.suggestions = list(suggestions)
         self.refuse = dict(refuse or {})
 
@@ -218,7 +220,7 @@ class FeedFieldScreen(ModalScreen[str | None]):
                 suggester=suggester,
                 id="feed-field-input",
             )
-            yield Static(Content("Enter saves · Esc cancels"), id="feed-field-status")
+            yield Static(Content(f"Enter {self.verb} · Esc cancels"), id="feed-field-status")
 
     def _status(self, text: str) -> None:
         status = self.query_one("#feed-field-status", Static)
@@ -230,7 +232,7 @@ class FeedFieldScreen(ModalScreen[str | None]):
         event.stop()
         text = clean_line(event.value)
         if not text:
-            self._status("Give a name (Esc leaves it as it is).")
+            self._status(f"Give a {self.placeholder} (Esc leaves it as it is).")
             return
         why = self.refuse.get(text.casefold())
         if why is not None:

@@ -1661,6 +1661,7 @@ class MainScreen(SearchMixin, Screen[None]):
             f"The name the reader shows for {title or clean_line(feed.url)}; a refresh keeps it.",
             title,
             "feed name",
+            "renames it",
         )
         self.app.push_screen(screen, answered)
 
@@ -1700,7 +1701,8 @@ class MainScreen(SearchMixin, Screen[None]):
             f"Move {clean_line(feed.title) or clean_line(feed.url)}",
             f"Now in {current}. Type one of your sections (→ takes the suggestion) or a new one.",
             "",
-            "section",
+            "section name",
+            "moves it",
             suggestions=[s for s in sections if s != feed.section],
             refuse=refuse,
         )
