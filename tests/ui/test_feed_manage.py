@@ -291,3 +291,28 @@ async def test_a_hostile_feed_title_is_shown_as_text_in_the_details(
         text = _details_text(app)
         assert "[bold red]Pwn[/]" in text
         assert "\x1b" not in text and "\x07" not in text
+
+
+async def test_a_feed_unsubscribed_during_a_refresh_is_not_reported_as_failed(
+    seeded: Env, run_app: RunApp
+) -> None:
+    from termnews.app.messages import FeedFailure, RefreshFinished
+
+    tech = _feed(seeded, "Fixture Tech")
+    world = _feed(seeded, "Fixture World")
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        await _open_feed(pilot, app, "Fixture Tech")
+        await pilot.press("X")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        # What the refresh child reports for a feed removed under it, beside a real failure.
+        gone = FeedFailure("Fixture Tech", f"no feed with id {tech.id}", tech.id)
+        failed = FeedFailure("Fixture World", "HTTP 404 Not Found", world.id)
+        screen.post_message(RefreshFinished(3, 0, (gone, failed)))
+        await settle(pilot)
+        reports = [n for n in app._notifications if n.title and "failed" in n.title]
+        assert [(n.title, n.message) for n in reports] == [
+            ("1 of 3 feeds failed", "Fixture World: HTTP 404 Not Found")
+        ]

@@ -2169,7 +2169,11 @@ class MainScreen(SearchMixin, Screen[None]):
             for event in events:
                 if event.status == STATUS_FAILED:
                     failures.append(
-                        FeedFailure(clean_line(event.title), clean_line(event.error or "failed"))
+                        FeedFailure(
+                            clean_line(event.title),
+                            clean_line(event.error or "failed"),
+                            event.feed_id,
+                        )
                     )
                 elif event.status == STATUS_SKIPPED:
                     skipped += 1
@@ -2350,6 +2354,9 @@ class MainScreen(SearchMixin, Screen[None]):
         if event.feeds - len(event.failures) - event.skipped > 0:
             self.status.last_refresh = datetime.now(UTC)
         await self._reload_sections()
+        # A feed unsubscribed (X) while the refresh ran "failed" with "no feed with id".
+        subscribed = {f.id for f in self.feeds}
+        failures = [f for f in event.failures if f.feed_id is None or f.feed_id in subscribed]
         self.reload_headlines(keep_place=True, extra=event.new, keep_read_row=True)
         if self.article is not None:
             self._update_open_article(self.article)
@@ -2365,12 +2372,12 @@ class MainScreen(SearchMixin, Screen[None]):
                 clean_line(event.error), title="Refresh failed", severity="error", timeout=10
             )
             return
-        if event.failures:
-            shown = "; ".join(f"{f.title}: {f.error}" for f in event.failures[:3])
-            more = f" (+{len(event.failures) - 3} more)" if len(event.failures) > 3 else ""
+        if failures:
+            shown = "; ".join(f"{f.title}: {f.error}" for f in failures[:3])
+            more = f" (+{len(failures) - 3} more)" if len(failures) > 3 else ""
             self.notify(
                 f"{shown}{more}",
-                title=f"{len(event.failures)} of {plural(event.feeds, 'feed')} failed",
+                title=f"{len(failures)} of {plural(event.feeds, 'feed')} failed",
                 severity="warning",
                 timeout=12,
             )
