@@ -72,6 +72,9 @@ async def test_i_on_a_feed_in_the_section_list_shows_its_details(
         await pilot.press("escape")
         await settle(pilot)
         assert screen.is_current
+        await pilot.press("i", "i")  # i closes it again, as ? closes the help
+        await settle(pilot)
+        assert screen.is_current
 
 
 async def test_i_on_a_headline_shows_its_feed_and_a_failing_feed_says_why(
