@@ -136,6 +136,21 @@ KEY_COMMANDS: tuple[KeyCommand, ...] = (
     KeyCommand("add-feed", "a", "add_feed", "Add feed",
                "Subscribe to a feed: its URL, a web page that links one, or a feed file, "
                "folder or OPML list.", "Feeds"),
+    KeyCommand("feed-details", "i", "feed_details", "Feed details",
+               "Show the feed's address, section, counts and last refresh (the feed under "
+               "the section list's cursor, else the one on screen or the headline's).",
+               "Feeds"),
+    KeyCommand("rename-feed", "e", "rename_feed", "Rename feed",
+               "Give the feed another name (a refresh keeps it).", "Feeds"),
+    KeyCommand("move-feed", "c", "move_feed", "Move feed",
+               "Move the feed and its articles to another section, or to a new one.",
+               "Feeds"),
+    KeyCommand("feed-full-text", "F", "toggle_feed_full_text", "Feed full text",
+               "Switch on or off fetching the full text of the feed's new articles on "
+               "each refresh.", "Feeds"),
+    KeyCommand("unsubscribe", "X", "unsubscribe", "Unsubscribe",
+               "Unsubscribe from the feed; its cached articles, starred ones too, are "
+               "removed (asks first).", "Feeds"),
     # App
     KeyCommand("help", "question_mark,f1", "help", "Help",
                "Show every key and what it does.", "App", footer=True, key_display="?"),

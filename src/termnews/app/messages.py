@@ -29,6 +29,8 @@ class FeedFailure:
 
     title: str
     error: str
+    feed_id: int | None = None
+    """None when not known; a feed unsubscribed while the refresh ran is not reported."""
 
 
 class RefreshFinished(Message):

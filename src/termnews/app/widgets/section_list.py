@@ -228,6 +228,10 @@ class SectionList(Tree[View]):
             feed_node = self._feed_nodes.get(f.id)
             if feed_node is not None:
                 feed_node.set_label(self.feed_label(f))
+                title = clean_line(f.title)
+                if feed_node.data is not None and feed_node.data.feed_title != title:
+                    # Renamed: the view the node stands for names it as it is now.
+                    feed_node.data = replace(feed_node.data, feed_title=title)
 
     # ------------------------------------------------------------------ data
 

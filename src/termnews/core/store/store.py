@@ -456,6 +456,19 @@ class Store:
             hint = f"; titles with it: {named}" + (", ..." if len(near) > 3 else "")
         raise NotFoundError(f"no feed matches {ref!r} (give an id, URL, path or title{hint})")
 
+    def feed_article_counts(self, feed_id: int) -> tuple[int, int]:
+        """``(cached, starred)``: every article of the feed, muted ones included.
+
+        What :meth:`remove_feed` deletes, for the reader to say before it asks: the
+        feed's ``total`` leaves out muted articles, and starred ones go too (one
+        range of the feed's index, not a scan).
+        """
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(sum(starred), 0) FROM articles WHERE feed_id = ?",
+            (feed_id,),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
     def remove_feed(self, feed_id: int) -> int:
         """Unsubscribe; returns how many cached articles went with it."""
         with self.transaction() as conn:
