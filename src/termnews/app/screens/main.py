@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import messages, on, work
 from textual._time import get_time
@@ -38,6 +38,7 @@ from termnews.app.links import browsable_url
 from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
 from termnews.app.refresh_pause import TICK_S as PAUSE_TICK_S
 from termnews.app.refresh_pause import RefreshPauser
+from termnews.app.screens.feed_actions import FeedActionsMixin
 from termnews.app.screens.search import SearchMixin
 from termnews.app.search_views import saved_name
 from termnews.app.state import LAYOUTS, UiState
@@ -60,14 +61,12 @@ if TYPE_CHECKING:
 
     from termnews.app.app import TermnewsApp
     from termnews.app.idle_gc import IdleCollector
-    from termnews.app.subscribe_process import Added
     from termnews.app.widgets.search_bar import SearchBar
     from termnews.core.refresh_progress import PendingFeeds
     from termnews.core.related import RelatedItem
     from termnews.core.search import SavedSearch
     from termnews.core.store import Store
 
-T = TypeVar("T")
 
 ALL = View(VirtualSection.ALL.value)
 STACK_BELOW = 110
@@ -173,21 +172,7 @@ def _unread_articles(count: int) -> str:
     return plural(count, "unread article")
 
 
-def _removal_note(cached: int, starred: int) -> str:
-    """What unsubscribing takes with it, as ``termnews remove`` counts it (every cached
-    article of the feed, starred ones included), for the question before it."""
-    if cached == 0:
-        return "It has no cached articles."
-    verb = "goes" if cached == 1 else "go"
-    note = f"Its {plural(cached, 'cached article')} {verb} too"
-    if starred == 1:
-        note += ", the starred one included"
-    elif starred > 1:
-        note += f", {starred} starred ones included"
-    return note + "."
-
-
-class MainScreen(SearchMixin, Screen[None]):
+class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
     """Sections | headlines | article + related, with a status line and a footer."""
 
     BINDINGS = screen_bindings()  # type: ignore[assignment]
@@ -1510,357 +1495,6 @@ class MainScreen(SearchMixin, Screen[None]):
                 self.notify(f"Copied {clean_line(choice.url)}")
 
         self.app.push_screen(LinksScreen(article.title, links), chosen)
-
-    def action_add_feed(self) -> None:
-        """Subscribe from the reader (:mod:`termnews.app.screens.add_feed`)."""
-        from termnews.app.screens.add_feed import AddFeedScreen
-
-        home = self.tn.home
-        note = None
-        if home is not None:
-            note = (
-                f"The demo's cache is thrown away: the feed goes into your own"
-                f" ({home.data_dir}), and the reader reopens there."
-            )
-        target = home or self.tn.locations
-        sections = [] if home is not None else sorted({f.section for f in self.feeds})
-        config_file = target.config_file if home is not None else self.tn.config_path
-        screen = AddFeedScreen(target.data_dir, config_file, sections, note, self.tn.offline)
-        self.app.push_screen(screen, self._added)
-
-    def _added(self, added: Added | None) -> None:
-        if added is None:
-            return
-        home = self.tn.home
-        if home is not None:  # into the user's own cache: reopen the reader there, on it
-            from termnews.app.state import load_state, save_state
-
-            first = added.feeds[0]
-            state = replace(load_state(home.state_file), section=first.section)
-            state = replace(state, feed_id=first.id, article_id=None, theme=self.app.theme)
-            save_state(home.state_file, state)
-            self.tn.reopen_home = True
-            self.app.exit()
-            return
-        self._show_added(added)
-
-    @work(group="actions", exit_on_error=False)
-    async def _show_added(self, added: Added) -> None:
-        """List the first feed added, and say what was subscribed (and what failed)."""
-        known = {f.id for f in self.feeds}
-        await self._reload_sections()
-        first = added.feeds[0]
-        self.show_view(View(first.section, first.id, first.title), focus_headlines=True)
-        verb = "Already subscribed:" if first.id in known else "Subscribed to"
-        more = len(added.feeds) - 1
-        also = f" (and {plural(more, 'more feed')})" if more > 0 else ""
-        if first.error:
-            news = f"not read yet: {clean_line(first.error)}"
-        else:
-            news = plural(added.new_articles, "new article")
-        self.notify(f"{verb} {first.title} in {first.section}{also}: {news}.", timeout=8)
-        for note in added.notes[:3]:
-            warn = note.startswith(("warning", "error"))
-            self.notify(clean_line(note), severity="warning" if warn else "information", timeout=10)
-
-    # ------------------------------------------------------- managing feeds
-
-    def _target_feed(self) -> Feed | None:
-        """The feed a feed key (``i``, rename, move, unsubscribe) acts on, taken now.
-
-        The feed under the section list's cursor when that list has focus (a section
-        with one feed stands for it); else the feed on screen; else the feed of the
-        headline the list highlights, or of the open article, as for ``s`` or ``o``.
-        """
-        feed_id: int | None = None
-        pane = self.sections_pane
-        if self._focused_pane() is pane:
-            node = pane.cursor_node
-            view = node.data if node is not None else None
-            if view is not None and view.feed_id is not None:
-                feed_id = view.feed_id
-            elif view is not None:
-                inside = [f.id for f in self.feeds if f.section == view.section]
-                feed_id = inside[0] if len(inside) == 1 else None
-            if feed_id is None:
-                self.notify("Move to a feed first: under a section, or on a headline.")
-                return None
-        elif self.view_.feed_id is not None:
-            feed_id = self.view_.feed_id
-        else:
-            current = self.headlines.current
-            if self._focused_pane() is self.headlines and current is not None:
-                feed_id = current.feed_id
-            elif self.article is not None:
-                feed_id = self.article.feed_id
-            elif current is not None:
-                feed_id = current.feed_id
-        feed = next((f for f in self.feeds if f.id == feed_id), None)
-        if feed is None:
-            self.notify("No feed here: move to one in the section list or to a headline.")
-        return feed
-
-    def action_feed_details(self) -> None:
-        """What the cache knows of a feed, with the keys that manage it."""
-        feed = self._target_feed()
-        if feed is not None:
-            self._feed_details(feed)
-
-    @work(group="actions", exit_on_error=False)
-    async def _feed_details(self, listed: Feed) -> None:
-        from termnews.app.screens.feed_details import FeedDetails, FeedDetailsScreen
-
-        config = self.tn.config
-
-        def load(store: Store) -> FeedDetails:
-            # On the read thread: the fetcher's modules come with wants_full_text.
-            from termnews.core.fulltext import wants_full_text
-
-            # Fetch state as stored now; counts as the section list shows them.
-            feed = replace(store.feed(listed.id), total=listed.total, unread=listed.unread)
-            cached, starred = store.feed_article_counts(feed.id)
-            in_config = wants_full_text(replace(feed, full_text=False), config)
-            return FeedDetails(feed, cached, starred, in_config)
-
-        try:
-            details = await self.tn.store_thread.read(load, after_writes=True)
-        except NotFoundError:
-            self.notify("That feed is no longer subscribed.", severity="warning")
-            await self._reload_sections()
-            return
-        screen = FeedDetailsScreen(details, self.tn.keymap_in_force())
-        self.app.push_screen(screen, lambda choice: self._manage(details.feed, choice))
-
-    def _manage(self, feed: Feed, command_id: str | None) -> None:
-        """Run the command chosen in the details screen on its feed."""
-        if command_id == "rename-feed":
-            self._ask_rename(feed)
-        elif command_id == "move-feed":
-            self._ask_move(feed)
-        elif command_id == "feed-full-text":
-            self._toggle_feed_full_text(feed)
-        elif command_id == "unsubscribe":
-            self._ask_unsubscribe(feed)
-
-    def action_rename_feed(self) -> None:
-        feed = self._target_feed()
-        if feed is not None:
-            self._ask_rename(feed)
-
-    def _ask_rename(self, feed: Feed) -> None:
-        from termnews.app.screens.feed_details import FeedFieldScreen
-
-        title = clean_line(feed.title)
-
-        def answered(name: str | None) -> None:
-            if name is not None and name != title:
-                self._rename_feed(feed, name)
-
-        screen = FeedFieldScreen(
-            "Rename feed",
-            f"The name the reader shows for {title or clean_line(feed.url)}; a refresh keeps it.",
-            title,
-            "feed name",
-            "renames it",
-        )
-        self.app.push_screen(screen, answered)
-
-    @work(group="actions", exit_on_error=False)
-    async def _rename_feed(self, feed: Feed, name: str) -> None:
-        await self.tn.store_thread.call(lambda s: s.update_feed(feed.id, title=name))
-        await self._feed_changed(feed.id, self.view_)
-        self.notify(f"Renamed {clean_line(feed.title)}: now {name}.")
-
-    def action_move_feed(self) -> None:
-        feed = self._target_feed()
-        if feed is not None:
-            self._ask_move(feed)
-
-    def _ask_move(self, feed: Feed) -> None:
-        from termnews.app.screens.feed_details import FeedFieldScreen
-
-        sections = sorted({f.section for f in self.feeds}, key=str.casefold)
-        # A section named "All" or "Starred" would be listed beside the reader's own.
-        refuse = {
-            v.value.casefold(): f"'{v.value}' is one of the reader's own sections: pick another."
-            for v in VirtualSection
-        }
-        current = clean_line(feed.section)
-
-        def answered(name: str | None) -> None:
-            if name is None:
-                return
-            # "world" typed without taking the suggestion is the section World.
-            name = next((s for s in sections if s.casefold() == name.casefold()), name)
-            if name == feed.section:
-                self.notify(f"{clean_line(feed.title)} is in {current} already.")
-                return
-            self._move_feed(feed, name)
-
-        screen = FeedFieldScreen(
-            f"Move {clean_line(feed.title) or clean_line(feed.url)}",
-            f"Now in {current}. Type one of your sections (→ takes the suggestion) or a new one.",
-            "",
-            "section name",
-            "moves it",
-            suggestions=[s for s in sections if s != feed.section],
-            refuse=refuse,
-        )
-        self.app.push_screen(screen, answered)
-
-    @work(group="actions", exit_on_error=False)
-    async def _move_feed(self, feed: Feed, section: str) -> None:
-        # Every article of the feed is rewritten: a connection and a thread of its own,
-        # so the reader's store thread (the next article, a mark read) never waits on it.
-        await self._own_store(lambda s: s.set_feed_section(feed.id, section))
-        before = self.view_
-        if before.feed_id is None and before.section == feed.section:
-            # The section on screen, which the feed may have been the last of.
-            follow = View(section, feed.id, clean_line(feed.title))
-        else:
-            follow = ALL
-        await self._feed_changed(feed.id, follow)
-        self.notify(f"Moved {clean_line(feed.title)} to {clean_line(section)}.")
-
-    async def _own_store(self, fn: Callable[[Store], T]) -> T:
-        """Run ``fn`` on a store of its own in a thread (a long write off the store thread)."""
-        db_path = self.tn.store_thread.db_path
-
-        def run() -> T:
-            from termnews.core.store import Store
-
-            store = Store.open(db_path)
-            try:
-                return fn(store)
-            finally:
-                store.close()
-
-        return await asyncio.get_running_loop().run_in_executor(None, run)
-
-    async def _feed_changed(self, feed_id: int, fallback: View) -> None:
-        """After a rename or a move: counts, the view, its rows and the open article.
-
-        The view follows the feed when it is the feed on screen; a section that is
-        gone (its last feed moved away or unsubscribed) gives way to ``fallback``.
-        """
-        await self._reload_sections()
-        feed = next((f for f in self.feeds if f.id == feed_id), None)
-        view: View | None = self.view_
-        if self.view_.feed_id == feed_id:
-            view = View(feed.section, feed.id, clean_line(feed.title)) if feed else None
-        if view is None or not self.sections_pane.has_view(view):
-            view = fallback if self.sections_pane.has_view(fallback) else ALL
-        if view != self.view_:
-            await self._set_view(view)
-        else:
-            self._select_view(view)  # a renamed feed on screen: its label
-            self.reload_headlines(keep_place=True)
-            self.save_state()
-        article = self.article
-        if article is None or article.feed_id != feed_id:
-            if article is not None:
-                self._load_related(article.id)  # its tags may name the feed's section
-            return
-        try:
-            fresh = await self.tn.store_thread.read(lambda s: s.article(article.id))
-        except NotFoundError:
-            await self._article_gone()
-            return
-        if self.article is article:
-            pane = self.article_view
-            y = pane.scroll_y
-            self.article = fresh
-            await pane.show_article(fresh)
-            pane.call_after_refresh(pane.scroll_to, y=y, animate=False)
-            self._load_related(fresh.id)
-
-    async def _article_gone(self) -> None:
-        """The open article's feed was unsubscribed: the pane says so, not its old text."""
-        self.article = None
-        self.related.show_hint("Open an article to see related stories here.")
-        await self.article_view.show_message(
-            "Unsubscribed",
-            "This article's feed was unsubscribed, and its cached articles went with it.\n\n"
-            "Press `n` for the next unread article, or `Enter` on a headline.",
-        )
-        self.save_state()
-
-    def action_toggle_feed_full_text(self) -> None:
-        feed = self._target_feed()
-        if feed is not None:
-            self._toggle_feed_full_text(feed)
-
-    @work(group="actions", exit_on_error=False)
-    async def _toggle_feed_full_text(self, feed: Feed) -> None:
-        from termnews.app.screens.feed_details import KIND_ARTICLES
-
-        title = clean_line(feed.title)
-        if feed.kind == KIND_ARTICLES:
-            self.notify(f"{title} is a folder or file of articles, already read in full.")
-            return
-        config = self.tn.config
-
-        def flip(store: Store) -> tuple[bool, bool]:
-            from termnews.core.fulltext import wants_full_text
-
-            fresh = store.feed(feed.id)
-            store.update_feed(feed.id, full_text=int(not fresh.full_text))
-            return not fresh.full_text, wants_full_text(replace(fresh, full_text=False), config)
-
-        on_now, in_config = await self.tn.store_thread.call(flip)
-        await self._reload_sections()
-        if on_now:
-            self.notify(f"Full text on for {title}: each refresh fetches new articles' pages.")
-        elif in_config:
-            where = clean_line(str(self.tn.config_path or "the config file"))
-            self.notify(
-                f"Full text stays on for {title}: {where} lists it under [fulltext] feeds;"
-                " remove it there (termnews never writes your config).",
-                severity="warning",
-                timeout=12,
-            )
-        else:
-            self.notify(f"Full text off for {title}.")
-
-    def action_unsubscribe(self) -> None:
-        feed = self._target_feed()
-        if feed is not None:
-            self._ask_unsubscribe(feed)
-
-    @work(group="actions", exit_on_error=False)
-    async def _ask_unsubscribe(self, feed: Feed) -> None:
-        from termnews.app.screens.confirm import ConfirmScreen
-
-        cached, starred = await self.tn.store_thread.read(
-            lambda s: s.feed_article_counts(feed.id), after_writes=True
-        )
-        title = clean_line(feed.title) or clean_line(feed.url)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._unsubscribe(feed)
-
-        question = f"Unsubscribe from {title}? {_removal_note(cached, starred)}"
-        self.app.push_screen(ConfirmScreen(question), answered)
-
-    @work(group="actions", exit_on_error=False)
-    async def _unsubscribe(self, feed: Feed) -> None:
-        # As 'termnews remove': the articles (starred ones too) and their search index
-        # go in one transaction, on a connection of its own (see _move_feed).
-        removed = await self._own_store(lambda s: s.remove_feed(feed.id))
-        await self._reload_sections()
-        section = View(feed.section)
-        view = self.view_
-        if view.feed_id == feed.id or not self.sections_pane.has_view(view):
-            await self._set_view(section if self.sections_pane.has_view(section) else ALL)
-        else:
-            self.reload_headlines(keep_place=True)
-        if self.article is not None and self.article.feed_id == feed.id:
-            await self._article_gone()
-        elif self.article is not None:
-            self._load_related(self.article.id)
-        title = clean_line(feed.title) or clean_line(feed.url)
-        self.notify(f"Unsubscribed from {title}: {plural(removed, 'cached article')} removed.")
 
     def action_copy_link(self) -> None:
         self._copy_link(self._target_id())
