@@ -8,6 +8,11 @@ with their own data directory, never anything reached through globals.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +42,7 @@ from termnews.app.screens.main import MainScreen
 from termnews.app.state import StateWriter, UiState
 from termnews.app.store_thread import StoreThread
 from termnews.core.config import Config
+from termnews.core.hangup import STOP_SIGNALS, signal_exit_code, silence_dead_terminal
 from termnews.core.locations import Locations
 from termnews.core.text import clean_line
 
@@ -61,6 +67,10 @@ the terminal's own palette and its default colours. Of the two, ansi-light reads
 dark and on a light background alike (xterm's palette: 3.6:1 at worst on black, for
 bold red, and 4.7:1 on white); ansi-dark's green accent falls to 2.2:1 on white.
 """
+
+STOPPING_GRACE_S = 10.0
+"""How long the reader may take to close after SIGHUP or SIGTERM before it just exits
+(its state is saved by then): it must never be left running on a dead terminal."""
 
 Clock = Callable[[], datetime]
 UrlOpener = Callable[[str], str | None]
@@ -155,6 +165,44 @@ class TermnewsApp(App[None]):
         self._apply_user_keymap()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.app_resume_signal.subscribe(self, self._resumed)
+        self._handle_stop_signals()
+
+    def _handle_stop_signals(self) -> None:
+        """SIGHUP (the terminal closed, ``kill -HUP``) and SIGTERM close the reader as ``q`` does.
+
+        Both killed it on the spot: nothing saved (the parsed stylesheet and article
+        body of the user cache dir), and, with the terminal still open, the terminal
+        left in the alternate screen with the mouse captured and no cursor.
+        """
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._stop_signalled, signum)
+
+    def _stop_signalled(self, signum: int) -> None:
+        """Save where the reader is and exit with 128 + ``signum``; a second signal kills.
+
+        A terminal that hung up is swapped for ``/dev/null`` first
+        (:mod:`termnews.core.hangup`), so that the last frames and the screen restore
+        Textual writes on the way out go nowhere rather than raise EIO in its output
+        thread. Should the exit still stall, the process ends after
+        :data:`STOPPING_GRACE_S` (the state is saved before the exit starts): a
+        reader must not live on, unseen, after its terminal is gone.
+        """
+        if signum == signal.SIGHUP:
+            silence_dead_terminal()
+        loop = asyncio.get_running_loop()
+        for stop in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(stop)
+        code = signal_exit_code(signum)
+        watchdog = threading.Timer(STOPPING_GRACE_S, os._exit, args=(code,))
+        watchdog.daemon = True
+        watchdog.start()
+        screen = self.main_screen
+        if screen is not None and screen.is_mounted:
+            screen.save_state()
+        self.exit(return_code=code)
 
     def get_default_screen(self) -> Screen[Any]:
         """The main screen is the app's first screen, not pushed over an empty one.

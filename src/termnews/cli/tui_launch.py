@@ -24,7 +24,8 @@ def run_tui(ctx: Context) -> int:
             app.run()
         finally:
             demo_ctx.close()
-        return EXIT_OK
+        return app.return_code or EXIT_OK
     app = make_app(ctx)
     app.run()
-    return EXIT_OK
+    # Not 0 when it crashed (1) or a signal closed it (128 + the signal: app.py).
+    return app.return_code or EXIT_OK
