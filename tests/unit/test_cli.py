@@ -848,3 +848,13 @@ def test_the_reader_on_a_dumb_terminal_says_so_and_exits_2(tmp_path: Path) -> No
     err = on_terminal.decode().replace("\r\n", "\n")
     assert err.startswith("termnews: error: the reader needs a terminal that can draw"), err
     assert len(err.splitlines()) == 1 and "\x1b" not in err
+
+
+def test_cleanup_no_vacuum_does_not_claim_to_have_compacted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With no retention rules, 'cleanup --no-vacuum' said "compacted only" (seen by qa18)."""
+    code, out, _ = run(capsys, "cleanup", "--no-vacuum")
+    assert code == 0 and "compacted" not in out and "nothing done (--no-vacuum)" in out
+    code, out, _ = run(capsys, "cleanup")
+    assert code == 0 and "compacted only" in out
