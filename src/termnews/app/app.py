@@ -18,12 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Input
 
 from termnews.app.body_cache import ParsedBodyCache, body_cache
 from termnews.app.browser import open_in_browser
@@ -388,6 +389,24 @@ class TermnewsApp(App[None]):
             f"Press {where} to quit (Ctrl+Q always quits)." if where else "Ctrl+Q quits.",
             title="Do you want to quit?",
         )
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A printable key that reaches the app while a text input has the focus is text.
+
+        Textual hands each key to the widget focused when the key arrives, and a key
+        a widget does not use climbs to the app, which runs the bindings of the focus
+        *then*. Typed quickly (or ahead while the app was busy), '/storm' went to the
+        headline list before the '/' had focused the search input, came back up and
+        ran as commands: 's' starred the article, 'o' opened the browser (seen by
+        qa18). An input uses every printable key it gets, so one that climbs here
+        while an input is focused was typed for it: it goes in.
+        """
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            # prevent_default: App._on_key (the bindings), next in the MRO, is skipped.
+            event.stop()
+            event.prevent_default()
+            focused.insert_text_at_cursor(event.character)
 
     async def action_quit(self) -> None:
         screen = self.main_screen
