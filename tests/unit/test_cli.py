@@ -858,3 +858,23 @@ def test_cleanup_no_vacuum_does_not_claim_to_have_compacted(
     assert code == 0 and "compacted" not in out and "nothing done (--no-vacuum)" in out
     code, out, _ = run(capsys, "cleanup")
     assert code == 0 and "compacted only" in out
+
+
+def test_show_breaks_its_byline_between_parts(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns the byline wrapped as one text: '... 08:40 · 1' and 'min read' on
+    the next line (seen by qa18). It breaks only between its parts now."""
+    from termnews.cli.article_commands import byline_lines
+
+    parts = ["WORLD", "Harbour Post — World", "By Ruairí Castell", "Tue 24 Nov 2026, 08:40"]
+    parts.append("1 min read")
+    assert byline_lines(parts, 80) == [" · ".join(parts[:4]), "1 min read"]
+    assert byline_lines(parts, 200) == [" · ".join(parts)]
+    assert byline_lines(["A very long part", "x"], 5) == ["A very long part", "x"]
+    monkeypatch.setenv("COLUMNS", "40")
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    (first, *_) = json.loads(run(capsys, "articles", "--json")[1])
+    lines = run(capsys, "show", str(first["id"]))[1].splitlines()
+    assert any(line.endswith(" · 1 min read") or line == "1 min read" for line in lines), lines
+    assert all(len(line) <= 40 for line in lines[:3]), lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from termnews.cli.argtypes import article_id, positive_int
@@ -184,6 +185,25 @@ def cjk_lines(text: Text, width: int) -> list[Text]:
     return lines
 
 
+def byline_lines(parts: Sequence[str], width: int) -> list[str]:
+    """The byline's parts joined by " · ", broken only between parts to fit ``width``.
+
+    Wrapped as one text, the byline broke inside a part at 80 columns: "... 08:40 · 1"
+    on one line and "min read" on the next (seen by qa18). A part wider than the
+    line on its own is left to wrap where it must.
+    """
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for part in parts:
+        joined = f"{lines[-1]} · {part}" if lines else part
+        if lines and cell_len(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return lines
+
+
 def _print_article(console: Console, article: Article) -> None:
     from rich.text import Text
 
@@ -192,7 +212,7 @@ def _print_article(console: Console, article: Article) -> None:
 
     # "By": as the reader's byline; an author who is the feed itself is said once.
     author = byline_author(article.author, article.feed_title)
-    meta = " · ".join(
+    parts = [
         p
         for p in (
             clean_line(article.section).upper(),
@@ -202,8 +222,9 @@ def _print_article(console: Console, article: Article) -> None:
             f"{reading_time(article.body)} min read" if article.body.strip() else "",
         )
         if p
-    )
-    console.print(Text(meta, style="dim"))
+    ]
+    for line in byline_lines(parts, console.width):
+        console.print(Text(line, style="dim"))
     title = Text(clean_line(article.title), style="bold")
     for line in cjk_lines(title, console.width) if has_cjk(title.plain) else [title]:
         console.print(line)
