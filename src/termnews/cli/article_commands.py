@@ -223,8 +223,8 @@ def _print_article(console: Console, article: Article) -> None:
         )
         if p
     ]
-    for line in byline_lines(parts, console.width):
-        console.print(Text(line, style="dim"))
+    for byline in byline_lines(parts, console.width):
+        console.print(Text(byline, style="dim"))
     title = Text(clean_line(article.title), style="bold")
     for line in cjk_lines(title, console.width) if has_cjk(title.plain) else [title]:
         console.print(line)
