@@ -39,7 +39,7 @@ from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
 from termnews.app.refresh_pause import TICK_S as PAUSE_TICK_S
 from termnews.app.refresh_pause import RefreshPauser
 from termnews.app.screens.search import SearchMixin
-from termnews.app.search_views import saved_name
+from termnews.app.search_views import SAVED_PREFIX, saved_name
 from termnews.app.state import LAYOUTS, UiState
 from termnews.app.widgets.article_body import ArticleBody
 from termnews.app.widgets.article_view import ArticleView
@@ -200,6 +200,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self._new_uncounted = 0
         """New articles not in the section counts yet (recounted every few seconds)."""
         self._started = False
+        self._saved_error_told: tuple[str, str] | None = None
+        """The saved search (label, query) whose parse error was last notified."""
         self._refresh_cancel = threading.Event()
         self.auto_refresh_timer: Timer | None = None
         """Refreshes everything every ``general.auto_refresh_minutes`` (None when off)."""
@@ -801,6 +803,8 @@ class MainScreen(SearchMixin, Screen[None]):
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
         self._update_unread()
         label = clean_line(self.view_.label)
+        if query.saved_query and not total:
+            self._say_why_saved_search_is_empty(label, query.saved_query)
         bar = self._search_bar
         if bar is not None and self.filter_text:
             from termnews.app.search_views import names_a_place
@@ -815,6 +819,28 @@ class MainScreen(SearchMixin, Screen[None]):
             else:
                 self._explain_no_match(self.filter_text, where, query.unread)
         self.headlines.border_title = label
+
+    def _say_why_saved_search_is_empty(self, label: str, saved_query: str) -> None:
+        """A saved search whose query does not parse lists nothing: say why, once.
+
+        The reader showed it as an empty list, 'all read', with no word of the
+        error (``termnews search --saved`` names it; seen by qa18).
+        """
+        from termnews.core.errors import QueryError
+        from termnews.core.search import parse_query
+
+        try:
+            parse_query(saved_query)
+        except QueryError as exc:
+            self.headlines.border_subtitle = "the saved query does not parse"
+            if self._saved_error_told != (label, saved_query):
+                self._saved_error_told = (label, saved_query)
+                self.notify(
+                    f"Saved search '{label.removeprefix(SAVED_PREFIX)}' lists nothing: "
+                    f"its query does not parse ({clean_line(str(exc))}).",
+                    severity="warning",
+                    timeout=10,
+                )
 
     @work(exclusive=True, group="search-note", exit_on_error=False)
     async def _explain_no_match(self, text: str, where: str | None, unread_only: bool) -> None:
