@@ -103,3 +103,33 @@ async def test_an_article_without_any_web_link_says_so(
         await settle(pilot)
         assert not isinstance(app.screen, LinksScreen)
         assert "This article has no web links." in [n.message for n in app._notifications]
+
+
+async def test_the_readers_moving_keys_move_in_the_links_list(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    """Only the arrows, Home and End moved in the list; j, k, g and G did nothing, so a
+    reader who moves with them everywhere else could not reach the 12th of 30 links
+    (seen by qa18). A remapped 'down' moves here too."""
+    from textual.widgets import OptionList
+
+    env.write_config('[keys]\ndown = "j,ctrl+n"\n')
+    _seed(env, tmp_path)
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        screen.open_article(screen.headlines.rows[0].id)
+        await settle(pilot)
+        await pilot.press("O")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen)
+        options = app.screen.query_one(OptionList)
+        await pilot.press("j")
+        assert options.highlighted == 1
+        await pilot.press("ctrl+n")
+        assert options.highlighted == 2
+        await pilot.press("k")
+        assert options.highlighted == 1
+        await pilot.press("G")
+        assert options.highlighted == len(app.screen.links) - 1
+        await pilot.press("g")
+        assert options.highlighted == 0
