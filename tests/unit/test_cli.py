@@ -865,7 +865,7 @@ def test_show_breaks_its_byline_between_parts(
 ) -> None:
     """At 80 columns the byline wrapped as one text: '... 08:40 · 1' and 'min read' on
     the next line (seen by qa18). It breaks only between its parts now."""
-    from termnews.cli.article_commands import byline_lines
+    from termnews.core.text import lines_of_parts as byline_lines
 
     parts = ["WORLD", "Harbour Post — World", "By Ruairí Castell", "Tue 24 Nov 2026, 08:40"]
     parts.append("1 min read")

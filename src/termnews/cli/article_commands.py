@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from termnews.cli.argtypes import article_id, positive_int
@@ -18,6 +17,7 @@ from termnews.core.text import (
     clean_line,
     fit_cells,
     has_cjk,
+    lines_of_parts,
     plural,
 )
 from termnews.core.title_echo import without_title_echo
@@ -185,25 +185,6 @@ def cjk_lines(text: Text, width: int) -> list[Text]:
     return lines
 
 
-def byline_lines(parts: Sequence[str], width: int) -> list[str]:
-    """The byline's parts joined by " · ", broken only between parts to fit ``width``.
-
-    Wrapped as one text, the byline broke inside a part at 80 columns: "... 08:40 · 1"
-    on one line and "min read" on the next (seen by qa18). A part wider than the
-    line on its own is left to wrap where it must.
-    """
-    from rich.cells import cell_len
-
-    lines: list[str] = []
-    for part in parts:
-        joined = f"{lines[-1]} · {part}" if lines else part
-        if lines and cell_len(joined) <= width:
-            lines[-1] = joined
-        else:
-            lines.append(part)
-    return lines
-
-
 def _print_article(console: Console, article: Article) -> None:
     from rich.text import Text
 
@@ -223,7 +204,7 @@ def _print_article(console: Console, article: Article) -> None:
         )
         if p
     ]
-    for byline in byline_lines(parts, console.width):
+    for byline in lines_of_parts(parts, console.width):
         console.print(Text(byline, style="dim"))
     title = Text(clean_line(article.title), style="bold")
     for line in cjk_lines(title, console.width) if has_cjk(title.plain) else [title]:
