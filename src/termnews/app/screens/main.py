@@ -801,6 +801,9 @@ class MainScreen(SearchMixin, Screen[None]):
         self.headlines.show_rows(rows, total, keep_id=keep_id, options=options, start=start)
         count = plural(total, "article")
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
+        trouble = self._feed_trouble()
+        if trouble:
+            self.headlines.border_subtitle = f"{trouble} · {self.headlines.border_subtitle}"
         self._update_unread()
         label = clean_line(self.view_.label)
         if query.saved_query and not total:
@@ -819,6 +822,22 @@ class MainScreen(SearchMixin, Screen[None]):
             else:
                 self._explain_no_match(self.filter_text, where, query.unread)
         self.headlines.border_title = label
+
+    def _feed_trouble(self) -> str:
+        """What is wrong with the one feed on screen, for the list's edge ('' if nothing).
+
+        Opened in the reader, a feed whose refreshes fail showed its articles and a
+        ⚠ in the section list, and the reason only in the palette; the reader of
+        that very feed had to go looking (seen by qa18 with a feed gone 404).
+        """
+        feed_id = self.view_.feed_id
+        feed = next((f for f in self.feeds if f.id == feed_id), None) if feed_id else None
+        if feed is None or not feed.failing:
+            return ""
+        why = clean_line(feed.last_error or "")
+        if feed.dead:
+            return f"⚠ dead{f' ({why})' if why else ''}: no longer fetched"
+        return f"⚠ {why}" if why else "⚠ its last refresh failed"
 
     def _say_why_saved_search_is_empty(self, label: str, saved_query: str) -> None:
         """A saved search whose query does not parse lists nothing: say why, once.
