@@ -878,3 +878,17 @@ def test_show_breaks_its_byline_between_parts(
     lines = run(capsys, "show", str(first["id"]))[1].splitlines()
     assert any(line.endswith(" · 1 min read") or line == "1 min read" for line in lines), lines
     assert all(len(line) <= 40 for line in lines[:3]), lines
+
+
+def test_a_missing_id_beside_found_ones_says_the_found_ones_were_changed(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    """'read 1 99999' marked 1 read and said only 'no article with id 99999', exit 2:
+    it read as if nothing had been done (seen by qa18)."""
+    run(capsys, "add", str(feeds_dir / "world.xml"))
+    ids = [a["id"] for a in json.loads(run(capsys, "articles", "--json")[1])]
+    code, _, err = run(capsys, "star", str(ids[0]), str(ids[1]), "99999")
+    assert code == 2
+    assert err.strip() == "termnews: error: no article with id 99999 (the other 2 marked starred)"
+    code, _, err = run(capsys, "unstar", "99998")
+    assert code == 2 and err.strip() == "termnews: error: no article with id 99998"

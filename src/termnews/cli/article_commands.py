@@ -263,7 +263,10 @@ def cmd_flag(ctx: Context) -> int:
     if args.json:
         print_json({"state": state, "changed": changed, "missing": missing})
     if missing:
-        error_line(f"no article with id {', '.join(map(str, missing))}")
+        # The ids found were changed all the same: the error alone read as if
+        # nothing had been (seen by qa18: 'read 1 99999' marked 1 read).
+        done = f" (the other {len(found)} marked {state})" if found else ""
+        error_line(f"no article with id {', '.join(map(str, missing))}{done}")
         return EXIT_INPUT
     return EXIT_OK
 
