@@ -264,8 +264,9 @@ def cmd_flag(ctx: Context) -> int:
         print_json({"state": state, "changed": changed, "missing": missing})
     if missing:
         # The ids found were changed all the same: the error alone read as if
-        # nothing had been (seen by qa18: 'read 1 99999' marked 1 read).
-        done = f" (the other {len(found)} marked {state})" if found else ""
+        # nothing had been (seen by qa18: 'read 1 99999' marked 1 read). The JSON
+        # says so itself ("changed").
+        done = f" (the other {len(found)} marked {state})" if found and not args.json else ""
         error_line(f"no article with id {', '.join(map(str, missing))}{done}")
         return EXIT_INPUT
     return EXIT_OK
