@@ -180,6 +180,17 @@ class TermnewsApp(App[None]):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self._stop_signalled, signum)
 
+    def _drop_stop_signals(self) -> None:
+        """Give SIGHUP and SIGTERM back their defaults (a second signal kills).
+
+        Also when the app ends: the loop may outlive it (tests run many apps on one),
+        and a signal then must not reach an app that is gone.
+        """
+        loop = asyncio.get_running_loop()
+        for stop in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(stop)
+
     def _stop_signalled(self, signum: int) -> None:
         """Save where the reader is and exit with 128 + ``signum``; a second signal kills.
 
@@ -192,10 +203,7 @@ class TermnewsApp(App[None]):
         """
         if signum == signal.SIGHUP:
             silence_dead_terminal()
-        loop = asyncio.get_running_loop()
-        for stop in STOP_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.remove_signal_handler(stop)
+        self._drop_stop_signals()
         code = signal_exit_code(signum)
         watchdog = threading.Timer(STOPPING_GRACE_S, os._exit, args=(code,))
         watchdog.daemon = True
@@ -415,6 +423,7 @@ class TermnewsApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self._drop_stop_signals()
         if isinstance(self.stylesheet, CachedStylesheet):
             self.stylesheet.parsed_cache.save()
         self.body_cache.save()
