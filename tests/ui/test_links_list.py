@@ -133,3 +133,20 @@ async def test_the_readers_moving_keys_move_in_the_links_list(
         assert options.highlighted == len(app.screen.links) - 1
         await pilot.press("g")
         assert options.highlighted == 0
+
+
+def test_long_and_short_entries_put_their_numbers_in_one_column() -> None:
+    from rich.console import Console
+
+    from termnews.app.screens.links import ArticleLink, _prompt
+
+    console = Console(width=40, color_system=None)
+    long_one = ArticleLink(
+        "link number 0 with a long anchor text that goes on", "https://a.example/x"
+    )
+    short = ArticleLink("[image]", "https://img.example/0.jpg")
+    with console.capture() as captured:
+        console.print(_prompt(1, long_one))
+        console.print(_prompt(2, short))
+    first, _, second, _ = captured.get().splitlines()
+    assert first.index("1") == second.index("2"), (first, second)

@@ -78,7 +78,10 @@ def _prompt(number: int, link: ArticleLink) -> Table:
     folded: a long URL folded to the left edge read as the next entry, and the
     list's own wrapping ignores a ``Text``'s ``no_wrap``.
     """
-    grid = Table.grid(padding=(0, 1))
+    # expand: without it Rich took the number column's cells for an entry too long
+    # for the line, and its number sat two cells left of the short entries' (seen by
+    # qa18: a link's "1" at the edge, the image below it indented, "2 [image]").
+    grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(no_wrap=True, width=3, justify="right", style="bold")
     grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
     text = Text()
