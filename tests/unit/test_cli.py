@@ -892,3 +892,17 @@ def test_a_missing_id_beside_found_ones_says_the_found_ones_were_changed(
     assert err.strip() == "termnews: error: no article with id 99999 (the other 2 marked starred)"
     code, _, err = run(capsys, "unstar", "99998")
     assert code == 2 and err.strip() == "termnews: error: no article with id 99998"
+
+
+def test_a_subscribing_command_under_demo_says_nothing_is_kept(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    """'termnews --demo add URL' answered 'added [13] ...' of a subscription gone when
+    it ended: --demo uses a throwaway cache (seen by qa18)."""
+    code, out, err = run(capsys, "--demo", "add", str(feeds_dir / "world.xml"))
+    assert code == 0 and "added" in out
+    assert err.splitlines()[0] == (
+        "termnews: --demo uses a throwaway cache: nothing this command changes is kept"
+    )
+    code, _, err = run(capsys, "--demo", "articles", "--limit", "1")
+    assert code == 0 and "throwaway" not in err
