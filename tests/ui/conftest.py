@@ -198,15 +198,18 @@ RunApp = Callable[..., Any]
 
 @pytest.fixture
 def run_app() -> RunApp:
-    """``async with run_app(env, size=(120, 36), **make_app_kwargs) as (app, pilot)``."""
+    """``async with run_app(env, size=(120, 36), **make_app_kwargs) as (app, pilot)``.
+
+    ``notifications=True`` shows toasts on screen (Pilot hides them by default).
+    """
 
     @asynccontextmanager
     async def _run(
-        env: Env, size: tuple[int, int] = (120, 36), **kwargs: Any
+        env: Env, size: tuple[int, int] = (120, 36), notifications: bool = False, **kwargs: Any
     ) -> AsyncIterator[tuple[TermnewsApp, Pilot[None]]]:
         kwargs.setdefault("url_opener", env.opener)
         app = make_app(data_dir=env.data_dir, config_file=env.config_file, **kwargs)
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await settle(pilot)
             yield app, pilot
 

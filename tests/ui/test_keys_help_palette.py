@@ -179,6 +179,50 @@ async def test_palette_puts_a_section_before_its_feeds(seeded: Env, run_app: Run
         assert prompts()[0].startswith("Section: World"), prompts()
 
 
+async def test_the_palette_opens_in_one_order_sections_feeds_actions_themes(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """Before anything was typed the palette listed its providers' hits in the order
+    they happened to arrive (Textual keeps providers in a set): one run it opened on
+    the themes, the next on "Next section", the next on the sections (seen by qa18).
+    The hits are gathered here in the worst order, themes first, and sorted as the
+    palette sorts them."""
+    from operator import attrgetter
+
+    from textual.widgets import OptionList
+
+    from termnews.app.providers import (
+        ActionsProvider,
+        FeedsProvider,
+        SectionsProvider,
+        ThemesProvider,
+    )
+
+    def kind(text: str) -> int:
+        """0 a section, 1 a feed, 2 an action, 3 a theme."""
+        prefixes = {"Section:": 0, "Feed:": 1, "Theme:": 3}
+        return next((rank for p, rank in prefixes.items() if text.startswith(p)), 2)
+
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        hits = []
+        for provider in (ThemesProvider, ActionsProvider, FeedsProvider, SectionsProvider):
+            hits += [hit async for hit in provider(screen).discover()]
+        ordered = [kind(h.text or "") for h in sorted(hits, key=attrgetter("score"), reverse=True)]
+        assert ordered == sorted(ordered) and set(ordered) == {0, 1, 2, 3}
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+
+        def prompts() -> list[str]:
+            options = app.screen.query_one(OptionList)
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+        await wait_for(pilot, lambda: any("Theme:" in p for p in prompts()))
+        shown = [kind(p) for p in prompts()]
+        assert shown == sorted(shown), prompts()[:5]
+        assert prompts()[0].startswith("Section: All")
+
+
 async def test_the_footer_shows_only_keys_that_fit_whole(seeded: Env, run_app: RunApp) -> None:
     """At 80 columns the last key ("^p Palette") used to be cut to "^p P"."""
     async with run_app(seeded, size=(80, 24)) as (app, pilot):

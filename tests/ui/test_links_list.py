@@ -103,3 +103,50 @@ async def test_an_article_without_any_web_link_says_so(
         await settle(pilot)
         assert not isinstance(app.screen, LinksScreen)
         assert "This article has no web links." in [n.message for n in app._notifications]
+
+
+async def test_the_readers_moving_keys_move_in_the_links_list(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    """Only the arrows, Home and End moved in the list; j, k, g and G did nothing, so a
+    reader who moves with them everywhere else could not reach the 12th of 30 links
+    (seen by qa18). A remapped 'down' moves here too."""
+    from textual.widgets import OptionList
+
+    env.write_config('[keys]\ndown = "j,ctrl+n"\n')
+    _seed(env, tmp_path)
+    async with run_app(env) as (app, pilot):
+        screen = main_screen(app)
+        screen.open_article(screen.headlines.rows[0].id)
+        await settle(pilot)
+        await pilot.press("O")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen)
+        options = app.screen.query_one(OptionList)
+        await pilot.press("j")
+        assert options.highlighted == 1
+        await pilot.press("ctrl+n")
+        assert options.highlighted == 2
+        await pilot.press("k")
+        assert options.highlighted == 1
+        await pilot.press("G")
+        assert options.highlighted == len(app.screen.links) - 1
+        await pilot.press("g")
+        assert options.highlighted == 0
+
+
+def test_long_and_short_entries_put_their_numbers_in_one_column() -> None:
+    from rich.console import Console
+
+    from termnews.app.screens.links import ArticleLink, _prompt
+
+    console = Console(width=40, color_system=None)
+    long_one = ArticleLink(
+        "link number 0 with a long anchor text that goes on", "https://a.example/x"
+    )
+    short = ArticleLink("[image]", "https://img.example/0.jpg")
+    with console.capture() as captured:
+        console.print(_prompt(1, long_one))
+        console.print(_prompt(2, short))
+    first, _, second, _ = captured.get().splitlines()
+    assert first.index("1") == second.index("2"), (first, second)

@@ -60,3 +60,34 @@ async def test_ctrl_c_says_how_to_quit_in_plain_words(seeded: Env, run_app: RunA
         hint = [m for m in messages if "quit" in m.lower()]
         assert hint, messages
         assert "[" not in hint[-1] and "x" in hint[-1] and "Ctrl+Q" in hint[-1], hint
+
+
+@pytest.mark.parametrize("opened_before", [False, True])
+async def test_text_typed_right_after_slash_goes_into_the_search(
+    seeded: Env, run_app: RunApp, opened_before: bool
+) -> None:
+    """'/storm' typed quickly (or typed ahead while the app was busy) ran the letters as
+    keys: the 's' starred or unstarred the highlighted article, an 'o' would open the
+    browser, and the search bar got what came after (seen by qa18 in tmux: '/s'
+    unstarred the article). The search input takes the focus when the '/' is handled,
+    so every key queued behind it is text."""
+    from textual.widgets import Input
+
+    async with run_app(seeded, size=(100, 30)) as (app, pilot):
+        screen = main_screen(app)
+        screen.headlines.focus()
+        await settle(pilot)
+        if opened_before:
+            await _type_at_once(app, "slash")
+            await settle(pilot)
+            await _type_at_once(app, "escape")
+            await settle(pilot)
+            screen.headlines.focus()
+            await settle(pilot)
+        with seeded.store() as store:
+            before = {a.id: (a.starred, a.read) for a in store.articles()}
+        await _type_at_once(app, "slash", "s", "m", "o")
+        await settle(pilot)
+        assert screen.query_one("#search").query_one(Input).value == "smo"
+        with seeded.store() as store:
+            assert {a.id: (a.starred, a.read) for a in store.articles()} == before

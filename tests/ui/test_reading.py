@@ -440,3 +440,63 @@ async def test_p_from_a_feed_goes_back_to_the_sections_previous_feed(
         assert screen.view_.section == "News" and screen.view_.feed_id not in (None, world)
         assert screen.article is not None and screen.article.id == tech[-1]
         assert "Previous unread feed: Fixture Tech" in [n.message for n in app._notifications]
+
+
+async def test_the_byline_breaks_between_its_parts(seeded: Env, run_app: RunApp) -> None:
+    """Textual wrapped the byline as one text: '... 10:00 · 1 min' and 'read' alone on
+    the next line (seen by qa18 at 120 columns). It breaks between parts now."""
+    from textual.widgets import Static
+
+    async with run_app(seeded, size=(64, 40)) as (app, pilot):
+        screen = main_screen(app)
+        line = screen.query_one("#article-byline", Static)
+
+        def parts() -> list[str]:
+            return str(line.content).split(" · ")
+
+        for row in screen.headlines.rows:  # the longest byline, which has to break
+            screen.open_article(row.id)
+            await settle(pilot)
+            width = line.content_region.width
+            if len(str(line.content)) > width:
+                break
+        else:
+            raise AssertionError("no byline wider than the pane")
+        shown = [row.strip() for row in screen_text(app).splitlines()]
+        rows = [r.strip("│ ") for r in shown if any(p in r for p in parts())]
+        for part in parts():  # each part whole on one row
+            assert any(part in r for r in rows), (part, rows)
+        assert line.size.height == len(rows)
+
+
+async def test_a_failing_feed_on_screen_says_why_at_the_lists_edge(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """Opened, a feed whose refreshes fail showed only a ⚠ in the section list; the
+    reason was in the palette alone (seen by qa18 with a feed gone 404)."""
+    from termnews.app.widgets.section_list import View
+
+    with seeded.store() as store:
+        store.conn.execute(
+            "UPDATE feeds SET failures = 2, last_error = 'HTTP 404 Not Found' "
+            "WHERE title = 'Fixture World'"
+        )
+        store.conn.execute(
+            "UPDATE feeds SET dead = 1, failures = 1, last_error = 'HTTP 410 Gone' "
+            "WHERE title = 'Fixture Tech'"
+        )
+        store.conn.commit()
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        by_title = {f.title: f for f in screen.feeds}
+        world, tech = by_title["Fixture World"], by_title["Fixture Tech"]
+        screen.show_view(View(world.section, world.id, world.title))
+        await settle(pilot)
+        assert str(screen.headlines.border_subtitle).startswith("⚠ HTTP 404 Not Found · ")
+        screen.show_view(View(tech.section, tech.id, tech.title))
+        await settle(pilot)
+        subtitle = str(screen.headlines.border_subtitle)
+        assert subtitle.startswith("⚠ dead (HTTP 410 Gone): no longer fetched · "), subtitle
+        screen.show_view(View(world.section))  # a section: its feeds' marks say it
+        await settle(pilot)
+        assert "⚠" not in str(screen.headlines.border_subtitle)

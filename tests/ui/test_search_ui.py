@@ -205,6 +205,26 @@ async def test_saved_search_from_config_is_a_section_with_counts(
         await wait_for(pilot, lambda: screen.sections_pane.section(name).unread == 1)  # type: ignore[union-attr]
 
 
+async def test_a_saved_search_that_does_not_parse_says_why_it_is_empty(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """Opened, it was an empty list, 'all read', with no word of the error that
+    'termnews search --saved' names (seen by qa18)."""
+    seeded.write_config('[search.saved]\nBroken = "\\"unclosed"\n')
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+        name = saved_section("Broken")
+        await wait_for(pilot, lambda: screen.sections_pane.section(name) is not None)
+        screen.show_view(View(name))
+        await settle(pilot)
+        told = [n.message for n in app._notifications if "Broken" in n.message]
+        assert len(told) == 1 and "does not parse" in told[0] and "quote" in told[0], told
+        assert screen.headlines.border_subtitle == "the saved query does not parse"
+        screen.reload_headlines()  # a recount, a refresh: said once, not each time
+        await settle(pilot)
+        assert len([n for n in app._notifications if "Broken" in n.message]) == 1
+
+
 async def test_save_this_search_from_the_bar(seeded: Env, run_app: RunApp) -> None:
     async with run_app(seeded) as (app, pilot):
         screen = main_screen(app)

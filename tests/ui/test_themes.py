@@ -224,6 +224,42 @@ async def test_ansi_themes_cursor_row_shows_its_source_and_age(
             assert style.color == cursor_fg, (text, style)
 
 
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light"])
+async def test_ansi_themes_write_toasts_in_the_colour_of_their_background(
+    seeded: Env, run_app: RunApp, theme: str
+) -> None:
+    """Textual draws a toast on ``$ansi-background`` (ansi-light: the palette's white) in
+    ``$foreground``, the terminal's default colour: on a dark terminal in ansi-light, the
+    16-colour default, light grey on white (1.0:1, in tmux with xterm's palette); the
+    titles green on white (1.7:1) or bright red (3.2:1). Seen by qa18."""
+    from textual.color import Color as TextualColor
+    from textual.widgets._toast import Toast
+
+    seeded.write_config(f'[general]\ntheme = "{theme}"\n')
+    async with run_app(seeded, size=(100, 30), notifications=True) as (app, pilot):
+        app.notify("3 of 9 feeds failed", title="Refresh done", severity="warning")
+        app.notify("Opened the link", severity="information")
+        await settle(pilot)
+        await pilot.pause()
+        pair = TextualColor.parse(app.theme_variables["ansi-foreground"]).rich_color
+        update = app.screen._compositor.render_update(full=True)
+        toasts = [t.region for t in app.query(Toast)]
+        assert len(toasts) == 2
+        seen = []
+        for y, line in enumerate(update.strips):  # type: ignore[attr-defined]
+            x = 0
+            for segment in (segment for strip in line for segment in strip):
+                inside = any(r.contains(x, y) for r in toasts)
+                if inside and segment.text.strip() not in ("", "▌"):
+                    seen.append(segment.text.strip())
+                    assert segment.style is not None and segment.style.color == pair, (
+                        segment.text,
+                        segment.style,
+                    )
+                x += segment.cell_length
+        assert "Refresh done" in seen and "Opened the link" in seen, seen
+
+
 async def test_a_16_colour_terminal_starts_in_the_ansi_theme_and_keeps_the_remembered_one(
     seeded: Env, run_app: RunApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -848,3 +848,61 @@ def test_the_reader_on_a_dumb_terminal_says_so_and_exits_2(tmp_path: Path) -> No
     err = on_terminal.decode().replace("\r\n", "\n")
     assert err.startswith("termnews: error: the reader needs a terminal that can draw"), err
     assert len(err.splitlines()) == 1 and "\x1b" not in err
+
+
+def test_cleanup_no_vacuum_does_not_claim_to_have_compacted(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With no retention rules, 'cleanup --no-vacuum' said "compacted only" (seen by qa18)."""
+    code, out, _ = run(capsys, "cleanup", "--no-vacuum")
+    assert code == 0 and "compacted" not in out and "nothing done (--no-vacuum)" in out
+    code, out, _ = run(capsys, "cleanup")
+    assert code == 0 and "compacted only" in out
+
+
+def test_show_breaks_its_byline_between_parts(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns the byline wrapped as one text: '... 08:40 · 1' and 'min read' on
+    the next line (seen by qa18). It breaks only between its parts now."""
+    from termnews.core.text import lines_of_parts as byline_lines
+
+    parts = ["WORLD", "Harbour Post — World", "By Ruairí Castell", "Tue 24 Nov 2026, 08:40"]
+    parts.append("1 min read")
+    assert byline_lines(parts, 80) == [" · ".join(parts[:4]), "1 min read"]
+    assert byline_lines(parts, 200) == [" · ".join(parts)]
+    assert byline_lines(["A very long part", "x"], 5) == ["A very long part", "x"]
+    monkeypatch.setenv("COLUMNS", "40")
+    run(capsys, "add", str(feeds_dir / "world.xml"), "--section", "World")
+    (first, *_) = json.loads(run(capsys, "articles", "--json")[1])
+    lines = run(capsys, "show", str(first["id"]))[1].splitlines()
+    assert any(line.endswith(" · 1 min read") or line == "1 min read" for line in lines), lines
+    assert all(len(line) <= 40 for line in lines[:3]), lines
+
+
+def test_a_missing_id_beside_found_ones_says_the_found_ones_were_changed(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    """'read 1 99999' marked 1 read and said only 'no article with id 99999', exit 2:
+    it read as if nothing had been done (seen by qa18)."""
+    run(capsys, "add", str(feeds_dir / "world.xml"))
+    ids = [a["id"] for a in json.loads(run(capsys, "articles", "--json")[1])]
+    code, _, err = run(capsys, "star", str(ids[0]), str(ids[1]), "99999")
+    assert code == 2
+    assert err.strip() == "termnews: error: no article with id 99999 (the other 2 marked starred)"
+    code, _, err = run(capsys, "unstar", "99998")
+    assert code == 2 and err.strip() == "termnews: error: no article with id 99998"
+
+
+def test_a_subscribing_command_under_demo_says_nothing_is_kept(
+    capsys: pytest.CaptureFixture[str], feeds_dir: Path
+) -> None:
+    """'termnews --demo add URL' answered 'added [13] ...' of a subscription gone when
+    it ended: --demo uses a throwaway cache (seen by qa18)."""
+    code, out, err = run(capsys, "--demo", "add", str(feeds_dir / "world.xml"))
+    assert code == 0 and "added" in out
+    assert err.splitlines()[0] == (
+        "termnews: --demo uses a throwaway cache: nothing this command changes is kept"
+    )
+    code, _, err = run(capsys, "--demo", "articles", "--limit", "1")
+    assert code == 0 and "throwaway" not in err

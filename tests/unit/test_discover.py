@@ -152,6 +152,7 @@ def test_cli_add_on_a_page_adds_and_reads_its_feeds(
     captured = capsys.readouterr()
     assert "Feed A in Blogs: 3 new articles" in captured.out
     assert "--all adds the others too" in captured.err
+    assert "found 2 feed links on it" in captured.err  # was "2 feed link(s)"
     assert main(["add", server.url("/"), "--all"]) == 0
     assert "Feed B" in capsys.readouterr().out
     assert main(["add", server.url("/nothing-here")]) == 2

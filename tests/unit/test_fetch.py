@@ -402,3 +402,13 @@ def test_readable_check_answers_like_httpcore() -> None:
     finally:
         a.close()
     assert _readable(a)  # fileno() is -1 once closed
+
+
+def test_https_to_a_plain_http_server_says_it_does_not_speak_tls(server: Loopback) -> None:
+    """'termnews add https://host:port/feed' on a plain HTTP server said 'TLS error:
+    WRONG_VERSION_NUMBER' (seen by qa18)."""
+    server.routes["/feed.xml"] = static(b"<rss/>")
+    url = server.url("/feed.xml").replace("http://", "https://")
+    with pytest.raises(SourceError) as caught:
+        fetch_once(url, FAST)
+    assert "the server does not speak TLS on this port" in str(caught.value)

@@ -65,11 +65,26 @@ def test_json_feed(feeds_dir: Path) -> None:
         (b'{"title": "x"}', "not a JSON Feed"),
         (b"<!DOCTYPE html><html><body>hi</body></html>", "HTML page"),
         (b"\x00\x01\x02binary", "not a feed"),
+        # A text file's address given to 'add': "syntax error at line 2, column 0".
+        (b"just some text\nand more\n", "not a feed: plain text, neither XML nor JSON"),
     ],
 )
 def test_bad_documents_have_reasons(data: bytes, reason: str) -> None:
     with pytest.raises(FeedParseError, match=reason):
         parse_feed_bytes(data)
+
+
+def test_server_noise_before_the_xml_is_not_taken_for_plain_text() -> None:
+    noisy = b"Warning: headers already sent in feed.php on line 3\n" + (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>N</title>'
+        b"<item><title>One</title><guid>1</guid></item></channel></rss>"
+    )
+    try:
+        feed = parse_feed_bytes(noisy)
+    except FeedParseError as exc:
+        assert "plain text" not in str(exc)
+    else:
+        assert [e.title for e in feed.entries] == ["One"]
 
 
 def test_gzip_feed_file(tmp_path: Path, feeds_dir: Path) -> None:

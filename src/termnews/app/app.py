@@ -8,17 +8,23 @@ with their own data directory, never anything reached through globals.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Input
 
 from termnews.app.body_cache import ParsedBodyCache, body_cache
 from termnews.app.browser import open_in_browser
@@ -37,6 +43,7 @@ from termnews.app.screens.main import MainScreen
 from termnews.app.state import StateWriter, UiState
 from termnews.app.store_thread import StoreThread
 from termnews.core.config import Config
+from termnews.core.hangup import STOP_SIGNALS, signal_exit_code, silence_dead_terminal
 from termnews.core.locations import Locations
 from termnews.core.text import clean_line
 
@@ -61,6 +68,10 @@ the terminal's own palette and its default colours. Of the two, ansi-light reads
 dark and on a light background alike (xterm's palette: 3.6:1 at worst on black, for
 bold red, and 4.7:1 on white); ansi-dark's green accent falls to 2.2:1 on white.
 """
+
+STOPPING_GRACE_S = 10.0
+"""How long the reader may take to close after SIGHUP or SIGTERM before it just exits
+(its state is saved by then): it must never be left running on a dead terminal."""
 
 Clock = Callable[[], datetime]
 UrlOpener = Callable[[str], str | None]
@@ -161,6 +172,52 @@ class TermnewsApp(App[None]):
         self._apply_user_keymap()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.app_resume_signal.subscribe(self, self._resumed)
+        self._handle_stop_signals()
+
+    def _handle_stop_signals(self) -> None:
+        """SIGHUP (the terminal closed, ``kill -HUP``) and SIGTERM close the reader as ``q`` does.
+
+        Both killed it on the spot: nothing saved (the parsed stylesheet and article
+        body of the user cache dir), and, with the terminal still open, the terminal
+        left in the alternate screen with the mouse captured and no cursor.
+        """
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._stop_signalled, signum)
+
+    def _drop_stop_signals(self) -> None:
+        """Give SIGHUP and SIGTERM back their defaults (a second signal kills).
+
+        Also when the app ends: the loop may outlive it (tests run many apps on one),
+        and a signal then must not reach an app that is gone.
+        """
+        loop = asyncio.get_running_loop()
+        for stop in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(stop)
+
+    def _stop_signalled(self, signum: int) -> None:
+        """Save where the reader is and exit with 128 + ``signum``; a second signal kills.
+
+        A terminal that hung up is swapped for ``/dev/null`` first
+        (:mod:`termnews.core.hangup`), so that the last frames and the screen restore
+        Textual writes on the way out go nowhere rather than raise EIO in its output
+        thread. Should the exit still stall, the process ends after
+        :data:`STOPPING_GRACE_S` (the state is saved before the exit starts): a
+        reader must not live on, unseen, after its terminal is gone.
+        """
+        if signum == signal.SIGHUP:
+            silence_dead_terminal()
+        self._drop_stop_signals()
+        code = signal_exit_code(signum)
+        watchdog = threading.Timer(STOPPING_GRACE_S, os._exit, args=(code,))
+        watchdog.daemon = True
+        watchdog.start()
+        screen = self.main_screen
+        if screen is not None and screen.is_mounted:
+            screen.save_state()
+        self.exit(return_code=code)
 
     def get_default_screen(self) -> Screen[Any]:
         """The main screen is the app's first screen, not pushed over an empty one.
@@ -347,6 +404,24 @@ class TermnewsApp(App[None]):
             title="Do you want to quit?",
         )
 
+    async def _on_key(self, event: events.Key) -> None:
+        """A printable key that reaches the app while a text input has the focus is text.
+
+        Textual hands each key to the widget focused when the key arrives, and a key
+        a widget does not use climbs to the app, which runs the bindings of the focus
+        *then*. Typed quickly (or ahead while the app was busy), '/storm' went to the
+        headline list before the '/' had focused the search input, came back up and
+        ran as commands: 's' starred the article, 'o' opened the browser (seen by
+        qa18). An input uses every printable key it gets, so one that climbs here
+        while an input is focused was typed for it: it goes in.
+        """
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            # prevent_default: App._on_key (the bindings), next in the MRO, is skipped.
+            event.stop()
+            event.prevent_default()
+            focused.insert_text_at_cursor(event.character)
+
     async def action_quit(self) -> None:
         screen = self.main_screen
         if screen is not None:
@@ -354,6 +429,7 @@ class TermnewsApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self._drop_stop_signals()
         if isinstance(self.stylesheet, CachedStylesheet):
             self.stylesheet.parsed_cache.save()
         self.body_cache.save()

@@ -27,18 +27,41 @@ class Entry:
     run: Callable[[], object]
 
 
+@dataclass
+class RankedDiscoveryHit(DiscoveryHit):
+    """A discovery hit listed by its provider's rank, not in the order hits arrive.
+
+    Textual keeps an app's providers in a set and runs them side by side, then lists
+    the discovery hits (all of score 0) in the order they happened to come: the
+    palette opened on the themes one run, on "Next section" the next and on the
+    sections the one after (seen by qa18). The palette sorts hits by score, highest
+    first, so a score falling with the rank puts them in the README's order:
+    sections, feeds, actions, themes, each provider's own order kept.
+    """
+
+    rank: int = 0
+
+    @property
+    def score(self) -> float:
+        return -float(self.rank)
+
+
 class _EntryProvider(Provider):
     """Fuzzy search over a list of entries; all of them on discovery."""
 
     boost: float = 1.0
     """Score multiplier: on a tie, a section ("Sport") should beat the feeds inside it."""
+    rank: int = 0
+    """Where this provider's entries come in the palette before anything is typed."""
 
     def entries(self) -> Iterable[Entry]:
         raise NotImplementedError
 
     async def discover(self) -> Hits:
         for entry in self.entries():
-            yield DiscoveryHit(entry.text, entry.run, text=entry.text, help=entry.help)
+            yield RankedDiscoveryHit(
+                entry.text, entry.run, text=entry.text, help=entry.help, rank=self.rank
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -70,6 +93,7 @@ class SectionsProvider(_EntryProvider):
     """'Section: World' jumps to a section's headlines."""
 
     boost = 1.1
+    rank = 0
 
     def entries(self) -> Iterable[Entry]:
         from termnews.app.screens.main import MainScreen
@@ -88,6 +112,8 @@ class SectionsProvider(_EntryProvider):
 
 class FeedsProvider(_EntryProvider):
     """'Feed: Example News' jumps to one feed's headlines."""
+
+    rank = 1
 
     def entries(self) -> Iterable[Entry]:
         from termnews.app.screens.main import MainScreen
@@ -115,6 +141,8 @@ class FeedsProvider(_EntryProvider):
 class ActionsProvider(_EntryProvider):
     """Every keyed action, with its key, runnable from the palette."""
 
+    rank = 2
+
     def entries(self) -> Iterable[Entry]:
         from termnews.app.screens.main import MainScreen
 
@@ -140,6 +168,8 @@ class ActionsProvider(_EntryProvider):
 
 class ThemesProvider(_EntryProvider):
     """'Theme: nord' switches the theme (the choice is remembered)."""
+
+    rank = 3
 
     def entries(self) -> Iterable[Entry]:
         app = self.app

@@ -124,6 +124,17 @@ def _solid(value: str | None, over: Color) -> Color | None:
     return over + color if color.a < 1 else color
 
 
+TOAST_TITLES: dict[str, str] = {
+    "tn-toast-information": "text-success",
+    "tn-toast-warning": "text-warning",
+    "tn-toast-error": "text-error",
+}
+"""The colour of a toast's title by severity, and the Textual variable it is in a
+truecolor theme. In an ANSI theme it is ``$ansi-foreground``: Textual's
+``Toast:ansi`` rule puts toasts on ``$ansi-background``, and its title colours
+(green, bright red) fell to 1.7:1 and 3.2:1 on ansi-light's white (xterm's palette).
+A ``:ansi`` selector cannot reach the title (a component class), hence variables."""
+
 _WANTED: dict[str, tuple[str, float]] = {
     "tn-text": ("foreground", BODY_RATIO),
     "tn-muted": ("foreground-muted", BODY_RATIO),
@@ -162,6 +173,10 @@ def readable_variables(variables: Mapping[str, str], shown: Shown | None = None)
         # Muted text is the terminal's default colour here: on the list cursor (a
         # fixed ANSI colour) it can be that very colour. There it takes the cursor's.
         ansi["tn-cursor-muted"] = variables.get("block-cursor-foreground") or fallback
+        # Toasts are drawn on $ansi-background (termnews.tcss): their text takes the
+        # colour paired with it, not the terminal's default nor a severity colour.
+        toast = variables.get("ansi-foreground") or fallback
+        ansi.update(dict.fromkeys(TOAST_TITLES, toast))
         return ansi
     surfaces = [c for name in BACKGROUNDS if (c := _solid(variables.get(name), base))]
     # Panes are tinted a few per cent towards the foreground (termnews.tcss).
@@ -202,4 +217,8 @@ def readable_variables(variables: Mapping[str, str], shown: Shown | None = None)
         tinted = blurred.blend(foreground, 0.03)
         on_blurred = readable(text, [blurred, tinted], BODY_RATIO, shown)
         out["block-cursor-blurred-foreground"] = on_blurred.hex
+    # Toast titles as Textual draws them in these themes.
+    out.update(
+        {name: variables.get(source) or "$foreground" for name, source in TOAST_TITLES.items()}
+    )
     return out

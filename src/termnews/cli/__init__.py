@@ -25,7 +25,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
 from termnews.cli.context import EXIT_INPUT, Context
-from termnews.cli.output import error_line, writes_utf8
+from termnews.cli.output import error_line, notice_line, writes_utf8
 from termnews.core.errors import TermnewsError
 from termnews.core.store.db import describe_failure
 
@@ -40,6 +40,13 @@ NO_ARGUMENTS: dict[str, Any] = {
     "command": None,
 }
 """What both parsers give for an empty command line (tests hold them to it)."""
+
+
+SUBSCRIBING_COMMANDS = frozenset({"add", "remove", "import"})
+"""Commands that change what is subscribed: under ``--demo`` that change is not kept."""
+DEMO_NOT_KEPT = "--demo uses a throwaway cache: nothing this command changes is kept"
+"""Said first by a subscribing command under ``--demo``: 'termnews --demo add URL'
+answered 'added [13] ...' of a subscription gone the moment it ended (seen by qa18)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     ctx = Context(args)
     func = getattr(args, "func", _run_tui)
+    if ctx.demo and getattr(args, "command", None) in SUBSCRIBING_COMMANDS:
+        notice_line(DEMO_NOT_KEPT)
     try:
         return int(func(ctx))
     except TermnewsError as exc:

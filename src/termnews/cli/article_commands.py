@@ -17,6 +17,7 @@ from termnews.core.text import (
     clean_line,
     fit_cells,
     has_cjk,
+    lines_of_parts,
     plural,
 )
 from termnews.core.title_echo import without_title_echo
@@ -192,7 +193,7 @@ def _print_article(console: Console, article: Article) -> None:
 
     # "By": as the reader's byline; an author who is the feed itself is said once.
     author = byline_author(article.author, article.feed_title)
-    meta = " · ".join(
+    parts = [
         p
         for p in (
             clean_line(article.section).upper(),
@@ -202,8 +203,9 @@ def _print_article(console: Console, article: Article) -> None:
             f"{reading_time(article.body)} min read" if article.body.strip() else "",
         )
         if p
-    )
-    console.print(Text(meta, style="dim"))
+    ]
+    for byline in lines_of_parts(parts, console.width):
+        console.print(Text(byline, style="dim"))
     title = Text(clean_line(article.title), style="bold")
     for line in cjk_lines(title, console.width) if has_cjk(title.plain) else [title]:
         console.print(line)
@@ -261,7 +263,11 @@ def cmd_flag(ctx: Context) -> int:
     if args.json:
         print_json({"state": state, "changed": changed, "missing": missing})
     if missing:
-        error_line(f"no article with id {', '.join(map(str, missing))}")
+        # The ids found were changed all the same: the error alone read as if
+        # nothing had been (seen by qa18: 'read 1 99999' marked 1 read). The JSON
+        # says so itself ("changed").
+        done = f" (the other {len(found)} marked {state})" if found and not args.json else ""
+        error_line(f"no article with id {', '.join(map(str, missing))}{done}")
         return EXIT_INPUT
     return EXIT_OK
 

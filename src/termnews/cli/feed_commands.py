@@ -328,19 +328,20 @@ def report_json(report: RefreshReport) -> dict[str, Any]:
     return {"feeds": [outcome_json(o) for o in report.outcomes], "totals": report.totals()}
 
 
-def _skipped_note(skipped: int, offline: bool, cancelled: int = 0) -> str:
+def _skipped_note(skipped: int, offline: bool, cancelled: int = 0, by: str = "SIGTERM") -> str:
     """Why feeds were skipped, for the summary line.
 
-    Feeds a SIGTERM kept from being reached are said to be so: the summary called
-    them "not due yet or gone; --force fetches them", --force given or not.
+    Feeds a stop signal (``by``: SIGTERM, SIGHUP) kept from being reached are said to
+    be so: the summary called them "not due yet or gone; --force fetches them",
+    --force given or not.
     """
     if not skipped:
         return ""
     if cancelled >= skipped:
-        return f", {skipped} skipped (cancelled: stopped by SIGTERM)"
+        return f", {skipped} skipped (cancelled: stopped by {by})"
     why = "offline" if offline else "not due yet or gone; --force fetches them"
     if cancelled:
-        why = f"{cancelled} cancelled: stopped by SIGTERM; the others {why}"
+        why = f"{cancelled} cancelled: stopped by {by}; the others {why}"
     return f", {skipped} skipped ({why})"
 
 
@@ -388,27 +389,37 @@ def _due_when_named(feed: Feed) -> Feed:
 
 
 @contextmanager
-def _term_cancels(cancel: threading.Event) -> Iterator[None]:
-    """The first SIGTERM stops the refresh at the next feed; a second one kills.
+def _stop_signals_cancel(cancel: threading.Event, received: list[int]) -> Iterator[None]:
+    """The first SIGTERM or SIGHUP stops the refresh at the next feed; a second one kills.
 
-    The reader sends SIGTERM when it quits mid-refresh. Stopping cleanly writes the
-    fetch state of the feeds already done (a kill would lose it; the cache itself
-    stays sound either way: every write is a transaction).
+    The reader sends SIGTERM when it quits mid-refresh; a terminal that closes (or
+    ``kill -HUP``) sends SIGHUP, which killed the refresh outright. Stopping cleanly
+    writes the fetch state of the feeds already done (a kill would lose it; the cache
+    itself stays sound either way: every write is a transaction). A terminal that has
+    hung up is swapped for ``/dev/null`` at once (:mod:`termnews.core.hangup`): the
+    progress bar and the summary then go nowhere instead of ending in EIO.
+    ``received`` gets the signal's number, for the exit status.
     """
+    from termnews.core.hangup import STOP_SIGNALS, silence_dead_terminal
 
-    def on_term(_signum: int, _frame: object) -> None:
+    def on_signal(signum: int, _frame: object) -> None:
+        if signum == signal.SIGHUP:
+            silence_dead_terminal()
+        received.append(signum)
         cancel.set()
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for stop in STOP_SIGNALS:
+            signal.signal(stop, signal.SIG_DFL)
 
     try:
-        previous = signal.signal(signal.SIGTERM, on_term)
+        previous = {stop: signal.signal(stop, on_signal) for stop in STOP_SIGNALS}
     except ValueError:  # not the main thread (tests calling main() from a thread)
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
 
 
 def cmd_refresh(ctx: Context) -> int:
@@ -434,9 +445,10 @@ def cmd_refresh(ctx: Context) -> int:
 
     lines = LineWriter(sys.stdout) if args.progress == FORMAT_JSONL else None
     cancel = threading.Event()
+    stopped_by: list[int] = []
     bar = not args.json and lines is None and sys.stderr.isatty()
     listed = (ctx.store.feeds_to_check() if feeds is None else feeds) if bar else ()
-    with refresh_progress(bar, listed) as progress, _term_cancels(cancel):
+    with refresh_progress(bar, listed) as progress, _stop_signals_cancel(cancel, stopped_by):
         if lines is not None:
             progress = lambda o, done, total: lines.feed(outcome_json(o), done, total)  # noqa: E731
         report = refresh(
@@ -466,9 +478,19 @@ def cmd_refresh(ctx: Context) -> int:
             f"{plural(t['feeds'], 'feed')}: {plural(t['new_articles'], 'new article')},"
             f" {t['updated_articles']} "
             f"updated, {t['not_modified']} not modified, {t['unchanged']} unchanged, "
-            f"{t['failed']} failed" + _skipped_note(t["skipped"], ctx.offline, cancelled)
+            f"{t['failed']} failed"
+            + _skipped_note(t["skipped"], ctx.offline, cancelled, *_signal_names(stopped_by))
         )
         if not t["feeds"] and feeds is None and not ctx.store.feeds():
             # A first 'termnews refresh' said "0 feeds: 0 new articles, ..." and no more.
             print(NO_FEEDS_HINT, file=sys.stderr)
+    if stopped_by:
+        from termnews.core.hangup import signal_exit_code
+
+        return signal_exit_code(stopped_by[0])
     return EXIT_SOURCES_FAILED if report.failed else EXIT_OK
+
+
+def _signal_names(received: list[int]) -> list[str]:
+    """The name of the signal that stopped a refresh, if one did (for its summary)."""
+    return [signal.Signals(received[0]).name] if received else []

@@ -65,7 +65,9 @@ def cmd_cleanup(ctx: Context) -> int:
         )
         return EXIT_OK
     if not rules.max_age_days and not rules.max_per_feed:
-        print("No retention rules set ([retention] max_age_days / max_per_feed); compacted only.")
+        # With --no-vacuum it said "compacted only" of a run that compacted nothing.
+        done = "nothing done (--no-vacuum)" if ctx.args.no_vacuum else "compacted only"
+        print(f"No retention rules set ([retention] max_age_days / max_per_feed); {done}.")
     print(
         f"removed {plural(result.removed, 'article')}; cache {_mib(result.bytes_before)} -> "
         f"{_mib(result.bytes_after)}"

@@ -24,13 +24,16 @@ def run_tui(ctx: Context) -> int:
             app.run()
         finally:
             demo_ctx.close()
-        return _reopen_home(ctx) if app.reopen_home else EXIT_OK
+        if app.reopen_home:
+            return _reopen_home(ctx)
+        return app.return_code or EXIT_OK
     app = make_app(ctx)
     app.run()
     if ctx.demo and app.reopen_home:
         ctx.close()
         return _reopen_home(ctx)
-    return EXIT_OK
+    # Not 0 when it crashed (1) or a signal closed it (128 + the signal: app.py).
+    return app.return_code or EXIT_OK
 
 
 def _reopen_home(ctx: Context) -> int:
@@ -48,4 +51,4 @@ def _reopen_home(ctx: Context) -> int:
         app.run()
     finally:
         home.close()
-    return EXIT_OK
+    return app.return_code or EXIT_OK

@@ -19,6 +19,7 @@ from termnews.core.sources.discover import find_feed_links
 from termnews.core.sources.fetch import fetch_result, url_problem
 from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
 from termnews.core.store import Store
+from termnews.core.text import plural
 
 __all__ = ["add_remote", "normalise_feed_url"]
 
@@ -106,7 +107,7 @@ def add_remote(
         )
     chosen = links if all_feeds else links[:1]
     if notes is not None:
-        notes.append(f"{url} is a web page; found {len(links)} feed link(s) on it")
+        notes.append(f"{url} is a web page; found {plural(len(links), 'feed link')} on it")
         if len(links) > len(chosen):
             others = ", ".join(link.url for link in links[len(chosen) :][:5])
             notes.append(f"added the first; --all adds the others too: {others}")

@@ -28,6 +28,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from termnews.app.commands import BY_ID
 from termnews.app.links import browsable_url
 from termnews.core.text import clean_line
 
@@ -77,7 +78,10 @@ def _prompt(number: int, link: ArticleLink) -> Table:
     folded: a long URL folded to the left edge read as the next entry, and the
     list's own wrapping ignores a ``Text``'s ``no_wrap``.
     """
-    grid = Table.grid(padding=(0, 1))
+    # expand: without it Rich took the number column's cells for an entry too long
+    # for the line, and its number sat two cells left of the short entries' (seen by
+    # qa18: a link's "1" at the edge, the image below it indented, "2 [image]").
+    grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(no_wrap=True, width=3, justify="right", style="bold")
     grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
     text = Text()
@@ -99,6 +103,20 @@ class LinksScreen(ModalScreen[LinkChoice | None]):
         Binding("y", "choose('copy')", "Copy", show=False),
         Binding("escape,q,O", "dismiss(None)", "Close", show=False),
         *(Binding(str(n), f"jump({n})", show=False) for n in range(1, 10)),
+        # The reader's own moving keys (with their binding ids, so a [keys] remap
+        # moves here too): j, k, g, G, Space and b did nothing in the list, only the
+        # arrows, Home, End and the page keys did (seen by qa18 with 30 links).
+        *(
+            Binding(BY_ID[command_id].keys, f"move('{move}')", show=False, id=command_id)
+            for command_id, move in (
+                ("down", "cursor_down"),
+                ("up", "cursor_up"),
+                ("page-down", "page_down"),
+                ("page-up", "page_up"),
+                ("top", "first"),
+                ("bottom", "last"),
+            )
+        ),
     ]
 
     def __init__(self, title: str, links: Sequence[ArticleLink]) -> None:
@@ -134,6 +152,10 @@ class LinksScreen(ModalScreen[LinkChoice | None]):
         link = self._highlighted()
         if link is not None:
             self.dismiss(LinkChoice(action, link.url))
+
+    def action_move(self, move: str) -> None:
+        """Run one of the list's own moves (``cursor_down``, ``first``, ...)."""
+        getattr(self.query_one(OptionList), f"action_{move}")()
 
     def action_jump(self, number: int) -> None:
         if number <= len(self.links):

@@ -40,7 +40,7 @@ from termnews.app.refresh_pause import TICK_S as PAUSE_TICK_S
 from termnews.app.refresh_pause import RefreshPauser
 from termnews.app.screens.feed_actions import FeedActionsMixin
 from termnews.app.screens.search import SearchMixin
-from termnews.app.search_views import saved_name
+from termnews.app.search_views import SAVED_PREFIX, saved_name
 from termnews.app.state import LAYOUTS, UiState
 from termnews.app.widgets.article_body import ArticleBody
 from termnews.app.widgets.article_view import ArticleView
@@ -204,6 +204,8 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         self._new_uncounted = 0
         """New articles not in the section counts yet (recounted every few seconds)."""
         self._started = False
+        self._saved_error_told: tuple[str, str] | None = None
+        """The saved search (label, query) whose parse error was last notified."""
         self._refresh_cancel = threading.Event()
         self.auto_refresh_timer: Timer | None = None
         """Refreshes everything every ``general.auto_refresh_minutes`` (None when off)."""
@@ -810,8 +812,13 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         )
         count = plural(total, "article")
         self.headlines.border_subtitle = f"{count} · unread only (u)" if query.unread else count
+        trouble = self._feed_trouble()
+        if trouble:
+            self.headlines.border_subtitle = f"{trouble} · {self.headlines.border_subtitle}"
         self._update_unread()
         label = clean_line(self.view_.label)
+        if query.saved_query and not total:
+            self._say_why_saved_search_is_empty(label, query.saved_query)
         bar = self._search_bar
         if bar is not None and self.filter_text:
             from termnews.app.search_views import names_a_place
@@ -826,6 +833,44 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             else:
                 self._explain_no_match(self.filter_text, where, query.unread)
         self.headlines.border_title = label
+
+    def _feed_trouble(self) -> str:
+        """What is wrong with the one feed on screen, for the list's edge ('' if nothing).
+
+        Opened in the reader, a feed whose refreshes fail showed its articles and a
+        ⚠ in the section list, and the reason only in the palette; the reader of
+        that very feed had to go looking (seen by qa18 with a feed gone 404).
+        """
+        feed_id = self.view_.feed_id
+        feed = next((f for f in self.feeds if f.id == feed_id), None) if feed_id else None
+        if feed is None or not feed.failing:
+            return ""
+        why = clean_line(feed.last_error or "")
+        if feed.dead:
+            return f"⚠ dead{f' ({why})' if why else ''}: no longer fetched"
+        return f"⚠ {why}" if why else "⚠ its last refresh failed"
+
+    def _say_why_saved_search_is_empty(self, label: str, saved_query: str) -> None:
+        """A saved search whose query does not parse lists nothing: say why, once.
+
+        The reader showed it as an empty list, 'all read', with no word of the
+        error (``termnews search --saved`` names it; seen by qa18).
+        """
+        from termnews.core.errors import QueryError
+        from termnews.core.search import parse_query
+
+        try:
+            parse_query(saved_query)
+        except QueryError as exc:
+            self.headlines.border_subtitle = "the saved query does not parse"
+            if self._saved_error_told != (label, saved_query):
+                self._saved_error_told = (label, saved_query)
+                self.notify(
+                    f"Saved search '{label.removeprefix(SAVED_PREFIX)}' lists nothing: "
+                    f"its query does not parse ({clean_line(str(exc))}).",
+                    severity="warning",
+                    timeout=10,
+                )
 
     @work(exclusive=True, group="search-note", exit_on_error=False)
     async def _explain_no_match(self, text: str, where: str | None, unread_only: bool) -> None:

@@ -14,6 +14,9 @@ a megabyte of hostile text would stall the app.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -28,7 +31,7 @@ from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollba
 from termnews.core.dates import long_date
 from termnews.core.models import UNTITLED, Article
 from termnews.core.reading import reading_time_minutes
-from termnews.core.text import byline_author, clean_block, clean_line, has_cjk
+from termnews.core.text import byline_author, clean_block, clean_line, has_cjk, lines_of_parts
 from termnews.core.title_echo import without_title_echo
 
 MAX_BODY_CHARS = 100_000
@@ -45,6 +48,11 @@ def cap_body(markdown: str, limit: int = MAX_BODY_CHARS) -> tuple[str, bool]:
 
 def byline(article: Article, minutes: int) -> Content:
     """Source · author · date · reading time, as plain text."""
+    return Content(" · ".join(byline_parts(article, minutes)))
+
+
+def byline_parts(article: Article, minutes: int) -> list[str]:
+    """The byline's parts: source, author, date, reading time (those there are)."""
     parts = [clean_line(article.feed_title)]
     author = byline_author(article.author, article.feed_title)
     if author:
@@ -54,7 +62,7 @@ def byline(article: Article, minutes: int) -> Content:
         parts.append(when)
     if minutes:  # 0: no text ("This article has no text." below), no reading time
         parts.append(f"{minutes} min read")
-    return Content(" · ".join(p for p in parts if p))
+    return [p for p in parts if p]
 
 
 class HeaderLine(Static):
@@ -82,6 +90,33 @@ class HeaderLine(Static):
         return lines if lines is not None else super().render()
 
 
+class BylineLine(HeaderLine):
+    """The byline, broken between its parts (" · "), never inside one.
+
+    Textual wrapped it as one text: "... 10:00 · 1 min" and "read" alone below it
+    (seen by qa18 at 120 columns). CJK text and a part wider than the line keep
+    the header's own wrapping.
+    """
+
+    parts: tuple[str, ...] = ()
+
+    def show(self, parts: Sequence[str]) -> None:
+        """Show these parts (an empty list clears the line)."""
+        self.parts = tuple(parts)
+        self.update(Content(" · ".join(self.parts)))
+
+    def _lines(self, width: int) -> Content | None:
+        if width <= 0 or not self.parts:
+            return None
+        content = self.content
+        if isinstance(content, Content) and has_cjk(content.plain):
+            return super()._lines(width)
+        lines = lines_of_parts(self.parts, width)
+        if len(lines) < 2 or any(cell_len(line) > width for line in lines):
+            return None
+        return Content("\n".join(lines))
+
+
 class ArticleView(VerticalScroll, can_focus=True):
     """Scrollable article: header, body, link to the original."""
 
@@ -94,7 +129,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="article-kicker")
         yield HeaderLine(id="article-title")
-        yield HeaderLine(id="article-byline")
+        yield BylineLine(id="article-byline")
         yield Static(id="article-notice")
         yield ArticleBody(self._parse, id="article-body")
         yield Static(id="article-link")
@@ -149,7 +184,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         shown, truncated = cap_body(body)
         self._set("article-kicker", Content(clean_line(article.section).upper()))
         self._set("article-title", Content(clean_line(article.title) or UNTITLED))
-        self._set("article-byline", byline(article, minutes))
+        self.query_one(BylineLine).show(byline_parts(article, minutes))
         notices: list[str] = []
         if article.full_error and not article.full_content:
             notices.append(f"Full text unavailable: {clean_line(article.full_error)}")
@@ -180,7 +215,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.article = None
         self._set("article-kicker", Content("TERMNEWS"))
         self._set("article-title", Content(title))
-        self._set("article-byline", "")
+        self.query_one(BylineLine).show([])
         self._set("article-notice", "")
         self._set("article-link", "")
         self.query_one(ArticleBody).update(markdown)

@@ -70,12 +70,18 @@ class SearchBar(Vertical):
         return self.query_one(Input).value
 
     def open(self, text: str = "") -> None:
-        """Show the bar and focus its input (keeping a kept search's text)."""
+        """Show the bar and focus its input now (keeping a kept search's text).
+
+        Now, not through ``Input.focus()``, which moves the focus only once the
+        messages already queued are handled: the keys typed right behind the ``/``
+        ('/storm' typed quickly, or ahead while the app was busy) went to the
+        headline list as commands, 's' starring, 'o' opening the browser.
+        """
         self.display = True
         box = self.query_one(Input)
         if text and not box.value:
             box.value = text
-        box.focus()
+        self.screen.set_focus(box)
 
     def close(self, cleared: bool) -> None:
         """Hide the bar; ``cleared`` also drops the search (the screen's Escape)."""

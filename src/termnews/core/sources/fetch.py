@@ -169,6 +169,10 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+_NOT_TLS_REASONS = frozenset({"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE"})
+"""OpenSSL's reasons for a handshake answered by something that is not TLS."""
+
+
 def describe_exception(exc: BaseException, network: NetworkConfig | None = None) -> str:
     """One readable line for a transport-level failure (DNS, refused, TLS, timeout...)."""
     net = network or NetworkConfig()
@@ -178,7 +182,12 @@ def describe_exception(exc: BaseException, network: NetworkConfig | None = None)
             detail = getattr(cause, "verify_message", None) or "untrusted certificate"
             return f"TLS error: certificate verify failed ({detail})"
         if isinstance(cause, ssl.SSLError):
-            return f"TLS error: {cause.reason or cause}"
+            reason = cause.reason or str(cause)
+            if reason in _NOT_TLS_REASONS:
+                # An https:// address on a server that answers in plain HTTP there
+                # read as 'TLS error: WRONG_VERSION_NUMBER' (seen by qa18).
+                return f"TLS error: the server does not speak TLS on this port ({reason})"
+            return f"TLS error: {reason}"
         if isinstance(cause, socket.gaierror):
             return "DNS lookup failed (host not found)"
         if isinstance(cause, ConnectionRefusedError):

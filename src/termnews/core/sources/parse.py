@@ -272,6 +272,19 @@ def _parse_fast(data: bytes, url: str | None) -> ParsedFeed | None:
     return parse_fast(data, url)
 
 
+def _plain_text(data: bytes) -> bool:
+    """True when the document starts with printable text and has no markup near it.
+
+    Every XML feed starts with ``<`` (after a UTF-8 byte-order mark and blank space),
+    or, broken, with a line of server noise (a PHP warning) before it, which
+    feedparser may still read: so only a start with no ``<`` in its first 4 KiB is
+    text. UTF-16 and UTF-32 documents start with a byte-order mark or a NUL byte,
+    which are not printable, so they are never taken for text here.
+    """
+    head = data.lstrip(b" \t\r\n").removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return bool(head) and 0x20 < head[0] < 0x7F and b"<" not in head[:4096]
+
+
 def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
     """Parse a feed document; raise :class:`FeedParseError` if it is not a usable feed."""
     if not data.strip():
@@ -285,6 +298,9 @@ def parse_feed_bytes(data: bytes, url: str | None = None) -> ParsedFeed:
         raise FeedParseError("JSON but not a JSON Feed (no jsonfeed.org version)")
     if _sniff_html(data):
         raise FeedParseError("not a feed: looks like an HTML page")
+    if _plain_text(data):
+        # feedparser's word for it was "syntax error at line 2, column 0".
+        raise FeedParseError("not a feed: plain text, neither XML nor JSON")
     try:
         check_xml_declarations(data)
     except UnsafeXMLError as exc:
