@@ -922,3 +922,28 @@ def test_scripts_with_no_raised_form_are_marked_where_they_change_the_meaning() 
         html_to_markdown("<p>(X)<sub>B</sub> (1)<sub>BL</sub></p>")
     )
     assert "<em>" not in rendered  # the marks never pair up into emphasis
+
+
+def test_side_by_side_inline_elements_keep_their_words_apart() -> None:
+    """The New York Times' captions are "<span>caption.</span><span><span>Credit</span>
+    <span>Name</span></span>" with no space in the markup (CSS spaces them): the pane read
+    "weather.CreditKirsten Luce". Embedded tweets glued "ReplyRetweetFavorite" the same way."""
+    caption = (
+        "<figure><figcaption><span>Pipes under the street.</span><span><span>Credit</span>"
+        "<span>Kirsten Luce for The Times</span></span></figcaption></figure>"
+    )
+    assert html_to_markdown(caption, BASE) == (
+        "*Pipes under the street. Credit Kirsten Luce for The Times*"
+    )
+    assert html_to_markdown('<p><a href="/r">Reply</a><a href="/t">Retweet</a></p>', BASE) == (
+        "[Reply](https://news.example.com/r) [Retweet](https://news.example.com/t)"
+    )
+    # Words split across elements inside a word, and code, stay as they are.
+    assert html_to_markdown(
+        "<p><b>W</b>ord, <span>i</span><span>Phone</span>, <span>un</span><span>done</span></p>",
+        BASE,
+    ) == ("**W**ord, iPhone, undone")
+    assert (
+        html_to_markdown("<pre><span>x.</span><span>Value</span></pre>", BASE)
+        == "```\nx.Value\n```"
+    )

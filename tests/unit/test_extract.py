@@ -273,3 +273,26 @@ def test_a_caption_printed_as_a_list_under_a_figure_is_its_caption() -> None:
     assert caption in md
     assert md.index("![Pier 1]") < md.index(caption) < md.index(STORY[3])
     assert "More photos" not in md
+
+
+def test_labels_the_page_hides_from_the_eye_are_left_out() -> None:
+    """A class whose rule clips its box to nothing (the New York Times' hashed
+    ``css-1ly73wi``, nytimes-3) is for screen readers: its "Credit" label is not shown."""
+    page = f"""<html><head><title>Ferry terminal</title>
+    <style>.css-x1{{position:absolute;width:1px;height:1px;clip:rect(0 0 0 0);overflow:hidden}}
+    .css-y2{{color:#888}}</style></head><body><article>
+    <h1>Ferry terminal vote put off</h1>{_paragraphs(range(3))}
+    <figure><img src="/img/pier.jpg" alt="The pier"><figcaption><span>The pier at dawn.</span>
+    <span class="css-y2"><span class="css-x1">Credit</span><span>Ann Lee</span></span>
+    </figcaption></figure>{_paragraphs(range(3, 7))}</article></body></html>"""
+    article = extract_article(page, "https://port.example.org/news/ferry")
+    assert "*The pier at dawn. Ann Lee*" in article.markdown
+    assert "Credit" not in article.markdown
+
+
+@needs_corpus
+def test_nytimes_captions_read_as_on_the_site() -> None:
+    page = (CORPUS / "html-articles/mozilla-readability/nytimes-3/source.html").read_text()
+    article = extract_article(page)
+    assert "winter weather. Kirsten Luce for The New York Times*" in article.markdown
+    assert "winter weather. Credit Kirsten Luce" in article.text  # search keeps the label

@@ -43,6 +43,7 @@ __all__ = [
     "html_to_text",
     "reading_time_minutes",
     "safe_url",
+    "space_glued_words",
 ]
 
 MAX_INPUT_CHARS = 2_000_000
@@ -1358,6 +1359,7 @@ def html_to_markdown(html: str, base_url: str | None = None) -> str:
         root = _parse(markup)
         if root is None:
             return clean_block(_plain_to_markdown(_strip_tags(markup)))
+        _space_glued(root)
         text = _lead_images_apart(_without_repeats(_Renderer(base_url).blocks(root, 0)))
         result = "\n\n".join(b.text for b in text if b.text)
         if "\n\n\n" in result:
@@ -1750,6 +1752,60 @@ def _text_of(root: etree._Element) -> str:
         el.tail = " " + el.tail if el.tail else " "
         el.text = " " + el.text if el.text else " "
     return "".join(root.itertext())
+
+
+_GLUE_AFTER = frozenset(".!?,;:)]”»")
+"""Punctuation that a capitalised word printed next to it is never written against."""
+_VERBATIM_TAGS = ("pre", "code", "kbd", "samp", "tt", "listing", "xmp", "plaintext", "textarea")
+_NOT_INLINE = _TEXT_BLOCKS | _DROP_TAGS
+
+
+def _space_glued(root: etree._Element) -> bool:
+    """Put a space between sibling inline elements whose words the page's CSS keeps apart.
+
+    Pages lay out a caption and its credit, a label and a name, a date and a
+    byline as ``<span>``s side by side with no space between them in the markup
+    (the stylesheet gives them a margin, or makes them blocks): without the CSS
+    the words ran together, "weather.CreditKirsten Luce" under every New York
+    Times picture (nytimes-3). Two such elements are taken apart when the first
+    ends a word in lower case, a digit or punctuation and the second starts a
+    capitalised word, a seam that prose never writes inside a word (camel-case
+    brands are one text node, not two elements). Code is left as it is. Returns
+    whether anything changed.
+    """
+    # The set holds the elements themselves: lxml makes a new proxy object (and id)
+    # for an element each time one is asked for once the last is gone.
+    verbatim = {el for tag in root.iter(*_VERBATIM_TAGS) for el in tag.iter()}
+    changed = False
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _NOT_INLINE or el in verbatim:
+            continue
+        before = el.getprevious()
+        if before is None or before.tail or not isinstance(before.tag, str):
+            continue
+        if before.tag in _NOT_INLINE:
+            continue
+        right = "".join(el.itertext())
+        if len(right) < 2 or not right[0].isupper() or not right[1].islower():
+            continue  # a space (or nothing) starts it, or no capitalised word
+        left = "".join(before.itertext())
+        if len(left) < 2 or left[-1].isspace():
+            continue
+        last = left[-1]
+        if last.islower() or last.isdigit() or last in _GLUE_AFTER:
+            before.tail = " "
+            changed = True
+    return changed
+
+
+def space_glued_words(html: str) -> str:
+    """``html`` with the glued words of :func:`_space_glued` apart (a page's body
+    before its plain text is taken, which the fast text paths cannot do)."""
+    root = _parse(html) if html and _LOOKS_LIKE_HTML.search(html) else None
+    if root is None or not _space_glued(root):
+        return html
+    return str(etree.tostring(root, encoding="unicode", method="html"))
 
 
 def _drop_keeping_tail(el: etree._Element, parent: etree._Element) -> None:

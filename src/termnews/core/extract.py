@@ -31,7 +31,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from termnews.core.content import html_to_markdown, html_to_text
+from termnews.core.content import html_to_markdown, html_to_text, space_glued_words
 from termnews.core.dates import parse_date
 from termnews.core.text import clean_line
 
@@ -88,6 +88,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     body = _choose(read_body, traf_body)
     if not body:
         body = page  # neither found an article: show the page without its chrome
+    body = space_glued_words(body)  # for the plain text: the Markdown does it itself
     title, site = clean_line(meta.get("title")), clean_line(meta.get("sitename"))
     if not title or not site:  # the page read once for what trafilatura did not find
         root = _page_root(page)
@@ -165,6 +166,8 @@ def _readability(page: str) -> str:
     readability's own link rewriting costs a fifth of its run time.
     """
     root = _page_root(page, limit=None)
+    if root is not None:
+        _label_unseen(root)
     marked = _mark_blocks(root) if root is not None else None
     try:
         from readability import Document
@@ -176,6 +179,44 @@ def _readability(page: str) -> str:
     if root is None or marked is None:
         return body
     return _restore_figures(body, root)
+
+
+_CLASS_RULE = re.compile(r"((?:\.[\w-]+\s*,\s*)*\.[\w-]+)\s*\{([^{}]*)\}")
+"""A CSS rule for classes alone (``.a, .b { ... }``): what a screen-reader-only class is."""
+_CLIPPED_AWAY = re.compile(
+    r"clip\s*:\s*rect\(\s*(?:0(?:px)?[\s,]+){3}0(?:px)?\s*\)"
+    r"|clip\s*:\s*rect\(\s*(?:1px[\s,]+){3}1px\s*\)",
+    re.IGNORECASE,
+)
+"""The declaration that shows nothing of a box: the screen-reader-only pattern."""
+_UNSEEN_CLASS = "visually-hidden"
+"""A class content.py leaves out of the pane (its ``_SCREEN_READER_ONLY``)."""
+
+
+def _label_unseen(root: lxml_html.HtmlElement) -> None:
+    """Mark what the page's own stylesheet shows only to screen readers as such.
+
+    Pages that hash their class names (CSS-in-JS: the New York Times' ``css-1ly73wi``)
+    hide their "Credit" and "Photo" labels with a rule such as ``position:absolute;
+    clip:rect(0 0 0 0); width:1px; height:1px``: a sighted reader sees "... winter
+    weather. Kirsten Luce for The New York Times", the pane read "Credit Kirsten
+    Luce". A class whose rule clips its box to nothing gets ``visually-hidden``,
+    which the Markdown converter leaves out as it does the named ones.
+    """
+    hidden: set[str] = set()
+    for style in root.iter("style"):
+        css = style.text or ""
+        if "clip" not in css:
+            continue
+        for rule in _CLASS_RULE.finditer(css):
+            if _CLIPPED_AWAY.search(rule.group(2)):
+                hidden.update(name.strip()[1:] for name in rule.group(1).split(","))
+    if not hidden:
+        return
+    for el in root.xpath("//*[@class]"):
+        classes = str(el.get("class")).split()
+        if any(name in hidden for name in classes):
+            el.set("class", " ".join([*classes, _UNSEEN_CLASS]))
 
 
 _MARK = "data-termnews-at"
