@@ -355,6 +355,12 @@ _ACCOUNT_PROMPT = re.compile(
 )
 """'Log in with your ... account to ...', 'Sign up for a free ... account': a site's
 prompt, however long, not the story's text."""
+_SOCIAL_NAMES = frozenset(
+    """facebook twitter x linkedin whatsapp reddit pinterest instagram youtube telegram
+    messenger threads bluesky mastodon tumblr vk xing email e-mail mail sms print
+    copy""".split()  # noqa: SIM905
+)
+"""Names a share-button row is made of (a row of two or more of them alone)."""
 _FOOTERISH = re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)
 
 _MONTHS = {
@@ -483,7 +489,16 @@ class _Unit:
             return True
         if self.words <= 10 and _CHROME_START.match(self.text):
             return True
+        if self.words <= 10 and self.is_share_row:
+            return True
         return self.words <= 25 and _FOOTERISH.search(self.text) is not None
+
+    @property
+    def is_share_row(self) -> bool:
+        """A row of social networks' names ("Facebook Twitter", "Twitter | LinkedIn |
+        E-mail"): share buttons, in any language the page is in."""
+        names = [w for w in re.split(r"[\s|•·/,]+", self.text.casefold()) if w]
+        return 2 <= len(names) <= 10 and all(name in _SOCIAL_NAMES for name in names)
 
     @property
     def opens_section(self) -> bool:
@@ -702,6 +717,55 @@ def _main_span(units: list[_Unit], nav: set[int]) -> tuple[int, int]:
     return first, last
 
 
+_STAMP = re.compile(r"^(?:\D+\s)?\d{1,2}\s\D+$")
+"""A few words around one small number: "před 3 minutami", "Updated 2 hours ago", "hace 5
+horas"; a time ago in any language, told apart from other such lines by repetition."""
+_STAMP_WORDS = 4
+
+
+def _stamp_key(unit: _Unit) -> str:
+    """The first word of a time-ago line (:data:`_STAMP`), or ""."""
+    if unit.words > _STAMP_WORDS or not _STAMP.match(unit.text):
+        return ""
+    return unit.text.split()[0].casefold() if not unit.text[0].isdigit() else unit.text.split()[1]
+
+
+def _next_story(units: list[_Unit], first: int, last: int, nav: set[int]) -> int:
+    """The last unit of the article when a second story follows it in the span, else ``last``.
+
+    A page saved whole can hold the site's next story in full after the first one
+    (aktualne: "Právě se děje", 'happening now': a housing story of five long
+    paragraphs under the football one): its paragraphs outweighed the share
+    buttons and teasers between, and the reader showed both as one article. A
+    story is announced as a headline is: a time line ("před 3 minutami", '3
+    minutes ago') and a headline of 5+ words just before its paragraphs. The
+    time line must be a kind the page prints more than once (same first word,
+    another number): that is the site's teaser stamp, where a lone number above a
+    subheading ("1 of 12", a gallery) is not.
+    """
+    keys: dict[str, int] = {}
+    for unit in units:
+        key = _stamp_key(unit)
+        if key:
+            keys[key] = keys.get(key, 0) + 1
+    if not keys:
+        return last
+    for i in range(first + 1, last - 1):
+        key = _stamp_key(units[i])
+        if not key or keys[key] < 2:
+            continue
+        head = next((j for j in range(i + 1, min(i + 3, last)) if j not in nav), None)
+        if head is None or not units[head].heading_like or units[head].words < 5:
+            continue
+        if not units[head + 1].is_prose:
+            continue
+        end = i - 1
+        while end > first and not units[end].is_prose:
+            end -= 1
+        return end
+    return last
+
+
 def _find_headline(
     units: list[_Unit], end: int, skip: set[int], *, after_menus: bool = True
 ) -> int | None:
@@ -821,6 +885,7 @@ def text_page_to_article(text: str) -> TextArticle:
         return TextArticle(title="", markdown="")
     nav = _nav_runs(units)
     first_prose, last = _main_span(units, nav)
+    last = _next_story(units, first_prose, last, nav)
     headline = _find_headline(units, first_prose, nav)
     title = units[headline].text if headline is not None else ""
     start = headline + 1 if headline is not None else max(0, first_prose - _HEADER_WINDOW)
@@ -859,6 +924,19 @@ def text_page_to_article(text: str) -> TextArticle:
         if i in nav or unit.is_boilerplate or unit.opens_section:
             continue
         if unit.words <= 25 and _CHROME_PREFIX.match(unit.text):
+            continue
+        if unit.words <= 3 and i + 1 < len(units) and units[i + 1].is_share_row:
+            continue  # the share row's label: "Sdílet článek", "Compartir", "Share:"
+        if (
+            not before_body
+            and not unit.is_prose
+            and unit.words <= 40
+            and not unit.text.endswith(",")
+            and _CAPTION.search(unit.text)
+        ):
+            # "Spokojený Tomáš Souček ... | Foto: Reuters": a picture's caption, set in
+            # italics as the converter sets a <figcaption>, never a subheading.
+            blocks.append("*" + escape_paragraph(unit.text) + "*")
             continue
         if unit.is_prose:
             blocks.append(escape_paragraph(unit.text))
