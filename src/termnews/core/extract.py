@@ -34,6 +34,7 @@ from lxml import html as lxml_html
 from termnews.core.content import html_to_markdown, html_to_text, space_glued_words
 from termnews.core.dates import parse_date
 from termnews.core.text import clean_line
+from termnews.core.title_echo import without_title_echo
 
 __all__ = ["ExtractedArticle", "extract_article"]
 
@@ -94,7 +95,8 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         root = _page_root(page)
         title = title or _page_meta(root, _TITLE_TAGS)
         site = site or _page_meta(root, _SITE_TAGS)
-    markdown = _drop_leading_title(html_to_markdown(body, url), title)
+    # The pane prints title and byline above the body: not again at its top.
+    markdown = without_title_echo(html_to_markdown(body, url), title, url, bylines=True)
     author = _distinct_names(clean_line(meta.get("author"))) or None
     return ExtractedArticle(
         title=title,
@@ -512,44 +514,6 @@ def _page_meta(root: lxml_html.HtmlElement | None, paths: tuple[str, ...]) -> st
             if text:
                 return text
     return ""
-
-
-_NON_WORD = re.compile(r"[\W_]+")
-_BYLINE = re.compile(r"^[*_]{0,2}(?:by|von|par|por|di|door)\s+\w", re.IGNORECASE)
-
-
-_LONE_IMAGE = re.compile(r"!\[([^\]\n]+)\]\(([^()\s]+)\)")
-"""A block that is one image, ``![alt](url)`` (URLs from the converter have no parentheses)."""
-
-
-def _same_words(a: str, b: str) -> bool:
-    return _NON_WORD.sub("", a.lower()) == _NON_WORD.sub("", b.lower())
-
-
-def _drop_leading_title(markdown: str, title: str) -> str:
-    """The pane shows title and byline above the body: drop them from its top.
-
-    Only the first two blocks are looked at: a heading repeating the title and
-    a short "By ..." line.
-    """
-    blocks = markdown.split("\n\n")
-    kept = 0
-    while kept < min(2, len(blocks)):
-        block = blocks[kept]
-        image = _LONE_IMAGE.fullmatch(block)
-        if title and image and _same_words(image.group(1), title):
-            # The lead image's alt is often the headline again (ars-1, qq): the pane
-            # read the title twice, the second time as "[image: <the title>]".
-            blocks[kept] = "![](" + image.group(2) + ")"
-            kept += 1
-            continue
-        repeats_title = block.startswith("#") and _same_words(block.lstrip("#"), title)
-        byline = _BYLINE.match(block) and len(block.split()) <= 12 and "\n" not in block
-        if (title and repeats_title) or byline:
-            blocks.pop(kept)
-        else:
-            kept += 1
-    return "\n\n".join(blocks)
 
 
 def _drop_title_text(text: str, title: str) -> str:

@@ -34,6 +34,7 @@ from termnews.core.extract import extract_article
 from termnews.core.models import EntryData
 from termnews.core.sources.local import read_regular_file
 from termnews.core.text import clean_block, clean_line, strip_unsafe
+from termnews.core.title_echo import without_title_echo
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -181,27 +182,10 @@ def _from_markdown(text: str) -> TextArticle:
     title = meta.get("title", "") or _first_h1(body)
     return TextArticle(
         title=title,
-        markdown=_without_leading_title(body, title).strip(),
+        markdown=without_title_echo(body, title).strip(),
         author=meta.get("author") or None,
         published=_find_date(meta.get("date", "")),
     )
-
-
-def _without_leading_title(markdown: str, title: str) -> str:
-    """The body without an opening ``# heading`` that is the title.
-
-    The reader and ``termnews show`` print the headline above the body, as for a
-    feed's article: a file opening with its ``# Title`` showed the headline twice
-    (once as the title, once as a boxed H1). An H1 further down is left alone.
-    """
-    lines = markdown.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or not title:
-        return markdown
-    match = _ATX_H1.match(lines[first])
-    if match is None or _unmark(match.group(1)) != title:
-        return markdown
-    return "\n".join(lines[first + 1 :])
 
 
 def _first_h1(markdown: str) -> str:
