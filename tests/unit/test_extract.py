@@ -296,3 +296,32 @@ def test_nytimes_captions_read_as_on_the_site() -> None:
     article = extract_article(page)
     assert "winter weather. Kirsten Luce for The New York Times*" in article.markdown
     assert "winter weather. Credit Kirsten Luce" in article.text  # search keeps the label
+
+
+def test_the_standfirst_under_the_headline_leads_the_body() -> None:
+    """nytimes-3: the summary under the headline (the page's og:description) sat in the
+    header, apart from the story, and the pane opened without it."""
+    dek = "The harbour board put off its vote again, and the ferry will keep its old pier."
+    page = f"""<html><head><title>Ferry terminal</title>
+    <meta property="og:description" content="{dek}"></head><body>
+    <header><h1>Ferry terminal vote put off</h1><p class="dek">{dek}</p></header>
+    <article>{_paragraphs(range(6))}</article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    assert md.startswith(dek + "\n\n" + STORY[0])
+    # A description the page does not print, or prints as its first paragraph: as before.
+    same = page.replace(f'<p class="dek">{dek}</p>', "").replace(dek, STORY[0])
+    assert extract_article(same).markdown.count(STORY[0]) == 1
+
+
+def test_a_newsletter_plug_among_the_paragraphs_is_left_out() -> None:
+    plug = (
+        '<p><em>[What you need to know to start the day:</em> <a href="/newsletters/today">'
+        "<em>Get Port Today in your inbox</em></a>.]</p>"
+    )
+    mention = '<p>The board also <a href="/newsletters/board">writes a newsletter</a>.</p>'
+    page = f"""<html><head><title>Ferry terminal</title></head><body><article>
+    <h1>Ferry terminal vote put off</h1>{plug}{_paragraphs(range(3))}{mention}
+    {_paragraphs(range(3, 6))}</article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    assert "inbox" not in md
+    assert "writes a newsletter" in md  # no sign-up asked: the story's own sentence

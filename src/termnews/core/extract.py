@@ -85,14 +85,16 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         meta, traf_body = _trafilatura(page, url)
     else:
         meta, traf_body = _trafilatura_metadata(page[:_METADATA_CHARS], url), ""
-    read_body = _readability(page)
+    read_body, root = _readability(page)
     body = _choose(read_body, traf_body)
+    if body and root is not None:
+        body = _with_standfirst(_without_signup_lines(body), root)
     if not body:
         body = page  # neither found an article: show the page without its chrome
     body = space_glued_words(body)  # for the plain text: the Markdown does it itself
     title, site = clean_line(meta.get("title")), clean_line(meta.get("sitename"))
     if not title or not site:  # the page read once for what trafilatura did not find
-        root = _page_root(page)
+        root = root if root is not None else _page_root(page)
         title = title or _page_meta(root, _TITLE_TAGS)
         site = site or _page_meta(root, _SITE_TAGS)
     # The pane prints title and byline above the body: not again at its top.
@@ -161,8 +163,9 @@ def _trafilatura_metadata(page: str, url: str | None) -> dict[str, str]:
     return {key: str(value) for key, value in fields.items() if value}
 
 
-def _readability(page: str) -> str:
-    """Body HTML from readability-lxml, its lost figures put back; empty when it fails.
+def _readability(page: str) -> tuple[str, lxml_html.HtmlElement | None]:
+    """Body HTML from readability-lxml, its lost figures put back (empty when it fails),
+    and the page parsed with its blocks numbered (:func:`_mark_blocks`), or None.
 
     No ``url`` is passed: html_to_markdown resolves links itself, and
     readability's own link rewriting costs a fifth of its run time.
@@ -177,10 +180,86 @@ def _readability(page: str) -> str:
         doc: Any = Document(marked or page)
         body = str(doc.summary(html_partial=True))
     except Exception:  # readability raises its own Unparseable and lxml errors
-        return ""
+        return "", root
     if root is None or marked is None:
+        return body, root
+    return _restore_figures(body, root), root
+
+
+_SIGNUP_WORDS = re.compile(r"\b(?:inbox|sign(?:\s|-)?up|subscribe)\b", re.IGNORECASE)
+_SIGNUP_MAX_WORDS = 30
+
+
+def _without_signup_lines(body: str) -> str:
+    """``body`` without the story's one-line newsletter plugs.
+
+    Pages put a sign-up line among the story's paragraphs ("[What you need to know to
+    start the day: Get New York Today in your inbox.]", nytimes-3), a paragraph of its
+    own that Readability keeps: the site's, not the story's. A short paragraph that
+    links to a newsletter page and asks for a sign-up or an inbox is left out; one
+    that links elsewhere, or says more, is the story's.
+    """
+    if "newsletter" not in body.casefold():
         return body
-    return _restore_figures(body, root)
+    try:
+        out = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return body
+    changed = False
+    for p in list(out.iter("p")):
+        text = _plain(p)
+        if not text or len(text.split()) > _SIGNUP_MAX_WORDS or not _SIGNUP_WORDS.search(text):
+            continue
+        links = [a.get("href") or "" for a in p.iter("a")]
+        if links and all("newsletter" in link.casefold() for link in links):
+            p.drop_tree()
+            changed = True
+    if not changed:
+        return body
+    return str(etree.tostring(out, encoding="unicode", method="html"))
+
+
+_DESCRIPTION_TAGS = (
+    "//meta[@property='og:description']/@content",
+    "//meta[@name='description']/@content",
+    "//meta[@name='twitter:description']/@content",
+)
+_STANDFIRST_MIN_WORDS = 8
+
+
+def _with_standfirst(body: str, root: lxml_html.HtmlElement) -> str:
+    """``body`` led by the story's standfirst when the page prints one above it.
+
+    A standfirst (the New York Times' summary under its headline, nytimes-3) sits
+    in the page's header, apart from the story's paragraphs, and neither extractor
+    kept it: the pane opened on the first paragraph without the sentence that sums
+    the story up. A paragraph of the page above the body's first one whose text is
+    the page's own description (``og:description``) is that standfirst; a
+    description the page does not print, or that the body holds already (most
+    pages describe a story by its first paragraph), changes nothing.
+    """
+    wanted = " ".join(_page_meta(root, _DESCRIPTION_TAGS).split())
+    if len(wanted.split()) < _STANDFIRST_MIN_WORDS:
+        return body
+    try:
+        out = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return body
+    if wanted in _plain(out):
+        return body
+    marks = [_mark_of(p) for p in out.iter("p") if _mark_of(p) >= 0 and _plain(p)]
+    if not marks:
+        return body
+    first = min(marks)
+    for p in root.iter("p"):
+        at = _mark_of(p)
+        if at < 0 or at >= first:
+            break
+        if _plain(p) == wanted:
+            lead = etree.Element("p")
+            lead.text = wanted
+            return "<div>" + etree.tostring(lead, encoding="unicode") + "</div>" + body
+    return body
 
 
 _CLASS_RULE = re.compile(r"((?:\.[\w-]+\s*,\s*)*\.[\w-]+)\s*\{([^{}]*)\}")
