@@ -947,3 +947,21 @@ def test_side_by_side_inline_elements_keep_their_words_apart() -> None:
         html_to_markdown("<pre><span>x.</span><span>Value</span></pre>", BASE)
         == "```\nx.Value\n```"
     )
+
+
+def test_a_rule_drawn_as_a_thin_picture_is_not_an_image() -> None:
+    """bbc-1's 464x2 "line" picture between sections read "[image: line]"."""
+    markup = '<p>One.</p><img src="/line976.jpg" alt="line" width="464" height="2"><p>Two.</p>'
+    assert html_to_markdown(markup, BASE) == "One.\n\nTwo."
+
+
+def test_a_number_side_by_side_with_a_word_keeps_apart() -> None:
+    """breitbart's byline: author, date and comment count as sibling elements."""
+    markup = (
+        '<p><span>by <a href="/a">Lucas Nolan</a></span><span>22 Dec 2016</span>'
+        '<a href="/c">651</a> km<sup>2</sup></p>'
+    )
+    assert html_to_markdown(markup, BASE) == (
+        "by [Lucas Nolan](https://news.example.com/a) 22 Dec 2016 "
+        "[651](https://news.example.com/c) km²"
+    )

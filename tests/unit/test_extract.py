@@ -325,3 +325,19 @@ def test_a_newsletter_plug_among_the_paragraphs_is_left_out() -> None:
     md = extract_article(page, "https://port.example.org/news/ferry").markdown
     assert "inbox" not in md
     assert "writes a newsletter" in md  # no sign-up asked: the story's own sentence
+
+
+def test_the_byline_and_date_stamps_under_a_lead_picture_are_left_out() -> None:
+    """breitbart: a picture, its credit, then "by <a>Name</a>" and two bare <time>s
+    ("22 Dec, 2016 22 Dec, 2016"); the pane prints byline and date above the body."""
+    page = f"""<html><head><title>Ferry terminal</title></head><body><article><header>
+    <h1>Ferry terminal vote put off</h1>
+    <figure><img src="/img/pier.jpg" alt="The pier at dawn"><div>Ann Lee/Port Photos</div>
+    </figure><p class="byline">by <a href="/author/tom">Tom Ferreira</a></p>
+    <time datetime="2016-12-22">22 Dec, 2016</time> <time datetime="2016-12-22">22 Dec, 2016</time>
+    </header><p>On <time datetime="2016-12-21">Wednesday</time> the board met.</p>
+    {_paragraphs(range(6))}</article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    assert "Tom Ferreira" not in md
+    assert "22 Dec" not in md
+    assert "On Wednesday the board met." in md

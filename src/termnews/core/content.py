@@ -1087,7 +1087,11 @@ class _Renderer:
             # or pixel placeholder is dropped below, as every such image is.
             return ""
         width, height = _int_attr(el.get("width")), _int_attr(el.get("height"))
-        if (width is not None and width <= 1) or (height is not None and height <= 1):
+        if (width is not None and width <= _RULE_PIXELS) or (
+            height is not None and height <= _RULE_PIXELS
+        ):
+            # A pixel, or a rule drawn as a picture: bbc-1's 464x2 "line" read
+            # "[image: line]" between its sections.
             return ""
         if src and _is_tracker(src):
             return ""
@@ -1156,6 +1160,10 @@ def _image_source(el: etree._Element) -> str:
                 srcset = parent.get("srcset") or ""  # <picture><source srcset><img>
             src = srcset.strip().split(" ", 1)[0].rstrip(",")
     return src
+
+
+_RULE_PIXELS = 4
+"""An image this thin or thinner is no picture: a tracking pixel or a drawn rule."""
 
 
 def _is_placeholder(el: etree._Element, src: str) -> bool:
@@ -1758,6 +1766,7 @@ _GLUE_AFTER = frozenset(".!?,;:)]”»")
 """Punctuation that a capitalised word printed next to it is never written against."""
 _VERBATIM_TAGS = ("pre", "code", "kbd", "samp", "tt", "listing", "xmp", "plaintext", "textarea")
 _NOT_INLINE = _TEXT_BLOCKS | _DROP_TAGS
+_SCRIPTS = frozenset({"sup", "sub"})
 
 
 def _space_glued(root: etree._Element) -> bool:
@@ -1767,11 +1776,13 @@ def _space_glued(root: etree._Element) -> bool:
     byline as ``<span>``s side by side with no space between them in the markup
     (the stylesheet gives them a margin, or makes them blocks): without the CSS
     the words ran together, "weather.CreditKirsten Luce" under every New York
-    Times picture (nytimes-3). Two such elements are taken apart when the first
-    ends a word in lower case, a digit or punctuation and the second starts a
-    capitalised word, a seam that prose never writes inside a word (camel-case
-    brands are one text node, not two elements). Code is left as it is. Returns
-    whether anything changed.
+    Times picture (nytimes-3), "by Lucas Nolan22 Dec 2016651" (breitbart: author,
+    date, comment count). Two such elements are taken apart when the first ends a
+    word in lower case, a digit or punctuation and the second starts a
+    capitalised word, or when a number of two or more digits follows a word or a
+    number, seams that prose never writes inside a word (camel-case brands are
+    one text node, not two elements; a ``<sup>``/``<sub>`` is left to the
+    renderer). Code is left as it is. Returns whether anything changed.
     """
     # The set holds the elements themselves: lxml makes a new proxy object (and id)
     # for an element each time one is asked for once the last is gone.
@@ -1787,13 +1798,17 @@ def _space_glued(root: etree._Element) -> bool:
         if before.tag in _NOT_INLINE:
             continue
         right = "".join(el.itertext())
-        if len(right) < 2 or not right[0].isupper() or not right[1].islower():
-            continue  # a space (or nothing) starts it, or no capitalised word
+        if len(right) < 2:
+            continue
+        word = right[0].isupper() and right[1].islower()
+        number = right[:2].isdigit() and tag not in _SCRIPTS and before.tag not in _SCRIPTS
+        if not word and not number:
+            continue  # a space (or nothing) starts it, or no capitalised word or number
         left = "".join(before.itertext())
         if len(left) < 2 or left[-1].isspace():
             continue
         last = left[-1]
-        if last.islower() or last.isdigit() or last in _GLUE_AFTER:
+        if last.islower() or last.isdigit() or last in _GLUE_AFTER or (number and last.isalpha()):
             before.tail = " "
             changed = True
     return changed

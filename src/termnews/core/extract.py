@@ -88,7 +88,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     read_body, root = _readability(page)
     body = _choose(read_body, traf_body)
     if body and root is not None:
-        body = _with_standfirst(_without_signup_lines(body), root)
+        body = _with_standfirst(_without_header_dates(_without_signup_lines(body)), root)
     if not body:
         body = page  # neither found an article: show the page without its chrome
     body = space_glued_words(body)  # for the plain text: the Markdown does it itself
@@ -216,6 +216,41 @@ def _without_signup_lines(body: str) -> str:
             changed = True
     if not changed:
         return body
+    return str(etree.tostring(out, encoding="unicode", method="html"))
+
+
+_TEXT_PARENTS = frozenset("p li dd dt td th figcaption blockquote h1 h2 h3 h4 h5 h6".split())  # noqa: SIM905
+"""Blocks of running text: a ``<time>`` in one is part of a sentence."""
+
+
+def _without_header_dates(body: str) -> str:
+    """``body`` without the ``<time>`` stamps standing alone between its header's blocks.
+
+    The pane prints the article's date above the body. Pages print theirs (often
+    twice: published and modified) as bare ``<time>`` elements beside the byline,
+    and breitbart's body opened with "22 Dec, 2016 22 Dec, 2016". A ``<time>``
+    directly in a container, not in a paragraph, list or caption, and above the
+    first paragraph of running text is that stamp; a date in a sentence stays.
+    """
+    if "<time" not in body:
+        return body
+    try:
+        out = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return body
+    stamps: list[etree._Element] = []
+    for el in out.iter():
+        if el.tag == "p" and len(_plain(el).split()) >= _LEAD_MIN_WORDS:
+            break  # the story has begun
+        parent = el.getparent()
+        if el.tag != "time" or parent is None or parent.tag in _TEXT_PARENTS:
+            continue
+        if not ((parent.text or "").strip() and el.getprevious() is None):
+            stamps.append(el)
+    if not stamps:
+        return body
+    for el in stamps:
+        el.drop_tree()
     return str(etree.tostring(out, encoding="unicode", method="html"))
 
 

@@ -21,8 +21,12 @@ _LEAD_IMAGE = re.compile(r"(\[?)!\[([^\]\n]+)\]\(([^()\s]+)\)((?:\]\([^()\s]+\))
 """The first block as one image, maybe inside a link: ``[![alt](src)](href)``."""
 _LINK_TARGET = re.compile(r"\]\(([^()\s]*)\)")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-_BYLINE = re.compile(r"^[*_]{0,2}(?:by|von|par|por|di|door)\s+\w", re.IGNORECASE)
+_BYLINE = re.compile(r"^[*_]{0,2}(?:by|von|par|por|di|door)\s+\[?\w", re.IGNORECASE)
+"""A byline, its first name maybe a link ("by [Lucas Nolan](...)")."""
 _BYLINE_WORDS = 12
+_PAGE_REACH = 3
+"""Blocks of a page's body kept before its title and byline are no longer looked for:
+a lead image, its caption and its credit line can stand above them (breitbart)."""
 
 
 def _words(text: str) -> str:
@@ -53,8 +57,8 @@ def without_title_echo(
     the article has no text), unless it links somewhere other than the
     article's own ``link``, which would be lost. With ``bylines`` (a page's
     extracted body, whose byline the pane prints above it too) a short "By ..."
-    line is dropped as well, and the block after a lead image or byline is
-    looked at too: a page's headline stands under its picture or above its byline.
+    line is dropped as well, and the blocks after a lead image, its caption and
+    credit are looked at too: a page's headline and byline stand under its picture.
     """
     wanted = _words(title)
     if not markdown or not (wanted or bylines):
@@ -63,8 +67,8 @@ def without_title_echo(
     rest = markdown
     changed = False
     looked = 0
-    while len(kept) < (2 if bylines else 1) and (bylines or looked < 1):
-        # A feed's body: its first block alone. A page's: until two blocks are kept.
+    while len(kept) < (_PAGE_REACH if bylines else 1) and (bylines or looked < 1):
+        # A feed's body: its first block alone. A page's: until a few blocks are kept.
         looked += 1
         first, rest = _first_block(rest)
         if not first:
