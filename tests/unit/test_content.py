@@ -965,3 +965,23 @@ def test_a_number_side_by_side_with_a_word_keeps_apart() -> None:
         "by [Lucas Nolan](https://news.example.com/a) 22 Dec 2016 "
         "[651](https://news.example.com/c) km²"
     )
+
+
+def test_an_embedded_player_is_a_link_to_what_it_plays() -> None:
+    """ "Watch the interview with Taylor below:" and nothing below (node-feedparser's tpm
+    feed): the pane dropped every <iframe>. A player is a link now; other frames are not."""
+    markup = (
+        "<p>Watch the interview below:</p>"
+        '<iframe src="https://www.youtube.com/embed/q8B4VbZIt40?rel=0" allowfullscreen></iframe>'
+        '<p>Or on <iframe src="//player.vimeo.com/video/123456"></iframe> and '
+        '<iframe src="https://w.soundcloud.com/player/?url=x"></iframe>.</p>'
+        '<iframe src="https://ads.example/slot" width="300"></iframe>'
+        '<iframe src="https://www.facebook.com/plugins/like.php" allowfullscreen></iframe>'
+        '<iframe src="javascript:alert(1)" allowfullscreen></iframe>'
+    )
+    assert html_to_markdown(markup, BASE) == (
+        "Watch the interview below:\n\n"
+        "[Video (youtube.com)](https://www.youtube.com/watch?v=q8B4VbZIt40)\n\n"
+        "Or on [Video (vimeo.com)](https://vimeo.com/123456) and "
+        "[Audio (w.soundcloud.com)](https://w.soundcloud.com/player/?url=x)."
+    )

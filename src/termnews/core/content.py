@@ -597,6 +597,8 @@ class _Renderer:
             tag = _tag(child)
             if tag == "noscript":
                 inline.append(self._fallback_image(child))
+            elif tag == "iframe":
+                inline.append(self._player_link(child))
             elif tag and not _is_unshown(child, tag):
                 if tag in _BLOCK_TAGS:
                     self._flush(inline, out)
@@ -946,6 +948,8 @@ class _Renderer:
             tag = _tag(child)
             if tag == "noscript":
                 out.append(self._fallback_image(child))
+            elif tag == "iframe":
+                out.append(self._player_link(child))
             elif tag and not _is_unshown(child, tag):
                 if tag in _BLOCK_TAGS:
                     # A block inside an inline element (<a><div>..</div></a>):
@@ -1076,6 +1080,37 @@ class _Renderer:
         shown = [image for image in map(self._image, images) if image.startswith("![")]
         return f" {' '.join(shown)} " if shown else ""
 
+    def _player_link(self, iframe: etree._Element) -> str:
+        """An embedded video or audio player as a link to what it plays, else "".
+
+        The pane cannot play an ``<iframe>``, and it dropped them all: a post
+        saying "watch the talk below" showed nothing below (YouTube, Vimeo and
+        Blogger players in 15 feeds of shared/corpus/feeds-real). A player (a
+        known video or audio host, or a frame that allows full screen) becomes
+        "[Video (youtube.com)](watch URL)", a link the links list and ``o`` can
+        open; any other frame (ads, widgets, a page) is still left out.
+        """
+        if iframe.get("hidden") is not None:
+            return ""
+        src = (iframe.get("src") or iframe.get("data-src") or "").strip()
+        url = safe_url(src, self.base_url) if src else None
+        if url is None:
+            return ""
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        known = host.endswith(_PLAYER_HOSTS)
+        if not known and iframe.get("allowfullscreen") is None:
+            return ""
+        if host.endswith(_AD_HOSTS) or _is_tracker(url):
+            return ""
+        watch = _YOUTUBE_EMBED.match(url)
+        if watch:
+            url, host = f"https://www.youtube.com/watch?v={watch.group(1)}", "youtube.com"
+        elif (vimeo := _VIMEO_EMBED.match(url)) is not None:
+            url, host = f"https://vimeo.com/{vimeo.group(1)}", "vimeo.com"
+        kind = "Audio" if host.endswith(_AUDIO_HOSTS) else "Video"
+        after = "" if (iframe.tail or "")[:1] in _TIGHT_AFTER else " "
+        return f" [{kind} ({escape_markdown(host)})]({url}){after}"
+
     def _image(self, el: etree._Element) -> str:
         alt = el.get("alt") or el.get("title") or ""
         if "<" in alt:  # escaped markup in the attribute ("&lt;span&gt;...") is not text
@@ -1105,6 +1140,29 @@ class _Renderer:
             return escape_markdown(alt)
         return f"![{escape_markdown(alt)}]({url})"
 
+
+_AUDIO_HOSTS = ("soundcloud.com", "spotify.com", "bandcamp.com", "mixcloud.com", "anchor.fm")
+_PLAYER_HOSTS = (
+    "youtube.com",
+    "youtube-nocookie.com",
+    "vimeo.com",
+    "dailymotion.com",
+    "blogger.com",
+    "ted.com",
+    "twitch.tv",
+    "streamable.com",
+    "wistia.com",
+    "wistia.net",
+    "archive.org",
+    *_AUDIO_HOSTS,
+)
+"""Hosts whose ``<iframe>`` is a player (:meth:`_Renderer._player_link`)."""
+_AD_HOSTS = ("doubleclick.net", "googlesyndication.com", "facebook.com", "twitter.com")
+"""Frames that allow full screen but are ads or social widgets, never a player."""
+_YOUTUBE_EMBED = re.compile(
+    r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,20})(?:[?#]|$)"
+)
+_VIMEO_EMBED = re.compile(r"https?://player\.vimeo\.com/video/(\d{1,12})(?:[?#/]|$)")
 
 _LIST_TYPES = frozenset("aAiI")
 """``<ol type>`` values that number in letters or roman numerals (``1`` is decimal)."""
