@@ -985,3 +985,13 @@ def test_an_embedded_player_is_a_link_to_what_it_plays() -> None:
         "Or on [Video (vimeo.com)](https://vimeo.com/123456) and "
         "[Audio (w.soundcloud.com)](https://w.soundcloud.com/player/?url=x)."
     )
+
+
+def test_an_alt_text_that_only_says_image_is_no_caption() -> None:
+    """dcrainmaker: every screenshot's alt was "image", and the pane read "[image: image]"."""
+    assert html_to_markdown('<p><img src="/i/image-23.png" alt="image"></p>', BASE) == (
+        "![](https://news.example.com/i/image-23.png)"
+    )
+    assert html_to_markdown('<p><img src="/i/a.png" alt="Image of the pier"></p>', BASE) == (
+        "![Image of the pier](https://news.example.com/i/a.png)"
+    )

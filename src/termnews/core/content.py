@@ -1247,6 +1247,10 @@ _CAMERA_FILE_ALT = re.compile(
     r"(?:img|dsc|dscn|dscf|pict?|photo|image|screenshot)[-_ ]?\d[\w-]*+", re.IGNORECASE
 )
 """A camera's or a screenshot tool's file name: "IMG_0206", "DSC01234", "Screenshot-3"."""
+_PLACEHOLDER_ALTS = frozenset(
+    "image img photo picture pic screenshot untitled alt thumbnail thumb".split()  # noqa: SIM905
+)
+"""Alt texts that say only that a picture is a picture (dcrainmaker's "image" x 60)."""
 _IMAGE_EXTENSIONS = frozenset("jpg jpeg png gif webp avif svg bmp tif tiff".split())  # noqa: SIM905
 
 
@@ -1258,6 +1262,8 @@ def _names_a_file(alt: str, src: str) -> bool:
     ``shared/corpus/feeds-real``). A word with one hyphen ("COVID-19", "F-35")
     is a name, not a file; two separators in a word without spaces are a file.
     """
+    if alt.casefold() in _PLACEHOLDER_ALTS:
+        return True  # "[image: image]": what Windows Live Writer and Word call every picture
     if any(ch.isspace() for ch in alt):
         return _CAMERA_FILE_ALT.fullmatch(alt) is not None
     if alt.rpartition(".")[2].lower() in _IMAGE_EXTENSIONS or _CAMERA_FILE_ALT.fullmatch(alt):
