@@ -995,3 +995,18 @@ def test_an_alt_text_that_only_says_image_is_no_caption() -> None:
     assert html_to_markdown('<p><img src="/i/a.png" alt="Image of the pier"></p>', BASE) == (
         "![Image of the pier](https://news.example.com/i/a.png)"
     )
+
+
+def test_a_figure_says_its_caption_once() -> None:
+    """TPM (WordPress): the alt text is the caption again, and the pane read it twice."""
+    caption = "Deebaa Sirdar and Sara Lopez took a selfie with Andrea Jenkins."
+    markup = (
+        f'<figure><img src="/a.jpg" alt="{caption} ] CARLOS GONZALEZ - November 2, 2017">'
+        f"<figcaption>{caption}</figcaption></figure>"
+        '<figure><img src="/b.jpg" alt="The pier at dawn"><figcaption>Ann Lee for the Courier'
+        "</figcaption></figure>"
+    )
+    assert html_to_markdown(markup, BASE) == (
+        f"![](https://news.example.com/a.jpg)\n\n*{caption}*\n\n"
+        "![The pier at dawn](https://news.example.com/b.jpg)\n\n*Ann Lee for the Courier*"
+    )

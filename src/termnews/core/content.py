@@ -644,6 +644,8 @@ class _Renderer:
                 out.append(_Block(text))
 
     def block(self, el: etree._Element, tag: str, depth: int) -> list[_Block]:
+        if tag == "figure":
+            _without_caption_alts(el)
         if tag in _HEADINGS:
             return self._heading(el, _HEADINGS[tag], depth)
         if tag in ("ul", "ol", "menu", "dir"):
@@ -1163,6 +1165,34 @@ _YOUTUBE_EMBED = re.compile(
     r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]{6,20})(?:[?#]|$)"
 )
 _VIMEO_EMBED = re.compile(r"https?://player\.vimeo\.com/video/(\d{1,12})(?:[?#/]|$)")
+
+_WORD = re.compile(r"\w+")
+_ALT_OVERLAP = 0.8
+_ALT_MIN_WORDS = 5
+"""A shorter alt ("Harbour" over "The harbour at dawn") is a label, not the caption again."""
+
+
+def _without_caption_alts(figure: etree._Element) -> None:
+    """Clear the alt text of a figure's images where it says what the caption says.
+
+    WordPress fills a picture's alt with its caption: in the pane a figure read the
+    same 30 words twice, as "[image: ...]" and as the caption under it (TPM's
+    election photos, shared/corpus/feeds-real/node-feedparser; the Guardian's).
+    When an alt of five words or more and the caption share most of the shorter
+    one's words (one is the other, give or take a credit or a date), the caption
+    alone is kept.
+    """
+    captions = [" ".join(c.itertext()) for c in figure.iter("figcaption")]
+    if not captions:
+        return
+    said = {w.casefold() for w in _WORD.findall(" ".join(captions))}
+    for img in figure.iter("img"):
+        alt = img.get("alt")
+        words = {w.casefold() for w in _WORD.findall(alt or "")}
+        shared = len(words & said)
+        if len(words) >= _ALT_MIN_WORDS and shared >= _ALT_OVERLAP * min(len(words), len(said)):
+            img.set("alt", "")
+
 
 _LIST_TYPES = frozenset("aAiI")
 """``<ol type>`` values that number in letters or roman numerals (``1`` is decimal)."""
