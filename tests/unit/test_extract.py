@@ -341,3 +341,14 @@ def test_the_byline_and_date_stamps_under_a_lead_picture_are_left_out() -> None:
     assert "Tom Ferreira" not in md
     assert "22 Dec" not in md
     assert "On Wednesday the board met." in md
+
+
+@needs_corpus
+def test_paragraphs_readability_dropped_from_the_middle_of_a_story_are_put_back() -> None:
+    """salon-1: readability-lxml dropped "As Mashable reports, ..." and the question and
+    quoted tweet under it from between paragraphs it kept."""
+    page = (CORPUS / "html-articles/mozilla-readability/salon-1/source.html").read_text()
+    md = extract_article(page).markdown
+    tweeted = md.index("In the midst of the fear, Uber stepped in")
+    assert tweeted < md.index("reports, the company announced") < md.index("What can we learn")
+    assert md.index("What can we learn") < md.index("*“We are all concerned with events in CBD")

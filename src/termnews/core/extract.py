@@ -183,7 +183,61 @@ def _readability(page: str) -> tuple[str, lxml_html.HtmlElement | None]:
         return "", root
     if root is None or marked is None:
         return body, root
-    return _restore_figures(body, root), root
+    return _restore_paragraphs(_restore_figures(body, root), root), root
+
+
+_LOST_MIN_WORDS = 3
+_LOST_MAX_LINK_SHARE = 0.5
+
+
+def _restore_paragraphs(body: str, root: lxml_html.HtmlElement) -> str:
+    """readability's body with the story's paragraphs it dropped from among its own put back.
+
+    readability-lxml's clean-up drops a paragraph here and there from the middle of
+    a story it kept: salon-1 lost "As Mashable reports, ..." (two links in it), "What
+    can we learn from this incident?" and the quoted tweet under it, and read as if
+    the quote answered nothing. A paragraph of the page standing between the first
+    and the last paragraph readability kept, beside one of them (same parent), with
+    a few words and mostly not links, is the story's: it goes back after the kept
+    block before it. Paragraphs inside a block readability kept and trimmed, and
+    any outside the kept stretch, stay as it chose.
+    """
+    try:
+        out = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return body
+    kept = {_mark_of(el): el for el in out.iter() if _mark_of(el) >= 0}
+    paragraphs = [m for m, el in kept.items() if el.tag == "p" and _plain(el)]
+    if len(paragraphs) < 2:
+        return body
+    first, last = min(paragraphs), max(paragraphs)
+    changed = False
+    for p in root.iter("p"):
+        at = _mark_of(p)
+        if not first < at < last or at in kept:
+            continue
+        text = _plain(p)
+        if len(text.split()) < _LOST_MIN_WORDS:
+            continue
+        links = sum(len(_plain(a)) for a in p.iter("a"))
+        if links > _LOST_MAX_LINK_SHARE * len(text):
+            continue
+        if any(_mark_of(a) in kept for a in p.iterancestors()):
+            continue  # inside a block readability kept and trimmed: not ours to undo
+        anchor = None
+        for before in p.itersiblings(preceding=True):
+            if _mark_of(before) in kept:
+                anchor = kept[_mark_of(before)]
+                break
+        if anchor is None:
+            continue
+        restored = _clean_copy(p)
+        anchor.addnext(restored)
+        kept[at] = restored
+        changed = True
+    if not changed:
+        return body
+    return str(etree.tostring(out, encoding="unicode", method="html"))
 
 
 _SIGNUP_WORDS = re.compile(r"\b(?:inbox|sign(?:\s|-)?up|subscribe)\b", re.IGNORECASE)
