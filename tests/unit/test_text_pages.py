@@ -264,3 +264,33 @@ def test_a_lone_number_above_a_subheading_does_not_end_the_story() -> None:
     article = text_page_to_article(page)
     assert STORY[3] in article.markdown
     assert "## What the engineers found under the pier" in article.markdown
+
+
+def test_a_headline_above_a_row_of_share_buttons_and_its_byline() -> None:
+    """wapo-1: fourteen share buttons between the headline and "By ...", then a gallery's
+    title above the text; the gallery's title was taken for the headline."""
+    shares = [f"Share on {name}" for name in ["Facebook", "Twitter", "Pinterest", "LinkedIn"]]
+    page = _page(
+        MENU,
+        HEADLINE,
+        *shares,
+        "Share via Email",
+        "More Options",
+        *shares,
+        "Resize Text",
+        "Print Article",
+        "Comments",
+        "By Jane Doe",
+        "March 18 at 3:57 PM",
+        "Follow @janedoe",
+        "1 of 24",
+        "Full Screen",
+        "Autoplay",
+        "Close",
+        "Ferry passengers wait on the old pier at dawn",
+        "View Photos",
+        *STORY,
+    )
+    article = text_page_to_article(page)
+    assert article.title == HEADLINE
+    assert article.author == "Jane Doe"

@@ -750,6 +750,26 @@ def _next_story(units: list[_Unit], first: int, last: int, nav: set[int]) -> int
     return last
 
 
+_MENU_PASS = 30
+"""Menu units passed over at most between a headline and its byline or its text: a
+row of share buttons is a few dozen, a site's whole menu (bbc-1: 115) is not."""
+
+
+def _window_start(end: int, skip: set[int]) -> int:
+    """Where the headline window above ``end`` starts: :data:`_HEADER_WINDOW` units,
+    up to :data:`_MENU_PASS` menu units not counted (wapo-1's fourteen share buttons
+    between its headline and its byline pushed the headline out of the window)."""
+    seen = skipped = 0
+    i = end
+    while i > 0 and seen < _HEADER_WINDOW:
+        i -= 1
+        if i in skip and skipped < _MENU_PASS:
+            skipped += 1
+        else:
+            seen += 1
+    return i
+
+
 def _find_headline(
     units: list[_Unit], end: int, skip: set[int], *, after_menus: bool = True
 ) -> int | None:
@@ -784,10 +804,27 @@ def _find_headline(
             return i
     if not candidates and after_menu:
         return _find_headline(units, end, skip, after_menus=False)
-    signed = [i for i in in_window if units[i].words >= 5 and _signed_below(units, i, end, skip)]
+    # A signed headline is looked for further up, past the share buttons between it
+    # and the text (wapo-1: fourteen of them, then its byline).
+    reach = range(_window_start(end, skip), end)
+    signed = [
+        i
+        for i in reach
+        if i not in skip
+        and _may_be_headline(units[i])
+        and units[i].words >= 5
+        and _signed_below(units, i, end, skip)
+    ]
     if signed:
-        # Of a headline and its standfirst, both above the byline, the first.
+        # Of a headline and its standfirst, both above the byline, the first; of the
+        # page's <title> ("Headline - Breitbart") and the headline, the headline.
         signed = [i for i in signed if i - 1 not in signed]
+        heads = {i: _norm(units[i].text) for i in signed}
+        signed = [
+            i
+            for i in signed
+            if not any(j != i and heads[i].startswith(heads[j] + " ") for j in signed)
+        ]
         return max(signed, key=lambda i: (units[i].words, -i))
     if not candidates:
         return None
@@ -835,8 +872,9 @@ _RELATIVE_TIME = re.compile(
 def _signed_below(units: list[_Unit], i: int, end: int, skip: set[int]) -> bool:
     """Whether a byline or a date stands a few units below ``units[i]``, with only a
     standfirst right under it, captions, short lines (a source credit, "AFP") or
-    menus (share buttons) between."""
-    for j in range(i + 1, min(end, i + 1 + _SIGNATURE_REACH)):
+    menus (share buttons, up to :data:`_MENU_PASS` units, not counted) between."""
+    reach = skipped = 0
+    for j in range(i + 1, end):
         unit = units[j]
         if unit.words <= 16 and (
             (_BYLINE.match(unit.text) and unit.words <= 8)
@@ -845,9 +883,15 @@ def _signed_below(units: list[_Unit], i: int, end: int, skip: set[int]) -> bool:
             or _RELATIVE_TIME.match(unit.text)
         ):
             return True
+        if j in skip and skipped < _MENU_PASS:
+            skipped += 1
+            continue  # share buttons under the headline: one widget, no reach spent
+        reach += 1
+        if reach >= _SIGNATURE_REACH:
+            return False
         standfirst = j == i + 1 and unit.words <= 40 and not unit.truncated
         passable = standfirst or _CAPTION.search(unit.text) or _repeats(unit, units[i])
-        if j not in skip and unit.words > 3 and not passable:
+        if unit.words > 3 and not passable:
             return False
     return False
 
