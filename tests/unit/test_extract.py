@@ -352,3 +352,17 @@ def test_paragraphs_readability_dropped_from_the_middle_of_a_story_are_put_back(
     tweeted = md.index("In the midst of the fear, Uber stepped in")
     assert tweeted < md.index("reports, the company announced") < md.index("What can we learn")
     assert md.index("What can we learn") < md.index("*“We are all concerned with events in CBD")
+
+
+def test_a_title_ending_in_its_authors_name_is_the_headline_alone() -> None:
+    """guardian-1's og:title is "... whale strandings | Eleanor Ainge Roy"; the pane
+    prints the byline beside the headline, and read the name twice."""
+    page = PAGE.replace(
+        '<meta property="og:title" content="Old Freight Yard Will Become a Park">',
+        '<meta property="og:title" content="Old Freight Yard Will Become a Park | Tomás Ferreira">',
+    )
+    article = extract_article(page, "https://courier.example.org/city/freight-yard")
+    assert article.author == "Tomás Ferreira"
+    assert article.title == "Old Freight Yard Will Become a Park"
+    other = page.replace("| Tomás Ferreira", "| Part Two")
+    assert extract_article(other).title == "Old Freight Yard Will Become a Park | Part Two"

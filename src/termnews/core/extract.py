@@ -100,6 +100,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     # The pane prints title and byline above the body: not again at its top.
     markdown = without_title_echo(html_to_markdown(body, url), title, url, bylines=True)
     author = _distinct_names(clean_line(meta.get("author"))) or None
+    title = _without_name_suffix(title, [author or "", site or ""])
     return ExtractedArticle(
         title=title,
         author=author,
@@ -634,6 +635,22 @@ def _with_lead(read_body: str, traf_body: str) -> str:
 
 def _plain(el: etree._Element) -> str:
     return " ".join("".join(el.itertext()).split())
+
+
+_NAME_SUFFIX = re.compile(r"\s+[|–—-]\s+([^|–—]{2,80})$")
+
+
+def _without_name_suffix(title: str, names: list[str]) -> str:
+    """``title`` without a trailing " | <author>" or " - <site>" that names its byline or
+    publication: the pane prints both beside the headline ("... whale strandings |
+    Eleanor Ainge Roy", the Guardian's og:title, read as part of the headline)."""
+    match = _NAME_SUFFIX.search(title)
+    if match is None or match.start() == 0:
+        return title
+    said = match.group(1).strip().casefold()
+    if any(name and said == name.strip().casefold() for name in names):
+        return title[: match.start()].rstrip()
+    return title
 
 
 def _distinct_names(byline: str) -> str:
