@@ -294,3 +294,42 @@ def test_a_headline_above_a_row_of_share_buttons_and_its_byline() -> None:
     article = text_page_to_article(page)
     assert article.title == HEADLINE
     assert article.author == "Jane Doe"
+
+
+def test_a_menu_run_into_one_line_is_no_paragraph() -> None:
+    """lemonde-1 saved as text ends with its topic and service menus as single lines
+    ("Les rubriques du Monde.fr International ▪ Politique ▪ ..."), long enough to count
+    as paragraphs: the article ran on through the author box and the teasers to them."""
+    menu = "Les rubriques International ▪ Politique ▪ Société ▪ Économie ▪ Culture ▪ Sport"
+    services = " ▪ ".join(
+        [
+            "Les services du Courier La boutique du Courier",
+            "Le Courier dans les hôtels",
+            "Cours d'anglais",
+            "Annonces auto",
+            "Jeux",
+            "Mots croisés",
+            "Programme télé",
+            "Trouver un restaurant",
+            "Trouver une école",
+            "Comparer les banques",
+            "Trouver un emploi",
+            "Votre horoscope du jour",
+            "Petites annonces",
+        ]
+    )
+    page = _page(
+        MENU,
+        HEADLINE,
+        "By Jane Doe",
+        *STORY,
+        "Jane Doe",
+        "Reporter at the Courier",
+        "Follow",
+        "Pier repairs to cost twice the estimate",
+        "Harbour master retires after 30 years",
+        menu,
+        services,
+    )
+    article = text_page_to_article(page)
+    assert article.markdown.split("\n\n") == STORY

@@ -273,6 +273,9 @@ _CHROME_PREFIX = re.compile(
 )
 """A short line like "Read more: <headline>" or "Tags: a, b": a link, not text."""
 _SEPARATORS = re.compile(r"\s+(?:[|›»>•·/]|::)\s+")
+_MENU_SEPARATORS = re.compile(r"\s+[|›»•·▪◦∙‧]\s+")
+_MENU_ROW_PARTS = 4
+_MENU_PART_WORDS = 4
 _DATE_WORDS = re.compile(
     r"\b(?:published|updated|posted|last|modified|on|at|am|pm|utc|gmt|[ecmp][sd]t|date)\b|[\d:|,.\-–—]",
     re.I,
@@ -494,9 +497,22 @@ class _Unit:
         return _TRUNCATED.search(self.text) is not None
 
     @property
+    def is_menu_row(self) -> bool:
+        """A site's menu or topic list run into one line ("Les rubriques du Monde.fr
+        International ▪ Politique ▪ Société ▪ ..."): four or more parts between
+        separators, most of them a few words, none a sentence."""
+        parts = _MENU_SEPARATORS.split(self.text)
+        if len(parts) < _MENU_ROW_PARTS:
+            return False
+        short = sum(1 for part in parts if len(part.split()) <= _MENU_PART_WORDS)
+        return short * 4 >= len(parts) * 3 and not any(
+            _SENTENCE_END.search(part.strip()) for part in parts[:-1]
+        )
+
+    @property
     def is_prose(self) -> bool:
         """A paragraph of running text: long enough and ending like a sentence."""
-        if self.truncated or self.is_boilerplate:
+        if self.truncated or self.is_boilerplate or self.is_menu_row:
             return False
         return (self.words >= 12 and _SENTENCE_END.search(self.text) is not None) or (
             self.words >= 40
