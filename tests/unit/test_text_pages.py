@@ -333,3 +333,20 @@ def test_a_menu_run_into_one_line_is_no_paragraph() -> None:
     )
     article = text_page_to_article(page)
     assert article.markdown.split("\n\n") == STORY
+
+
+def test_related_labels_in_other_languages_open_a_teaser_block() -> None:
+    """liberation-1: "Sur le même sujet", then two teasers and their bylines, in the
+    middle of the story; aktualne's "Související", la-nacion's "Más sobre ..."."""
+    for label in ("Sur le même sujet", "Související", "Más sobre Conflicto mapuche"):
+        page = _page(
+            HEADLINE,
+            "By Jane Doe",
+            *STORY[:2],
+            label,
+            "Reportage",
+            "A Katmandou, exode sous pression",
+            "Par Sébastien Farcis",
+            *STORY[2:],
+        )
+        assert text_page_to_article(page).markdown.split("\n\n") == STORY, label

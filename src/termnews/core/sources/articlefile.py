@@ -320,10 +320,17 @@ _SECTION_STARTS = re.compile(
     | (?:sign\ up\ for|subscribe\ to|get)\ (?:our|the)\ (?:\w+\ )?newsletters? | newsletters?
     | copyright\b.* | ©.* | \(c\)\ \d{4}.* | all\ rights\ reserved.* | privacy\ policy
     | terms\ of\ (?:use|service) | cookie\ (?:policy|settings) | contact\ us | about\ us
+    | sur\ le\ même\ sujet | (?:à\ )?lire\ aussi | voir\ aussi | dans\ la\ même\ rubrique
+    | más\ sobre(?:\ \w+){0,3} | lea\ también | te\ puede\ interesar | noticias\ relacionadas
+    | leia\ também | veja\ também | mais\ sobre(?:\ \w+){0,3}
+    | mehr\ zum\ thema | lesen\ sie\ auch | auch\ interessant | leggi\ anche
+    | související(?:\ články)? | čtěte\ také
     )[\s:.!]*$""",
     re.I | re.X,
 )
-"""Labels that open a teaser block or a footer: the article is over (for now)."""
+"""Labels that open a teaser block or a footer: the article is over (for now). The
+"related" labels of the corpus's other languages too (French, Spanish, Portuguese,
+German, Italian, Czech): liberation-1's "Sur le même sujet" teasers read as the story."""
 _CHROME_START = re.compile(
     r"(?:skip to|continue reading|log ?in|sign (?:in|up)|subscribe|register|follow us|"
     r"share (?:this|on|via)|download (?:the|our)|get the app|click|tap here|advertisement|"
