@@ -348,7 +348,7 @@ def _with_standfirst(body: str, root: lxml_html.HtmlElement) -> str:
         if _plain(p) == wanted:
             lead = etree.Element("p")
             lead.text = wanted
-            return "<div>" + etree.tostring(lead, encoding="unicode") + "</div>" + body
+            return "<div>" + str(etree.tostring(lead, encoding="unicode")) + "</div>" + body
     return body
 
 
