@@ -311,14 +311,23 @@ def _report(lines: list[str], compare: list[str], text_lines: list[str]) -> str:
             "",
             "termnews keeps readability-lxml's body unless it has fewer than half the "
             "words of trafilatura's, then takes trafilatura's; metadata (title, author, "
-            "date) comes from trafilatura. Two repairs follow: figures of pictures that "
-            "readability dropped between the first and last paragraph it kept are put back "
-            "where the page has them (with a caption printed as a list under them), and "
-            "when trafilatura's text holds readability's first paragraph, the run of long "
-            "paragraphs just before it there goes first (a story split into a lead and a "
-            "'read more' box). The answers are Readability.js's own output, "
-            "which favours the readability family: trafilatura alone, which does best on "
-            "independent benchmarks, is the fallback and clears the goal too.",
+            "date) comes from trafilatura. Repairs follow: figures of pictures and "
+            "paragraphs that readability dropped between the first and last paragraph it "
+            "kept are put back where the page has them (a figure with a caption printed as "
+            "a list under it; a paragraph beside one readability kept); when trafilatura's "
+            "text holds readability's first paragraph, the run of long paragraphs just "
+            "before it there goes first (a story split into a lead and a 'read more' box); "
+            "the standfirst the page prints above the body (its own og:description) leads "
+            "it; one-line newsletter plugs and bare date stamps above the text are left "
+            "out, as are labels the page's stylesheet shows only to screen readers; "
+            "sibling inline elements the page's CSS keeps apart get a space between their "
+            "words. The answers are Readability.js's own output, which favours the "
+            "readability family: trafilatura alone, which does best on independent "
+            "benchmarks, is the fallback and clears the goal too. Where termnews reads a "
+            "page as its reader sees it and the answer does not, the answer costs it a "
+            "little: nytimes-3's answer holds 'CreditKirsten' glued, breitbart's its "
+            "byline and dates (printed above the body by the pane), guardian-1's lacks "
+            "the standfirst under its headline, salon-1's two paragraphs of its story.",
             "",
             *compare,
             "",

@@ -922,3 +922,91 @@ def test_scripts_with_no_raised_form_are_marked_where_they_change_the_meaning() 
         html_to_markdown("<p>(X)<sub>B</sub> (1)<sub>BL</sub></p>")
     )
     assert "<em>" not in rendered  # the marks never pair up into emphasis
+
+
+def test_side_by_side_inline_elements_keep_their_words_apart() -> None:
+    """The New York Times' captions are "<span>caption.</span><span><span>Credit</span>
+    <span>Name</span></span>" with no space in the markup (CSS spaces them): the pane read
+    "weather.CreditKirsten Luce". Embedded tweets glued "ReplyRetweetFavorite" the same way."""
+    caption = (
+        "<figure><figcaption><span>Pipes under the street.</span><span><span>Credit</span>"
+        "<span>Kirsten Luce for The Times</span></span></figcaption></figure>"
+    )
+    assert html_to_markdown(caption, BASE) == (
+        "*Pipes under the street. Credit Kirsten Luce for The Times*"
+    )
+    assert html_to_markdown('<p><a href="/r">Reply</a><a href="/t">Retweet</a></p>', BASE) == (
+        "[Reply](https://news.example.com/r) [Retweet](https://news.example.com/t)"
+    )
+    # Words split across elements inside a word, and code, stay as they are.
+    assert html_to_markdown(
+        "<p><b>W</b>ord, <span>i</span><span>Phone</span>, <span>un</span><span>done</span></p>",
+        BASE,
+    ) == ("**W**ord, iPhone, undone")
+    assert (
+        html_to_markdown("<pre><span>x.</span><span>Value</span></pre>", BASE)
+        == "```\nx.Value\n```"
+    )
+
+
+def test_a_rule_drawn_as_a_thin_picture_is_not_an_image() -> None:
+    """bbc-1's 464x2 "line" picture between sections read "[image: line]"."""
+    markup = '<p>One.</p><img src="/line976.jpg" alt="line" width="464" height="2"><p>Two.</p>'
+    assert html_to_markdown(markup, BASE) == "One.\n\nTwo."
+
+
+def test_a_number_side_by_side_with_a_word_keeps_apart() -> None:
+    """breitbart's byline: author, date and comment count as sibling elements."""
+    markup = (
+        '<p><span>by <a href="/a">Lucas Nolan</a></span><span>22 Dec 2016</span>'
+        '<a href="/c">651</a> km<sup>2</sup></p>'
+    )
+    assert html_to_markdown(markup, BASE) == (
+        "by [Lucas Nolan](https://news.example.com/a) 22 Dec 2016 "
+        "[651](https://news.example.com/c) km²"
+    )
+
+
+def test_an_embedded_player_is_a_link_to_what_it_plays() -> None:
+    """ "Watch the interview with Taylor below:" and nothing below (node-feedparser's tpm
+    feed): the pane dropped every <iframe>. A player is a link now; other frames are not."""
+    markup = (
+        "<p>Watch the interview below:</p>"
+        '<iframe src="https://www.youtube.com/embed/q8B4VbZIt40?rel=0" allowfullscreen></iframe>'
+        '<p>Or on <iframe src="//player.vimeo.com/video/123456"></iframe> and '
+        '<iframe src="https://w.soundcloud.com/player/?url=x"></iframe>.</p>'
+        '<iframe src="https://ads.example/slot" width="300"></iframe>'
+        '<iframe src="https://www.facebook.com/plugins/like.php" allowfullscreen></iframe>'
+        '<iframe src="javascript:alert(1)" allowfullscreen></iframe>'
+    )
+    assert html_to_markdown(markup, BASE) == (
+        "Watch the interview below:\n\n"
+        "[Video (youtube.com)](https://www.youtube.com/watch?v=q8B4VbZIt40)\n\n"
+        "Or on [Video (vimeo.com)](https://vimeo.com/123456) and "
+        "[Audio (w.soundcloud.com)](https://w.soundcloud.com/player/?url=x)."
+    )
+
+
+def test_an_alt_text_that_only_says_image_is_no_caption() -> None:
+    """dcrainmaker: every screenshot's alt was "image", and the pane read "[image: image]"."""
+    assert html_to_markdown('<p><img src="/i/image-23.png" alt="image"></p>', BASE) == (
+        "![](https://news.example.com/i/image-23.png)"
+    )
+    assert html_to_markdown('<p><img src="/i/a.png" alt="Image of the pier"></p>', BASE) == (
+        "![Image of the pier](https://news.example.com/i/a.png)"
+    )
+
+
+def test_a_figure_says_its_caption_once() -> None:
+    """TPM (WordPress): the alt text is the caption again, and the pane read it twice."""
+    caption = "Deebaa Sirdar and Sara Lopez took a selfie with Andrea Jenkins."
+    markup = (
+        f'<figure><img src="/a.jpg" alt="{caption} ] CARLOS GONZALEZ - November 2, 2017">'
+        f"<figcaption>{caption}</figcaption></figure>"
+        '<figure><img src="/b.jpg" alt="The pier at dawn"><figcaption>Ann Lee for the Courier'
+        "</figcaption></figure>"
+    )
+    assert html_to_markdown(markup, BASE) == (
+        f"![](https://news.example.com/a.jpg)\n\n*{caption}*\n\n"
+        "![The pier at dawn](https://news.example.com/b.jpg)\n\n*Ann Lee for the Courier*"
+    )

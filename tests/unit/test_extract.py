@@ -273,3 +273,96 @@ def test_a_caption_printed_as_a_list_under_a_figure_is_its_caption() -> None:
     assert caption in md
     assert md.index("![Pier 1]") < md.index(caption) < md.index(STORY[3])
     assert "More photos" not in md
+
+
+def test_labels_the_page_hides_from_the_eye_are_left_out() -> None:
+    """A class whose rule clips its box to nothing (the New York Times' hashed
+    ``css-1ly73wi``, nytimes-3) is for screen readers: its "Credit" label is not shown."""
+    page = f"""<html><head><title>Ferry terminal</title>
+    <style>.css-x1{{position:absolute;width:1px;height:1px;clip:rect(0 0 0 0);overflow:hidden}}
+    .css-y2{{color:#888}}</style></head><body><article>
+    <h1>Ferry terminal vote put off</h1>{_paragraphs(range(3))}
+    <figure><img src="/img/pier.jpg" alt="The pier"><figcaption><span>The pier at dawn.</span>
+    <span class="css-y2"><span class="css-x1">Credit</span><span>Ann Lee</span></span>
+    </figcaption></figure>{_paragraphs(range(3, 7))}</article></body></html>"""
+    article = extract_article(page, "https://port.example.org/news/ferry")
+    assert "*The pier at dawn. Ann Lee*" in article.markdown
+    assert "Credit" not in article.markdown
+
+
+@needs_corpus
+def test_nytimes_captions_read_as_on_the_site() -> None:
+    page = (CORPUS / "html-articles/mozilla-readability/nytimes-3/source.html").read_text()
+    article = extract_article(page)
+    assert "winter weather. Kirsten Luce for The New York Times*" in article.markdown
+    assert "winter weather. Credit Kirsten Luce" in article.text  # search keeps the label
+
+
+def test_the_standfirst_under_the_headline_leads_the_body() -> None:
+    """nytimes-3: the summary under the headline (the page's og:description) sat in the
+    header, apart from the story, and the pane opened without it."""
+    dek = "The harbour board put off its vote again, and the ferry will keep its old pier."
+    page = f"""<html><head><title>Ferry terminal</title>
+    <meta property="og:description" content="{dek}"></head><body>
+    <header><h1>Ferry terminal vote put off</h1><p class="dek">{dek}</p></header>
+    <article>{_paragraphs(range(6))}</article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    assert md.startswith(dek + "\n\n" + STORY[0])
+    # A description the page does not print, or prints as its first paragraph: as before.
+    same = page.replace(f'<p class="dek">{dek}</p>', "").replace(dek, STORY[0])
+    assert extract_article(same).markdown.count(STORY[0]) == 1
+
+
+def test_a_newsletter_plug_among_the_paragraphs_is_left_out() -> None:
+    plug = (
+        '<p><em>[What you need to know to start the day:</em> <a href="/newsletters/today">'
+        "<em>Get Port Today in your inbox</em></a>.]</p>"
+    )
+    mention = '<p>The board also <a href="/newsletters/board">writes a newsletter</a>.</p>'
+    page = f"""<html><head><title>Ferry terminal</title></head><body><article>
+    <h1>Ferry terminal vote put off</h1>{plug}{_paragraphs(range(3))}{mention}
+    {_paragraphs(range(3, 6))}</article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    assert "inbox" not in md
+    assert "writes a newsletter" in md  # no sign-up asked: the story's own sentence
+
+
+def test_the_byline_and_date_stamps_under_a_lead_picture_are_left_out() -> None:
+    """breitbart: a picture, its credit, then "by <a>Name</a>" and two bare <time>s
+    ("22 Dec, 2016 22 Dec, 2016"); the pane prints byline and date above the body."""
+    page = f"""<html><head><title>Ferry terminal</title></head><body><article><header>
+    <h1>Ferry terminal vote put off</h1>
+    <figure><img src="/img/pier.jpg" alt="The pier at dawn"><div>Ann Lee/Port Photos</div>
+    </figure><p class="byline">by <a href="/author/tom">Tom Ferreira</a></p>
+    <time datetime="2016-12-22">22 Dec, 2016</time> <time datetime="2016-12-22">22 Dec, 2016</time>
+    </header><p>On <time datetime="2016-12-21">Wednesday</time> the board met.</p>
+    {_paragraphs(range(6))}</article></body></html>"""
+    md = extract_article(page, "https://port.example.org/news/ferry").markdown
+    assert "Tom Ferreira" not in md
+    assert "22 Dec" not in md
+    assert "On Wednesday the board met." in md
+
+
+@needs_corpus
+def test_paragraphs_readability_dropped_from_the_middle_of_a_story_are_put_back() -> None:
+    """salon-1: readability-lxml dropped "As Mashable reports, ..." and the question and
+    quoted tweet under it from between paragraphs it kept."""
+    page = (CORPUS / "html-articles/mozilla-readability/salon-1/source.html").read_text()
+    md = extract_article(page).markdown
+    tweeted = md.index("In the midst of the fear, Uber stepped in")
+    assert tweeted < md.index("reports, the company announced") < md.index("What can we learn")
+    assert md.index("What can we learn") < md.index("*“We are all concerned with events in CBD")
+
+
+def test_a_title_ending_in_its_authors_name_is_the_headline_alone() -> None:
+    """guardian-1's og:title is "... whale strandings | Eleanor Ainge Roy"; the pane
+    prints the byline beside the headline, and read the name twice."""
+    page = PAGE.replace(
+        '<meta property="og:title" content="Old Freight Yard Will Become a Park">',
+        '<meta property="og:title" content="Old Freight Yard Will Become a Park | Tomás Ferreira">',
+    )
+    article = extract_article(page, "https://courier.example.org/city/freight-yard")
+    assert article.author == "Tomás Ferreira"
+    assert article.title == "Old Freight Yard Will Become a Park"
+    other = page.replace("| Tomás Ferreira", "| Part Two")
+    assert extract_article(other).title == "Old Freight Yard Will Become a Park | Part Two"

@@ -46,3 +46,25 @@ def test_the_headline_repeated_at_the_top_is_left_out(markdown: str, shown: str)
 def test_anything_else_is_left_as_it_is(markdown: str) -> None:
     assert without_title_echo(markdown, TITLE, LINK) == markdown
     assert without_title_echo(markdown, "", LINK) == markdown
+
+
+def test_a_page_body_drops_its_title_and_byline_under_a_lead_image() -> None:
+    """core/extract.py's case (it had its own copy): a page's title heading and its
+    "By ..." line, under the lead image or above it, within the first blocks."""
+    page = "![Cleaned up the Lack Rack](https://t.example/a.jpg)\n\n# Cleaned up the Lack Rack\n\n"
+    assert without_title_echo(page + "By Ann Lee\n\nDecided to", TITLE, bylines=True) == (
+        "![](https://t.example/a.jpg)\n\nDecided to"
+    )
+    assert without_title_echo("By Ann Lee\n\nDecided to", "", bylines=True) == "Decided to"
+    # A feed body's byline is its own text, and only its first block is looked at.
+    assert without_title_echo("By Ann Lee\n\nDecided to", TITLE) == "By Ann Lee\n\nDecided to"
+    shown = page.replace("![Cleaned up the Lack Rack]", "![]") + "Decided to"
+    assert without_title_echo(page + "Decided to", TITLE) == shown
+
+
+def test_a_markdown_files_title_line_is_dropped_with_text_right_under_it() -> None:
+    """core/sources/articlefile.py's case: "# Title" with the text on the next line."""
+    assert without_title_echo("\n# Cleaned up the Lack Rack #\nDecided to", TITLE) == ("Decided to")
+    assert without_title_echo("# Another title\nDecided to", TITLE) == (
+        "# Another title\nDecided to"
+    )

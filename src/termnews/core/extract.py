@@ -31,9 +31,10 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from termnews.core.content import html_to_markdown, html_to_text
+from termnews.core.content import html_to_markdown, html_to_text, space_glued_words
 from termnews.core.dates import parse_date
 from termnews.core.text import clean_line
+from termnews.core.title_echo import without_title_echo
 
 __all__ = ["ExtractedArticle", "extract_article"]
 
@@ -84,17 +85,22 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         meta, traf_body = _trafilatura(page, url)
     else:
         meta, traf_body = _trafilatura_metadata(page[:_METADATA_CHARS], url), ""
-    read_body = _readability(page)
+    read_body, root = _readability(page)
     body = _choose(read_body, traf_body)
+    if body and root is not None:
+        body = _with_standfirst(_without_header_dates(_without_signup_lines(body)), root)
     if not body:
         body = page  # neither found an article: show the page without its chrome
+    body = space_glued_words(body)  # for the plain text: the Markdown does it itself
     title, site = clean_line(meta.get("title")), clean_line(meta.get("sitename"))
     if not title or not site:  # the page read once for what trafilatura did not find
-        root = _page_root(page)
+        root = root if root is not None else _page_root(page)
         title = title or _page_meta(root, _TITLE_TAGS)
         site = site or _page_meta(root, _SITE_TAGS)
-    markdown = _drop_leading_title(html_to_markdown(body, url), title)
+    # The pane prints title and byline above the body: not again at its top.
+    markdown = without_title_echo(html_to_markdown(body, url), title, url, bylines=True)
     author = _distinct_names(clean_line(meta.get("author"))) or None
+    title = _without_name_suffix(title, [author or "", site or ""])
     return ExtractedArticle(
         title=title,
         author=author,
@@ -158,13 +164,16 @@ def _trafilatura_metadata(page: str, url: str | None) -> dict[str, str]:
     return {key: str(value) for key, value in fields.items() if value}
 
 
-def _readability(page: str) -> str:
-    """Body HTML from readability-lxml, its lost figures put back; empty when it fails.
+def _readability(page: str) -> tuple[str, lxml_html.HtmlElement | None]:
+    """Body HTML from readability-lxml, its lost figures put back (empty when it fails),
+    and the page parsed with its blocks numbered (:func:`_mark_blocks`), or None.
 
     No ``url`` is passed: html_to_markdown resolves links itself, and
     readability's own link rewriting costs a fifth of its run time.
     """
     root = _page_root(page, limit=None)
+    if root is not None:
+        _label_unseen(root)
     marked = _mark_blocks(root) if root is not None else None
     try:
         from readability import Document
@@ -172,10 +181,213 @@ def _readability(page: str) -> str:
         doc: Any = Document(marked or page)
         body = str(doc.summary(html_partial=True))
     except Exception:  # readability raises its own Unparseable and lxml errors
-        return ""
+        return "", root
     if root is None or marked is None:
+        return body, root
+    return _restore_paragraphs(_restore_figures(body, root), root), root
+
+
+_LOST_MIN_WORDS = 3
+_LOST_MAX_LINK_SHARE = 0.5
+
+
+def _restore_paragraphs(body: str, root: lxml_html.HtmlElement) -> str:
+    """readability's body with the story's paragraphs it dropped from among its own put back.
+
+    readability-lxml's clean-up drops a paragraph here and there from the middle of
+    a story it kept: salon-1 lost "As Mashable reports, ..." (two links in it), "What
+    can we learn from this incident?" and the quoted tweet under it, and read as if
+    the quote answered nothing. A paragraph of the page standing between the first
+    and the last paragraph readability kept, beside one of them (same parent), with
+    a few words and mostly not links, is the story's: it goes back after the kept
+    block before it. Paragraphs inside a block readability kept and trimmed, and
+    any outside the kept stretch, stay as it chose.
+    """
+    try:
+        out = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
         return body
-    return _restore_figures(body, root)
+    kept = {_mark_of(el): el for el in out.iter() if _mark_of(el) >= 0}
+    paragraphs = [m for m, el in kept.items() if el.tag == "p" and _plain(el)]
+    if len(paragraphs) < 2:
+        return body
+    first, last = min(paragraphs), max(paragraphs)
+    changed = False
+    for p in root.iter("p"):
+        at = _mark_of(p)
+        if not first < at < last or at in kept:
+            continue
+        text = _plain(p)
+        if len(text.split()) < _LOST_MIN_WORDS:
+            continue
+        links = sum(len(_plain(a)) for a in p.iter("a"))
+        if links > _LOST_MAX_LINK_SHARE * len(text):
+            continue
+        if any(_mark_of(a) in kept for a in p.iterancestors()):
+            continue  # inside a block readability kept and trimmed: not ours to undo
+        anchor = None
+        for before in p.itersiblings(preceding=True):
+            if _mark_of(before) in kept:
+                anchor = kept[_mark_of(before)]
+                break
+        if anchor is None:
+            continue
+        restored = _clean_copy(p)
+        anchor.addnext(restored)
+        kept[at] = restored
+        changed = True
+    if not changed:
+        return body
+    return str(etree.tostring(out, encoding="unicode", method="html"))
+
+
+_SIGNUP_WORDS = re.compile(r"\b(?:inbox|sign(?:\s|-)?up|subscribe)\b", re.IGNORECASE)
+_SIGNUP_MAX_WORDS = 30
+
+
+def _without_signup_lines(body: str) -> str:
+    """``body`` without the story's one-line newsletter plugs.
+
+    Pages put a sign-up line among the story's paragraphs ("[What you need to know to
+    start the day: Get New York Today in your inbox.]", nytimes-3), a paragraph of its
+    own that Readability keeps: the site's, not the story's. A short paragraph that
+    links to a newsletter page and asks for a sign-up or an inbox is left out; one
+    that links elsewhere, or says more, is the story's.
+    """
+    if "newsletter" not in body.casefold():
+        return body
+    try:
+        out = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return body
+    changed = False
+    for p in list(out.iter("p")):
+        text = _plain(p)
+        if not text or len(text.split()) > _SIGNUP_MAX_WORDS or not _SIGNUP_WORDS.search(text):
+            continue
+        links = [a.get("href") or "" for a in p.iter("a")]
+        if links and all("newsletter" in link.casefold() for link in links):
+            p.drop_tree()
+            changed = True
+    if not changed:
+        return body
+    return str(etree.tostring(out, encoding="unicode", method="html"))
+
+
+_TEXT_PARENTS = frozenset("p li dd dt td th figcaption blockquote h1 h2 h3 h4 h5 h6".split())  # noqa: SIM905
+"""Blocks of running text: a ``<time>`` in one is part of a sentence."""
+
+
+def _without_header_dates(body: str) -> str:
+    """``body`` without the ``<time>`` stamps standing alone between its header's blocks.
+
+    The pane prints the article's date above the body. Pages print theirs (often
+    twice: published and modified) as bare ``<time>`` elements beside the byline,
+    and breitbart's body opened with "22 Dec, 2016 22 Dec, 2016". A ``<time>``
+    directly in a container, not in a paragraph, list or caption, and above the
+    first paragraph of running text is that stamp; a date in a sentence stays.
+    """
+    if "<time" not in body:
+        return body
+    try:
+        out = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return body
+    stamps: list[etree._Element] = []
+    for el in out.iter():
+        if el.tag == "p" and len(_plain(el).split()) >= _LEAD_MIN_WORDS:
+            break  # the story has begun
+        parent = el.getparent()
+        if el.tag != "time" or parent is None or parent.tag in _TEXT_PARENTS:
+            continue
+        if not ((parent.text or "").strip() and el.getprevious() is None):
+            stamps.append(el)
+    if not stamps:
+        return body
+    for el in stamps:
+        el.drop_tree()
+    return str(etree.tostring(out, encoding="unicode", method="html"))
+
+
+_DESCRIPTION_TAGS = (
+    "//meta[@property='og:description']/@content",
+    "//meta[@name='description']/@content",
+    "//meta[@name='twitter:description']/@content",
+)
+_STANDFIRST_MIN_WORDS = 8
+
+
+def _with_standfirst(body: str, root: lxml_html.HtmlElement) -> str:
+    """``body`` led by the story's standfirst when the page prints one above it.
+
+    A standfirst (the New York Times' summary under its headline, nytimes-3) sits
+    in the page's header, apart from the story's paragraphs, and neither extractor
+    kept it: the pane opened on the first paragraph without the sentence that sums
+    the story up. A paragraph of the page above the body's first one whose text is
+    the page's own description (``og:description``) is that standfirst; a
+    description the page does not print, or that the body holds already (most
+    pages describe a story by its first paragraph), changes nothing.
+    """
+    wanted = " ".join(_page_meta(root, _DESCRIPTION_TAGS).split())
+    if len(wanted.split()) < _STANDFIRST_MIN_WORDS:
+        return body
+    try:
+        out = lxml_html.fragment_fromstring(body, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return body
+    if wanted in _plain(out):
+        return body
+    marks = [_mark_of(p) for p in out.iter("p") if _mark_of(p) >= 0 and _plain(p)]
+    if not marks:
+        return body
+    first = min(marks)
+    for p in root.iter("p"):
+        at = _mark_of(p)
+        if at < 0 or at >= first:
+            break
+        if _plain(p) == wanted:
+            lead = etree.Element("p")
+            lead.text = wanted
+            return "<div>" + str(etree.tostring(lead, encoding="unicode")) + "</div>" + body
+    return body
+
+
+_CLASS_RULE = re.compile(r"((?:\.[\w-]+\s*,\s*)*\.[\w-]+)\s*\{([^{}]*)\}")
+"""A CSS rule for classes alone (``.a, .b { ... }``): what a screen-reader-only class is."""
+_CLIPPED_AWAY = re.compile(
+    r"clip\s*:\s*rect\(\s*(?:0(?:px)?[\s,]+){3}0(?:px)?\s*\)"
+    r"|clip\s*:\s*rect\(\s*(?:1px[\s,]+){3}1px\s*\)",
+    re.IGNORECASE,
+)
+"""The declaration that shows nothing of a box: the screen-reader-only pattern."""
+_UNSEEN_CLASS = "visually-hidden"
+"""A class content.py leaves out of the pane (its ``_SCREEN_READER_ONLY``)."""
+
+
+def _label_unseen(root: lxml_html.HtmlElement) -> None:
+    """Mark what the page's own stylesheet shows only to screen readers as such.
+
+    Pages that hash their class names (CSS-in-JS: the New York Times' ``css-1ly73wi``)
+    hide their "Credit" and "Photo" labels with a rule such as ``position:absolute;
+    clip:rect(0 0 0 0); width:1px; height:1px``: a sighted reader sees "... winter
+    weather. Kirsten Luce for The New York Times", the pane read "Credit Kirsten
+    Luce". A class whose rule clips its box to nothing gets ``visually-hidden``,
+    which the Markdown converter leaves out as it does the named ones.
+    """
+    hidden: set[str] = set()
+    for style in root.iter("style"):
+        css = style.text or ""
+        if "clip" not in css:
+            continue
+        for rule in _CLASS_RULE.finditer(css):
+            if _CLIPPED_AWAY.search(rule.group(2)):
+                hidden.update(name.strip()[1:] for name in rule.group(1).split(","))
+    if not hidden:
+        return
+    for el in root.xpath("//*[@class]"):
+        classes = str(el.get("class")).split()
+        if any(name in hidden for name in classes):
+            el.set("class", " ".join([*classes, _UNSEEN_CLASS]))
 
 
 _MARK = "data-termnews-at"
@@ -425,6 +637,22 @@ def _plain(el: etree._Element) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
+_NAME_SUFFIX = re.compile(r"\s+[|–—-]\s+([^|–—]{2,80})$")
+
+
+def _without_name_suffix(title: str, names: list[str]) -> str:
+    """``title`` without a trailing " | <author>" or " - <site>" that names its byline or
+    publication: the pane prints both beside the headline ("... whale strandings |
+    Eleanor Ainge Roy", the Guardian's og:title, read as part of the headline)."""
+    match = _NAME_SUFFIX.search(title)
+    if match is None or match.start() == 0:
+        return title
+    said = match.group(1).strip().casefold()
+    if any(name and said == name.strip().casefold() for name in names):
+        return title[: match.start()].rstrip()
+    return title
+
+
 def _distinct_names(byline: str) -> str:
     """``byline`` with each of its "; "-separated names once, whatever its case.
 
@@ -471,44 +699,6 @@ def _page_meta(root: lxml_html.HtmlElement | None, paths: tuple[str, ...]) -> st
             if text:
                 return text
     return ""
-
-
-_NON_WORD = re.compile(r"[\W_]+")
-_BYLINE = re.compile(r"^[*_]{0,2}(?:by|von|par|por|di|door)\s+\w", re.IGNORECASE)
-
-
-_LONE_IMAGE = re.compile(r"!\[([^\]\n]+)\]\(([^()\s]+)\)")
-"""A block that is one image, ``![alt](url)`` (URLs from the converter have no parentheses)."""
-
-
-def _same_words(a: str, b: str) -> bool:
-    return _NON_WORD.sub("", a.lower()) == _NON_WORD.sub("", b.lower())
-
-
-def _drop_leading_title(markdown: str, title: str) -> str:
-    """The pane shows title and byline above the body: drop them from its top.
-
-    Only the first two blocks are looked at: a heading repeating the title and
-    a short "By ..." line.
-    """
-    blocks = markdown.split("\n\n")
-    kept = 0
-    while kept < min(2, len(blocks)):
-        block = blocks[kept]
-        image = _LONE_IMAGE.fullmatch(block)
-        if title and image and _same_words(image.group(1), title):
-            # The lead image's alt is often the headline again (ars-1, qq): the pane
-            # read the title twice, the second time as "[image: <the title>]".
-            blocks[kept] = "![](" + image.group(2) + ")"
-            kept += 1
-            continue
-        repeats_title = block.startswith("#") and _same_words(block.lstrip("#"), title)
-        byline = _BYLINE.match(block) and len(block.split()) <= 12 and "\n" not in block
-        if (title and repeats_title) or byline:
-            blocks.pop(kept)
-        else:
-            kept += 1
-    return "\n\n".join(blocks)
 
 
 def _drop_title_text(text: str, title: str) -> str:

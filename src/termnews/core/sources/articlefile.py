@@ -34,6 +34,7 @@ from termnews.core.extract import extract_article
 from termnews.core.models import EntryData
 from termnews.core.sources.local import read_regular_file
 from termnews.core.text import clean_block, clean_line, strip_unsafe
+from termnews.core.title_echo import without_title_echo
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -181,27 +182,10 @@ def _from_markdown(text: str) -> TextArticle:
     title = meta.get("title", "") or _first_h1(body)
     return TextArticle(
         title=title,
-        markdown=_without_leading_title(body, title).strip(),
+        markdown=without_title_echo(body, title).strip(),
         author=meta.get("author") or None,
         published=_find_date(meta.get("date", "")),
     )
-
-
-def _without_leading_title(markdown: str, title: str) -> str:
-    """The body without an opening ``# heading`` that is the title.
-
-    The reader and ``termnews show`` print the headline above the body, as for a
-    feed's article: a file opening with its ``# Title`` showed the headline twice
-    (once as the title, once as a boxed H1). An H1 further down is left alone.
-    """
-    lines = markdown.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or not title:
-        return markdown
-    match = _ATX_H1.match(lines[first])
-    if match is None or _unmark(match.group(1)) != title:
-        return markdown
-    return "\n".join(lines[first + 1 :])
 
 
 def _first_h1(markdown: str) -> str:
@@ -289,6 +273,9 @@ _CHROME_PREFIX = re.compile(
 )
 """A short line like "Read more: <headline>" or "Tags: a, b": a link, not text."""
 _SEPARATORS = re.compile(r"\s+(?:[|›»>•·/]|::)\s+")
+_MENU_SEPARATORS = re.compile(r"\s+[|›»•·▪◦∙‧]\s+")
+_MENU_ROW_PARTS = 4
+_MENU_PART_WORDS = 4
 _DATE_WORDS = re.compile(
     r"\b(?:published|updated|posted|last|modified|on|at|am|pm|utc|gmt|[ecmp][sd]t|date)\b|[\d:|,.\-–—]",
     re.I,
@@ -333,10 +320,17 @@ _SECTION_STARTS = re.compile(
     | (?:sign\ up\ for|subscribe\ to|get)\ (?:our|the)\ (?:\w+\ )?newsletters? | newsletters?
     | copyright\b.* | ©.* | \(c\)\ \d{4}.* | all\ rights\ reserved.* | privacy\ policy
     | terms\ of\ (?:use|service) | cookie\ (?:policy|settings) | contact\ us | about\ us
+    | sur\ le\ même\ sujet | (?:à\ )?lire\ aussi | voir\ aussi | dans\ la\ même\ rubrique
+    | más\ sobre(?:\ \w+){0,3} | lea\ también | te\ puede\ interesar | noticias\ relacionadas
+    | leia\ também | veja\ também | mais\ sobre(?:\ \w+){0,3}
+    | mehr\ zum\ thema | lesen\ sie\ auch | auch\ interessant | leggi\ anche
+    | související(?:\ články)? | čtěte\ také
     )[\s:.!]*$""",
     re.I | re.X,
 )
-"""Labels that open a teaser block or a footer: the article is over (for now)."""
+"""Labels that open a teaser block or a footer: the article is over (for now). The
+"related" labels of the corpus's other languages too (French, Spanish, Portuguese,
+German, Italian, Czech): liberation-1's "Sur le même sujet" teasers read as the story."""
 _CHROME_START = re.compile(
     r"(?:skip to|continue reading|log ?in|sign (?:in|up)|subscribe|register|follow us|"
     r"share (?:this|on|via)|download (?:the|our)|get the app|click|tap here|advertisement|"
@@ -355,6 +349,12 @@ _ACCOUNT_PROMPT = re.compile(
 )
 """'Log in with your ... account to ...', 'Sign up for a free ... account': a site's
 prompt, however long, not the story's text."""
+_SOCIAL_NAMES = frozenset(
+    """facebook twitter x linkedin whatsapp reddit pinterest instagram youtube telegram
+    messenger threads bluesky mastodon tumblr vk xing email e-mail mail sms print
+    copy""".split()  # noqa: SIM905
+)
+"""Names a share-button row is made of (a row of two or more of them alone)."""
 _FOOTERISH = re.compile(r"©|\ball rights reserved\b|^copyright\b", re.I)
 
 _MONTHS = {
@@ -483,7 +483,16 @@ class _Unit:
             return True
         if self.words <= 10 and _CHROME_START.match(self.text):
             return True
+        if self.words <= 10 and self.is_share_row:
+            return True
         return self.words <= 25 and _FOOTERISH.search(self.text) is not None
+
+    @property
+    def is_share_row(self) -> bool:
+        """A row of social networks' names ("Facebook Twitter", "Twitter | LinkedIn |
+        E-mail"): share buttons, in any language the page is in."""
+        names = [w for w in re.split(r"[\s|•·/,]+", self.text.casefold()) if w]
+        return 2 <= len(names) <= 10 and all(name in _SOCIAL_NAMES for name in names)
 
     @property
     def opens_section(self) -> bool:
@@ -495,9 +504,22 @@ class _Unit:
         return _TRUNCATED.search(self.text) is not None
 
     @property
+    def is_menu_row(self) -> bool:
+        """A site's menu or topic list run into one line ("Les rubriques du Monde.fr
+        International ▪ Politique ▪ Société ▪ ..."): four or more parts between
+        separators, most of them a few words, none a sentence."""
+        parts = _MENU_SEPARATORS.split(self.text)
+        if len(parts) < _MENU_ROW_PARTS:
+            return False
+        short = sum(1 for part in parts if len(part.split()) <= _MENU_PART_WORDS)
+        return short * 4 >= len(parts) * 3 and not any(
+            _SENTENCE_END.search(part.strip()) for part in parts[:-1]
+        )
+
+    @property
     def is_prose(self) -> bool:
         """A paragraph of running text: long enough and ending like a sentence."""
-        if self.truncated or self.is_boilerplate:
+        if self.truncated or self.is_boilerplate or self.is_menu_row:
             return False
         return (self.words >= 12 and _SENTENCE_END.search(self.text) is not None) or (
             self.words >= 40
@@ -702,6 +724,75 @@ def _main_span(units: list[_Unit], nav: set[int]) -> tuple[int, int]:
     return first, last
 
 
+_STAMP = re.compile(r"^(?:\D+\s)?\d{1,2}\s\D+$")
+"""A few words around one small number: "před 3 minutami", "Updated 2 hours ago", "hace 5
+horas"; a time ago in any language, told apart from other such lines by repetition."""
+_STAMP_WORDS = 4
+
+
+def _stamp_key(unit: _Unit) -> str:
+    """The first word of a time-ago line (:data:`_STAMP`), or ""."""
+    if unit.words > _STAMP_WORDS or not _STAMP.match(unit.text):
+        return ""
+    return unit.text.split()[0].casefold() if not unit.text[0].isdigit() else unit.text.split()[1]
+
+
+def _next_story(units: list[_Unit], first: int, last: int, nav: set[int]) -> int:
+    """The last unit of the article when a second story follows it in the span, else ``last``.
+
+    A page saved whole can hold the site's next story in full after the first one
+    (aktualne: "Právě se děje", 'happening now': a housing story of five long
+    paragraphs under the football one): its paragraphs outweighed the share
+    buttons and teasers between, and the reader showed both as one article. A
+    story is announced as a headline is: a time line ("před 3 minutami", '3
+    minutes ago') and a headline of 5+ words just before its paragraphs. The
+    time line must be a kind the page prints more than once (same first word,
+    another number): that is the site's teaser stamp, where a lone number above a
+    subheading ("1 of 12", a gallery) is not.
+    """
+    keys: dict[str, int] = {}
+    for unit in units:
+        key = _stamp_key(unit)
+        if key:
+            keys[key] = keys.get(key, 0) + 1
+    if not keys:
+        return last
+    for i in range(first + 1, last - 1):
+        key = _stamp_key(units[i])
+        if not key or keys[key] < 2:
+            continue
+        head = next((j for j in range(i + 1, min(i + 3, last)) if j not in nav), None)
+        if head is None or not units[head].heading_like or units[head].words < 5:
+            continue
+        if not units[head + 1].is_prose:
+            continue
+        end = i - 1
+        while end > first and not units[end].is_prose:
+            end -= 1
+        return end
+    return last
+
+
+_MENU_PASS = 30
+"""Menu units passed over at most between a headline and its byline or its text: a
+row of share buttons is a few dozen, a site's whole menu (bbc-1: 115) is not."""
+
+
+def _window_start(end: int, skip: set[int]) -> int:
+    """Where the headline window above ``end`` starts: :data:`_HEADER_WINDOW` units,
+    up to :data:`_MENU_PASS` menu units not counted (wapo-1's fourteen share buttons
+    between its headline and its byline pushed the headline out of the window)."""
+    seen = skipped = 0
+    i = end
+    while i > 0 and seen < _HEADER_WINDOW:
+        i -= 1
+        if i in skip and skipped < _MENU_PASS:
+            skipped += 1
+        else:
+            seen += 1
+    return i
+
+
 def _find_headline(
     units: list[_Unit], end: int, skip: set[int], *, after_menus: bool = True
 ) -> int | None:
@@ -736,10 +827,27 @@ def _find_headline(
             return i
     if not candidates and after_menu:
         return _find_headline(units, end, skip, after_menus=False)
-    signed = [i for i in in_window if units[i].words >= 5 and _signed_below(units, i, end, skip)]
+    # A signed headline is looked for further up, past the share buttons between it
+    # and the text (wapo-1: fourteen of them, then its byline).
+    reach = range(_window_start(end, skip), end)
+    signed = [
+        i
+        for i in reach
+        if i not in skip
+        and _may_be_headline(units[i])
+        and units[i].words >= 5
+        and _signed_below(units, i, end, skip)
+    ]
     if signed:
-        # Of a headline and its standfirst, both above the byline, the first.
+        # Of a headline and its standfirst, both above the byline, the first; of the
+        # page's <title> ("Headline - Breitbart") and the headline, the headline.
         signed = [i for i in signed if i - 1 not in signed]
+        heads = {i: _norm(units[i].text) for i in signed}
+        signed = [
+            i
+            for i in signed
+            if not any(j != i and heads[i].startswith(heads[j] + " ") for j in signed)
+        ]
         return max(signed, key=lambda i: (units[i].words, -i))
     if not candidates:
         return None
@@ -787,8 +895,9 @@ _RELATIVE_TIME = re.compile(
 def _signed_below(units: list[_Unit], i: int, end: int, skip: set[int]) -> bool:
     """Whether a byline or a date stands a few units below ``units[i]``, with only a
     standfirst right under it, captions, short lines (a source credit, "AFP") or
-    menus (share buttons) between."""
-    for j in range(i + 1, min(end, i + 1 + _SIGNATURE_REACH)):
+    menus (share buttons, up to :data:`_MENU_PASS` units, not counted) between."""
+    reach = skipped = 0
+    for j in range(i + 1, end):
         unit = units[j]
         if unit.words <= 16 and (
             (_BYLINE.match(unit.text) and unit.words <= 8)
@@ -797,9 +906,15 @@ def _signed_below(units: list[_Unit], i: int, end: int, skip: set[int]) -> bool:
             or _RELATIVE_TIME.match(unit.text)
         ):
             return True
+        if j in skip and skipped < _MENU_PASS:
+            skipped += 1
+            continue  # share buttons under the headline: one widget, no reach spent
+        reach += 1
+        if reach >= _SIGNATURE_REACH:
+            return False
         standfirst = j == i + 1 and unit.words <= 40 and not unit.truncated
         passable = standfirst or _CAPTION.search(unit.text) or _repeats(unit, units[i])
-        if j not in skip and unit.words > 3 and not passable:
+        if unit.words > 3 and not passable:
             return False
     return False
 
@@ -821,6 +936,7 @@ def text_page_to_article(text: str) -> TextArticle:
         return TextArticle(title="", markdown="")
     nav = _nav_runs(units)
     first_prose, last = _main_span(units, nav)
+    last = _next_story(units, first_prose, last, nav)
     headline = _find_headline(units, first_prose, nav)
     title = units[headline].text if headline is not None else ""
     start = headline + 1 if headline is not None else max(0, first_prose - _HEADER_WINDOW)
@@ -859,6 +975,19 @@ def text_page_to_article(text: str) -> TextArticle:
         if i in nav or unit.is_boilerplate or unit.opens_section:
             continue
         if unit.words <= 25 and _CHROME_PREFIX.match(unit.text):
+            continue
+        if unit.words <= 3 and i + 1 < len(units) and units[i + 1].is_share_row:
+            continue  # the share row's label: "Sdílet článek", "Compartir", "Share:"
+        if (
+            not before_body
+            and not unit.is_prose
+            and unit.words <= 40
+            and not unit.text.endswith(",")
+            and _CAPTION.search(unit.text)
+        ):
+            # "Spokojený Tomáš Souček ... | Foto: Reuters": a picture's caption, set in
+            # italics as the converter sets a <figcaption>, never a subheading.
+            blocks.append("*" + escape_paragraph(unit.text) + "*")
             continue
         if unit.is_prose:
             blocks.append(escape_paragraph(unit.text))
