@@ -276,6 +276,15 @@ def display_keys(keys: str) -> str:
     return " / ".join(display_key(k) for k in keys.split(",") if k.strip())
 
 
+def first_key(keys: Mapping[str, str], command_id: str) -> str:
+    """The first key ``keys`` (binding id -> keys in force) gives a command, for a person.
+
+    For text that names a key ("Press s on an article"): one key, as remapped.
+    """
+    given = keys.get(command_id) or BY_ID[command_id].keys
+    return display_key(given.split(",")[0])
+
+
 def markdown_key_table(commands: Iterable[KeyCommand] = KEY_COMMANDS) -> str:
     """The key table for the README, generated so it cannot drift from the code."""
     lines = ["| keys | binding id | what it does |", "|---|---|---|"]

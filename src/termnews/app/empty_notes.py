@@ -12,17 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from termnews.app.commands import display_keys
+from termnews.app.commands import first_key
 from termnews.app.search_views import saved_name
 from termnews.app.widgets.section_list import View
 from termnews.core.models import VirtualSection
 from termnews.core.text import clean_line
-
-
-def _key(keys: Mapping[str, str], command: str, fallback: str) -> str:
-    """The first key in force for ``command``, as a person reads it."""
-    shown = display_keys(keys.get(command, fallback) or fallback)
-    return shown.split(" / ")[0] if shown else display_keys(fallback)
 
 
 def empty_note(view: View, unread_only: bool, keys: Mapping[str, str]) -> str:
@@ -31,9 +25,9 @@ def empty_note(view: View, unread_only: bool, keys: Mapping[str, str]) -> str:
     ``unread_only``: the list hides read articles (``u``); ``keys``: binding id ->
     keys in force (``TermnewsApp.keymap_in_force``).
     """
-    unread_key = _key(keys, "unread-only", "u")
+    unread_key = first_key(keys, "unread-only")
     if view.section == VirtualSection.STARRED and view.feed_id is None:
-        star = _key(keys, "star", "s")
+        star = first_key(keys, "star")
         return (
             f"No starred articles yet. Press {star} on an article to star it:"
             " starred ones are kept for good."
@@ -47,9 +41,9 @@ def empty_note(view: View, unread_only: bool, keys: Mapping[str, str]) -> str:
     saved = saved_name(view.section)
     if saved is not None:
         return f"No article matches the saved search “{clean_line(saved)}” yet."
-    refresh = _key(keys, "refresh", "r")
+    refresh = first_key(keys, "refresh")
     if view.section == VirtualSection.ALL:
-        return f"No articles yet. Press {_key(keys, 'refresh-all', 'R')} to fetch your feeds."
+        return f"No articles yet. Press {first_key(keys, 'refresh-all')} to fetch your feeds."
     if view.feed_id is not None:
         return f"No articles from this feed yet. Press {refresh} to fetch it."
     return f"No articles in this section yet. Press {refresh} to fetch its feeds."

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import IO
 
 import termnews
+from termnews.core.errors import ERROR_PREFIX
 from termnews.core.refresh_progress import FORMAT_JSONL, DoneEvent, FeedEvent, parse_line
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "RefreshFailed",
     "RefreshRequest",
     "child_env",
+    "child_options",
     "refresh_argv",
     "run_refresh",
 ]
@@ -84,18 +86,27 @@ class RefreshRequest:
 def refresh_argv(request: RefreshRequest) -> list[str]:
     """The child's command line: this Python, this termnews, the reader's own options."""
     argv = [sys.executable, "-m", "termnews", "refresh", "--progress", FORMAT_JSONL]
-    argv += ["--low-priority", f"--data-dir={request.data_dir}"]
-    if request.config_file is not None and request.config_file.exists():
-        # Only a file that is there: the CLI refuses a --config naming a missing one,
-        # and without a file the child finds the same defaults by itself.
-        argv.append(f"--config={request.config_file}")
-    if request.offline:
-        argv.append("--offline")
+    argv += [
+        "--low-priority",
+        *child_options(request.data_dir, request.config_file, request.offline),
+    ]
     if request.section is not None:
         argv.append(f"--section={request.section}")  # "=": a name may start with "-"
     if request.feed_ids is not None:
         argv += ["--", *(str(i) for i in request.feed_ids)]
     return argv
+
+
+def child_options(data_dir: Path, config_file: Path | None, offline: bool) -> list[str]:
+    """A child termnews's options for the reader's own cache, config and ``--offline``."""
+    options = [f"--data-dir={data_dir}"]
+    if config_file is not None and config_file.exists():
+        # Only a file that is there: the CLI refuses a --config naming a missing one,
+        # and without a file the child finds the same defaults by itself.
+        options.append(f"--config={config_file}")
+    if offline:
+        options.append("--offline")
+    return options
 
 
 def child_env() -> dict[str, str]:
@@ -138,8 +149,8 @@ class _StderrTail:
         """The most telling line: an error line, else the last one (a traceback's end)."""
         self._thread.join(timeout=1)
         for text in reversed(self.lines):
-            if text.startswith("termnews: error: "):
-                return text.removeprefix("termnews: error: ")
+            if text.startswith(ERROR_PREFIX):
+                return text.removeprefix(ERROR_PREFIX)
         return self.lines[-1] if self.lines else None
 
 

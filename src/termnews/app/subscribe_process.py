@@ -23,7 +23,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from termnews.app.refresh_process import child_env
+from termnews.app.refresh_process import child_env, child_options
+from termnews.core.errors import ERROR_PREFIX
 from termnews.core.text import clean_line
 
 __all__ = ["AddFailed", "Added", "AddedFeed", "add_argv", "run_add"]
@@ -73,18 +74,11 @@ def add_argv(
 
     ``offline`` (the reader runs with ``--offline``): subscribed without being fetched.
     """
-    argv = [sys.executable, "-m", "termnews", f"--data-dir={data_dir}"]
-    if config_file is not None and config_file.exists():
-        argv.append(f"--config={config_file}")  # only one that is there: see refresh_argv
-    if offline:
-        argv.append("--offline")
+    argv = [sys.executable, "-m", "termnews", *child_options(data_dir, config_file, offline)]
     argv += ["add", "--json"]
     if section:
         argv.append(f"--section={section}")  # "=": a name may start with "-"
     return [*argv, "--", source]
-
-
-ERROR = "termnews: error: "
 
 
 def _stderr_lines(raw: bytes) -> list[str]:
@@ -135,8 +129,10 @@ async def run_add(argv: list[str]) -> Added:
         await proc.wait()
         raise
     lines = _stderr_lines(stderr)
-    errors = [line.removeprefix(ERROR) for line in lines if line.startswith(ERROR)]
-    notes = tuple(line.removeprefix("termnews: ") for line in lines if not line.startswith(ERROR))
+    errors = [line.removeprefix(ERROR_PREFIX) for line in lines if line.startswith(ERROR_PREFIX)]
+    notes = tuple(
+        line.removeprefix("termnews: ") for line in lines if not line.startswith(ERROR_PREFIX)
+    )
     added = _result(stdout)
     if added is None or not added.feeds:
         reason = errors[-1] if errors else (lines[-1] if lines else None)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from termnews.core.dates import short_age as age
+from termnews.core.errors import ERROR_PREFIX
 from termnews.core.models import Article, Feed
 from termnews.core.text import clean_line
 
@@ -31,7 +32,7 @@ __all__ = [
 
 def error_line(message: str) -> None:
     """One readable error line on stderr."""
-    print(f"termnews: error: {clean_line(message)}", file=sys.stderr)
+    print(f"{ERROR_PREFIX}{clean_line(message)}", file=sys.stderr)
 
 
 def section_named(names: Sequence[str], wanted: str) -> str | None:

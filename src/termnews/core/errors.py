@@ -6,6 +6,9 @@ notification): what is wrong and where. Nothing else should escape to a user.
 
 from __future__ import annotations
 
+ERROR_PREFIX = "termnews: error: "
+"""How the command line's one-line errors start; the reader finds its children's by it."""
+
 
 class TermnewsError(Exception):
     """Base of every error termnews reports to a user as one line."""

@@ -27,7 +27,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
-from termnews.app.commands import BY_ID, display_keys
+from termnews.app.commands import BY_ID, first_key
 from termnews.core.dates import long_date, short_age
 from termnews.core.models import Feed
 from termnews.core.text import clean_line, plural
@@ -82,7 +82,7 @@ def kind_line(feed: Feed) -> str:
 
 def full_text_line(details: FeedDetails, keys: Mapping[str, str]) -> str:
     feed = details.feed
-    key = _first_key(keys, "feed-full-text")
+    key = first_key(keys, "feed-full-text")
     if feed.kind == KIND_ARTICLES:
         return "not needed: article files are read in full"
     if feed.full_text:
@@ -90,12 +90,6 @@ def full_text_line(details: FeedDetails, keys: Mapping[str, str]) -> str:
     if details.full_text_in_config:
         return "on: [fulltext] feeds in your config lists it"
     return f"off ({key} switches it on)"
-
-
-def _first_key(keys: Mapping[str, str], command_id: str) -> str:
-    """The first key the user's keymap gives a command, as a person reads it."""
-    first = keys.get(command_id, BY_ID[command_id].keys).split(",")[0]
-    return display_keys(first)
 
 
 def detail_rows(
@@ -132,7 +126,7 @@ def keys_line(keys: Mapping[str, str]) -> str:
         "feed-full-text": "full text",
         "unsubscribe": "unsubscribe",
     }
-    parts = [f"{_first_key(keys, cid)} {names[cid]}" for cid in MANAGE_IDS]
+    parts = [f"{first_key(keys, cid)} {names[cid]}" for cid in MANAGE_IDS]
     return " · ".join([*parts, "Esc close"])
 
 
