@@ -207,6 +207,7 @@ def test_a_cache_that_missed_articles_neither_breaks_nor_stays_unsearchable(
 
     data = Path(os.environ["TERMNEWS_DATA_DIR"])
     assert run(capsys, "add", str(feeds_dir / "world.xml"))[0] == 0
+    assert run(capsys, "index")[0] == 0  # as a refresh that indexed left it
     db = sqlite3.connect(data / "termnews.db")
     with db:  # as an older version left it: the mark above articles not indexed yet
         db.execute("UPDATE meta SET value = '100' WHERE key = 'fts_indexed_upto'")

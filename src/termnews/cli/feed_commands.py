@@ -6,12 +6,11 @@ import argparse
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from termnews.cli.background import as_background_work, stop_signals_cancel
 from termnews.cli.context import EXIT_INPUT, EXIT_OK, EXIT_SOURCES_FAILED, Context
 from termnews.cli.output import error_line, feed_json, iso, notice_line, print_json, section_named
 from termnews.core.errors import NotFoundError, SourceError
@@ -81,6 +80,12 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         choices=("jsonl",),
         help="jsonl: one JSON object per finished feed on stdout as it happens, "
         "then a summary line (for programs; the reader runs its refresh this way)",
+    )
+    p.add_argument(
+        "--index",
+        action="store_true",
+        help="then bring the search index and related stories up to date before exiting "
+        "(as 'termnews index'; otherwise they are built on first use)",
     )
     p.add_argument(
         "--low-priority",
@@ -195,7 +200,15 @@ def cmd_add(ctx: Context) -> int:
         for note in notes:
             notice_line(note)
         feeds = _apply_asked(ctx, feeds, before, args.section, args.title)
-    report = refresh(ctx.store, feeds, offline=ctx.offline, settings=ctx.config)
+    # Stored only, as by 'termnews refresh': the indexes follow on first use (or the
+    # reader's index pass), so adding a feed never waits for a backlog of them.
+    report = refresh(
+        ctx.store,
+        feeds,
+        offline=ctx.offline,
+        settings=ctx.config,
+        index=ctx.config.general.index_on_refresh,
+    )
     if is_local_ref(ref):
         # A local file that cannot be read is not worth a subscription: undo it.
         for outcome in report.outcomes:
@@ -388,40 +401,6 @@ def _due_when_named(feed: Feed) -> Feed:
     return replace(feed, next_check=None)
 
 
-@contextmanager
-def _stop_signals_cancel(cancel: threading.Event, received: list[int]) -> Iterator[None]:
-    """The first SIGTERM or SIGHUP stops the refresh at the next feed; a second one kills.
-
-    The reader sends SIGTERM when it quits mid-refresh; a terminal that closes (or
-    ``kill -HUP``) sends SIGHUP, which killed the refresh outright. Stopping cleanly
-    writes the fetch state of the feeds already done (a kill would lose it; the cache
-    itself stays sound either way: every write is a transaction). A terminal that has
-    hung up is swapped for ``/dev/null`` at once (:mod:`termnews.core.hangup`): the
-    progress bar and the summary then go nowhere instead of ending in EIO.
-    ``received`` gets the signal's number, for the exit status.
-    """
-    from termnews.core.hangup import STOP_SIGNALS, silence_dead_terminal
-
-    def on_signal(signum: int, _frame: object) -> None:
-        if signum == signal.SIGHUP:
-            silence_dead_terminal()
-        received.append(signum)
-        cancel.set()
-        for stop in STOP_SIGNALS:
-            signal.signal(stop, signal.SIG_DFL)
-
-    try:
-        previous = {stop: signal.signal(stop, on_signal) for stop in STOP_SIGNALS}
-    except ValueError:  # not the main thread (tests calling main() from a thread)
-        yield
-        return
-    try:
-        yield
-    finally:
-        for stop, handler in previous.items():
-            signal.signal(stop, handler)
-
-
 def cmd_refresh(ctx: Context) -> int:
     """``termnews refresh``: read every (or the named) source and report per feed."""
     from termnews.core.refresh import refresh
@@ -429,13 +408,7 @@ def cmd_refresh(ctx: Context) -> int:
 
     args = ctx.args
     if args.low_priority:
-        from termnews.core.parent_watch import continue_when_orphaned
-        from termnews.core.priority import lower_priority
-
-        lower_priority()
-        # Background work for a parent (the reader) that may stop it while keys come:
-        # if that parent dies meanwhile, the refresh must not stand still for good.
-        continue_when_orphaned()
+        as_background_work()
     try:
         feeds = _refresh_selection(ctx)
     except SourceError as exc:
@@ -448,7 +421,7 @@ def cmd_refresh(ctx: Context) -> int:
     stopped_by: list[int] = []
     bar = not args.json and lines is None and sys.stderr.isatty()
     listed = (ctx.store.feeds_to_check() if feeds is None else feeds) if bar else ()
-    with refresh_progress(bar, listed) as progress, _stop_signals_cancel(cancel, stopped_by):
+    with refresh_progress(bar, listed) as progress, stop_signals_cancel(cancel, stopped_by):
         if lines is not None:
             progress = lambda o, done, total: lines.feed(outcome_json(o), done, total)  # noqa: E731
         report = refresh(
@@ -459,6 +432,7 @@ def cmd_refresh(ctx: Context) -> int:
             progress=progress,
             settings=ctx.config,
             cancel=cancel,
+            index=False,
         )
     if lines is not None:
         lines.done(report.totals())
@@ -484,6 +458,13 @@ def cmd_refresh(ctx: Context) -> int:
         if not t["feeds"] and feeds is None and not ctx.store.feeds():
             # A first 'termnews refresh' said "0 feeds: 0 new articles, ..." and no more.
             print(NO_FEEDS_HINT, file=sys.stderr)
+    if not stopped_by and (args.index or ctx.config.general.index_on_refresh):
+        # After the summary (and the reader's "done" line): the new headlines can be
+        # read while the indexes are built.
+        from termnews.cli.maintenance_commands import run_index
+
+        with stop_signals_cancel(cancel, stopped_by):
+            run_index(ctx, cancel, quiet=args.json or lines is not None)
     if stopped_by:
         from termnews.core.hangup import signal_exit_code
 

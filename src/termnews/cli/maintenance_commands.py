@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any
 
 from termnews.cli.context import EXIT_OK, Context
 from termnews.cli.output import print_json
 from termnews.core.config import Config, describe_options, option_value
 from termnews.core.retention import cleanup
 from termnews.core.text import clean_line, plural
+
+if TYPE_CHECKING:
+    from termnews.core.indexing import IndexReport
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -25,6 +29,19 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-vacuum", action="store_true", help="do not compact the file")
     p.set_defaults(func=cmd_cleanup)
 
+    p = sub.add_parser(
+        "index",
+        parents=parents,
+        help="bring the search index and related stories up to date (a refresh leaves them)",
+    )
+    p.add_argument("--json", action="store_true", help="print what was indexed as JSON")
+    p.add_argument(
+        "--low-priority",
+        action="store_true",
+        help="run as background work (Linux SCHED_IDLE, else nice 10), as the reader does",
+    )
+    p.set_defaults(func=cmd_index)
+
     p = sub.add_parser("config", parents=parents, help="show where files are and every option")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_config)
@@ -36,8 +53,16 @@ def _mib(n: int) -> str:
 
 def cmd_stats(ctx: Context) -> int:
     """``termnews stats``."""
+    from termnews.core.indexing import pending
+
     stats = ctx.store.stats()
-    data = {**stats, "path": str(ctx.locations.db_path)}
+    search, related = pending(ctx.store)
+    data = {
+        **stats,
+        "path": str(ctx.locations.db_path),
+        "unindexed_search": search,
+        "unindexed_related": related,
+    }
     if ctx.args.json:
         print_json(data)
         return EXIT_OK
@@ -48,6 +73,11 @@ def cmd_stats(ctx: Context) -> int:
         f" ({stats['failing_feeds']} failing)"
     )
     print(f"articles   {stats['articles']} ({stats['unread']} unread, {stats['starred']} starred)")
+    if search or related:
+        print(
+            f"index      {search} not yet searchable, {related} without related stories"
+            " ('termnews index' builds them; a search or the reader does too)"
+        )
     return EXIT_OK
 
 
@@ -72,6 +102,56 @@ def cmd_cleanup(ctx: Context) -> int:
         f"removed {plural(result.removed, 'article')}; cache {_mib(result.bytes_before)} -> "
         f"{_mib(result.bytes_after)}"
     )
+    return EXIT_OK
+
+
+def run_index(ctx: Context, cancel: threading.Event | None, *, quiet: bool) -> IndexReport:
+    """Index what a refresh left; unless ``quiet``, say what in one line on stdout."""
+    from termnews.core.indexing import index_all
+
+    report = index_all(ctx.store, ctx.config, cancel)
+    if not quiet:
+        print(index_line(report))
+    return report
+
+
+def index_line(report: IndexReport) -> str:
+    """One line for people: what an index pass added (or that nothing was left)."""
+    if not report.search and not report.related:
+        done = "search index and related stories were up to date"
+    else:
+        done = (
+            f"indexed {plural(report.search, 'article')} for search,"
+            f" {plural(report.related, 'article')} for related stories"
+        )
+    if report.muted:
+        done += f"; {report.muted} muted"
+    return done if report.complete else done + " (stopped before the end; run it again)"
+
+
+def cmd_index(ctx: Context) -> int:
+    """``termnews index``: build the indexes a refresh leaves for later."""
+    from termnews.cli.background import as_background_work, stop_signals_cancel
+
+    if ctx.args.low_priority:
+        as_background_work()
+    cancel = threading.Event()
+    stopped_by: list[int] = []
+    with stop_signals_cancel(cancel, stopped_by):
+        report = run_index(ctx, cancel, quiet=ctx.args.json)
+    if ctx.args.json:
+        print_json(
+            {
+                "search": report.search,
+                "related": report.related,
+                "muted": report.muted,
+                "complete": report.complete,
+            }
+        )
+    if stopped_by:
+        from termnews.core.hangup import signal_exit_code
+
+        return signal_exit_code(stopped_by[0])
     return EXIT_OK
 
 

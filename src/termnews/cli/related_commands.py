@@ -68,12 +68,25 @@ def trending_json(story: TrendingStory) -> dict[str, Any]:
     }
 
 
+def _indexes_ready(ctx: Context) -> None:
+    """Related stories and stories told by many sources need every article indexed.
+
+    A refresh leaves that to the pass after it (:mod:`termnews.core.indexing`): the
+    first ``related`` or ``trending`` after one runs it (a second or two per 10,000
+    new articles). A cache that cannot be written just now is read as it is.
+    """
+    from termnews.core.indexing import catch_up_all
+
+    catch_up_all(ctx.store, ctx.config)
+
+
 def cmd_related(ctx: Context) -> int:
     """``termnews related ARTICLE_ID``: most related first."""
     args = ctx.args
     limit = args.limit or ctx.config.related.limit
     from termnews.core.related import related_articles
 
+    _indexes_ready(ctx)
     items = related_articles(ctx.store, args.article, limit=limit)
     if args.json:
         print_json([related_json(i) for i in items])
@@ -96,6 +109,7 @@ def cmd_trending(ctx: Context) -> int:
     hours = args.hours or float(ctx.config.related.trending_hours)
     from termnews.core.related import trending
 
+    _indexes_ready(ctx)
     stories = trending(ctx.store, hours=hours, limit=args.limit)
     if args.json:
         print_json([trending_json(s) for s in stories])

@@ -42,6 +42,11 @@ class GeneralConfig:
     auto_refresh_minutes: int = _opt(
         0, "Refresh everything every N minutes while the TUI runs; 0 = off."
     )
+    index_on_refresh: bool = _opt(
+        False,
+        "'termnews refresh' also brings the search index and related stories up to date"
+        " before it exits (as --index); otherwise they are built after it, on first use.",
+    )
     unread_only: bool = _opt(False, "Start with the headline list showing unread articles only.")
     show_related: bool = _opt(True, "Show the 'You may also like' related-stories panel.")
     browser: str = _opt(

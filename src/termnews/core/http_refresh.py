@@ -168,6 +168,7 @@ async def _pipeline(
     force: bool,
     emit: Callable[[_Fetched, Callable[[], None]], None],
     handle: _LoopHandle,
+    count: bool = True,
 ) -> None:
     handle.loop = asyncio.get_running_loop()
     handle.task = asyncio.current_task()
@@ -231,6 +232,7 @@ async def _pipeline(
                             network.max_bytes,
                             result.final_url,
                             since,
+                            count,
                         )
                         done: FetchedJob = await run(fetched_job, job)
                         if done.digest is None:  # not decodable: a fetch failure, as before
@@ -248,7 +250,7 @@ async def _pipeline(
                         if digest == known:
                             emit(_Fetched(feed, bare, unchanged=True), release)
                             return
-                        job = (result.body, result.final_url, since)
+                        job = (result.body, result.final_url, since, count)
                         parsed, error, terms = await run(parse_and_count_job, job)
                     emit(_Fetched(feed, bare, parsed, error, digest, terms=terms), release)
                 except asyncio.CancelledError:
@@ -413,8 +415,15 @@ class _Indexer:
     """
 
     def __init__(
-        self, store: Store, terms: RefreshTerms | None, handle: _LoopHandle | None = None
+        self,
+        store: Store,
+        terms: RefreshTerms | None,
+        handle: _LoopHandle | None = None,
+        *,
+        enabled: bool = True,
     ) -> None:
+        self.enabled = enabled
+        """False: a refresh that only stores (its indexes are built after it)."""
         self.store = store
         self.terms = terms
         self.handle = handle
@@ -445,6 +454,8 @@ class _Indexer:
         feed waiting, rather than in one long stall of the writer (which left the
         parse workers without bodies).
         """
+        if not self.enabled:
+            return
         self.fts += new
         self.related += new
         self.top = max(self.top, last_id)
@@ -526,6 +537,7 @@ def refresh_remote(
     settings: object | None = None,
     cancel: threading.Event | None = None,
     terms: RefreshTerms | None = None,
+    index: bool = True,
 ) -> None:
     """Refresh HTTP ``feeds`` into ``store``, calling ``on_outcome`` once per feed.
 
@@ -533,7 +545,9 @@ def refresh_remote(
     loop in a helper thread. ``cancel``, when set, stops the refresh soon: feeds
     not yet done are reported as skipped ("cancelled"). Term counts the parse
     workers made for related stories are collected in ``terms`` (for
-    ``refresh.after_ingest``).
+    ``refresh.after_ingest``); without ``terms`` the workers count none. ``index``
+    false leaves the search index to the pass after the refresh as well (see
+    :mod:`termnews.core.indexing`): the writer only stores.
     """
     config = settings if isinstance(settings, Config) else Config()
     now = datetime.now(UTC)
@@ -562,6 +576,7 @@ def refresh_remote(
                     force,
                     lambda item, done: results.put((item, done)),
                     handle,
+                    terms is not None,
                 )
             )
         except asyncio.CancelledError:
@@ -574,7 +589,7 @@ def refresh_remote(
     thread = threading.Thread(target=run_loop, name="termnews-fetch", daemon=True)
     writer = _Writer(store, states, terms)
     pending = {feed.id: feed for feed in due}
-    indexer = _Indexer(store, terms, handle)
+    indexer = _Indexer(store, terms, handle, enabled=index)
     thread.start()
     try:
         while True:

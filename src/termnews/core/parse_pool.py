@@ -112,9 +112,13 @@ def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
 
 
 def parse_and_count_job(
-    data: bytes, url: str, since: datetime | None = None
+    data: bytes, url: str, since: datetime | None = None, count: bool = True
 ) -> tuple[FeedRows | ParsedFeed | None, str | None, tuple[bytes, ...]]:
     """:func:`parse_job` plus each entry's encoded term counts (empty if counting failed).
+
+    ``count`` false counts nothing: a refresh that leaves related stories to the
+    index pass after it (:mod:`termnews.core.indexing`), which counts from the
+    stored text.
 
     Only entries dated after ``since`` (or undated) are counted: see
     :func:`termnews.core.related_text.entry_terms`. The entries come back as the
@@ -126,7 +130,7 @@ def parse_and_count_job(
     if parsed is None:
         return parsed, error, ()
     try:
-        terms = entry_terms(parsed.entries, since)
+        terms = entry_terms(parsed.entries, since) if count else ()
     except Exception:  # only a shortcut: the writer counts from the stored text instead
         terms = ()
     try:
@@ -153,6 +157,7 @@ def fetched_job(
     max_bytes: int,
     url: str,
     since: datetime | None = None,
+    count: bool = True,
 ) -> FetchedJob:
     """A fetched body as sent (gzip, deflate or plain) to rows: decode, hash, parse, count.
 
@@ -172,7 +177,7 @@ def fetched_job(
         if body is None:
             return FetchedJob(None, error=problem)
     assert body is not None
-    parsed, error, terms = parse_and_count_job(body, url, since)
+    parsed, error, terms = parse_and_count_job(body, url, since, count)
     return FetchedJob(body_hash(body), parsed, error, terms)
 
 

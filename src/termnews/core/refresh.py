@@ -1,10 +1,12 @@
 """Refresh orchestration: read every due source, ingest it, report per feed.
 
 One failing source never stops the others: each outcome carries its own
-one-line error, and whatever was cached before stays. The FTS index and
-related stories are brought up to date in batches while HTTP feeds arrive
-(``http_refresh._Indexer``), and for whatever is left once all sources are
-ingested (:func:`after_ingest`).
+one-line error, and whatever was cached before stays. With ``index`` (the
+default of :func:`refresh`; ``termnews refresh`` passes it only when asked) the
+FTS index and related stories are brought up to date in batches while HTTP feeds
+arrive (``http_refresh._Indexer``), and for whatever is left once all sources are
+ingested (:func:`after_ingest`). Without it the refresh only stores, and the
+indexes are built after it (:mod:`termnews.core.indexing` says why and by whom).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from termnews.core.config import Config
 from termnews.core.errors import SourceError, StoreError
+from termnews.core.indexing import needs_search_index
 from termnews.core.models import UNTITLED_FEED, Feed
 from termnews.core.refresh_progress import (  # defined there: the reader reads them too
     STATUS_FAILED,
@@ -175,16 +178,19 @@ def refresh(
     progress: ProgressCallback | None = None,
     settings: object | None = None,
     cancel: threading.Event | None = None,
+    index: bool = True,
 ) -> RefreshReport:
     """Refresh ``feeds`` (all by default): local sources here, HTTP via the fetcher.
 
     With ``offline`` no network connection is opened: HTTP feeds are skipped.
     Setting ``cancel`` (e.g. from a signal handler) stops an HTTP refresh early;
     feeds not reached are reported as skipped, and related stories are left to
-    the next refresh.
+    the next refresh. ``index`` false stores only: the search index (unless mute
+    rules need it now: :func:`termnews.core.indexing.needs_search_index`) and
+    related stories are left to :func:`termnews.core.indexing.index_all`.
     """
     with store.unmapped():
-        return _refresh(store, feeds, force, offline, progress, settings, cancel)
+        return _refresh(store, feeds, force, offline, progress, settings, cancel, index)
 
 
 def _refresh(
@@ -195,6 +201,7 @@ def _refresh(
     progress: ProgressCallback | None,
     settings: object | None,
     cancel: threading.Event | None,
+    index: bool = True,
 ) -> RefreshReport:
     feeds = list(store.feeds_to_check() if feeds is None else feeds)
     terms: RefreshTerms | None = None
@@ -229,9 +236,11 @@ def _refresh(
 
             tls.prepare()
             from termnews.core.http_refresh import refresh_remote
-            from termnews.core.related import RefreshTerms
 
-            terms = RefreshTerms()
+            if index:
+                from termnews.core.related import RefreshTerms
+
+                terms = RefreshTerms()
             refresh_remote(
                 store,
                 remote,
@@ -240,28 +249,44 @@ def _refresh(
                 settings=settings,
                 cancel=cancel,
                 terms=terms,
+                index=index,
             )
     if cancel is not None and cancel.is_set():
-        _after_cancel(store, settings)
+        _after_cancel(store, settings, index)
     else:
         if not offline:
             _fetch_full_texts(store, feeds, outcomes, settings)
-        after_ingest(store, [i for o in outcomes for i in o.new_ids], settings, terms)
+        if index:
+            after_ingest(store, [i for o in outcomes for i in o.new_ids], settings, terms)
+        elif needs_search_index(settings):
+            _index_for_mute(store, settings)
     return RefreshReport(tuple(outcomes))
 
 
-def _after_cancel(store: Store, settings: object | None) -> None:
-    """A cancelled refresh ends soon: the FTS index and mute rules, not related stories.
+def _index_for_mute(store: Store, settings: object | None) -> None:
+    """A refresh that only stores, under mute rules: the search index and the rules now.
 
-    Cancelling means someone is waiting (the reader quit, ``kill`` was sent). The
-    search index is built by SQLite in C and is quick; related stories are Python
-    work per article, and the next refresh picks the articles up from the
-    ``related_indexed_upto`` watermark (see ``related._pending_ids``).
+    A muted article must not show in the reader until the index pass after the
+    refresh; the rules are worked out with the search index, which SQLite builds
+    in C (~40 us an article). Related stories still wait for that pass.
     """
     from termnews.core.search.mute import sync_mute_rules
 
     store.index_pending()
     sync_mute_rules(store, settings if isinstance(settings, Config) else None)
+
+
+def _after_cancel(store: Store, settings: object | None, index: bool = True) -> None:
+    """A cancelled refresh ends soon: the FTS index and mute rules, not related stories.
+
+    Cancelling means someone is waiting (the reader quit, ``kill`` was sent). The
+    search index is built by SQLite in C and is quick; related stories are Python
+    work per article, and the next refresh picks the articles up from the
+    ``related_indexed_upto`` watermark (see ``related._pending_ids``). A refresh
+    that only stores leaves the search index too, unless mute rules need it.
+    """
+    if index or needs_search_index(settings):
+        _index_for_mute(store, settings)
 
 
 def _fetch_full_texts(

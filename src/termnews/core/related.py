@@ -96,6 +96,9 @@ STORY_CANDIDATES = 50
 BACKFILL_LIMIT = 20_000
 """A cache older than this feature has its newest articles indexed once, on the next refresh."""
 
+BACKLOG_BATCH = 10_000
+"""Articles per batch of :func:`index_backlog` (as a refresh's largest related batch)."""
+
 _META_UPTO = "related_indexed_upto"
 _META_SEEN = "related_docs_seen"
 _CHUNK = 500
@@ -362,6 +365,46 @@ def index_new_articles(
     interrupted refresh heals on the next one.
     """
     return _write(store, _work_out(store.conn, new_ids, terms))
+
+
+def index_backlog(
+    store: Store, batch: int = BACKLOG_BATCH, cancel: threading.Event | None = None
+) -> int:
+    """Give every article past the ``related_indexed_upto`` watermark its related data.
+
+    The pass :mod:`termnews.core.indexing` runs after a refresh that only stored
+    its articles: oldest first, ``batch`` ids at a time, one transaction each, so
+    an interrupted pass (``cancel`` set, the process killed) keeps what it wrote
+    and the next pass goes on from the mark. Each batch also scans the articles
+    already in its time window, so batches are large (see ``RELATED_MAX_BATCH`` in
+    ``http_refresh``). Returns how many articles were indexed.
+    """
+    done = 0
+    while cancel is None or not cancel.is_set():
+        conn = store.conn
+        upto = _meta_int(conn, _META_UPTO)
+        top = int(conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+        if top <= upto:
+            break
+        last = min(top, upto + batch)
+        work = _work_out(conn, (), None, last)
+        if work is None:
+            # Every id in the range is indexed already (or gone): move the mark past it.
+            with store.transaction():
+                store.set_meta(_META_UPTO, str(last))
+            continue
+        done += _write(store, work)
+        # Ids of the range past the batch's newest were deleted meanwhile: past them too.
+        with store.transaction():
+            store.set_meta(_META_UPTO, str(max(last, _meta_int(store.conn, _META_UPTO))))
+    return done
+
+
+def pending_count(conn: sqlite3.Connection) -> int:
+    """How many article ids lie past the related-stories watermark (at most)."""
+    upto = _meta_int(conn, _META_UPTO)
+    row = conn.execute("SELECT count(*) FROM articles WHERE id > ?", (upto,)).fetchone()
+    return int(row[0])
 
 
 def _work_out(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from termnews.core.indexing import catch_up_search
 from termnews.core.models import Headline
 from termnews.core.search.highlight import (
     END,
@@ -140,6 +141,17 @@ def _as_query(query: Query | str) -> Query:
 
 def _dt(value: float | None) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+def _index_caught_up(store: Store, query: Query) -> None:
+    """Before a query with words: the articles a refresh stored since the last index pass.
+
+    A refresh only stores (:mod:`termnews.core.indexing`); the search index catches up
+    here, on first use, so a search never misses what the cache holds. Cheap when
+    nothing is missing (two reads); never raises.
+    """
+    if query.has_text:
+        catch_up_search(store)
 
 
 def _text_source(query: Query, w: Where) -> tuple[str, list[Any]] | None:
@@ -532,6 +544,7 @@ def search(
 ) -> list[SearchHit]:
     """A page of articles matching ``query``: best first (or newest first)."""
     q = _as_query(query)
+    _index_caught_up(store, q)
     w = build_where(store, q, now or datetime.now(UTC), include_muted=include_muted)
     ranked = _ranked_ids(store, q, w, limit, offset, order)
     if not ranked:
@@ -594,6 +607,7 @@ def counts(
 ) -> tuple[int, int]:
     """(total, unread) articles matching ``query``, in one pass."""
     q = _as_query(query)
+    _index_caught_up(store, q)
     w = build_where(store, q, now or datetime.now(UTC), include_muted=include_muted)
     source = _text_source(q, w)
     if source is None:
@@ -615,6 +629,7 @@ def count(
 ) -> int:
     """How many articles match ``query`` (only unread ones by default, as badges show)."""
     q = _as_query(query)
+    _index_caught_up(store, q)
     w = build_where(store, q, now or datetime.now(UTC), include_muted=include_muted)
     if unread_only and q.unread is None:
         w.add("a.read = 0")
@@ -633,7 +648,10 @@ def matching_ids(
     include_muted: bool = True,
     now: datetime | None = None,
 ) -> list[int]:
-    """Every article id matching ``query`` (optionally only ids in ``id_range``, inclusive)."""
+    """Every article id matching ``query`` (optionally only ids in ``id_range``, inclusive).
+
+    The search index is not caught up here: the mute rules ask, for ids it holds.
+    """
     w = build_where(store, query, now or datetime.now(UTC), include_muted=include_muted)
     if id_range is not None:
         # On the FTS side FTS5 itself skips rowids outside the range.

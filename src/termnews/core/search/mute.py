@@ -182,6 +182,12 @@ def sync_mute_rules(store: Store, settings: Config | SearchConfig | None) -> Mut
     search = _search_settings(settings)
     rules, mark_read = list(search.mute), search.mute_mark_read
     fingerprint = rules_fingerprint(rules, mark_read)
+    if rules:
+        # The rules match through the search index, which a refresh may have left
+        # behind (core/indexing): what it lacks now would go unmuted until later.
+        from termnews.core.indexing import catch_up_search
+
+        catch_up_search(store)
     indexed = int(store.get_meta("fts_indexed_upto", "0") or 0)
     applied = int(store.get_meta(APPLIED_KEY, "0") or 0)
     previous = store.get_meta(RULES_KEY)
