@@ -5,6 +5,7 @@ Scenarios (each a whole process per run; the starting cache is restored before e
 | scenario | corpus | server | cache before each run |
 |---|---|---|---|
 | cold | 200 x 50 | normal | subscribed, no articles |
+| cold + indexes | 200 x 50 | normal | the same, by ``termnews refresh --index`` |
 | same content again | 200 x 50 | ``full``: same bodies, no validators | after one refresh |
 | all-304 | 200 x 50 | normal | after one refresh (newsboat: two, to hold validators) |
 | all-304 over 100k | 1,000 x 100 | normal | 100,000 articles and every feed's validators |
@@ -15,6 +16,10 @@ The "over empty" caches are made from the primed ones: termnews's subscribed cac
 primed cache's fetch state (ETag, Last-Modified, body hash, TTL) copied in; newsboat's primed
 cache with every item deleted. termnews runs with the profile of ``termnews_side.py``
 (defaults, ``per_host = 16``); newsboat with ``reload-threads 8`` (``newsboat.py``).
+
+``termnews refresh`` stores the articles and leaves the search index and related stories to
+the pass after it (``src/termnews/core/indexing.py``); the "then the indexes" row times that
+pass too, inside the same command, so the table shows what the work costs in all.
 
 Each run's peak RSS is the larger of GNU time's high-water mark and the sampled sum over the
 process tree (termnews parses in worker processes). The server's status counts of the last
@@ -117,6 +122,7 @@ def _measure_pair(
     nb_start: Path | None,
     runs: int,
     with_newsboat: bool,
+    tn_args: tuple[str, ...] = (),
 ) -> Scenario:
     bench_setup.log(f"refresh: {title} ({runs} runs)")
     last_stats: dict[str, Any] = {}
@@ -131,7 +137,7 @@ def _measure_pair(
         newsboat.restore(nb.profile, nb_start)
 
     def run_tn(_: int) -> harness.Run:
-        run = termnews_side.refresh(tn.profile)
+        run = termnews_side.refresh(tn.profile, *tn_args)
         summaries.append(termnews_side.refresh_summary(run))
         last_stats["termnews"] = server.stats()
         return run
@@ -177,6 +183,18 @@ def run_benchmark(
                 tn_start=tn.subscribed,
                 nb_start=None,
                 runs=runs,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+        out.append(
+            _measure_pair(
+                "cold_index",
+                f"cold refresh then the indexes (--index), {n}",
+                mode="normal",
+                tn_start=tn.subscribed,
+                nb_start=None,
+                runs=runs,
+                tn_args=("--index",),
                 **common,  # type: ignore[arg-type]
             )
         )

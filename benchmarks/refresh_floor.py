@@ -1,26 +1,28 @@
-"""How fast could a cold refresh be without its extra work? newsboat against three trees.
+"""How fast could a cold refresh be, and what do its indexes cost? newsboat against trees.
 
 Issue 8 asks for a cold refresh of 200 feeds x 50 items in at most half of newsboat's
 time. termnews does more per article than newsboat (plain text for search, the FTS5
-index, related-stories signatures and grouping), so this measures what that work costs
-and what is left without it: the same cold refresh, in one run, pair by pair, by
+index, related-stories signatures and grouping); since session 19 ``termnews refresh``
+stores the articles and leaves the indexes to the pass after it (``termnews index``, the
+reader's background child, or first use; ``src/termnews/core/indexing.py``). This measures,
+in one run, pair by pair:
 
 * ``newsboat`` (``reload-threads 8``, as in ``refresh_bench.py``);
-* ``full``: the tree given (``--src``, default this checkout's ``src``) as it is;
-* ``no-related``: a copy of it with the related-stories work cut out (no term counting
-  in the parse workers, no related batches, no final grouping);
-* ``no-related-no-search``: that, and no FTS5 index either;
+* ``refresh``: ``termnews refresh`` of the tree given (``--src``, default this checkout's
+  ``src``), as a user runs it: it stores, the indexes follow later;
+* ``refresh+index``: ``termnews refresh --index``: the same, then the search index and
+  related stories before it exits: all the work a refresh used to do;
+* ``index-no-related``: that, with the related-stories pass cut out of a copy of the tree
+  (``PATCHES``): what the search index alone adds;
 * ``bare``: not termnews at all but ``bare_refresh.py``, the least a Python program on the
   design card's libraries does for the job (httpx, lxml in a process pool, one SQLite
   table; no text, dates, sanitising, index or grouping): the floor under every tree.
 
-The copies are made by replacing a few lines of the tree (``PATCHES``) in a copy under
-``--workdir``; each replacement must match exactly once, so a change to those lines
-stops the script instead of measuring something else. The copies are measuring
-instruments only: they store the articles as ``full`` does, but leave related stories
-(and search) empty. Every run starts from the same subscribed, empty cache and is a
-whole ``python -m termnews refresh`` process, run in the order newsboat, full,
-no-related, no-related-no-search, then the reverse, and so on.
+The copy is made by replacing a line of the tree in a copy under ``--workdir``; each
+replacement must match exactly once, so a change to that line stops the script instead
+of measuring something else. Every run starts from the same subscribed, empty cache and
+is a whole ``python -m termnews refresh`` process, run in the order of the sides, then
+the reverse, and so on.
 
     python benchmarks/refresh_floor.py --pairs 3 [--json out.json]
 
@@ -44,28 +46,18 @@ import newsboat
 import termnews_side
 
 NO_RELATED: dict[str, list[tuple[str, str]]] = {
-    "termnews/core/refresh.py": [
-        ("            terms = RefreshTerms()\n", "            terms = None\n"),
-        ("    related = start_indexing(store, new_ids, terms)\n", ""),
-        ("    related.finish(store)\n", ""),
-    ],
-    "termnews/core/parse_pool.py": [
-        ("        terms = entry_terms(parsed.entries, since)\n", "        terms = ()\n"),
+    "termnews/core/indexing.py": [
+        ("    related = index_backlog(store, cancel=cancel)\n", "    related = 0\n"),
     ],
 }
-"""No related-stories work: no term counts (workers), no batches (``terms`` None), no grouping."""
+"""No related-stories pass: the index pass builds the search index and mute flags only."""
 
-_INDEX_DEF = "    def index_pending(self, upto_id: int | None = None) -> int:\n"
-NO_SEARCH: dict[str, list[tuple[str, str]]] = {
-    "termnews/core/store/store.py": [(_INDEX_DEF, _INDEX_DEF + "        return 0\n")],
+VARIANTS: dict[str, tuple[list[dict[str, list[tuple[str, str]]]], tuple[str, ...]]] = {
+    "refresh": ([], ()),
+    "refresh+index": ([], ("--index",)),
+    "index-no-related": ([NO_RELATED], ("--index",)),
 }
-"""No FTS5 index: ``index_pending`` (the only place articles enter it) does nothing."""
-
-VARIANTS: dict[str, list[dict[str, list[tuple[str, str]]]]] = {
-    "full": [],
-    "no-related": [NO_RELATED],
-    "no-related-no-search": [NO_RELATED, NO_SEARCH],
-}
+"""Each termnews side: the patches its tree gets, and what it adds to ``termnews refresh``."""
 
 
 def make_tree(src: Path, dest: Path, patches: list[dict[str, list[tuple[str, str]]]]) -> Path:
@@ -100,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     trees = {
         name: make_tree(args.src.resolve(), args.workdir / f"floor-{name}", patches)
-        for name, patches in VARIANTS.items()
+        for name, (patches, _extra) in VARIANTS.items()
     }
     corpus = bench_setup.corpus(args.workdir, args.feeds, args.items)
     sides = ["newsboat", *trees, "bare"]
@@ -127,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             termnews_side.restore(tn.profile, tn.subscribed)
             env = tn.profile.env({"PYTHONPATH": str(trees[side])})
-            cmd = [sys.executable, "-m", "termnews", "refresh"]
+            cmd = [sys.executable, "-m", "termnews", "refresh", *VARIANTS[side][1]]
             return harness.run_process(cmd, env=env, timeout=1800, sample_tree=True)
 
         for i in range(args.pairs):

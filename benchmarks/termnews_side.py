@@ -21,6 +21,7 @@ run gives every run the same starting state (like ``newsboat.snapshot``/``restor
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import sys
@@ -120,9 +121,9 @@ def import_opml(profile: Profile, opml: Path) -> harness.Run:
     return run(profile, "import", str(opml))
 
 
-def refresh(profile: Profile, *, timeout: float = 1800) -> harness.Run:
-    """``termnews refresh``: fetch every feed and update the cache."""
-    return run(profile, "refresh", timeout=timeout)
+def refresh(profile: Profile, *args: str, timeout: float = 1800) -> harness.Run:
+    """``termnews refresh [args]``: fetch every feed and update the cache."""
+    return run(profile, "refresh", *args, timeout=timeout)
 
 
 def articles_unread(profile: Profile, limit: int = 50) -> harness.Run:
@@ -131,14 +132,14 @@ def articles_unread(profile: Profile, limit: int = 50) -> harness.Run:
 
 
 def article_count(profile: Profile) -> int:
-    with sqlite3.connect(f"file:{profile.db}?mode=ro", uri=True) as db:
+    with contextlib.closing(sqlite3.connect(f"file:{profile.db}?mode=ro", uri=True)) as db:
         (count,) = db.execute("SELECT count(*) FROM articles").fetchone()
     return int(count)
 
 
 def validators_stored(profile: Profile) -> int:
     """How many feeds have an ETag or Last-Modified saved (i.e. can get a 304)."""
-    with sqlite3.connect(f"file:{profile.db}?mode=ro", uri=True) as db:
+    with contextlib.closing(sqlite3.connect(f"file:{profile.db}?mode=ro", uri=True)) as db:
         (count,) = db.execute(
             "SELECT count(*) FROM feeds WHERE coalesce(etag, '') != '' "
             "OR coalesce(last_modified, '') != ''"
@@ -148,7 +149,11 @@ def validators_stored(profile: Profile) -> int:
 
 def checkpoint(db_path: Path) -> None:
     """Fold the WAL into the main file so that file alone is the whole cache."""
-    with sqlite3.connect(db_path) as db:
+    # Closed here, not left to the collector: an open connection in this process
+    # loses its locks when the file is copied (POSIX locks go with any close of the
+    # file), and after other processes wrote the cache a later connection here read a
+    # stale WAL index ("database disk image is malformed"; the file itself was sound).
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
@@ -178,7 +183,7 @@ def version() -> str:
 
 
 def feeds_in(profile: Profile) -> int:
-    with sqlite3.connect(f"file:{profile.db}?mode=ro", uri=True) as db:
+    with contextlib.closing(sqlite3.connect(f"file:{profile.db}?mode=ro", uri=True)) as db:
         (count,) = db.execute("SELECT count(*) FROM feeds").fetchone()
     return int(count)
 

@@ -291,6 +291,6 @@ def test_refresh_floor_patches_still_match_this_tree(tmp_path: Path) -> None:
     import refresh_floor
 
     src = BENCHMARKS.parent / "src"
-    for name, patches in refresh_floor.VARIANTS.items():
+    for name, (patches, _extra) in refresh_floor.VARIANTS.items():
         tree = refresh_floor.make_tree(src, tmp_path / name, patches)
         assert (tree / "termnews" / "core" / "refresh.py").is_file()

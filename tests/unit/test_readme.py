@@ -130,6 +130,7 @@ def test_every_json_shape_is_documented(
         "refresh": keys_of("refresh", "--offline"),
         "stats": keys_of("stats"),
         "cleanup": keys_of("cleanup", "--no-vacuum"),
+        "index": keys_of("index"),
         "config": keys_of("config"),
         "read": keys_of("read", "--all"),
     }

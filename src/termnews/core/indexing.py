@@ -161,8 +161,11 @@ def index_all(
     from termnews.core.related import index_backlog
     from termnews.core.search.mute import sync_mute_rules
 
-    search = store.index_pending()
-    mute = sync_mute_rules(store, settings if isinstance(settings, Config) else None)
-    related = index_backlog(store, cancel=cancel)
+    # Without the memory map, as a refresh: a pass reads back much of what it writes, and
+    # mapped pages stayed in this process's resident memory (see Store.unmapped).
+    with store.unmapped():
+        search = store.index_pending()
+        mute = sync_mute_rules(store, settings if isinstance(settings, Config) else None)
+        related = index_backlog(store, cancel=cancel)
     complete = cancel is None or not cancel.is_set()
     return IndexReport(search, related, mute.muted, complete)
