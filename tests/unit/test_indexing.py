@@ -220,3 +220,43 @@ def test_a_pass_skips_articles_deleted_meanwhile(
         assert index_backlog(store, batch=2) == 3
         assert int(store.get_meta("related_indexed_upto") or 0) >= top - 1
         assert pending(store)[1] == 0
+
+
+def test_terms_counted_in_worker_processes_give_the_same_related_data(
+    capsys: pytest.CaptureFixture[str], server: Loopback, tmp_path: Path
+) -> None:
+    import shutil
+
+    from termnews.core.related_counting import BacklogCounter
+
+    subscribe(capsys, serve_stories(server))
+    assert run(capsys, "refresh")[0] == 0
+    copy = tmp_path / "copy.db"
+    with Store.open(db()) as store:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(db(), copy)
+
+    def related_rows(store: Store) -> list[tuple[object, ...]]:
+        from termnews.core.related_text import unpack
+
+        # Signatures as weights by term: terms of equal weight may be stored in any order.
+        return [
+            (r[0], unpack(r[1]), r[2], r[3])
+            for r in store.conn.execute(
+                "SELECT d.article_id, d.sig, d.dup_key, s.story_id FROM related_docs d"
+                " LEFT JOIN article_stories s ON s.article_id = d.article_id ORDER BY 1"
+            )
+        ]
+
+    with Store.open(db()) as store:
+        counter = BacklogCounter(db(), 2)
+        try:
+            counter.ahead(0, 2)  # a range handed out ahead that the pass asks for anyway
+            assert index_backlog(store, batch=2, counter=counter) == 4
+        finally:
+            counter.close()
+        in_workers = related_rows(store)
+    with Store.open(copy) as store:
+        assert index_backlog(store, batch=2) == 4
+        here = related_rows(store)
+    assert in_workers == here and len(here) == 4

@@ -34,6 +34,7 @@ from termnews.core.config import Config
 from termnews.core.errors import StoreError
 
 if TYPE_CHECKING:
+    from termnews.core.related_counting import BacklogCounter
     from termnews.core.store import Store
 
 __all__ = [
@@ -158,14 +159,43 @@ def index_all(
     are left as they are. ``cancel`` stops the related-stories pass between batches:
     what was written stays, and the next pass goes on from there.
     """
-    from termnews.core.related import index_backlog
+    from termnews.core.related import BACKLOG_BATCH, index_backlog
     from termnews.core.search.mute import sync_mute_rules
 
-    # Without the memory map, as a refresh: a pass reads back much of what it writes, and
-    # mapped pages stayed in this process's resident memory (see Store.unmapped).
-    with store.unmapped():
-        search = store.index_pending()
-        mute = sync_mute_rules(store, settings if isinstance(settings, Config) else None)
-        related = index_backlog(store, cancel=cancel)
+    counter = _counter(store)
+    try:
+        if counter is not None:
+            # The first batch is counted on the other cores while SQLite builds the
+            # search index here (in C, without Python's lock).
+            upto = int(store.get_meta("related_indexed_upto", "0") or 0)
+            counter.ahead(upto, min(_top(store), upto + BACKLOG_BATCH))
+        # Without the memory map, as a refresh: a pass reads back much of what it writes,
+        # and mapped pages stayed in this process's resident memory (Store.unmapped).
+        with store.unmapped():
+            search = store.index_pending()
+            mute = sync_mute_rules(store, settings if isinstance(settings, Config) else None)
+            related = index_backlog(store, cancel=cancel, counter=counter)
+    finally:
+        if counter is not None:
+            counter.close()
     complete = cancel is None or not cancel.is_set()
     return IndexReport(search, related, mute.muted, complete)
+
+
+def _top(store: Store) -> int:
+    return int(store.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+
+
+def _counter(store: Store) -> BacklogCounter | None:
+    """Worker processes to count terms in, for a backlog big enough to pay for them."""
+    from termnews.core.parse_pool import parse_workers
+    from termnews.core.related_counting import MIN_FOR_PROCESSES, BacklogCounter
+
+    if store.path is None or parse_workers() < 2:
+        return None
+    if pending(store)[1] < MIN_FOR_PROCESSES:
+        return None
+    try:
+        return BacklogCounter(store.path, parse_workers())
+    except Exception:  # no processes here (a sandbox without semaphores): count in the pass
+        return None

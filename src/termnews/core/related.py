@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from termnews.core.errors import NotFoundError
 from termnews.core.models import Headline
@@ -58,6 +58,9 @@ from termnews.core.related_text import (
     weigh,
 )
 from termnews.core.store import Store
+
+if TYPE_CHECKING:
+    from termnews.core.related_counting import BacklogCounter
 
 GROUP_THRESHOLD = 0.25
 """Signature cosine from which two articles are taken to tell the same story."""
@@ -368,7 +371,10 @@ def index_new_articles(
 
 
 def index_backlog(
-    store: Store, batch: int = BACKLOG_BATCH, cancel: threading.Event | None = None
+    store: Store,
+    batch: int = BACKLOG_BATCH,
+    cancel: threading.Event | None = None,
+    counter: BacklogCounter | None = None,
 ) -> int:
     """Give every article past the ``related_indexed_upto`` watermark its related data.
 
@@ -377,7 +383,9 @@ def index_backlog(
     an interrupted pass (``cancel`` set, the process killed) keeps what it wrote
     and the next pass goes on from the mark. Each batch also scans the articles
     already in its time window, so batches are large (see ``RELATED_MAX_BATCH`` in
-    ``http_refresh``). Returns how many articles were indexed.
+    ``http_refresh``). With a ``counter`` the terms are counted in its worker
+    processes, the next batch's while this one is weighed and grouped
+    (:mod:`termnews.core.related_counting`). Returns how many articles were indexed.
     """
     done = 0
     while cancel is None or not cancel.is_set():
@@ -387,7 +395,12 @@ def index_backlog(
         if top <= upto:
             break
         last = min(top, upto + batch)
-        work = _work_out(conn, (), None, last)
+        terms = None
+        if counter is not None:
+            counts = counter.take(upto, last)
+            terms = None if counts is None else RefreshTerms.of(counts)
+            counter.ahead(last, min(top, last + batch))
+        work = _work_out(conn, (), terms, last)
         if work is None:
             # Every id in the range is indexed already (or gone): move the mark past it.
             with store.transaction():
