@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,38 @@ def test_future_dates_are_clamped() -> None:
     )
     entry = parse_feed_bytes(data).entries[0]
     assert entry.published is not None and entry.published.year < 2100
+
+
+def test_dates_past_2200_are_clamped_like_any_future_date_not_dropped() -> None:
+    # Dates after 2200 were dropped as absurd (the item listed with no date), where a
+    # date in 2150 was clamped to the fetch: both are a broken clock, both are capped.
+    # JSON Feed had no cap at all: a 2150 item was listed first, 'now', for good.
+    before = datetime.now(UTC)
+    rss = parse_feed_bytes(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        + b"".join(
+            f"<item><guid>{year}</guid><title>x</title>"
+            f"<pubDate>Mon, 01 Jan {year} 00:00:00 GMT</pubDate></item>".encode()
+            for year in (2150, 2300, 9000, 2020)
+        )
+        + b"</channel></rss>"
+    )
+    items = ",".join(
+        f'{{"id":"{year}","title":"x","date_published":"{year}-01-01T00:00:00Z",'
+        f'"date_modified":"{year}-01-02T00:00:00Z"}}'
+        for year in (2150, 2300, 9000, 2020)
+    )
+    json_feed = parse_json_feed(
+        f'{{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{items}]}}'.encode()
+    )
+    after = datetime.now(UTC)
+    for feed in (rss, json_feed):
+        *future, past = feed.entries
+        for entry in future:
+            assert entry.published is not None, entry.guid
+            assert before <= entry.published <= after, (entry.guid, entry.published)
+            assert entry.updated is None or entry.updated <= after, entry.guid
+        assert past.published == datetime(2020, 1, 1, tzinfo=UTC)
 
 
 def test_parsed_entries_survive_the_trip_from_a_parse_worker(feeds_dir: Path) -> None:
