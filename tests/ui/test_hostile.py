@@ -7,12 +7,16 @@ cleaning) so these tests hold the UI's edge to the rule by itself.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+from rich.cells import cell_len
 from tests.ui.conftest import Env, RunApp, goto_section, main_screen, screen_text, settle
+from textual.widgets import Static
 
 from termnews.app.widgets.article_body import ArticleBody
-from termnews.app.widgets.article_view import MAX_BODY_CHARS
+from termnews.app.widgets.article_view import MAX_BODY_CHARS, MAX_TITLE_CELLS
 from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.refresh import refresh
 
 MARKUP_TITLE = "[bold red]Markup[/] [link=https://evil.example]click[/link] [@click=app.quit]q[/]"
 ESCAPE_TITLE = "Escapes \x1b[31mred\x1b[0m \x1b]0;pwned\x07 bell\x07 \x9b2J end"
@@ -100,3 +104,47 @@ async def test_megabyte_articles_are_capped_and_stay_responsive(env: Env, run_ap
             await settle(pilot)
             await pilot.press("g", "h")
         assert app.is_running
+
+
+async def test_a_story_long_headline_is_cut_above_the_article_and_whole_at_its_end(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    # A feed that put 5,000 characters in a title filled the article pane with them:
+    # no byline, no body in sight. The headline is cut to a few lines; the full one
+    # is at the end of the article.
+    words = " ".join(f"word{i}" for i in range(900))  # ~5,800 characters
+    long_title = f"Start {words} finish"
+    feed = tmp_path / "long.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Long</title>'
+        f"<item><title>{long_title}</title><link>https://long.example/1</link>"
+        "<guid>l1</guid><description>The body is here.</description></item>"
+        "<item><title>Short one</title><link>https://long.example/2</link>"
+        "<guid>l2</guid><description>Another body.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    with env.store() as store:
+        refresh(store, [store.add_feed(str(feed), section="World")[0]], offline=True)
+        ids = {r[0]: r[1] for r in store.conn.execute("SELECT guid, id FROM articles")}
+        assert store.article(ids["l1"]).title == long_title  # stored whole
+    for size in ((120, 36), (80, 24)):
+        async with run_app(env, size=size) as (app, pilot):
+            screen = main_screen(app)
+            screen.open_article(ids["l1"])
+            await settle(pilot)
+            view = screen.article_view
+            title = view.query_one("#article-title", Static)
+            assert 1 < title.size.height <= 6, (size, title.size)
+            shown = str(title.render())
+            assert shown.startswith("Start word0") and shown.endswith("…"), shown[-40:]
+            assert cell_len(shown) <= MAX_TITLE_CELLS
+            assert "The body is here." in screen_text(app)  # the body is in sight
+            end = str(view.query_one("#article-link", Static).render())
+            assert f"Full headline: {long_title}" in end.replace("\n", " ")
+            # A headline of a usual length is shown whole, and not again at the end.
+            screen.open_article(ids["l2"])
+            await settle(pilot)
+            assert str(title.render()) == "Short one"
+            assert "Full headline" not in str(view.query_one("#article-link", Static).render())
+            assert "headline is long" not in str(view.query_one("#article-notice").render())

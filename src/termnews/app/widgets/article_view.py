@@ -31,11 +31,34 @@ from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollba
 from termnews.core.dates import long_date
 from termnews.core.models import UNTITLED, Article
 from termnews.core.reading import reading_time_minutes
-from termnews.core.text import byline_author, clean_block, clean_line, has_cjk, lines_of_parts
+from termnews.core.text import (
+    byline_author,
+    clean_block,
+    clean_line,
+    fit_cells,
+    has_cjk,
+    lines_of_parts,
+)
 from termnews.core.title_echo import without_title_echo
 
 MAX_BODY_CHARS = 100_000
 """Longest body rendered; news articles are far shorter, hostile ones are not."""
+
+MAX_TITLE_CELLS = 200
+"""Cells of the headline shown above the article: two to five lines at the pane's
+usual widths. News headlines are under 150 characters; a feed that puts a whole
+story (5,000 characters) in its title filled the pane with it, body unseen."""
+
+
+def cap_title(title: str, limit: int = MAX_TITLE_CELLS) -> str:
+    """``title`` cut to ``limit`` cells with an ellipsis, at a space if one is near the end."""
+    if len(title) <= limit // 2 or cell_len(title) <= limit:
+        return title
+    cut = fit_cells(title, limit).rstrip()[:-1]  # without fit_cells's own ellipsis
+    space = cut.rfind(" ")
+    if space > len(cut) * 4 // 5:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def cap_body(markdown: str, limit: int = MAX_BODY_CHARS) -> tuple[str, bool]:
@@ -183,9 +206,13 @@ class ArticleView(VerticalScroll, can_focus=True):
         minutes = reading_time_minutes(body) if body.strip() else 0
         shown, truncated = cap_body(body)
         self._set("article-kicker", Content(clean_line(article.section).upper()))
-        self._set("article-title", Content(clean_line(article.title) or UNTITLED))
+        title = clean_line(article.title) or UNTITLED
+        headline = cap_title(title)
+        self._set("article-title", Content(headline))
         self.query_one(BylineLine).show(byline_parts(article, minutes))
         notices: list[str] = []
+        if headline != title:
+            notices.append("The headline is long: it is shown in full at the end.")
         if article.full_error and not article.full_content:
             notices.append(f"Full text unavailable: {clean_line(article.full_error)}")
         if truncated:
@@ -196,16 +223,13 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._set("article-notice", Content("\n".join(notices)))
         link = browsable_url(article.link)
         if link:
-            self._set("article-link", Content(f"Original: {clean_line(link)}  (o opens, y copies)"))
+            where = f"Original: {clean_line(link)}  (o opens, y copies)"
+        elif not article.link:
+            where = "No web link for this article."
         else:
-            self._set(
-                "article-link",
-                Content(
-                    "No web link for this article."
-                    if not article.link
-                    else "The original link is not a web address; not shown."
-                ),
-            )
+            where = "The original link is not a web address; not shown."
+        full = f"Full headline: {title}\n\n" if headline != title else ""
+        self._set("article-link", Content(full + where))
         self.scroll_home(animate=False)
         self.query_one(ArticleBody).update(shown or "*This article has no text.*")
         self.scroll_home(animate=False)
