@@ -304,3 +304,20 @@ def test_reddits_doubly_escaped_posts_read_as_html_before_its_real_links() -> No
     assert post.content.startswith("Hey Reddit! Benjamin Von Wong here")
     assert "SC_OFF" not in post.content and "<div" not in post.markdown
     assert "[339 comments]" in post.content  # the real links after it are kept
+
+
+def test_an_emoji_title_keeps_the_key_it_had_when_its_skin_tones_were_stripped() -> None:
+    # An item with neither guid nor link is keyed by its title and date. Titles lost
+    # their skin tones and joiners at ingest until they were kept whole: keyed by the
+    # whole title, such an item cached before would come back once as a new one.
+    from termnews.core.store.rows import title_key
+
+    data = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        b"<title>Thumbs \xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd up</title>"
+        b"<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    entry = parse_feed_bytes(data).entries[0]
+    assert entry.title == "Thumbs 👍🏽 up"
+    when = datetime(2024, 1, 1, 10, tzinfo=UTC).timestamp()
+    assert entry.guid == title_key("Thumbs 👍 up", when)

@@ -25,7 +25,7 @@ from termnews.core.models import UNTITLED, UNTITLED_FEED, EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from termnews.core.sources.xml_guard import UnsafeXMLError, check_xml_declarations
 from termnews.core.store.rows import TITLE_KEY_PREFIX, title_key
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, terminal_form
 
 _SUMMARY_CHARS = 600
 
@@ -176,7 +176,9 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
     if guid is None and link is None and given_title and when is not None:
         # Keyed by title and the feed's own date (before clamping: a future date
         # clamped to "now" would make a new key every fetch). See rows.title_key.
-        guid = title_key(given_title, when.timestamp())
+        # In the form emoji sequences were stored in before they were kept whole
+        # (text.terminal_form): an item keyed so then keeps its key.
+        guid = title_key(terminal_form(given_title), when.timestamp())
     return EntryData(
         guid=guid,
         link=link,
