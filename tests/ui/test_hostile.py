@@ -14,9 +14,10 @@ from tests.ui.conftest import Env, RunApp, goto_section, main_screen, screen_tex
 from textual.widgets import Static
 
 from termnews.app.widgets.article_body import ArticleBody
-from termnews.app.widgets.article_view import MAX_BODY_CHARS, MAX_TITLE_CELLS
+from termnews.app.widgets.article_view import MAX_BODY_CHARS
 from termnews.core.models import EntryData, ParsedFeed
 from termnews.core.refresh import refresh
+from termnews.core.text import MAX_HEADLINE_CELLS
 
 MARKUP_TITLE = "[bold red]Markup[/] [link=https://evil.example]click[/link] [@click=app.quit]q[/]"
 ESCAPE_TITLE = "Escapes \x1b[31mred\x1b[0m \x1b]0;pwned\x07 bell\x07 \x9b2J end"
@@ -138,10 +139,19 @@ async def test_a_story_long_headline_is_cut_above_the_article_and_whole_at_its_e
             assert 1 < title.size.height <= 6, (size, title.size)
             shown = str(title.render())
             assert shown.startswith("Start word0") and shown.endswith("…"), shown[-40:]
-            assert cell_len(shown) <= MAX_TITLE_CELLS
+            assert cell_len(shown) <= MAX_HEADLINE_CELLS
             assert "The body is here." in screen_text(app)  # the body is in sight
             end = str(view.query_one("#article-link", Static).render())
             assert f"Full headline: {long_title}" in end.replace("\n", " ")
+            # The links list (O) heads its box with the headline too: cut the same way,
+            # the links stay in view under it.
+            await pilot.press("O")
+            await settle(pilot)
+            heading = app.screen.query_one("#links-article", Static)
+            assert heading.size.height <= 6 and str(heading.render()).endswith("…")
+            assert "The original article" in screen_text(app)
+            await pilot.press("escape")
+            await settle(pilot)
             # A headline of a usual length is shown whole, and not again at the end.
             screen.open_article(ids["l2"])
             await settle(pilot)

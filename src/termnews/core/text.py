@@ -314,6 +314,27 @@ def fit_cells(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_len(text))
 
 
+MAX_HEADLINE_CELLS = 200
+"""Cells of a headline shown above an article or its links: two to five lines at the
+panes' usual widths. News headlines are under 150 characters; a feed that puts a
+whole story (5,000 characters) in its title filled the article pane with it."""
+
+
+def cap_headline(title: str, limit: int = MAX_HEADLINE_CELLS) -> str:
+    """``title`` cut to ``limit`` cells with an ellipsis, at a space if one is near the end."""
+    if len(title) <= limit // 2:  # no character takes more than two cells
+        return title
+    from rich.cells import cell_len
+
+    if cell_len(title) <= limit:
+        return title
+    cut = fit_cells(title, limit).rstrip()[:-1]  # without fit_cells's own ellipsis
+    space = cut.rfind(" ")
+    if space > len(cut) * 4 // 5:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
 _CJK_TEXT = re.compile(
     "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
     "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"

@@ -33,9 +33,9 @@ from termnews.core.models import UNTITLED, Article
 from termnews.core.reading import reading_time_minutes
 from termnews.core.text import (
     byline_author,
+    cap_headline,
     clean_block,
     clean_line,
-    fit_cells,
     has_cjk,
     lines_of_parts,
 )
@@ -43,22 +43,6 @@ from termnews.core.title_echo import without_title_echo
 
 MAX_BODY_CHARS = 100_000
 """Longest body rendered; news articles are far shorter, hostile ones are not."""
-
-MAX_TITLE_CELLS = 200
-"""Cells of the headline shown above the article: two to five lines at the pane's
-usual widths. News headlines are under 150 characters; a feed that puts a whole
-story (5,000 characters) in its title filled the pane with it, body unseen."""
-
-
-def cap_title(title: str, limit: int = MAX_TITLE_CELLS) -> str:
-    """``title`` cut to ``limit`` cells with an ellipsis, at a space if one is near the end."""
-    if len(title) <= limit // 2 or cell_len(title) <= limit:
-        return title
-    cut = fit_cells(title, limit).rstrip()[:-1]  # without fit_cells's own ellipsis
-    space = cut.rfind(" ")
-    if space > len(cut) * 4 // 5:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
 
 
 def cap_body(markdown: str, limit: int = MAX_BODY_CHARS) -> tuple[str, bool]:
@@ -207,7 +191,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         shown, truncated = cap_body(body)
         self._set("article-kicker", Content(clean_line(article.section).upper()))
         title = clean_line(article.title) or UNTITLED
-        headline = cap_title(title)
+        headline = cap_headline(title)
         self._set("article-title", Content(headline))
         self.query_one(BylineLine).show(byline_parts(article, minutes))
         notices: list[str] = []
