@@ -78,7 +78,7 @@ def terminal_form(text: str) -> str:
 
     For what is drawn, never for what is stored. Each of them takes no cell in
     Rich's measure, so removing them changes no layout: the reader applies this to
-    every line it draws (``app.terminal_form``), the CLI to the columns it pads
+    every line it draws (``app/drawn_text.py``), the CLI to the columns it pads
     (:func:`fit_cells`).
     """
     if not _has_emoji_joins(text):
