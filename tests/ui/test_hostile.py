@@ -158,3 +158,34 @@ async def test_a_story_long_headline_is_cut_above_the_article_and_whole_at_its_e
             assert str(title.render()) == "Short one"
             assert "Full headline" not in str(view.query_one("#article-link", Static).render())
             assert "headline is long" not in str(view.query_one("#article-notice").render())
+
+
+async def test_a_paragraph_long_feed_or_author_name_is_cut_in_the_byline(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    # The byline names the source and the author whole: a feed titled with 3,000
+    # characters filled the article pane as a story-long headline did.
+    name = " ".join(f"outlet{i}" for i in range(400))
+    author = " ".join(f"writer{i}" for i in range(400))
+    feed = tmp_path / "named.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>{name}</title><item><title>Short headline</title>"
+        f"<dc:creator>{author}</dc:creator><link>https://named.example/1</link>"
+        "<description>The body is here.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    with env.store() as store:
+        refresh(store, [store.add_feed(str(feed), section="World")[0]], offline=True)
+        (article_id,) = [r[0] for r in store.conn.execute("SELECT id FROM articles")]
+        assert store.article(article_id).feed_title == name  # stored whole
+    async with run_app(env, size=(120, 36)) as (app, pilot):
+        screen = main_screen(app)
+        screen.open_article(article_id)
+        await settle(pilot)
+        byline = screen.article_view.query_one("#article-byline", Static)
+        assert byline.size.height <= 6, byline.size
+        shown = str(byline.render())
+        assert shown.startswith("outlet0 outlet1") and "By writer0" in shown, shown[:80]
+        assert "outlet399" not in shown and "writer399" not in shown
+        assert "The body is here." in screen_text(app)

@@ -58,12 +58,18 @@ def byline(article: Article, minutes: int) -> Content:
     return Content(" · ".join(byline_parts(article, minutes)))
 
 
+MAX_BYLINE_NAME_CELLS = 80
+"""Cells of the source's or the author's name in the byline: a feed or an author
+named with a paragraph (feed text is written by strangers) filled the pane above
+the article as a story-long headline did. The feed's details (i) name it whole."""
+
+
 def byline_parts(article: Article, minutes: int) -> list[str]:
     """The byline's parts: source, author, date, reading time (those there are)."""
-    parts = [clean_line(article.feed_title)]
+    parts = [cap_headline(clean_line(article.feed_title), MAX_BYLINE_NAME_CELLS)]
     author = byline_author(article.author, article.feed_title)
     if author:
-        parts.append(f"By {author}")
+        parts.append(f"By {cap_headline(author, MAX_BYLINE_NAME_CELLS)}")
     when = long_date(article.published or article.updated)
     if when:
         parts.append(when)
