@@ -61,3 +61,26 @@ async def test_reader_and_show_print_the_same_date(
         await settle(pilot)
         assert main_screen(app).article is not None
         assert "Mon 23 Nov 2026, 09:05" in screen_text(app)
+
+
+@pytest.mark.usefixtures("utc")
+async def test_an_article_dated_past_2200_shows_when_it_was_fetched(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    # Dated 2300 (a broken clock), it had no date: its byline named the feed alone,
+    # where one dated 2150 showed the day it was fetched (the cap on future dates).
+    feed = tmp_path / "far.xml"
+    feed.write_text(FEED.replace("Mon, 23 Nov 2026", "Tue, 01 Jan 2300"), encoding="utf-8")
+    before = datetime.now(UTC)
+    with env.store() as store:
+        refresh(store, [store.add_feed(str(feed), section="World")[0]], offline=True)
+        article_id = store.conn.execute("SELECT id FROM articles").fetchone()[0]
+        stored = store.conn.execute("SELECT published FROM articles").fetchone()[0]
+    assert stored is not None
+    async with run_app(env) as (app, pilot):
+        await settle(pilot)
+        article = main_screen(app).article
+        assert article is not None and article.id == article_id
+        assert article.published is not None
+        assert before <= article.published <= datetime.now(UTC)
+        assert long_date(article.published) in screen_text(app)

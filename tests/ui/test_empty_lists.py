@@ -92,3 +92,37 @@ async def test_reading_the_last_unread_with_unread_only_says_how_to_see_the_rest
         await pilot.press("u")
         await settle(pilot)
         assert "Only story" in screen_text(app)
+
+
+async def test_the_top_line_says_no_articles_over_an_empty_view_and_all_read_over_a_read_one(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    # A section with no articles (a feed not fetched yet, Starred before any star)
+    # said "all read" on the top line: true of nothing, there was nothing to read.
+    feed = tmp_path / "wire.xml"
+    _one_item_feed(feed)
+    with env.store() as store:
+        added, _ = store.add_feed(str(feed), "Wire", "World")
+        refresh(store, [added], offline=True)
+        store.add_feed(str(tmp_path / "later.xml"), "Later", "Pending")
+    async with run_app(env, size=(100, 30)) as (app, pilot):
+        screen = main_screen(app)
+
+        async def top_line(view: View) -> str:
+            screen.show_view(view, focus_headlines=True)
+            await settle(pilot)
+            return screen_text(app).splitlines()[0]
+
+        assert "no articles" in await top_line(View("Pending"))
+        assert "all read" not in await top_line(View("Pending"))
+        assert "no articles" in await top_line(View(VirtualSection.STARRED.value))
+        world = await top_line(View("World"))
+        assert "1 unread" in world or "all read" in world, world
+        with env.store() as store:
+            store.set_read([h.id for h in store.headlines(section="World")])
+        screen.reload_sections()
+        world = await top_line(View("World"))
+        assert "all read" in world and "no articles" not in world
+        # Unread lists nothing now, but the cache holds a read article: "all read".
+        unread = await top_line(View(VirtualSection.UNREAD.value))
+        assert "all read" in unread and "no articles" not in unread

@@ -7,12 +7,17 @@ cleaning) so these tests hold the UI's edge to the rule by itself.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+from rich.cells import cell_len
 from tests.ui.conftest import Env, RunApp, goto_section, main_screen, screen_text, settle
+from textual.widgets import Static
 
 from termnews.app.widgets.article_body import ArticleBody
 from termnews.app.widgets.article_view import MAX_BODY_CHARS
 from termnews.core.models import EntryData, ParsedFeed
+from termnews.core.refresh import refresh
+from termnews.core.text import MAX_HEADLINE_CELLS
 
 MARKUP_TITLE = "[bold red]Markup[/] [link=https://evil.example]click[/link] [@click=app.quit]q[/]"
 ESCAPE_TITLE = "Escapes \x1b[31mred\x1b[0m \x1b]0;pwned\x07 bell\x07 \x9b2J end"
@@ -100,3 +105,87 @@ async def test_megabyte_articles_are_capped_and_stay_responsive(env: Env, run_ap
             await settle(pilot)
             await pilot.press("g", "h")
         assert app.is_running
+
+
+async def test_a_story_long_headline_is_cut_above_the_article_and_whole_at_its_end(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    # A feed that put 5,000 characters in a title filled the article pane with them:
+    # no byline, no body in sight. The headline is cut to a few lines; the full one
+    # is at the end of the article.
+    words = " ".join(f"word{i}" for i in range(900))  # ~5,800 characters
+    long_title = f"Start {words} finish"
+    feed = tmp_path / "long.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Long</title>'
+        f"<item><title>{long_title}</title><link>https://long.example/1</link>"
+        "<guid>l1</guid><description>The body is here.</description></item>"
+        "<item><title>Short one</title><link>https://long.example/2</link>"
+        "<guid>l2</guid><description>Another body.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    with env.store() as store:
+        refresh(store, [store.add_feed(str(feed), section="World")[0]], offline=True)
+        ids = {r[0]: r[1] for r in store.conn.execute("SELECT guid, id FROM articles")}
+        assert store.article(ids["l1"]).title == long_title  # stored whole
+    for size in ((120, 36), (80, 24)):
+        async with run_app(env, size=size) as (app, pilot):
+            screen = main_screen(app)
+            screen.open_article(ids["l1"])
+            await settle(pilot)
+            view = screen.article_view
+            title = view.query_one("#article-title", Static)
+            assert 1 < title.size.height <= 6, (size, title.size)
+            shown = str(title.render())
+            assert shown.startswith("Start word0") and shown.endswith("…"), shown[-40:]
+            assert cell_len(shown) <= MAX_HEADLINE_CELLS
+            assert "The body is here." in screen_text(app)  # the body is in sight
+            end = str(view.query_one("#article-link", Static).render())
+            assert f"Full headline: {long_title}" in end.replace("\n", " ")
+            # The links list (O) heads its box with the headline too: cut the same way,
+            # the links stay in view under it.
+            await pilot.press("O")
+            await settle(pilot)
+            heading = app.screen.query_one("#links-article", Static)
+            assert heading.size.height <= 6 and str(heading.render()).endswith("…")
+            assert "The original article" in screen_text(app)
+            await pilot.press("escape")
+            await settle(pilot)
+            # A headline of a usual length is shown whole, and not again at the end.
+            screen.open_article(ids["l2"])
+            await settle(pilot)
+            assert str(title.render()) == "Short one"
+            assert "Full headline" not in str(view.query_one("#article-link", Static).render())
+            assert "headline is long" not in str(view.query_one("#article-notice").render())
+
+
+async def test_a_paragraph_long_feed_or_author_name_is_cut_in_the_byline(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    # The byline names the source and the author whole: a feed titled with 3,000
+    # characters filled the article pane as a story-long headline did.
+    name = " ".join(f"outlet{i}" for i in range(400))
+    author = " ".join(f"writer{i}" for i in range(400))
+    feed = tmp_path / "named.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>{name}</title><item><title>Short headline</title>"
+        f"<dc:creator>{author}</dc:creator><link>https://named.example/1</link>"
+        "<description>The body is here.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    with env.store() as store:
+        refresh(store, [store.add_feed(str(feed), section="World")[0]], offline=True)
+        (article_id,) = [r[0] for r in store.conn.execute("SELECT id FROM articles")]
+        assert store.article(article_id).feed_title == name  # stored whole
+    async with run_app(env, size=(120, 36)) as (app, pilot):
+        screen = main_screen(app)
+        screen.open_article(article_id)
+        await settle(pilot)
+        byline = screen.article_view.query_one("#article-byline", Static)
+        assert byline.size.height <= 6, byline.size
+        shown = str(byline.render())
+        assert shown.startswith("outlet0 outlet1") and "By writer0" in shown, shown[:80]
+        assert "outlet399" not in shown and "writer399" not in shown
+        assert "The body is here." in screen_text(app)

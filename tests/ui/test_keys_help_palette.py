@@ -313,3 +313,36 @@ def test_readme_key_table_is_the_generated_one() -> None:
     # tooltip (o and y were reworded to say which article they act on) must reach it.
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert markdown_key_table() in readme
+
+
+async def test_palette_counts_starred_and_trending_as_the_section_list_does(
+    demo: Env, run_app: RunApp
+) -> None:
+    """The palette said "0 unread of 4" for a Trending of four unread stories and
+    "0 unread of 0" for an empty Starred: their counts are what they hold."""
+    from textual.widgets import Input, OptionList
+
+    async with run_app(demo) as (app, pilot):
+        screen = main_screen(app)
+        trending = screen.sections_pane.section("Trending")
+        assert trending is not None and trending.total > 1
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+
+        async def hit(text: str) -> str:
+            app.screen.query_one(Input).value = text
+
+            def first() -> str:
+                options = app.screen.query_one(OptionList)
+                if not options.option_count:
+                    return ""
+                return str(options.get_option_at_index(0).prompt)
+
+            await wait_for(pilot, lambda: text in first())
+            return first()
+
+        shown = await hit("Section: Trending")
+        assert f"{trending.total} stories" in shown and "unread" not in shown, shown
+        shown = await hit("Section: Starred")
+        assert "nothing starred" in shown and "unread" not in shown, shown
+        assert "unread of" in await hit("Section: World")

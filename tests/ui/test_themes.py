@@ -361,3 +361,34 @@ async def test_every_theme_stays_readable_in_256_colours(
                     fg, bg = bg, fg
                 worst = min(worst, (contrast(fg, bg), segment.text.strip()))
         assert worst[0] >= MIN_CONTRAST, f"{theme}: {worst[1]!r}: {worst[0]:.2f}"
+
+
+def _online_styles(app: TermnewsApp) -> list[Segment]:
+    """The segments of the top line's "● online" as the compositor draws them."""
+    update = app.screen._compositor.render_update(full=True)
+    line = update.strips[0]  # type: ignore[attr-defined]
+    return [s for strip in line for s in strip if "online" in s.text or s.text.strip() == "●"]
+
+
+@pytest.mark.parametrize("theme", ["ansi-light", "ansi-dark", "textual-light", "solarized-light"])
+async def test_the_online_mark_reads_on_light_terminals(
+    seeded: Env, run_app: RunApp, theme: str
+) -> None:
+    """ansi-light drew "● online" in ANSI green: 2.2:1 on white in xterm's palette (and
+    ansi-light stands in on any 16-colour terminal, light or dark). In ANSI themes it
+    is the terminal's default colour now; in the others it reaches 4.5:1 (regular
+    weight, body text), where it was held to 3.5:1 (textual-light: 3.8:1)."""
+    seeded.write_config(f'[general]\ntheme = "{theme}"\n')
+    async with run_app(seeded, size=(100, 30)) as (app, pilot):
+        await settle(pilot)
+        segments = _online_styles(app)
+        assert segments, "no '● online' on the top line"
+        for segment in segments:
+            style = segment.style
+            assert style is not None
+            if "ansi" in theme:
+                assert style.color is None or style.color.is_default, (segment.text, style)
+            else:
+                assert style.color is not None and style.bgcolor is not None
+                ratio = contrast(style.color, style.bgcolor)
+                assert ratio >= BODY_CONTRAST, (segment.text, round(ratio, 2))

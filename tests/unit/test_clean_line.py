@@ -12,6 +12,7 @@ import sys
 import unicodedata
 
 import pytest
+from rich.cells import cell_len
 
 from termnews.core.text import (
     _clean_line_general,
@@ -19,7 +20,9 @@ from termnews.core.text import (
     clean_line,
     clean_printable_line,
     cluster_start,
+    fit_cells,
     strip_unsafe,
+    terminal_form,
 )
 
 _CONTEXTS = ("{c}", "a{c}b", " {c} ", "x\n{c}{c} y", "\r{c}\x1b[31mz", "e\u0301{c}\t")
@@ -113,18 +116,35 @@ def test_random_printable_text_cleans_alike_when_known_printable() -> None:
         ("Love ❤️", "Love ❤"),
         ("Family 👨\u200d👩\u200d👧\u200d👦 day", "Family 👨👩👧👦 day"),  # ZWJ: 8 or 2 cells
         ("Pride 🏳️\u200d🌈", "Pride 🏳🌈"),
-        ("soft\u00adhyphen", "softhyphen"),  # no cell to Textual, one to tmux
-        ("word\u2060joiner", "wordjoiner"),
+        ("Coder 👩\u200d💻", "Coder 👩💻"),  # four cells to Textual, two to tmux 3.3a
         ("क्\u200dष", "क्ष"),  # tmux draws the letter after a joiner in its cell: 1 cell, not 2
         ("Thumbs 👍🏽 up", "Thumbs 👍 up"),  # a skin tone: no cell to Textual, two to tmux
         ("☝🏻 points", "☝ points"),
         ("🇯🇵 flag", "🇯🇵 flag"),  # a flag is two regional indicators, two cells everywhere
     ],
 )
-def test_characters_terminals_measure_differently_are_removed(text: str, shown: str) -> None:
-    # Textual lays a line out by its own cell widths; where terminals draw these
-    # characters wider or narrower, the rest of the row (columns, the pane's
-    # border) moved. Without them every terminal agrees with the layout.
+def test_emoji_sequences_are_kept_and_drawn_in_the_form_terminals_agree_on(
+    text: str, shown: str
+) -> None:
+    # They were stripped at ingest: the cache, 'show' and --json lost the feed's
+    # "👍🏽". They are kept; what is drawn drops the characters terminals measure
+    # differently (each takes no cell in Rich's measure: no layout changes).
+    assert clean_line(text) == text
+    assert clean_block(text + "\n" + text) == text + "\n" + text
+    assert terminal_form(text) == shown
+    assert cell_len(terminal_form(text)) == cell_len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("soft\u00adhyphen", "softhyphen"),  # no cell to Textual, one to tmux
+        ("word\u2060joiner", "wordjoiner"),
+        ("a\u202eevil", "aevil"),  # a bidi override
+        ("bell\x07 and \x1b[31mred", "bell and red"),
+    ],
+)
+def test_invisible_format_and_control_characters_are_still_removed(text: str, shown: str) -> None:
     assert clean_line(text) == shown
     assert clean_block(text + "\n" + text) == shown + "\n" + shown
 
@@ -138,6 +158,11 @@ def test_characters_terminals_measure_differently_are_removed(text: str, shown: 
         ("हिन्दी", 3, 2),  # before the virama: before न, whose mark it is
         ("हिन्दी", 1, 0),  # before the vowel sign ि: before ह
         ("cafe\u0301s", 4, 3),  # a decomposed accent stays with its e
+        ("Up 👍🏽 ok", 4, 3),  # before the skin tone: before the hand it colours
+        ("Go 👩\u200d💻 ok", 4, 3),  # before the joiner: before the woman
+        ("Go 👩\u200d💻 ok", 5, 3),  # before the laptop she is joined to: before her
+        ("Go 👩\u200d💻 ok", 6, 6),  # after the sequence: where it was
+        ("Done ✔️ ok", 6, 5),  # before U+FE0F: before the check mark
         ("plain", 2, 2),
         ("plain", 9, 5),
     ],
@@ -168,3 +193,13 @@ def test_byline_author_is_left_out_when_it_repeats_the_feed() -> None:
     assert byline_author("Harbour Post", "Harbour Post — World") == ""  # the outlet part
     assert byline_author("John Gruber", "Daring Fireball") == "John Gruber"
     assert byline_author(None, "Daring Fireball") == ""
+
+
+def test_a_column_fitted_for_the_terminal_is_in_the_form_terminals_agree_on() -> None:
+    # The CLI pads its listings itself: a skin tone in a title pushed the columns
+    # after it two cells right in tmux (four cells there, two in Rich's measure).
+    for text in ("Thumbs 👍🏽 up", "Coder 👩\u200d💻 ok", "Done ✔️"):
+        fitted = fit_cells(text, 20)
+        assert fitted.rstrip() == terminal_form(text)
+        assert cell_len(fitted) == 20
+    assert fit_cells("Coder 👩\u200d💻 and more words", 9) == "Coder 👩…"

@@ -906,3 +906,45 @@ def test_a_subscribing_command_under_demo_says_nothing_is_kept(
     )
     code, _, err = run(capsys, "--demo", "articles", "--limit", "1")
     assert code == 0 and "throwaway" not in err
+
+
+def test_show_prints_emoji_as_stored_into_a_pipe_and_in_the_terminal_form_on_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The cache keeps a skin tone ('👍🏽'); on a terminal 'show' prints the form every
+    terminal draws at Rich's widths (in tmux the tone took two cells more, and a line
+    Rich had padded to the width wrapped); a pipe or a file gets the text as stored."""
+    import pty
+
+    feed = tmp_path / "e.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>E</title><item>'
+        "<title>Thumbs 👍🏽 up</title><link>https://e.example/1</link>"
+        "<description>Coder 👩\u200d💻 ships.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    run(capsys, "add", str(feed))
+    (first,) = json.loads(run(capsys, "articles", "--json")[1])
+    piped = run(capsys, "show", str(first["id"]), "--keep-unread")[1]
+    assert "Thumbs 👍🏽 up" in piped and "Coder 👩\u200d💻 ships." in piped
+    master, slave = pty.openpty()
+    os.set_blocking(master, False)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "termnews", "show", str(first["id"]), "--keep-unread"],
+            env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "60"},
+            stdin=subprocess.DEVNULL,
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+        on_terminal = b""
+        with contextlib.suppress(BlockingIOError, OSError):
+            on_terminal = os.read(master, 65536)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert done.returncode == 0, done.stderr
+    shown = on_terminal.decode()
+    assert "Thumbs 👍 up" in shown and "Coder 👩💻 ships." in shown, shown
+    assert "\U0001f3fd" not in shown and "\u200d" not in shown

@@ -6,7 +6,7 @@ import random
 
 from feedparser.datetimes import _parse_date
 
-from termnews.core.dates import feed_date, from_struct
+from termnews.core.dates import feed_date, from_struct, parse_date
 
 _DAYS = ["Mon, ", "Tue, ", "Wed, ", "Thu, ", "Fri, ", "Sat, ", "Sun, ", ""]
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -74,3 +74,19 @@ def test_the_usual_forms_give_utc() -> None:
 def test_other_forms_still_go_to_feedparser() -> None:
     for text in ("31 May 2025", "2025-05-31", "Saturday, 31-May-25 17:54:37 GMT", "junk", ""):
         assert feed_date(text) == _parse_date(text), text
+
+
+def test_dates_far_ahead_are_read_for_the_caller_to_cap() -> None:
+    # The year 2200 was a fixed limit: later dates read as none (no date on screen),
+    # and from 2201 on, every date would have. Capping the future is the caller's
+    # (dates.clamp_future), which needs the date to see it is ahead.
+    for text in ("2300-01-01T10:00:00Z", "Tue, 01 Jan 2300 10:00:00 +0000"):
+        value = parse_date(text)
+        assert value is not None and value.year == 2300, text
+    struct = from_struct(feed_date("Tue, 01 Jan 2300 10:00:00 +0000"))
+    assert struct is not None and struct.year == 2300
+    # At the edges of what a datetime holds: a date, or none, never an OverflowError.
+    latest = parse_date("9998-12-31T23:00:00-14:00")
+    assert latest is not None and latest.year == 9999
+    assert parse_date("9999-12-31T23:00:00-05:00") is None
+    assert parse_date("0001-01-01T00:30:00+01:00") is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,38 @@ def test_future_dates_are_clamped() -> None:
     )
     entry = parse_feed_bytes(data).entries[0]
     assert entry.published is not None and entry.published.year < 2100
+
+
+def test_dates_past_2200_are_clamped_like_any_future_date_not_dropped() -> None:
+    # Dates after 2200 were dropped as absurd (the item listed with no date), where a
+    # date in 2150 was clamped to the fetch: both are a broken clock, both are capped.
+    # JSON Feed had no cap at all: a 2150 item was listed first, 'now', for good.
+    before = datetime.now(UTC)
+    rss = parse_feed_bytes(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        + b"".join(
+            f"<item><guid>{year}</guid><title>x</title>"
+            f"<pubDate>Mon, 01 Jan {year} 00:00:00 GMT</pubDate></item>".encode()
+            for year in (2150, 2300, 9000, 2020)
+        )
+        + b"</channel></rss>"
+    )
+    items = ",".join(
+        f'{{"id":"{year}","title":"x","date_published":"{year}-01-01T00:00:00Z",'
+        f'"date_modified":"{year}-01-02T00:00:00Z"}}'
+        for year in (2150, 2300, 9000, 2020)
+    )
+    json_feed = parse_json_feed(
+        f'{{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{items}]}}'.encode()
+    )
+    after = datetime.now(UTC)
+    for feed in (rss, json_feed):
+        *future, past = feed.entries
+        for entry in future:
+            assert entry.published is not None, entry.guid
+            assert before <= entry.published <= after, (entry.guid, entry.published)
+            assert entry.updated is None or entry.updated <= after, entry.guid
+        assert past.published == datetime(2020, 1, 1, tzinfo=UTC)
 
 
 def test_parsed_entries_survive_the_trip_from_a_parse_worker(feeds_dir: Path) -> None:
@@ -271,3 +304,20 @@ def test_reddits_doubly_escaped_posts_read_as_html_before_its_real_links() -> No
     assert post.content.startswith("Hey Reddit! Benjamin Von Wong here")
     assert "SC_OFF" not in post.content and "<div" not in post.markdown
     assert "[339 comments]" in post.content  # the real links after it are kept
+
+
+def test_an_emoji_title_keeps_the_key_it_had_when_its_skin_tones_were_stripped() -> None:
+    # An item with neither guid nor link is keyed by its title and date. Titles lost
+    # their skin tones and joiners at ingest until they were kept whole: keyed by the
+    # whole title, such an item cached before would come back once as a new one.
+    from termnews.core.store.rows import title_key
+
+    data = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        b"<title>Thumbs \xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd up</title>"
+        b"<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    entry = parse_feed_bytes(data).entries[0]
+    assert entry.title == "Thumbs 👍🏽 up"
+    when = datetime(2024, 1, 1, 10, tzinfo=UTC).timestamp()
+    assert entry.guid == title_key("Thumbs 👍 up", when)

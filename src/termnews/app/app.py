@@ -13,7 +13,7 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import BindingType
+from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
@@ -38,6 +39,7 @@ from termnews.app.commands import (
     unknown_ids,
 )
 from termnews.app.css_cache import CachedStylesheet, cached_stylesheet
+from termnews.app.drawn_text import TerminalForm
 from termnews.app.readable_colors import eight_bit, readable_variables
 from termnews.app.screens.main import MainScreen
 from termnews.app.state import StateWriter, UiState
@@ -151,6 +153,11 @@ class TermnewsApp(App[None]):
         self._theme_replaced: tuple[str, str] | None = None
         """The theme shown in place of the remembered one, and that one (_stand_in)."""
         self._state_writer = StateWriter(locations.state_file)
+        self._terminal_form = TerminalForm()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the emoji forms all terminals draw alike (drawn_text.py)."""
+        return [*super().get_line_filters(), self._terminal_form]
 
     @property
     def config_path(self) -> Path | None:

@@ -15,7 +15,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from termnews.app.commands import KEY_COMMANDS, display_keys
 from termnews.app.widgets.section_list import View
-from termnews.core.text import clean_line
+from termnews.core.models import Section, VirtualSection
+from termnews.core.text import clean_line, plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +106,27 @@ class SectionsProvider(_EntryProvider):
             name = clean_line(section.name)
             yield Entry(
                 f"Section: {name}",
-                f"{section.unread} unread of {section.total}",
+                section_counts(section),
                 partial(screen.show_view, View(section.name), True),
             )
+
+
+def section_counts(section: Section) -> str:
+    """A section's counts for the palette, in words true of what it holds.
+
+    Starred's and Trending's counts are what they hold (starred articles, stories),
+    not what is unread: the palette said "0 unread of 4" for a Trending of four
+    unread stories, as the section list shows "Trending 4".
+    """
+    if section.name == VirtualSection.STARRED.value:
+        return "nothing starred" if not section.total else plural(section.total, "starred article")
+    if section.name == VirtualSection.TRENDING.value:
+        if not section.total:
+            return "no stories"
+        return "1 story" if section.total == 1 else f"{section.total} stories"
+    if not section.total:
+        return "no articles"
+    return f"{section.unread} unread of {section.total}"
 
 
 class FeedsProvider(_EntryProvider):

@@ -141,7 +141,7 @@ _WANTED: dict[str, tuple[str, float]] = {
     "tn-accent": ("accent", LABEL_RATIO),
     "tn-primary": ("primary", LABEL_RATIO),
     "tn-secondary": ("secondary", LABEL_RATIO),
-    "tn-success": ("success", LABEL_RATIO),
+    "tn-success": ("success", BODY_RATIO),  # "● online": regular-weight text, not a label
     "tn-warning": ("warning", LABEL_RATIO),
     "tn-code": ("warning", BODY_RATIO),
     "tn-h1": ("primary", BODY_RATIO),
@@ -173,6 +173,11 @@ def readable_variables(variables: Mapping[str, str], shown: Shown | None = None)
         # Muted text is the terminal's default colour here: on the list cursor (a
         # fixed ANSI colour) it can be that very colour. There it takes the cursor's.
         ansi["tn-cursor-muted"] = variables.get("block-cursor-foreground") or fallback
+        # "● online" is the only text in $tn-success. ANSI green is 2.2:1 on white in
+        # xterm's palette, and these themes run on light and dark terminals alike
+        # (ansi-light stands in on any 16-colour terminal): no ANSI colour reaches
+        # 4.5:1 on both. The terminal's default colour reads on its own background.
+        ansi["tn-success"] = fallback
         # Toasts are drawn on $ansi-background (termnews.tcss): their text takes the
         # colour paired with it, not the terminal's default nor a severity colour.
         toast = variables.get("ansi-foreground") or fallback

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from termnews.cli.argtypes import article_id, positive_int
@@ -19,6 +20,7 @@ from termnews.core.text import (
     has_cjk,
     lines_of_parts,
     plural,
+    terminal_form,
 )
 from termnews.core.title_echo import without_title_echo
 
@@ -124,7 +126,10 @@ def render_article(article: Article) -> None:
 
     console = Console(highlight=False, soft_wrap=False)
     if console.is_terminal:
-        _print_article(console, article)
+        # The emoji forms every terminal draws at Rich's widths (core/text.py): a
+        # skin tone is two cells more in tmux, and a line padded to the width by
+        # Rich wrapped there. A pipe or a file gets the text as stored.
+        _print_article(console, article, terminal_form)
         return
     with console.capture() as captured:
         _print_article(console, article)
@@ -185,7 +190,8 @@ def cjk_lines(text: Text, width: int) -> list[Text]:
     return lines
 
 
-def _print_article(console: Console, article: Article) -> None:
+def _print_article(console: Console, article: Article, shown: Callable[[str], str] = str) -> None:
+    """Print ``article``; ``shown``: the form its text is printed in (see render_article)."""
     from rich.text import Text
 
     from termnews.core.content import reading_time_minutes as reading_time
@@ -205,15 +211,15 @@ def _print_article(console: Console, article: Article) -> None:
         if p
     ]
     for byline in lines_of_parts(parts, console.width):
-        console.print(Text(byline, style="dim"))
-    title = Text(clean_line(article.title), style="bold")
+        console.print(Text(shown(byline), style="dim"))
+    title = Text(shown(clean_line(article.title)), style="bold")
     for line in cjk_lines(title, console.width) if has_cjk(title.plain) else [title]:
         console.print(line)
     console.print()
     # The body was cleaned at ingest, but a cache written by an older version or
     # another tool must not reach the terminal raw either (Rich passes ESC through).
     body = without_title_echo(clean_block(article.body), article.title, article.link)
-    console.print(_markdown(body or "(no text)"))
+    console.print(_markdown(shown(body) or "(no text)"))
     if article.full_error:
         console.print(
             Text(f"(full text unavailable: {clean_line(article.full_error)})", style="dim")

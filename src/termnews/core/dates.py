@@ -2,7 +2,8 @@
 
 Feeds use RFC 822, ISO 8601 and worse. Dates are normalised to aware UTC; a date
 more than a day in the future is clamped to "now" at ingest time by the caller
-so a broken clock on a server cannot pin an item to the top forever.
+(:func:`clamp_future`) so a broken clock on a server cannot pin an item to the top
+forever.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 _MIN_YEAR = 1970
-_MAX_YEAR = 2200
+_MAX_YEAR = 9998
+"""The last year a date is read in: the last hours of 9999 overflow when converted
+to UTC or local time. Why not a near bound: it was 2200, and a feed dated 2300 (a
+broken clock, a typo) had its date dropped, listed with no date at all, where one
+dated 2150 was clamped to when it was fetched like any future date; and from 2201
+on every date would have been dropped. Far-future dates are :func:`clamp_future`'s
+to cap, all alike."""
+FUTURE_SLACK = timedelta(days=1)
+"""How far ahead of now a feed's date may be (time zones, slightly fast clocks)."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 """Time zero: what a feed that writes 0 for a missing date sends. Read as no date.
 
@@ -20,6 +29,17 @@ Taken as a date, an item "published" then sorted as just fetched (its sort key,
 0.0, read as missing) and was listed first, 'now', while 'articles' printed 1970
 beside it. No news item was published in that second.
 """
+
+
+def clamp_future(value: datetime | None, now: datetime) -> datetime | None:
+    """``value``, or ``now`` when it is more than :data:`FUTURE_SLACK` ahead of ``now``.
+
+    A date from a broken server clock must not pin an item to the top forever:
+    such an item is dated when it was fetched, and shown and sorted so.
+    """
+    if value is not None and value > now + FUTURE_SLACK:
+        return now
+    return value
 
 
 def from_struct(value: time.struct_time | None) -> datetime | None:
@@ -128,7 +148,7 @@ def parse_date(text: str | None) -> datetime | None:
         value = value.replace(tzinfo=UTC)
     if not _MIN_YEAR <= value.year <= _MAX_YEAR:
         return None
-    value = value.astimezone(UTC)
+    value = value.astimezone(UTC)  # no overflow: 9998-12-31 -14:00 is 9999-01-01 UTC
     return None if value == _EPOCH else value
 
 

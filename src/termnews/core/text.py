@@ -47,18 +47,18 @@ _CONTROL_CHARS = re.compile(
 _EMOJI_JOINS = re.compile("\ufe0f|\u200d|[\U0001f3fb-\U0001f3ff]")
 """Emoji presentation selectors, zero-width joiners and skin-tone modifiers.
 
-Why: terminals disagree on how wide these make a character. Textual lays out
-"✔️" (U+2714 U+FE0F) in one cell and a family "👨‍👩‍👧‍👦" in eight; kitty, WezTerm
-and VTE draw them in two, tmux 3.3 drops part of the sequence. A skin tone
-("👍🏽") takes no cell in Textual's layout, two in tmux and other wcwidth-based
-terminals (drawn as a swatch after the hand). tmux 3.3a also draws the letter
-after any joiner in the joiner's cell, so "क्\u200dष" (a Devanagari half-form
-hint) takes one cell there and two in Textual. Either way the rest of the row
-moves and columns and borders no longer line up. Without them every terminal
-agrees: "✔" in one cell, the family as four people in eight, "👍" in two,
-"क्ष" in two (the conjunct, which is how the letters read without the hint)."""
+Kept in stored text (they are the feed's words: "👍🏽", "👩‍💻"), removed from what
+reaches the terminal (:func:`terminal_form`). Why: terminals disagree on how wide
+they make a character, and Textual lays a row out by Rich's widths. Measured in
+tmux 3.3a against Rich 14.2: "👍🏽" four cells there (a swatch after the hand, as
+glibc's wcwidth and VTE have it), two in Textual's layout and in kitty or
+WezTerm; "👩‍💻" two in tmux (the letter after a joiner goes in the joiner's
+cell), four in Textual; "✔️" one in Textual, two in kitty, WezTerm and VTE.
+Either way the rest of the row moved: columns and borders no longer lined up.
+Without them every terminal agrees with the layout: "✔" in one cell, "👍" in
+two, "👩💻" in four, "क्ष" (a Devanagari half-form hint dropped) in two."""
 _SKIN_TONES = tuple(chr(c) for c in range(0x1F3FB, 0x1F400))
-"""The five emoji skin-tone modifiers: printable, so clean_line's fast path checks them."""
+"""The five emoji skin-tone modifiers: printable, so checked with ``in``."""
 
 
 def _has_emoji_joins(text: str) -> bool:
@@ -73,16 +73,17 @@ def _has_emoji_joins(text: str) -> bool:
     return "\ufe0f" in text or "\u200d" in text or any(tone in text for tone in _SKIN_TONES)
 
 
-def _drop_printable_joins(text: str) -> str:
-    """``text`` without the printable characters of :data:`_EMOJI_JOINS` (not the joiner)."""
-    if text.isascii():
+def terminal_form(text: str) -> str:
+    """``text`` without the characters terminals measure differently (:data:`_EMOJI_JOINS`).
+
+    For what is drawn, never for what is stored. Each of them takes no cell in
+    Rich's measure, so removing them changes no layout: the reader applies this to
+    every line it draws (``app/drawn_text.py``), the CLI to the columns it pads
+    (:func:`fit_cells`).
+    """
+    if not _has_emoji_joins(text):
         return text
-    if "\ufe0f" in text:
-        text = text.replace("\ufe0f", "")
-    for tone in _SKIN_TONES:
-        if tone in text:
-            text = text.replace(tone, "")
-    return text
+    return _EMOJI_JOINS.sub("", text)
 
 
 _SPACE = "[ \t\u00a0\u2000-\u200b\u3000]"
@@ -97,8 +98,6 @@ def strip_unsafe(text: str) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _has_emoji_joins(text):
-        text = _EMOJI_JOINS.sub("", text)
     # Every escape sequence starts with a character of _CONTROL_CHARS, so text
     # without one has nothing to remove (one scan instead of two rewrites).
     if _CONTROL_CHARS.search(text) is None:
@@ -135,8 +134,6 @@ def clean_line(text: str | None) -> str:
         if not plain.isprintable():
             return _clean_line_general(text)
         text = plain
-    # Printable, so no joiner here: the selectors and skin tones alone (_EMOJI_JOINS).
-    text = _drop_printable_joins(text)
     if "  " in text:
         # One pass: replacing "  " until none is left took two or three passes
         # over a body (half of this function's time on one).
@@ -161,7 +158,6 @@ def clean_printable_line(text: str) -> str:
         text = text.replace("\n", " ")
     if "\t" in text:
         text = text.replace("\t", " ")
-    text = _drop_printable_joins(text)
     if "  " in text:
         text = _PLAIN_SPACE_RUNS.sub(" ", text)
     return text.strip()
@@ -196,14 +192,20 @@ def cluster_start(text: str, index: int) -> int:
     Why: a line cut to a width in cells with an ellipsis is cut between code points,
     and some characters are several: a letter and the marks on it (a Devanagari
     consonant and its virama or vowel sign), or a flag, two regional indicators
-    (🇩🇪). Cut inside one, the line showed a different letter, or a lone "🇩" where a
-    flag was. Cutting where this says drops the whole character instead (the
-    ellipsis takes its place).
+    (🇩🇪), or an emoji sequence: an emoji and its skin tone ("👍🏽"), emoji joined
+    by zero-width joiners ("👩‍💻"). Cut inside one, the line showed a different
+    letter, a lone "🇩" where a flag was, a woman without her laptop. Cutting where
+    this says drops the whole character instead (the ellipsis takes its place).
     """
     if index <= 0 or index >= len(text):
         return max(0, min(index, len(text)))
-    while index > 0 and unicodedata.category(text[index]).startswith("M"):
-        index -= 1  # a mark belongs to the letter before it: cut before that letter
+    while index > 0 and (
+        unicodedata.category(text[index]).startswith("M")  # a mark, U+FE0F too
+        or text[index] in _SKIN_TONES
+        or text[index] == "\u200d"
+        or text[index - 1] == "\u200d"
+    ):
+        index -= 1  # it belongs to the character before it: cut before that one
     if _is_regional(text[index]):
         start = index
         while start > 0 and _is_regional(text[start - 1]):
@@ -292,6 +294,8 @@ def fit_cells(text: str, width: int) -> str:
     as wide as the others and pushed the rows' titles out of line. ASCII, the usual
     case, keeps the cheap string methods (one cell a character). Here, not in the
     reader's widgets, so the CLI's listings line up the same way without Textual.
+    The text is cut and padded in :func:`terminal_form`, the form every terminal
+    draws at the width Rich measures.
     """
     if text.isascii():
         if len(text) > width:
@@ -299,6 +303,7 @@ def fit_cells(text: str, width: int) -> str:
         return text.ljust(width)
     from rich.cells import cell_len  # only for text that is not ASCII: start-up cost
 
+    text = terminal_form(text)
     if cell_len(text) > width:
         cells = 0
         for end, char in enumerate(text):
@@ -307,6 +312,27 @@ def fit_cells(text: str, width: int) -> str:
                 text = text[: cluster_start(text, end)].rstrip() + "…"
                 break
     return text + " " * max(0, width - cell_len(text))
+
+
+MAX_HEADLINE_CELLS = 200
+"""Cells of a headline shown above an article or its links: two to five lines at the
+panes' usual widths. News headlines are under 150 characters; a feed that puts a
+whole story (5,000 characters) in its title filled the article pane with it."""
+
+
+def cap_headline(title: str, limit: int = MAX_HEADLINE_CELLS) -> str:
+    """``title`` cut to ``limit`` cells with an ellipsis, at a space if one is near the end."""
+    if len(title) <= limit // 2:  # no character takes more than two cells
+        return title
+    from rich.cells import cell_len
+
+    if cell_len(title) <= limit:
+        return title
+    cut = fit_cells(title, limit).rstrip()[:-1]  # without fit_cells's own ellipsis
+    space = cut.rfind(" ")
+    if space > len(cut) * 4 // 5:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 _CJK_TEXT = re.compile(

@@ -30,7 +30,7 @@ from textual.widgets.option_list import Option
 
 from termnews.app.commands import BY_ID
 from termnews.app.links import browsable_url
-from termnews.core.text import clean_line
+from termnews.core.text import cap_headline, clean_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,9 @@ class LinksScreen(ModalScreen[LinkChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="links-box") as box:
             box.border_title = f"Links in this article ({len(self.links)})"
-            yield Static(Content(clean_line(self.article_title)), id="links-article")
+            # A story-long headline would push the links out of the box (article_view).
+            headline = cap_headline(clean_line(self.article_title))
+            yield Static(Content(headline), id="links-article")
             box.border_subtitle = "Enter/o open · y copy · 1-9 go to · Esc close"
             yield OptionList(
                 *(Option(_prompt(n, link)) for n, link in enumerate(self.links, 1)),

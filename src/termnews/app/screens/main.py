@@ -746,6 +746,7 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         if view.feed_id is not None:
             feed = next((f for f in self.feeds if f.id == view.feed_id), None)
             self.status.unread = feed.unread if feed else 0
+            self.status.empty = feed is None or feed.total == 0
         else:
             section = self.sections_pane.section(view.section)
             if section is None:
@@ -756,6 +757,14 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
                 self.status.unread = sum(1 for h in self.headlines.rows if not h.read)
             else:
                 self.status.unread = section.unread
+            if section is not None and section.name == VirtualSection.UNREAD.value:
+                # Its total is what is unread: with everything read, "all read" is
+                # true unless the cache holds nothing at all.
+                section = self.sections_pane.section(VirtualSection.ALL.value)
+            # No section (a saved search): empty when its query lists nothing.
+            self.status.empty = (
+                section.total == 0 if section is not None else not self.headlines.rows
+            )
         self.status.location = view.label
 
     def _select_view(self, view: View) -> None:

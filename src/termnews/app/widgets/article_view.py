@@ -31,7 +31,14 @@ from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollba
 from termnews.core.dates import long_date
 from termnews.core.models import UNTITLED, Article
 from termnews.core.reading import reading_time_minutes
-from termnews.core.text import byline_author, clean_block, clean_line, has_cjk, lines_of_parts
+from termnews.core.text import (
+    byline_author,
+    cap_headline,
+    clean_block,
+    clean_line,
+    has_cjk,
+    lines_of_parts,
+)
 from termnews.core.title_echo import without_title_echo
 
 MAX_BODY_CHARS = 100_000
@@ -51,12 +58,18 @@ def byline(article: Article, minutes: int) -> Content:
     return Content(" · ".join(byline_parts(article, minutes)))
 
 
+MAX_BYLINE_NAME_CELLS = 80
+"""Cells of the source's or the author's name in the byline: a feed or an author
+named with a paragraph (feed text is written by strangers) filled the pane above
+the article as a story-long headline did. The feed's details (i) name it whole."""
+
+
 def byline_parts(article: Article, minutes: int) -> list[str]:
     """The byline's parts: source, author, date, reading time (those there are)."""
-    parts = [clean_line(article.feed_title)]
+    parts = [cap_headline(clean_line(article.feed_title), MAX_BYLINE_NAME_CELLS)]
     author = byline_author(article.author, article.feed_title)
     if author:
-        parts.append(f"By {author}")
+        parts.append(f"By {cap_headline(author, MAX_BYLINE_NAME_CELLS)}")
     when = long_date(article.published or article.updated)
     if when:
         parts.append(when)
@@ -183,9 +196,13 @@ class ArticleView(VerticalScroll, can_focus=True):
         minutes = reading_time_minutes(body) if body.strip() else 0
         shown, truncated = cap_body(body)
         self._set("article-kicker", Content(clean_line(article.section).upper()))
-        self._set("article-title", Content(clean_line(article.title) or UNTITLED))
+        title = clean_line(article.title) or UNTITLED
+        headline = cap_headline(title)
+        self._set("article-title", Content(headline))
         self.query_one(BylineLine).show(byline_parts(article, minutes))
         notices: list[str] = []
+        if headline != title:
+            notices.append("The headline is long: it is shown in full at the end.")
         if article.full_error and not article.full_content:
             notices.append(f"Full text unavailable: {clean_line(article.full_error)}")
         if truncated:
@@ -196,16 +213,13 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._set("article-notice", Content("\n".join(notices)))
         link = browsable_url(article.link)
         if link:
-            self._set("article-link", Content(f"Original: {clean_line(link)}  (o opens, y copies)"))
+            where = f"Original: {clean_line(link)}  (o opens, y copies)"
+        elif not article.link:
+            where = "No web link for this article."
         else:
-            self._set(
-                "article-link",
-                Content(
-                    "No web link for this article."
-                    if not article.link
-                    else "The original link is not a web address; not shown."
-                ),
-            )
+            where = "The original link is not a web address; not shown."
+        full = f"Full headline: {title}\n\n" if headline != title else ""
+        self._set("article-link", Content(full + where))
         self.scroll_home(animate=False)
         self.query_one(ArticleBody).update(shown or "*This article has no text.*")
         self.scroll_home(animate=False)

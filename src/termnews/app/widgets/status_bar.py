@@ -29,6 +29,8 @@ class StatusBar(Horizontal):
     """The section (and feed) whose headlines are listed."""
     unread: reactive[int] = reactive(0)
     """Unread articles in that view."""
+    empty: reactive[bool] = reactive(False)
+    """Whether that view holds no articles at all (read or not)."""
     filter_text: reactive[str] = reactive("")
     """The active title filter, if any."""
     offline: reactive[bool] = reactive(False)
@@ -65,9 +67,7 @@ class StatusBar(Horizontal):
         """
         head = Content.assemble(("termnews", "bold $tn-accent"), ("  ›  ", "$tn-muted"))
         location = Content.styled(clean_line(self.location), "bold")
-        count = Content.styled(
-            f"  {self.unread} unread" if self.unread else "  all read", "$tn-muted"
-        )
+        count = Content.styled(f"  {self._count_words()}", "$tn-muted")
         filtered = (
             Content.assemble(("  filter: ", "$tn-muted"), (self.filter_text, "italic"))
             if self.filter_text
@@ -84,6 +84,16 @@ class StatusBar(Horizontal):
         location = fit_content(location, max(least, room - fixed - filtered.cell_length))
         filtered = fit_content(filtered, max(0, room - fixed - location.cell_length))
         return fit_content(head + location + count + filtered, room)
+
+    def _count_words(self) -> str:
+        """The count's words: "3 unread", "all read", or "no articles" for a view with none.
+
+        Why the third: an empty section (a new feed not yet fetched, Starred
+        before anything is starred) said "all read" over an empty list.
+        """
+        if self.unread:
+            return f"{self.unread} unread"
+        return "no articles" if self.empty else "all read"
 
     def _redraw(self) -> None:
         left = self._left()
@@ -170,6 +180,9 @@ class StatusBar(Horizontal):
         self._refresh_if_mounted()
 
     def watch_unread(self) -> None:
+        self._refresh_if_mounted()
+
+    def watch_empty(self) -> None:
         self._refresh_if_mounted()
 
     def watch_filter_text(self) -> None:

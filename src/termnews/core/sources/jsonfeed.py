@@ -9,12 +9,13 @@ rather than trusted.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from feedparser.mixin import _FeedParserMixin
 
 from termnews.core.content import html_to_markdown, html_to_text, safe_url
-from termnews.core.dates import parse_date
+from termnews.core.dates import clamp_future, parse_date
 from termnews.core.models import UNTITLED, UNTITLED_FEED, EntryData, ParsedFeed
 from termnews.core.text import clean_block, clean_line
 
@@ -94,6 +95,7 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
     home = safe_url(_str(doc.get("home_page_url")), base_url)
     base = home or safe_url(_str(doc.get("feed_url")), base_url) or base_url
     entries: list[EntryData] = []
+    now = datetime.now(UTC)  # future dates are clamped to it, as in RSS and Atom
     for item in items:
         if not isinstance(item, dict):
             continue
@@ -132,8 +134,8 @@ def parse_json_feed(data: bytes, base_url: str | None = None) -> ParsedFeed:
                 link=link,
                 title=title,
                 author=_author(item, doc),
-                published=parse_date(_str(item.get("date_published"))),
-                updated=parse_date(_str(item.get("date_modified"))),
+                published=clamp_future(parse_date(_str(item.get("date_published"))), now),
+                updated=clamp_future(parse_date(_str(item.get("date_modified"))), now),
                 summary=summary[:1000],
                 content=content,
                 categories=categories,

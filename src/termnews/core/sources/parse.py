@@ -14,20 +14,19 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
 
 from termnews.core.content import MAX_INPUT_CHARS, html_to_text, safe_url
-from termnews.core.dates import from_struct
+from termnews.core.dates import clamp_future, from_struct
 from termnews.core.models import UNTITLED, UNTITLED_FEED, EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from termnews.core.sources.xml_guard import UnsafeXMLError, check_xml_declarations
 from termnews.core.store.rows import TITLE_KEY_PREFIX, title_key
-from termnews.core.text import clean_line
+from termnews.core.text import clean_line, terminal_form
 
-_FUTURE_SLACK = timedelta(days=1)
 _SUMMARY_CHARS = 600
 
 
@@ -40,13 +39,6 @@ def _sniff_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or (
         b"<html" in head and b"<rss" not in head and b"<feed" not in head
     )
-
-
-def _clamp(value: datetime | None, now: datetime) -> datetime | None:
-    """A date from a broken server clock must not pin an item to the top forever."""
-    if value is not None and value > now + _FUTURE_SLACK:
-        return now
-    return value
 
 
 def _is_html(detail: Any) -> bool:
@@ -184,14 +176,16 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
     if guid is None and link is None and given_title and when is not None:
         # Keyed by title and the feed's own date (before clamping: a future date
         # clamped to "now" would make a new key every fetch). See rows.title_key.
-        guid = title_key(given_title, when.timestamp())
+        # In the form emoji sequences were stored in before they were kept whole
+        # (text.terminal_form): an item keyed so then keeps its key.
+        guid = title_key(terminal_form(given_title), when.timestamp())
     return EntryData(
         guid=guid,
         link=link,
         title=title,
         author=clean_line(entry.get("author")) or None,
-        published=_clamp(raw_published, now),
-        updated=_clamp(raw_updated, now),
+        published=clamp_future(raw_published, now),
+        updated=clamp_future(raw_updated, now),
         summary=summary,
         content=content,
         content_html=content_html or None,
