@@ -47,7 +47,10 @@ import termnews_side
 
 NO_RELATED: dict[str, list[tuple[str, str]]] = {
     "termnews/core/indexing.py": [
-        ("    related = index_backlog(store, cancel=cancel)\n", "    related = 0\n"),
+        (
+            "            related = index_backlog(store, cancel=cancel, counter=counter)\n",
+            "            related = 0\n",
+        ),
     ],
 }
 """No related-stories pass: the index pass builds the search index and mute flags only."""
