@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from loopback_http import Loopback, static
+from related_stories import STORIES
 
 from termnews.cli import main
 from termnews.core.indexing import catch_up_all, index_all, pending
@@ -23,29 +24,6 @@ from termnews.core.related import index_backlog, related_articles
 from termnews.core.store import Store
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-STORIES = [
-    (
-        "Earthquake kills 40 in Qazvin province, Iran",
-        "A magnitude 6.1 earthquake struck Qazvin province in northern Iran, killing at least "
-        "40 people, the Iranian Red Crescent said. Rescuers searched homes in Abyek.",
-    ),
-    (
-        "Iran: dozens dead after Qazvin quake",
-        "At least 40 people died when a 6.1 magnitude earthquake hit Qazvin province in Iran, "
-        "according to the Red Crescent. In Abyek, rescuers dug through collapsed homes.",
-    ),
-    (
-        "Rovers win the cup final in extra time",
-        "Rovers beat United 2-1 after extra time at the national stadium, with a late header "
-        "from their captain deciding a tense cup final watched by 80,000 fans.",
-    ),
-    (
-        "Central bank holds interest rates at 4%",
-        "The central bank kept its benchmark interest rate unchanged, saying inflation had "
-        "eased but wages were still rising faster than productivity. A sponsored note.",
-    ),
-]
 
 
 def rss(name: str, title: str, body: str) -> bytes:
@@ -169,7 +147,7 @@ def test_the_config_can_ask_every_refresh_to_index(
 def test_with_mute_rules_a_refresh_mutes_at_once_and_leaves_related_stories(
     capsys: pytest.CaptureFixture[str], server: Loopback
 ) -> None:
-    Path(os.environ["TERMNEWS_CONFIG"]).write_text('[search]\nmute = ["sponsored"]\n')
+    Path(os.environ["TERMNEWS_CONFIG"]).write_text('[search]\nmute = ["productivity"]\n')
     subscribe(capsys, serve_stories(server))
     assert run(capsys, "refresh")[0] == 0
     with Store.open(db()) as store:
