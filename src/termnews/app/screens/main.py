@@ -170,6 +170,13 @@ def _data_version(store: Store) -> int:
     return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
 
 
+def _left_unindexed(store: Store) -> tuple[int, int]:
+    """What the indexes lack (:func:`termnews.core.indexing.pending`), imported off the loop."""
+    from termnews.core.indexing import pending
+
+    return pending(store)
+
+
 def _unread_articles(count: int) -> str:
     """``1 unread article`` / ``12 unread articles``, for confirmations."""
     return plural(count, "unread article")
@@ -1964,10 +1971,8 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         while a child ran. Asked on the read thread: two reads of the marks, and a
         count when something is left (:func:`termnews.core.indexing.pending`).
         """
-        from termnews.core.indexing import pending
-
         try:
-            left = await self.tn.store_thread.read(pending)
+            left = await self.tn.store_thread.read(_left_unindexed)
         except Exception as exc:  # a cache it cannot read: nothing to do here
             self.log.warning(f"looking for unindexed articles failed: {exc!r}")
             return
