@@ -20,7 +20,15 @@ from pathlib import Path
 import pytest
 from tests.unit.loopback_http import Loopback, running, send, static
 
-from termnews.app.refresh_process import RefreshFailed, RefreshRequest, refresh_argv, run_refresh
+from termnews.app.refresh_process import (
+    IndexFailed,
+    RefreshFailed,
+    RefreshRequest,
+    index_argv,
+    refresh_argv,
+    run_index,
+    run_refresh,
+)
 from termnews.cli import main
 from termnews.core.parse_pool import PARSE_WORKER_NICE, ParsePool
 from termnews.core.priority import BACKGROUND_NICE, is_idle
@@ -529,3 +537,88 @@ def test_the_bar_names_the_slow_feed_it_waits_on(tmp_path: Path) -> None:
             os.close(master)
     assert b"waiting for Harbour Slowpoke" in seen, seen[-400:]
     assert b"2 feeds: 6 new articles" in out
+
+
+def test_the_summary_is_handed_on_before_the_child_ends(tmp_path: Path) -> None:
+    # The reader shows the new headlines at the summary line; the child goes on with
+    # the indexes (refresh --index). It ends only once on_done has been called.
+    go_on = tmp_path / "go-on"
+    source = (
+        "import json, os, sys, time\n"
+        "print(json.dumps({'event': 'done', 'totals': {'feeds': 2, 'new_articles': 5}}))\n"
+        "sys.stdout.flush()\n"
+        "for _ in range(600):\n"
+        f"    if os.path.exists({str(go_on)!r}): sys.exit(0)\n"
+        "    time.sleep(0.05)\n"
+        "sys.exit(3)\n"
+    )
+    seen: list[tuple[dict[str, int], bool]] = []
+
+    def on_done(summary: DoneEvent) -> None:
+        seen.append((summary.totals, go_on.exists()))
+        go_on.touch()
+
+    summary = run_refresh(
+        RefreshRequest(tmp_path, None), lambda e: None, argv=python_child(source), on_done=on_done
+    )
+    assert seen == [({"feeds": 2, "new_articles": 5}, False)]
+    assert summary.totals == {"feeds": 2, "new_articles": 5}
+
+
+def test_a_child_that_fails_after_its_summary_failed_its_index_pass(tmp_path: Path) -> None:
+    source = (
+        "import json, sys\n"
+        "print(json.dumps({'event': 'done', 'totals': {'feeds': 1}}))\n"
+        "sys.stderr.write('termnews: error: disk is full\\n')\n"
+        "raise SystemExit(1)\n"
+    )
+    done: list[DoneEvent] = []
+    with pytest.raises(IndexFailed) as caught:
+        run_refresh(
+            RefreshRequest(tmp_path, None),
+            lambda e: None,
+            argv=python_child(source),
+            on_done=done.append,
+        )
+    assert [d.totals for d in done] == [{"feeds": 1}]  # the refresh itself was done
+    assert str(caught.value) == "index pass exited with code 1: disk is full"
+    # Without --index the exit status after the summary is not the refresh's.
+    alone = RefreshRequest(tmp_path, None, index=False)
+    assert run_refresh(alone, lambda e: None, argv=python_child(source)).totals == {"feeds": 1}
+    assert "--index" in refresh_argv(RefreshRequest(tmp_path, None))
+    assert "--index" not in refresh_argv(alone)
+
+
+def test_the_index_child_indexes_what_a_cli_refresh_stored(tmp_path: Path) -> None:
+    from termnews.core.indexing import pending
+
+    data = tmp_path / "data"
+    with running() as server:
+        server.routes["/a.xml"] = static(rss("a", 4))
+        subscribe(data / "termnews.db", server, {"/a.xml": "A"})
+        assert main([f"--data-dir={data}", "refresh", "--json"]) == 0
+    with Store.open(data / "termnews.db") as store:
+        assert pending(store) == (4, 4)
+    argv = index_argv(RefreshRequest(data, None))
+    assert argv[3:5] == ["index", "--low-priority"]
+    run_index(RefreshRequest(data, None))
+    with Store.open(data / "termnews.db") as store:
+        assert pending(store) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            python_child("import sys\nsys.stderr.write('termnews: error: locked\\n')\nsys.exit(2)"),
+            "index process exited with code 2: locked",
+        ),
+        (["/nonexistent/python"], "could not start the index process"),
+    ],
+)
+def test_an_index_child_that_fails_is_one_line(
+    tmp_path: Path, argv: list[str], expected: str
+) -> None:
+    with pytest.raises(IndexFailed) as caught:
+        run_index(RefreshRequest(tmp_path, None), argv=argv)
+    assert str(caught.value).startswith(expected) and "\n" not in str(caught.value)

@@ -43,10 +43,25 @@ class RefreshFinished(Message):
         failures: tuple[FeedFailure, ...],
         skipped: int = 0,
         error: str | None = None,
+        indexing: bool = False,
     ) -> None:
         super().__init__()
         self.feeds = feeds
         self.new = new
         self.failures = failures
         self.skipped = skipped
+        self.error = error
+        self.indexing = indexing
+        """The child goes on building the indexes: an :class:`IndexFinished` follows."""
+
+
+class IndexFinished(Message):
+    """The background index pass ended: related stories, Trending, searches may have grown.
+
+    ``error``: it failed (one line); the articles are stored all the same, and the
+    next pass, or a search on first use, catches the indexes up.
+    """
+
+    def __init__(self, error: str | None = None) -> None:
+        super().__init__()
         self.error = error

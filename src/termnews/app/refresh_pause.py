@@ -61,13 +61,24 @@ class RefreshPauser:
         """``attach`` and ``detach`` come from the refresh's thread, the rest from the loop."""
 
     def attach(self, proc: subprocess.Popen[bytes]) -> None:
-        """Act on ``proc``'s process group from now on (it leads its own session)."""
+        """Act on ``proc``'s process group from now on (it leads its own session).
+
+        A child still attached (a pass a new refresh replaces) is let run first: it
+        is being stopped for good.
+        """
         with self._lock:
+            self._continue()
             self._proc = proc
 
-    def detach(self) -> None:
-        """The child is done (or being stopped for good): let it run, forget it."""
+    def detach(self, proc: subprocess.Popen[bytes] | None = None) -> None:
+        """The child is done (or being stopped for good): let it run, forget it.
+
+        With ``proc``, only if that is the child acted on: a pass replaced by a new
+        refresh ends while the new child already runs.
+        """
         with self._lock:
+            if proc is not None and proc is not self._proc:
+                return
             self._continue()
             self._proc = None
 

@@ -1,13 +1,20 @@
-"""The reader's refresh, run as a child process and followed line by line.
+"""The reader's refresh and index passes, run as child processes and followed line by line.
 
 Why a process: a refresh downloads (httpx), writes SQLite and works out related
 stories, all Python that holds the interpreter lock. Run in a thread of the reader,
 it took the lock from the event loop for long stretches and a key press waited
 hundreds of milliseconds (issue 8). As ``termnews refresh --progress jsonl
---low-priority`` in a process of its own it shares nothing with the reader but the
-cache file (WAL: the reader reads while it writes), and runs, with its parse
+--low-priority --index`` in a process of its own it shares nothing with the reader
+but the cache file (WAL: the reader reads while it writes), and runs, with its parse
 workers, as background work (``SCHED_IDLE`` on Linux, see :mod:`termnews.core.priority`;
 else nice 10 and 15): it gets a core only when the reader does not want it.
+
+Why ``--index``: a refresh only stores; the search index and the related stories are
+built after it (:mod:`termnews.core.indexing`). The child prints its summary line
+first and then builds them, so the reader shows the new headlines at once
+(``on_done``) and re-reads what depends on the indexes when the child exits. A cache
+a refresh from elsewhere left unindexed (cron's ``termnews refresh``) gets the same
+pass alone: ``termnews index --low-priority`` (:func:`run_index`), followed the same way.
 
 Why a thread follows it: reading the child's stdout blocks, in the kernel, without
 the interpreter lock; each line becomes a callback (the screen posts a message).
@@ -16,9 +23,10 @@ never reads the reader's keys, never writes to its screen, and the terminal's
 signals (hang-up, Ctrl+Z) are not its own. Its stderr is kept, bounded, to explain
 a failure in one line; nothing of it reaches the terminal.
 
-Stopping (the reader quits): SIGTERM. The child stops at the next feed, writes what
-it has and exits; if it has not within :data:`STOP_WAIT_S`, its process group is
-killed. Either way the cache stays sound: every write is a transaction.
+Stopping (the reader quits, or a new refresh replaces the pass): SIGTERM. The child
+stops at the next feed or index batch, writes what it has and exits; if it has not
+within :data:`STOP_WAIT_S`, its process group is killed. Either way the cache stays
+sound: every write is a transaction, and the next index pass goes on from the marks.
 """
 
 from __future__ import annotations
@@ -43,17 +51,21 @@ from termnews.core.errors import ERROR_PREFIX
 from termnews.core.refresh_progress import FORMAT_JSONL, DoneEvent, FeedEvent, parse_line
 
 __all__ = [
+    "IndexFailed",
     "RefreshCancelled",
     "RefreshFailed",
     "RefreshRequest",
     "child_env",
     "child_options",
+    "index_argv",
     "refresh_argv",
+    "run_index",
     "run_refresh",
 ]
 
 STOP_WAIT_S = 5.0
-"""How long a stopped child may take to finish its last feed before it is killed."""
+"""How long a stopped child may take to finish its last feed (or index batch) before
+it is killed."""
 POLL_S = 0.2
 """How often the follower looks whether it should stop, while the child is quiet."""
 PROGRESS_EVERY_S = 0.25
@@ -69,7 +81,16 @@ class RefreshFailed(Exception):
 
 
 class RefreshCancelled(Exception):
-    """The refresh was stopped on request (the reader is quitting)."""
+    """The child (refresh or index pass) was stopped on request: the reader is quitting,
+    or a new refresh replaces it."""
+
+
+class IndexFailed(Exception):
+    """The index pass did not finish; the message is one line.
+
+    Raised also by :func:`run_refresh` when its child failed after the summary: the
+    articles are stored, only the indexes are behind (the next pass catches up).
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +102,8 @@ class RefreshRequest:
     offline: bool = False
     feed_ids: Sequence[int] | None = None
     section: str | None = None
+    index: bool = True
+    """Then build the indexes in the same child (``--index``), after its summary line."""
 
 
 def refresh_argv(request: RefreshRequest) -> list[str]:
@@ -90,11 +113,19 @@ def refresh_argv(request: RefreshRequest) -> list[str]:
         "--low-priority",
         *child_options(request.data_dir, request.config_file, request.offline),
     ]
+    if request.index:
+        argv.append("--index")
     if request.section is not None:
         argv.append(f"--section={request.section}")  # "=": a name may start with "-"
     if request.feed_ids is not None:
         argv += ["--", *(str(i) for i in request.feed_ids)]
     return argv
+
+
+def index_argv(request: RefreshRequest) -> list[str]:
+    """``termnews index --low-priority`` for the reader's cache and config (no feeds read)."""
+    options = child_options(request.data_dir, request.config_file, offline=False)
+    return [sys.executable, "-m", "termnews", "index", "--low-priority", *options]
 
 
 def child_options(data_dir: Path, config_file: Path | None, offline: bool) -> list[str]:
@@ -154,7 +185,7 @@ class _StderrTail:
         return self.lines[-1] if self.lines else None
 
 
-def _failure(returncode: int, stderr: str | None) -> str:
+def _failure(returncode: int, stderr: str | None, what: str = "refresh process") -> str:
     if returncode < 0:
         try:
             how = f"was killed ({signal.Signals(-returncode).name})"
@@ -164,7 +195,7 @@ def _failure(returncode: int, stderr: str | None) -> str:
         how = "ended without a summary"
     else:
         how = f"exited with code {returncode}"
-    return f"refresh process {how}: {stderr}" if stderr else f"refresh process {how}"
+    return f"{what} {how}: {stderr}" if stderr else f"{what} {how}"
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -186,27 +217,24 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def run_refresh(
-    request: RefreshRequest,
-    on_progress: Callable[[Sequence[FeedEvent]], None],
-    should_stop: Callable[[], bool] = lambda: False,
-    argv: Sequence[str] | None = None,
-    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
-) -> DoneEvent:
-    """Run the refresh child to its end, handing on finished feeds as they come.
+def _follow(
+    argv: Sequence[str],
+    on_lines: Callable[[list[bytes]], None],
+    on_quiet: Callable[[], None],
+    should_stop: Callable[[], bool],
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None,
+    what: str,
+) -> tuple[int, _StderrTail]:
+    """Run ``argv`` to its end; its exit status and stderr. Blocks: call it from a thread.
 
-    ``on_progress`` gets the feeds finished since its last call, at most every
-    :data:`PROGRESS_EVERY_S` (and at once when the child goes quiet). Blocks: call
-    it from a thread. Returns the summary; raises :class:`RefreshFailed` (one line)
-    when the child could not start, crashed or exited without one, and
-    :class:`RefreshCancelled` once ``should_stop()`` turned true and the child was
-    stopped. ``argv`` replaces :func:`refresh_argv` (tests run a failing child).
-    ``on_start`` gets the child as soon as it runs (the reader stops it while keys
-    are pressed, see :mod:`termnews.app.refresh_pause`).
+    ``on_lines`` gets the complete stdout lines of each read, ``on_quiet`` is called
+    when the child has said nothing for :data:`POLL_S` and once at its end. Raises
+    :class:`RefreshFailed` when the child cannot start, :class:`RefreshCancelled`
+    once ``should_stop()`` turned true and the child was stopped.
     """
     try:
         proc = subprocess.Popen(
-            list(argv) if argv is not None else refresh_argv(request),
+            list(argv),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -214,13 +242,63 @@ def run_refresh(
             start_new_session=True,
         )
     except OSError as exc:
-        raise RefreshFailed(f"could not start the refresh process: {exc.strerror or exc}") from exc
+        raise RefreshFailed(f"could not start the {what}: {exc.strerror or exc}") from exc
     assert proc.stdout is not None and proc.stderr is not None
     if on_start is not None:
         on_start(proc)
     stderr = _StderrTail(proc.stderr)
-    summary: DoneEvent | None = None
     pending = b""
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(proc.stdout, selectors.EVENT_READ)
+            while True:
+                if should_stop():
+                    _stop(proc)
+                    raise RefreshCancelled()
+                if not selector.select(POLL_S):
+                    on_quiet()
+                    continue
+                chunk = os.read(proc.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                *lines, pending = (pending + chunk).split(b"\n")
+                if len(pending) > MAX_LINE:
+                    pending = b""
+                on_lines(lines)
+        on_quiet()
+        returncode = proc.wait()
+    except BaseException:
+        if proc.poll() is None:
+            _stop(proc)
+        raise
+    finally:
+        proc.stdout.close()
+    return returncode, stderr
+
+
+def run_refresh(
+    request: RefreshRequest,
+    on_progress: Callable[[Sequence[FeedEvent]], None],
+    should_stop: Callable[[], bool] = lambda: False,
+    argv: Sequence[str] | None = None,
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+    on_done: Callable[[DoneEvent], None] | None = None,
+) -> DoneEvent:
+    """Run the refresh child to its end, handing on finished feeds as they come.
+
+    ``on_progress`` gets the feeds finished since its last call, at most every
+    :data:`PROGRESS_EVERY_S` (and at once when the child goes quiet). ``on_done``
+    gets the summary as soon as its line arrives: with ``request.index`` the child
+    then goes on building the indexes, and this call returns once it exits. Blocks:
+    call it from a thread. Returns the summary; raises :class:`RefreshFailed` (one
+    line) when the child could not start, crashed or exited without one,
+    :class:`IndexFailed` when, with ``request.index``, it failed after the summary,
+    and :class:`RefreshCancelled` once ``should_stop()`` turned true and the child was
+    stopped. ``argv`` replaces :func:`refresh_argv` (tests run a failing child).
+    ``on_start`` gets the child as soon as it runs (the reader stops it while keys
+    are pressed, see :mod:`termnews.app.refresh_pause`).
+    """
+    summary: DoneEvent | None = None
     batch: list[FeedEvent] = []
     handed = 0.0
 
@@ -231,38 +309,58 @@ def run_refresh(
             batch = []
         handed = time.monotonic()
 
-    try:
-        with selectors.DefaultSelector() as selector:
-            selector.register(proc.stdout, selectors.EVENT_READ)
-            while True:
-                if should_stop():
-                    _stop(proc)
-                    raise RefreshCancelled()
-                if not selector.select(POLL_S):
-                    hand_on()
-                    continue
-                chunk = os.read(proc.stdout.fileno(), 65536)
-                if not chunk:
-                    break
-                *lines, pending = (pending + chunk).split(b"\n")
-                if len(pending) > MAX_LINE:
-                    pending = b""
-                for line in lines:
-                    event = parse_line(line)
-                    if isinstance(event, FeedEvent):
-                        batch.append(event)
-                    elif isinstance(event, DoneEvent):
-                        summary = event
-                if time.monotonic() - handed >= PROGRESS_EVERY_S:
-                    hand_on()
-        hand_on()
-        returncode = proc.wait()
-    except BaseException:
-        if proc.poll() is None:
-            _stop(proc)
-        raise
-    finally:
-        proc.stdout.close()
+    def on_lines(lines: list[bytes]) -> None:
+        nonlocal summary
+        for line in lines:
+            event = parse_line(line)
+            if isinstance(event, FeedEvent):
+                batch.append(event)
+            elif isinstance(event, DoneEvent) and summary is None:
+                summary = event
+                hand_on()  # every feed before the summary
+                if on_done is not None:
+                    on_done(event)
+        if time.monotonic() - handed >= PROGRESS_EVERY_S:
+            hand_on()
+
+    returncode, stderr = _follow(
+        list(argv) if argv is not None else refresh_argv(request),
+        on_lines,
+        hand_on,
+        should_stop,
+        on_start,
+        "refresh process",
+    )
     if summary is None:
         raise RefreshFailed(_failure(returncode, stderr.last_line()))
+    if request.index and returncode != 0:
+        raise IndexFailed(_failure(returncode, stderr.last_line(), "index pass"))
     return summary
+
+
+def run_index(
+    request: RefreshRequest,
+    should_stop: Callable[[], bool] = lambda: False,
+    argv: Sequence[str] | None = None,
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+) -> None:
+    """Run ``termnews index`` as a child to its end (see :func:`index_argv`).
+
+    Blocks: call it from a thread. Raises :class:`IndexFailed` (one line) when the
+    child could not start or failed, :class:`RefreshCancelled` once ``should_stop()``
+    turned true and the child was stopped (it ends after its current batch).
+    ``argv`` and ``on_start`` as for :func:`run_refresh`.
+    """
+    try:
+        returncode, stderr = _follow(
+            list(argv) if argv is not None else index_argv(request),
+            lambda _lines: None,
+            lambda: None,
+            should_stop,
+            on_start,
+            "index process",
+        )
+    except RefreshFailed as exc:  # it could not start
+        raise IndexFailed(str(exc)) from exc
+    if returncode != 0:
+        raise IndexFailed(_failure(returncode, stderr.last_line(), "index process"))

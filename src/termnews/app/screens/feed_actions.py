@@ -94,6 +94,10 @@ class FeedActionsMixin:
         """List the first feed added, and say what was subscribed (and what failed)."""
         screen = self._screen
         known = {f.id for f in screen.feeds}
+        if added.new_articles:
+            # 'termnews add' stores only: searching, related stories and Trending
+            # need the index pass, in the background as after a refresh.
+            screen.index_after_change()
         await screen._reload_sections()
         first = added.feeds[0]
         screen.show_view(View(first.section, first.id, first.title), focus_headlines=True)

@@ -3,8 +3,9 @@
 The screen owns the reading state (which view is listed, which article is
 open, the unread-only toggle, the filter, the layout) and the panes show it.
 Every cache access goes through the app's :class:`StoreThread` from async
-workers, so a keypress is never stuck behind SQLite; refreshes run in a child
-process (:mod:`termnews.app.refresh_process`) and report back with messages.
+workers, so a keypress is never stuck behind SQLite; refreshes, and the index passes
+after them, run in a child process (:mod:`termnews.app.refresh_process`) and report
+back with messages.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from termnews.app.gil_switch import restore_switching
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
 from termnews.app.layout_echoes import drop_layout_echoes, standing_requests
 from termnews.app.links import browsable_url
-from termnews.app.messages import FeedFailure, RefreshFinished, RefreshProgress
+from termnews.app.messages import FeedFailure, IndexFinished, RefreshFinished, RefreshProgress
 from termnews.app.refresh_pause import TICK_S as PAUSE_TICK_S
 from termnews.app.refresh_pause import RefreshPauser
 from termnews.app.screens.feed_actions import FeedActionsMixin
@@ -54,6 +55,7 @@ from termnews.core.models import Article, Feed, Headline, Section, VirtualSectio
 from termnews.core.text import clean_line, outlet_name, plural
 
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Awaitable, Callable, Sequence
 
     from textual import events
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
 
     from termnews.app.app import TermnewsApp
     from termnews.app.idle_gc import IdleCollector
+    from termnews.app.refresh_process import RefreshRequest
     from termnews.app.widgets.search_bar import SearchBar
     from termnews.core.refresh_progress import PendingFeeds
     from termnews.core.related import RelatedItem
@@ -167,6 +170,13 @@ def _data_version(store: Store) -> int:
     return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
 
 
+def _left_unindexed(store: Store) -> tuple[int, int]:
+    """What the indexes lack (:func:`termnews.core.indexing.pending`), imported off the loop."""
+    from termnews.core.indexing import pending
+
+    return pending(store)
+
+
 def _unread_articles(count: int) -> str:
     """``1 unread article`` / ``12 unread articles``, for confirmations."""
     return plural(count, "unread article")
@@ -194,6 +204,10 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         # (an instance value: Textual reads self.AUTO_FOCUS when the screen resumes)
         self.AUTO_FOCUS = "#article" if self.zoomed else "#headlines"  # type: ignore[misc]
         self.refreshing = False
+        self.indexing = False
+        """A child builds the indexes now (after a refresh, or at start: see ``start_index``)."""
+        self._index_again = False
+        """Articles were stored while a child ran: look whether any are left unindexed after."""
         self._generation = 0
         self._last_mid_reload = 0.0
         self._new_this_refresh = 0
@@ -207,6 +221,7 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         self._saved_error_told: tuple[str, str] | None = None
         """The saved search (label, query) whose parse error was last notified."""
         self._refresh_cancel = threading.Event()
+        """Set to stop the running child (refresh or index pass): the reader quits."""
         self.auto_refresh_timer: Timer | None = None
         """Refreshes everything every ``general.auto_refresh_minutes`` (None when off)."""
         self._last_key = 0.0
@@ -469,7 +484,7 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         self._apply_layout()
 
     def on_unmount(self) -> None:
-        # Quitting mid-refresh: let the refresh thread stop at the next feed.
+        # Quitting mid-refresh: let the refresh thread stop at the next feed (or batch).
         self._pauser.detach()
         self._refresh_cancel.set()
         if self._idle_gc is not None:
@@ -479,7 +494,7 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         self._last_key = time.monotonic()
         if self._idle_gc is not None:
             self._idle_gc.input_seen()
-        if self.refreshing:
+        if self.refreshing or self.indexing:
             self._pauser.key_pressed()
             if self._pauser.stopped and self._pause_timer is not None:
                 self._pause_timer.resume()
@@ -580,6 +595,9 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         self.set_interval(TICK_S, self._idle_gc.tick)
         self._check_cache_changed()  # the mark the next looks compare with
         self.set_interval(CACHE_CHECK_S, self._check_cache_changed)
+        # A 'termnews refresh' from cron stores only: its articles are not searchable
+        # nor in related stories or Trending until an index pass.
+        self.index_if_pending()
 
     async def _start_step_by_step(self) -> None:
         """No prefetched data (or reading it failed): one query after the other."""
@@ -1142,7 +1160,12 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             await asyncio.sleep(left)
 
     @work(exclusive=True, group="related", exit_on_error=False)
-    async def _load_related(self, article_id: int) -> None:
+    async def _load_related(self, article_id: int, changed_only: bool = False) -> None:
+        """The open article's related stories into the panel.
+
+        ``changed_only`` (the indexes grew): the panel is rebuilt only if the stories
+        differ, so its cursor and scroll stay where the reader left them.
+        """
         # After the article's frame: the query shares the store thread with the next
         # open, and the panel's new rows cost a layout of their own.
         await self._painted()
@@ -1162,6 +1185,8 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             self.log.warning(f"related stories failed: {exc!r}")
             items = []
         if self.article is not None and self.article.id == article_id:
+            if changed_only and items == self.related.items:
+                return
             self.related.show_items(items)
 
     # -------------------------------------------------------- pane messages
@@ -1835,15 +1860,24 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         The child (``termnews refresh --progress jsonl``) fetches, parses and writes
         with an interpreter lock and a CPU priority of its own: done in this process,
         that work made key presses wait hundreds of milliseconds (issue 8). This
-        thread only waits for its lines. Quitting sets ``cancel``: the child is stopped.
+        thread only waits for its lines. Its summary line is the end of the refresh
+        for the reader (RefreshFinished: the new headlines); the child then builds the
+        indexes (``--index``), and its exit is IndexFinished. Quitting sets ``cancel``:
+        the child is stopped.
         """
         from termnews.app.refresh_process import (
+            IndexFailed,
             RefreshCancelled,
             RefreshFailed,
             RefreshRequest,
             run_refresh,
         )
-        from termnews.core.refresh_progress import STATUS_FAILED, STATUS_SKIPPED, FeedEvent
+        from termnews.core.refresh_progress import (
+            STATUS_FAILED,
+            STATUS_SKIPPED,
+            DoneEvent,
+            FeedEvent,
+        )
 
         tn = self.tn
         worker = get_current_worker()
@@ -1851,6 +1885,8 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         skipped = 0
         new = 0
         total = 0
+        child: subprocess.Popen[bytes] | None = None
+        summarised = False
 
         def progress(events: Sequence[FeedEvent]) -> None:
             nonlocal skipped, new, total
@@ -1871,6 +1907,26 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             finished = tuple(event.feed_id for event in events)
             self.post_message(RefreshProgress(events[-1].done, total, brought, finished))
 
+        def started(proc: subprocess.Popen[bytes]) -> None:
+            nonlocal child
+            child = proc
+            self._pauser.attach(proc)
+
+        def done(summary: DoneEvent) -> None:
+            # The headlines now; the child goes on with the indexes (IndexFinished).
+            nonlocal summarised
+            summarised = True
+            totals = summary.totals
+            self.post_message(
+                RefreshFinished(
+                    totals.get("feeds", total),
+                    totals.get("new_articles", new),
+                    tuple(failures),
+                    totals.get("skipped", skipped),
+                    indexing=True,
+                )
+            )
+
         request = RefreshRequest(
             data_dir=tn.locations.data_dir,
             config_file=tn.config_path,
@@ -1879,35 +1935,108 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             section=section,
         )
         try:
-            summary = run_refresh(
+            run_refresh(
                 request,
                 progress,
                 lambda: cancel.is_set() or worker.is_cancelled,
-                on_start=self._pauser.attach,
+                on_start=started,
+                on_done=done,
             )
         except RefreshCancelled:
+            return
+        except IndexFailed as exc:  # after the summary: the refresh itself is done
+            self.post_message(IndexFinished(error=str(exc)))
             return
         except RefreshFailed as exc:
             self.post_message(RefreshFinished(total, new, tuple(failures), skipped, error=str(exc)))
             return
         except Exception as exc:  # following the child broke (a pipe error): one line, not stuck
-            self.post_message(
-                RefreshFinished(
-                    total, new, tuple(failures), skipped, error=f"refresh failed: {exc}"
+            if summarised:
+                self.post_message(IndexFinished(error=f"index pass failed: {exc}"))
+            else:
+                self.post_message(
+                    RefreshFinished(
+                        total, new, tuple(failures), skipped, error=f"refresh failed: {exc}"
+                    )
                 )
-            )
             return
         finally:
-            self._pauser.detach()
-        totals = summary.totals
-        self.post_message(
-            RefreshFinished(
-                totals.get("feeds", total),
-                totals.get("new_articles", new),
-                tuple(failures),
-                totals.get("skipped", skipped),
+            if child is not None:
+                self._pauser.detach(child)
+        self.post_message(IndexFinished())
+
+    def _child_request(self) -> RefreshRequest:
+        """The reader's own cache, config and ``--offline``, for a child."""
+        from termnews.app.refresh_process import RefreshRequest
+
+        tn = self.tn
+        return RefreshRequest(tn.locations.data_dir, tn.config_path, offline=tn.offline)
+
+    @work(exclusive=True, group="index-check", exit_on_error=False)
+    async def index_if_pending(self) -> None:
+        """Start an index pass if the cache holds articles the indexes lack.
+
+        At start (cron's ``termnews refresh`` only stores), and after a feed was added
+        while a child ran. Asked on the read thread: two reads of the marks, and a
+        count when something is left (:func:`termnews.core.indexing.pending`).
+        """
+        try:
+            left = await self.tn.store_thread.read(_left_unindexed)
+        except Exception as exc:  # a cache it cannot read: nothing to do here
+            self.log.warning(f"looking for unindexed articles failed: {exc!r}")
+            return
+        if any(left) and not self.refreshing and not self.indexing:
+            self.start_index()
+
+    def index_after_change(self) -> None:
+        """Articles were stored outside a refresh (a feed added): index them now or after."""
+        if self.refreshing or self.indexing:
+            self._index_again = True  # the running child may have started its pass before
+        else:
+            self.start_index()
+
+    def start_index(self) -> None:
+        """Build the indexes in a child (``termnews index``), as a refresh's pass does."""
+        self.indexing = True
+        self.status.indexing = True
+        self._refresh_cancel = threading.Event()
+        self._index_worker(self._refresh_cancel)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _index_worker(self, cancel: threading.Event) -> None:
+        """Runs ``termnews index`` in a child, as ``_refresh_worker`` runs the refresh.
+
+        The same group: a refresh started meanwhile stops this pass (its own child
+        indexes after it, from where this one got).
+        """
+        from termnews.app.refresh_process import IndexFailed, RefreshCancelled, run_index
+
+        worker = get_current_worker()
+        child: subprocess.Popen[bytes] | None = None
+
+        def started(proc: subprocess.Popen[bytes]) -> None:
+            nonlocal child
+            child = proc
+            self._pauser.attach(proc)
+
+        try:
+            run_index(
+                self._child_request(),
+                lambda: cancel.is_set() or worker.is_cancelled,
+                on_start=started,
             )
-        )
+        except RefreshCancelled:
+            return
+        except IndexFailed as exc:
+            self.post_message(IndexFinished(error=str(exc)))
+            return
+        except Exception as exc:  # following the child broke: one line, not stuck
+            self.post_message(IndexFinished(error=f"index pass failed: {exc}"))
+            return
+        finally:
+            if child is not None:
+                self._pauser.detach(child)
+        self.post_message(IndexFinished())
 
     @work(exclusive=True, group="cache-check", exit_on_error=False)
     async def _check_cache_changed(self) -> None:
@@ -1926,8 +2055,8 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         except TermnewsError:
             return
         previous, self._data_version = self._data_version, version
-        if previous is None or version == previous or self.refreshing:
-            return
+        if previous is None or version == previous or self.refreshing or self.indexing:
+            return  # their ends reload (the index pass commits every batch)
         await self._key_pause(RELATED_AFTER_KEYS_S)
         total = self.sections[0].total if self.sections else 0
         await self._reload_sections()
@@ -2032,6 +2161,12 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
     @on(RefreshFinished)
     async def _refresh_finished(self, event: RefreshFinished) -> None:
         self.refreshing = False
+        # Before the progress goes: the top line then says "indexing…" at once, not
+        # first the age it stands in for.
+        self.indexing = self.status.indexing = event.indexing
+        if not event.indexing and self._index_again:
+            self._index_again = False
+            self.index_if_pending()
         self._progress_seen = None
         self.status.progress = None
         self.status.waiting = None
@@ -2075,6 +2210,39 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         elif event.skipped:  # online, a feed is skipped for its TTL, a Retry-After or a 410
             summary += f"; {plural(event.skipped, 'feed')} skipped (not due yet, or gone)"
         self.notify(summary, title="Refresh done")
+
+    @on(IndexFinished)
+    def _index_finished(self, event: IndexFinished) -> None:
+        self.indexing = self.status.indexing = False
+        if event.error:
+            # The articles are stored and listed; only the indexes are behind, and the
+            # next pass (or a search, on first use) catches them up: one quiet line.
+            self.notify(clean_line(f"Related stories not updated: {event.error}"), timeout=6)
+        if self._index_again:
+            self._index_again = False
+            self.index_if_pending()
+        self._show_indexed()
+
+    @work(exclusive=True, group="after-index", exit_on_error=False)
+    async def _show_indexed(self) -> None:
+        """Re-read what the index pass changed, once keys pause.
+
+        The Trending section and its count, the saved searches' badges (both come
+        with the sections), the list (its "+N sources", a search or Trending listed)
+        and the open article's related stories: all were read before the pass, from
+        indexes without the new articles.
+        """
+        await self._key_pause(RELATED_AFTER_KEYS_S)
+        try:
+            # The mark first: what the pass (or cron) wrote up to it is read below,
+            # anything later is seen by the next look (_check_cache_changed).
+            self._data_version = await self.tn.store_thread.call(_data_version)
+        except TermnewsError:
+            self._data_version = None
+        await self._reload_sections()
+        self.reload_headlines(keep_place=True, keep_read_row=True)
+        if self.article is not None:
+            self._load_related(self.article.id, changed_only=True)
 
 
 def _shown_fields(article: Article) -> tuple[object, ...]:

@@ -20,6 +20,8 @@ WAITING_CELLS = 40
 """Cells the 'waiting for ...' note of a slow refresh takes at most."""
 LEAST_WAITING_CELLS = 20
 """A note cut shorter than this says too little to be shown."""
+INDEXING = "indexing…"
+"""Said in place of the last refresh's age while the indexes are built after it."""
 
 
 class StatusBar(Horizontal):
@@ -41,6 +43,8 @@ class StatusBar(Horizontal):
     """(done, total) while a refresh runs."""
     waiting: reactive[str | None] = reactive(None)
     """'waiting for TITLE' while a refresh has waited a while on slow feeds."""
+    indexing: reactive[bool] = reactive(False)
+    """The search index and related stories are being built in the background."""
 
     _right_width = -1
     """Cells the right part took when last drawn (-1: not drawn yet)."""
@@ -104,12 +108,14 @@ class StatusBar(Horizontal):
             # "refreshing 0/0" read as a refresh of nothing.
             label = f"refreshing {done}/{total}" if total else "refreshing…"
             state.append((label, "bold $tn-warning"))
-        elif self.last_refresh is not None:
-            age = short_age(self.last_refresh, datetime.now(UTC))
-            when = "just now" if age == "now" else (f"{age} ago" if age[-1] in "mh" else age)
-            state.append((f"updated {when}", "$tn-muted"))
         else:
-            state.append(("never refreshed", "$tn-muted"))
+            if self.last_refresh is not None:
+                age = short_age(self.last_refresh, datetime.now(UTC))
+                when = "just now" if age == "now" else (f"{age} ago" if age[-1] in "mh" else age)
+                label = f"updated {when}"
+            else:
+                label = "never refreshed"
+            state.append((_in_place_of(label, INDEXING) if self.indexing else label, "$tn-muted"))
         state.append("  ")
         demo: list[tuple[str, str] | str] = [("demo", "bold $tn-accent"), "  "] if self.demo else []
         network = ("● offline", "bold $tn-error") if self.offline else ("● online", "$tn-success")
@@ -203,6 +209,21 @@ class StatusBar(Horizontal):
     def watch_waiting(self) -> None:
         self._refresh_if_mounted()
 
+    def watch_indexing(self) -> None:
+        self._refresh_if_mounted()
+
     def _refresh_if_mounted(self) -> None:
         if self.is_mounted:
             self._redraw()
+
+
+def _in_place_of(label: str, note: str) -> str:
+    """``note`` as wide as ``label`` (padded on the left), or ``label`` if it is narrower.
+
+    The right part of the bar is as wide as its text, and a new width lays out the
+    whole screen again: the note takes the age's cells, so showing it and the age
+    coming back cost a repaint of the bar only. Where the age was left out for room
+    (:meth:`StatusBar._to_drop`), so is the note.
+    """
+    cells, room = Content(note).cell_length, Content(label).cell_length
+    return " " * (room - cells) + note if cells <= room else label
