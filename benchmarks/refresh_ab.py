@@ -31,6 +31,10 @@ waits (for the disk, for a parsed feed) are left out.
 ``--timeline 0.25`` also prints, per run, the cores busy in each quarter second: where
 the refresh runs on one core (its start, its last batches) rather than two.
 
+``--busy 1`` runs one other process spinning at the harness's priority during each run:
+a machine doing something else too, which is where ranking the refresh's work below
+other programs' costs it.
+
 Make the old tree with ``git -C . archive main src | tar -x -C /tmp/cold-old``. Under other
 load run it as ``flock /tmp/bench.lock python benchmarks/refresh_ab.py ...``.
 """
@@ -38,6 +42,7 @@ load run it as ``flock /tmp/bench.lock python benchmarks/refresh_ab.py ...``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -46,6 +51,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,6 +159,22 @@ def _run(cmd: list[str], env: dict[str, str], interval: float) -> tuple[float, T
     return wall, sampler, out.decode()
 
 
+@contextlib.contextmanager
+def _busy_processes(count: int) -> Iterator[None]:
+    """``count`` processes spinning at the caller's priority while the block runs.
+
+    A stand-in for other programs on the machine (``--busy``): what a refresh that
+    ranks its work below theirs loses to them. They are not in the measured tree.
+    """
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for proc in spinners:
+            proc.kill()
+            proc.wait()
+
+
 def _summary(stdout: str) -> str:
     lines = [line for line in stdout.splitlines() if line.strip()]
     return lines[-1][:100] if lines else ""
@@ -172,11 +194,14 @@ def measure(args: argparse.Namespace) -> None:
                 env = state.profile.env({"PYTHONPATH": trees[side]})
                 if os.environ.get("REFRESH_AB_PROFILE"):
                     env["REFRESH_AB_PROFILE"] = f"{os.environ['REFRESH_AB_PROFILE']}.{side}"
+                if os.environ.get("REFRESH_AB_INDEX"):
+                    env["REFRESH_AB_INDEX"] = os.environ["REFRESH_AB_INDEX"]
                 if args.threads:
                     cmd = [sys.executable, __file__, "--child", str(state.profile.db)]
                 else:
                     cmd = [sys.executable, "-m", "termnews", "refresh"]
-                wall, tree, out = _run(cmd, env, args.interval)
+                with _busy_processes(args.busy):
+                    wall, tree, out = _run(cmd, env, args.interval)
                 res = RunResult(
                     side,
                     wall,
@@ -227,7 +252,14 @@ def measure(args: argparse.Namespace) -> None:
 
 
 def child(db: str) -> None:
-    """One cold refresh in this process, then per-thread CPU as one JSON line."""
+    """One cold refresh in this process, then per-thread CPU as one JSON line.
+
+    It stores only, as ``termnews refresh`` does (``index=False``: the indexes are a
+    pass after it), where the tree's :func:`refresh` takes that argument; with
+    ``REFRESH_AB_INDEX=1`` it indexes during the refresh, as the reader's does.
+    """
+    import inspect
+
     from termnews.core.config import load_config
     from termnews.core.refresh import refresh
     from termnews.core.store import Store
@@ -253,6 +285,9 @@ def child(db: str) -> None:
     sampler = threading.Thread(target=sample, daemon=True, name="sampler")
     sampler.start()
     store = Store.open(Path(db))
+    options: dict[str, bool] = {}
+    if "index" in inspect.signature(refresh).parameters:
+        options["index"] = os.environ.get("REFRESH_AB_INDEX") == "1"
     profile_to = os.environ.get("REFRESH_AB_PROFILE")
     if profile_to:
         import cProfile
@@ -260,10 +295,10 @@ def child(db: str) -> None:
         # The thread's CPU clock, not the wall: a commit waiting for the disk, or the
         # writer waiting for a parsed feed, is not work this thread could save.
         profiler = cProfile.Profile(time.thread_time)
-        report = profiler.runcall(refresh, store, settings=config)
+        report = profiler.runcall(refresh, store, settings=config, **options)
         profiler.dump_stats(profile_to)
     else:
-        report = refresh(store, settings=config)
+        report = refresh(store, settings=config, **options)
     store.close()
     stop.set()
     sampler.join()
@@ -293,6 +328,13 @@ def main() -> None:
         type=float,
         metavar="SECONDS",
         help="also print the cores busy in each slot of this length (serial start, tail)",
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N other processes spinning during each run (a loaded machine)",
     )
     parser.add_argument("--child", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args()
