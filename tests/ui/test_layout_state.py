@@ -169,3 +169,27 @@ async def test_a_40_column_terminal_keeps_every_pane_and_the_location_on_screen(
         await pilot.resize_terminal(120, 36)
         await settle(pilot)
         assert "updated" in screen_text(app).splitlines()[0]
+
+
+async def test_forced_columns_on_a_40_column_terminal_stay_stacked_until_they_fit(
+    demo: Env, run_app: RunApp
+) -> None:
+    """``L`` to "columns" at 40x12 put the headline list's right border and the whole
+    article off the screen (seen by qa19). The choice is kept and said, the panes stay
+    stacked until the terminal is wide enough, then they go side by side."""
+    async with run_app(demo, size=(40, 12)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.layout_mode == "columns"
+        notes = [n.message for n in app._notifications]
+        assert any("columns" in n and "stacked until" in n for n in notes), notes
+        assert screen.has_class("-stacked")
+        for pane in (screen.sections_pane, screen.headlines, screen.article_view):
+            region = pane.region
+            assert region.width > 0 and region.right <= 40 and region.bottom <= 12, (pane, region)
+        await pilot.resize_terminal(90, 24)
+        await settle(pilot)
+        assert not screen.has_class("-stacked")
+        headlines, article = screen.headlines.region, screen.article_view.region
+        assert article.x >= headlines.right and article.right <= 90

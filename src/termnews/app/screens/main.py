@@ -71,6 +71,10 @@ if TYPE_CHECKING:
 ALL = View(VirtualSection.ALL.value)
 STACK_BELOW = 110
 """Narrower terminals stack the panes: lists on top, the article below."""
+COLUMNS_FROM = 78
+"""Narrowest terminal the columns fit in (the lists' 48 cells and the article's 30,
+termnews.tcss): a forced "columns" layout is drawn stacked below it, else the
+headline list's right border and the whole article ran off the screen."""
 WIDE_FROM = 160
 """From this width the related stories move to a column beside the article."""
 SMALL_HEIGHT = 30
@@ -507,7 +511,7 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
     def _set_layout_classes(self) -> None:
         width = self._layout_size().width
         stacked = self.layout_mode == "stacked" or (
-            self.layout_mode == "auto" and width < STACK_BELOW
+            width < STACK_BELOW and (self.layout_mode == "auto" or width < COLUMNS_FROM)
         )
         self.update_classes(
             {
@@ -1747,7 +1751,9 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
     def action_cycle_layout(self) -> None:
         self.layout_mode = LAYOUTS[(LAYOUTS.index(self.layout_mode) + 1) % len(LAYOUTS)]
         self._apply_layout()
-        self.notify(f"Layout: {self.layout_mode}")
+        cramped = self.layout_mode == "columns" and self._layout_size().width < COLUMNS_FROM
+        note = f" (stacked until the terminal is {COLUMNS_FROM} wide)" if cramped else ""
+        self.notify(f"Layout: {self.layout_mode}{note}")
         self.save_state()
 
     def action_help(self) -> None:
