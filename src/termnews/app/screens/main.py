@@ -30,6 +30,7 @@ from textual.widgets import OptionList
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.app.commands import screen_bindings
+from termnews.app.feed_names import shown_name
 from termnews.app.first_screen import FirstScreen, with_trending
 from termnews.app.gil_switch import restore_switching
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
@@ -1638,12 +1639,12 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             what = f"the {_unread_articles(len(ids))} in Trending"
         elif saved_name(view.section) is not None:
             ids = rows_unread
-            what = f"the {_unread_articles(len(ids))} listed in {clean_line(view.label)}"
+            what = f"the {_unread_articles(len(ids))} listed in {shown_name(view.label)}"
         else:
             ids = []
             count = self.status.unread
             every = "the" if count == 1 else "all"
-            what = f"{every} {_unread_articles(count)} in {clean_line(view.label)}"
+            what = f"{every} {_unread_articles(count)} in {shown_name(view.label)}"
         if (self.filter_text and not ids) or (not self.filter_text and self.status.unread == 0):
             self.notify("Nothing unread here.")
             return
