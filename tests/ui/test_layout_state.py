@@ -193,3 +193,26 @@ async def test_forced_columns_on_a_40_column_terminal_stay_stacked_until_they_fi
         assert not screen.has_class("-stacked")
         headlines, article = screen.headlines.region, screen.article_view.region
         assert article.x >= headlines.right and article.right <= 90
+
+
+@pytest.mark.parametrize(("size", "most"), [((80, 24), 3), ((40, 12), 1)])
+async def test_a_burst_of_toasts_keeps_the_newest_and_the_top_line_clear(
+    demo: Env, run_app: RunApp, size: tuple[int, int], most: int
+) -> None:
+    """Six notices in a row stacked six toasts up from the footer, over the top line
+    (the location, the status): seen by qa19. The newest stay, as many as fit."""
+    from textual.widgets._toast import Toast
+
+    async with run_app(demo, size=size, notifications=True) as (app, pilot):
+        top = screen_text(app).splitlines()[0]
+        for n in range(6):
+            app.notify(f"Notice {n} of a burst", title="Refresh" if n % 2 else "")
+            await pilot.pause()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query(Toast))
+        assert 1 <= len(toasts) <= most, len(toasts)
+        shown = screen_text(app)
+        assert "Notice 5" in shown and "Notice 0" not in shown
+        assert all(toast.region.y >= 1 for toast in toasts), [t.region for t in toasts]
+        assert shown.splitlines()[0] == top
