@@ -189,3 +189,68 @@ async def test_a_paragraph_long_feed_or_author_name_is_cut_in_the_byline(
         assert shown.startswith("outlet0 outlet1") and "By writer0" in shown, shown[:80]
         assert "outlet399" not in shown and "writer399" not in shown
         assert "The body is here." in screen_text(app)
+
+
+async def test_a_paragraph_long_feed_name_is_cut_in_its_details_and_questions(
+    env: Env, run_app: RunApp, tmp_path: Path
+) -> None:
+    """The feed details (i) and the unsubscribe question (X) named a feed titled with
+    a paragraph whole: 40 lines of name, the details' keys pushed out of the dialog
+    (seen by qa19). Cut there as in the byline; the rename field holds it whole."""
+    from textual.widgets import Input
+
+    from termnews.app.screens.confirm import ConfirmScreen
+    from termnews.app.screens.feed_details import FeedDetailsScreen, FeedFieldScreen
+
+    name = " ".join(f"outlet{i}" for i in range(400))
+    feed = tmp_path / "named.xml"
+    feed.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>'
+        "<item><title>Short headline</title><link>https://named.example/1</link>"
+        "<description>The body is here.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    with env.store() as store:
+        refresh(store, [store.add_feed(str(feed), section="World")[0]], offline=True)
+    async with run_app(env, size=(120, 36)) as (app, pilot):
+        screen = main_screen(app)
+        screen.headlines.focus()
+        await settle(pilot)
+
+        def cut(text: str) -> None:
+            assert text.startswith("outlet0 outlet1") and "outlet399" not in text, text[:90]
+            assert "…" in text
+
+        await pilot.press("i")
+        await settle(pilot)
+        details = app.screen
+        assert isinstance(details, FeedDetailsScreen)
+        title = details.query_one("#feed-details-title", Static)
+        cut(str(title.render()))
+        assert title.size.height <= 2, title.size
+        shown = screen_text(app)
+        assert "Esc close" in shown and "cut above" in shown, shown
+        await pilot.press("escape")
+        await settle(pilot)
+
+        await pilot.press("X")
+        await settle(pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        question = confirm.query_one("#confirm-question", Static)
+        text = str(question.render())
+        assert text.startswith("Unsubscribe from outlet0"), text[:60]
+        cut(text.removeprefix("Unsubscribe from "))
+        assert question.size.height <= 4, question.size
+        await pilot.press("n")
+        await settle(pilot)
+
+        await pilot.press("e")
+        await settle(pilot)
+        rename = app.screen
+        assert isinstance(rename, FeedFieldScreen)
+        assert rename.query_one(Input).value == name  # whole, to read or shorten
+        cut(str(rename.query_one("#feed-field-about", Static).render()).split("for ", 1)[1])
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen

@@ -169,3 +169,50 @@ async def test_a_40_column_terminal_keeps_every_pane_and_the_location_on_screen(
         await pilot.resize_terminal(120, 36)
         await settle(pilot)
         assert "updated" in screen_text(app).splitlines()[0]
+
+
+async def test_forced_columns_on_a_40_column_terminal_stay_stacked_until_they_fit(
+    demo: Env, run_app: RunApp
+) -> None:
+    """``L`` to "columns" at 40x12 put the headline list's right border and the whole
+    article off the screen (seen by qa19). The choice is kept and said, the panes stay
+    stacked until the terminal is wide enough, then they go side by side."""
+    async with run_app(demo, size=(40, 12)) as (app, pilot):
+        screen = main_screen(app)
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.layout_mode == "columns"
+        notes = [n.message for n in app._notifications]
+        assert any("columns" in n and "stacked until" in n for n in notes), notes
+        assert screen.has_class("-stacked")
+        for pane in (screen.sections_pane, screen.headlines, screen.article_view):
+            region = pane.region
+            assert region.width > 0 and region.right <= 40 and region.bottom <= 12, (pane, region)
+        await pilot.resize_terminal(90, 24)
+        await settle(pilot)
+        assert not screen.has_class("-stacked")
+        headlines, article = screen.headlines.region, screen.article_view.region
+        assert article.x >= headlines.right and article.right <= 90
+
+
+@pytest.mark.parametrize(("size", "most"), [((80, 24), 3), ((40, 12), 1)])
+async def test_a_burst_of_toasts_keeps_the_newest_and_the_top_line_clear(
+    demo: Env, run_app: RunApp, size: tuple[int, int], most: int
+) -> None:
+    """Six notices in a row stacked six toasts up from the footer, over the top line
+    (the location, the status): seen by qa19. The newest stay, as many as fit."""
+    from textual.widgets._toast import Toast
+
+    async with run_app(demo, size=size, notifications=True) as (app, pilot):
+        top = screen_text(app).splitlines()[0]
+        for n in range(6):
+            app.notify(f"Notice {n} of a burst", title="Refresh" if n % 2 else "")
+            await pilot.pause()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query(Toast))
+        assert 1 <= len(toasts) <= most, len(toasts)
+        shown = screen_text(app)
+        assert "Notice 5" in shown and "Notice 0" not in shown
+        assert all(toast.region.y >= 1 for toast in toasts), [t.region for t in toasts]
+        assert shown.splitlines()[0] == top

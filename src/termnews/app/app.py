@@ -22,7 +22,7 @@ from textual import events, work
 from textual.app import App
 from textual.binding import BindingType
 from textual.filter import LineFilter
-from textual.notifications import SeverityLevel
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input
@@ -70,6 +70,11 @@ the terminal's own palette and its default colours. Of the two, ansi-light reads
 dark and on a light background alike (xterm's palette: 3.6:1 at worst on black, for
 bold red, and 4.7:1 on white); ansi-dark's green accent falls to 2.2:1 on white.
 """
+
+MAX_TOASTS = 3
+"""Most toasts on screen at once: the newest; an older one goes when one more comes."""
+TOAST_ROWS = 6
+"""Rows a toast of one or two lines takes with its margins, for :meth:`on_notify`."""
 
 STOPPING_GRACE_S = 10.0
 """How long the reader may take to close after SIGHUP or SIGTERM before it just exits
@@ -369,6 +374,20 @@ class TermnewsApp(App[None]):
         ``[@click=...]`` or ``[link=...]`` would put actions and links in a toast.
         """
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def on_notify(self, event: Notify) -> None:
+        """Make room for the toast coming: the newest few stay, the oldest go first.
+
+        Textual stacks every live toast up from the footer: a burst of them (a
+        refresh's reports, a few keys in a row) rose over the top line, the reader's
+        location and status (seen by qa19). Capping the rack's height kept the oldest
+        in view, not the newest. As many stay as fit under the top line, three at
+        most, one at least. Runs before Textual's own handler adds this one.
+        """
+        room = max(1, min(MAX_TOASTS, (self.size.height - 2) // TOAST_ROWS))
+        live = [n for n in self._notifications if n is not event.notification]
+        for old in live[: max(0, len(live) - (room - 1))]:
+            self._unnotify(old, refresh=False)
 
     def save_state(self, state: UiState) -> None:
         """Remember where the reader is (called by the main screen on changes)."""

@@ -124,6 +124,40 @@ def _solid(value: str | None, over: Color) -> Color | None:
     return over + color if color.a < 1 else color
 
 
+MUTED_SHARE = 0.8
+"""A muted grey's contrast next to its text's, at most: dimmer at a glance."""
+
+MUTED_FLOOR = 3.0
+"""WCAG AA for secondary text: the least a muted grey keeps, beside a faint text colour."""
+
+
+def _beside(muted: Color, text: Color, grounds: list[Color], shown: Shown | None) -> Color:
+    """``muted`` made readable on ``grounds`` but kept dimmer than ``text`` there.
+
+    Why: held to body text's 4.5:1, the grey of a headline's source and age came out
+    brighter than the titles where the theme's own text is faint (solarized-dark's
+    foreground is 4.1:1 on its pane). It gets 4.5:1 when the text has room above it."""
+    if not grounds:
+        return muted
+
+    def worst(color: Color) -> float:
+        drawn = color if shown is None else shown(color)
+        return min(contrast_ratio(drawn, g if shown is None else shown(g)) for g in grounds)
+
+    ratio = max(MUTED_FLOOR, min(BODY_RATIO, worst(text) * MUTED_SHARE))
+    made = start = readable(muted, grounds, ratio, shown)
+    # A theme's own muted grey can be as bright as its text: take it back towards
+    # the pane, as far as the ratio allows.
+    for step in range(1, 11):
+        if worst(made) <= worst(text) * MUTED_SHARE:
+            break
+        candidate = start.blend(grounds[0], step / 20)
+        if worst(candidate) < ratio:
+            break
+        made = candidate
+    return made
+
+
 TOAST_TITLES: dict[str, str] = {
     "tn-toast-information": "text-success",
     "tn-toast-warning": "text-warning",
@@ -173,6 +207,10 @@ def readable_variables(variables: Mapping[str, str], shown: Shown | None = None)
         # Muted text is the terminal's default colour here: on the list cursor (a
         # fixed ANSI colour) it can be that very colour. There it takes the cursor's.
         ansi["tn-cursor-muted"] = variables.get("block-cursor-foreground") or fallback
+        # A headline's source and age elsewhere: the default colour, dimmed, the way a
+        # terminal mutes text in its own palette (plain, they were as bright as the
+        # titles). Only ``Content`` styles use it: a CSS colour could not say "dim".
+        ansi["tn-row-muted"] = ansi["tn-blurred-muted"] = f"{fallback} dim"
         # "● online" is the only text in $tn-success. ANSI green is 2.2:1 on white in
         # xterm's palette, and these themes run on light and dark terminals alike
         # (ansi-light stands in on any 16-colour terminal): no ANSI colour reaches
@@ -195,9 +233,17 @@ def readable_variables(variables: Mapping[str, str], shown: Shown | None = None)
     blurred = _solid(variables.get("block-cursor-blurred-background"), pane)
     marked = [*surfaces, blurred, blurred.blend(foreground, 0.03)] if blurred else surfaces
     marks = ("tn-accent", "tn-warning", "tn-secondary")
-    # The cursor row's source and age: Textual's auto muted colour, which contrasts with
-    # whatever it is drawn on (the cursor included).
-    out: dict[str, str] = {"tn-cursor-muted": variables.get("text-muted") or "auto 60%"}
+    out: dict[str, str] = {}
+    # A headline's source and age: Textual's $text-muted is "auto 60%", whose alpha a
+    # row's Content drops: they came out pure white, brighter than the titles, in
+    # every theme. Fixed greys instead, one for each kind of row: a single grey that
+    # read on the unfocused cursor too was brighter than the titles in nine themes.
+    muted = _solid(variables.get("foreground-muted"), base)
+    if muted is not None:
+        out["tn-row-muted"] = _beside(muted, foreground, surfaces, shown).hex
+        if blurred is not None:
+            cursor_grounds = [blurred, blurred.blend(foreground, 0.03)]
+            out["tn-blurred-muted"] = readable(muted, cursor_grounds, BODY_RATIO, shown).hex
     for name, (source, ratio) in _WANTED.items():
         color = _solid(variables.get(source), base)
         if color is not None:
@@ -215,13 +261,22 @@ def readable_variables(variables: Mapping[str, str], shown: Shown | None = None)
     cursor = _solid(variables.get("block-cursor-background"), base)
     if cursor is not None:
         text = _solid(variables.get("block-cursor-foreground"), cursor) or foreground
-        out["block-cursor-foreground"] = readable(text, [cursor], BODY_RATIO, shown).hex
+        on_cursor = readable(text, [cursor], BODY_RATIO, shown)
+        out["block-cursor-foreground"] = on_cursor.hex
+        # The focused cursor's source and age: its text colour a third of the way
+        # to the cursor, as far back as the ratio allows (textual-dark's blue bar
+        # takes nothing but white: there they stay white).
+        dimmed = on_cursor.blend(cursor, 0.35)
+        out["tn-cursor-muted"] = readable(dimmed, [cursor], BODY_RATIO, shown).hex
     # The cursor of an unfocused list: a translucent highlight over the pane.
     if blurred is not None:
         text = _solid(variables.get("block-cursor-blurred-foreground"), blurred) or foreground
         tinted = blurred.blend(foreground, 0.03)
         on_blurred = readable(text, [blurred, tinted], BODY_RATIO, shown)
         out["block-cursor-blurred-foreground"] = on_blurred.hex
+    out.setdefault("tn-cursor-muted", out.get("block-cursor-foreground", foreground.hex))
+    out.setdefault("tn-row-muted", out.get("tn-muted", foreground.hex))
+    out.setdefault("tn-blurred-muted", out.get("block-cursor-blurred-foreground", foreground.hex))
     # Toast titles as Textual draws them in these themes.
     out.update(
         {name: variables.get(source) or "$foreground" for name, source in TOAST_TITLES.items()}

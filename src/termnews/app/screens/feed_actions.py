@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual import work
 
+from termnews.app.feed_names import feed_name, shown_name
 from termnews.app.widgets.section_list import View
 from termnews.core.errors import NotFoundError
 from termnews.core.models import Feed, VirtualSection
@@ -108,7 +109,9 @@ class FeedActionsMixin:
             news = f"not read yet: {clean_line(first.error)}"
         else:
             news = plural(added.new_articles, "new article")
-        screen.notify(f"{verb} {first.title} in {first.section}{also}: {news}.", timeout=8)
+        where = shown_name(first.section)
+        name = shown_name(first.title)
+        screen.notify(f"{verb} {name} in {where}{also}: {news}.", timeout=8)
         for note in added.notes[:3]:
             warn = note.startswith(("warning", "error"))
             screen.notify(
@@ -216,7 +219,7 @@ class FeedActionsMixin:
 
         dialog = FeedFieldScreen(
             "Rename feed",
-            f"The name the reader shows for {title or clean_line(feed.url)}; a refresh keeps it.",
+            f"The name the reader shows for {feed_name(feed)}; a refresh keeps it.",
             title,
             "feed name",
             "renames it",
@@ -228,7 +231,7 @@ class FeedActionsMixin:
         screen = self._screen
         await screen.tn.store_thread.call(lambda s: s.update_feed(feed.id, title=name))
         await screen._feed_changed(feed.id, screen.view_)
-        screen.notify(f"Renamed {clean_line(feed.title)}: now {name}.")
+        screen.notify(f"Renamed {feed_name(feed)}: now {shown_name(name)}.")
 
     def action_move_feed(self) -> None:
         screen = self._screen
@@ -246,7 +249,7 @@ class FeedActionsMixin:
             v.value.casefold(): f"'{v.value}' is one of the reader's own sections: pick another."
             for v in VirtualSection
         }
-        current = clean_line(feed.section)
+        current = shown_name(feed.section)
 
         def answered(name: str | None) -> None:
             if name is None:
@@ -254,12 +257,12 @@ class FeedActionsMixin:
             # "world" typed without taking the suggestion is the section World.
             name = next((s for s in sections if s.casefold() == name.casefold()), name)
             if name == feed.section:
-                screen.notify(f"{clean_line(feed.title)} is in {current} already.")
+                screen.notify(f"{feed_name(feed)} is in {current} already.")
                 return
             screen._move_feed(feed, name)
 
         dialog = FeedFieldScreen(
-            f"Move {clean_line(feed.title) or clean_line(feed.url)}",
+            f"Move {feed_name(feed)}",
             f"Now in {current}. Type one of your sections (→ takes the suggestion) or a new one.",
             "",
             "section name",
@@ -282,7 +285,7 @@ class FeedActionsMixin:
         else:
             follow = ALL
         await screen._feed_changed(feed.id, follow)
-        screen.notify(f"Moved {clean_line(feed.title)} to {clean_line(section)}.")
+        screen.notify(f"Moved {feed_name(feed)} to {shown_name(section)}.")
 
     async def _own_store(self, fn: Callable[[Store], T]) -> T:
         """Run ``fn`` on a store of its own in a thread (a long write off the store thread)."""
@@ -361,7 +364,7 @@ class FeedActionsMixin:
         screen = self._screen
         from termnews.app.screens.feed_details import KIND_ARTICLES
 
-        title = clean_line(feed.title)
+        title = feed_name(feed)
         if feed.kind == KIND_ARTICLES:
             screen.notify(f"{title} is a folder or file of articles, already read in full.")
             return
@@ -403,7 +406,7 @@ class FeedActionsMixin:
         cached, starred = await screen.tn.store_thread.read(
             lambda s: s.feed_article_counts(feed.id), after_writes=True
         )
-        title = clean_line(feed.title) or clean_line(feed.url)
+        title = feed_name(feed)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -429,5 +432,5 @@ class FeedActionsMixin:
             await screen._article_gone()
         elif screen.article is not None:
             screen._load_related(screen.article.id)
-        title = clean_line(feed.title) or clean_line(feed.url)
+        title = feed_name(feed)
         screen.notify(f"Unsubscribed from {title}: {plural(removed, 'cached article')} removed.")

@@ -28,6 +28,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from termnews.app.commands import BY_ID, first_key
+from termnews.app.feed_names import feed_name, is_cut
 from termnews.core.dates import long_date, short_age
 from termnews.core.models import Feed
 from termnews.core.text import clean_line, plural
@@ -116,6 +117,13 @@ def detail_rows(
     if feed.next_check is not None and feed.next_check > now and not feed.dead:
         rows.append(("Next", f"not before {long_date(feed.next_check)} (TTL or Retry-After)"))
     rows.append(("Full text", full_text_line(details, keys)))
+    if is_cut(feed.title):
+        # The title above is cut (a paragraph-long name filled the dialog): the
+        # rename field holds it whole, to read or to shorten.
+        length = plural(len(clean_line(feed.title)), "character")
+        rows.insert(
+            0, ("Name", f"{length}, cut above ({first_key(keys, 'rename-feed')} shows it whole)")
+        )
     return rows
 
 
@@ -150,8 +158,7 @@ class FeedDetailsScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         feed = self.details.feed
         with Vertical(id="feed-details-box"):
-            title = clean_line(feed.title) or clean_line(feed.url) or "(untitled feed)"
-            yield Static(Content.styled(title, "bold"), id="feed-details-title")
+            yield Static(Content.styled(feed_name(feed), "bold"), id="feed-details-title")
             # A label column and a value column: a long address or error wraps under
             # its value, not under the labels.
             with Vertical(id="feed-details-rows"):

@@ -31,6 +31,7 @@ from textual.widgets import OptionList
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from termnews.app.commands import screen_bindings
+from termnews.app.feed_names import shown_name
 from termnews.app.first_screen import FirstScreen, with_trending
 from termnews.app.gil_switch import restore_switching
 from termnews.app.headline_query import PAGE_SIZE, HeadlineQuery
@@ -74,6 +75,10 @@ if TYPE_CHECKING:
 ALL = View(VirtualSection.ALL.value)
 STACK_BELOW = 110
 """Narrower terminals stack the panes: lists on top, the article below."""
+COLUMNS_FROM = 78
+"""Narrowest terminal the columns fit in (the lists' 48 cells and the article's 30,
+termnews.tcss): a forced "columns" layout is drawn stacked below it, else the
+headline list's right border and the whole article ran off the screen."""
 WIDE_FROM = 160
 """From this width the related stories move to a column beside the article."""
 SMALL_HEIGHT = 30
@@ -522,7 +527,7 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
     def _set_layout_classes(self) -> None:
         width = self._layout_size().width
         stacked = self.layout_mode == "stacked" or (
-            self.layout_mode == "auto" and width < STACK_BELOW
+            width < STACK_BELOW and (self.layout_mode == "auto" or width < COLUMNS_FROM)
         )
         self.update_classes(
             {
@@ -1659,12 +1664,12 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             what = f"the {_unread_articles(len(ids))} in Trending"
         elif saved_name(view.section) is not None:
             ids = rows_unread
-            what = f"the {_unread_articles(len(ids))} listed in {clean_line(view.label)}"
+            what = f"the {_unread_articles(len(ids))} listed in {shown_name(view.label)}"
         else:
             ids = []
             count = self.status.unread
             every = "the" if count == 1 else "all"
-            what = f"{every} {_unread_articles(count)} in {clean_line(view.label)}"
+            what = f"{every} {_unread_articles(count)} in {shown_name(view.label)}"
         if (self.filter_text and not ids) or (not self.filter_text and self.status.unread == 0):
             self.notify("Nothing unread here.")
             return
@@ -1772,7 +1777,9 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
     def action_cycle_layout(self) -> None:
         self.layout_mode = LAYOUTS[(LAYOUTS.index(self.layout_mode) + 1) % len(LAYOUTS)]
         self._apply_layout()
-        self.notify(f"Layout: {self.layout_mode}")
+        cramped = self.layout_mode == "columns" and self._layout_size().width < COLUMNS_FROM
+        note = f" (stacked until the terminal is {COLUMNS_FROM} wide)" if cramped else ""
+        self.notify(f"Layout: {self.layout_mode}{note}")
         self.save_state()
 
     def action_help(self) -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import work
 
+from termnews.app.feed_names import shown_name
 from termnews.app.search_views import (
     count_saved,
     load_saved,
@@ -198,7 +199,8 @@ class SearchMixin:
             if yes:
                 self._forget(name)
 
-        screen.app.push_screen(ConfirmScreen(f"Forget the saved search {name!r}?"), answered)
+        question = f"Forget the saved search '{shown_name(name)}'?"
+        screen.app.push_screen(ConfirmScreen(question), answered)
 
     @work(group="actions", exit_on_error=False)
     async def _forget(self, name: str) -> None:

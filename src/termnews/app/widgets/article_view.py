@@ -61,7 +61,7 @@ def byline(article: Article, minutes: int) -> Content:
 MAX_BYLINE_NAME_CELLS = 80
 """Cells of the source's or the author's name in the byline: a feed or an author
 named with a paragraph (feed text is written by strangers) filled the pane above
-the article as a story-long headline did. The feed's details (i) name it whole."""
+the article as a story-long headline did. The rename field (e) holds it whole."""
 
 
 def byline_parts(article: Article, minutes: int) -> list[str]:

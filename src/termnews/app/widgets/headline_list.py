@@ -38,7 +38,7 @@ from textual.widgets.option_list import Option
 
 from termnews.app.widgets.cell_fit import fit_cells, fit_content
 from termnews.app.widgets.scrollbars import can_settle, settle_vertical_scrollbar
-from termnews.app.widgets.steady_scroll import SteadyScrollOptionList
+from termnews.app.widgets.steady_scroll import CursorPlace, SteadyScrollOptionList
 from termnews.core.dates import short_age
 from termnews.core.models import UNTITLED, Headline
 from termnews.core.text import clean_line, outlet_name
@@ -59,8 +59,16 @@ SOURCE_FROM = 36
 """Narrowest row (cells) that still shows the source column; below it the title gets it all."""
 
 Clock = Callable[[], datetime]
-CursorTest = Callable[[Style], bool]
-"""Tells a row whether the style it is drawn in is its list's focused cursor."""
+CursorTest = Callable[[Style], CursorPlace]
+"""Tells a row whether the style it is drawn in is its list's cursor, focused or not."""
+
+MUTED: dict[CursorPlace, str] = {
+    "": "$tn-row-muted",
+    "cursor": "$tn-cursor-muted",
+    "blurred": "$tn-blurred-muted",
+}
+"""The source and age column's grey on each kind of row (made readable there and
+dimmer than the titles by readable_colors)."""
 
 
 def _now() -> datetime:
@@ -81,10 +89,10 @@ class HeadlineRow(Visual):
         self.clock = clock
         self.show_source = show_source
         self.on_cursor = on_cursor
-        """Whether a row style is the focused cursor's (the list knows; see render_strips)."""
-        self._laid_out: tuple[int, bool, Content] | None = None
+        """Whether a row style is the list's cursor (the list knows; see render_strips)."""
+        self._laid_out: tuple[int, CursorPlace, Content] | None = None
 
-    def content(self, width: int, on_cursor: bool = False) -> Content:
+    def content(self, width: int, place: CursorPlace = "") -> Content:
         """The row laid out for ``width`` cells, kept for the next call at that width.
 
         Laying a row out (truncating the title, padding the columns) is most of what a
@@ -92,17 +100,18 @@ class HeadlineRow(Visual):
         render cache is dropped (focus moves, a resize, a theme change). The layout holds
         theme variable *names* (``$tn-accent``), resolved only when the strips are made,
         so a theme change does not invalidate it; a row that changes (read, starred) is
-        a new :class:`HeadlineRow`. ``on_cursor``: the row as the focused cursor
-        shows it (see :meth:`render_strips`).
+        a new :class:`HeadlineRow`. ``place``: the row as the list's cursor, focused
+        or not, shows it (see :meth:`render_strips`).
         """
         laid_out = self._laid_out
-        if laid_out is None or laid_out[:2] != (width, on_cursor):
-            laid_out = self._laid_out = (width, on_cursor, self._layout(width, on_cursor))
+        if laid_out is None or laid_out[:2] != (width, place):
+            laid_out = self._laid_out = (width, place, self._layout(width, place))
         return laid_out[2]
 
-    def _layout(self, width: int, on_cursor: bool = False) -> Content:
+    def _layout(self, width: int, place: CursorPlace = "") -> Content:
         """Marker, title, then source and age at the right, in ``width`` cells."""
         h = self.headline
+        on_cursor = place == "cursor"
         if h.starred:
             marker = ("★ ", "$tn-warning")
         elif not h.read:
@@ -116,10 +125,7 @@ class HeadlineRow(Visual):
             # that readable); the glyph still says unread or starred.
             marker = (marker[0], "bold")
         age = short_age(h.published, self.clock())
-        # On the focused cursor: the same auto colour, except in ANSI themes, where
-        # "muted" is the terminal's default text colour, drawn on the cursor's own
-        # (ansi-dark: light grey on white) it vanished (see readable_colors).
-        muted = "$tn-cursor-muted" if on_cursor else "$text-muted"
+        muted = MUTED[place]
         right: list[tuple[str, str]] = []
         if h.sources > 1:
             right.append((f"+{h.sources - 1} ", "" if on_cursor else "$tn-secondary"))
@@ -127,8 +133,6 @@ class HeadlineRow(Visual):
             # A fixed-width, left-aligned column, so sources line up down the list.
             src_width = min(18, max(10, width // 4))
             source = fit_cells(outlet_name(h.feed_title), src_width)
-            # "$text-muted" is an auto colour: muted against whatever is behind the row,
-            # so it stays readable on the cursor too (a fixed $tn-muted would not).
             right.append((source + " ", muted))
         right.append((age.rjust(3), muted))
         tail = Content.assemble(*right)
@@ -150,8 +154,8 @@ class HeadlineRow(Visual):
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
         # The option list caches renders by style, so the cursor's render is its own.
-        on_cursor = self.on_cursor is not None and self.on_cursor(style)
-        return self.content(width, on_cursor).render_strips(width, 1, style, options)
+        place = "" if self.on_cursor is None else self.on_cursor(style)
+        return self.content(width, place).render_strips(width, 1, style, options)
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return container_width
@@ -263,10 +267,10 @@ class HeadlineList(SteadyScrollOptionList):
     def _row(self, headline: Headline) -> HeadlineRow:
         """The row visual: search results (with matched words and a snippet) get their own."""
         if type(headline) is Headline:
-            return HeadlineRow(headline, self.clock, on_cursor=self.is_cursor_style)
+            return HeadlineRow(headline, self.clock, on_cursor=self.cursor_place)
         from termnews.core.search import MatchedHeadline
 
-        return _row_for(headline, self.clock, MatchedHeadline, self.is_cursor_style)
+        return _row_for(headline, self.clock, MatchedHeadline, self.cursor_place)
 
     def build_options(self, rows: Sequence[Headline]) -> list[Option]:
         """Options for ``rows``, ready to add; safe to call from any thread.
@@ -278,7 +282,7 @@ class HeadlineList(SteadyScrollOptionList):
         Each option's visual is set as ``OptionList`` would set it (a
         :class:`HeadlineRow` is its own visual), sparing the loop that pass too.
         """
-        clock, on_cursor = self.clock, self.is_cursor_style
+        clock, on_cursor = self.clock, self.cursor_place
         # A section's rows are plain headlines: the search engine (where a search
         # result's class lives, ~30 ms to import) is not needed to tell them apart.
         matched: type = Headline

@@ -17,7 +17,8 @@ from textual.style import Style
 from textual.visual import RenderOptions
 
 from termnews.app.widgets.cell_fit import fit_content
-from termnews.app.widgets.headline_list import Clock, CursorTest, HeadlineRow
+from termnews.app.widgets.headline_list import MUTED, Clock, CursorTest, HeadlineRow
+from termnews.app.widgets.steady_scroll import CursorPlace
 from termnews.core.models import UNTITLED
 from termnews.core.search import MatchedHeadline
 from termnews.core.search.highlight import Spans
@@ -57,18 +58,20 @@ class SearchHitRow(HeadlineRow):
         h = self.hit
         return _marked(h.title or UNTITLED, h.title_spans, "" if h.read else "bold", MATCH_STYLE)
 
-    def snippet_content(self, width: int) -> Content:
-        """The snippet line, indented under the title and cut to ``width``."""
-        snippet = _marked(self.hit.snippet, self.hit.snippet_spans, "$text-muted", MATCH_STYLE)
+    def snippet_content(self, width: int, place: CursorPlace = "") -> Content:
+        """The snippet line, indented under the title and cut to ``width``, in the muted
+        grey of the row's source and age where the row is drawn (``place``)."""
+        snippet = _marked(self.hit.snippet, self.hit.snippet_spans, MUTED[place], MATCH_STYLE)
         return fit_content(Content.assemble(SNIPPET_INDENT, snippet), width)
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
-        on_cursor = self.on_cursor is not None and self.on_cursor(style)
-        strips = self.content(width, on_cursor).render_strips(width, 1, style, options)
+        place = "" if self.on_cursor is None else self.on_cursor(style)
+        strips = self.content(width, place).render_strips(width, 1, style, options)
         if self.hit.snippet:
-            strips += self.snippet_content(width).render_strips(width, 1, style, options)
+            snippet = self.snippet_content(width, place)
+            strips += snippet.render_strips(width, 1, style, options)
         return strips
 
     def get_height(self, rules: RulesMap, width: int) -> int:

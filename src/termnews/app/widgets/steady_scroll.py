@@ -16,12 +16,15 @@ measures them when it first renders): see :meth:`SteadyScrollOptionList._size_up
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from textual import events
 from textual.geometry import Size
 from textual.style import Style
 from textual.widgets import OptionList
+
+CursorPlace = Literal["", "cursor", "blurred"]
+"""Where a row is drawn: off the cursor, on the focused cursor, on an unfocused one."""
 
 
 class SteadyScrollOptionList(OptionList):
@@ -38,11 +41,19 @@ class SteadyScrollOptionList(OptionList):
 
         Row visuals ask it in ``render_strips`` (the headline list's marks, the related
         panel's meta line): their own colours are unreadable on the focused cursor."""
-        if not self.has_focus:
-            return False
-        return style == self.get_visual_style(
+        return self.cursor_place(style) == "cursor"
+
+    def cursor_place(self, style: Style) -> CursorPlace:
+        """Whether ``style`` is this list's cursor row, focused or not, or another row.
+
+        A headline's muted columns need a grey of their own on each: one grey that
+        read on the pane and on the unfocused cursor was as bright as the titles."""
+        highlighted = self.get_visual_style(
             "option-list--option", "option-list--option-highlighted"
         )
+        if style != highlighted:
+            return ""
+        return "cursor" if self.has_focus else "blurred"
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
