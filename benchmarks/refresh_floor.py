@@ -51,9 +51,11 @@ NO_RELATED: dict[str, list[tuple[str, str]]] = {
             "            related = index_backlog(store, cancel=cancel, counter=counter)\n",
             "            related = 0\n",
         ),
+        ("    counter = _counter(store)\n", "    counter = None\n"),
     ],
 }
-"""No related-stories pass: the index pass builds the search index and mute flags only."""
+"""No related-stories pass: the index pass builds the search index and mute flags only
+(and starts no workers to count terms for it)."""
 
 VARIANTS: dict[str, tuple[list[dict[str, list[tuple[str, str]]]], tuple[str, ...]]] = {
     "refresh": ([], ()),
