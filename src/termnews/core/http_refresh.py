@@ -493,8 +493,7 @@ class _Indexer:
 
         assert self.terms is not None
         self.related = 0
-        row = self.store.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
-        last = int(row[0])
+        last = self.store.top_id(self.store.conn)
         pool = self.handle.pool if self.handle is not None else None
         # Only once parsed feeds came back, so the executor exists (it starts lazily).
         if self.store.path is not None and pool is not None and pool.processes:

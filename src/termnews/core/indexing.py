@@ -78,7 +78,7 @@ def needs_search_index(settings: object | None) -> bool:
 def pending(store: Store) -> tuple[int, int]:
     """(articles not in the search index, articles without related data): cheap to ask."""
     conn = store.conn
-    top = int(conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+    top = store.top_id(conn)
     marks = dict(
         conn.execute(
             "SELECT key, CAST(value AS INTEGER) FROM meta"
@@ -123,9 +123,8 @@ def catch_up_search(store: Store) -> int:
     if conn.in_transaction:  # inside another write: that caller indexes, if it must
         return 0
     try:
-        top = int(conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
-        upto = conn.execute("SELECT value FROM meta WHERE key = 'fts_indexed_upto'").fetchone()
-        if upto is None or top <= int(upto[0] or 0):
+        upto = store.get_meta("fts_indexed_upto")
+        if upto is None or store.top_id(conn) <= int(upto or 0):
             return 0
         with _brief_waits(conn):
             return store.index_pending()
@@ -168,7 +167,7 @@ def index_all(
             # The first batch is counted on the other cores while SQLite builds the
             # search index here (in C, without Python's lock).
             upto = int(store.get_meta("related_indexed_upto", "0") or 0)
-            counter.ahead(upto, min(_top(store), upto + BACKLOG_BATCH))
+            counter.ahead(upto, min(store.top_id(store.conn), upto + BACKLOG_BATCH))
         # Without the memory map, as a refresh: a pass reads back much of what it writes,
         # and mapped pages stayed in this process's resident memory (Store.unmapped).
         with store.unmapped():
@@ -180,10 +179,6 @@ def index_all(
             counter.close()
     complete = cancel is None or not cancel.is_set()
     return IndexReport(search, related, mute.muted, complete)
-
-
-def _top(store: Store) -> int:
-    return int(store.conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
 
 
 def _counter(store: Store) -> BacklogCounter | None:

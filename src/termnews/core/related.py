@@ -391,7 +391,7 @@ def index_backlog(
     while cancel is None or not cancel.is_set():
         conn = store.conn
         upto = _meta_int(conn, _META_UPTO)
-        top = int(conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+        top = store.top_id(conn)
         if top <= upto:
             break
         last = min(top, upto + batch)
@@ -406,18 +406,9 @@ def index_backlog(
             with store.transaction():
                 store.set_meta(_META_UPTO, str(last))
             continue
-        done += _write(store, work)
-        # Ids of the range past the batch's newest were deleted meanwhile: past them too.
-        with store.transaction():
-            store.set_meta(_META_UPTO, str(max(last, _meta_int(store.conn, _META_UPTO))))
+        # The mark goes to ``last`` even if the range's newest ids were deleted meanwhile.
+        done += _write(store, work, upto=last)
     return done
-
-
-def pending_count(conn: sqlite3.Connection) -> int:
-    """How many article ids lie past the related-stories watermark (at most)."""
-    upto = _meta_int(conn, _META_UPTO)
-    row = conn.execute("SELECT count(*) FROM articles WHERE id > ?", (upto,)).fetchone()
-    return int(row[0])
 
 
 def _work_out(
@@ -493,8 +484,11 @@ def write_batch(store: Store, work: _Indexing | None) -> int:
     return _write(store, work)
 
 
-def _write(store: Store, work: _Indexing | None) -> int:
+def _write(store: Store, work: _Indexing | None, upto: int = 0) -> int:
     """Write a batch's related data in one transaction; returns how many articles.
+
+    The watermark moves to the batch's highest id, or to ``upto`` if that is higher
+    (a backlog batch covers its whole id range, deleted ids included).
 
     Rows go in key order: each b-tree is then walked once, left to right, instead
     of jumping between pages for every term (tens of thousands per batch).
@@ -526,7 +520,7 @@ def _write(store: Store, work: _Indexing | None) -> int:
             sorted(work.stories, key=itemgetter(1)),
         )
         store.set_meta(_META_SEEN, str(_meta_int(conn, _META_SEEN) + len(work.docs)))
-        store.set_meta(_META_UPTO, str(max(_meta_int(conn, _META_UPTO), max(work.ids))))
+        store.set_meta(_META_UPTO, str(max(_meta_int(conn, _META_UPTO), max(work.ids), upto)))
     return len(work.docs)
 
 

@@ -751,6 +751,11 @@ class Store:
     # ---------------------------------------------------------------- FTS
 
     @staticmethod
+    def top_id(conn: sqlite3.Connection) -> int:
+        """The highest article id (0 for none): the end of every index's "up to" range."""
+        return int(conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+
+    @staticmethod
     def _fts_upto(conn: sqlite3.Connection) -> int:
         """The highest article id the full-text index has taken up (its watermark)."""
         return int(
@@ -786,7 +791,7 @@ class Store:
         index what was never in it: the next search found the cache "damaged" and
         moved it aside (add A, add B, remove B, add C, remove C, search).
         """
-        top = int(conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+        top = Store.top_id(conn)
         conn.execute(
             f"UPDATE meta SET value = ? WHERE key IN ({','.join('?' * len(WATERMARKS))})"
             " AND CAST(value AS INTEGER) > ?",
@@ -832,7 +837,7 @@ class Store:
         """
         with self.transaction() as conn:
             upto = int(self.get_meta("fts_indexed_upto", "0") or 0)
-            top = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+            top = self.top_id(conn)
             if upto_id is not None:
                 top = min(top, upto_id)
             if top <= upto:
