@@ -259,10 +259,16 @@ def test_a_feed_the_writer_cannot_store_fails_alone(server: Loopback, db_path: P
 
     bad = ParsedFeed("T", (_entry(0, content="lone \ud800"),))
 
-    def job(data: bytes, url: str, since: datetime | None = None, count: bool = True) -> Any:
+    def job(
+        data: bytes,
+        url: str,
+        since: datetime | None = None,
+        count: bool = True,
+        defer_text: bool = False,
+    ) -> Any:
         if url.endswith("/site0"):
             return bad, None, ()
-        return parse_and_count_job(data, url, since, count)
+        return parse_and_count_job(data, url, since, count, defer_text)
 
     with Store.open(db_path) as store:
         for n in range(2):

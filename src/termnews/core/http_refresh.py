@@ -42,6 +42,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from termnews.core.config import Config, NetworkConfig
+from termnews.core.indexing import needs_search_index
 from termnews.core.models import UNTITLED_FEED, Feed, ParsedFeed
 from termnews.core.parse_pool import (
     MIN_FEEDS_FOR_PROCESSES,
@@ -169,6 +170,7 @@ async def _pipeline(
     emit: Callable[[_Fetched, Callable[[], None]], None],
     handle: _LoopHandle,
     count: bool = True,
+    defer_text: bool = False,
 ) -> None:
     handle.loop = asyncio.get_running_loop()
     handle.task = asyncio.current_task()
@@ -233,6 +235,9 @@ async def _pipeline(
                             result.final_url,
                             since,
                             count,
+                            # A feed never fetched: none of its keys is stored, so
+                            # nothing compares hashes (not so under --force).
+                            defer_text and not force,
                         )
                         done: FetchedJob = await run(fetched_job, job)
                         if done.digest is None:  # not decodable: a fetch failure, as before
@@ -549,6 +554,9 @@ def refresh_remote(
     :mod:`termnews.core.indexing`): the writer only stores.
     """
     config = settings if isinstance(settings, Config) else Config()
+    # A refresh that only stores leaves the bodies' plain text to the index pass
+    # too (store.deferred_text), unless mute rules make it build the search index.
+    defer_text = not index and not needs_search_index(config)
     now = datetime.now(UTC)
     due: list[Feed] = []
     for feed in feeds:
@@ -576,6 +584,7 @@ def refresh_remote(
                     lambda item, done: results.put((item, done)),
                     handle,
                     terms is not None,
+                    defer_text,
                 )
             )
         except asyncio.CancelledError:

@@ -66,6 +66,9 @@ class IndexReport:
     """False when the pass was stopped (``cancel``) before the end."""
 
 
+_RELATED = "related_indexed_upto"
+
+
 def needs_search_index(settings: object | None) -> bool:
     """Whether a refresh must build the search index itself: mute rules are set.
 
@@ -163,6 +166,11 @@ def index_all(
 
     counter = _counter(store)
     try:
+        # First the bodies' plain text a refresh left to be made (store.deferred_text):
+        # every index reads it. On the counting workers when there are many.
+        marks = [int(store.get_meta(k, "0") or 0) for k in ("fts_indexed_upto", _RELATED)]
+        with store.unmapped():
+            store.fill_texts(min(marks), None, counter.pool if counter is not None else None)
         if counter is not None:
             # The first batch is counted on the other cores while SQLite builds the
             # search index here (in C, without Python's lock).

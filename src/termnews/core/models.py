@@ -105,6 +105,10 @@ class EntryData:
     """The feed's body HTML, untrusted: only ever read through ``html_to_markdown``."""
     content_base: str | None = None
     """The URL relative links of ``content_html`` resolve against."""
+    text_pending: bool = False
+    """``content`` (and ``summary``, when empty) are still to be made from ``content_html``:
+    a cold refresh that only stores leaves them to the index pass
+    (:mod:`termnews.core.store.deferred_text`)."""
 
     @property
     def markdown(self) -> str:

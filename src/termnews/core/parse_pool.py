@@ -99,12 +99,19 @@ def worker_priority(niceness: int, idle: bool) -> None:
     lower_niceness(niceness)
 
 
-def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
-    """Parse one feed body: ``(parsed, None)`` or ``(None, one-line reason)``; never raises."""
-    from termnews.core.sources.parse import FeedParseError, parse_feed_bytes
+def parse_job(
+    data: bytes, url: str, defer_text: bool = False
+) -> tuple[ParsedFeed | None, str | None]:
+    """Parse one feed body: ``(parsed, None)`` or ``(None, one-line reason)``; never raises.
+
+    ``defer_text`` leaves the bodies' plain text to be made later
+    (:mod:`termnews.core.store.deferred_text`).
+    """
+    from termnews.core.sources.parse import FeedParseError, deferring_text, parse_feed_bytes
 
     try:
-        return parse_feed_bytes(data, url), None
+        with deferring_text(defer_text):
+            return parse_feed_bytes(data, url), None
     except FeedParseError as exc:
         return None, str(exc)
     except Exception as exc:  # a parser bug must cost one feed, not the refresh
@@ -112,7 +119,11 @@ def parse_job(data: bytes, url: str) -> tuple[ParsedFeed | None, str | None]:
 
 
 def parse_and_count_job(
-    data: bytes, url: str, since: datetime | None = None, count: bool = True
+    data: bytes,
+    url: str,
+    since: datetime | None = None,
+    count: bool = True,
+    defer_text: bool = False,
 ) -> tuple[FeedRows | ParsedFeed | None, str | None, tuple[bytes, ...]]:
     """:func:`parse_job` plus each entry's encoded term counts (empty if counting failed).
 
@@ -126,7 +137,7 @@ def parse_and_count_job(
     on a core of their own; a feed whose rows cannot be made comes back parsed, and
     the writer fails it as it would have done.
     """
-    parsed, error = parse_job(data, url)
+    parsed, error = parse_job(data, url, defer_text and not count)
     if parsed is None:
         return parsed, error, ()
     try:
@@ -158,6 +169,7 @@ def fetched_job(
     url: str,
     since: datetime | None = None,
     count: bool = True,
+    defer_text: bool = False,
 ) -> FetchedJob:
     """A fetched body as sent (gzip, deflate or plain) to rows: decode, hash, parse, count.
 
@@ -169,7 +181,8 @@ def fetched_job(
     the worker at its compressed size. Used for bodies sure to be parsed (a feed
     never fetched, or ``--force``): one that may be unchanged is decoded and hashed
     by the fetch thread, so that an unchanged refresh starts no workers. Never
-    raises: see :func:`parse_and_count_job`.
+    raises: see :func:`parse_and_count_job`. ``defer_text`` (a refresh that only stores,
+    of a feed never fetched): see :func:`parse_job`.
     """
     body: bytes | None = data
     if encoding:
@@ -177,7 +190,7 @@ def fetched_job(
         if body is None:
             return FetchedJob(None, error=problem)
     assert body is not None
-    parsed, error, terms = parse_and_count_job(body, url, since, count)
+    parsed, error, terms = parse_and_count_job(body, url, since, count, defer_text)
     return FetchedJob(body_hash(body), parsed, error, terms)
 
 

@@ -58,6 +58,7 @@ from termnews.core.related_text import (
     weigh,
 )
 from termnews.core.store import Store
+from termnews.core.store.deferred_text import PENDING_HASH, text_and_summary
 
 if TYPE_CHECKING:
     from termnews.core.related_counting import BacklogCounter
@@ -395,6 +396,8 @@ def index_backlog(
         if top <= upto:
             break
         last = min(top, upto + batch)
+        # The text a refresh left to be made, if any came after the pass began.
+        store.fill_texts(upto, last)
         terms = None
         if counter is not None:
             counts = counter.take(upto, last)
@@ -710,13 +713,18 @@ class _Query:
 def _load_query(store: Store, article_id: int) -> _Query:
     row = store.conn.execute(
         "SELECT a.id, a.feed_id, a.link, s.story_id, a.title, a.summary, a.content, d.sig,"
-        " d.dup_key FROM articles a LEFT JOIN related_docs d ON d.article_id = a.id"
+        " d.dup_key, a.content_hash, a.content_html FROM articles a"
+        " LEFT JOIN related_docs d ON d.article_id = a.id"
         " LEFT JOIN article_stories s ON s.article_id = a.id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
     if row is None:
         raise NotFoundError(f"no article with id {article_id}")
-    body = lead_text(row[5], row[6])
+    summary, content = row[5], row[6]
+    if row[9] == PENDING_HASH and row[10] is not None:
+        # Its text is still to be made (store.deferred_text): made now, as it will be.
+        content, summary = text_and_summary(row[10], summary)
+    body = lead_text(summary, content)
     if row[7] is not None:
         sig, dup = unpack(row[7]), row[8]
     else:

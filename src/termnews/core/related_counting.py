@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from termnews.core.related_text import doc_terms, encode_terms, lead_text
+from termnews.core.store.deferred_text import PENDING_HASH, text_and_summary
 
 __all__ = ["MIN_FOR_PROCESSES", "BacklogCounter", "count_job"]
 
@@ -38,14 +39,17 @@ def count_job(path: str, after: int, last: int) -> Counts:
         f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30
     )
     try:
-        return {
-            (feed_id, guid): encode_terms(doc_terms(title, lead_text(summary, content)))
-            for feed_id, guid, title, summary, content in conn.execute(
-                "SELECT feed_id, guid, title, summary, content FROM articles"
-                " WHERE id > ? AND id <= ?",
-                (after, last),
-            )
-        }
+        counts: Counts = {}
+        for feed_id, guid, title, summary, content, digest, html in conn.execute(
+            "SELECT feed_id, guid, title, summary, content, content_hash, content_html"
+            " FROM articles WHERE id > ? AND id <= ?",
+            (after, last),
+        ):
+            if digest == PENDING_HASH and html is not None:
+                # Stored by a refresh after the pass made the texts: made here, as they will be.
+                content, summary = text_and_summary(html, summary)
+            counts[feed_id, guid] = encode_terms(doc_terms(title, lead_text(summary, content)))
+        return counts
     finally:
         conn.close()
 
@@ -72,6 +76,10 @@ class BacklogCounter:
             initargs=(PARSE_WORKER_NICE, is_idle()),
         )
         self._ahead: tuple[int, int, list[Future[Counts]]] | None = None
+
+    def pool(self) -> ProcessPoolExecutor | None:
+        """The worker processes, for other work of the pass (None once they failed)."""
+        return self._pool
 
     def ahead(self, after: int, last: int) -> None:
         """Start counting ``(after, last]``, split between the workers."""

@@ -12,7 +12,9 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -24,10 +26,27 @@ from termnews.core.dates import clamp_future, from_struct
 from termnews.core.models import UNTITLED, UNTITLED_FEED, EntryData, ParsedFeed
 from termnews.core.sources.jsonfeed import looks_like_json_feed, parse_json_feed
 from termnews.core.sources.xml_guard import UnsafeXMLError, check_xml_declarations
+from termnews.core.store.deferred_text import summary_of
 from termnews.core.store.rows import TITLE_KEY_PREFIX, title_key
 from termnews.core.text import clean_line, terminal_form
 
-_SUMMARY_CHARS = 600
+_DEFER_TEXT: ContextVar[bool] = ContextVar("termnews_defer_text", default=False)
+"""Set by :func:`deferring_text`: bodies' plain text is left for later."""
+
+
+@contextmanager
+def deferring_text(defer: bool = True) -> Iterator[None]:
+    """Parse leaving each body's plain text to be made later, where that changes no key.
+
+    A parse worker of a refresh that only stores parses so (``parse_pool.fetched_job``):
+    the text is a third of its time per article, and nothing in that refresh reads it.
+    See :mod:`termnews.core.store.deferred_text` for who makes it, and when.
+    """
+    token = _DEFER_TEXT.set(defer)
+    try:
+        yield
+    finally:
+        _DEFER_TEXT.reset(token)
 
 
 class FeedParseError(ValueError):
@@ -74,8 +93,12 @@ def _unescape_escaped_markup(value: str) -> str:
     return html.unescape(run) + value[end:]
 
 
-def _body(entry: Any) -> tuple[str, str, str]:
-    """(content as plain text, summary as plain text, content HTML) for one entry.
+def _body(entry: Any, defer: bool = False) -> tuple[str, str, str, bool]:
+    """(content as plain text, summary as plain text, content HTML, text deferred).
+
+    ``defer``: leave the body's text (and the summary, when the body gives it) empty
+    for later, and say so, unless the feed's own summary has no text (the body would
+    give the summary then, and an empty one is what tells the two cases apart).
 
     The body is **not** converted to Markdown here: that was most of the cost
     of a refresh, for articles most of which are never opened. The HTML is
@@ -110,12 +133,17 @@ def _body(entry: Any) -> tuple[str, str, str]:
         content_html = summary_src
     if len(content_html) > MAX_INPUT_CHARS:
         content_html = content_html[:MAX_INPUT_CHARS]
+    separate = bool(summary_src) and summary_src != content_html
+    if defer and content_html:
+        if not separate:
+            return "", "", content_html, True
+        summary = summary_of(html_to_text(summary_src))
+        if summary:
+            return "", summary, content_html, True
     text = html_to_text(content_html) if content_html else ""
     # The summary is the body's own text unless the feed has a separate one.
-    summary = html_to_text(summary_src) if summary_src and summary_src != content_html else text
-    if len(summary) > _SUMMARY_CHARS:
-        summary = summary[: _SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return text, summary, content_html
+    summary = html_to_text(summary_src) if separate else text
+    return text, summary_of(summary), content_html, False
 
 
 def _title_text(title: Any, detail: Any) -> str:
@@ -154,8 +182,11 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
     # reader must never open (javascript:, file:, data:, ...) are dropped here.
     link = clean_line(safe_url(entry.get("link"), feed_link or url)) or None
     base = link or feed_link
-    content, summary, content_html = _body(entry)
     given_title = title = _title_text(entry.get("title"), entry.get("title_detail"))
+    guid = clean_line(entry.get("id")) or None
+    # Deferred only where the text keys and titles nothing (see rows.entry_key).
+    defer = _DEFER_TEXT.get() and bool(given_title) and (guid is not None or link is not None)
+    content, summary, content_html, pending = _body(entry, defer)
     if not title:
         title = (summary[:80].rsplit(" ", 1)[0] + "…") if len(summary) > 80 else summary
         title = title or UNTITLED
@@ -171,7 +202,6 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
     )
     raw_published = from_struct(entry.get("published_parsed"))
     raw_updated = from_struct(dict.get(entry, "updated_parsed"))
-    guid = clean_line(entry.get("id")) or None
     when = raw_published or raw_updated
     if guid is None and link is None and given_title and when is not None:
         # Keyed by title and the feed's own date (before clamping: a future date
@@ -190,6 +220,7 @@ def _entry(entry: Any, feed_link: str | None, now: datetime, url: str | None) ->
         content=content,
         content_html=content_html or None,
         content_base=base,
+        text_pending=pending,
         categories=tuple(c for c in categories if c),
         image=safe_url(_first_image(entry), base, image=True),
         enclosures=enclosures,

@@ -29,12 +29,18 @@ from typing import Any
 from termnews.core.models import UNTITLED, EntryData, ParsedFeed
 
 __all__ = [
+    "AUTHOR",
     "BODY_COLUMNS",
+    "CONTENT",
     "HASH",
+    "HTML",
     "KEY",
+    "LINK",
     "PUBLISHED",
     "ROW_COLUMNS",
+    "SUMMARY",
     "TEXT_KEY_PREFIX",
+    "TITLE",
     "TITLE_KEY_PREFIX",
     "UPDATED",
     "FeedRows",
@@ -78,6 +84,11 @@ PUBLISHED = ROW_COLUMNS.index("published")
 UPDATED = ROW_COLUMNS.index("updated")
 HASH = ROW_COLUMNS.index("content_hash")
 LINK = ROW_COLUMNS.index("link")
+TITLE = ROW_COLUMNS.index("title")
+AUTHOR = ROW_COLUMNS.index("author")
+SUMMARY = ROW_COLUMNS.index("summary")
+CONTENT = ROW_COLUMNS.index("content")
+HTML = ROW_COLUMNS.index("content_html")
 
 
 TEXT_KEY_PREFIX = "sha1:"
@@ -200,7 +211,11 @@ def entry_row(entry: EntryData) -> Row:
         json_list(entry.categories),
         entry.image,
         json_list(entry.enclosures),
-        content_hash(entry.title, entry.summary, content, entry.link, entry.author),
+        (
+            ""  # deferred_text.PENDING_HASH: the text is made later, and the hash with it
+            if entry.text_pending
+            else content_hash(entry.title, entry.summary, content, entry.link, entry.author)
+        ),
         html.encode() if html is not None else None,
         entry.content_base,
     )

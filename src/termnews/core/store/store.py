@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,7 +28,9 @@ from termnews.core.models import (
     VirtualSection,
     body_markdown,
 )
+from termnews.core.store import deferred_text
 from termnews.core.store.db import is_write_failure, open_connection, write_failure
+from termnews.core.store.deferred_text import PENDING_HASH, complete_row, text_and_summary
 from termnews.core.store.rows import (
     BODY_COLUMNS,
     HASH,
@@ -57,7 +59,7 @@ _ARTICLE_COLUMNS = (
     "a.id, a.feed_id, f.title AS feed_title, a.section, a.guid, a.link, a.title, a.author,"
     " a.published, a.updated, a.summary, a.content, a.content_html, a.content_base,"
     " a.categories, a.image, a.enclosures, a.read, a.starred, a.fetched_at, a.full_content,"
-    " a.full_error, s.story_id"
+    " a.full_error, s.story_id, a.content_hash"
 )
 """Named, not ``a.*``: the articles table still has its pre-schema-8 ``story_id`` column,
 whose values are stale; an article's story is its ``article_stories`` row (schema.py)."""
@@ -151,8 +153,25 @@ _MAX_ROWID = 2**63 - 1
 
 
 def _hashes(existing: Mapping[str, tuple[int, str, bool]]) -> set[str]:
-    """The content hashes of a feed's articles (see ``Store.ingest``), as a set."""
-    return {old[1] for old in existing.values() if old[1] is not None}
+    """The content hashes of a feed's articles (see ``Store.ingest``), as a set.
+
+    Not the empty one of rows whose text is still to be made (deferred_text): it
+    is every such row's, and would make them all one article.
+    """
+    return {old[1] for old in existing.values() if old[1]}
+
+
+def _pending_same(conn: sqlite3.Connection, article_id: int, row: Row) -> bool:
+    """True if a stored row whose text is still to be made holds ``row``'s text unchanged.
+
+    Its hash is made now, as the index pass would make it: a refresh that comes
+    before that pass must not find every such article changed.
+    """
+    stored = conn.execute(
+        "SELECT id, title, summary, content_html, link, author FROM articles WHERE id = ?",
+        (article_id,),
+    ).fetchone()
+    return stored is not None and deferred_text.filled(stored)[3] == row[HASH]
 
 
 def _text_keyed(
@@ -638,13 +657,15 @@ class Store:
                             (key, feed_id, older),
                         )
                         old = existing[key] = existing.pop(older)
+                if old is not None and row[HASH] == PENDING_HASH:
+                    row = complete_row(row)  # compared below: it needs its real hash
                 if old is None and key in gone:
                     still_listed.append(key)
                     unchanged += 1
                 elif old is None:
                     # Only an entry with a link: without one, identical entries
                     # under different guids may be different things (test feeds).
-                    if row[LINK]:
+                    if row[LINK] and row[HASH] != PENDING_HASH:
                         if known is None:
                             known = _hashes(existing)
                         if row[HASH] in known:
@@ -657,6 +678,9 @@ class Store:
                     sort_ts = row[PUBLISHED] or row[UPDATED] or (now - index * 1e-3)
                     fresh.append((feed_id, section, now, sort_ts, *row))
                 elif old[1] != row[HASH]:
+                    if old[1] == PENDING_HASH and _pending_same(conn, old[0], row):
+                        unchanged += 1
+                        continue
                     changed = not _legacy_same(row, old)
                     self._fts_forget(conn, "id = ?", (old[0],))
                     # The key comes first in a row: the rest is what changes.
@@ -828,12 +852,34 @@ class Store:
             (*params, upto),
         )
 
-    def index_pending(self, upto_id: int | None = None) -> int:
+    def fill_texts(
+        self,
+        after: int = 0,
+        last: int | None = None,
+        workers: Callable[[], Any] | None = None,
+    ) -> int:
+        """Make the plain text a refresh left to be made, for ids in ``(after, last]``.
+
+        See :mod:`termnews.core.store.deferred_text`; ``workers`` as there. A read of
+        a nearly empty index when there is none, and no write transaction then.
+        """
+        conn = self.conn
+        top = self.top_id(conn) if last is None else last
+        if not deferred_text.pending_ids(conn, after, top):
+            return 0
+        with self.transaction() as conn:
+            return deferred_text.fill_pending(conn, after, top, workers)
+
+    def index_pending(
+        self, upto_id: int | None = None, workers: Callable[[], Any] | None = None
+    ) -> int:
         """Add every article not yet in the FTS index, in one batch; returns how many.
 
         ``upto_id`` stops at that article id: a refresh leaves its latest articles
         for the end, where the index is built beside the last related-stories batch
         (``http_refresh._Indexer``). The watermark moves only as far as was indexed.
+        ``workers``: where bodies' plain text is made for many articles
+        (:func:`termnews.core.store.deferred_text.fill_pending`).
         """
         with self.transaction() as conn:
             upto = int(self.get_meta("fts_indexed_upto", "0") or 0)
@@ -842,6 +888,8 @@ class Store:
                 top = min(top, upto_id)
             if top <= upto:
                 return 0
+            # The index takes the text: make it first where a refresh left it to be made.
+            deferred_text.fill_pending(conn, upto, top, workers)
             cur = conn.execute(
                 "INSERT INTO articles_fts(rowid, title, summary, content) "
                 "SELECT id, title, summary, content FROM articles WHERE id > ? AND id <= ?",
@@ -865,7 +913,12 @@ class Store:
             author=row["author"],
             published=_dt(row["published"]),
             updated=_dt(row["updated"]),
-            summary=row["summary"],
+            summary=(
+                row["summary"]
+                if row["content_hash"] != PENDING_HASH or row["content_html"] is None
+                # Stored by a refresh that left the text for later: made now, as it will be.
+                else text_and_summary(row["content_html"], row["summary"])[1]
+            ),
             content=(
                 body_markdown(row["content"], row["content_html"], row["content_base"])
                 if with_body
