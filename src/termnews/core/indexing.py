@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ from termnews.core.errors import StoreError
 if TYPE_CHECKING:
     from termnews.core.related_counting import BacklogCounter
     from termnews.core.store import Store
+    from termnews.core.store.deferred_text import Filled
 
 __all__ = [
     "CATCH_UP_WAIT_MS",
@@ -164,24 +165,36 @@ def index_all(
     from termnews.core.related import BACKLOG_BATCH, index_backlog
     from termnews.core.search.mute import sync_mute_rules
 
+    config = settings if isinstance(settings, Config) else None
+
     counter = _counter(store)
     try:
-        # First the bodies' plain text a refresh left to be made (store.deferred_text):
-        # every index reads it. On the counting workers when there are many.
-        marks = [int(store.get_meta(k, "0") or 0) for k in ("fts_indexed_upto", _RELATED)]
-        with store.unmapped():
-            store.fill_texts(min(marks), None, counter.pool if counter is not None else None)
-        if counter is not None:
-            # The first batch is counted on the other cores while SQLite builds the
-            # search index here (in C, without Python's lock).
-            upto = int(store.get_meta("related_indexed_upto", "0") or 0)
-            counter.ahead(upto, min(store.top_id(store.conn), upto + BACKLOG_BATCH))
         # Without the memory map, as a refresh: a pass reads back much of what it writes,
         # and mapped pages stayed in this process's resident memory (Store.unmapped).
         with store.unmapped():
-            search = store.index_pending()
-            mute = sync_mute_rules(store, settings if isinstance(settings, Config) else None)
-            related = index_backlog(store, cancel=cancel, counter=counter)
+            if counter is None:
+                search = store.index_pending()
+                mute = sync_mute_rules(store, config)
+                related = index_backlog(store, cancel=cancel)
+            else:
+                # The workers count each batch's terms, and make the plain text a
+                # refresh left (store.deferred_text), while this process writes the
+                # texts, builds the search index up to the batch (SQLite's C,
+                # without Python's lock) and weighs and groups the batch before.
+                upto = int(store.get_meta(_RELATED, "0") or 0)
+                counter.ahead(upto, min(store.top_id(store.conn), upto + BACKLOG_BATCH))
+                added = [0]
+
+                def search_upto(last: int, texts: Sequence[Filled]) -> None:
+                    added[0] += store.index_pending(last, texts)
+
+                related = index_backlog(
+                    store, cancel=cancel, counter=counter, texts_stored=search_upto
+                )
+                search = added[0]
+                if cancel is None or not cancel.is_set():
+                    search += store.index_pending()
+                mute = sync_mute_rules(store, config)
     finally:
         if counter is not None:
             counter.close()

@@ -31,7 +31,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter, OrderedDict, defaultdict, deque
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -58,7 +58,7 @@ from termnews.core.related_text import (
     weigh,
 )
 from termnews.core.store import Store
-from termnews.core.store.deferred_text import PENDING_HASH, text_and_summary
+from termnews.core.store.deferred_text import PENDING_HASH, Filled, text_and_summary
 
 if TYPE_CHECKING:
     from termnews.core.related_counting import BacklogCounter
@@ -376,6 +376,7 @@ def index_backlog(
     batch: int = BACKLOG_BATCH,
     cancel: threading.Event | None = None,
     counter: BacklogCounter | None = None,
+    texts_stored: Callable[[int, Sequence[Filled]], None] | None = None,
 ) -> int:
     """Give every article past the ``related_indexed_upto`` watermark its related data.
 
@@ -386,7 +387,12 @@ def index_backlog(
     already in its time window, so batches are large (see ``RELATED_MAX_BATCH`` in
     ``http_refresh``). With a ``counter`` the terms are counted in its worker
     processes, the next batch's while this one is weighed and grouped
-    (:mod:`termnews.core.related_counting`). Returns how many articles were indexed.
+    (:mod:`termnews.core.related_counting`), and the plain text a refresh left to be
+    made is made there with them and written back first (``store.deferred_text``).
+    ``texts_stored(upto, texts)``, when given, stores the texts the workers made
+    instead, part by part as they come in and before the batch is weighed: every
+    article up to ``upto`` has its text then (the pass builds the search index up to
+    there in the same transaction). Returns how many articles were indexed.
     """
     done = 0
     while cancel is None or not cancel.is_set():
@@ -396,13 +402,22 @@ def index_backlog(
         if top <= upto:
             break
         last = min(top, upto + batch)
-        # The text a refresh left to be made, if any came after the pass began.
-        store.fill_texts(upto, last)
         terms = None
         if counter is not None:
-            counts = counter.take(upto, last)
-            terms = None if counts is None else RefreshTerms.of(counts)
+
+            def stored(part_upto: int, texts: list[Filled]) -> None:
+                if texts_stored is None:
+                    store.write_texts(texts)
+                else:
+                    texts_stored(part_upto, texts)
+
+            counts = counter.take(upto, last, stored)
             counter.ahead(last, min(top, last + batch))
+            terms = None if counts is None else RefreshTerms.of(counts)
+        # Any text still to be made (no workers, or they failed): made here.
+        store.fill_texts(upto, last)
+        if texts_stored is not None:
+            texts_stored(last, ())
         work = _work_out(conn, (), terms, last)
         if work is None:
             # Every id in the range is indexed already (or gone): move the mark past it.

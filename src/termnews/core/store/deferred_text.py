@@ -7,9 +7,11 @@ when the feed gives none of its own) is made from its HTML by
 for it, so for a feed never fetched before it stores the HTML alone and the text
 is made by whoever first needs it, each article once:
 
-* the search index (``Store.index_pending``) and related stories
-  (``related.index_backlog``) fill it in for the articles they take up, the pass
-  after a refresh in worker processes (:func:`fill_pending`);
+* the pass after a refresh makes it with the related-stories term counts, in
+  worker processes (``related_counting.count_job``), and writes it back before
+  the search index and related stories read it (``related.index_backlog``);
+* the search index fills in any left (``Store.index_pending``, :func:`fill_pending`),
+  a search's catch-up on first use among them;
 * an article read before that (``Store._article``, a related-stories query) gets
   its summary and text made on the spot (:func:`text_and_summary`), the same ones.
 
@@ -25,8 +27,7 @@ checks: an entry with a guid or link, and a title), so deferring changes no key.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from itertools import pairwise
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from termnews.core.store.rows import (
@@ -42,16 +43,15 @@ from termnews.core.store.rows import (
 )
 
 __all__ = [
-    "MIN_FOR_PROCESSES",
     "PENDING_HASH",
     "SUMMARY_CHARS",
     "complete_row",
     "fill_pending",
     "filled",
-    "filled_texts",
     "pending_ids",
     "summary_of",
     "text_and_summary",
+    "write_filled",
 ]
 
 PENDING_HASH = ""
@@ -59,12 +59,6 @@ PENDING_HASH = ""
 
 SUMMARY_CHARS = 600
 """A summary taken from the body is cut to this many characters, at a word."""
-
-MIN_FOR_PROCESSES = 1000
-"""Below this many rows to fill, the text is made in the calling process."""
-
-_CHUNK = 500
-"""Rows per job handed to a worker process."""
 
 Filled = tuple[int, str, bytes, str]
 """(article id, summary, plain text as UTF-8, content hash): one row's update."""
@@ -128,20 +122,7 @@ def pending_ids(conn: sqlite3.Connection, after: int, last: int) -> list[int]:
     ]
 
 
-def filled_texts(path: str, after: int, last: int) -> list[Filled]:
-    """(In a worker process) the updates of the pending rows with ids in ``(after, last]``."""
-    from pathlib import Path
-
-    conn = sqlite3.connect(
-        f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30
-    )
-    try:
-        return [filled(r) for r in conn.execute(_SELECT, (after, last))]
-    finally:
-        conn.close()
-
-
-def _write(conn: sqlite3.Connection, updates: Iterable[Filled]) -> int:
+def write_filled(conn: sqlite3.Connection, updates: Iterable[Filled]) -> int:
     cur = conn.executemany(
         "UPDATE articles SET summary = ?, content = CAST(? AS TEXT), content_hash = ?"
         " WHERE id = ? AND content_hash = ''",
@@ -150,38 +131,14 @@ def _write(conn: sqlite3.Connection, updates: Iterable[Filled]) -> int:
     return int(cur.rowcount)
 
 
-def fill_pending(
-    conn: sqlite3.Connection,
-    after: int,
-    last: int,
-    workers: Callable[[], Any] | None = None,
-) -> int:
+def fill_pending(conn: sqlite3.Connection, after: int, last: int) -> int:
     """Make the text of every pending row with an id in ``(after, last]``; returns how many.
 
-    Runs inside the caller's write transaction. ``workers``, when given, returns an
-    executor of worker processes (:class:`concurrent.futures.ProcessPoolExecutor`)
-    or None; with :data:`MIN_FOR_PROCESSES` rows or more the text is made there, the
-    rows read through their own read-only connections (so the caller must have
-    committed nothing it has not; it reads committed rows). Otherwise, and when the
-    workers fail, it is made here.
+    Runs inside the caller's write transaction, in this process: for a search's
+    catch-up and the rows a pass's workers did not make (``related.index_backlog``
+    has them made with the term counts, on every core).
     """
-    if last <= after:
+    if last <= after or not pending_ids(conn, after, last):
         return 0
-    ids = pending_ids(conn, after, last)
-    if not ids:
-        return 0
-    done = 0
-    if workers is not None and len(ids) >= MIN_FOR_PROCESSES:
-        path = conn.execute("PRAGMA database_list").fetchone()[2]
-        pool = workers() if path else None
-        if pool is not None:
-            bounds = [ids[i] - 1 for i in range(0, len(ids), _CHUNK)] + [ids[-1]]
-            try:
-                jobs = [pool.submit(filled_texts, path, lo, hi) for lo, hi in pairwise(bounds)]
-                for job in jobs:
-                    done += _write(conn, job.result())
-                return done
-            except Exception:  # the workers only save time: the rest is made here
-                pass
-    # (This connection sees its own updates: the rows a worker filled are not read again.)
-    return done + _write(conn, (filled(r) for r in conn.execute(_SELECT, (after, last)).fetchall()))
+    rows = conn.execute(_SELECT, (after, last)).fetchall()
+    return write_filled(conn, (filled(r) for r in rows))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -852,36 +852,39 @@ class Store:
             (*params, upto),
         )
 
-    def fill_texts(
-        self,
-        after: int = 0,
-        last: int | None = None,
-        workers: Callable[[], Any] | None = None,
-    ) -> int:
+    def fill_texts(self, after: int = 0, last: int | None = None) -> int:
         """Make the plain text a refresh left to be made, for ids in ``(after, last]``.
 
-        See :mod:`termnews.core.store.deferred_text`; ``workers`` as there. A read of
-        a nearly empty index when there is none, and no write transaction then.
+        See :mod:`termnews.core.store.deferred_text`. A read of a nearly empty index
+        when there is none, and no write transaction then.
         """
         conn = self.conn
         top = self.top_id(conn) if last is None else last
         if not deferred_text.pending_ids(conn, after, top):
             return 0
         with self.transaction() as conn:
-            return deferred_text.fill_pending(conn, after, top, workers)
+            return deferred_text.fill_pending(conn, after, top)
+
+    def write_texts(self, updates: Sequence[deferred_text.Filled]) -> int:
+        """Store the texts worker processes made for rows a refresh left them to."""
+        if not updates:
+            return 0
+        with self.transaction() as conn:
+            return deferred_text.write_filled(conn, updates)
 
     def index_pending(
-        self, upto_id: int | None = None, workers: Callable[[], Any] | None = None
+        self, upto_id: int | None = None, texts: Sequence[deferred_text.Filled] = ()
     ) -> int:
         """Add every article not yet in the FTS index, in one batch; returns how many.
 
         ``upto_id`` stops at that article id: a refresh leaves its latest articles
         for the end, where the index is built beside the last related-stories batch
         (``http_refresh._Indexer``). The watermark moves only as far as was indexed.
-        ``workers``: where bodies' plain text is made for many articles
-        (:func:`termnews.core.store.deferred_text.fill_pending`).
+        Bodies whose plain text a refresh left get it first (``deferred_text``): the
+        ``texts`` given (made by the pass's workers), then any still to be made.
         """
         with self.transaction() as conn:
+            deferred_text.write_filled(conn, texts)
             upto = int(self.get_meta("fts_indexed_upto", "0") or 0)
             top = self.top_id(conn)
             if upto_id is not None:
@@ -889,7 +892,7 @@ class Store:
             if top <= upto:
                 return 0
             # The index takes the text: make it first where a refresh left it to be made.
-            deferred_text.fill_pending(conn, upto, top, workers)
+            deferred_text.fill_pending(conn, upto, top)
             cur = conn.execute(
                 "INSERT INTO articles_fts(rowid, title, summary, content) "
                 "SELECT id, title, summary, content FROM articles WHERE id > ? AND id <= ?",
