@@ -48,14 +48,15 @@ import termnews_side
 NO_RELATED: dict[str, list[tuple[str, str]]] = {
     "termnews/core/indexing.py": [
         (
-            "            related = index_backlog(store, cancel=cancel, counter=counter)\n",
-            "            related = 0\n",
+            "                related = index_backlog(store, cancel=cancel)\n",
+            "                related = 0\n",
         ),
         ("    counter = _counter(store)\n", "    counter = None\n"),
     ],
 }
 """No related-stories pass: the index pass builds the search index and mute flags only
-(and starts no workers to count terms for it)."""
+(and starts no workers to count terms for it, so the bodies' plain text a refresh left is
+made in the pass's own process, by the search index)."""
 
 VARIANTS: dict[str, tuple[list[dict[str, list[tuple[str, str]]]], tuple[str, ...]]] = {
     "refresh": ([], ()),
