@@ -51,7 +51,7 @@ NO_RELATED: dict[str, list[tuple[str, str]]] = {
             "                related = index_backlog(store, cancel=cancel)\n",
             "                related = 0\n",
         ),
-        ("    counter = _counter(store)\n", "    counter = None\n"),
+        ("    counter = _counter(store, (left or pending(store))[1])\n", "    counter = None\n"),
     ],
 }
 """No related-stories pass: the index pass builds the search index and mute flags only

@@ -145,29 +145,39 @@ def catch_up_all(store: Store, settings: object | None = None) -> IndexReport | 
     if store.conn.in_transaction:
         return None
     try:
-        if not any(pending(store)):
+        left = pending(store)
+        if not any(left):
             return None
         with _brief_waits(store.conn):
-            return index_all(store, settings)
+            return index_all(store, settings, left=left)
     except (StoreError, sqlite3.Error):
         return None
 
 
 def index_all(
-    store: Store, settings: object | None = None, cancel: threading.Event | None = None
+    store: Store,
+    settings: object | None = None,
+    cancel: threading.Event | None = None,
+    left: tuple[int, int] | None = None,
 ) -> IndexReport:
-    """Bring every index up to date: search, then mute flags, then related stories.
+    """Bring every index up to date: search, mute flags and related stories.
 
     ``settings`` (a :class:`Config`) says what the mute rules are; without it they
     are left as they are. ``cancel`` stops the related-stories pass between batches:
-    what was written stays, and the next pass goes on from there.
+    what was written stays, and the next pass goes on from there. ``left`` is
+    :func:`pending` when the caller has just asked it.
+
+    A small backlog is indexed here in that order. A large one goes batch by batch
+    (:func:`termnews.core.related.index_backlog`): worker processes count each
+    batch's terms and make the plain text a refresh left, and the search index is
+    built up to each part they hand back; mute flags follow at the end.
     """
     from termnews.core.related import BACKLOG_BATCH, index_backlog
     from termnews.core.search.mute import sync_mute_rules
 
     config = settings if isinstance(settings, Config) else None
 
-    counter = _counter(store)
+    counter = _counter(store, (left or pending(store))[1])
     try:
         # Without the memory map, as a refresh: a pass reads back much of what it writes,
         # and mapped pages stayed in this process's resident memory (Store.unmapped).
@@ -202,14 +212,14 @@ def index_all(
     return IndexReport(search, related, mute.muted, complete)
 
 
-def _counter(store: Store) -> BacklogCounter | None:
+def _counter(store: Store, related_left: int) -> BacklogCounter | None:
     """Worker processes to count terms in, for a backlog big enough to pay for them."""
     from termnews.core.parse_pool import parse_workers
     from termnews.core.related_counting import MIN_FOR_PROCESSES, BacklogCounter
 
     if store.path is None or parse_workers() < 2:
         return None
-    if pending(store)[1] < MIN_FOR_PROCESSES:
+    if related_left < MIN_FOR_PROCESSES:
         return None
     try:
         return BacklogCounter(store.path, parse_workers())
