@@ -21,7 +21,7 @@ from loopback_http import Loopback, static
 
 from termnews.cli import main
 from termnews.core import related_counting
-from termnews.core.indexing import index_all
+from termnews.core.indexing import catch_up_search, index_all, pending
 from termnews.core.store import Store
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -242,3 +242,30 @@ def test_the_pass_makes_the_text_in_its_worker_processes_the_same(
         assert (report.search, report.related) == (7, 7)
         assert store.fill_texts() == 0  # every text was made, none is made twice
     assert rows(db()) == reference
+
+
+def test_a_catch_up_limited_to_few_texts_leaves_more_to_the_pass(
+    capsys: pytest.CaptureFixture[str], server: Loopback
+) -> None:
+    """The reader's connection makes few texts on first use (its index child makes them)."""
+    subscribe(capsys, serve(server))
+    assert run(capsys, "refresh")[0] == 0
+    with Store.open(db()) as store:
+        store.catch_up_texts = len(DEFERRED) - 1
+        assert catch_up_search(store) == 0
+        assert pending(store)[0] == 7 and pending_titles(db()) == DEFERRED
+        store.catch_up_texts = len(DEFERRED)
+        assert catch_up_search(store) == 7
+        assert not pending_titles(db())
+
+
+def test_the_reader_limits_its_own_catch_up(tmp_path: Path) -> None:
+    from termnews.app.store_thread import READER_CATCH_UP_TEXTS, StoreThread
+
+    thread = StoreThread(tmp_path / "reader.db")
+    try:
+        assert thread.submit(lambda s: s.catch_up_texts).result() == READER_CATCH_UP_TEXTS
+    finally:
+        thread.close()
+    with Store.open(tmp_path / "reader.db") as store:
+        assert store.catch_up_texts is None  # a command's own connection makes them all

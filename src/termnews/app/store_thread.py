@@ -35,6 +35,11 @@ from termnews.core.store.reader import open_reader
 T = TypeVar("T")
 
 
+READER_CATCH_UP_TEXTS = 300
+"""At most this many bodies' plain text a search makes in the reader (~20 ms of Python);
+more are left to the index child (:func:`termnews.core.indexing.catch_up_search`)."""
+
+
 class StoreThread:
     """Runs store calls on one dedicated thread."""
 
@@ -55,6 +60,9 @@ class StoreThread:
         if self._store is None:
             self._store = Store.open(self.db_path)
             self.notices.extend(self._store.notices)
+            # A search's catch-up here makes few bodies' text (Python, holding the
+            # lock the screen needs); the reader's index child makes the rest.
+            self._store.catch_up_texts = READER_CATCH_UP_TEXTS
         try:
             return fn(self._store)
         except sqlite3.DatabaseError as exc:

@@ -13,7 +13,8 @@ brought up to date afterwards, each piece of work done once (the watermarks in
   when something is left (:func:`index_all` through ``termnews index``);
 * by ``termnews index``, or ``termnews refresh --index`` (or ``index_on_refresh``);
 * on first use: a search catches the full-text index up first
-  (:func:`catch_up_search`: SQLite's C code, ~40 us an article), and ``related``,
+  (:func:`catch_up_search`: SQLite's C code, ~40 us an article, and the plain text
+  of the bodies a refresh left, ``store.deferred_text``), and ``related``,
   ``story`` and ``trending`` run :func:`index_all`.
 
 Mute rules are the exception: a muted article must never show, so with rules set a
@@ -121,15 +122,24 @@ def catch_up_search(store: Store) -> int:
     Cheap when there are none (two reads of an index's last entry). Never raises:
     where the cache cannot be written just now (another process holds the write
     lock, a read-only file) the search runs on the index as it is, and misses only
-    the newest articles until the next pass.
+    the newest articles until the next pass. So it does while more bodies' text is
+    still to be made (``store.deferred_text``, in Python, ~70 us an article) than
+    the store's ``catch_up_texts``: the reader sets that on its own connection, so a
+    search or saved-search count never holds the interpreter lock the screen needs
+    for long (its index child makes them).
     """
     conn = store.conn
     if conn.in_transaction:  # inside another write: that caller indexes, if it must
         return 0
     try:
         upto = store.get_meta("fts_indexed_upto")
-        if upto is None or store.top_id(conn) <= int(upto or 0):
+        if upto is None or (top := store.top_id(conn)) <= int(upto or 0):
             return 0
+        if store.catch_up_texts is not None:
+            from termnews.core.store.deferred_text import pending_ids
+
+            if len(pending_ids(conn, int(upto or 0), top)) > store.catch_up_texts:
+                return 0
         with _brief_waits(conn):
             return store.index_pending()
     except (StoreError, sqlite3.Error):

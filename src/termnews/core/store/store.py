@@ -235,6 +235,9 @@ class Store:
         self.conn = conn
         self.path = path
         self.notices: list[str] = []
+        self.catch_up_texts: int | None = None
+        """At most this many bodies' text a search's catch-up makes on this connection
+        (None: all; see :func:`termnews.core.indexing.catch_up_search`)."""
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
