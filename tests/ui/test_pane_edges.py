@@ -1,0 +1,42 @@
+"""Text keeps a cell from the panes' borders, scrollbar or not.
+
+Read off the screen the compositor makes (cells, so wide characters count
+twice), not from the widgets' own lines: what touches a border is a matter of
+where the widget sits and what Textual draws beside it.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from tests.ui.conftest import Env, RunApp, goto_section, main_screen
+from textual.app import App
+from textual.widget import Widget
+
+
+def pane_rows(app: App[object], pane: Widget) -> list[str]:
+    """The cells of ``pane``'s rows inside its border, as the screen shows them."""
+    strips = app.screen._compositor.render_strips()
+    region = pane.region
+    return [
+        strips[y].crop(region.x + 1, region.right - 1).text
+        for y in range(region.y + 1, region.bottom - 1)
+    ]
+
+
+async def test_the_age_column_keeps_off_the_border_without_a_scrollbar(
+    demo: Env, run_app: RunApp
+) -> None:
+    async with run_app(demo, size=(120, 36)) as (app, pilot):
+        headlines = main_screen(app).headlines
+        ends: dict[str, set[int]] = {}
+        for section, scrolls in (("All", True), ("Sport", False)):
+            await goto_section(pilot, section)
+            assert headlines.show_vertical_scrollbar is scrolls, section
+            rows = [row for row in pane_rows(app, headlines) if row.strip()]
+            assert len(rows) == min(len(headlines.rows), headlines.region.height - 2)
+            for row in rows:
+                # The cell before the border: blank, or the scrollbar's (a block glyph).
+                assert not row[-1].isalnum(), (section, row)
+            ends[section] = {cell_len(row[:-1].rstrip()) for row in rows}
+        # The ages end in the same cell whether the list scrolls or not.
+        assert ends["All"] == ends["Sport"] and len(ends["All"]) == 1, ends
