@@ -40,3 +40,14 @@ async def test_the_age_column_keeps_off_the_border_without_a_scrollbar(
             ends[section] = {cell_len(row[:-1].rstrip()) for row in rows}
         # The ages end in the same cell whether the list scrolls or not.
         assert ends["All"] == ends["Sport"] and len(ends["All"]) == 1, ends
+
+
+async def test_a_cut_feed_name_keeps_its_count_off_the_border(demo: Env, run_app: RunApp) -> None:
+    async with run_app(demo, size=(120, 36)) as (app, pilot):
+        await goto_section(pilot, "Sport")
+        sections = main_screen(app).sections_pane
+        rows = [row for row in pane_rows(app, sections) if row.strip()]
+        cut = [row for row in rows if "…" in row]
+        assert cut, rows  # "Meridian Courier" does not fit beside its count
+        for row in cut:
+            assert row[-1] == " " and row.rstrip()[-1].isdigit(), row
