@@ -839,6 +839,8 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             from termnews.app.empty_notes import empty_note
 
             note = empty_note(self.view_, query.unread, self.tn.keymap_in_force())
+        elif not rows and not self._search_bar_open():
+            note = self._kept_search_note(query.unread)
         self.headlines.show_rows(
             rows, total, keep_id=keep_id, options=options, start=start, note=note
         )
@@ -1237,7 +1239,28 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             self.filter_text = ""
             self.status.filter_text = ""
             self.reload_headlines(keep_place=True)
+        elif self.filter_text and not self.headlines.rows:
+            # Kept with Enter, a search that matches nothing: the bar that said so
+            # is gone, and the list was a blank box over "0 articles" (seen by ui20).
+            self.headlines.show_rows([], 0, note=self._kept_search_note(self.unread_only))
         self.headlines.focus()
+
+    def _search_bar_open(self) -> bool:
+        bar = self._search_bar
+        return bar is not None and bar.display
+
+    def _kept_search_note(self, unread_only: bool) -> str:
+        """What the list says under a kept search that matches nothing, and the way out."""
+        from termnews.app.commands import first_key
+        from termnews.app.search_views import names_a_place
+
+        keys = self.tn.keymap_in_force()
+        scope = "" if names_a_place(self.filter_text) else f" in {clean_line(self.view_.label)}"
+        among = " among unread articles" if unread_only else ""
+        return (
+            f"No article matches “{clean_line(self.filter_text)}”{scope}{among}. "
+            f"{first_key(keys, 'back')} clears, {first_key(keys, 'search')} edits the search."
+        )
 
     # -------------------------------------------------------------- moving
 
