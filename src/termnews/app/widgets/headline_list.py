@@ -137,7 +137,7 @@ class HeadlineRow(Visual):
         right.append((age.rjust(3), muted))
         tail = Content.assemble(*right)
         room = width - 2 - tail.cell_length - 2
-        title = self.title_content()
+        title = self.title_content(place)
         if room < 8:
             # Too narrow for the right-hand columns: the title matters most.
             return fit_content(Content.assemble(marker, title), width)
@@ -145,8 +145,9 @@ class HeadlineRow(Visual):
         gap = width - 2 - title.cell_length - tail.cell_length
         return Content.assemble(marker, title, " " * max(gap, 1), tail)
 
-    def title_content(self) -> Content:
-        """The title (a search result marks its matched words here)."""
+    def title_content(self, place: CursorPlace = "") -> Content:
+        """The title (a search result marks its matched words here; ``place``: as in
+        :meth:`content`)."""
         h = self.headline
         return Content.styled(clean_line(h.title) or UNTITLED, "bold" if not h.read else "")
 
