@@ -795,7 +795,23 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         self.view_ = view
         self.sections_pane.activate(view, move_cursor=True)
         self.headlines.border_title = clean_line(view.label)
+        self._pick_source_column()
         self._update_unread()
+
+    def _pick_source_column(self) -> None:
+        """Show the source column unless every row is the one feed's on screen.
+
+        In a feed's list each row repeated the feed's name, 12-18 cells a row the
+        titles went without ("Tottenham Hotspur v Manchester United: Pr…  The
+        Guardian", seen by ui20). A search there that names its own section: or
+        feed: lists other feeds' articles: their sources are shown.
+        """
+        one_feed = self.view_.feed_id is not None
+        if one_feed and self.filter_text:
+            from termnews.app.search_views import names_a_place
+
+            one_feed = not names_a_place(self.filter_text)
+        self.headlines.show_source = not one_feed
 
     async def _set_view(self, view: View, keep_id: int | None = None) -> None:
         self._select_view(view)
@@ -1232,12 +1248,14 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         # is imported after the first frame.
         self.filter_text = event.text.strip()
         self.status.filter_text = self.filter_text
+        self._pick_source_column()
         self.reload_headlines(keep_place=False)
 
     def on_search_bar_closed(self, event: SearchBar.Closed) -> None:
         if event.cleared and self.filter_text:
             self.filter_text = ""
             self.status.filter_text = ""
+            self._pick_source_column()
             self.reload_headlines(keep_place=True)
         elif self.filter_text and not self.headlines.rows:
             # Kept with Enter, a search that matches nothing: the bar that said so
