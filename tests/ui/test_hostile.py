@@ -58,7 +58,7 @@ async def test_hostile_titles_and_bodies_render_as_plain_text(env: Env, run_app:
         svg = app.export_screenshot()
         assert "\x1b" not in svg and "\x07" not in svg and "\x9b" not in svg
         # The section name, literally (the section list shortens it to keep its count).
-        assert "▶ [red]Evil[/r… 4" in text
+        assert "▶ [red]Evil[/… 4" in text
         assert "[bold red]Markup[/]" in text  # the title, literally
         for key in ("m", "e", "empty"):
             screen.open_article(ids[key])

@@ -11,6 +11,7 @@ from termnews.app.state import load_state
 from termnews.app.widgets.article_view import ArticleView
 from termnews.app.widgets.headline_list import HeadlineList
 from termnews.app.widgets.related_panel import RelatedPanel
+from termnews.core.dates import short_age
 
 
 @pytest.mark.parametrize("size", [(40, 12), (80, 24)])
@@ -54,6 +55,31 @@ async def test_related_panel_toggles_and_opens_a_story(demo: Env, run_app: RunAp
         await settle(pilot)
         assert screen.has_class("-related-hidden")
         assert not isinstance(app.focused, RelatedPanel)
+
+
+async def test_a_teaser_from_a_long_named_feed_keeps_its_age(demo: Env, run_app: RunApp) -> None:
+    """The teaser's line of section, source and age was cut at the panel's edge: a feed
+    titled "Varthabharathi : Kanrnataka's Leading Kannada News Portal" left no age
+    (seen by ui20). The source is cut instead; the age ends the line."""
+    long_name = "termnews Guide to everything a reader of news in a terminal may want"
+    with demo.store() as store:
+        store.conn.execute(
+            "UPDATE feeds SET title = ? WHERE title = 'termnews Guide'", (long_name,)
+        )
+        store.conn.commit()
+    async with run_app(demo) as (app, pilot):
+        related = main_screen(app).related
+        await settle(pilot)
+        assert related.items
+        region = related.scrollable_content_region  # the scrollbar left out
+        strips = app.screen._compositor.render_strips()
+        now = related.clock()
+        for n, item in enumerate(related.items[:3]):  # 3 lines and a rule each
+            meta = strips[region.y + 4 * n].crop(region.x, region.right).text.rstrip()
+            age = short_age(item.published, now)
+            assert age and meta.endswith(f" · {age}"), meta
+            if item.feed_title == long_name:
+                assert "…" in meta, meta  # the source was the part cut
 
 
 async def test_zoom_gives_the_article_the_screen(demo: Env, run_app: RunApp) -> None:

@@ -116,7 +116,7 @@ async def test_feeds_of_a_folded_section_appear_when_it_opens(seeded: Env, run_a
         wanted = [f for f in screen.feeds if f.section == "World"]
         assert wanted
         assert [n.data.feed_id for n in world.children if n.data] == [f.id for f in wanted]
-        assert pane.feed_name(wanted[0]) in screen_text(app)
+        assert pane.feed_name(wanted[0])[:10] in screen_text(app)  # cut to fit: 'Fixture Worl…'
 
 
 async def test_g_and_G_in_headlines_and_article(demo: Env, run_app: RunApp) -> None:

@@ -469,6 +469,38 @@ async def test_the_byline_breaks_between_its_parts(seeded: Env, run_app: RunApp)
         assert line.size.height == len(rows)
 
 
+async def test_a_byline_with_a_name_wider_than_the_line_keeps_its_other_parts_whole(
+    env: Env, run_app: RunApp
+) -> None:
+    """A part wider than the line (BBC Urdu's feed is titled with a sentence) sent the
+    whole byline to Textual's wrapping: "... 13:20 · 1" and "min read" on the next
+    line (seen by ui20). The name wraps alone; the date and reading time stay whole."""
+    from datetime import UTC, datetime
+
+    from textual.widgets import Static
+
+    from termnews.core.models import EntryData, ParsedFeed
+
+    title = "Harbour Post - everything our newsroom wrote about the storm season this year"
+    with env.store() as store:
+        feed, _ = store.add_feed(str(env.data_dir / "long.xml"), title, "News")
+        entry = EntryData(
+            "g1", "https://example.org/1", "Storm news", summary="A few words of text.",
+            published=datetime(2026, 11, 24, 13, 20, tzinfo=UTC),
+        )  # fmt: skip
+        store.ingest(feed.id, ParsedFeed(title=title, entries=(entry,)))
+    async with run_app(env, size=(120, 36)) as (app, pilot):
+        screen = main_screen(app)
+        await settle(pilot)
+        line = screen.query_one("#article-byline", Static)
+        parts = str(line.content).split(" · ")
+        assert parts[0] == title and len(parts) == 3, parts
+        assert len(title) > line.content_region.width  # the case: a part wider than the line
+        rows = [r.strip("│ ") for r in screen_text(app).splitlines()]
+        for part in parts[1:]:  # the date, the reading time: each whole on a row
+            assert any(part in r for r in rows), (part, rows)
+
+
 async def test_a_failing_feed_on_screen_says_why_at_the_lists_edge(
     seeded: Env, run_app: RunApp
 ) -> None:

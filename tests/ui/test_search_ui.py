@@ -137,6 +137,40 @@ async def test_an_empty_result_says_where_the_search_looked(seeded: Env, run_app
         assert 'words, "a phrase"' in screen_text(app)
 
 
+async def test_a_kept_search_that_matches_nothing_says_so_in_the_list(
+    seeded: Env, run_app: RunApp
+) -> None:
+    """Enter keeps a search and closes the bar, and with it the line that said nothing
+    matched: the list was a blank box over "0 articles" (seen by ui20). It says why
+    now, and how to get out, until the search is cleared."""
+    async with run_app(seeded) as (app, pilot):
+        screen = main_screen(app)
+
+        def in_the_list() -> str:
+            """The list's rows on screen, joined (the note wraps)."""
+            region = screen.headlines.region
+            lines = screen_text(app).splitlines()[region.y + 1 : region.bottom - 1]
+            return " ".join(
+                " ".join(line[region.x + 1 : region.right - 1].split()) for line in lines
+            )
+
+        screen.show_view(View("Tech"))
+        await settle(pilot)
+        await pilot.press("slash", *"bridge")
+        await wait_for(pilot, lambda: screen.headlines.rows == [])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.query_one(SearchBar).display
+        note = "No article matches “bridge” in Tech. Esc clears, / edits the search."
+        await wait_for(pilot, lambda: note in in_the_list())
+        screen.reload_headlines(keep_place=True)  # a refresh's reload keeps saying it
+        await settle(pilot)
+        assert note in in_the_list()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(screen.headlines.rows) > 0)
+        assert "No article matches" not in screen_text(app)
+
+
 async def test_down_and_up_in_the_search_bar_walk_the_results(seeded: Env, run_app: RunApp) -> None:
     """Down in the search input did nothing: the results could only be reached by
     leaving the bar first. Now it moves the list's cursor; the input keeps typing."""

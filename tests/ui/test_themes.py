@@ -476,3 +476,40 @@ async def test_the_online_mark_reads_on_light_terminals(
                 assert style.color is not None and style.bgcolor is not None
                 ratio = contrast(style.color, style.bgcolor)
                 assert ratio >= BODY_CONTRAST, (segment.text, round(ratio, 2))
+
+
+@pytest.mark.parametrize("theme", _theme_names())
+async def test_matched_words_read_on_the_focused_cursor(
+    demo: Env, run_app: RunApp, theme: str
+) -> None:
+    """A search result's matched words are drawn in the accent colour, which is the
+    focused cursor's own colour in most themes: on the cursor row "Storm" sat on
+    it at 1.0-2.5:1 (seen by ui20 in solarized-light)."""
+    from textual.widgets import Input
+
+    async with run_app(demo, size=(120, 36)) as (app, pilot):
+        screen = main_screen(app)
+        app.theme = theme
+        await pilot.press("slash")
+        await settle(pilot)
+        screen.query_one("#search").query_one(Input).value = "storm"
+        await pilot.press("enter")
+        await settle(pilot)
+        headlines = screen.headlines
+        assert app.focused is headlines and headlines.rows
+        titled = [i for i, row in enumerate(headlines.rows) if "storm" in row.title.lower()]
+        headlines.highlighted = titled[0]  # a row whose headline has the word too
+        await settle(pilot)
+        region = headlines.content_region
+        top = region.y + 2 * titled[0] - int(headlines.scroll_offset.y)  # two lines a hit
+        cells = glyph_cells(app, Region(region.x, top, region.width, 2))
+        marked = [c for c in cells if c[2].lower().startswith("stor")]  # "stor…" cut
+        assert len(marked) >= 2, "\n".join(map(str, cells))  # in the headline and in the snippet
+        worst = min(cells, key=lambda c: c[3])
+        assert worst[3] >= MIN_CONTRAST, f"{theme}: {worst[2]!r}: {worst[3]:.2f}"
+        await pilot.press("tab")  # the cursor blurred: the accent again, on its grey
+        await settle(pilot)
+        assert app.focused is not headlines
+        cells = glyph_cells(app, Region(region.x, top, region.width, 2))
+        worst = min(cells, key=lambda c: c[3])
+        assert worst[3] >= MIN_CONTRAST, f"{theme} blurred: {worst[2]!r}: {worst[3]:.2f}"

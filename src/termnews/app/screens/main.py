@@ -795,7 +795,23 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         self.view_ = view
         self.sections_pane.activate(view, move_cursor=True)
         self.headlines.border_title = clean_line(view.label)
+        self._pick_source_column()
         self._update_unread()
+
+    def _pick_source_column(self) -> None:
+        """Show the source column unless every row is the one feed's on screen.
+
+        In a feed's list each row repeated the feed's name, 12-18 cells a row the
+        titles went without ("Tottenham Hotspur v Manchester United: Pr…  The
+        Guardian", seen by ui20). A search there that names its own section: or
+        feed: lists other feeds' articles: their sources are shown.
+        """
+        one_feed = self.view_.feed_id is not None
+        if one_feed and self.filter_text:
+            from termnews.app.search_views import names_a_place
+
+            one_feed = not names_a_place(self.filter_text)
+        self.headlines.show_source = not one_feed
 
     async def _set_view(self, view: View, keep_id: int | None = None) -> None:
         self._select_view(view)
@@ -839,6 +855,8 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
             from termnews.app.empty_notes import empty_note
 
             note = empty_note(self.view_, query.unread, self.tn.keymap_in_force())
+        elif not rows and not self._search_bar_open():
+            note = self._kept_search_note(query.unread)
         self.headlines.show_rows(
             rows, total, keep_id=keep_id, options=options, start=start, note=note
         )
@@ -1230,14 +1248,37 @@ class MainScreen(SearchMixin, FeedActionsMixin, Screen[None]):
         # is imported after the first frame.
         self.filter_text = event.text.strip()
         self.status.filter_text = self.filter_text
+        self._pick_source_column()
         self.reload_headlines(keep_place=False)
 
     def on_search_bar_closed(self, event: SearchBar.Closed) -> None:
         if event.cleared and self.filter_text:
             self.filter_text = ""
             self.status.filter_text = ""
+            self._pick_source_column()
             self.reload_headlines(keep_place=True)
+        elif self.filter_text and not self.headlines.rows:
+            # Kept with Enter, a search that matches nothing: the bar that said so
+            # is gone, and the list was a blank box over "0 articles" (seen by ui20).
+            self.headlines.show_rows([], 0, note=self._kept_search_note(self.unread_only))
         self.headlines.focus()
+
+    def _search_bar_open(self) -> bool:
+        bar = self._search_bar
+        return bar is not None and bar.display
+
+    def _kept_search_note(self, unread_only: bool) -> str:
+        """What the list says under a kept search that matches nothing, and the way out."""
+        from termnews.app.commands import first_key
+        from termnews.app.search_views import names_a_place
+
+        keys = self.tn.keymap_in_force()
+        scope = "" if names_a_place(self.filter_text) else f" in {clean_line(self.view_.label)}"
+        among = " among unread articles" if unread_only else ""
+        return (
+            f"No article matches “{clean_line(self.filter_text)}”{scope}{among}. "
+            f"{first_key(keys, 'back')} clears, {first_key(keys, 'search')} edits the search."
+        )
 
     # -------------------------------------------------------------- moving
 

@@ -107,8 +107,10 @@ class BylineLine(HeaderLine):
     """The byline, broken between its parts (" · "), never inside one.
 
     Textual wrapped it as one text: "... 10:00 · 1 min" and "read" alone below it
-    (seen by qa18 at 120 columns). CJK text and a part wider than the line keep
-    the header's own wrapping.
+    (seen by qa18 at 120 columns). A part wider than the line (a feed titled with
+    a sentence) wraps on lines of its own and the parts after it still break
+    between parts: wrapped with the rest, it left "· 1" and "min read" apart
+    (seen by ui20 with BBC Urdu's feed). CJK text keeps the header's own wrapping.
     """
 
     parts: tuple[str, ...] = ()
@@ -125,9 +127,15 @@ class BylineLine(HeaderLine):
         if isinstance(content, Content) and has_cjk(content.plain):
             return super()._lines(width)
         lines = lines_of_parts(self.parts, width)
-        if len(lines) < 2 or any(cell_len(line) > width for line in lines):
+        if len(lines) < 2:
             return None
-        return Content("\n".join(lines))
+        rows: list[Content] = []
+        for line in lines:
+            if cell_len(line) > width:
+                rows.extend(Content(line).wrap(width))
+            else:
+                rows.append(Content(line))
+        return Content("\n").join(rows)
 
 
 class ArticleView(VerticalScroll, can_focus=True):

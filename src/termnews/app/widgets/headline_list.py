@@ -137,7 +137,7 @@ class HeadlineRow(Visual):
         right.append((age.rjust(3), muted))
         tail = Content.assemble(*right)
         room = width - 2 - tail.cell_length - 2
-        title = self.title_content()
+        title = self.title_content(place)
         if room < 8:
             # Too narrow for the right-hand columns: the title matters most.
             return fit_content(Content.assemble(marker, title), width)
@@ -145,8 +145,9 @@ class HeadlineRow(Visual):
         gap = width - 2 - title.cell_length - tail.cell_length
         return Content.assemble(marker, title, " " * max(gap, 1), tail)
 
-    def title_content(self) -> Content:
-        """The title (a search result marks its matched words here)."""
+    def title_content(self, place: CursorPlace = "") -> Content:
+        """The title (a search result marks its matched words here; ``place``: as in
+        :meth:`content`)."""
         h = self.headline
         return Content.styled(clean_line(h.title) or UNTITLED, "bold" if not h.read else "")
 
@@ -169,13 +170,14 @@ def _row_for(
     clock: Clock,
     matched: type[MatchedHeadline],
     on_cursor: CursorTest | None = None,
+    show_source: bool = True,
 ) -> HeadlineRow:
     """The row visual: search results (``matched``: with matched words, a snippet) get their own."""
     if isinstance(headline, matched):
         from termnews.app.widgets.search_hit_row import SearchHitRow
 
-        return SearchHitRow(headline, clock, on_cursor=on_cursor)
-    return HeadlineRow(headline, clock, on_cursor=on_cursor)
+        return SearchHitRow(headline, clock, show_source, on_cursor=on_cursor)
+    return HeadlineRow(headline, clock, show_source, on_cursor=on_cursor)
 
 
 class _PagingMessage(Message):
@@ -223,6 +225,8 @@ class HeadlineList(SteadyScrollOptionList):
     def __init__(self, clock: Clock = _now, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.clock = clock
+        self.show_source = True
+        """Whether rows show their source (not in one feed's list: the screen says)."""
         self.rows: list[Headline] = []
         self.total = 0
         """How many rows the current query has in all (loaded or not)."""
@@ -267,10 +271,10 @@ class HeadlineList(SteadyScrollOptionList):
     def _row(self, headline: Headline) -> HeadlineRow:
         """The row visual: search results (with matched words and a snippet) get their own."""
         if type(headline) is Headline:
-            return HeadlineRow(headline, self.clock, on_cursor=self.cursor_place)
+            return HeadlineRow(headline, self.clock, self.show_source, self.cursor_place)
         from termnews.core.search import MatchedHeadline
 
-        return _row_for(headline, self.clock, MatchedHeadline, self.cursor_place)
+        return _row_for(headline, self.clock, MatchedHeadline, self.cursor_place, self.show_source)
 
     def build_options(self, rows: Sequence[Headline]) -> list[Option]:
         """Options for ``rows``, ready to add; safe to call from any thread.
@@ -282,7 +286,9 @@ class HeadlineList(SteadyScrollOptionList):
         Each option's visual is set as ``OptionList`` would set it (a
         :class:`HeadlineRow` is its own visual), sparing the loop that pass too.
         """
-        clock, on_cursor = self.clock, self.cursor_place
+        # show_source is read once, as the rows are asked for: a load for a view left
+        # meanwhile is dropped by its screen (the load's generation), rows and all.
+        clock, on_cursor, source = self.clock, self.cursor_place, self.show_source
         # A section's rows are plain headlines: the search engine (where a search
         # result's class lives, ~30 ms to import) is not needed to tell them apart.
         matched: type = Headline
@@ -293,9 +299,9 @@ class HeadlineList(SteadyScrollOptionList):
         out: list[Option] = []
         for headline in rows:
             row = (
-                HeadlineRow(headline, clock, on_cursor=on_cursor)
+                HeadlineRow(headline, clock, source, on_cursor)
                 if type(headline) is Headline
-                else _row_for(headline, clock, matched, on_cursor)
+                else _row_for(headline, clock, matched, on_cursor, source)
             )
             option = Option(row)
             option._visual = row

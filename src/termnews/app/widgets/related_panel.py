@@ -53,8 +53,12 @@ class Teaser(Visual):
         title: Content,
         plain_meta: Content | None = None,
         on_cursor: Callable[[Style], bool] | None = None,
+        age: str = "",
     ) -> None:
         self.meta = meta
+        self.age = age
+        """Kept whole at the meta line's end: cut with a long source's name, it was
+        lost ("Varthabharathi : Kanrnataka's Leadin…", seen by ui20)."""
         self.title = title
         self.plain_meta = plain_meta or meta
         """The meta line on the cursor: its own colours there were unreadable."""
@@ -72,9 +76,18 @@ class Teaser(Visual):
                 wrapped = [*wrapped[: TITLE_LINES - 1], fit_content(tail, width)]
             wrapped += [Content("")] * (TITLE_LINES - len(wrapped))
             meta = self.plain_meta if on_cursor else self.meta
-            laid_out = (width, on_cursor, [fit_content(meta, width), *wrapped])
+            laid_out = (width, on_cursor, [self._meta_line(meta, width, on_cursor), *wrapped])
             self._laid_out = laid_out
         return laid_out[2]
+
+    def _meta_line(self, meta: Content, width: int, on_cursor: bool) -> Content:
+        """Section and source cut to leave room for `` · age``, which the line ends with."""
+        if not self.age:
+            return fit_content(meta, width)
+        tail = Content.styled(f" · {self.age}", "" if on_cursor else "$tn-muted")
+        if meta.cell_length + tail.cell_length <= width or width - tail.cell_length < 12:
+            return fit_content(meta + tail, width)
+        return fit_content(meta, width - tail.cell_length) + tail
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
@@ -101,16 +114,13 @@ def teaser(
     item: RelatedItem, now: datetime, on_cursor: Callable[[Style], bool] | None = None
 ) -> Teaser:
     """SECTION · source · age, then the headline."""
-    meta = [outlet_name(item.feed_title)]
-    age = short_age(item.published, now)
-    if age:
-        meta.append(age)
-    section, rest = clean_line(item.section).upper(), "  " + " · ".join(meta)
+    section, rest = clean_line(item.section).upper(), "  " + outlet_name(item.feed_title)
     return Teaser(
         Content.assemble((section, "bold $tn-accent"), (rest, "$tn-muted")),
         Content.styled(clean_line(item.title) or UNTITLED, "bold"),
         Content.assemble((section, "bold"), rest),
         on_cursor,
+        short_age(item.published, now),
     )
 
 

@@ -25,6 +25,10 @@ from termnews.core.search.highlight import Spans
 
 MATCH_STYLE = "bold underline $tn-accent"
 """How a matched word looks (theme variables, so every theme gets it right)."""
+CURSOR_MATCH_STYLE = "bold underline"
+"""How it looks on the focused cursor, drawn in the accent colour in most themes:
+the accent there was 1.1-1.8:1 on it. The cursor's own text colour is readable
+(readable_colors); bold and the underline still mark the word."""
 SNIPPET_INDENT = "   "
 
 
@@ -40,6 +44,10 @@ def _marked(text: str, spans: Spans, base: str, mark: str) -> Content:
     return content
 
 
+def _mark(place: CursorPlace) -> str:
+    return CURSOR_MATCH_STYLE if place == "cursor" else MATCH_STYLE
+
+
 class SearchHitRow(HeadlineRow):
     """Two lines: the marked headline (laid out like any headline) and its snippet."""
 
@@ -53,15 +61,15 @@ class SearchHitRow(HeadlineRow):
         super().__init__(headline, clock, show_source, on_cursor)
         self.hit = headline
 
-    def title_content(self) -> Content:
+    def title_content(self, place: CursorPlace = "") -> Content:
         """The title with the matched words marked."""
         h = self.hit
-        return _marked(h.title or UNTITLED, h.title_spans, "" if h.read else "bold", MATCH_STYLE)
+        return _marked(h.title or UNTITLED, h.title_spans, "" if h.read else "bold", _mark(place))
 
     def snippet_content(self, width: int, place: CursorPlace = "") -> Content:
         """The snippet line, indented under the title and cut to ``width``, in the muted
         grey of the row's source and age where the row is drawn (``place``)."""
-        snippet = _marked(self.hit.snippet, self.hit.snippet_spans, MUTED[place], MATCH_STYLE)
+        snippet = _marked(self.hit.snippet, self.hit.snippet_spans, MUTED[place], _mark(place))
         return fit_content(Content.assemble(SNIPPET_INDENT, snippet), width)
 
     def render_strips(

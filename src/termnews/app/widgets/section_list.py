@@ -124,8 +124,9 @@ class SectionList(Tree[View]):
         while parent is not None and parent is not self.root:
             depth += 1
             parent = parent.parent
-        # Not size.width: a vertical scrollbar covers the last column of that.
-        room = self.scrollable_content_region.width - depth * self.guide_depth
+        # Not size.width: a vertical scrollbar covers the last column of that. One
+        # cell less: a cut label's count touched the pane's border.
+        room = self.scrollable_content_region.width - depth * self.guide_depth - 1
         if room <= 0 or text.cell_len <= room:
             return text
         label = node.label
