@@ -13,6 +13,7 @@ import asyncio
 import io
 import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,48 @@ async def test_keys_pressed_before_the_start_finishes_still_work(
         await asyncio.sleep(0)
         await settle(pilot)
         assert screen.headlines.highlighted == (first or 0) + 1
+
+
+def _slow_read(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """The first screen's read takes at least ``seconds`` (a slower cache)."""
+    load = factory.load_first_screen
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(seconds)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(factory, "load_first_screen", slow)
+
+
+def test_the_first_screen_is_read_before_textual_is_imported(
+    big: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that takes a little while (here 30 ms) is done when the factory hands
+    over the app: it was waited for, not run beside the imports (app/first_screen.py)."""
+    _slow_read(monkeypatch, 0.03)
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    try:
+        assert app.first_screen is not None and app.first_screen.done()
+        assert app.first_screen.result().rows
+    finally:
+        app.store_thread.close()
+
+
+def test_a_slow_first_screen_read_is_waited_for_only_so_long(
+    big: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that outlasts FIRST_SCREEN_ALONE_S goes on beside the imports: the
+    factory returns after the wait, not after the read."""
+    _slow_read(monkeypatch, factory.FIRST_SCREEN_ALONE_S + 1.0)
+    began = time.monotonic()
+    app = make_app(data_dir=big.data_dir, config_file=big.config_file)
+    took = time.monotonic() - began
+    try:
+        assert app.first_screen is not None and not app.first_screen.done()
+        assert factory.FIRST_SCREEN_ALONE_S <= took < factory.FIRST_SCREEN_ALONE_S + 0.8
+    finally:
+        app.first_screen.result(timeout=10)
+        app.store_thread.close()
 
 
 async def test_no_layout_right_behind_the_first_frame(big: Env) -> None:

@@ -1,8 +1,9 @@
 """A short GIL switch interval while the reader starts, the default after its first frame.
 
-Why: from the factory on, the store thread reads the first screen (app/first_screen.py)
-while the main thread imports Textual and builds the widgets. Every module import
-gives up the GIL for its file reads; when the store thread takes it meanwhile, the
+Why: the store thread's first-screen read (app/first_screen.py) may outlast the
+factory's wait for it (a cold disk, a huge cache) and go on while the main thread
+imports Textual and builds the widgets (until session 20 it always did). Every module
+import gives up the GIL for its file reads; when the store thread takes it meanwhile, the
 main thread waits a whole switch interval (5 ms by default) before it may ask for it
 back, hundreds of times over a start. With 0.5 ms the main thread, which draws the
 first frame, gets the GIL back sooner: ~20 ms sooner to the first full screen over a
