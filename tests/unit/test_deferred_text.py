@@ -17,9 +17,9 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from cli_runs import db, run, subscribe
 from loopback_http import Loopback, static
 
-from termnews.cli import main
 from termnews.core import related_counting
 from termnews.core.indexing import catch_up_search, index_all, pending
 from termnews.core.store import Store
@@ -98,25 +98,6 @@ def serve(server: Loopback, built: str = "", **changes: str) -> list[str]:
     return urls
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    code = main(list(argv))
-    out, _err = capsys.readouterr()
-    return code, out
-
-
-def subscribe(capsys: pytest.CaptureFixture[str], urls: list[str]) -> None:
-    opml = Path(os.environ["TERMNEWS_DATA_DIR"]).parent / "feeds.opml"
-    outlines = "".join(
-        f'<outline type="rss" text="f{i}" xmlUrl="{u}"/>' for i, u in enumerate(urls)
-    )
-    opml.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
-    assert run(capsys, "import", str(opml))[0] == 0
-
-
-def db() -> Path:
-    return Path(os.environ["TERMNEWS_DATA_DIR"]) / "termnews.db"
-
-
 ROWS = (
     "SELECT f.url, a.guid, a.title, a.summary, a.content, a.content_hash, a.content_html"
     " FROM articles a JOIN feeds f ON f.id = a.feed_id ORDER BY f.url, a.guid"
@@ -163,7 +144,7 @@ def test_the_pass_makes_the_text_a_refresh_left_as_the_refresh_would_have(
     capsys: pytest.CaptureFixture[str], server: Loopback, reference: list[tuple[object, ...]]
 ) -> None:
     subscribe(capsys, serve(server))
-    code, out = run(capsys, "refresh")
+    code, out, _ = run(capsys, "refresh")
     assert code == 0 and out.startswith("4 feeds: 7 new articles")
     assert pending_titles(db()) == DEFERRED
     # Read before the pass: each article's summary is made on the spot, as it will be.
@@ -195,7 +176,7 @@ def test_a_refresh_before_the_pass_finds_unchanged_articles_unchanged(
     assert run(capsys, "refresh")[0] == 0
     # New bodies (another build date), the same items: nothing is new or updated.
     serve(server, built=format_datetime(NOW + timedelta(minutes=5)))
-    code, out = run(capsys, "refresh")
+    code, out, _ = run(capsys, "refresh")
     assert code == 0
     assert out.startswith("4 feeds: 0 new articles, 0 updated, 0 not modified, 4 unchanged")
     assert run(capsys, "index")[0] == 0
@@ -208,7 +189,7 @@ def test_a_refresh_before_the_pass_updates_a_changed_article_whole(
     subscribe(capsys, serve(server))
     assert run(capsys, "refresh")[0] == 0
     serve(server, first_body="<p>Corrected: the body now names Ulverstone.</p>")
-    code, out = run(capsys, "refresh")
+    code, out, _ = run(capsys, "refresh")
     assert code == 0 and out.startswith("4 feeds: 0 new articles, 1 updated")
     # The updated row holds its text (a feed fetched before parses it at once).
     assert "The body gives the summary" not in pending_titles(db())

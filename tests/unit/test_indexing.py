@@ -15,10 +15,10 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from cli_runs import db, run, subscribe
 from loopback_http import Loopback, static
 from related_stories import STORIES
 
-from termnews.cli import main
 from termnews.core.indexing import catch_up_all, index_all, pending
 from termnews.core.related import index_backlog, related_articles
 from termnews.core.store import Store
@@ -39,12 +39,6 @@ def rss(name: str, title: str, body: str) -> bytes:
     ).encode()
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def serve_stories(server: Loopback) -> list[str]:
     """Four feeds (the refresh parses in processes), one story each; their URLs."""
     urls = []
@@ -52,19 +46,6 @@ def serve_stories(server: Loopback) -> list[str]:
         server.routes[f"/site{n}"] = static(rss(f"site{n}", title, body))
         urls.append(server.url(f"/site{n}"))
     return urls
-
-
-def subscribe(capsys: pytest.CaptureFixture[str], urls: list[str]) -> None:
-    opml = Path(os.environ["TERMNEWS_DATA_DIR"]).parent / "feeds.opml"
-    outlines = "".join(
-        f'<outline type="rss" text="f{i}" xmlUrl="{u}"/>' for i, u in enumerate(urls)
-    )
-    opml.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
-    assert run(capsys, "import", str(opml))[0] == 0
-
-
-def db() -> Path:
-    return Path(os.environ["TERMNEWS_DATA_DIR"]) / "termnews.db"
 
 
 def quake_id(store: Store) -> int:
