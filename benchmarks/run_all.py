@@ -94,7 +94,8 @@ def part_startup(args: argparse.Namespace) -> tuple[list[list[str]], Any]:
         )
         for (feeds, items), n in zip(sizes, runs, strict=True)
     ]
-    rows = startup_bench.rows_for(results)
+    side_by_side = startup_bench.growth(results[0], results[-1], 2 if args.quick else 8)
+    rows = startup_bench.rows_for(results, side_by_side)
     for row in startup_bench.rss_rows(results):
         rows.append([f"peak RSS: {row[0]}", row[1], row[2], "", "", ""])
     return rows, startup_bench.to_json(results)
