@@ -59,7 +59,7 @@ def test_every_command_option_is_in_readme() -> None:
 
 def test_readme_test_command_matches_ci() -> None:
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
-    command = 'python -m pip install -e ".[test]" && python -m pytest'
+    command = 'python -m pip install -e ".[test]" && python -m pytest -n 2\n'
     assert command in README and command in ci
 
 
