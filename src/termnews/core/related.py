@@ -394,6 +394,9 @@ def index_backlog(
     article up to ``upto`` has its text then (the pass builds the search index up to
     there in the same transaction). Returns how many articles were indexed.
     """
+    store_texts: Callable[[int, Sequence[Filled]], object] = texts_stored or (
+        lambda _upto, texts: store.write_texts(texts)
+    )
     done = 0
     while cancel is None or not cancel.is_set():
         conn = store.conn
@@ -404,20 +407,12 @@ def index_backlog(
         last = min(top, upto + batch)
         terms = None
         if counter is not None:
-
-            def stored(part_upto: int, texts: list[Filled]) -> None:
-                if texts_stored is None:
-                    store.write_texts(texts)
-                else:
-                    texts_stored(part_upto, texts)
-
-            counts = counter.take(upto, last, stored)
+            counts = counter.take(upto, last, store_texts)
             counter.ahead(last, min(top, last + batch))
             terms = None if counts is None else RefreshTerms.of(counts)
         # Any text still to be made (no workers, or they failed): made here.
         store.fill_texts(upto, last)
-        if texts_stored is not None:
-            texts_stored(last, ())
+        store_texts(last, ())
         work = _work_out(conn, (), terms, last)
         if work is None:
             # Every id in the range is indexed already (or gone): move the mark past it.

@@ -120,7 +120,7 @@ class BacklogCounter:
         self._ahead = (after, last, jobs)
 
     def take(
-        self, after: int, last: int, on_texts: Callable[[int, list[Filled]], None]
+        self, after: int, last: int, on_texts: Callable[[int, list[Filled]], object]
     ) -> Counts | None:
         """The counts of ``(after, last]`` (None: count them yourself).
 

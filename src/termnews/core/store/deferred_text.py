@@ -138,7 +138,7 @@ def fill_pending(conn: sqlite3.Connection, after: int, last: int) -> int:
     catch-up and the rows a pass's workers did not make (``related.index_backlog``
     has them made with the term counts, on every core).
     """
-    if last <= after or not pending_ids(conn, after, last):
+    if last <= after:
         return 0
     rows = conn.execute(_SELECT, (after, last)).fetchall()
-    return write_filled(conn, (filled(r) for r in rows))
+    return write_filled(conn, (filled(r) for r in rows)) if rows else 0

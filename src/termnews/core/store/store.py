@@ -920,10 +920,13 @@ class Store:
             published=_dt(row["published"]),
             updated=_dt(row["updated"]),
             summary=(
-                row["summary"]
-                if row["content_hash"] != PENDING_HASH or row["content_html"] is None
-                # Stored by a refresh that left the text for later: made now, as it will be.
-                else text_and_summary(row["content_html"], row["summary"])[1]
+                # Stored empty by a refresh that left the body to give it: made now, as
+                # it will be (a feed's own summary is stored as it is).
+                text_and_summary(row["content_html"], "")[1]
+                if not row["summary"]
+                and row["content_hash"] == PENDING_HASH
+                and row["content_html"] is not None
+                else row["summary"]
             ),
             content=(
                 body_markdown(row["content"], row["content_html"], row["content_base"])
